@@ -1,0 +1,52 @@
+# The two commands: `make run` (build and serve the release build) and `make test` (everything CI
+# checks). Both install what is missing first (scripts/setup.sh).
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+export PATH := $(CURDIR)/tools/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+
+# Plain cargo runs with the environment cargo-leptos gives debug builds, so clippy, the tests and
+# `cargo leptos end-to-end` share one set of compiled dependencies instead of rebuilding them.
+LEPTOS_DEBUG_ENV := LEPTOS_OUTPUT_NAME=convene RUSTFLAGS="--cfg erase_components"
+SERVER_PACKAGES := -p convene -p migration -p app -p server
+# The browser tests get their own address and a store that is fresh on every run.
+E2E_DIR := target/e2e
+E2E_ENV := LEPTOS_SITE_ADDR=127.0.0.1:3100 CONVENE_DATA_DIR=$(E2E_DIR) \
+	DATABASE_URL="sqlite://$(E2E_DIR)/convene.db?mode=rwc" CONVENE_DEMO=1 \
+	CONVENE_SECRET_KEY= TEST_DATABASE_URL=
+
+.PHONY: run test setup setup-test fmt-check lint test-rust test-e2e watch
+
+run: setup
+	cargo leptos serve --release
+
+test: setup-test fmt-check lint test-rust test-e2e
+	@echo "make test: all checks passed"
+
+setup:
+	scripts/setup.sh
+
+setup-test:
+	scripts/setup.sh --test
+
+fmt-check:
+	cargo fmt --all -- --check
+
+lint:
+	$(LEPTOS_DEBUG_ENV) cargo clippy $(SERVER_PACKAGES) --all-targets -- -D warnings
+	cargo clippy -p frontend -p app --target wasm32-unknown-unknown -- -D warnings
+
+# Every crate's tests on SQLite; again on Postgres when TEST_DATABASE_URL is set.
+test-rust:
+	env TEST_DATABASE_URL= $(LEPTOS_DEBUG_ENV) cargo test $(SERVER_PACKAGES)
+	if [[ -n "$${TEST_DATABASE_URL:-}" ]]; then \
+		echo "== again on Postgres ($${TEST_DATABASE_URL%%\?*})"; \
+		$(LEPTOS_DEBUG_ENV) cargo test $(SERVER_PACKAGES); \
+	fi
+
+test-e2e:
+	rm -rf $(E2E_DIR) && mkdir -p $(E2E_DIR)
+	env $(E2E_ENV) cargo leptos end-to-end
+
+# Live reload for development: http://127.0.0.1:3000
+watch: setup
+	cargo leptos watch

@@ -1,0 +1,139 @@
+//! The one error type of the UI layer, shared by server functions and the browser.
+
+use leptos::prelude::*;
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
+
+/// What a server function or page can fail with. It crosses the wire as JSON, so the browser
+/// sees the same variant the server chose; internal details stay in the server log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    #[error("Please sign in to continue.")]
+    Unauthorized,
+    #[error("You are not allowed to do that.")]
+    Forbidden,
+    #[error("{0} not found.")]
+    NotFound(String),
+    /// Input that breaks a rule; `field` names the form field so the message can sit beside it.
+    #[error("{field}: {message}")]
+    Invalid { field: String, message: String },
+    #[error("{field}: {message}")]
+    Conflict { field: String, message: String },
+    #[error("Something went wrong on our side. Please try again.")]
+    Internal,
+    /// The request never reached the function, or its answer could not be read.
+    #[error("Could not reach the server: {0}")]
+    Transport(String),
+}
+
+impl AppError {
+    /// The HTTP status this error is answered with.
+    pub fn status(&self) -> u16 {
+        match self {
+            AppError::Unauthorized => 401,
+            AppError::Forbidden => 403,
+            AppError::NotFound(_) => 404,
+            AppError::Invalid { .. } => 422,
+            AppError::Conflict { .. } => 409,
+            AppError::Internal => 500,
+            AppError::Transport(_) => 502,
+        }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        AppError::Transport(value.to_string())
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<convene::Error> for AppError {
+    fn from(err: convene::Error) -> Self {
+        match err {
+            convene::Error::Invalid { field, message } => AppError::Invalid {
+                field: field.to_owned(),
+                message,
+            },
+            convene::Error::Conflict { field, message } => AppError::Conflict {
+                field: field.to_owned(),
+                message,
+            },
+            convene::Error::NotFound(what) => AppError::NotFound(what),
+            convene::Error::Database(err) => {
+                tracing::error!(error = %err, "database error in a server function");
+                AppError::Internal
+            }
+        }
+    }
+}
+
+/// Gives the error's status to the HTTP response (during SSR and for server function calls),
+/// then returns it; use as `.map_err(respond_with)`.
+pub fn respond_with(err: impl Into<AppError>) -> AppError {
+    let err = err.into();
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(
+            axum::http::StatusCode::from_u16(err.status())
+                .unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR),
+        );
+    }
+    err
+}
+
+/// Shows the errors an `ErrorBoundary` caught, in words a visitor understands.
+#[component]
+pub fn ErrorNotice(errors: ArcRwSignal<Errors>) -> impl IntoView {
+    view! {
+        <div class="notice notice-error" role="alert">
+            <p>"We could not load this part of the page."</p>
+            <ul>
+                {move || {
+                    errors
+                        .get()
+                        .into_iter()
+                        .map(|(_, err)| view! { <li>{err.to_string()}</li> })
+                        .collect_view()
+                }}
+            </ul>
+        </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statuses_distinguish_sign_in_from_permission() {
+        assert_eq!(AppError::Unauthorized.status(), 401);
+        assert_eq!(AppError::Forbidden.status(), 403);
+        assert_eq!(AppError::NotFound("Organization".into()).status(), 404);
+    }
+
+    #[test]
+    fn round_trips_through_the_wire_encoding() {
+        let err = AppError::Invalid {
+            field: "slug".into(),
+            message: "must be 2 to 64 characters long".into(),
+        };
+        assert_eq!(AppError::de(err.ser()), err);
+    }
+
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn database_details_never_reach_the_browser() {
+        let err: AppError = convene::Error::Database(sea_orm_err()).into();
+        assert_eq!(err, AppError::Internal);
+        assert!(!err.to_string().contains("secret-table"));
+    }
+
+    #[cfg(feature = "ssr")]
+    fn sea_orm_err() -> convene::store::DbErr {
+        convene::store::DbErr::Custom("no such table: secret-table".into())
+    }
+}

@@ -1,0 +1,73 @@
+//! Convene's user interface: the shell, the router and each feature's pages and server functions.
+//!
+//! Built twice: with `ssr` into the server (rendering and server functions) and with `hydrate`
+//! into the browser's wasm bundle.
+
+pub mod error;
+pub mod layout;
+pub mod not_found;
+pub mod organizations;
+#[cfg(feature = "ssr")]
+pub mod state;
+
+use leptos::prelude::*;
+use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+
+use crate::layout::SiteLayout;
+use crate::not_found::NotFound;
+use crate::organizations::DirectoryPage;
+
+/// The HTML document around the app, rendered on the server only.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="color-scheme" content="light" />
+                <link rel="icon" type="image/svg+xml" href="/favicon.svg" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    mark_hydrated();
+
+    view! {
+        <Stylesheet id="leptos" href="/pkg/convene.css" />
+        <Title formatter=|page: String| {
+            if page.is_empty() { "Convene".to_owned() } else { format!("{page} · Convene") }
+        } />
+        <Router>
+            <SiteLayout>
+                <Routes fallback=NotFound>
+                    <Route path=path!("/") view=DirectoryPage />
+                </Routes>
+            </SiteLayout>
+        </Router>
+    }
+}
+
+/// Sets `data-hydrated` on `<html>` once the wasm app has taken over the server-rendered page.
+/// Effects never run during SSR, so the attribute is proof of hydration (browser tests wait on it).
+fn mark_hydrated() {
+    Effect::new(|_| {
+        if let Some(root) = document().document_element()
+            && let Err(err) = root.set_attribute("data-hydrated", "true")
+        {
+            leptos::logging::warn!("could not mark the page as hydrated: {err:?}");
+        }
+    });
+}

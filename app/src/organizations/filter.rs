@@ -1,0 +1,70 @@
+//! The directory filter's rules, kept pure so they are tested without a browser.
+
+use super::OrganizationSummary;
+
+/// Case-insensitive match of every word of `filter` against the name or description.
+pub fn matches_filter(org: &OrganizationSummary, filter: &str) -> bool {
+    let haystack = format!("{} {}", org.name, org.description).to_lowercase();
+    filter
+        .to_lowercase()
+        .split_whitespace()
+        .all(|word| haystack.contains(word))
+}
+
+/// The line above the list, for example "Showing 1 of 4 organizations matching “berlin”".
+pub fn describe_count(shown: usize, total: usize, filter: &str) -> String {
+    let noun = |n: usize| {
+        if n == 1 {
+            "organization"
+        } else {
+            "organizations"
+        }
+    };
+    let filter = filter.trim();
+    match (filter.is_empty(), shown) {
+        (true, _) => format!("{total} {}", noun(total)),
+        (false, 0) => format!("No organizations match “{filter}”"),
+        (false, _) => format!(
+            "Showing {shown} of {total} {} matching “{filter}”",
+            noun(total)
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn org(name: &str, description: &str) -> OrganizationSummary {
+        OrganizationSummary {
+            slug: "x".into(),
+            name: name.into(),
+            description: description.into(),
+        }
+    }
+
+    #[test]
+    fn empty_filter_matches_everything() {
+        assert!(matches_filter(&org("Rust Berlin", ""), ""));
+        assert!(matches_filter(&org("Rust Berlin", ""), "   "));
+    }
+
+    #[test]
+    fn matches_every_word_case_insensitively_in_name_or_description() {
+        let berlin = org("Rust Berlin", "Monthly hack nights");
+        assert!(matches_filter(&berlin, "BERLIN"));
+        assert!(matches_filter(&berlin, "hack berlin"));
+        assert!(!matches_filter(&berlin, "hack london"));
+    }
+
+    #[test]
+    fn count_line_reads_naturally() {
+        assert_eq!(describe_count(4, 4, ""), "4 organizations");
+        assert_eq!(describe_count(1, 1, ""), "1 organization");
+        assert_eq!(
+            describe_count(1, 4, "berlin"),
+            "Showing 1 of 4 organizations matching “berlin”"
+        );
+        assert_eq!(describe_count(0, 4, "x"), "No organizations match “x”");
+    }
+}

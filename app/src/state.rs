@@ -1,0 +1,29 @@
+//! What server functions and SSR need from the server: provided as context on every request.
+
+use axum::extract::FromRef;
+use leptos::prelude::*;
+
+use crate::error::AppError;
+use convene::store::DatabaseConnection;
+
+#[derive(Clone, Debug)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub db: DatabaseConnection,
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}
+
+impl AppState {
+    /// The state of the request being served. Missing state is a wiring bug, logged as such.
+    pub fn current() -> Result<AppState, AppError> {
+        use_context::<AppState>().ok_or_else(|| {
+            tracing::error!("AppState missing from the Leptos context");
+            AppError::Internal
+        })
+    }
+}

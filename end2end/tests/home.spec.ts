@@ -1,0 +1,56 @@
+import { expect, test } from "@playwright/test";
+
+const cards = ".organization-card";
+
+test.describe("without JavaScript", () => {
+  test.use({ javaScriptEnabled: false });
+
+  test("the server renders the organizations, and the filter form works", async ({ page }) => {
+    const response = await page.goto("/");
+    expect(response?.status()).toBe(200);
+    await expect(page.locator(cards)).toHaveCount(4);
+    await expect(page.getByRole("heading", { name: "Rust Berlin" })).toBeVisible();
+    await expect(page.locator("html")).not.toHaveAttribute("data-hydrated", "true");
+
+    await page.getByLabel("Filter organizations").fill("lisbon");
+    await page.getByRole("button", { name: "Filter" }).click();
+    await expect(page).toHaveURL(/\?q=lisbon$/);
+    await expect(page.locator(cards)).toHaveCount(1);
+    await expect(page.getByText("Showing 1 of 4 organizations matching “lisbon”")).toBeVisible();
+  });
+});
+
+test.describe("after hydration", () => {
+  test("the filter narrows the list live, without a reload", async ({ page }) => {
+    await page.goto("/");
+    await expect(page.locator("html")).toHaveAttribute("data-hydrated", "true");
+    // A full page load would wipe this marker.
+    await page.evaluate(() => ((window as any).__sameDocument = true));
+
+    await page.getByLabel("Filter organizations").pressSequentially("lon");
+    await expect(page.locator(cards)).toHaveCount(1);
+    await expect(page.getByRole("heading", { name: "Rust London" })).toBeVisible();
+    await expect(page).toHaveURL(/\?q=lon$/);
+    expect(await page.evaluate(() => (window as any).__sameDocument)).toBe(true);
+
+    await page.getByLabel("Filter organizations").fill("");
+    await expect(page.locator(cards)).toHaveCount(4);
+    await expect(page.getByText("4 organizations", { exact: true })).toBeVisible();
+  });
+
+  test("a filter nobody matches says so", async ({ page }) => {
+    await page.goto("/");
+    await expect(page.locator("html")).toHaveAttribute("data-hydrated", "true");
+    await page.getByLabel("Filter organizations").pressSequentially("zzz");
+    await expect(page.locator(cards)).toHaveCount(0);
+    await expect(page.getByText("No organizations match “zzz”")).toBeVisible();
+  });
+});
+
+test("unknown addresses get the 404 page", async ({ page }) => {
+  const response = await page.goto("/no/such/page");
+  expect(response?.status()).toBe(404);
+  await expect(page.getByRole("heading", { name: "Page not found" })).toBeVisible();
+  await page.getByRole("link", { name: "Browse organizations" }).click();
+  await expect(page.locator(cards)).toHaveCount(4);
+});

@@ -1,0 +1,14 @@
+//! Convene's schema, one migration per file, applied in the order listed here.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261123_000001_create_organizations;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261123_000001_create_organizations::Migration)]
+    }
+}

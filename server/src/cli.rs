@@ -1,0 +1,105 @@
+//! The `convene` command line: parse, set up logging, check settings, then run the command.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::settings::{Settings, SettingsArgs};
+use crate::startup::{Application, shutdown_signal};
+use crate::telemetry;
+
+/// Exit status for bad configuration (as `sysexits` EX_USAGE-style tools do), distinct from
+/// failures at run time.
+const EXIT_CONFIG: u8 = 2;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "convene",
+    version,
+    about = "Convene: every organization's lu.ma events in one place"
+)]
+struct Cli {
+    #[command(flatten)]
+    settings: SettingsArgs,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Serve the web app (the default).
+    Serve,
+    /// Apply pending migrations to the store, then exit.
+    Migrate,
+}
+
+pub async fn run() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) if !err.use_stderr() => {
+            // --help and --version: clap prints them; failing to write stdout is not our error.
+            let _ = err.print();
+            return ExitCode::SUCCESS;
+        }
+        Err(err) => return config_error(first_line(&err.render().to_string())),
+    };
+    if let Err(message) = telemetry::init() {
+        return config_error(&message);
+    }
+    let settings = match Settings::resolve(cli.settings) {
+        Ok(settings) => settings,
+        Err(err) => return config_error(&err.to_string()),
+    };
+
+    let outcome = match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(settings).await,
+        Command::Migrate => migrate(settings).await,
+    };
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            tracing::error!("{message}");
+            eprintln!("convene: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn serve(settings: Settings) -> Result<(), String> {
+    tracing::info!(
+        "Convene {} starting: {}",
+        env!("CARGO_PKG_VERSION"),
+        settings.summary()
+    );
+    let app = Application::build(&settings)
+        .await
+        .map_err(|e| e.to_string())?;
+    tracing::info!("listening on http://{}", app.local_addr());
+    app.run_until_stopped(shutdown_signal())
+        .await
+        .map_err(|err| format!("server stopped with an error: {err}"))?;
+    tracing::info!("stopped cleanly");
+    Ok(())
+}
+
+async fn migrate(settings: Settings) -> Result<(), String> {
+    let db = convene::store::connect(settings.database_url.expose())
+        .await
+        .map_err(|err| format!("DATABASE_URL: cannot open the store: {err}"))?;
+    convene::store::migrate(&db)
+        .await
+        .map_err(|err| format!("migrations failed: {err}"))?;
+    println!("migrations applied to {}", settings.database_url);
+    Ok(())
+}
+
+fn config_error(message: &str) -> ExitCode {
+    eprintln!("convene: configuration error: {message}");
+    ExitCode::from(EXIT_CONFIG)
+}
+
+/// clap's message without its "error: " prefix and the usage lines after it.
+fn first_line(rendered: &str) -> &str {
+    let line = rendered.lines().next().unwrap_or(rendered);
+    line.strip_prefix("error: ").unwrap_or(line)
+}

@@ -1,0 +1,8 @@
+//! The `convene` server: settings, start-up, routes and the command line. `main.rs` only calls
+//! [`cli::run`].
+
+pub mod cli;
+pub mod routes;
+pub mod settings;
+pub mod startup;
+pub mod telemetry;

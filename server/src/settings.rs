@@ -1,0 +1,251 @@
+//! Typed settings: defaults, then environment variables, then flags. Resolving them checks every
+//! value, so bad configuration stops start-up with one line naming the setting.
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use convene::secrets::{KeySource, SecretKey};
+use leptos::config::LeptosOptions;
+use url::Url;
+
+/// Settings as given on the command line or in the environment, before they are checked.
+#[derive(clap::Args, Debug, Clone)]
+pub struct SettingsArgs {
+    /// Store to use: `sqlite://…` or `postgres://…` [default: a SQLite file in the data directory]
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        value_name = "DATABASE_URL",
+        hide_env_values = true
+    )]
+    pub database_url: Option<String>,
+    /// Address to listen on.
+    #[arg(
+        long,
+        env = "LEPTOS_SITE_ADDR",
+        value_name = "LEPTOS_SITE_ADDR",
+        default_value = "127.0.0.1:3000"
+    )]
+    pub listen: SocketAddr,
+    /// Directory for the SQLite file and the generated secret key.
+    #[arg(
+        long,
+        env = "CONVENE_DATA_DIR",
+        value_name = "CONVENE_DATA_DIR",
+        default_value = "data"
+    )]
+    pub data_dir: PathBuf,
+    /// Base URL of the lu.ma API.
+    #[arg(
+        long,
+        env = "LUMA_API_BASE",
+        value_name = "LUMA_API_BASE",
+        default_value = "https://public-api.luma.com"
+    )]
+    pub luma_api_base: String,
+    /// Seed demo organizations into an empty store (0 or 1).
+    #[arg(
+        long,
+        env = "CONVENE_DEMO",
+        value_name = "CONVENE_DEMO",
+        default_value = "1",
+        action = clap::ArgAction::Set,
+        value_parser = clap::builder::BoolishValueParser::new(),
+    )]
+    pub demo: bool,
+}
+
+/// The environment variable holding the secret key. Deliberately not a flag: command lines
+/// are visible to every user of the machine.
+pub const SECRET_KEY_VAR: &str = "CONVENE_SECRET_KEY";
+const SECRET_KEY_FILE: &str = "secret.key";
+const SQLITE_FILE: &str = "convene.db";
+
+/// Checked settings the server runs with.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub listen: SocketAddr,
+    pub database_url: DatabaseUrl,
+    pub data_dir: PathBuf,
+    pub secret_key: SecretKey,
+    pub secret_key_source: KeySource,
+    pub luma_api_base: Url,
+    pub demo: bool,
+    pub leptos_options: LeptosOptions,
+}
+
+/// A bad setting: `setting` is the environment variable (or flag) to fix.
+#[derive(Debug, thiserror::Error)]
+#[error("{setting}: {message}")]
+pub struct SettingsError {
+    pub setting: &'static str,
+    pub message: String,
+}
+
+fn bad(setting: &'static str, message: impl Into<String>) -> SettingsError {
+    SettingsError {
+        setting,
+        message: message.into(),
+    }
+}
+
+impl Settings {
+    /// Checks the arguments; reads (or creates) the secret key file when no key is set.
+    pub fn resolve(args: SettingsArgs) -> Result<Settings, SettingsError> {
+        ensure_data_dir(&args.data_dir)?;
+        let database_url = match args.database_url {
+            Some(url) => DatabaseUrl::parse(&url)?,
+            None => DatabaseUrl::sqlite_file(&args.data_dir.join(SQLITE_FILE)),
+        };
+        let (secret_key, secret_key_source) = match std::env::var(SECRET_KEY_VAR) {
+            Ok(hex) if !hex.trim().is_empty() => (
+                SecretKey::from_hex(&hex).map_err(|err| bad(SECRET_KEY_VAR, err.to_string()))?,
+                KeySource::Setting,
+            ),
+            _ => {
+                SecretKey::load_or_create(&args.data_dir.join(SECRET_KEY_FILE)).map_err(|err| {
+                    bad(
+                        SECRET_KEY_VAR,
+                        format!("unset, and the key file failed: {err}"),
+                    )
+                })?
+            }
+        };
+        let luma_api_base = parse_http_url("LUMA_API_BASE", &args.luma_api_base)?;
+        let leptos_options = leptos_options(args.listen)?;
+        Ok(Settings {
+            listen: args.listen,
+            database_url,
+            data_dir: args.data_dir,
+            secret_key,
+            secret_key_source,
+            luma_api_base,
+            demo: args.demo,
+            leptos_options,
+        })
+    }
+
+    /// One line for the start-up log; secrets are never part of it.
+    pub fn summary(&self) -> String {
+        format!(
+            "listen=http://{} database={} data_dir={} secret_key={} luma_api_base={} demo={} site_root={}",
+            self.listen,
+            self.database_url,
+            self.data_dir.display(),
+            self.secret_key_source,
+            self.luma_api_base,
+            self.demo,
+            self.leptos_options.site_root,
+        )
+    }
+}
+
+fn ensure_data_dir(dir: &Path) -> Result<(), SettingsError> {
+    std::fs::create_dir_all(dir).map_err(|err| {
+        bad(
+            "CONVENE_DATA_DIR",
+            format!("cannot create {}: {err}", dir.display()),
+        )
+    })
+}
+
+fn parse_http_url(setting: &'static str, text: &str) -> Result<Url, SettingsError> {
+    let url =
+        Url::parse(text).map_err(|err| bad(setting, format!("{text:?} is not a URL: {err}")))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(bad(
+            setting,
+            format!("{text:?} must start with https:// (or http://)"),
+        ));
+    }
+    Ok(url)
+}
+
+/// Leptos reads its own options (output name, site root) from what cargo-leptos set; the
+/// listen address is ours.
+fn leptos_options(listen: SocketAddr) -> Result<LeptosOptions, SettingsError> {
+    let mut options = leptos::config::get_configuration(None)
+        .map_err(|err| bad("LEPTOS_*", err.to_string()))?
+        .leptos_options;
+    options.site_addr = listen;
+    Ok(options)
+}
+
+/// A database URL whose `Display` hides any password.
+#[derive(Clone, PartialEq, Eq)]
+pub struct DatabaseUrl(String);
+
+impl DatabaseUrl {
+    pub fn parse(text: &str) -> Result<Self, SettingsError> {
+        let scheme = text.split(':').next().unwrap_or_default();
+        match scheme {
+            "sqlite" | "postgres" | "postgresql" => Ok(Self(text.to_owned())),
+            _ => Err(bad(
+                "DATABASE_URL",
+                format!("unsupported store {scheme:?}: use sqlite://… or postgres://…"),
+            )),
+        }
+    }
+
+    /// A SQLite file, created on first use.
+    pub fn sqlite_file(path: &Path) -> Self {
+        Self(format!("sqlite://{}?mode=rwc", path.display()))
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match Url::parse(&self.0) {
+            Ok(mut url) if url.password().is_some() => {
+                // Setting a password only fails for URLs that cannot have one.
+                if url.set_password(Some("***")).is_err() {
+                    return f.write_str("<database url>");
+                }
+                f.write_str(url.as_str())
+            }
+            _ => f.write_str(&self.0),
+        }
+    }
+}
+
+impl fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "DatabaseUrl({self})")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn database_url_hides_the_password() {
+        let url = DatabaseUrl::parse("postgres://convene:hunter2@db:5432/convene").unwrap();
+        assert_eq!(url.to_string(), "postgres://convene:***@db:5432/convene");
+        assert!(!format!("{url:?}").contains("hunter2"));
+        assert_eq!(url.expose(), "postgres://convene:hunter2@db:5432/convene");
+    }
+
+    #[test]
+    fn database_url_names_the_setting_for_unknown_stores() {
+        let err = DatabaseUrl::parse("mysql://localhost/db").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "DATABASE_URL: unsupported store \"mysql\": use sqlite://… or postgres://…"
+        );
+    }
+
+    #[test]
+    fn luma_base_must_be_http() {
+        assert!(parse_http_url("LUMA_API_BASE", "https://public-api.luma.com").is_ok());
+        let err = parse_http_url("LUMA_API_BASE", "ftp://example.com").unwrap_err();
+        assert!(err.to_string().starts_with("LUMA_API_BASE: "), "{err}");
+        let err = parse_http_url("LUMA_API_BASE", "not a url").unwrap_err();
+        assert!(err.to_string().contains("is not a URL"), "{err}");
+    }
+}

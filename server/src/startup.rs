@@ -1,0 +1,116 @@
+//! Building the application: open and migrate the store, seed the demo, bind the listener.
+//! Binding here (not in `main`) lets tests start the real server on port 0.
+
+use std::future::Future;
+use std::io;
+use std::net::SocketAddr;
+
+use app::state::AppState;
+use axum::Router;
+use convene::store::{self, DbErr};
+use tokio::net::TcpListener;
+
+use crate::routes;
+use crate::settings::Settings;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error("DATABASE_URL: cannot open the store ({url}): {source}")]
+    Connect { url: String, source: DbErr },
+    #[error("DATABASE_URL: migrations failed: {0}")]
+    Migrate(DbErr),
+    #[error("CONVENE_DEMO: seeding demo data failed: {0}")]
+    Demo(convene::Error),
+    #[error("LEPTOS_SITE_ADDR: cannot listen on {addr}: {source}")]
+    Bind { addr: SocketAddr, source: io::Error },
+}
+
+pub struct Application {
+    listener: TcpListener,
+    local_addr: SocketAddr,
+    router: Router,
+}
+
+impl Application {
+    pub async fn build(settings: &Settings) -> Result<Self, StartupError> {
+        let db = store::connect(settings.database_url.expose())
+            .await
+            .map_err(|source| StartupError::Connect {
+                url: settings.database_url.to_string(),
+                source,
+            })?;
+        store::migrate(&db).await.map_err(StartupError::Migrate)?;
+        if settings.demo {
+            let added = convene::demo::seed_if_empty(&db)
+                .await
+                .map_err(StartupError::Demo)?;
+            if added > 0 {
+                tracing::info!(
+                    added,
+                    "seeded demo organizations (CONVENE_DEMO=0 turns this off)"
+                );
+            }
+        }
+
+        let bind_error = |source| StartupError::Bind {
+            addr: settings.listen,
+            source,
+        };
+        let listener = TcpListener::bind(settings.listen)
+            .await
+            .map_err(bind_error)?;
+        let local_addr = listener.local_addr().map_err(bind_error)?;
+        let mut leptos_options = settings.leptos_options.clone();
+        leptos_options.site_addr = local_addr;
+        let router = routes::router(AppState { leptos_options, db });
+        Ok(Self {
+            listener,
+            local_addr,
+            router,
+        })
+    }
+
+    /// The address actually bound (the real port when port 0 was asked for).
+    pub fn local_addr(&self) -> SocketAddr {
+        self.local_addr
+    }
+
+    /// Serves until `shutdown` completes, then lets requests in flight finish.
+    pub async fn run_until_stopped(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> io::Result<()> {
+        axum::serve(self.listener, self.router)
+            .with_graceful_shutdown(shutdown)
+            .await
+    }
+}
+
+/// Completes on Ctrl-C or SIGTERM (what service managers send).
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(err) = tokio::signal::ctrl_c().await {
+            tracing::warn!(error = %err, "cannot listen for Ctrl-C; stop with SIGTERM");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(err) => {
+                tracing::warn!(error = %err, "cannot listen for SIGTERM; stop with Ctrl-C");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+
+    tokio::select! {
+        () = ctrl_c => tracing::info!("Ctrl-C received, shutting down"),
+        () = terminate => tracing::info!("SIGTERM received, shutting down"),
+    }
+}

@@ -1,0 +1,110 @@
+//! `spawn_app()`: start the real application on a fresh store and talk to it over HTTP.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use convene::secrets::{KeySource, SecretKey};
+use convene::testing::{fresh_database_url, scratch_dir};
+use leptos::config::LeptosOptions;
+use server::settings::{DatabaseUrl, Settings};
+use server::startup::Application;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+pub struct TestApp {
+    pub address: SocketAddr,
+    pub client: reqwest::Client,
+    stop: Option<oneshot::Sender<()>>,
+    server: Option<JoinHandle<std::io::Result<()>>>,
+}
+
+#[derive(Clone, Copy)]
+pub struct Options {
+    pub demo: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self { demo: true }
+    }
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(Options::default()).await
+}
+
+pub async fn spawn_app_with(options: Options) -> TestApp {
+    let settings = test_settings(fresh_database_url().await, options);
+    let app = Application::build(&settings)
+        .await
+        .expect("application builds");
+    let address = app.local_addr();
+    let (stop, stopped) = oneshot::channel::<()>();
+    let server = tokio::spawn(app.run_until_stopped(async {
+        let _ = stopped.await;
+    }));
+    TestApp {
+        address,
+        client: reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .timeout(Duration::from_secs(30))
+            .build()
+            .expect("http client"),
+        stop: Some(stop),
+        server: Some(server),
+    }
+}
+
+pub fn test_settings(database_url: String, options: Options) -> Settings {
+    let listen: SocketAddr = "127.0.0.1:0".parse().expect("loopback address");
+    Settings {
+        listen,
+        database_url: DatabaseUrl::parse(&database_url).expect("test database url"),
+        data_dir: scratch_dir("data"),
+        secret_key: SecretKey::generate(),
+        secret_key_source: KeySource::Setting,
+        luma_api_base: "http://127.0.0.1:9/".parse().expect("url"),
+        demo: options.demo,
+        leptos_options: LeptosOptions::builder()
+            .output_name("convene")
+            .site_addr(listen)
+            .build(),
+    }
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.address)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("request reaches the server")
+    }
+
+    pub async fn get_html(&self, path: &str) -> (u16, String) {
+        let response = self.get(path).await;
+        let status = response.status().as_u16();
+        (status, response.text().await.expect("body"))
+    }
+
+    /// Asks the server to stop and waits for it; returns how `run_until_stopped` ended.
+    pub async fn shut_down(mut self) -> std::io::Result<()> {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        let server = self.server.take().expect("server task");
+        tokio::time::timeout(Duration::from_secs(10), server)
+            .await
+            .expect("server stops after the shutdown signal")
+            .expect("server task did not panic")
+    }
+}
+
+/// Count of non-overlapping occurrences, for asserting how many cards a page rendered.
+pub fn occurrences(haystack: &str, needle: &str) -> usize {
+    haystack.matches(needle).count()
+}

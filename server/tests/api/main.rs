@@ -1,0 +1,11 @@
+//! Integration tests: the real server on port 0 with a fresh store (SQLite, or Postgres when
+//! `TEST_DATABASE_URL` is set).
+#![expect(
+    clippy::expect_used,
+    reason = "this binary is test code: helpers fail the test loudly"
+)]
+
+mod config;
+mod health;
+mod helpers;
+mod pages;

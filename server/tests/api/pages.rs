@@ -1,0 +1,71 @@
+use app::organizations::{ListOrganizations, OrganizationSummary};
+use leptos::server_fn::ServerFn;
+
+use crate::helpers::{Options, occurrences, spawn_app, spawn_app_with};
+
+#[tokio::test]
+async fn home_page_server_renders_the_organizations_from_the_store() {
+    let app = spawn_app().await;
+    let (status, html) = app.get_html("/").await;
+    assert_eq!(status, 200);
+    for name in ["Rust Berlin", "Rust Lisbon", "Rust London", "Rust NYC"] {
+        assert!(html.contains(name), "{name} missing from the SSR HTML");
+    }
+    assert_eq!(occurrences(&html, "class=\"organization-card\""), 4);
+    assert!(html.contains("4 organizations"));
+    assert!(html.contains("<title>Organizations · Convene</title>"));
+    assert!(
+        html.contains("/pkg/convene.js"),
+        "hydration script is linked"
+    );
+}
+
+#[tokio::test]
+async fn filter_in_the_query_string_is_applied_on_the_server() {
+    let app = spawn_app().await;
+    let (status, html) = app.get_html("/?q=berlin").await;
+    assert_eq!(status, 200);
+    // The page's hydration data carries every organization; the rendered cards must not.
+    assert!(html.contains("data-slug=\"rust-berlin\""));
+    assert!(!html.contains("data-slug=\"rust-london\""));
+    assert_eq!(occurrences(&html, "class=\"organization-card\""), 1);
+    assert!(html.contains("Showing 1 of 4 organizations matching “berlin”"));
+}
+
+#[tokio::test]
+async fn empty_store_shows_a_next_step_instead_of_a_blank_page() {
+    let app = spawn_app_with(Options { demo: false }).await;
+    let (status, html) = app.get_html("/").await;
+    assert_eq!(status, 200);
+    assert_eq!(occurrences(&html, "class=\"organization-card\""), 0);
+    assert!(html.contains("No organizations yet."));
+}
+
+#[tokio::test]
+async fn unknown_routes_answer_404_with_the_app_page() {
+    let app = spawn_app().await;
+    let (status, html) = app.get_html("/no/such/page").await;
+    assert_eq!(status, 404);
+    assert!(html.contains("Page not found"));
+    assert!(html.contains("Browse organizations"));
+}
+
+#[tokio::test]
+async fn list_organizations_server_function_answers_json() {
+    let app = spawn_app().await;
+    let response = app
+        .client
+        .post(app.url(ListOrganizations::PATH))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 200);
+    let organizations: Vec<OrganizationSummary> = response.json().await.unwrap();
+    let slugs: Vec<_> = organizations.iter().map(|o| o.slug.as_str()).collect();
+    assert_eq!(
+        slugs,
+        ["rust-berlin", "rust-lisbon", "rust-london", "rust-nyc"]
+    );
+}

@@ -1,0 +1,13 @@
+//! Convene's domain core: the store, secrets at rest and (later) the lu.ma import engine. No UI.
+//!
+//! Everything here compiles for the server only; the `app` crate uses it under its `ssr` feature.
+
+pub mod demo;
+pub mod error;
+pub mod secrets;
+pub mod slug;
+pub mod store;
+#[cfg(any(test, feature = "test-support"))]
+pub mod testing;
+
+pub use error::{Error, Result};

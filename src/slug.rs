@@ -1,0 +1,77 @@
+//! URL slugs for organizations: `[a-z0-9-]{2,64}`, parsed once and trusted afterwards.
+
+use std::fmt;
+
+use crate::Error;
+
+/// A valid slug. The only way to get one is [`Slug::parse`].
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Slug(String);
+
+impl Slug {
+    pub const MIN_LEN: usize = 2;
+    pub const MAX_LEN: usize = 64;
+
+    /// Trims the input and checks it; `field` names the input in the error.
+    pub fn parse(field: &'static str, input: &str) -> Result<Self, Error> {
+        let slug = input.trim();
+        if slug.len() < Self::MIN_LEN || slug.len() > Self::MAX_LEN {
+            return Err(Error::invalid(
+                field,
+                format!(
+                    "must be {} to {} characters long",
+                    Self::MIN_LEN,
+                    Self::MAX_LEN
+                ),
+            ));
+        }
+        if let Some(bad) = slug
+            .chars()
+            .find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '-'))
+        {
+            return Err(Error::invalid(
+                field,
+                format!("may use only a-z, 0-9 and '-', not {bad:?}"),
+            ));
+        }
+        Ok(Self(slug.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Slug {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accepts_lowercase_digits_and_dashes() {
+        assert_eq!(
+            Slug::parse("slug", " rust-berlin-2 ").unwrap().as_str(),
+            "rust-berlin-2"
+        );
+    }
+
+    #[test]
+    fn rejects_uppercase_spaces_and_unicode() {
+        for bad in ["Rust", "rust berlin", "café", "a_b"] {
+            let err = Slug::parse("slug", bad).unwrap_err().to_string();
+            assert!(err.starts_with("slug: may use only"), "{bad}: {err}");
+        }
+    }
+
+    #[test]
+    fn rejects_too_short_and_too_long() {
+        assert!(Slug::parse("slug", "a").is_err());
+        assert!(Slug::parse("slug", &"a".repeat(65)).is_err());
+        assert!(Slug::parse("slug", &"a".repeat(64)).is_ok());
+    }
+}

@@ -1,0 +1,143 @@
+//! Queries and writes for organizations.
+
+use chrono::Utc;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ConnectionTrait, EntityTrait, PaginatorTrait, QueryOrder,
+};
+
+use crate::error::{Error, is_unique_violation};
+use crate::slug::Slug;
+use crate::store::entities::organization;
+
+pub use organization::Model as Organization;
+
+/// The longest organization name we accept; it must fit a card title.
+pub const NAME_MAX_CHARS: usize = 120;
+pub const DESCRIPTION_MAX_CHARS: usize = 2_000;
+
+/// A new organization, already checked: build it with [`NewOrganization::parse`].
+#[derive(Debug, Clone)]
+pub struct NewOrganization {
+    pub slug: Slug,
+    pub name: String,
+    pub description: String,
+}
+
+impl NewOrganization {
+    /// Trims every field and checks it; errors name the field.
+    pub fn parse(slug: &str, name: &str, description: &str) -> Result<Self, Error> {
+        let slug = Slug::parse("slug", slug)?;
+        let name = name.trim();
+        if name.is_empty() {
+            return Err(Error::invalid("name", "must not be empty"));
+        }
+        if name.chars().count() > NAME_MAX_CHARS {
+            return Err(Error::invalid(
+                "name",
+                format!("must be at most {NAME_MAX_CHARS} characters"),
+            ));
+        }
+        let description = description.trim();
+        if description.chars().count() > DESCRIPTION_MAX_CHARS {
+            return Err(Error::invalid(
+                "description",
+                format!("must be at most {DESCRIPTION_MAX_CHARS} characters"),
+            ));
+        }
+        Ok(Self {
+            slug,
+            name: name.to_owned(),
+            description: description.to_owned(),
+        })
+    }
+}
+
+/// Every organization, alphabetically by name (the directory order people expect).
+pub async fn list_all(db: &impl ConnectionTrait) -> Result<Vec<Organization>, Error> {
+    Ok(organization::Entity::find()
+        .order_by_asc(organization::Column::Name)
+        .order_by_asc(organization::Column::Id)
+        .all(db)
+        .await?)
+}
+
+pub async fn count(db: &impl ConnectionTrait) -> Result<u64, Error> {
+    Ok(organization::Entity::find().count(db).await?)
+}
+
+/// Inserts the organization; a taken slug is a [`Error::Conflict`] naming the `slug` field.
+pub async fn create(
+    db: &impl ConnectionTrait,
+    new: NewOrganization,
+) -> Result<Organization, Error> {
+    let slug = new.slug.to_string();
+    let row = organization::ActiveModel {
+        slug: Set(slug.clone()),
+        name: Set(new.name),
+        description: Set(new.description),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    };
+    row.insert(db).await.map_err(|err| {
+        if is_unique_violation(&err) {
+            Error::Conflict {
+                field: "slug",
+                message: format!("{slug} is already taken"),
+            }
+        } else {
+            Error::Database(err)
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::fresh_store;
+
+    #[test]
+    fn parse_trims_and_names_the_bad_field() {
+        let org = NewOrganization::parse(" rust-oslo ", "  Rust Oslo ", " Meetups ").unwrap();
+        assert_eq!(org.slug.as_str(), "rust-oslo");
+        assert_eq!(org.name, "Rust Oslo");
+        assert_eq!(org.description, "Meetups");
+
+        let err = NewOrganization::parse("ok-slug", "   ", "").unwrap_err();
+        assert_eq!(err.to_string(), "name: must not be empty");
+        let err = NewOrganization::parse("ok-slug", &"n".repeat(121), "").unwrap_err();
+        assert!(err.to_string().starts_with("name: must be at most"));
+        let err = NewOrganization::parse("Bad Slug", "Name", "").unwrap_err();
+        assert!(err.to_string().starts_with("slug: "));
+    }
+
+    #[tokio::test]
+    async fn create_then_list_sorted_by_name() {
+        let store = fresh_store().await;
+        for (slug, name) in [("zz-group", "Zeta Group"), ("aa-group", "Alpha Group")] {
+            create(store.db(), NewOrganization::parse(slug, name, "").unwrap())
+                .await
+                .unwrap();
+        }
+        let names: Vec<_> = list_all(store.db())
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|org| org.name)
+            .collect();
+        assert_eq!(names, ["Alpha Group", "Zeta Group"]);
+        assert_eq!(count(store.db()).await.unwrap(), 2);
+    }
+
+    #[tokio::test]
+    async fn duplicate_slug_is_a_conflict_and_writes_nothing() {
+        let store = fresh_store().await;
+        let new = NewOrganization::parse("same", "First", "").unwrap();
+        create(store.db(), new.clone()).await.unwrap();
+        let err = create(store.db(), new).await.unwrap_err();
+        assert!(
+            matches!(err, Error::Conflict { field: "slug", .. }),
+            "{err:?}"
+        );
+        assert_eq!(count(store.db()).await.unwrap(), 1);
+    }
+}

@@ -1,0 +1,113 @@
+//! Test support for every crate of the workspace: fresh, migrated stores on SQLite (default)
+//! or on Postgres when `TEST_DATABASE_URL` is set, each test on its own schema.
+#![expect(clippy::expect_used, reason = "test helpers fail the test loudly")]
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use sea_orm::{ConnectionTrait, DatabaseConnection};
+
+use crate::store;
+
+static COUNTER: AtomicU32 = AtomicU32::new(0);
+/// Schemas left by earlier runs are dropped once they are this old.
+const STALE_SCHEMA_SECS: u64 = 3_600;
+
+/// A fresh empty directory under the system temp dir, unique to this call.
+pub fn scratch_dir(label: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("convene-test-{label}-{}", unique_suffix()));
+    std::fs::create_dir_all(&dir).expect("create scratch dir");
+    dir
+}
+
+fn unix_now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or_default()
+}
+
+fn unique_suffix() -> String {
+    format!(
+        "{}_{}_{}",
+        unix_now(),
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+/// A database URL for a store nobody else uses, not yet migrated.
+pub async fn fresh_database_url() -> String {
+    match std::env::var("TEST_DATABASE_URL") {
+        Ok(base) if !base.is_empty() => fresh_postgres_schema(&base).await,
+        _ => {
+            let file = scratch_dir("store").join("convene.db");
+            format!("sqlite://{}?mode=rwc", file.display())
+        }
+    }
+}
+
+async fn fresh_postgres_schema(base_url: &str) -> String {
+    let admin = store::connect(base_url)
+        .await
+        .expect("TEST_DATABASE_URL must point at a reachable Postgres");
+    drop_stale_schemas(&admin).await;
+    let schema = format!("convene_t_{}", unique_suffix());
+    admin
+        .execute_unprepared(&format!("CREATE SCHEMA \"{schema}\""))
+        .await
+        .expect("create test schema");
+    admin.close().await.expect("close admin connection");
+    let separator = if base_url.contains('?') { '&' } else { '?' };
+    format!("{base_url}{separator}options[search_path]={schema}")
+}
+
+async fn drop_stale_schemas(admin: &DatabaseConnection) {
+    let rows = admin
+        .query_all_raw(sea_orm::Statement::from_string(
+            admin.get_database_backend(),
+            "SELECT nspname FROM pg_namespace WHERE nspname LIKE 'convene_t_%'",
+        ))
+        .await
+        .expect("list test schemas");
+    let cutoff = unix_now().saturating_sub(STALE_SCHEMA_SECS);
+    for row in rows {
+        let name: String = row.try_get("", "nspname").expect("schema name");
+        let created: u64 = name
+            .trim_start_matches("convene_t_")
+            .split('_')
+            .next()
+            .and_then(|secs| secs.parse().ok())
+            .unwrap_or(u64::MAX);
+        if created < cutoff {
+            // Another run may drop it at the same moment; either way it is gone.
+            let _ = admin
+                .execute_unprepared(&format!("DROP SCHEMA IF EXISTS \"{name}\" CASCADE"))
+                .await;
+        }
+    }
+}
+
+/// A migrated store of its own, for tests of the store and the layers above it.
+pub struct TestStore {
+    db: DatabaseConnection,
+    url: String,
+}
+
+impl TestStore {
+    pub fn db(&self) -> &DatabaseConnection {
+        &self.db
+    }
+
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+}
+
+pub async fn fresh_store() -> TestStore {
+    let url = fresh_database_url().await;
+    let db = store::connect(&url).await.expect("connect to test store");
+    store::migrate(&db).await.expect("migrate test store");
+    TestStore { db, url }
+}
