@@ -13,7 +13,7 @@ pub mod state;
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{SsrMode, path};
 
 use crate::layout::SiteLayout;
 use crate::not_found::NotFound;
@@ -53,7 +53,9 @@ pub fn App() -> impl IntoView {
         <Router>
             <SiteLayout>
                 <Routes fallback=NotFound>
-                    <Route path=path!("/") view=DirectoryPage />
+                    // Async: the HTML is sent once the data is in it, so the page is complete
+                    // without JavaScript (out-of-order streaming would need a script to place it).
+                    <Route path=path!("/") view=DirectoryPage ssr=SsrMode::Async />
                 </Routes>
             </SiteLayout>
         </Router>

@@ -13,6 +13,10 @@ async fn home_page_server_renders_the_organizations_from_the_store() {
     }
     assert_eq!(occurrences(&html, "class=\"organization-card\""), 4);
     assert!(html.contains("4 organizations"));
+    assert!(
+        !html.contains("Loading organizations"),
+        "the list must be in the HTML itself, not streamed in for a script to place"
+    );
     assert!(html.contains("<title>Organizations · Convene</title>"));
     assert!(
         html.contains("/pkg/convene.js"),
