@@ -19,7 +19,10 @@ fn run_convene(env: &[(&str, &str)]) -> (i32, String) {
     )
 }
 
-fn assert_one_clear_line(stderr: &str, setting: &str) {
+/// Runs `convene` with one bad setting; it must exit 2 with one line naming `setting`.
+fn assert_refused_naming(env: &[(&str, &str)], setting: &str) -> String {
+    let (code, stderr) = run_convene(env);
+    assert_eq!(code, 2, "exit code; stderr:\n{stderr}");
     let lines: Vec<_> = stderr.lines().filter(|l| !l.trim().is_empty()).collect();
     assert_eq!(lines.len(), 1, "expected one line, got:\n{stderr}");
     assert!(
@@ -31,20 +34,17 @@ fn assert_one_clear_line(stderr: &str, setting: &str) {
         "{setting} not named in: {stderr}"
     );
     assert!(!stderr.contains("panicked"), "{stderr}");
+    stderr
 }
 
 #[test]
 fn bad_listen_address_names_leptos_site_addr() {
-    let (code, stderr) = run_convene(&[("LEPTOS_SITE_ADDR", "localhost-ish")]);
-    assert_eq!(code, 2);
-    assert_one_clear_line(&stderr, "LEPTOS_SITE_ADDR");
+    assert_refused_naming(&[("LEPTOS_SITE_ADDR", "localhost-ish")], "LEPTOS_SITE_ADDR");
 }
 
 #[test]
 fn short_secret_key_names_convene_secret_key() {
-    let (code, stderr) = run_convene(&[("CONVENE_SECRET_KEY", "abc123")]);
-    assert_eq!(code, 2);
-    assert_one_clear_line(&stderr, "CONVENE_SECRET_KEY");
+    let stderr = assert_refused_naming(&[("CONVENE_SECRET_KEY", "abc123")], "CONVENE_SECRET_KEY");
     assert!(
         !stderr.contains("abc123"),
         "the key itself is never printed"
@@ -53,21 +53,18 @@ fn short_secret_key_names_convene_secret_key() {
 
 #[test]
 fn unsupported_database_names_database_url() {
-    let (code, stderr) = run_convene(&[("DATABASE_URL", "mysql://localhost/convene")]);
-    assert_eq!(code, 2);
-    assert_one_clear_line(&stderr, "DATABASE_URL");
+    assert_refused_naming(
+        &[("DATABASE_URL", "mysql://localhost/convene")],
+        "DATABASE_URL",
+    );
 }
 
 #[test]
 fn non_http_luma_base_names_luma_api_base() {
-    let (code, stderr) = run_convene(&[("LUMA_API_BASE", "ftp://luma.example")]);
-    assert_eq!(code, 2);
-    assert_one_clear_line(&stderr, "LUMA_API_BASE");
+    assert_refused_naming(&[("LUMA_API_BASE", "ftp://luma.example")], "LUMA_API_BASE");
 }
 
 #[test]
 fn bad_demo_flag_names_convene_demo() {
-    let (code, stderr) = run_convene(&[("CONVENE_DEMO", "maybe")]);
-    assert_eq!(code, 2);
-    assert_one_clear_line(&stderr, "CONVENE_DEMO");
+    assert_refused_naming(&[("CONVENE_DEMO", "maybe")], "CONVENE_DEMO");
 }
