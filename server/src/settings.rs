@@ -241,6 +241,34 @@ mod tests {
     }
 
     #[test]
+    fn summary_and_debug_never_show_secrets() {
+        let key_hex = "ab".repeat(32);
+        let settings = Settings {
+            listen: "127.0.0.1:3000".parse().unwrap(),
+            database_url: DatabaseUrl::parse("postgres://u:hunter2@db/convene").unwrap(),
+            data_dir: "data".into(),
+            secret_key: SecretKey::from_hex(&key_hex).unwrap(),
+            secret_key_source: KeySource::Setting,
+            luma_api_base: "https://public-api.luma.com".parse().unwrap(),
+            demo: true,
+            leptos_options: LeptosOptions::builder().output_name("convene").build(),
+        };
+        let summary = settings.summary();
+        assert!(
+            summary.contains("secret_key=from CONVENE_SECRET_KEY"),
+            "{summary}"
+        );
+        assert!(
+            summary.contains("database=postgres://u:***@db/convene"),
+            "{summary}"
+        );
+        for shown in [summary, format!("{settings:?}")] {
+            assert!(!shown.contains("hunter2"), "{shown}");
+            assert!(!shown.contains(&key_hex), "{shown}");
+        }
+    }
+
+    #[test]
     fn luma_base_must_be_http() {
         assert!(parse_http_url("LUMA_API_BASE", "https://public-api.luma.com").is_ok());
         let err = parse_http_url("LUMA_API_BASE", "ftp://example.com").unwrap_err();
