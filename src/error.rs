@@ -19,6 +19,22 @@ pub enum Error {
     },
     #[error("{0} not found")]
     NotFound(String),
+    /// The action needs a signed-in user and there is none (HTTP 401).
+    #[error("sign in required")]
+    NotSignedIn,
+    /// The signed-in user may not do this (HTTP 403).
+    #[error("not allowed")]
+    Forbidden,
+    /// Too many failed sign-ins for this email or address; try again after the wait.
+    #[error("too many failed sign-ins: try again in {retry_after_minutes} minutes")]
+    Throttled { retry_after_minutes: i64 },
+    /// Sign-in failed. One message whatever the reason, so it never tells whether an email
+    /// has an account.
+    #[error("wrong email or password")]
+    WrongCredentials,
+    /// A failure that is our fault (a library refused); details go to the log only.
+    #[error("internal error: {0}")]
+    Internal(String),
     #[error("database error: {0}")]
     Database(#[from] DbErr),
 }

@@ -2,6 +2,8 @@
 //!
 //! Everything here compiles for the server only; the `app` crate uses it under its `ssr` feature.
 
+pub mod access;
+pub mod accounts;
 pub mod demo;
 pub mod error;
 pub mod secrets;

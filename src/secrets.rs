@@ -138,6 +138,11 @@ impl SecretKey {
     }
 }
 
+/// 32 random bytes as 64 hex characters: for unguessable tokens (feed URLs, decoys).
+pub fn random_token() -> String {
+    hex::encode(Key::<Aes256Gcm>::generate())
+}
+
 #[cfg(unix)]
 fn create_private_file(path: &Path) -> io::Result<fs::File> {
     use std::os::unix::fs::OpenOptionsExt;
@@ -210,6 +215,13 @@ mod tests {
         tampered.push(if last == '0' { '1' } else { '0' });
         assert!(matches!(key.open(&tampered), Err(SecretError::WrongKey)));
         assert!(matches!(key.open("nonsense"), Err(SecretError::Malformed)));
+    }
+
+    #[test]
+    fn random_tokens_are_long_and_distinct() {
+        let (a, b) = (random_token(), random_token());
+        assert_eq!(a.len(), 64);
+        assert_ne!(a, b);
     }
 
     #[test]

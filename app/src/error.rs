@@ -20,6 +20,10 @@ pub enum AppError {
     Invalid { field: String, message: String },
     #[error("{field}: {message}")]
     Conflict { field: String, message: String },
+    #[error("Wrong email or password.")]
+    WrongCredentials,
+    #[error("Too many failed sign-ins. Try again in {retry_after_minutes} minutes.")]
+    Throttled { retry_after_minutes: i64 },
     #[error("Something went wrong on our side. Please try again.")]
     Internal,
     /// The request never reached the function, or its answer could not be read.
@@ -36,6 +40,8 @@ impl AppError {
             AppError::NotFound(_) => 404,
             AppError::Invalid { .. } => 422,
             AppError::Conflict { .. } => 409,
+            AppError::WrongCredentials => 401,
+            AppError::Throttled { .. } => 429,
             AppError::Internal => 500,
             AppError::Transport(_) => 502,
         }
@@ -63,8 +69,20 @@ impl From<convene::Error> for AppError {
                 message,
             },
             convene::Error::NotFound(what) => AppError::NotFound(what),
+            convene::Error::NotSignedIn => AppError::Unauthorized,
+            convene::Error::Forbidden => AppError::Forbidden,
+            convene::Error::WrongCredentials => AppError::WrongCredentials,
+            convene::Error::Throttled {
+                retry_after_minutes,
+            } => AppError::Throttled {
+                retry_after_minutes,
+            },
             convene::Error::Database(err) => {
                 tracing::error!(error = %err, "database error in a server function");
+                AppError::Internal
+            }
+            convene::Error::Internal(detail) => {
+                tracing::error!(%detail, "internal error in a server function");
                 AppError::Internal
             }
         }

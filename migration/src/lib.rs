@@ -3,12 +3,16 @@
 pub use sea_orm_migration::prelude::*;
 
 mod m20261123_000001_create_organizations;
+mod m20261124_000001_create_accounts;
 
 pub struct Migrator;
 
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261123_000001_create_organizations::Migration)]
+        vec![
+            Box::new(m20261123_000001_create_organizations::Migration),
+            Box::new(m20261124_000001_create_accounts::Migration),
+        ]
     }
 }

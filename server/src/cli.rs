@@ -4,6 +4,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+use crate::operator::{self, OperatorCommand};
 use crate::settings::{Settings, SettingsArgs};
 use crate::startup::{Application, shutdown_signal};
 use crate::telemetry;
@@ -31,6 +32,8 @@ enum Command {
     Serve,
     /// Apply pending migrations to the store, then exit.
     Migrate,
+    #[command(flatten)]
+    Operator(OperatorCommand),
 }
 
 pub async fn run() -> ExitCode {
@@ -43,7 +46,12 @@ pub async fn run() -> ExitCode {
         }
         Err(err) => return config_error(first_line(&err.render().to_string())),
     };
-    if let Err(message) = telemetry::init() {
+    let command = cli.command.unwrap_or(Command::Serve);
+    let default_filter = match command {
+        Command::Serve => telemetry::SERVER_FILTER,
+        _ => telemetry::COMMAND_FILTER,
+    };
+    if let Err(message) = telemetry::init(default_filter) {
         return config_error(&message);
     }
     let settings = match Settings::resolve(cli.settings) {
@@ -51,14 +59,14 @@ pub async fn run() -> ExitCode {
         Err(err) => return config_error(&err.to_string()),
     };
 
-    let outcome = match cli.command.unwrap_or(Command::Serve) {
+    let outcome = match command {
         Command::Serve => serve(settings).await,
         Command::Migrate => migrate(settings).await,
+        Command::Operator(command) => operate(settings, command).await,
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
-            tracing::error!("{message}");
             eprintln!("convene: {message}");
             ExitCode::FAILURE
         }
@@ -83,13 +91,16 @@ async fn serve(settings: Settings) -> Result<(), String> {
 }
 
 async fn migrate(settings: Settings) -> Result<(), String> {
-    let db = convene::store::connect(settings.database_url.expose())
-        .await
-        .map_err(|err| format!("DATABASE_URL: cannot open the store: {err}"))?;
-    convene::store::migrate(&db)
-        .await
-        .map_err(|err| format!("migrations failed: {err}"))?;
+    operator::open_store(settings.database_url.expose()).await?;
     println!("migrations applied to {}", settings.database_url);
+    Ok(())
+}
+
+/// Runs one operator command against the (migrated) store and prints what it did.
+async fn operate(settings: Settings, command: OperatorCommand) -> Result<(), String> {
+    let db = operator::open_store(settings.database_url.expose()).await?;
+    let done = operator::run(&db, command).await?;
+    println!("{done}");
     Ok(())
 }
 

@@ -1,7 +1,11 @@
 //! The store: connecting to SQLite or Postgres, applying migrations, and the queries per table.
 
 pub mod entities;
+pub mod memberships;
 pub mod organizations;
+pub mod sessions;
+pub mod sign_in;
+pub mod users;
 
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{ConnectOptions, ConnectionTrait, Database, DbBackend};

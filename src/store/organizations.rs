@@ -2,8 +2,12 @@
 
 use chrono::Utc;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ConnectionTrait, EntityTrait, PaginatorTrait, QueryOrder,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
+    EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, TransactionTrait,
 };
+
+use crate::access::Role;
+use crate::store::memberships;
 
 use crate::error::{Error, is_unique_violation};
 use crate::slug::Slug;
@@ -59,6 +63,29 @@ pub async fn list_all(db: &impl ConnectionTrait) -> Result<Vec<Organization>, Er
         .order_by_asc(organization::Column::Id)
         .all(db)
         .await?)
+}
+
+pub async fn find_by_slug(
+    db: &impl ConnectionTrait,
+    slug: &str,
+) -> Result<Option<Organization>, Error> {
+    Ok(organization::Entity::find()
+        .filter(organization::Column::Slug.eq(slug))
+        .one(db)
+        .await?)
+}
+
+/// Creates the organization and makes `creator_id` its first admin, in one transaction.
+pub async fn create_with_admin(
+    db: &DatabaseConnection,
+    new: NewOrganization,
+    creator_id: i64,
+) -> Result<Organization, Error> {
+    let txn = db.begin().await?;
+    let org = create(&txn, new).await?;
+    memberships::add(&txn, creator_id, org.id, Role::Admin).await?;
+    txn.commit().await?;
+    Ok(org)
 }
 
 pub async fn count(db: &impl ConnectionTrait) -> Result<u64, Error> {

@@ -8,4 +8,5 @@
 mod config;
 mod health;
 mod helpers;
+mod operator_cli;
 mod pages;

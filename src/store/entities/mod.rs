@@ -1,3 +1,7 @@
 //! SeaORM entities, one file per table.
 
+pub mod membership;
 pub mod organization;
+pub mod session;
+pub mod sign_in_failure;
+pub mod user;

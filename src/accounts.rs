@@ -1,0 +1,214 @@
+//! Account inputs parsed once (email, display name, password) and Argon2id password hashing.
+
+use std::fmt;
+
+use argon2::Argon2;
+use argon2::password_hash::phc::PasswordHash;
+use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+
+use crate::Error;
+
+pub const EMAIL_MAX_LEN: usize = 254;
+pub const DISPLAY_NAME_MAX_CHARS: usize = 80;
+pub const PASSWORD_MIN_CHARS: usize = 8;
+/// Long enough for any passphrase, short enough that hashing cannot be used to burn CPU.
+pub const PASSWORD_MAX_CHARS: usize = 256;
+
+/// An email address, trimmed and lower-cased (the form it is stored and compared in).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Email(String);
+
+impl Email {
+    pub fn parse(input: &str) -> Result<Self, Error> {
+        let email = input.trim().to_lowercase();
+        let invalid = |message: &str| Error::invalid("email", message);
+        if email.is_empty() {
+            return Err(invalid("is required"));
+        }
+        if email.len() > EMAIL_MAX_LEN {
+            return Err(invalid("is too long"));
+        }
+        let Some((local, domain)) = email.split_once('@') else {
+            return Err(invalid("must look like name@example.org"));
+        };
+        let well_formed = !local.is_empty()
+            && local.len() <= 64
+            && domain.contains('.')
+            && !domain.starts_with('.')
+            && !domain.ends_with('.')
+            && !domain.contains("..")
+            && !domain.contains('@')
+            && !email
+                .chars()
+                .any(|c| c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | ',' | ';'));
+        if !well_formed {
+            return Err(invalid("must look like name@example.org"));
+        }
+        Ok(Self(email))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Email {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// The name shown beside a member: trimmed, 1 to 80 characters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DisplayName(String);
+
+impl DisplayName {
+    pub fn parse(input: &str) -> Result<Self, Error> {
+        let name = input.trim();
+        if name.is_empty() {
+            return Err(Error::invalid("display_name", "is required"));
+        }
+        if name.chars().count() > DISPLAY_NAME_MAX_CHARS {
+            return Err(Error::invalid(
+                "display_name",
+                format!("must be at most {DISPLAY_NAME_MAX_CHARS} characters"),
+            ));
+        }
+        if name.chars().any(char::is_control) {
+            return Err(Error::invalid(
+                "display_name",
+                "must not contain control characters",
+            ));
+        }
+        Ok(Self(name.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A password as typed. Not trimmed (spaces may be part of a passphrase); `Debug` hides it.
+pub struct Password(String);
+
+impl fmt::Debug for Password {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Password(<redacted>)")
+    }
+}
+
+impl Password {
+    /// Checks a new password's length. Sign-in skips this: it only compares.
+    pub fn parse_new(input: String) -> Result<Self, Error> {
+        let chars = input.chars().count();
+        if chars < PASSWORD_MIN_CHARS {
+            return Err(Error::invalid(
+                "password",
+                format!("must be at least {PASSWORD_MIN_CHARS} characters"),
+            ));
+        }
+        if chars > PASSWORD_MAX_CHARS {
+            return Err(Error::invalid(
+                "password",
+                format!("must be at most {PASSWORD_MAX_CHARS} characters"),
+            ));
+        }
+        Ok(Self(input))
+    }
+
+    /// A password given at sign-in, compared but never checked against the rules.
+    pub fn for_sign_in(input: String) -> Self {
+        Self(input)
+    }
+
+    /// Argon2id (the crate's defaults: 19 MiB, 2 passes) with a fresh random salt per call.
+    pub fn hash(&self) -> Result<String, Error> {
+        if self.0.chars().count() > PASSWORD_MAX_CHARS {
+            return Err(Error::invalid("password", "is too long"));
+        }
+        Argon2::default()
+            .hash_password(self.0.as_bytes())
+            .map(|hash| hash.to_string())
+            .map_err(|err| Error::Internal(format!("password hashing failed: {err}")))
+    }
+
+    /// True when this password produced `stored_hash`. Over-long input never matches.
+    pub fn matches(&self, stored_hash: &str) -> bool {
+        if self.0.chars().count() > PASSWORD_MAX_CHARS {
+            return false;
+        }
+        match PasswordHash::new(stored_hash) {
+            Ok(hash) => Argon2::default()
+                .verify_password(self.0.as_bytes(), &hash)
+                .is_ok(),
+            Err(err) => {
+                tracing::error!(error = %err, "a stored password hash does not parse");
+                false
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn email_is_trimmed_and_lower_cased() {
+        assert_eq!(
+            Email::parse("  Ada@Example.ORG ").unwrap().as_str(),
+            "ada@example.org"
+        );
+    }
+
+    #[test]
+    fn malformed_emails_name_the_field() {
+        for bad in [
+            "",
+            "ada",
+            "ada@",
+            "@example.org",
+            "ada@example",
+            "a b@example.org",
+            "ada@ex..org",
+            "a@b@c.org",
+        ] {
+            let err = Email::parse(bad).unwrap_err().to_string();
+            assert!(err.starts_with("email: "), "{bad:?}: {err}");
+        }
+    }
+
+    #[test]
+    fn display_name_is_trimmed_and_bounded() {
+        assert_eq!(DisplayName::parse("  Ada  ").unwrap().as_str(), "Ada");
+        assert!(DisplayName::parse("   ").is_err());
+        assert!(DisplayName::parse(&"x".repeat(81)).is_err());
+        assert!(DisplayName::parse(&"é".repeat(80)).is_ok());
+    }
+
+    #[test]
+    fn new_passwords_have_a_minimum_length() {
+        let err = Password::parse_new("short".into()).unwrap_err().to_string();
+        assert_eq!(err, "password: must be at least 8 characters");
+        assert!(Password::parse_new("long enough".into()).is_ok());
+    }
+
+    #[test]
+    fn hashes_are_salted_argon2id_and_verify() {
+        let password = Password::parse_new("correct horse".into()).unwrap();
+        let first = password.hash().unwrap();
+        let second = password.hash().unwrap();
+        assert!(first.starts_with("$argon2id$"), "{first}");
+        assert_ne!(first, second, "a fresh salt per hash");
+        assert!(password.matches(&first));
+        assert!(Password::for_sign_in("correct horse".into()).matches(&second));
+        assert!(!Password::for_sign_in("correct horse ".into()).matches(&first));
+        assert!(!Password::for_sign_in("wrong".into()).matches("not a hash"));
+    }
+
+    #[test]
+    fn debug_never_shows_the_password() {
+        let password = Password::for_sign_in("hunter2hunter2".into());
+        assert!(!format!("{password:?}").contains("hunter2"));
+    }
+}

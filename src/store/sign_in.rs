@@ -1,0 +1,318 @@
+//! Signing in: credential checks with throttling of repeated failures per email and per address.
+
+use std::sync::OnceLock;
+
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder,
+};
+
+use crate::Error;
+use crate::accounts::{Email, Password};
+use crate::store::entities::sign_in_failure;
+use crate::store::users::{self, User};
+
+/// Failures allowed per email, and per client address, within [`THROTTLE_WINDOW_MINUTES`].
+pub const MAX_FAILURES: u64 = 10;
+pub const THROTTLE_WINDOW_MINUTES: i64 = 15;
+
+/// Compared against when the email has no account, so both paths cost one Argon2 verification
+/// and timing does not reveal which emails exist. Computed once, from a password nobody knows.
+fn decoy_hash() -> &'static str {
+    static DECOY: OnceLock<String> = OnceLock::new();
+    DECOY.get_or_init(
+        || match Password::for_sign_in(crate::secrets::random_token()).hash() {
+            Ok(hash) => hash,
+            Err(err) => {
+                tracing::error!(error = %err, "cannot compute the decoy password hash");
+                String::new()
+            }
+        },
+    )
+}
+
+/// Checks email and password. Every failure reason reads the same to the caller
+/// ([`Error::WrongCredentials`]), except throttling, which says when to try again.
+pub async fn authenticate(
+    db: &impl ConnectionTrait,
+    email_input: &str,
+    password: Password,
+    client_address: &str,
+    now: DateTime<Utc>,
+) -> Result<User, Error> {
+    // An unparseable email cannot have an account; it still counts as a failure for the address.
+    let email = Email::parse(email_input).ok();
+    let email_key = email.as_ref().map_or_else(
+        || email_key(&email_input.trim().to_lowercase()),
+        |e| e.as_str().to_owned(),
+    );
+    let client_address = address_key(client_address);
+    let client_address = client_address.as_str();
+    throttle_check(db, &email_key, client_address, now).await?;
+
+    let user = match &email {
+        Some(email) => users::find_by_email(db, email).await?,
+        None => None,
+    };
+    let matched = match &user {
+        Some(user) => password.matches(&user.password_hash),
+        None => {
+            password.matches(decoy_hash());
+            false
+        }
+    };
+    match user {
+        Some(user) if matched => {
+            clear_failures(db, &email_key).await?;
+            Ok(user)
+        }
+        _ => {
+            record_failure(db, &email_key, client_address, now).await?;
+            Err(Error::WrongCredentials)
+        }
+    }
+}
+
+async fn throttle_check(
+    db: &impl ConnectionTrait,
+    email: &str,
+    client_address: &str,
+    now: DateTime<Utc>,
+) -> Result<(), Error> {
+    let window_start = now - Duration::minutes(THROTTLE_WINDOW_MINUTES);
+    for condition in [
+        sign_in_failure::Column::Email.eq(email),
+        sign_in_failure::Column::ClientAddress.eq(client_address),
+    ] {
+        let recent = sign_in_failure::Entity::find().filter(
+            Condition::all()
+                .add(condition)
+                .add(sign_in_failure::Column::FailedAt.gt(window_start)),
+        );
+        if recent.clone().count(db).await? >= MAX_FAILURES {
+            // The window frees up when the oldest failure in it ages out.
+            let oldest = recent
+                .order_by_asc(sign_in_failure::Column::FailedAt)
+                .one(db)
+                .await?
+                .map_or(now, |row| row.failed_at);
+            let free_at = oldest + Duration::minutes(THROTTLE_WINDOW_MINUTES);
+            let minutes = ((free_at - now).num_seconds() + 59).div_euclid(60).max(1);
+            return Err(Error::Throttled {
+                retry_after_minutes: minutes,
+            });
+        }
+    }
+    Ok(())
+}
+
+async fn record_failure(
+    db: &impl ConnectionTrait,
+    email: &str,
+    client_address: &str,
+    now: DateTime<Utc>,
+) -> Result<(), Error> {
+    sign_in_failure::ActiveModel {
+        email: Set(email.to_owned()),
+        client_address: Set(client_address.to_owned()),
+        failed_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+async fn clear_failures(db: &impl ConnectionTrait, email: &str) -> Result<(), Error> {
+    sign_in_failure::Entity::delete_many()
+        .filter(sign_in_failure::Column::Email.eq(email))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Drops failures older than the window; run periodically so the table stays small.
+pub async fn forget_old_failures(
+    db: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+) -> Result<u64, Error> {
+    let cutoff = now - Duration::minutes(THROTTLE_WINDOW_MINUTES);
+    Ok(sign_in_failure::Entity::delete_many()
+        .filter(sign_in_failure::Column::FailedAt.lte(cutoff))
+        .exec(db)
+        .await?
+        .rows_affected)
+}
+
+/// Throttling keys fit their columns whatever a client sends.
+fn email_key(text: &str) -> String {
+    text.chars().take(crate::accounts::EMAIL_MAX_LEN).collect()
+}
+
+fn address_key(text: &str) -> String {
+    text.chars().take(64).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::accounts::{DisplayName, Email};
+    use crate::store::users::NewUser;
+    use crate::testing::fresh_store;
+
+    async fn store_with_ada() -> crate::testing::TestStore {
+        let store = fresh_store().await;
+        users::create(
+            store.db(),
+            NewUser {
+                email: Email::parse("ada@example.org").unwrap(),
+                display_name: DisplayName::parse("Ada").unwrap(),
+                password: Password::parse_new("correct horse".into()).unwrap(),
+                is_site_admin: false,
+            },
+        )
+        .await
+        .unwrap();
+        store
+    }
+
+    fn pw(text: &str) -> Password {
+        Password::for_sign_in(text.into())
+    }
+
+    #[tokio::test]
+    async fn right_password_signs_in_with_any_email_case() {
+        let store = store_with_ada().await;
+        let user = authenticate(
+            store.db(),
+            " ADA@example.org ",
+            pw("correct horse"),
+            "10.0.0.1",
+            Utc::now(),
+        )
+        .await
+        .unwrap();
+        assert_eq!(user.email, "ada@example.org");
+    }
+
+    #[tokio::test]
+    async fn wrong_password_and_unknown_email_fail_the_same_way() {
+        let store = store_with_ada().await;
+        let wrong = authenticate(
+            store.db(),
+            "ada@example.org",
+            pw("nope nope"),
+            "a",
+            Utc::now(),
+        )
+        .await;
+        let unknown = authenticate(
+            store.db(),
+            "bob@example.org",
+            pw("nope nope"),
+            "a",
+            Utc::now(),
+        )
+        .await;
+        assert!(matches!(wrong, Err(Error::WrongCredentials)));
+        assert!(matches!(unknown, Err(Error::WrongCredentials)));
+        assert_eq!(
+            wrong.unwrap_err().to_string(),
+            unknown.unwrap_err().to_string()
+        );
+    }
+
+    #[tokio::test]
+    async fn ten_failures_for_one_email_throttle_it_even_with_the_right_password() {
+        let store = store_with_ada().await;
+        let now = Utc::now();
+        for i in 0..MAX_FAILURES {
+            let address = format!("10.0.0.{i}");
+            let err = authenticate(
+                store.db(),
+                "ada@example.org",
+                pw("bad password"),
+                &address,
+                now,
+            )
+            .await
+            .unwrap_err();
+            assert!(matches!(err, Error::WrongCredentials));
+        }
+        let err = authenticate(
+            store.db(),
+            "ada@example.org",
+            pw("correct horse"),
+            "10.9.9.9",
+            now,
+        )
+        .await
+        .unwrap_err();
+        assert!(
+            matches!(
+                err,
+                Error::Throttled {
+                    retry_after_minutes: 15
+                }
+            ),
+            "{err:?}"
+        );
+        // After the window the account opens again.
+        let later = now + Duration::minutes(THROTTLE_WINDOW_MINUTES) + Duration::seconds(1);
+        authenticate(
+            store.db(),
+            "ada@example.org",
+            pw("correct horse"),
+            "10.9.9.9",
+            later,
+        )
+        .await
+        .unwrap();
+    }
+
+    #[tokio::test]
+    async fn ten_failures_from_one_address_throttle_that_address() {
+        let store = store_with_ada().await;
+        let now = Utc::now();
+        for i in 0..MAX_FAILURES {
+            let email = format!("guess{i}@example.org");
+            let _ = authenticate(store.db(), &email, pw("whatever1"), "203.0.113.7", now).await;
+        }
+        let err = authenticate(
+            store.db(),
+            "ada@example.org",
+            pw("correct horse"),
+            "203.0.113.7",
+            now,
+        )
+        .await
+        .unwrap_err();
+        assert!(matches!(err, Error::Throttled { .. }), "{err:?}");
+        // Another address is not affected.
+        authenticate(
+            store.db(),
+            "ada@example.org",
+            pw("correct horse"),
+            "198.51.100.1",
+            now,
+        )
+        .await
+        .unwrap();
+    }
+
+    #[tokio::test]
+    async fn success_clears_the_email_failures_and_old_ones_are_forgotten() {
+        let store = store_with_ada().await;
+        let now = Utc::now();
+        for _ in 0..3 {
+            let _ = authenticate(store.db(), "ada@example.org", pw("bad password"), "a", now).await;
+        }
+        authenticate(store.db(), "ada@example.org", pw("correct horse"), "a", now)
+            .await
+            .unwrap();
+        let _ = authenticate(store.db(), "x@example.org", pw("bad password"), "b", now).await;
+        let later = now + Duration::minutes(THROTTLE_WINDOW_MINUTES);
+        assert_eq!(forget_old_failures(store.db(), later).await.unwrap(), 1);
+    }
+}
