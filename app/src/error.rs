@@ -94,13 +94,30 @@ impl From<convene::Error> for AppError {
 pub fn respond_with(err: impl Into<AppError>) -> AppError {
     let err = err.into();
     #[cfg(feature = "ssr")]
-    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+    if !is_plain_form_post()
+        && let Some(response) = use_context::<leptos_axum::ResponseOptions>()
+    {
         response.set_status(
             axum::http::StatusCode::from_u16(err.status())
                 .unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR),
         );
     }
     err
+}
+
+/// A server function called by an HTML form without JavaScript: Leptos answers with a redirect
+/// back to the form (the error rides in the URL), which another status would break.
+#[cfg(feature = "ssr")]
+fn is_plain_form_post() -> bool {
+    use_context::<axum::http::request::Parts>().is_some_and(|parts| {
+        parts.method == axum::http::Method::POST
+            && parts.uri.path().starts_with("/api/")
+            && parts
+                .headers
+                .get(axum::http::header::ACCEPT)
+                .and_then(|accept| accept.to_str().ok())
+                .is_some_and(|accept| accept.contains("text/html"))
+    })
 }
 
 /// Shows the errors an `ErrorBoundary` caught, in words a visitor understands.

@@ -3,6 +3,8 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
+use crate::auth::UserMenu;
+
 #[component]
 pub fn SiteLayout(children: Children) -> impl IntoView {
     view! {
@@ -19,6 +21,7 @@ pub fn SiteLayout(children: Children) -> impl IntoView {
                     </li>
                 </ul>
             </nav>
+            <UserMenu />
         </header>
         <main id="main" tabindex="-1">{children()}</main>
         <footer class="site-footer">

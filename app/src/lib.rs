@@ -3,7 +3,9 @@
 //! Built twice: with `ssr` into the server (rendering and server functions) and with `hydrate`
 //! into the browser's wasm bundle.
 
+pub mod auth;
 pub mod error;
+pub mod forms;
 pub mod layout;
 pub mod not_found;
 pub mod organizations;
@@ -15,6 +17,7 @@ use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
+use crate::auth::{AuthActions, SignInPage, SignUpPage};
 use crate::layout::SiteLayout;
 use crate::not_found::NotFound;
 use crate::organizations::DirectoryPage;
@@ -43,6 +46,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    AuthActions::provide();
     mark_hydrated();
 
     view! {
@@ -56,6 +60,8 @@ pub fn App() -> impl IntoView {
                     // Async: the HTML is sent once the data is in it, so the page is complete
                     // without JavaScript (out-of-order streaming would need a script to place it).
                     <Route path=path!("/") view=DirectoryPage ssr=SsrMode::Async />
+                    <Route path=path!("/login") view=SignInPage ssr=SsrMode::Async />
+                    <Route path=path!("/signup") view=SignUpPage ssr=SsrMode::Async />
                 </Routes>
             </SiteLayout>
         </Router>

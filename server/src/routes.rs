@@ -1,4 +1,5 @@
-//! The HTTP surface: the Leptos pages and server functions, `/healthz`, static files and 404s.
+//! The HTTP surface: the Leptos pages and server functions, `/healthz`, static files and 404s,
+//! behind the session layer.
 
 use app::state::AppState;
 use app::{App, shell};
@@ -7,17 +8,33 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Json};
 use axum::routing::get;
+use convene::store::sessions::SeaOrmSessionStore;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use serde::Serialize;
 use tower_http::trace::TraceLayer;
+use tower_sessions::cookie::SameSite;
+use tower_sessions::cookie::time::Duration;
+use tower_sessions::{Expiry, SessionManagerLayer};
 
-pub fn router(state: AppState) -> Router {
+/// The session cookie's name; its value is the session id and is never logged.
+pub const SESSION_COOKIE: &str = "convene_session";
+/// Signed-in sessions end after this long without a visit.
+const SESSION_IDLE_DAYS: i64 = 30;
+
+pub fn router(state: AppState, secure_cookies: bool) -> Router {
     let pages = generate_route_list(App);
     let leptos_options = state.leptos_options.clone();
+    let sessions = SessionManagerLayer::new(SeaOrmSessionStore::new(state.db.clone()))
+        .with_name(SESSION_COOKIE)
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(secure_cookies)
+        .with_expiry(Expiry::OnInactivity(Duration::days(SESSION_IDLE_DAYS)));
     Router::new()
         .route("/healthz", get(healthz))
         .leptos_routes(&state, pages, move || shell(leptos_options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(sessions)
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

@@ -54,6 +54,16 @@ pub struct SettingsArgs {
         value_parser = clap::builder::BoolishValueParser::new(),
     )]
     pub demo: bool,
+    /// Mark the session cookie `Secure` (set when Convene is served over https).
+    #[arg(
+        long,
+        env = "CONVENE_SECURE_COOKIES",
+        value_name = "CONVENE_SECURE_COOKIES",
+        default_value = "0",
+        action = clap::ArgAction::Set,
+        value_parser = clap::builder::BoolishValueParser::new(),
+    )]
+    pub secure_cookies: bool,
 }
 
 /// The environment variable holding the secret key. Deliberately not a flag: command lines
@@ -72,6 +82,7 @@ pub struct Settings {
     pub secret_key_source: KeySource,
     pub luma_api_base: Url,
     pub demo: bool,
+    pub secure_cookies: bool,
     pub leptos_options: LeptosOptions,
 }
 
@@ -122,6 +133,7 @@ impl Settings {
             secret_key_source,
             luma_api_base,
             demo: args.demo,
+            secure_cookies: args.secure_cookies,
             leptos_options,
         })
     }
@@ -129,13 +141,14 @@ impl Settings {
     /// One line for the start-up log; secrets are never part of it.
     pub fn summary(&self) -> String {
         format!(
-            "listen=http://{} database={} data_dir={} secret_key={} luma_api_base={} demo={} site_root={}",
+            "listen=http://{} database={} data_dir={} secret_key={} luma_api_base={} demo={} secure_cookies={} site_root={}",
             self.listen,
             self.database_url,
             self.data_dir.display(),
             self.secret_key_source,
             self.luma_api_base,
             self.demo,
+            self.secure_cookies,
             self.leptos_options.site_root,
         )
     }
@@ -251,6 +264,7 @@ mod tests {
             secret_key_source: KeySource::Setting,
             luma_api_base: "https://public-api.luma.com".parse().unwrap(),
             demo: true,
+            secure_cookies: false,
             leptos_options: LeptosOptions::builder().output_name("convene").build(),
         };
         let summary = settings.summary();

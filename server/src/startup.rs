@@ -7,8 +7,12 @@ use std::net::SocketAddr;
 
 use app::state::AppState;
 use axum::Router;
-use convene::store::{self, DbErr};
+use convene::store::sessions::SeaOrmSessionStore;
+use convene::store::{self, DatabaseConnection, DbErr};
 use tokio::net::TcpListener;
+use tokio::task::JoinHandle;
+
+const HOUSEKEEPING_EVERY: std::time::Duration = std::time::Duration::from_secs(3_600);
 
 use crate::routes;
 use crate::settings::Settings;
@@ -29,6 +33,7 @@ pub struct Application {
     listener: TcpListener,
     local_addr: SocketAddr,
     router: Router,
+    housekeeping: JoinHandle<()>,
 }
 
 impl Application {
@@ -62,11 +67,13 @@ impl Application {
         let local_addr = listener.local_addr().map_err(bind_error)?;
         let mut leptos_options = settings.leptos_options.clone();
         leptos_options.site_addr = local_addr;
-        let router = routes::router(AppState { leptos_options, db });
+        let housekeeping = tokio::spawn(housekeeping(db.clone()));
+        let router = routes::router(AppState { leptos_options, db }, settings.secure_cookies);
         Ok(Self {
             listener,
             local_addr,
             router,
+            housekeeping,
         })
     }
 
@@ -80,9 +87,36 @@ impl Application {
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> io::Result<()> {
-        axum::serve(self.listener, self.router)
-            .with_graceful_shutdown(shutdown)
+        // The peer address feeds sign-in throttling per client.
+        let served = axum::serve(
+            self.listener,
+            self.router
+                .into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown)
+        .await;
+        self.housekeeping.abort();
+        served
+    }
+}
+
+/// Every hour: drop expired sessions and sign-in failures older than the throttling window.
+async fn housekeeping(db: DatabaseConnection) {
+    let mut every_hour = tokio::time::interval(HOUSEKEEPING_EVERY);
+    loop {
+        every_hour.tick().await;
+        let now = chrono::Utc::now();
+        match SeaOrmSessionStore::new(db.clone())
+            .delete_expired(now)
             .await
+        {
+            Ok(removed) if removed > 0 => tracing::info!(removed, "expired sessions removed"),
+            Ok(_) => {}
+            Err(err) => tracing::warn!(error = %err, "removing expired sessions failed"),
+        }
+        if let Err(err) = convene::store::sign_in::forget_old_failures(&db, now).await {
+            tracing::warn!(error = %err, "forgetting old sign-in failures failed");
+        }
     }
 }
 

@@ -65,6 +65,7 @@ pub fn test_settings(database_url: String, options: Options) -> Settings {
         secret_key_source: KeySource::Setting,
         luma_api_base: "http://127.0.0.1:9/".parse().expect("url"),
         demo: options.demo,
+        secure_cookies: false,
         leptos_options: LeptosOptions::builder()
             .output_name("convene")
             .site_addr(listen)
@@ -107,4 +108,75 @@ impl TestApp {
 /// Count of non-overlapping occurrences, for asserting how many cards a page rendered.
 pub fn occurrences(haystack: &str, needle: &str) -> usize {
     haystack.matches(needle).count()
+}
+
+/// The `convene_session=…` pair from a response's Set-Cookie headers, if one was set.
+pub fn session_cookie(response: &reqwest::Response) -> Option<String> {
+    set_cookie_lines(response)
+        .into_iter()
+        .find(|line| line.starts_with("convene_session=") && !line.starts_with("convene_session=;"))
+        .and_then(|line| line.split(';').next().map(str::to_owned))
+}
+
+pub fn set_cookie_lines(response: &reqwest::Response) -> Vec<String> {
+    response
+        .headers()
+        .get_all(reqwest::header::SET_COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok().map(str::to_owned))
+        .collect()
+}
+
+impl TestApp {
+    /// Calls a server function the way the hydrated app does (form-encoded, JSON back).
+    pub async fn call(
+        &self,
+        path: &str,
+        form: &[(&str, &str)],
+        cookie: Option<&str>,
+    ) -> reqwest::Response {
+        let mut request = self.client.post(self.url(path)).form(form);
+        if let Some(cookie) = cookie {
+            request = request.header(reqwest::header::COOKIE, cookie);
+        }
+        request.send().await.expect("server function answers")
+    }
+
+    /// GETs a page as a browser holding `cookie` would.
+    pub async fn page_as(&self, path: &str, cookie: Option<&str>) -> String {
+        let mut request = self.client.get(self.url(path));
+        if let Some(cookie) = cookie {
+            request = request.header(reqwest::header::COOKIE, cookie);
+        }
+        request
+            .send()
+            .await
+            .expect("page answers")
+            .text()
+            .await
+            .expect("page body")
+    }
+
+    /// Signs up a fresh account and returns its session cookie.
+    pub async fn sign_up(&self, email: &str, name: &str, password: &str) -> String {
+        use app::auth::SignUp;
+        use leptos::server_fn::ServerFn;
+        let response = self
+            .call(
+                SignUp::PATH,
+                &[
+                    ("email", email),
+                    ("display_name", name),
+                    ("password", password),
+                ],
+                None,
+            )
+            .await;
+        assert!(
+            response.status().is_success() || response.status().is_redirection(),
+            "sign-up failed: {}",
+            response.status()
+        );
+        session_cookie(&response).expect("sign-up sets the session cookie")
+    }
 }

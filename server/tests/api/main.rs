@@ -5,6 +5,7 @@
     reason = "this binary is test code: helpers fail the test loudly"
 )]
 
+mod accounts;
 mod config;
 mod health;
 mod helpers;

@@ -1,0 +1,249 @@
+//! Accounts in the browser: sign up, sign in, sign out and who is signed in.
+//!
+//! Access (all public endpoints by nature): `get_current_user` answers anyone (nothing for
+//! anonymous callers); `sign_up` and `sign_in` are for anyone; `sign_out` ends the caller's own
+//! session, if any.
+
+#[cfg(feature = "ssr")]
+pub mod session;
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use serde::{Deserialize, Serialize};
+
+use crate::error::AppError;
+use crate::forms::{Field, form_error, form_message};
+
+/// The signed-in user as the browser sees them (never the password hash).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CurrentUser {
+    pub id: i64,
+    pub display_name: String,
+    pub email: String,
+    pub is_site_admin: bool,
+}
+
+/// The three account actions, created once by the app so the header can refresh the
+/// signed-in user whenever one of them completes.
+#[derive(Clone, Copy)]
+pub struct AuthActions {
+    pub sign_up: ServerAction<SignUp>,
+    pub sign_in: ServerAction<SignIn>,
+    pub sign_out: ServerAction<SignOut>,
+}
+
+impl AuthActions {
+    pub fn provide() -> Self {
+        let actions = Self {
+            sign_up: ServerAction::new(),
+            sign_in: ServerAction::new(),
+            sign_out: ServerAction::new(),
+        };
+        provide_context(actions);
+        actions
+    }
+
+    pub fn expect() -> Self {
+        expect_context::<Self>()
+    }
+
+    /// Changes whenever someone signs up, in or out on this page.
+    pub fn version(&self) -> (usize, usize, usize) {
+        (
+            self.sign_up.version().get(),
+            self.sign_in.version().get(),
+            self.sign_out.version().get(),
+        )
+    }
+}
+
+#[server]
+pub async fn get_current_user() -> Result<Option<CurrentUser>, AppError> {
+    use crate::error::respond_with;
+    use crate::state::AppState;
+
+    let state = AppState::current().map_err(respond_with)?;
+    let user = session::signed_in_user(&state)
+        .await
+        .map_err(respond_with)?;
+    Ok(user.map(|user| CurrentUser {
+        id: user.id,
+        display_name: user.display_name,
+        email: user.email,
+        is_site_admin: user.is_site_admin,
+    }))
+}
+
+#[server]
+pub async fn sign_up(
+    email: String,
+    display_name: String,
+    password: String,
+) -> Result<(), AppError> {
+    use convene::accounts::{DisplayName, Email, Password};
+    use convene::store::users::{self, NewUser};
+
+    use crate::error::respond_with;
+    use crate::state::AppState;
+
+    let state = AppState::current().map_err(respond_with)?;
+    let new = NewUser {
+        email: Email::parse(&email).map_err(respond_with)?,
+        display_name: DisplayName::parse(&display_name).map_err(respond_with)?,
+        password: Password::parse_new(password).map_err(respond_with)?,
+        is_site_admin: false,
+    };
+    let user = users::create(&state.db, new).await.map_err(respond_with)?;
+    session::start(user.id).await.map_err(respond_with)?;
+    tracing::info!(user_id = user.id, "account created");
+    leptos_axum::redirect("/");
+    Ok(())
+}
+
+#[server]
+pub async fn sign_in(email: String, password: String) -> Result<(), AppError> {
+    use convene::accounts::Password;
+    use convene::store::sign_in;
+
+    use crate::error::respond_with;
+    use crate::state::AppState;
+
+    let state = AppState::current().map_err(respond_with)?;
+    let client = session::client_address().await;
+    let user = sign_in::authenticate(
+        &state.db,
+        &email,
+        Password::for_sign_in(password),
+        &client,
+        chrono::Utc::now(),
+    )
+    .await
+    .map_err(|err| {
+        tracing::info!(%client, reason = %err, "sign-in refused");
+        respond_with(err)
+    })?;
+    session::start(user.id).await.map_err(respond_with)?;
+    tracing::info!(user_id = user.id, "signed in");
+    leptos_axum::redirect("/");
+    Ok(())
+}
+
+#[server]
+pub async fn sign_out() -> Result<(), AppError> {
+    use crate::error::respond_with;
+
+    session::end().await.map_err(respond_with)?;
+    leptos_axum::redirect("/");
+    Ok(())
+}
+
+#[component]
+pub fn SignUpPage() -> impl IntoView {
+    let action = AuthActions::expect().sign_up;
+    let error = form_error(action);
+    const FIELDS: &[&str] = &["email", "display_name", "password"];
+    view! {
+        <Title text="Sign up" />
+        <section class="auth-card" aria-labelledby="sign-up-heading">
+            <h1 id="sign-up-heading">"Create your account"</h1>
+            <p class="lede">"Join your organizations and see all their events in one place."</p>
+            <ActionForm action>
+                <FormAlert message=Signal::derive(move || form_message(error.get(), FIELDS)) />
+                <Field label="Email" name="email" kind="email" autocomplete="email" error />
+                <Field label="Display name" name="display_name" autocomplete="name" error />
+                <Field
+                    label="Password"
+                    name="password"
+                    kind="password"
+                    autocomplete="new-password"
+                    hint="At least 8 characters."
+                    error
+                />
+                <button type="submit" class="button" disabled=move || action.pending().get()>
+                    "Create account"
+                </button>
+            </ActionForm>
+            <p class="auth-switch">
+                "Already have an account? " <a href="/login">"Sign in"</a>
+            </p>
+        </section>
+    }
+}
+
+#[component]
+pub fn SignInPage() -> impl IntoView {
+    let action = AuthActions::expect().sign_in;
+    let error = form_error(action);
+    const FIELDS: &[&str] = &["email", "password"];
+    view! {
+        <Title text="Sign in" />
+        <section class="auth-card" aria-labelledby="sign-in-heading">
+            <h1 id="sign-in-heading">"Sign in"</h1>
+            <ActionForm action>
+                <FormAlert message=Signal::derive(move || form_message(error.get(), FIELDS)) />
+                <Field label="Email" name="email" kind="email" autocomplete="email" error />
+                <Field
+                    label="Password"
+                    name="password"
+                    kind="password"
+                    autocomplete="current-password"
+                    error
+                />
+                <button type="submit" class="button" disabled=move || action.pending().get()>
+                    "Sign in"
+                </button>
+            </ActionForm>
+            <p class="auth-switch">"New here? " <a href="/signup">"Create an account"</a></p>
+        </section>
+    }
+}
+
+#[component]
+fn FormAlert(message: Signal<Option<String>>) -> impl IntoView {
+    view! {
+        <Show when=move || message.get().is_some()>
+            <p class="notice notice-error" role="alert">
+                {move || message.get()}
+            </p>
+        </Show>
+    }
+}
+
+/// The header's account area: sign-in links, or the user's name and a sign-out button.
+#[component]
+pub fn UserMenu() -> impl IntoView {
+    let actions = AuthActions::expect();
+    let user = Resource::new(move || actions.version(), |_| get_current_user());
+    view! {
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                match user.await {
+                    Ok(Some(user)) => {
+                        view! {
+                            <div class="user-menu">
+                                <span class="user-name" title=user.email.clone()>
+                                    {user.display_name.clone()}
+                                </span>
+                                <ActionForm action=actions.sign_out>
+                                    <button type="submit" class="button button-secondary">
+                                        "Sign out"
+                                    </button>
+                                </ActionForm>
+                            </div>
+                        }
+                            .into_any()
+                    }
+                    Ok(None) | Err(_) => {
+                        view! {
+                            <div class="user-menu">
+                                <a href="/login">"Sign in"</a>
+                                <a href="/signup" class="button">"Sign up"</a>
+                            </div>
+                        }
+                            .into_any()
+                    }
+                }
+            })}
+        </Transition>
+    }
+}

@@ -1,0 +1,73 @@
+//! The signed-in user behind a request, kept in a tower-sessions session. Session ids are
+//! never logged.
+
+use convene::access::Actor;
+use convene::store::users::{self, User};
+use tower_sessions::Session;
+
+use crate::error::AppError;
+use crate::state::AppState;
+
+const USER_ID_KEY: &str = "user_id";
+
+async fn current_session() -> Result<Session, AppError> {
+    leptos_axum::extract::<Session>().await.map_err(|err| {
+        tracing::error!(error = %err, "no session on the request (is the session layer missing?)");
+        AppError::Internal
+    })
+}
+
+fn session_failed(err: tower_sessions::session::Error) -> AppError {
+    tracing::error!(error = %err, "session store failed");
+    AppError::Internal
+}
+
+/// Signs `user_id` in on a fresh session id (rotation stops session fixation).
+pub async fn start(user_id: i64) -> Result<(), AppError> {
+    let session = current_session().await?;
+    session.cycle_id().await.map_err(session_failed)?;
+    session
+        .insert(USER_ID_KEY, user_id)
+        .await
+        .map_err(session_failed)
+}
+
+/// Destroys the session on the server and clears the cookie.
+pub async fn end() -> Result<(), AppError> {
+    current_session()
+        .await?
+        .flush()
+        .await
+        .map_err(session_failed)
+}
+
+/// The signed-in user, if any. A session whose user was deleted counts as signed out.
+pub async fn signed_in_user(state: &AppState) -> Result<Option<User>, AppError> {
+    let session = current_session().await?;
+    let Some(user_id) = session
+        .get::<i64>(USER_ID_KEY)
+        .await
+        .map_err(session_failed)?
+    else {
+        return Ok(None);
+    };
+    Ok(users::find_by_id(&state.db, user_id).await?)
+}
+
+/// The caller as the access rules see them.
+pub async fn actor(state: &AppState) -> Result<Option<Actor>, AppError> {
+    Ok(signed_in_user(state).await?.map(|user| Actor {
+        user_id: user.id,
+        is_site_admin: user.is_site_admin,
+    }))
+}
+
+/// The peer's IP address, for throttling. Unknown when the server runs without connect info.
+pub async fn client_address() -> String {
+    use axum::extract::ConnectInfo;
+    use std::net::SocketAddr;
+    match leptos_axum::extract::<ConnectInfo<SocketAddr>>().await {
+        Ok(ConnectInfo(addr)) => addr.ip().to_string(),
+        Err(_) => "unknown".to_owned(),
+    }
+}
