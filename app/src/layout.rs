@@ -17,7 +17,7 @@ pub fn SiteLayout(children: Children) -> impl IntoView {
             <nav aria-label="Main">
                 <ul>
                     <li>
-                        <A href="/" exact=true>"Organizations"</A>
+                        <A href="/orgs">"Organizations"</A>
                     </li>
                 </ul>
             </nav>

@@ -20,7 +20,7 @@ use leptos_router::{SsrMode, path};
 use crate::auth::{AuthActions, SignInPage, SignUpPage};
 use crate::layout::SiteLayout;
 use crate::not_found::NotFound;
-use crate::organizations::DirectoryPage;
+use crate::organizations::{DirectoryPage, MembersPage, OrganizationPage};
 
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -60,6 +60,13 @@ pub fn App() -> impl IntoView {
                     // Async: the HTML is sent once the data is in it, so the page is complete
                     // without JavaScript (out-of-order streaming would need a script to place it).
                     <Route path=path!("/") view=DirectoryPage ssr=SsrMode::Async />
+                    <Route path=path!("/orgs") view=DirectoryPage ssr=SsrMode::Async />
+                    <Route path=path!("/orgs/:slug") view=OrganizationPage ssr=SsrMode::Async />
+                    <Route
+                        path=path!("/orgs/:slug/members")
+                        view=MembersPage
+                        ssr=SsrMode::Async
+                    />
                     <Route path=path!("/login") view=SignInPage ssr=SsrMode::Async />
                     <Route path=path!("/signup") view=SignUpPage ssr=SsrMode::Async />
                 </Routes>

@@ -40,6 +40,7 @@ mod tests {
             slug: "x".into(),
             name: name.into(),
             description: description.into(),
+            member_count: 0,
         }
     }
 

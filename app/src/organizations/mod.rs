@@ -1,17 +1,35 @@
-//! The organizations directory: the home page lists every organization, with a filter that works
-//! as a plain GET form before hydration and filters live (keeping `?q=` in the URL) after it.
+//! Organizations and membership: the directory, each organization's page, and its member list.
+//! Server functions live here, each authorizing itself; the pages are in the submodules.
+//!
+//! Access matrix (tested in `server/tests/api/access_matrix.rs`):
+//!
+//! | server function        | anonymous | signed in | member | admin elsewhere | org admin | site admin |
+//! |------------------------|-----------|-----------|--------|-----------------|-----------|------------|
+//! | list_organizations     | yes       | yes       | yes    | yes             | yes       | yes        |
+//! | get_organization       | yes       | yes       | yes    | yes             | yes       | yes        |
+//! | create_organization    | 401       | 403       | 403    | 403             | 403       | yes        |
+//! | join_organization      | 401       | yes       | 409    | yes             | 409       | yes        |
+//! | leave_organization     | 401       | 404       | yes    | 404             | 409 last  | 404        |
+//! | list_members           | 401       | 403       | 403    | 403             | yes       | yes        |
+//! | set_member_role        | 401       | 403       | 403    | 403             | yes       | yes        |
+//! | remove_member          | 401       | 403       | 403    | 403             | yes       | yes        |
+//!
+//! "409" is the business rule answering (already a member; the last admin cannot leave), not a
+//! permission: the caller was allowed to ask.
 
+mod directory;
 mod filter;
+mod members;
+mod page;
 
 use leptos::prelude::*;
-use leptos_meta::Title;
-use leptos_router::NavigateOptions;
-use leptos_router::hooks::{use_navigate, use_query_map};
-use leptos_router::params::ParamsMap;
 use serde::{Deserialize, Serialize};
 
-use crate::error::{AppError, ErrorNotice};
+use crate::error::AppError;
+pub use directory::DirectoryPage;
 pub use filter::matches_filter;
+pub use members::MembersPage;
+pub use page::OrganizationPage;
 
 /// One organization as the directory shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -19,132 +37,281 @@ pub struct OrganizationSummary {
     pub slug: String,
     pub name: String,
     pub description: String,
+    pub member_count: i64,
 }
 
-/// Every organization, alphabetically.
-///
-/// Access: public. The directory is what visitors see first, signed in or not, and holds
-/// nothing private (names and descriptions only).
+/// A member's role, as the browser sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum MemberRole {
+    Member,
+    Admin,
+}
+
+/// An organization's page, as the viewer may see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrganizationDetails {
+    pub organization: OrganizationSummary,
+    pub signed_in: bool,
+    /// The viewer's own role there, if they are a member.
+    pub viewer_role: Option<MemberRole>,
+    /// Org admins and site admins manage members (and, later, settings).
+    pub viewer_can_manage: bool,
+}
+
+/// One row of an organization's member list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberRow {
+    pub user_id: i64,
+    pub display_name: String,
+    pub email: String,
+    pub role: MemberRole,
+}
+
+#[cfg(feature = "ssr")]
+mod ssr {
+    use convene::access::{Actor, Role};
+    use convene::store::memberships;
+    use convene::store::organizations::{self, Organization};
+
+    use super::{MemberRole, OrganizationSummary};
+    use crate::auth::session;
+    use crate::error::{AppError, respond_with};
+    use crate::state::AppState;
+
+    impl From<Role> for MemberRole {
+        fn from(role: Role) -> Self {
+            match role {
+                Role::Member => MemberRole::Member,
+                Role::Admin => MemberRole::Admin,
+            }
+        }
+    }
+
+    impl From<MemberRole> for Role {
+        fn from(role: MemberRole) -> Self {
+            match role {
+                MemberRole::Member => Role::Member,
+                MemberRole::Admin => Role::Admin,
+            }
+        }
+    }
+
+    /// Everything an organization-scoped server function decides with.
+    pub struct OrgRequest {
+        pub state: AppState,
+        pub organization: Organization,
+        pub actor: Option<Actor>,
+        pub role: Option<Role>,
+    }
+
+    /// Loads the organization (404 when unknown), the caller and their role there.
+    pub async fn org_request(slug: &str) -> Result<OrgRequest, AppError> {
+        let state = AppState::current().map_err(respond_with)?;
+        let actor = session::actor(&state).await.map_err(respond_with)?;
+        let organization = organizations::find_by_slug(&state.db, slug.trim())
+            .await
+            .map_err(respond_with)?
+            .ok_or_else(|| respond_with(AppError::NotFound("Organization".into())))?;
+        let role = match actor {
+            Some(actor) => memberships::role_of(&state.db, actor.user_id, organization.id)
+                .await
+                .map_err(respond_with)?,
+            None => None,
+        };
+        Ok(OrgRequest {
+            state,
+            organization,
+            actor,
+            role,
+        })
+    }
+
+    pub fn summary(org: Organization, member_count: i64) -> OrganizationSummary {
+        OrganizationSummary {
+            slug: org.slug,
+            name: org.name,
+            description: org.description,
+            member_count,
+        }
+    }
+}
+
+/// Every organization, alphabetically, with member counts (two queries, whatever the size).
 #[server]
 pub async fn list_organizations() -> Result<Vec<OrganizationSummary>, AppError> {
+    use std::collections::HashMap;
+
+    use convene::store::{memberships, organizations};
+
     use crate::error::respond_with;
     use crate::state::AppState;
 
     let state = AppState::current().map_err(respond_with)?;
-    let organizations = convene::store::organizations::list_all(&state.db)
+    let all = organizations::list_all(&state.db)
         .await
         .map_err(respond_with)?;
-    Ok(organizations
+    let counts: HashMap<i64, i64> = memberships::counts_by_organization(&state.db)
+        .await
+        .map_err(respond_with)?
         .into_iter()
-        .map(|org| OrganizationSummary {
-            slug: org.slug,
-            name: org.name,
-            description: org.description,
+        .collect();
+    Ok(all
+        .into_iter()
+        .map(|org| {
+            let count = counts.get(&org.id).copied().unwrap_or(0);
+            ssr::summary(org, count)
         })
         .collect())
 }
 
-#[component]
-pub fn DirectoryPage() -> impl IntoView {
-    let organizations = Resource::new(|| (), |_| list_organizations());
-    let query = use_query_map();
-    let filter = Memo::new(move |_| query.read().get("q").unwrap_or_default());
+#[server]
+pub async fn create_organization(
+    slug: String,
+    name: String,
+    description: String,
+) -> Result<(), AppError> {
+    use convene::access::require_site_admin;
+    use convene::store::organizations::{self, NewOrganization};
 
-    view! {
-        <Title text="Organizations" />
-        <section class="page-intro">
-            <h1>"Organizations"</h1>
-            <p class="lede">
-                "Local groups of our community and the events they host on lu.ma."
-            </p>
-        </section>
-        <FilterBox filter />
-        <Transition fallback=|| view! { <p class="loading">"Loading organizations…"</p> }>
-            <ErrorBoundary fallback=|errors| view! { <ErrorNotice errors /> }>
-                {move || Suspend::new(async move {
-                    let organizations = organizations.await?;
-                    Ok::<_, AppError>(view! { <OrganizationList organizations filter /> })
-                })}
-            </ErrorBoundary>
-        </Transition>
-    }
+    use crate::auth::session;
+    use crate::error::respond_with;
+    use crate::state::AppState;
+
+    let state = AppState::current().map_err(respond_with)?;
+    let actor = require_site_admin(session::actor(&state).await.map_err(respond_with)?)
+        .map_err(respond_with)?;
+    let new = NewOrganization::parse(&slug, &name, &description).map_err(respond_with)?;
+    let org = organizations::create_with_admin(&state.db, new, actor.user_id)
+        .await
+        .map_err(respond_with)?;
+    tracing::info!(user_id = actor.user_id, org = %org.slug, "organization created");
+    leptos_axum::redirect(&format!("/orgs/{}", org.slug));
+    Ok(())
 }
 
-/// A search box bound to `?q=`. Without JavaScript, submitting reloads the page filtered by the
-/// server; after hydration every keystroke filters in place and rewrites the URL (no reload).
-#[component]
-fn FilterBox(filter: Memo<String>) -> impl IntoView {
-    let navigate = use_navigate();
-    let on_input = move |ev| {
-        let text = event_target_value(&ev);
-        let mut params = ParamsMap::new();
-        if !text.trim().is_empty() {
-            params.insert("q", text);
-        }
-        navigate(
-            &format!("/{}", params.to_query_string()),
-            NavigateOptions {
-                replace: true,
-                scroll: false,
-                ..Default::default()
-            },
-        );
-    };
+#[server]
+pub async fn get_organization(slug: String) -> Result<OrganizationDetails, AppError> {
+    use convene::access::Role;
+    use convene::store::memberships;
 
-    view! {
-        <form class="filter" method="get" action="/" role="search" on:submit=|ev| ev.prevent_default()>
-            <label for="organization-filter">"Filter organizations"</label>
-            <div class="filter-row">
-                <input
-                    id="organization-filter"
-                    type="search"
-                    name="q"
-                    placeholder="Name or description"
-                    autocomplete="off"
-                    prop:value=move || filter.get()
-                    on:input=on_input
-                />
-                <button type="submit" class="button button-secondary">"Filter"</button>
-            </div>
-        </form>
-    }
+    use crate::error::respond_with;
+
+    let request = ssr::org_request(&slug).await?;
+    let count = memberships::count(&request.state.db, request.organization.id)
+        .await
+        .map_err(respond_with)?;
+    let viewer_can_manage =
+        request.actor.is_some_and(|actor| actor.is_site_admin) || request.role == Some(Role::Admin);
+    Ok(OrganizationDetails {
+        organization: ssr::summary(
+            request.organization,
+            i64::try_from(count).unwrap_or(i64::MAX),
+        ),
+        signed_in: request.actor.is_some(),
+        viewer_role: request.role.map(MemberRole::from),
+        viewer_can_manage,
+    })
 }
 
-#[component]
-fn OrganizationList(
-    organizations: Vec<OrganizationSummary>,
-    filter: Memo<String>,
-) -> impl IntoView {
-    let total = organizations.len();
-    let all = StoredValue::new(organizations);
-    let visible = Memo::new(move |_| {
-        let needle = filter.get();
-        all.with_value(|all| {
-            all.iter()
-                .filter(|org| matches_filter(org, &needle))
-                .cloned()
-                .collect::<Vec<_>>()
+#[server]
+pub async fn join_organization(slug: String) -> Result<(), AppError> {
+    use convene::access::{Role, require_signed_in};
+    use convene::store::memberships;
+
+    use crate::error::respond_with;
+
+    let request = ssr::org_request(&slug).await?;
+    let actor = require_signed_in(request.actor).map_err(respond_with)?;
+    memberships::add(
+        &request.state.db,
+        actor.user_id,
+        request.organization.id,
+        Role::Member,
+    )
+    .await
+    .map_err(respond_with)?;
+    tracing::info!(user_id = actor.user_id, org = %request.organization.slug, "joined");
+    Ok(())
+}
+
+#[server]
+pub async fn leave_organization(slug: String) -> Result<(), AppError> {
+    use convene::access::require_signed_in;
+    use convene::store::memberships;
+
+    use crate::error::respond_with;
+
+    let request = ssr::org_request(&slug).await?;
+    let actor = require_signed_in(request.actor).map_err(respond_with)?;
+    memberships::remove(&request.state.db, actor.user_id, request.organization.id)
+        .await
+        .map_err(respond_with)?;
+    tracing::info!(user_id = actor.user_id, org = %request.organization.slug, "left");
+    Ok(())
+}
+
+#[server]
+pub async fn list_members(slug: String) -> Result<Vec<MemberRow>, AppError> {
+    use convene::access::require_org_admin;
+    use convene::store::memberships;
+
+    use crate::error::respond_with;
+
+    let request = ssr::org_request(&slug).await?;
+    require_org_admin(request.actor, request.role).map_err(respond_with)?;
+    let members = memberships::list(&request.state.db, request.organization.id)
+        .await
+        .map_err(respond_with)?;
+    Ok(members
+        .into_iter()
+        .map(|member| MemberRow {
+            user_id: member.user_id,
+            display_name: member.display_name,
+            email: member.email,
+            role: member.role.into(),
         })
-    });
+        .collect())
+}
 
-    view! {
-        <p class="result-count" aria-live="polite">
-            {move || filter::describe_count(visible.read().len(), total, &filter.get())}
-        </p>
-        <Show when=move || !visible.read().is_empty()>
-            <ul class="organization-list">
-                <For each=move || visible.get() key=|org| org.slug.clone() let:org>
-                    <li class="organization-card" data-slug=org.slug.clone()>
-                        <h2>{org.name}</h2>
-                        <p>{org.description}</p>
-                    </li>
-                </For>
-            </ul>
-        </Show>
-        <Show when=move || total == 0>
-            <p class="empty-state">
-                "No organizations yet. A site administrator can add the first one."
-            </p>
-        </Show>
-    }
+#[server]
+pub async fn set_member_role(slug: String, user_id: i64, role: MemberRole) -> Result<(), AppError> {
+    use convene::access::require_org_admin;
+    use convene::store::memberships;
+
+    use crate::error::respond_with;
+
+    let request = ssr::org_request(&slug).await?;
+    let actor = require_org_admin(request.actor, request.role).map_err(respond_with)?;
+    memberships::set_role(
+        &request.state.db,
+        user_id,
+        request.organization.id,
+        role.into(),
+    )
+    .await
+    .map_err(respond_with)?;
+    tracing::info!(
+        by = actor.user_id,
+        user_id,
+        org = %request.organization.slug,
+        role = ?role,
+        "member role changed"
+    );
+    Ok(())
+}
+
+#[server]
+pub async fn remove_member(slug: String, user_id: i64) -> Result<(), AppError> {
+    use convene::access::require_org_admin;
+    use convene::store::memberships;
+
+    use crate::error::respond_with;
+
+    let request = ssr::org_request(&slug).await?;
+    let actor = require_org_admin(request.actor, request.role).map_err(respond_with)?;
+    memberships::remove(&request.state.db, user_id, request.organization.id)
+        .await
+        .map_err(respond_with)?;
+    tracing::info!(by = actor.user_id, user_id, org = %request.organization.slug, "member removed");
+    Ok(())
 }

@@ -13,6 +13,7 @@ use tokio::task::JoinHandle;
 
 pub struct TestApp {
     pub address: SocketAddr,
+    pub database_url: String,
     pub client: reqwest::Client,
     stop: Option<oneshot::Sender<()>>,
     server: Option<JoinHandle<std::io::Result<()>>>,
@@ -34,7 +35,9 @@ pub async fn spawn_app() -> TestApp {
 }
 
 pub async fn spawn_app_with(options: Options) -> TestApp {
-    let settings = test_settings(fresh_database_url().await, options);
+    captured_logs();
+    let database_url = fresh_database_url().await;
+    let settings = test_settings(database_url.clone(), options);
     let app = Application::build(&settings)
         .await
         .expect("application builds");
@@ -45,6 +48,7 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
     }));
     TestApp {
         address,
+        database_url,
         client: reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .timeout(Duration::from_secs(30))
@@ -179,4 +183,49 @@ impl TestApp {
         );
         session_cookie(&response).expect("sign-up sets the session cookie")
     }
+}
+
+/// Every log line the servers in this test binary write, at debug level, so tests can check
+/// what never appears in a log (passwords, session ids).
+#[derive(Clone, Default)]
+pub struct CapturedLogs(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl CapturedLogs {
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().expect("log buffer")).into_owned()
+    }
+}
+
+impl std::io::Write for CapturedLogs {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().expect("log buffer").extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for CapturedLogs {
+    type Writer = CapturedLogs;
+
+    fn make_writer(&'a self) -> Self::Writer {
+        self.clone()
+    }
+}
+
+/// Installs the capturing subscriber once per test binary and returns its buffer.
+pub fn captured_logs() -> &'static CapturedLogs {
+    static LOGS: std::sync::OnceLock<CapturedLogs> = std::sync::OnceLock::new();
+    LOGS.get_or_init(|| {
+        let logs = CapturedLogs::default();
+        tracing_subscriber::fmt()
+            .with_env_filter("debug")
+            .with_ansi(false)
+            .with_writer(logs.clone())
+            .try_init()
+            .expect("the only subscriber of this test binary");
+        logs
+    })
 }

@@ -2,12 +2,15 @@
 //! `TEST_DATABASE_URL` is set).
 #![expect(
     clippy::expect_used,
+    clippy::unwrap_used,
     reason = "this binary is test code: helpers fail the test loudly"
 )]
 
+mod access_matrix;
 mod accounts;
 mod config;
 mod health;
 mod helpers;
 mod operator_cli;
+mod organizations;
 mod pages;

@@ -1,0 +1,88 @@
+import { expect, test, type Page } from "@playwright/test";
+import { SITE_ADMIN } from "../global-setup";
+
+const PASSWORD = "correct horse battery";
+const suffix = () => `${Date.now()}-${Math.floor(Math.random() * 1e6)}`;
+
+async function signUp(page: Page, name: string) {
+  await page.goto("/signup");
+  await expect(page.locator("html")).toHaveAttribute("data-hydrated", "true");
+  await page.getByLabel("Email").fill(`${name.toLowerCase().replace(/\W/g, "")}-${suffix()}@example.org`);
+  await page.getByLabel("Display name").fill(name);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page.locator(".user-name")).toHaveText(name);
+}
+
+async function signIn(page: Page, email: string, password: string) {
+  await page.goto("/login");
+  await expect(page.locator("html")).toHaveAttribute("data-hydrated", "true");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.locator(".user-name")).toBeVisible();
+}
+
+test("a newcomer joins two organizations and leaves one", async ({ page }) => {
+  await signUp(page, "Newcomer");
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Organizations" }).click();
+  await page.getByRole("link", { name: "Rust Berlin" }).click();
+  await page.getByRole("button", { name: "Join" }).click();
+  await expect(page.getByText("You are a member.")).toBeVisible();
+
+  await page.goto("/orgs/rust-lisbon");
+  await expect(page.locator("html")).toHaveAttribute("data-hydrated", "true");
+  await page.getByRole("button", { name: "Join" }).click();
+  await expect(page.getByText("You are a member.")).toBeVisible();
+  await page.getByRole("button", { name: "Leave" }).click();
+  await expect(page.getByRole("button", { name: "Join" })).toBeVisible();
+
+  await page.goto("/orgs/rust-berlin");
+  await expect(page.getByText("You are a member.")).toBeVisible();
+});
+
+test("a site admin creates an organization and makes a member its admin", async ({ browser }) => {
+  const slug = `e2e-${suffix()}`;
+  const admin = await (await browser.newContext()).newPage();
+  const member = await (await browser.newContext()).newPage();
+
+  await signIn(admin, SITE_ADMIN.email, SITE_ADMIN.password);
+  await admin.goto("/orgs");
+  await expect(admin.locator("html")).toHaveAttribute("data-hydrated", "true");
+  const form = admin.getByRole("region", { name: "Create an organization" });
+  await form.getByLabel("Name").fill("End To End");
+  await form.getByLabel("Address (slug)").fill(slug);
+  await form.getByRole("button", { name: "Create organization" }).click();
+  await expect(admin).toHaveURL(new RegExp(`/orgs/${slug}$`));
+  await expect(admin.getByText("You are an admin of this organization.")).toBeVisible();
+
+  await signUp(member, "Grace");
+  await member.goto(`/orgs/${slug}`);
+  await expect(member.locator("html")).toHaveAttribute("data-hydrated", "true");
+  await member.getByRole("button", { name: "Join" }).click();
+  await expect(member.getByText("You are a member.")).toBeVisible();
+
+  await admin.getByRole("link", { name: "Manage members" }).click();
+  const graceRow = admin.getByRole("row").filter({ hasText: "Grace" });
+  await expect(graceRow.getByRole("cell", { name: "Member", exact: true })).toBeVisible();
+  await graceRow.getByRole("button", { name: "Make admin" }).click();
+  await expect(graceRow.getByRole("cell", { name: "Admin", exact: true })).toBeVisible();
+
+  await member.reload();
+  await expect(member.getByText("You are an admin of this organization.")).toBeVisible();
+});
+
+test("the last admin cannot leave, and is told why", async ({ page }) => {
+  await signIn(page, SITE_ADMIN.email, SITE_ADMIN.password);
+  const slug = `solo-${suffix()}`;
+  await page.goto("/orgs");
+  await expect(page.locator("html")).toHaveAttribute("data-hydrated", "true");
+  const form = page.getByRole("region", { name: "Create an organization" });
+  await form.getByLabel("Name").fill("Solo");
+  await form.getByLabel("Address (slug)").fill(slug);
+  await form.getByRole("button", { name: "Create organization" }).click();
+  await expect(page.getByText("You are an admin of this organization.")).toBeVisible();
+  await page.getByRole("button", { name: "Leave" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: "at least one admin" })).toBeVisible();
+  await expect(page.getByText("You are an admin of this organization.")).toBeVisible();
+});

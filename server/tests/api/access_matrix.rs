@@ -1,0 +1,287 @@
+//! Every server function, called as each kind of visitor, against the matrix documented in
+//! `app/src/organizations/mod.rs` (and `app/src/auth/mod.rs` for the account functions).
+//! Each cell runs in a fresh world so one call's effects never change another's answer.
+
+use app::auth::{GetCurrentUser, SignIn, SignOut, SignUp};
+use app::error::AppError;
+use app::organizations::{
+    CreateOrganization, GetOrganization, JoinOrganization, LeaveOrganization, ListMembers,
+    ListOrganizations, RemoveMember, SetMemberRole,
+};
+use convene::access::Role;
+use convene::accounts::{DisplayName, Email, Password};
+use convene::store::users::{self, NewUser};
+use convene::store::{self, memberships, organizations};
+use leptos::server_fn::ServerFn;
+
+use crate::helpers::{TestApp, session_cookie, spawn_app};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Persona {
+    Anonymous,
+    SignedIn,
+    Member,
+    AdminElsewhere,
+    OrgAdmin,
+    SiteAdmin,
+}
+
+const PERSONAS: [Persona; 6] = [
+    Persona::Anonymous,
+    Persona::SignedIn,
+    Persona::Member,
+    Persona::AdminElsewhere,
+    Persona::OrgAdmin,
+    Persona::SiteAdmin,
+];
+
+/// What a call must answer: allowed (2xx, or a redirect after success), or this status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Expect {
+    Allowed,
+    Status(u16),
+}
+use Expect::{Allowed, Status};
+
+const PASSWORD: &str = "correct horse battery";
+/// The organization every call is about, and one it is not about.
+const ORG: &str = "rust-berlin";
+const OTHER_ORG: &str = "rust-lisbon";
+
+/// The matrix: one row per server function, columns in `PERSONAS` order:
+/// anonymous, signed in, member, admin elsewhere, org admin, site admin.
+#[rustfmt::skip]
+const MATRIX: &[(&str, [Expect; 6])] = &[
+    ("list_organizations",  [Allowed;     6]),
+    ("get_organization",    [Allowed;     6]),
+    ("create_organization", [Status(401), Status(403), Status(403), Status(403), Status(403), Allowed]),
+    ("join_organization",   [Status(401), Allowed,     Status(409), Allowed,     Status(409), Allowed]),
+    ("leave_organization",  [Status(401), Status(404), Allowed,     Status(404), Status(409), Status(404)]),
+    ("list_members",        [Status(401), Status(403), Status(403), Status(403), Allowed,     Allowed]),
+    ("set_member_role",     [Status(401), Status(403), Status(403), Status(403), Allowed,     Allowed]),
+    ("remove_member",       [Status(401), Status(403), Status(403), Status(403), Allowed,     Allowed]),
+    ("get_current_user",    [Allowed;     6]),
+    ("sign_up",             [Allowed;     6]),
+    ("sign_in",             [Allowed;     6]),
+    ("sign_out",            [Allowed;     6]),
+];
+
+/// A fresh app with one user per persona (and their memberships) plus an extra member the
+/// admin-only calls act on.
+struct World {
+    app: TestApp,
+    cookies: Vec<(Persona, Option<String>)>,
+    target_member_id: i64,
+}
+
+impl World {
+    async fn new() -> Self {
+        let app = spawn_app().await;
+        let db = store::connect(&app.database_url).await.unwrap();
+        let org = organizations::find_by_slug(&db, ORG)
+            .await
+            .unwrap()
+            .unwrap();
+        let other = organizations::find_by_slug(&db, OTHER_ORG)
+            .await
+            .unwrap()
+            .unwrap();
+
+        let mut cookies = Vec::new();
+        for persona in PERSONAS {
+            if persona == Persona::Anonymous {
+                cookies.push((persona, None));
+                continue;
+            }
+            let email = format!("{persona:?}@example.org").to_lowercase();
+            let user = create_user(&db, &email, persona == Persona::SiteAdmin).await;
+            match persona {
+                Persona::Member => memberships::add(&db, user, org.id, Role::Member)
+                    .await
+                    .unwrap(),
+                Persona::OrgAdmin => memberships::add(&db, user, org.id, Role::Admin)
+                    .await
+                    .unwrap(),
+                Persona::AdminElsewhere => memberships::add(&db, user, other.id, Role::Admin)
+                    .await
+                    .unwrap(),
+                _ => {}
+            }
+            let response = app
+                .call(
+                    SignIn::PATH,
+                    &[("email", &email), ("password", PASSWORD)],
+                    None,
+                )
+                .await;
+            cookies.push((persona, Some(session_cookie(&response).expect("signed in"))));
+        }
+        let target_member_id = create_user(&db, "target@example.org", false).await;
+        memberships::add(&db, target_member_id, org.id, Role::Member)
+            .await
+            .unwrap();
+        Self {
+            app,
+            cookies,
+            target_member_id,
+        }
+    }
+
+    fn cookie(&self, persona: Persona) -> Option<&str> {
+        self.cookies
+            .iter()
+            .find(|(p, _)| *p == persona)
+            .and_then(|(_, cookie)| cookie.as_deref())
+    }
+
+    async fn call(&self, function: &str, persona: Persona) -> reqwest::Response {
+        let target = self.target_member_id.to_string();
+        let signup_email = format!("new-{persona:?}@example.org").to_lowercase();
+        let sign_in_email = match persona {
+            Persona::Anonymous => "target@example.org".to_owned(),
+            other => format!("{other:?}@example.org").to_lowercase(),
+        };
+        let (path, form): (&str, Vec<(&str, &str)>) = match function {
+            "list_organizations" => (ListOrganizations::PATH, vec![]),
+            "get_organization" => (GetOrganization::PATH, vec![("slug", ORG)]),
+            "create_organization" => (
+                CreateOrganization::PATH,
+                vec![
+                    ("slug", "brand-new"),
+                    ("name", "Brand New"),
+                    ("description", ""),
+                ],
+            ),
+            "join_organization" => (JoinOrganization::PATH, vec![("slug", ORG)]),
+            "leave_organization" => (LeaveOrganization::PATH, vec![("slug", ORG)]),
+            "list_members" => (ListMembers::PATH, vec![("slug", ORG)]),
+            "set_member_role" => (
+                SetMemberRole::PATH,
+                vec![("slug", ORG), ("user_id", &target), ("role", "Admin")],
+            ),
+            "remove_member" => (
+                RemoveMember::PATH,
+                vec![("slug", ORG), ("user_id", &target)],
+            ),
+            "get_current_user" => (GetCurrentUser::PATH, vec![]),
+            "sign_up" => (
+                SignUp::PATH,
+                vec![
+                    ("email", &signup_email),
+                    ("display_name", "New"),
+                    ("password", PASSWORD),
+                ],
+            ),
+            "sign_in" => (
+                SignIn::PATH,
+                vec![("email", &sign_in_email), ("password", PASSWORD)],
+            ),
+            "sign_out" => (SignOut::PATH, vec![]),
+            other => panic!("no call defined for {other}"),
+        };
+        self.app.call(path, &form, self.cookie(persona)).await
+    }
+}
+
+async fn create_user(db: &store::DatabaseConnection, email: &str, site_admin: bool) -> i64 {
+    users::create(
+        db,
+        NewUser {
+            email: Email::parse(email).unwrap(),
+            display_name: DisplayName::parse(email).unwrap(),
+            password: Password::parse_new(PASSWORD.into()).unwrap(),
+            is_site_admin: site_admin,
+        },
+    )
+    .await
+    .unwrap()
+    .id
+}
+
+/// Calls `function` as `persona` in a fresh world; `Err` describes a mismatch.
+async fn check_cell(
+    function: &'static str,
+    persona: Persona,
+    expected: Expect,
+) -> Result<(), String> {
+    let world = World::new().await;
+    let response = world.call(function, persona).await;
+    let status = response.status().as_u16();
+    let body = response.text().await.unwrap();
+    let ok = match expected {
+        Allowed => (200..400).contains(&status),
+        Status(code) => status == code,
+    };
+    if !ok {
+        return Err(format!(
+            "{function} as {persona:?}: expected {expected:?}, got {status}: {body}"
+        ));
+    }
+    // A refusal carries the error and nothing else: no organization or member data.
+    if let Status(401 | 403) = expected {
+        let error: AppError = serde_json::from_str(&body).map_err(|e| {
+            format!("{function} as {persona:?}: body is not an error ({e}): {body}")
+        })?;
+        if !matches!(error, AppError::Unauthorized | AppError::Forbidden)
+            || body.contains("example.org")
+            || body.contains("Berlin")
+        {
+            return Err(format!(
+                "{function} as {persona:?}: refusal leaks or misreports: {body}"
+            ));
+        }
+    }
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_server_function_answers_every_persona_as_the_matrix_says() {
+    let mut failures = Vec::new();
+    for (function, row) in MATRIX {
+        // One row's six cells at a time: fast, and few enough connection pools for Postgres.
+        let mut cells = tokio::task::JoinSet::new();
+        for (persona, expected) in PERSONAS.into_iter().zip(*row) {
+            cells.spawn(check_cell(function, persona, expected));
+        }
+        while let Some(outcome) = cells.join_next().await {
+            if let Err(failure) = outcome.expect("cell task") {
+                failures.push(failure);
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "access matrix mismatches:\n{}",
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn the_matrix_covers_every_server_function() {
+    // Every registered server function must have a row; a new one without a row fails here.
+    let registered: Vec<String> = leptos::server_fn::axum::server_fn_paths()
+        .map(|(path, _)| path.to_owned())
+        .collect();
+    let covered = [
+        ListOrganizations::PATH,
+        GetOrganization::PATH,
+        CreateOrganization::PATH,
+        JoinOrganization::PATH,
+        LeaveOrganization::PATH,
+        ListMembers::PATH,
+        SetMemberRole::PATH,
+        RemoveMember::PATH,
+        GetCurrentUser::PATH,
+        SignUp::PATH,
+        SignIn::PATH,
+        SignOut::PATH,
+    ];
+    assert_eq!(covered.len(), MATRIX.len());
+    for path in &registered {
+        assert!(
+            covered.contains(&path.as_str()),
+            "server function {path} is missing from the access matrix"
+        );
+    }
+    assert_eq!(registered.len(), covered.len());
+}
