@@ -3,14 +3,18 @@
 #![expect(clippy::expect_used, reason = "test helpers fail the test loudly")]
 
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use sea_orm::{ConnectionTrait, DatabaseConnection};
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection};
 
 use crate::store;
 
 static COUNTER: AtomicU32 = AtomicU32::new(0);
+/// Stale schemas are swept once per test process, not by every test.
+static SWEPT: AtomicBool = AtomicBool::new(false);
+/// Advisory lock key: one process sweeps at a time; the others skip.
+const SWEEP_LOCK_KEY: i64 = 0x0c0_17e5e;
 /// Schemas left by earlier runs are dropped once they are this old.
 const STALE_SCHEMA_SECS: u64 = 3_600;
 
@@ -49,10 +53,15 @@ pub async fn fresh_database_url() -> String {
 }
 
 async fn fresh_postgres_schema(base_url: &str) -> String {
-    let admin = store::connect(base_url)
+    // One connection: the advisory lock and its release must run on the same session.
+    let mut options = ConnectOptions::new(base_url);
+    options.max_connections(1).sqlx_logging(false);
+    let admin = Database::connect(options)
         .await
         .expect("TEST_DATABASE_URL must point at a reachable Postgres");
-    drop_stale_schemas(&admin).await;
+    if !SWEPT.swap(true, Ordering::SeqCst) {
+        drop_stale_schemas(&admin).await;
+    }
     let schema = format!("convene_t_{}", unique_suffix());
     admin
         .execute_unprepared(&format!("CREATE SCHEMA \"{schema}\""))
@@ -64,6 +73,19 @@ async fn fresh_postgres_schema(base_url: &str) -> String {
 }
 
 async fn drop_stale_schemas(admin: &DatabaseConnection) {
+    let backend = admin.get_database_backend();
+    let locked = admin
+        .query_one_raw(sea_orm::Statement::from_string(
+            backend,
+            format!("SELECT pg_try_advisory_lock({SWEEP_LOCK_KEY}) AS locked"),
+        ))
+        .await
+        .expect("advisory lock")
+        .and_then(|row| row.try_get::<bool>("", "locked").ok())
+        .unwrap_or(false);
+    if !locked {
+        return; // another test process is sweeping right now
+    }
     let rows = admin
         .query_all_raw(sea_orm::Statement::from_string(
             admin.get_database_backend(),
@@ -87,6 +109,10 @@ async fn drop_stale_schemas(admin: &DatabaseConnection) {
                 .await;
         }
     }
+    admin
+        .execute_unprepared(&format!("SELECT pg_advisory_unlock({SWEEP_LOCK_KEY})"))
+        .await
+        .expect("advisory unlock");
 }
 
 /// A migrated store of its own, for tests of the store and the layers above it.

@@ -120,6 +120,7 @@ impl World {
         memberships::add(&db, target_member_id, org.id, Role::Member)
             .await
             .unwrap();
+        db.close().await.unwrap();
         Self {
             app,
             cookies,

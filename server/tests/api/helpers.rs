@@ -109,6 +109,16 @@ impl TestApp {
     }
 }
 
+impl Drop for TestApp {
+    /// A finished test's server stops, so its database connections close (Postgres allows only
+    /// so many at once across all parallel tests).
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
 /// Count of non-overlapping occurrences, for asserting how many cards a page rendered.
 pub fn occurrences(haystack: &str, needle: &str) -> usize {
     haystack.matches(needle).count()
