@@ -9,7 +9,9 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Json};
 use axum::routing::get;
 use convene::store::sessions::SeaOrmSessionStore;
-use leptos_axum::{LeptosRoutes, generate_route_list};
+use std::sync::OnceLock;
+
+use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list};
 use serde::Serialize;
 use tower_http::trace::TraceLayer;
 use tower_sessions::cookie::SameSite;
@@ -21,8 +23,17 @@ pub const SESSION_COOKIE: &str = "convene_session";
 /// Signed-in sessions end after this long without a visit.
 const SESSION_IDLE_DAYS: i64 = 30;
 
+/// The page routes, generated once per process. Generating them runs the app with resource
+/// loading suppressed process-wide (leptos issue #4773), so a page rendering at that moment would
+/// hang forever. Once, before anything serves, is safe; the routes never change anyway. (Tests
+/// start many servers in one process, which is where the hang showed.)
+fn page_routes() -> Vec<AxumRouteListing> {
+    static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 pub fn router(state: AppState, secure_cookies: bool) -> Router {
-    let pages = generate_route_list(App);
+    let pages = page_routes();
     let leptos_options = state.leptos_options.clone();
     let sessions = SessionManagerLayer::new(SeaOrmSessionStore::new(state.db.clone()))
         .with_name(SESSION_COOKIE)
