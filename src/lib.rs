@@ -6,6 +6,7 @@ pub mod access;
 pub mod accounts;
 pub mod demo;
 pub mod error;
+pub mod luma;
 pub mod secrets;
 pub mod slug;
 pub mod store;
