@@ -130,8 +130,9 @@ struct WireEvent {
     cover_url: Option<String>,
     url: Option<String>,
     visibility: Option<String>,
+    /// Absent, `null` or a list: all mean what they say.
     #[serde(default)]
-    tags: Vec<WireTag>,
+    tags: Option<Vec<WireTag>>,
     description_md: Option<String>,
 }
 
@@ -218,7 +219,7 @@ fn parse_entry(mut entry: Value) -> Result<ImportedEvent, MalformedResponse> {
     let mut wire: WireEvent =
         serde_json::from_value(entry).map_err(|err| malformed(err.to_string()))?;
     if let Some(tags) = outer_tags
-        && wire.tags.is_empty()
+        && wire.tags.as_ref().is_none_or(Vec::is_empty)
     {
         wire.tags =
             serde_json::from_value(tags).map_err(|err| malformed(format!("tags: {err}")))?;
@@ -279,6 +280,7 @@ fn normalise(wire: WireEvent) -> Result<ImportedEvent, MalformedResponse> {
         visibility: non_empty(wire.visibility).unwrap_or_else(|| "public".to_owned()),
         tags: wire
             .tags
+            .unwrap_or_default()
             .into_iter()
             .filter_map(|tag| non_empty(tag.name))
             .collect(),
@@ -450,6 +452,14 @@ mod tests {
         assert_eq!(event.timezone, "UTC");
         assert_eq!(event.location_type, LocationType::Unknown);
         assert_eq!(event.visibility, "public");
+    }
+
+    #[test]
+    fn null_tags_and_null_optionals_are_accepted() {
+        let body = r#"{"entries":[{"id":"evt-1","start_at":"2026-11-01T10:00:00Z","end_at":null,"tags":null,"cover_url":null,"geo_address_json":null}]}"#;
+        let event = parse_event_page(body).unwrap().events.remove(0);
+        assert!(event.tags.is_empty());
+        assert_eq!(event.cover_url, None);
     }
 
     #[test]

@@ -1,0 +1,338 @@
+//! A fake lu.ma, shipped for tests and the demo: serves the API routes the importer uses from
+//! in-memory calendars (each with its own key), in the 2026 flat shape or the legacy nested one,
+//! with a server-side page cap, a cursor on the last page (as lu.ma sends), 401 for unknown keys,
+//! scriptable faults, and a count of requests per key.
+
+use std::collections::{HashMap, VecDeque};
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use serde_json::{Value, json};
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use url::Url;
+
+/// The most entries one page holds, whatever the client asks for (lu.ma caps too).
+pub const DEFAULT_PAGE_CAP: usize = 50;
+
+/// One calendar the fake serves. `events` are flat 2026-shape entries (with `description_md`,
+/// which list answers leave out).
+#[derive(Debug, Clone)]
+pub struct FakeCalendar {
+    pub id: String,
+    pub name: String,
+    pub slug: String,
+    pub timezone: String,
+    pub events: Vec<Value>,
+    /// Answer lists in the legacy nested shape.
+    pub legacy_shape: bool,
+}
+
+/// A misbehaviour for the next request with a key.
+#[derive(Debug, Clone)]
+pub enum Fault {
+    RateLimited {
+        retry_after_secs: u64,
+    },
+    ServerError,
+    /// Answer only after this long (past the client's timeout, typically).
+    Stall(Duration),
+    MalformedJson,
+}
+
+#[derive(Debug, Default)]
+struct FakeState {
+    calendars: HashMap<String, FakeCalendar>,
+    faults: HashMap<String, VecDeque<Fault>>,
+    requests: HashMap<String, u64>,
+    event_gets: HashMap<String, u64>,
+    page_cap: usize,
+}
+
+type Shared = Arc<Mutex<FakeState>>;
+
+fn lock(state: &Shared) -> std::sync::MutexGuard<'_, FakeState> {
+    state.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+pub struct FakeLuma {
+    state: Shared,
+    address: SocketAddr,
+    stop: Option<oneshot::Sender<()>>,
+}
+
+impl FakeLuma {
+    /// Starts on 127.0.0.1 at `port` (0: any free port), serving `calendars` by key.
+    pub async fn start(port: u16, calendars: Vec<(String, FakeCalendar)>) -> std::io::Result<Self> {
+        let state: Shared = Arc::new(Mutex::new(FakeState {
+            calendars: calendars.into_iter().collect(),
+            page_cap: DEFAULT_PAGE_CAP,
+            ..FakeState::default()
+        }));
+        let router = Router::new()
+            .route("/v1/calendars/get", get(calendar))
+            .route("/v1/calendar/get", get(calendar))
+            .route("/v1/calendars/events/list", get(list_events))
+            .route("/v1/calendar/list-events", get(list_events))
+            .route("/v1/events/get", get(event))
+            .route("/v1/event/get", get(event))
+            .with_state(state.clone());
+        let listener = TcpListener::bind(("127.0.0.1", port)).await?;
+        let address = listener.local_addr()?;
+        let (stop, stopped) = oneshot::channel::<()>();
+        tokio::spawn(async move {
+            let served = axum::serve(listener, router)
+                .with_graceful_shutdown(async {
+                    let _ = stopped.await;
+                })
+                .await;
+            if let Err(err) = served {
+                tracing::error!(error = %err, "fake lu.ma stopped with an error");
+            }
+        });
+        Ok(Self {
+            state,
+            address,
+            stop: Some(stop),
+        })
+    }
+
+    pub fn base_url(&self) -> Url {
+        // A socket address always makes a valid URL.
+        Url::parse(&format!("http://{}/", self.address)).unwrap_or_else(|_| unreachable_url())
+    }
+
+    pub fn set_page_cap(&self, cap: usize) {
+        lock(&self.state).page_cap = cap.max(1);
+    }
+
+    pub fn push_fault(&self, key: &str, fault: Fault) {
+        lock(&self.state)
+            .faults
+            .entry(key.to_owned())
+            .or_default()
+            .push_back(fault);
+    }
+
+    /// Requests made with `key`, faults and refusals included.
+    pub fn requests(&self, key: &str) -> u64 {
+        lock(&self.state).requests.get(key).copied().unwrap_or(0)
+    }
+
+    /// `events/get` requests made with `key`.
+    pub fn event_gets(&self, key: &str) -> u64 {
+        lock(&self.state).event_gets.get(key).copied().unwrap_or(0)
+    }
+
+    /// Removes an event upstream, as cancelling it on lu.ma would.
+    pub fn remove_event(&self, key: &str, event_id: &str) {
+        if let Some(calendar) = lock(&self.state).calendars.get_mut(key) {
+            calendar.events.retain(|e| e["id"] != event_id);
+        }
+    }
+
+    pub fn upsert_event(&self, key: &str, event: Value) {
+        if let Some(calendar) = lock(&self.state).calendars.get_mut(key) {
+            calendar.events.retain(|e| e["id"] != event["id"]);
+            calendar.events.push(event);
+        }
+    }
+}
+
+impl Drop for FakeLuma {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+fn unreachable_url() -> Url {
+    Url::parse("http://127.0.0.1:9/").unwrap_or_else(|_| unreachable!("a literal URL parses"))
+}
+
+fn error(status: StatusCode, message: &str) -> Response {
+    (
+        status,
+        axum::Json(json!({ "message": message, "code": null })),
+    )
+        .into_response()
+}
+
+/// Counts the request, applies a queued fault, and finds the key's calendar.
+async fn admit(state: &Shared, headers: &HeaderMap) -> Result<(String, FakeCalendar), Response> {
+    let Some(key) = headers
+        .get("x-luma-api-key")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+    else {
+        return Err(error(StatusCode::BAD_REQUEST, "Please provide an API key."));
+    };
+    let fault = {
+        let mut state = lock(state);
+        *state.requests.entry(key.clone()).or_default() += 1;
+        state.faults.get_mut(&key).and_then(VecDeque::pop_front)
+    };
+    match fault {
+        Some(Fault::RateLimited { retry_after_secs }) => {
+            return Err((
+                StatusCode::TOO_MANY_REQUESTS,
+                [("retry-after", retry_after_secs.to_string())],
+                axum::Json(json!({"message": "Too many requests", "code": null})),
+            )
+                .into_response());
+        }
+        Some(Fault::ServerError) => {
+            return Err(error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Internal server error",
+            ));
+        }
+        Some(Fault::MalformedJson) => {
+            return Err((StatusCode::OK, "{\"entries\": [ {\"id\": ").into_response());
+        }
+        Some(Fault::Stall(duration)) => tokio::time::sleep(duration).await,
+        None => {}
+    }
+    let calendar = lock(state).calendars.get(&key).cloned();
+    calendar
+        .map(|calendar| (key, calendar))
+        .ok_or_else(|| error(StatusCode::UNAUTHORIZED, "You are not signed in."))
+}
+
+async fn calendar(State(state): State<Shared>, headers: HeaderMap) -> Response {
+    let (_, calendar) = match admit(&state, &headers).await {
+        Ok(found) => found,
+        Err(response) => return response,
+    };
+    let body = json!({
+        "id": calendar.id, "name": calendar.name, "slug": calendar.slug,
+        "url": format!("https://luma.com/{}", calendar.slug),
+        "location": { "timezone": calendar.timezone },
+    });
+    if calendar.legacy_shape {
+        let mut legacy = body;
+        legacy["api_id"] = legacy["id"].take();
+        axum::Json(json!({ "calendar": legacy })).into_response()
+    } else {
+        axum::Json(body).into_response()
+    }
+}
+
+async fn list_events(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    Query(query): Query<HashMap<String, String>>,
+) -> Response {
+    let (_, calendar) = match admit(&state, &headers).await {
+        Ok(found) => found,
+        Err(response) => return response,
+    };
+    let cap = lock(&state).page_cap;
+    let limit = query
+        .get("pagination_limit")
+        .and_then(|l| l.parse::<usize>().ok())
+        .unwrap_or(cap)
+        .min(cap);
+    let offset = query
+        .get("pagination_cursor")
+        .and_then(|c| c.strip_prefix("offset-"))
+        .and_then(|o| o.parse::<usize>().ok())
+        .unwrap_or(0);
+    let after = query.get("after").cloned().unwrap_or_default();
+    let before = query.get("before").cloned();
+    let mut events: Vec<Value> = calendar
+        .events
+        .iter()
+        .filter(|e| {
+            let start = e["start_at"].as_str().unwrap_or_default();
+            start >= after.as_str() && before.as_deref().is_none_or(|b| start < b)
+        })
+        .cloned()
+        .collect();
+    // ISO 8601 UTC strings of one format sort as times do.
+    events.sort_by(|a, b| a["start_at"].as_str().cmp(&b["start_at"].as_str()));
+    let total = events.len();
+    let page: Vec<Value> = events
+        .into_iter()
+        .skip(offset)
+        .take(limit)
+        .map(|mut event| {
+            // Lists leave descriptions out since July 2026.
+            if let Some(object) = event.as_object_mut() {
+                object.remove("description_md");
+                object.remove("description");
+            }
+            if calendar.legacy_shape {
+                to_legacy(event)
+            } else {
+                event
+            }
+        })
+        .collect();
+    let has_more = offset + limit < total;
+    // lu.ma sends a cursor on the last page too; clients must trust `has_more`.
+    axum::Json(json!({
+        "entries": page,
+        "has_more": has_more,
+        "next_cursor": format!("offset-{}", offset + limit),
+    }))
+    .into_response()
+}
+
+async fn event(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    Query(query): Query<HashMap<String, String>>,
+) -> Response {
+    let (key, calendar) = match admit(&state, &headers).await {
+        Ok(found) => found,
+        Err(response) => return response,
+    };
+    *lock(&state).event_gets.entry(key).or_default() += 1;
+    let wanted = query
+        .get("event_id")
+        .or(query.get("api_id"))
+        .cloned()
+        .unwrap_or_default();
+    match calendar.events.iter().find(|e| e["id"] == wanted.as_str()) {
+        Some(event) if calendar.legacy_shape => {
+            axum::Json(json!({ "event": to_legacy(event.clone())["event"].clone() }))
+                .into_response()
+        }
+        Some(event) => axum::Json(json!({ "event": event })).into_response(),
+        None => error(StatusCode::NOT_FOUND, "Event not found."),
+    }
+}
+
+/// The legacy nested entry for a flat one: `{api_id, event: {api_id, calendar_api_id, …}, tags}`.
+fn to_legacy(mut event: Value) -> Value {
+    let tags = event
+        .as_object_mut()
+        .and_then(|object| object.remove("tags"))
+        .unwrap_or_else(|| json!([]));
+    let tags: Vec<Value> = tags
+        .as_array()
+        .map(|tags| {
+            tags.iter()
+                .map(|t| json!({ "api_id": t["id"], "name": t["name"] }))
+                .collect()
+        })
+        .unwrap_or_default();
+    if let Some(object) = event.as_object_mut() {
+        if let Some(id) = object.remove("id") {
+            object.insert("api_id".into(), id);
+        }
+        if let Some(calendar) = object.remove("calendar_id") {
+            object.insert("calendar_api_id".into(), calendar);
+        }
+        object.remove("location_type");
+    }
+    json!({ "api_id": event["api_id"].clone(), "event": event, "tags": tags })
+}
