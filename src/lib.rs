@@ -10,6 +10,7 @@ pub mod luma;
 pub mod secrets;
 pub mod slug;
 pub mod store;
+pub mod sync;
 #[cfg(any(test, feature = "test-support"))]
 pub mod testing;
 

@@ -152,6 +152,14 @@ impl LumaClient {
         })
     }
 
+    /// The same client (connections, budget) with its own request count, for one sync run.
+    pub fn with_own_count(&self) -> Self {
+        Self {
+            requests: Arc::default(),
+            ..self.clone()
+        }
+    }
+
     /// Requests sent so far (retries included), for sync records and tests.
     pub fn requests_made(&self) -> u64 {
         self.requests.load(Ordering::Relaxed)

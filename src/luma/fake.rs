@@ -311,6 +311,30 @@ async fn event(
     }
 }
 
+/// A plausible flat 2026-shape event: number `n` is on 1 December 2026 plus `n` days, 18:00 UTC,
+/// two hours, in person in Berlin, with a description.
+pub fn sample_event(n: u32, calendar_id: &str) -> Value {
+    let start = chrono::DateTime::<chrono::Utc>::from_naive_utc_and_offset(
+        chrono::NaiveDate::from_ymd_opt(2026, 12, 1)
+            .and_then(|d| d.and_hms_opt(18, 0, 0))
+            .unwrap_or_default(),
+        chrono::Utc,
+    ) + chrono::Duration::days(i64::from(n));
+    json!({
+        "id": format!("evt-{n:04}"),
+        "calendar_id": calendar_id,
+        "name": format!("Meetup {n}"),
+        "start_at": start.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string(),
+        "end_at": (start + chrono::Duration::hours(2)).format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+        "timezone": "Europe/Berlin",
+        "location_type": "offline",
+        "geo_address_json": {"address": "c-base", "city": "Berlin"},
+        "url": format!("https://luma.com/e{n}"),
+        "tags": [{"id": "t1", "name": "Talks"}],
+        "description_md": format!("Details of meetup {n}"),
+    })
+}
+
 /// The legacy nested entry for a flat one: `{api_id, event: {api_id, calendar_api_id, …}, tags}`.
 fn to_legacy(mut event: Value) -> Value {
     let tags = event

@@ -3,31 +3,12 @@
 use std::time::Duration;
 
 use chrono::{TimeZone, Utc};
-use serde_json::json;
 
 use super::client::{ApiKey, ClientConfig, LumaClient, LumaError, Window};
-use super::fake::{FakeCalendar, FakeLuma, Fault};
+use super::fake::{FakeCalendar, FakeLuma, Fault, sample_event};
 
 const KEY: &str = "secret-key-berlin-1234";
 const LEGACY_KEY: &str = "secret-key-legacy-5678";
-
-fn event(n: u32) -> serde_json::Value {
-    let start =
-        Utc.with_ymd_and_hms(2026, 12, 1, 18, 0, 0).unwrap() + chrono::Duration::days(i64::from(n));
-    json!({
-        "id": format!("evt-{n:04}"),
-        "calendar_id": "cal-berlin",
-        "name": format!("Meetup {n}"),
-        "start_at": start.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string(),
-        "end_at": (start + chrono::Duration::hours(2)).format("%Y-%m-%dT%H:%M:%SZ").to_string(),
-        "timezone": "Europe/Berlin",
-        "location_type": "offline",
-        "geo_address_json": {"address": "c-base", "city": "Berlin"},
-        "url": format!("https://luma.com/e{n}"),
-        "tags": [{"id": "t1", "name": "Talks"}],
-        "description_md": format!("Details of meetup {n}"),
-    })
-}
 
 fn calendar(events: u32, legacy_shape: bool) -> FakeCalendar {
     FakeCalendar {
@@ -35,7 +16,7 @@ fn calendar(events: u32, legacy_shape: bool) -> FakeCalendar {
         name: "Rust Berlin".into(),
         slug: "rust-berlin".into(),
         timezone: "Europe/Berlin".into(),
-        events: (0..events).map(event).collect(),
+        events: (0..events).map(|n| sample_event(n, "cal-berlin")).collect(),
         legacy_shape,
     }
 }

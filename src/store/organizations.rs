@@ -88,6 +88,34 @@ pub async fn create_with_admin(
     Ok(org)
 }
 
+/// What connecting an organization to its lu.ma calendar stores. The key arrives sealed.
+#[derive(Debug, Clone)]
+pub struct LumaConnection {
+    pub calendar_url: Option<String>,
+    pub calendar_id: Option<String>,
+    pub calendar_name: Option<String>,
+    pub sealed_api_key: Option<String>,
+    pub api_key_last_four: Option<String>,
+}
+
+pub async fn connect_luma(
+    db: &impl ConnectionTrait,
+    organization_id: i64,
+    connection: LumaConnection,
+) -> Result<Organization, Error> {
+    let org = organization::Entity::find_by_id(organization_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| Error::NotFound("Organization".into()))?;
+    let mut row: organization::ActiveModel = org.into();
+    row.luma_calendar_url = Set(connection.calendar_url);
+    row.luma_calendar_id = Set(connection.calendar_id);
+    row.luma_calendar_name = Set(connection.calendar_name);
+    row.luma_api_key_sealed = Set(connection.sealed_api_key);
+    row.luma_api_key_last_four = Set(connection.api_key_last_four);
+    Ok(row.update(db).await?)
+}
+
 pub async fn count(db: &impl ConnectionTrait) -> Result<u64, Error> {
     Ok(organization::Entity::find().count(db).await?)
 }

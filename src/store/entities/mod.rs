@@ -1,7 +1,9 @@
 //! SeaORM entities, one file per table.
 
+pub mod event;
 pub mod membership;
 pub mod organization;
 pub mod session;
 pub mod sign_in_failure;
+pub mod sync_run;
 pub mod user;

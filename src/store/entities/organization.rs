@@ -13,6 +13,20 @@ pub struct Model {
     #[sea_orm(column_type = "Text")]
     pub description: String,
     pub created_at: DateTimeUtc,
+    /// The lu.ma calendar as the admin gave it (for the embed and "Open on lu.ma").
+    pub luma_calendar_url: Option<String>,
+    /// `cal-…`, discovered from the API key or given directly.
+    pub luma_calendar_id: Option<String>,
+    pub luma_calendar_name: Option<String>,
+    /// The API key sealed with the secret key (AES-256-GCM); never sent to a browser.
+    #[sea_orm(column_type = "Text", nullable)]
+    pub luma_api_key_sealed: Option<String>,
+    pub luma_api_key_last_four: Option<String>,
+    /// The last successful sync.
+    pub events_last_synced_at: Option<DateTimeUtc>,
+    pub last_sync_outcome: Option<String>,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub last_sync_message: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,0 +1,58 @@
+//! The `events` table: events imported from lu.ma (later also iCal), one row per
+//! (organization, external id). `removed_at` is set when the event disappears upstream.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "events")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub organization_id: i64,
+    /// `luma_api` (later `ical`).
+    pub source: String,
+    pub external_id: String,
+    #[sea_orm(column_type = "Text")]
+    pub title: String,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub description_md: Option<String>,
+    pub start_at: DateTimeUtc,
+    pub end_at: DateTimeUtc,
+    pub timezone: String,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub cover_url: Option<String>,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub event_url: Option<String>,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub location_text: Option<String>,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub meeting_url: Option<String>,
+    /// `in_person`, `online` or `unknown`.
+    pub location_type: String,
+    pub visibility: String,
+    /// A JSON array of tag names.
+    #[sea_orm(column_type = "Text")]
+    pub tags: String,
+    pub content_hash: String,
+    pub synced_at: DateTimeUtc,
+    pub removed_at: Option<DateTimeUtc>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::organization::Entity",
+        from = "Column::OrganizationId",
+        to = "super::organization::Column::Id",
+        on_delete = "Cascade"
+    )]
+    Organization,
+}
+
+impl Related<super::organization::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Organization.def()
+    }
+}
+
+impl ActiveModelBehavior for ActiveModel {}

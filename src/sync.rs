@@ -1,0 +1,453 @@
+//! Importing an organization's events from lu.ma into the store.
+//!
+//! A run fetches the whole window first. Only a complete fetch writes, and then in one
+//! transaction: new and changed events upserted, events that disappeared from the window marked
+//! removed, the run recorded. A failed, partial or interrupted fetch changes no stored event; a
+//! fetch that suddenly comes back empty for a calendar with events is treated as suspicious and
+//! removes nothing. Descriptions are fetched (`events/get`) only for new or changed events.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, DatabaseConnection, EntityTrait,
+    QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
+};
+
+use crate::Error;
+use crate::luma::client::{ApiKey, LumaClient, LumaError, Window};
+use crate::luma::model::ImportedEvent;
+use crate::secrets::SecretKey;
+use crate::store::entities::{event, organization, sync_run};
+
+/// Runs kept per organization; older ones are deleted after each run.
+pub const RUNS_KEPT: u64 = 50;
+/// How far back a sync looks: yesterday's events stay visible and reconciled.
+const WINDOW_PAST: Duration = Duration::days(1);
+/// An empty answer for a calendar holding at least this many live events is not believed.
+const SUSPICIOUS_EMPTY_MIN: u64 = 3;
+pub const SOURCE_LUMA_API: &str = "luma_api";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SyncTrigger {
+    Daily,
+    PageLoad,
+    Manual,
+    Cli,
+}
+
+impl SyncTrigger {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SyncTrigger::Daily => "daily",
+            SyncTrigger::PageLoad => "page_load",
+            SyncTrigger::Manual => "manual",
+            SyncTrigger::Cli => "cli",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SyncOutcome {
+    Ok,
+    /// Nothing was changed because the answer looked wrong (suspiciously empty).
+    Partial,
+    Failed,
+}
+
+impl SyncOutcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SyncOutcome::Ok => "ok",
+            SyncOutcome::Partial => "partial",
+            SyncOutcome::Failed => "failed",
+        }
+    }
+}
+
+/// What one run did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SyncCounts {
+    pub pages_fetched: u32,
+    pub created: u32,
+    pub updated: u32,
+    pub removed: u32,
+    pub unchanged: u32,
+    pub requests_made: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyncReport {
+    pub run_id: i64,
+    pub outcome: SyncOutcome,
+    pub counts: SyncCounts,
+    /// Why the run failed or changed nothing, in words an admin understands.
+    pub message: Option<String>,
+}
+
+/// Everything a sync needs; cheap to clone.
+#[derive(Clone)]
+pub struct Importer {
+    db: DatabaseConnection,
+    client: LumaClient,
+    secret_key: SecretKey,
+}
+
+enum Change {
+    New(ImportedEvent),
+    Changed(i64, ImportedEvent),
+    /// Back after being removed, with the same list fields.
+    Reappeared(i64),
+    Unchanged(i64),
+}
+
+impl Importer {
+    pub fn new(db: DatabaseConnection, client: LumaClient, secret_key: SecretKey) -> Self {
+        Self {
+            db,
+            client,
+            secret_key,
+        }
+    }
+
+    /// Imports one organization's lu.ma events now; the run is recorded whatever happens.
+    pub async fn run_org_sync(
+        &self,
+        organization_id: i64,
+        trigger: SyncTrigger,
+        now: DateTime<Utc>,
+    ) -> Result<SyncReport, Error> {
+        let org = organization::Entity::find_by_id(organization_id)
+            .one(&self.db)
+            .await?
+            .ok_or_else(|| Error::NotFound("Organization".into()))?;
+        let run = sync_run::ActiveModel {
+            organization_id: Set(organization_id),
+            trigger: Set(trigger.as_str().to_owned()),
+            started_at: Set(now),
+            outcome: Set("running".to_owned()),
+            ..Default::default()
+        }
+        .insert(&self.db)
+        .await?;
+
+        let client = self.client.with_own_count();
+        let mut counts = SyncCounts::default();
+        let result = self
+            .fetch_and_store(&org, run.id, &client, now, &mut counts)
+            .await;
+        counts.requests_made = client.requests_made();
+        let (outcome, message) = match result {
+            Ok(None) => (SyncOutcome::Ok, None),
+            Ok(Some(suspicious)) => (SyncOutcome::Partial, Some(suspicious)),
+            Err(failure) => (SyncOutcome::Failed, Some(failure)),
+        };
+        if outcome != SyncOutcome::Ok {
+            // The success path recorded everything inside its transaction.
+            self.record_unsuccessful(&org, run.id, outcome, message.as_deref(), &counts, now)
+                .await?;
+            tracing::warn!(org = %org.slug, outcome = outcome.as_str(), message = message.as_deref().unwrap_or(""), "lu.ma sync did not complete");
+        } else {
+            tracing::info!(org = %org.slug, created = counts.created, updated = counts.updated, removed = counts.removed, unchanged = counts.unchanged, requests = counts.requests_made, "lu.ma sync done");
+        }
+        self.trim_runs(organization_id).await?;
+        Ok(SyncReport {
+            run_id: run.id,
+            outcome,
+            counts,
+            message,
+        })
+    }
+
+    /// `Ok(None)`: stored. `Ok(Some(why))`: the answer was not believed, nothing changed.
+    /// `Err(why)`: lu.ma failed, nothing changed. Database errors are failures too.
+    async fn fetch_and_store(
+        &self,
+        org: &organization::Model,
+        run_id: i64,
+        client: &LumaClient,
+        now: DateTime<Utc>,
+        counts: &mut SyncCounts,
+    ) -> Result<Option<String>, String> {
+        let key = self.api_key(org)?;
+        let window = Window {
+            after: now - WINDOW_PAST,
+            before: None,
+        };
+        let (fetched, pages) = client
+            .fetch_window(&key, window)
+            .await
+            .map_err(|err| err.to_string())?;
+        counts.pages_fetched = pages;
+
+        let stored = self
+            .stored_for_window(org.id, window.after, &fetched)
+            .await
+            .map_err(|err| err.to_string())?;
+        let live_in_window = stored
+            .values()
+            .filter(|e| e.removed_at.is_none() && e.start_at >= window.after)
+            .count() as u64;
+        if fetched.is_empty() && live_in_window >= SUSPICIOUS_EMPTY_MIN {
+            return Ok(Some(format!(
+                "lu.ma returned no events although {live_in_window} were stored; nothing was removed, the next run will check again"
+            )));
+        }
+
+        let fetched_ids: HashSet<String> = fetched.iter().map(|e| e.external_id.clone()).collect();
+        let vanished: Vec<i64> = stored
+            .values()
+            .filter(|row| {
+                row.removed_at.is_none()
+                    && row.start_at >= window.after
+                    && !fetched_ids.contains(&row.external_id)
+            })
+            .map(|row| row.id)
+            .collect();
+        let mut changes = Vec::with_capacity(fetched.len());
+        for event in fetched {
+            changes.push(match stored.get(&event.external_id) {
+                None => Change::New(event),
+                Some(row) if row.content_hash != event.content_hash() => {
+                    Change::Changed(row.id, event)
+                }
+                Some(row) if row.removed_at.is_some() => Change::Reappeared(row.id),
+                Some(row) => Change::Unchanged(row.id),
+            });
+        }
+
+        // Descriptions for new and changed events only, all fetched before anything is written.
+        for change in &mut changes {
+            if let Change::New(event) | Change::Changed(_, event) = change {
+                match client.get_event(&key, &event.external_id).await {
+                    Ok(detail) => event.description_md = detail.description_md,
+                    // Cancelled between the list and now: the next run removes it.
+                    Err(LumaError::NotFound(_)) => {}
+                    Err(err) => return Err(err.to_string()),
+                }
+            }
+        }
+
+        counts.requests_made = client.requests_made();
+        self.store(org, run_id, changes, &vanished, counts, now)
+            .await
+            .map_err(|err| format!("saving the events failed: {err}"))?;
+        Ok(None)
+    }
+
+    fn api_key(&self, org: &organization::Model) -> Result<ApiKey, String> {
+        let sealed = org
+            .luma_api_key_sealed
+            .as_deref()
+            .ok_or("no lu.ma API key is configured for this organization")?;
+        let key = self
+            .secret_key
+            .open(sealed)
+            .map_err(|err| format!("the stored lu.ma API key cannot be read: {err}"))?;
+        Ok(ApiKey::new(key))
+    }
+
+    /// Stored events that are in the window or were fetched (an event can move into the past).
+    async fn stored_for_window(
+        &self,
+        organization_id: i64,
+        after: DateTime<Utc>,
+        fetched: &[ImportedEvent],
+    ) -> Result<HashMap<String, event::Model>, Error> {
+        let ids: Vec<&str> = fetched.iter().map(|e| e.external_id.as_str()).collect();
+        let mut condition = Condition::any().add(event::Column::StartAt.gte(after));
+        if !ids.is_empty() {
+            condition = condition.add(event::Column::ExternalId.is_in(ids));
+        }
+        let rows = event::Entity::find()
+            .filter(event::Column::OrganizationId.eq(organization_id))
+            .filter(condition)
+            .all(&self.db)
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|row| (row.external_id.clone(), row))
+            .collect())
+    }
+
+    async fn store(
+        &self,
+        org: &organization::Model,
+        run_id: i64,
+        changes: Vec<Change>,
+        vanished: &[i64],
+        counts: &mut SyncCounts,
+        now: DateTime<Utc>,
+    ) -> Result<(), Error> {
+        let txn = self.db.begin().await?;
+        let mut seen_ids = Vec::new();
+        let mut new_rows = Vec::new();
+        for change in changes {
+            match change {
+                Change::New(event) => {
+                    counts.created += 1;
+                    new_rows.push(new_row(org.id, &event, now));
+                }
+                Change::Changed(id, event) => {
+                    counts.updated += 1;
+                    let mut row = new_row(org.id, &event, now);
+                    row.id = Set(id);
+                    row.removed_at = Set(None);
+                    row.update(&txn).await?;
+                }
+                Change::Reappeared(id) => {
+                    counts.updated += 1;
+                    event::ActiveModel {
+                        id: Set(id),
+                        removed_at: Set(None),
+                        synced_at: Set(now),
+                        ..Default::default()
+                    }
+                    .update(&txn)
+                    .await?;
+                }
+                Change::Unchanged(id) => {
+                    counts.unchanged += 1;
+                    seen_ids.push(id);
+                }
+            }
+        }
+        for chunk in new_rows.chunks(200) {
+            event::Entity::insert_many(chunk.to_vec())
+                .exec(&txn)
+                .await?;
+        }
+        for chunk in seen_ids.chunks(500) {
+            event::Entity::update_many()
+                .col_expr(
+                    event::Column::SyncedAt,
+                    sea_orm::sea_query::Expr::value(now),
+                )
+                .filter(event::Column::Id.is_in(chunk.to_vec()))
+                .exec(&txn)
+                .await?;
+        }
+        for chunk in vanished.chunks(500) {
+            counts.removed += event::Entity::update_many()
+                .col_expr(
+                    event::Column::RemovedAt,
+                    sea_orm::sea_query::Expr::value(Some(now)),
+                )
+                .filter(event::Column::Id.is_in(chunk.to_vec()))
+                .exec(&txn)
+                .await?
+                .rows_affected as u32;
+        }
+        let mut run = sync_run::ActiveModel {
+            id: Set(run_id),
+            outcome: Set(SyncOutcome::Ok.as_str().to_owned()),
+            finished_at: Set(Some(Utc::now().max(now))),
+            ..Default::default()
+        };
+        fill_counts(&mut run, counts);
+        run.update(&txn).await?;
+        organization::ActiveModel {
+            id: Set(org.id),
+            events_last_synced_at: Set(Some(now)),
+            last_sync_outcome: Set(Some(SyncOutcome::Ok.as_str().to_owned())),
+            last_sync_message: Set(None),
+            ..Default::default()
+        }
+        .update(&txn)
+        .await?;
+        txn.commit().await?;
+        Ok(())
+    }
+
+    async fn record_unsuccessful(
+        &self,
+        org: &organization::Model,
+        run_id: i64,
+        outcome: SyncOutcome,
+        message: Option<&str>,
+        counts: &SyncCounts,
+        now: DateTime<Utc>,
+    ) -> Result<(), Error> {
+        let txn = self.db.begin().await?;
+        let mut run = sync_run::ActiveModel {
+            id: Set(run_id),
+            outcome: Set(outcome.as_str().to_owned()),
+            finished_at: Set(Some(Utc::now().max(now))),
+            error_message: Set(message.map(str::to_owned)),
+            ..Default::default()
+        };
+        fill_counts(&mut run, counts);
+        run.update(&txn).await?;
+        organization::ActiveModel {
+            id: Set(org.id),
+            last_sync_outcome: Set(Some(outcome.as_str().to_owned())),
+            last_sync_message: Set(message.map(str::to_owned)),
+            ..Default::default()
+        }
+        .update(&txn)
+        .await?;
+        txn.commit().await?;
+        Ok(())
+    }
+
+    async fn trim_runs(&self, organization_id: i64) -> Result<(), Error> {
+        // The oldest run to keep; everything older goes (one delete, whatever the backlog).
+        let oldest_kept: Option<i64> = sync_run::Entity::find()
+            .select_only()
+            .column(sync_run::Column::Id)
+            .filter(sync_run::Column::OrganizationId.eq(organization_id))
+            .order_by_desc(sync_run::Column::Id)
+            .offset(RUNS_KEPT - 1)
+            .limit(1)
+            .into_tuple()
+            .one(&self.db)
+            .await?;
+        if let Some(oldest_kept) = oldest_kept {
+            sync_run::Entity::delete_many()
+                .filter(sync_run::Column::OrganizationId.eq(organization_id))
+                .filter(sync_run::Column::Id.lt(oldest_kept))
+                .exec(&self.db)
+                .await?;
+        }
+        Ok(())
+    }
+}
+
+fn fill_counts(run: &mut sync_run::ActiveModel, counts: &SyncCounts) {
+    let small = |n: u32| i32::try_from(n).unwrap_or(i32::MAX);
+    run.pages_fetched = Set(small(counts.pages_fetched));
+    run.events_created = Set(small(counts.created));
+    run.events_updated = Set(small(counts.updated));
+    run.events_removed = Set(small(counts.removed));
+    run.events_unchanged = Set(small(counts.unchanged));
+    run.requests_made = Set(i32::try_from(counts.requests_made).unwrap_or(i32::MAX));
+}
+
+fn new_row(organization_id: i64, event: &ImportedEvent, now: DateTime<Utc>) -> event::ActiveModel {
+    event::ActiveModel {
+        organization_id: Set(organization_id),
+        source: Set(SOURCE_LUMA_API.to_owned()),
+        external_id: Set(event.external_id.clone()),
+        title: Set(event.title.clone()),
+        description_md: Set(event.description_md.clone()),
+        start_at: Set(event.start_at),
+        end_at: Set(event.end_at),
+        timezone: Set(event.timezone.clone()),
+        cover_url: Set(event.cover_url.clone()),
+        event_url: Set(event.event_url.clone()),
+        location_text: Set(event.location_text.clone()),
+        meeting_url: Set(event.meeting_url.clone()),
+        location_type: Set(event.location_type.as_str().to_owned()),
+        visibility: Set(event.visibility.clone()),
+        // A list of strings always serialises; the fallback is unreachable in practice.
+        tags: Set(serde_json::to_string(&event.tags).unwrap_or_else(|_| "[]".to_owned())),
+        content_hash: Set(event.content_hash()),
+        synced_at: Set(now),
+        removed_at: Set(None),
+        ..Default::default()
+    }
+}
+
+#[cfg(test)]
+#[path = "sync_tests.rs"]
+mod tests;

@@ -1,0 +1,342 @@
+//! `run_org_sync` against the bundled fake lu.ma and a fresh store (SQLite, or Postgres with
+//! `TEST_DATABASE_URL`).
+
+use std::time::Duration as StdDuration;
+
+use chrono::{TimeZone, Timelike, Utc};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use serde_json::json;
+
+use super::*;
+use crate::luma::client::{ClientConfig, LumaClient};
+use crate::luma::fake::{FakeCalendar, FakeLuma, Fault, sample_event};
+use crate::secrets::SecretKey;
+use crate::store::organizations::{self, LumaConnection, NewOrganization};
+use crate::testing::{TestStore, fresh_store};
+
+const KEY: &str = "sk-luma-berlin-0001";
+
+struct World {
+    store: TestStore,
+    fake: FakeLuma,
+    importer: Importer,
+    org_id: i64,
+    secret: SecretKey,
+}
+
+/// "Now" for every run: the day before the fake's first event.
+fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 30, 12, 0, 0).unwrap()
+}
+
+async fn world(events: u32) -> World {
+    let store = fresh_store().await;
+    let org = organizations::create(
+        store.db(),
+        NewOrganization::parse("rust-berlin", "Rust Berlin", "").unwrap(),
+    )
+    .await
+    .unwrap();
+    let calendar = FakeCalendar {
+        id: "cal-berlin".into(),
+        name: "Rust Berlin".into(),
+        slug: "rust-berlin".into(),
+        timezone: "Europe/Berlin".into(),
+        events: (0..events).map(|n| sample_event(n, "cal-berlin")).collect(),
+        legacy_shape: false,
+    };
+    let fake = FakeLuma::start(0, vec![(KEY.into(), calendar)])
+        .await
+        .unwrap();
+    let secret = SecretKey::generate();
+    connect(&store, org.id, &secret, KEY).await;
+    let mut config = ClientConfig::new(fake.base_url());
+    config.base_backoff = StdDuration::from_millis(5);
+    config.request_timeout = StdDuration::from_millis(400);
+    config.max_attempts = 2;
+    let importer = Importer::new(
+        store.db().clone(),
+        LumaClient::new(config).unwrap(),
+        secret.clone(),
+    );
+    World {
+        store,
+        fake,
+        importer,
+        org_id: org.id,
+        secret,
+    }
+}
+
+async fn connect(store: &TestStore, org_id: i64, secret: &SecretKey, key: &str) {
+    organizations::connect_luma(
+        store.db(),
+        org_id,
+        LumaConnection {
+            calendar_url: Some("https://luma.com/rust-berlin".into()),
+            calendar_id: Some("cal-berlin".into()),
+            calendar_name: Some("Rust Berlin".into()),
+            sealed_api_key: Some(secret.seal(key).unwrap()),
+            api_key_last_four: Some(key[key.len() - 4..].into()),
+        },
+    )
+    .await
+    .unwrap();
+}
+
+impl World {
+    async fn sync(&self) -> SyncReport {
+        self.importer
+            .run_org_sync(self.org_id, SyncTrigger::Manual, now())
+            .await
+            .unwrap()
+    }
+
+    async fn events(&self) -> Vec<event::Model> {
+        event::Entity::find()
+            .filter(event::Column::OrganizationId.eq(self.org_id))
+            .all(self.store.db())
+            .await
+            .unwrap()
+    }
+
+    async fn live(&self) -> usize {
+        self.events()
+            .await
+            .iter()
+            .filter(|e| e.removed_at.is_none())
+            .count()
+    }
+}
+
+#[tokio::test]
+async fn the_first_sync_imports_every_event_with_its_description() {
+    let world = world(120).await;
+    let report = world.sync().await;
+    assert_eq!(report.outcome, SyncOutcome::Ok, "{:?}", report.message);
+    assert_eq!(report.counts.created, 120);
+    assert_eq!(report.counts.pages_fetched, 3);
+    assert_eq!(world.fake.event_gets(KEY), 120);
+    assert_eq!(
+        report.counts.requests_made, 123,
+        "pages plus one events/get per new event"
+    );
+
+    let events = world.events().await;
+    assert_eq!(events.len(), 120);
+    let first = events.iter().find(|e| e.external_id == "evt-0000").unwrap();
+    assert_eq!(first.description_md.as_deref(), Some("Details of meetup 0"));
+    assert_eq!(first.source, SOURCE_LUMA_API);
+    assert_eq!(first.tags, r#"["Talks"]"#);
+
+    let org = organization::Entity::find_by_id(world.org_id)
+        .one(world.store.db())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(org.events_last_synced_at, Some(now()));
+    assert_eq!(org.last_sync_outcome.as_deref(), Some("ok"));
+    let run = sync_run::Entity::find_by_id(report.run_id)
+        .one(world.store.db())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (run.outcome.as_str(), run.events_created, run.requests_made),
+        ("ok", 120, 123)
+    );
+}
+
+#[tokio::test]
+async fn a_second_sync_changes_nothing_and_fetches_no_descriptions() {
+    let world = world(60).await;
+    world.sync().await;
+    let gets_before = world.fake.event_gets(KEY);
+    let report = world.sync().await;
+    assert_eq!(report.outcome, SyncOutcome::Ok);
+    assert_eq!(
+        (
+            report.counts.created,
+            report.counts.updated,
+            report.counts.removed,
+            report.counts.unchanged
+        ),
+        (0, 0, 0, 60)
+    );
+    assert_eq!(
+        world.fake.event_gets(KEY),
+        gets_before,
+        "no events/get for unchanged events"
+    );
+    assert_eq!(report.counts.requests_made, 2, "two pages, nothing else");
+}
+
+#[tokio::test]
+async fn upstream_cancellations_and_edits_are_reconciled() {
+    let world = world(10).await;
+    world.sync().await;
+    world.fake.remove_event(KEY, "evt-0005");
+    let mut edited = sample_event(6, "cal-berlin");
+    edited["name"] = json!("Meetup 6 (moved to the big room)");
+    world.fake.upsert_event(KEY, edited);
+
+    let report = world.sync().await;
+    assert_eq!(
+        (
+            report.counts.created,
+            report.counts.updated,
+            report.counts.removed,
+            report.counts.unchanged
+        ),
+        (0, 1, 1, 8)
+    );
+    let events = world.events().await;
+    let removed = events.iter().find(|e| e.external_id == "evt-0005").unwrap();
+    assert_eq!(removed.removed_at, Some(now()), "kept, marked removed");
+    let renamed = events.iter().find(|e| e.external_id == "evt-0006").unwrap();
+    assert_eq!(renamed.title, "Meetup 6 (moved to the big room)");
+
+    // It comes back: live again, counted as an update.
+    world.fake.upsert_event(KEY, sample_event(5, "cal-berlin"));
+    let report = world.sync().await;
+    assert_eq!(report.counts.updated, 1);
+    assert_eq!(world.live().await, 10);
+}
+
+#[tokio::test]
+async fn every_fault_keeps_every_stored_event_and_records_why() {
+    let world = world(10).await;
+    world.sync().await;
+    let before = world.events().await;
+    let faults: [(Vec<Fault>, &str); 4] = [
+        (vec![Fault::ServerError, Fault::ServerError], "server error"),
+        (vec![Fault::MalformedJson], "malformed lu.ma response"),
+        (
+            vec![
+                Fault::Stall(StdDuration::from_secs(2)),
+                Fault::Stall(StdDuration::from_secs(2)),
+            ],
+            "did not answer within",
+        ),
+        (
+            vec![
+                Fault::RateLimited {
+                    retry_after_secs: 0,
+                },
+                Fault::ServerError,
+            ],
+            "server error",
+        ),
+    ];
+    for (queue, expected) in faults {
+        for fault in queue {
+            world.fake.push_fault(KEY, fault);
+        }
+        let report = world.sync().await;
+        assert_eq!(report.outcome, SyncOutcome::Failed);
+        let message = report.message.unwrap();
+        assert!(message.contains(expected), "{message}");
+        assert_eq!(
+            world.events().await,
+            before,
+            "stored events untouched after: {message}"
+        );
+        let org = organization::Entity::find_by_id(world.org_id)
+            .one(world.store.db())
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(org.last_sync_outcome.as_deref(), Some("failed"));
+        assert_eq!(
+            org.events_last_synced_at,
+            Some(now()),
+            "the last success stays on record"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_rejected_key_fails_clearly_without_retrying_and_is_never_recorded() {
+    let world = world(3).await;
+    world.sync().await;
+    let wrong = "sk-WRONG-very-secret-key";
+    connect(&world.store, world.org_id, &world.secret, wrong).await;
+    let report = world.sync().await;
+    assert_eq!(report.outcome, SyncOutcome::Failed);
+    assert_eq!(
+        report.message.as_deref(),
+        Some("key rejected: the calendar needs Luma Plus, or the key was revoked")
+    );
+    assert_eq!(world.fake.requests(wrong), 1, "a 401 is not retried");
+    assert_eq!(world.live().await, 3);
+    let runs = sync_run::Entity::find()
+        .all(world.store.db())
+        .await
+        .unwrap();
+    for run in runs {
+        let recorded = format!("{run:?}");
+        assert!(
+            !recorded.contains(wrong) && !recorded.contains(KEY),
+            "{recorded}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_suddenly_empty_calendar_removes_nothing() {
+    let world = world(5).await;
+    world.sync().await;
+    for n in 0..5 {
+        world.fake.remove_event(KEY, &format!("evt-{n:04}"));
+    }
+    let report = world.sync().await;
+    assert_eq!(report.outcome, SyncOutcome::Partial);
+    assert!(report.message.unwrap().contains("nothing was removed"));
+    assert_eq!(world.live().await, 5);
+}
+
+#[tokio::test]
+async fn only_the_last_50_runs_are_kept() {
+    let world = world(1).await;
+    for _ in 0..53 {
+        world.sync().await;
+    }
+    let runs = sync_run::Entity::find()
+        .filter(sync_run::Column::OrganizationId.eq(world.org_id))
+        .count(world.store.db())
+        .await
+        .unwrap();
+    assert_eq!(runs, RUNS_KEPT);
+}
+
+#[tokio::test]
+async fn london_events_keep_their_wall_clock_time_across_the_october_change() {
+    let world = world(0).await;
+    // 2026's change is on Sunday 25 October: Saturday is BST (UTC+1), Monday GMT (UTC+0).
+    let saturday = json!({"id": "evt-sat", "name": "Saturday social", "start_at": "2026-10-24T17:00:00.000Z",
+        "end_at": "2026-10-24T19:00:00.000Z", "timezone": "Europe/London"});
+    let monday = json!({"id": "evt-mon", "name": "Monday talk", "start_at": "2026-10-26T18:00:00.000Z",
+        "end_at": "2026-10-26T20:00:00.000Z", "timezone": "Europe/London"});
+    world.fake.upsert_event(KEY, saturday);
+    world.fake.upsert_event(KEY, monday);
+    let report = world
+        .importer
+        .run_org_sync(
+            world.org_id,
+            SyncTrigger::Cli,
+            Utc.with_ymd_and_hms(2026, 10, 20, 0, 0, 0).unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(report.counts.created, 2, "{:?}", report.message);
+    for stored in world.events().await {
+        let zone: chrono_tz::Tz = stored.timezone.parse().unwrap();
+        let local = stored.start_at.with_timezone(&zone);
+        assert_eq!(
+            (local.hour(), local.minute()),
+            (18, 0),
+            "{} at {local}",
+            stored.external_id
+        );
+    }
+}
