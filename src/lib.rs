@@ -7,6 +7,7 @@ pub mod accounts;
 pub mod demo;
 pub mod error;
 pub mod luma;
+pub mod refresh;
 pub mod secrets;
 pub mod slug;
 pub mod store;

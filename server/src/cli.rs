@@ -99,7 +99,11 @@ async fn migrate(settings: Settings) -> Result<(), String> {
 /// Runs one operator command against the (migrated) store and prints what it did.
 async fn operate(settings: Settings, command: OperatorCommand) -> Result<(), String> {
     let db = operator::open_store(settings.database_url.expose()).await?;
-    let done = operator::run(&db, command).await?;
+    let context = operator::OperatorContext {
+        luma_api_base: settings.luma_api_base.clone(),
+        secret_key: settings.secret_key.clone(),
+    };
+    let done = operator::run(&db, &context, command).await?;
     println!("{done}");
     Ok(())
 }

@@ -6,9 +6,12 @@ use std::io::{BufRead, IsTerminal};
 use clap::Subcommand;
 use convene::access::Role;
 use convene::accounts::{DisplayName, Email, Password};
-use convene::store::organizations::{self, NewOrganization};
+use convene::luma::client::{ApiKey, ClientConfig, LumaClient};
+use convene::secrets::SecretKey;
+use convene::store::organizations::{self, LumaConnection, NewOrganization};
 use convene::store::users::{self, NewUser};
 use convene::store::{self, DatabaseConnection, memberships};
+use convene::sync::{Importer, SyncOutcome, SyncTrigger};
 
 /// Where `user add` reads the password when stdin is not used. Never a flag: command lines are
 /// visible to every user of the machine and end up in shell history.
@@ -25,14 +28,42 @@ pub enum OperatorCommand {
     /// Manage memberships.
     #[command(subcommand)]
     Member(MemberCommand),
+    /// Import lu.ma events now, for one organization or every connected one.
+    Sync {
+        /// The organization's slug (default: every organization connected to lu.ma).
+        #[arg(long)]
+        org: Option<String>,
+    },
 }
 
-/// Runs the command; the `Ok` line says what was done.
-pub async fn run(db: &DatabaseConnection, command: OperatorCommand) -> Result<String, String> {
+/// What the lu.ma commands need from the settings.
+pub struct OperatorContext {
+    pub luma_api_base: url::Url,
+    pub secret_key: SecretKey,
+}
+
+impl OperatorContext {
+    fn luma_client(&self) -> Result<LumaClient, String> {
+        LumaClient::new(ClientConfig::new(self.luma_api_base.clone())).map_err(|e| e.to_string())
+    }
+}
+
+/// Runs the command; the `Ok` text says what was done.
+pub async fn run(
+    db: &DatabaseConnection,
+    context: &OperatorContext,
+    command: OperatorCommand,
+) -> Result<String, String> {
     match command {
         OperatorCommand::User(command) => user(db, command).await,
+        OperatorCommand::Org(OrgCommand::Luma {
+            org,
+            api_key_env,
+            calendar_url,
+        }) => connect_luma(db, context, &org, &api_key_env, calendar_url).await,
         OperatorCommand::Org(command) => org(db, command).await,
         OperatorCommand::Member(command) => member(db, command).await,
+        OperatorCommand::Sync { org } => sync(db, context, org).await,
     }
 }
 
@@ -60,6 +91,19 @@ pub enum OrgCommand {
         name: String,
         #[arg(long, default_value = "")]
         description: String,
+    },
+    /// Connect an organization to its lu.ma calendar. The API key is read from the environment
+    /// variable you name (never from the command line) and checked with lu.ma first.
+    Luma {
+        #[arg(long)]
+        org: String,
+        /// The environment variable holding the lu.ma API key.
+        #[arg(long)]
+        api_key_env: String,
+        /// The calendar's page (https://lu.ma/<slug> or https://luma.com/<slug>) or its cal-… id
+        /// [default: the calendar lu.ma names for the key].
+        #[arg(long)]
+        calendar_url: Option<String>,
     },
 }
 
@@ -127,7 +171,10 @@ async fn org(db: &DatabaseConnection, command: OrgCommand) -> Result<String, Str
         slug,
         name,
         description,
-    } = command;
+    } = command
+    else {
+        return Err("org: unsupported command".to_owned());
+    };
     let new = NewOrganization::parse(&slug, &name, &description).map_err(|e| e.to_string())?;
     let org = organizations::create(db, new)
         .await
@@ -159,6 +206,149 @@ async fn member(db: &DatabaseConnection, command: MemberCommand) -> Result<Strin
         "added {} to {} as {role}",
         user.email, organization.slug
     ))
+}
+
+async fn find_org(
+    db: &DatabaseConnection,
+    slug: &str,
+) -> Result<organizations::Organization, String> {
+    organizations::find_by_slug(db, slug.trim())
+        .await
+        .map_err(|e| e.to_string())?
+        .ok_or_else(|| format!("org: no organization with slug {:?}", slug.trim()))
+}
+
+async fn connect_luma(
+    db: &DatabaseConnection,
+    context: &OperatorContext,
+    slug: &str,
+    api_key_env: &str,
+    calendar_url: Option<String>,
+) -> Result<String, String> {
+    let organization = find_org(db, slug).await?;
+    let key = std::env::var(api_key_env)
+        .ok()
+        .filter(|key| !key.trim().is_empty())
+        .ok_or_else(|| format!("api-key-env: the environment variable {api_key_env} is not set"))?;
+    let key = ApiKey::new(key);
+    let calendar_url = calendar_url
+        .map(|url| validate_calendar_reference(&url))
+        .transpose()?;
+    let calendar = context
+        .luma_client()?
+        .get_calendar(&key)
+        .await
+        .map_err(|err| format!("lu.ma: {err}"))?;
+    let sealed = context
+        .secret_key
+        .seal(key.expose())
+        .map_err(|err| err.to_string())?;
+    organizations::connect_luma(
+        db,
+        organization.id,
+        LumaConnection {
+            calendar_url: calendar_url.or(calendar.url.clone()),
+            calendar_id: Some(calendar.id.clone()),
+            calendar_name: Some(calendar.name.clone()),
+            sealed_api_key: Some(sealed),
+            api_key_last_four: Some(key.last_four()),
+        },
+    )
+    .await
+    .map_err(|e| e.to_string())?;
+    Ok(format!(
+        "connected {} to the lu.ma calendar \"{}\" ({}); the key ends in …{}. Import now with `convene sync --org {}`",
+        organization.slug,
+        calendar.name,
+        calendar.id,
+        key.last_four(),
+        organization.slug
+    ))
+}
+
+/// lu.ma calendar pages or ids; anything else is refused with the forms that work.
+fn validate_calendar_reference(input: &str) -> Result<String, String> {
+    let input = input.trim();
+    let is_page = [
+        "https://lu.ma/",
+        "https://luma.com/",
+        "https://www.luma.com/",
+    ]
+    .iter()
+    .any(|prefix| {
+        input
+            .strip_prefix(prefix)
+            .is_some_and(|slug| !slug.is_empty())
+    });
+    let is_id = input.starts_with("cal-") && input.len() > 4;
+    if is_page || is_id {
+        Ok(input.to_owned())
+    } else {
+        Err(format!(
+            "calendar-url: {input:?} is not a lu.ma calendar: use https://lu.ma/<slug>, https://luma.com/<slug> or a cal-… id"
+        ))
+    }
+}
+
+async fn sync(
+    db: &DatabaseConnection,
+    context: &OperatorContext,
+    slug: Option<String>,
+) -> Result<String, String> {
+    let organizations = match slug {
+        Some(slug) => vec![find_org(db, &slug).await?],
+        None => organizations::list_all(db)
+            .await
+            .map_err(|e| e.to_string())?
+            .into_iter()
+            .filter(|org| org.luma_api_key_sealed.is_some())
+            .collect(),
+    };
+    if organizations.is_empty() {
+        return Ok(
+            "no organization is connected to lu.ma; connect one with `convene org luma`".into(),
+        );
+    }
+    let importer = Importer::new(
+        db.clone(),
+        context.luma_client()?,
+        context.secret_key.clone(),
+    );
+    let mut lines = Vec::new();
+    let mut failed = 0;
+    for org in &organizations {
+        let report = importer
+            .run_org_sync(org.id, SyncTrigger::Cli, chrono::Utc::now())
+            .await
+            .map_err(|e| e.to_string())?;
+        let counts = &report.counts;
+        let mut line = format!(
+            "{}: {} — {} created, {} updated, {} removed, {} unchanged ({} lu.ma requests)",
+            org.slug,
+            report.outcome.as_str(),
+            counts.created,
+            counts.updated,
+            counts.removed,
+            counts.unchanged,
+            counts.requests_made
+        );
+        if let Some(message) = &report.message {
+            line.push_str(": ");
+            line.push_str(message);
+        }
+        if report.outcome != SyncOutcome::Ok {
+            failed += 1;
+        }
+        lines.push(line);
+    }
+    if failed > 0 {
+        lines.push(format!(
+            "{failed} of {} organizations did not sync",
+            organizations.len()
+        ));
+        return Err(lines.join("\n"));
+    }
+    Ok(lines.join("\n"))
 }
 
 /// The new user's password: `CONVENE_PASSWORD`, else a prompt without echo on a terminal,

@@ -51,6 +51,11 @@ impl ApiKey {
         Self(key.into().trim().to_owned())
     }
 
+    /// The key itself, for sealing it at rest. Never log or display it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
     /// The last four characters, for "configured, ends in …".
     pub fn last_four(&self) -> String {
         let chars: Vec<char> = self.0.chars().collect();

@@ -28,12 +28,23 @@ impl Cli {
     }
 
     fn run(&self, args: &[&str], password_env: Option<&str>, stdin: Option<&str>) -> Outcome {
+        self.run_with_env(args, &[], password_env, stdin)
+    }
+
+    fn run_with_env(
+        &self,
+        args: &[&str],
+        env: &[(&str, &str)],
+        password_env: Option<&str>,
+        stdin: Option<&str>,
+    ) -> Outcome {
         let mut command = Command::new(env!("CARGO_BIN_EXE_convene"));
         command
             .env_clear()
             .env("DATABASE_URL", &self.database_url)
             .env("CONVENE_DATA_DIR", &self.data_dir)
             .env("CONVENE_DEMO", "0")
+            .envs(env.iter().copied())
             .args(args)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -252,4 +263,165 @@ async fn org_add_then_member_add_as_admin() {
     );
     assert_eq!(out.code, 1);
     assert!(out.stderr.contains("already a member"), "{}", out.stderr);
+}
+
+mod luma {
+    use convene::luma::fake::{FakeCalendar, FakeLuma, sample_event};
+
+    use super::*;
+
+    const KEY: &str = "sk-cli-test-9876";
+
+    async fn fake_with(events: u32) -> FakeLuma {
+        let calendar = FakeCalendar {
+            id: "cal-oslo".into(),
+            name: "Rust Oslo on lu.ma".into(),
+            slug: "rust-oslo".into(),
+            timezone: "Europe/Oslo".into(),
+            // The fake's sample events start in December 2026, after "now".
+            events: (0..events).map(|n| sample_event(n, "cal-oslo")).collect(),
+            legacy_shape: false,
+        };
+        FakeLuma::start(0, vec![(KEY.into(), calendar)])
+            .await
+            .unwrap()
+    }
+
+    // Multi-threaded: the fake lu.ma must keep answering while this thread waits on the binary.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn org_luma_checks_the_key_then_sync_imports_the_events() {
+        let fake = fake_with(5).await;
+        let base = fake.base_url().to_string();
+        let cli = Cli::new().await;
+        cli.run(
+            &["org", "add", "--slug", "rust-oslo", "--name", "Rust Oslo"],
+            None,
+            None,
+        );
+        let env = [("LUMA_API_BASE", base.as_str()), ("OSLO_KEY", KEY)];
+
+        let out = cli.run_with_env(
+            &[
+                "org",
+                "luma",
+                "--org",
+                "rust-oslo",
+                "--api-key-env",
+                "OSLO_KEY",
+            ],
+            &env,
+            None,
+            None,
+        );
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        assert!(
+            out.stdout.contains("\"Rust Oslo on lu.ma\" (cal-oslo)"),
+            "{}",
+            out.stdout
+        );
+        assert!(
+            out.stdout.contains("…9876") && !out.stdout.contains(KEY),
+            "{}",
+            out.stdout
+        );
+
+        let out = cli.run_with_env(&["sync", "--org", "rust-oslo"], &env, None, None);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        assert!(
+            out.stdout
+                .starts_with("rust-oslo: ok — 5 created, 0 updated, 0 removed, 0 unchanged"),
+            "{}",
+            out.stdout
+        );
+
+        let out = cli.run_with_env(&["sync"], &env, None, None);
+        assert!(
+            out.stdout
+                .contains("0 created, 0 updated, 0 removed, 5 unchanged"),
+            "{}",
+            out.stdout
+        );
+
+        let db = cli.db().await;
+        let org = organizations::find_by_slug(&db, "rust-oslo")
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(org.luma_calendar_id.as_deref(), Some("cal-oslo"));
+        assert!(
+            !org.luma_api_key_sealed.unwrap().contains(KEY),
+            "the key is stored sealed"
+        );
+    }
+
+    // Multi-threaded: the fake lu.ma must keep answering while this thread waits on the binary.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_rejected_key_or_missing_variable_is_refused_clearly() {
+        let fake = fake_with(1).await;
+        let base = fake.base_url().to_string();
+        let cli = Cli::new().await;
+        cli.run(
+            &["org", "add", "--slug", "rust-oslo", "--name", "Rust Oslo"],
+            None,
+            None,
+        );
+
+        let env = [
+            ("LUMA_API_BASE", base.as_str()),
+            ("OSLO_KEY", "sk-not-a-real-key"),
+        ];
+        let out = cli.run_with_env(
+            &[
+                "org",
+                "luma",
+                "--org",
+                "rust-oslo",
+                "--api-key-env",
+                "OSLO_KEY",
+            ],
+            &env,
+            None,
+            None,
+        );
+        assert_eq!(out.code, 1);
+        assert_eq!(
+            out.stderr.trim(),
+            "convene: lu.ma: key rejected: the calendar needs Luma Plus, or the key was revoked"
+        );
+
+        let out = cli.run_with_env(
+            &["org", "luma", "--org", "rust-oslo", "--api-key-env", "NOPE"],
+            &env,
+            None,
+            None,
+        );
+        assert_eq!(out.code, 1);
+        assert_eq!(
+            out.stderr.trim(),
+            "convene: api-key-env: the environment variable NOPE is not set"
+        );
+
+        let env = [("LUMA_API_BASE", base.as_str()), ("OSLO_KEY", KEY)];
+        let out = cli.run_with_env(
+            &[
+                "org",
+                "luma",
+                "--org",
+                "rust-oslo",
+                "--api-key-env",
+                "OSLO_KEY",
+                "--calendar-url",
+                "https://example.com/x",
+            ],
+            &env,
+            None,
+            None,
+        );
+        assert_eq!(out.code, 1);
+        assert!(
+            out.stderr.starts_with("convene: calendar-url: "),
+            "{}",
+            out.stderr
+        );
+    }
 }

@@ -1,0 +1,117 @@
+//! Page-load refresh (stale-while-revalidate): a page showing an organization's events asks
+//! [`Refresher::ensure_fresh`], which answers at once and, when the data is older than the TTL,
+//! starts one background sync. Concurrent callers for the same organization share that one sync.
+
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex, PoisonError};
+
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+use tokio::task::JoinHandle;
+
+use crate::Error;
+use crate::store::entities::{organization, sync_run};
+use crate::sync::{Importer, SyncReport, SyncTrigger};
+
+/// After an attempt (even a failed one), page loads wait this long before trying again, so a
+/// broken calendar is not hammered by every visitor.
+const RETRY_PAUSE: Duration = Duration::minutes(5);
+
+pub enum Freshness {
+    /// Synced within the TTL; nothing to do.
+    Fresh,
+    /// Not connected to lu.ma: nothing to refresh.
+    NotConnected,
+    /// A sync for this organization is already running (started by another caller).
+    AlreadyRefreshing,
+    /// The last attempt was moments ago; the next page load after the pause will try again.
+    RecentlyAttempted,
+    /// This call started the background sync.
+    RefreshStarted(JoinHandle<Result<SyncReport, Error>>),
+}
+
+#[derive(Clone)]
+pub struct Refresher {
+    importer: Importer,
+    db: DatabaseConnection,
+    ttl: Duration,
+    in_flight: Arc<Mutex<HashSet<i64>>>,
+}
+
+/// Takes an organization off the in-flight list when its sync ends, however it ends.
+struct InFlight {
+    set: Arc<Mutex<HashSet<i64>>>,
+    organization_id: i64,
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        self.set
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .remove(&self.organization_id);
+    }
+}
+
+impl Refresher {
+    pub fn new(importer: Importer, db: DatabaseConnection, ttl: Duration) -> Self {
+        Self {
+            importer,
+            db,
+            ttl,
+            in_flight: Arc::default(),
+        }
+    }
+
+    /// Returns at once; starts at most one background sync per organization at a time.
+    pub async fn ensure_fresh(
+        &self,
+        org: &organization::Model,
+        now: DateTime<Utc>,
+    ) -> Result<Freshness, Error> {
+        if org.luma_api_key_sealed.is_none() {
+            return Ok(Freshness::NotConnected);
+        }
+        if org
+            .events_last_synced_at
+            .is_some_and(|synced| now - synced < self.ttl)
+        {
+            return Ok(Freshness::Fresh);
+        }
+        // Claim the organization before any await, so concurrent callers see the claim.
+        let guard = {
+            let mut in_flight = self
+                .in_flight
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner);
+            if !in_flight.insert(org.id) {
+                return Ok(Freshness::AlreadyRefreshing);
+            }
+            InFlight {
+                set: self.in_flight.clone(),
+                organization_id: org.id,
+            }
+        };
+        let last_attempt = sync_run::Entity::find()
+            .filter(sync_run::Column::OrganizationId.eq(org.id))
+            .order_by_desc(sync_run::Column::Id)
+            .one(&self.db)
+            .await?
+            .map(|run| run.started_at);
+        if last_attempt.is_some_and(|started| now - started < RETRY_PAUSE) {
+            return Ok(Freshness::RecentlyAttempted);
+        }
+        let importer = self.importer.clone();
+        let organization_id = org.id;
+        Ok(Freshness::RefreshStarted(tokio::spawn(async move {
+            let _guard = guard;
+            importer
+                .run_org_sync(organization_id, SyncTrigger::PageLoad, now)
+                .await
+        })))
+    }
+}
+
+#[cfg(test)]
+#[path = "refresh_tests.rs"]
+mod tests;
