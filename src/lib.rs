@@ -8,6 +8,7 @@ pub mod demo;
 pub mod error;
 pub mod luma;
 pub mod refresh;
+pub mod schedule;
 pub mod secrets;
 pub mod slug;
 pub mod store;

@@ -5,6 +5,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261123_000001_create_organizations;
 mod m20261124_000001_create_accounts;
 mod m20261124_000002_create_events_and_sync_runs;
+mod m20261124_000003_create_leases;
 
 pub struct Migrator;
 
@@ -15,6 +16,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000001_create_organizations::Migration),
             Box::new(m20261124_000001_create_accounts::Migration),
             Box::new(m20261124_000002_create_events_and_sync_runs::Migration),
+            Box::new(m20261124_000003_create_leases::Migration),
         ]
     }
 }
