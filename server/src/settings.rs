@@ -5,6 +5,8 @@ use std::fmt;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
+use chrono::NaiveTime;
+use convene::schedule::DailySchedule;
 use convene::secrets::{KeySource, SecretKey};
 use leptos::config::LeptosOptions;
 use url::Url;
@@ -64,6 +66,40 @@ pub struct SettingsArgs {
         value_parser = clap::builder::BoolishValueParser::new(),
     )]
     pub secure_cookies: bool,
+    /// Run the daily lu.ma import (0 turns it off, for example on all but one kind of replica).
+    #[arg(
+        long,
+        env = "CONVENE_DAILY_SYNC",
+        value_name = "CONVENE_DAILY_SYNC",
+        default_value = "1",
+        action = clap::ArgAction::Set,
+        value_parser = clap::builder::BoolishValueParser::new(),
+    )]
+    pub daily_sync: bool,
+    /// UTC time of the daily import, HH:MM.
+    #[arg(
+        long,
+        env = "CONVENE_DAILY_SYNC_AT",
+        value_name = "CONVENE_DAILY_SYNC_AT",
+        default_value = "07:00"
+    )]
+    pub daily_sync_at: String,
+    /// Pause between organizations in the daily import, in milliseconds.
+    #[arg(
+        long,
+        env = "CONVENE_DAILY_SYNC_DELAY_MS",
+        value_name = "CONVENE_DAILY_SYNC_DELAY_MS",
+        default_value = "1000"
+    )]
+    pub daily_sync_delay_ms: u64,
+    /// lu.ma requests per minute per calendar (lu.ma allows 200).
+    #[arg(
+        long,
+        env = "LUMA_REQUESTS_PER_MINUTE",
+        value_name = "LUMA_REQUESTS_PER_MINUTE",
+        default_value = "180"
+    )]
+    pub luma_requests_per_minute: u32,
 }
 
 /// The environment variable holding the secret key. Deliberately not a flag: command lines
@@ -83,6 +119,9 @@ pub struct Settings {
     pub luma_api_base: Url,
     pub demo: bool,
     pub secure_cookies: bool,
+    /// `None` when the daily import is switched off.
+    pub daily_sync: Option<DailySchedule>,
+    pub luma_requests_per_minute: u32,
     pub leptos_options: LeptosOptions,
 }
 
@@ -104,6 +143,8 @@ fn bad(setting: &'static str, message: impl Into<String>) -> SettingsError {
 impl Settings {
     /// Checks the arguments; reads (or creates) the secret key file when no key is set.
     pub fn resolve(args: SettingsArgs) -> Result<Settings, SettingsError> {
+        let daily_sync = daily_schedule(&args)?;
+        let luma_requests_per_minute = parse_budget(args.luma_requests_per_minute)?;
         ensure_data_dir(&args.data_dir)?;
         let database_url = match args.database_url {
             Some(url) => DatabaseUrl::parse(&url)?,
@@ -134,6 +175,8 @@ impl Settings {
             luma_api_base,
             demo: args.demo,
             secure_cookies: args.secure_cookies,
+            daily_sync,
+            luma_requests_per_minute,
             leptos_options,
         })
     }
@@ -141,16 +184,50 @@ impl Settings {
     /// One line for the start-up log; secrets are never part of it.
     pub fn summary(&self) -> String {
         format!(
-            "listen=http://{} database={} data_dir={} secret_key={} luma_api_base={} demo={} secure_cookies={} site_root={}",
+            "listen=http://{} database={} data_dir={} secret_key={} luma_api_base={} luma_requests_per_minute={} daily_sync={} demo={} secure_cookies={} site_root={}",
             self.listen,
             self.database_url,
             self.data_dir.display(),
             self.secret_key_source,
             self.luma_api_base,
+            self.luma_requests_per_minute,
+            self.daily_sync.map_or_else(
+                || "off".to_owned(),
+                |s| format!("{} UTC", s.at.format("%H:%M"))
+            ),
             self.demo,
             self.secure_cookies,
             self.leptos_options.site_root,
         )
+    }
+}
+
+fn daily_schedule(args: &SettingsArgs) -> Result<Option<DailySchedule>, SettingsError> {
+    if !args.daily_sync {
+        return Ok(None);
+    }
+    let at = NaiveTime::parse_from_str(args.daily_sync_at.trim(), "%H:%M").map_err(|_| {
+        bad(
+            "CONVENE_DAILY_SYNC_AT",
+            format!(
+                "{:?} is not a time of day: use HH:MM in UTC, for example 07:00",
+                args.daily_sync_at
+            ),
+        )
+    })?;
+    Ok(Some(DailySchedule {
+        at,
+        delay_between_organizations: std::time::Duration::from_millis(args.daily_sync_delay_ms),
+    }))
+}
+
+fn parse_budget(per_minute: u32) -> Result<u32, SettingsError> {
+    match per_minute {
+        1..=200 => Ok(per_minute),
+        _ => Err(bad(
+            "LUMA_REQUESTS_PER_MINUTE",
+            format!("{per_minute} is outside 1 to 200 (lu.ma allows 200 per minute per calendar)"),
+        )),
     }
 }
 
@@ -265,6 +342,8 @@ mod tests {
             luma_api_base: "https://public-api.luma.com".parse().unwrap(),
             demo: true,
             secure_cookies: false,
+            daily_sync: None,
+            luma_requests_per_minute: 180,
             leptos_options: LeptosOptions::builder().output_name("convene").build(),
         };
         let summary = settings.summary();

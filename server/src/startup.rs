@@ -7,8 +7,11 @@ use std::net::SocketAddr;
 
 use app::state::AppState;
 use axum::Router;
+use convene::luma::client::{ClientConfig, LumaClient};
+use convene::schedule::DailySchedule;
 use convene::store::sessions::SeaOrmSessionStore;
 use convene::store::{self, DatabaseConnection, DbErr};
+use convene::sync::Importer;
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
@@ -25,6 +28,8 @@ pub enum StartupError {
     Migrate(DbErr),
     #[error("CONVENE_DEMO: seeding demo data failed: {0}")]
     Demo(convene::Error),
+    #[error("LUMA_API_BASE: cannot build the lu.ma client: {0}")]
+    Luma(convene::luma::client::LumaError),
     #[error("LEPTOS_SITE_ADDR: cannot listen on {addr}: {source}")]
     Bind { addr: SocketAddr, source: io::Error },
 }
@@ -34,6 +39,7 @@ pub struct Application {
     local_addr: SocketAddr,
     router: Router,
     housekeeping: JoinHandle<()>,
+    daily: Option<JoinHandle<()>>,
 }
 
 impl Application {
@@ -68,12 +74,23 @@ impl Application {
         let mut leptos_options = settings.leptos_options.clone();
         leptos_options.site_addr = local_addr;
         let housekeeping = tokio::spawn(housekeeping(db.clone()));
+        let daily = settings
+            .daily_sync
+            .map(|schedule| {
+                let mut config = ClientConfig::new(settings.luma_api_base.clone());
+                config.budget_per_minute = settings.luma_requests_per_minute;
+                let client = LumaClient::new(config).map_err(StartupError::Luma)?;
+                let importer = Importer::new(db.clone(), client, settings.secret_key.clone());
+                Ok::<_, StartupError>(tokio::spawn(daily_imports(importer, db.clone(), schedule)))
+            })
+            .transpose()?;
         let router = routes::router(AppState { leptos_options, db }, settings.secure_cookies);
         Ok(Self {
             listener,
             local_addr,
             router,
             housekeeping,
+            daily,
         })
     }
 
@@ -96,6 +113,9 @@ impl Application {
         .with_graceful_shutdown(shutdown)
         .await;
         self.housekeeping.abort();
+        if let Some(daily) = self.daily {
+            daily.abort();
+        }
         served
     }
 }
@@ -116,6 +136,42 @@ async fn housekeeping(db: DatabaseConnection) {
         }
         if let Err(err) = convene::store::sign_in::forget_old_failures(&db, now).await {
             tracing::warn!(error = %err, "forgetting old sign-in failures failed");
+        }
+    }
+}
+
+/// Runs the daily import at the scheduled time, every day, until the server stops. The lease in
+/// the database makes sure that of several replicas only one imports each day.
+async fn daily_imports(importer: Importer, db: DatabaseConnection, schedule: DailySchedule) {
+    // Unique per process: the lease names its holder.
+    let owner = format!(
+        "convene-{}-{}",
+        std::process::id(),
+        &convene::secrets::random_token()[..8]
+    );
+    loop {
+        let now = chrono::Utc::now();
+        let next = convene::schedule::next_run_after(now, schedule.at);
+        tracing::info!(next = %next, "next daily lu.ma import");
+        let wait = (next - now).to_std().unwrap_or_default();
+        tokio::time::sleep(wait).await;
+        match convene::schedule::run_daily(&importer, &db, &owner, schedule, chrono::Utc::now())
+            .await
+        {
+            Ok(outcome) if outcome.ran => {
+                let failed = outcome
+                    .organizations
+                    .iter()
+                    .filter(|(_, report)| !matches!(report, Ok(r) if r.outcome == convene::sync::SyncOutcome::Ok))
+                    .count();
+                tracing::info!(
+                    organizations = outcome.organizations.len(),
+                    failed,
+                    "daily lu.ma import done"
+                );
+            }
+            Ok(_) => {}
+            Err(err) => tracing::error!(error = %err, "daily lu.ma import could not start"),
         }
     }
 }

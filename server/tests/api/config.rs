@@ -68,3 +68,19 @@ fn non_http_luma_base_names_luma_api_base() {
 fn bad_demo_flag_names_convene_demo() {
     assert_refused_naming(&[("CONVENE_DEMO", "maybe")], "CONVENE_DEMO");
 }
+
+#[test]
+fn bad_daily_time_names_convene_daily_sync_at() {
+    assert_refused_naming(
+        &[("CONVENE_DAILY_SYNC_AT", "25:00")],
+        "CONVENE_DAILY_SYNC_AT",
+    );
+}
+
+#[test]
+fn a_budget_above_lu_ma_limit_names_luma_requests_per_minute() {
+    assert_refused_naming(
+        &[("LUMA_REQUESTS_PER_MINUTE", "500")],
+        "LUMA_REQUESTS_PER_MINUTE",
+    );
+}

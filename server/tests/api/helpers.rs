@@ -70,6 +70,8 @@ pub fn test_settings(database_url: String, options: Options) -> Settings {
         luma_api_base: "http://127.0.0.1:9/".parse().expect("url"),
         demo: options.demo,
         secure_cookies: false,
+        daily_sync: None,
+        luma_requests_per_minute: 180,
         leptos_options: LeptosOptions::builder()
             .output_name("convene")
             .site_addr(listen)
