@@ -439,8 +439,7 @@ fn new_row(organization_id: i64, event: &ImportedEvent, now: DateTime<Utc>) -> e
         meeting_url: Set(event.meeting_url.clone()),
         location_type: Set(event.location_type.as_str().to_owned()),
         visibility: Set(event.visibility.clone()),
-        // A list of strings always serialises; the fallback is unreachable in practice.
-        tags: Set(serde_json::to_string(&event.tags).unwrap_or_else(|_| "[]".to_owned())),
+        tags: Set(serde_json::Value::from(event.tags.clone()).to_string()),
         content_hash: Set(event.content_hash()),
         synced_at: Set(now),
         removed_at: Set(None),

@@ -54,6 +54,22 @@ pub fn form_message(error: Option<AppError>, fields: &[&str]) -> Option<String> 
     }
 }
 
+/// The error of a form submission that belongs to none of `fields`, above the form.
+#[component]
+pub fn FormAlert(
+    error: Signal<Option<AppError>>,
+    fields: &'static [&'static str],
+) -> impl IntoView {
+    let message = move || form_message(error.get(), fields);
+    view! {
+        <Show when=move || message().is_some()>
+            <p class="notice notice-error" role="alert">
+                {message}
+            </p>
+        </Show>
+    }
+}
+
 /// A labelled input with its error beneath it, linked for screen readers.
 #[component]
 pub fn Field(

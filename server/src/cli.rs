@@ -100,7 +100,7 @@ async fn migrate(settings: Settings) -> Result<(), String> {
 async fn operate(settings: Settings, command: OperatorCommand) -> Result<(), String> {
     let db = operator::open_store(settings.database_url.expose()).await?;
     let context = operator::OperatorContext {
-        luma_api_base: settings.luma_api_base.clone(),
+        luma: settings.luma_client_config(),
         secret_key: settings.secret_key.clone(),
     };
     let done = operator::run(&db, &context, command).await?;

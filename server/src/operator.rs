@@ -38,13 +38,13 @@ pub enum OperatorCommand {
 
 /// What the lu.ma commands need from the settings.
 pub struct OperatorContext {
-    pub luma_api_base: url::Url,
+    pub luma: ClientConfig,
     pub secret_key: SecretKey,
 }
 
 impl OperatorContext {
     fn luma_client(&self) -> Result<LumaClient, String> {
-        LumaClient::new(ClientConfig::new(self.luma_api_base.clone())).map_err(|e| e.to_string())
+        LumaClient::new(self.luma.clone()).map_err(|e| e.to_string())
     }
 }
 
@@ -61,7 +61,11 @@ pub async fn run(
             api_key_env,
             calendar_url,
         }) => connect_luma(db, context, &org, &api_key_env, calendar_url).await,
-        OperatorCommand::Org(command) => org(db, command).await,
+        OperatorCommand::Org(OrgCommand::Add {
+            slug,
+            name,
+            description,
+        }) => add_org(db, &slug, &name, &description).await,
         OperatorCommand::Member(command) => member(db, command).await,
         OperatorCommand::Sync { org } => sync(db, context, org).await,
     }
@@ -166,16 +170,13 @@ async fn user(db: &DatabaseConnection, command: UserCommand) -> Result<String, S
     ))
 }
 
-async fn org(db: &DatabaseConnection, command: OrgCommand) -> Result<String, String> {
-    let OrgCommand::Add {
-        slug,
-        name,
-        description,
-    } = command
-    else {
-        return Err("org: unsupported command".to_owned());
-    };
-    let new = NewOrganization::parse(&slug, &name, &description).map_err(|e| e.to_string())?;
+async fn add_org(
+    db: &DatabaseConnection,
+    slug: &str,
+    name: &str,
+    description: &str,
+) -> Result<String, String> {
+    let new = NewOrganization::parse(slug, name, description).map_err(|e| e.to_string())?;
     let org = organizations::create(db, new)
         .await
         .map_err(|e| e.to_string())?;

@@ -6,6 +6,7 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveTime;
+use convene::luma::client::ClientConfig;
 use convene::schedule::DailySchedule;
 use convene::secrets::{KeySource, SecretKey};
 use leptos::config::LeptosOptions;
@@ -181,6 +182,13 @@ impl Settings {
         })
     }
 
+    /// How every lu.ma client of this process talks to lu.ma (server and CLI alike).
+    pub fn luma_client_config(&self) -> ClientConfig {
+        let mut config = ClientConfig::new(self.luma_api_base.clone());
+        config.budget_per_minute = self.luma_requests_per_minute;
+        config
+    }
+
     /// One line for the start-up log; secrets are never part of it.
     pub fn summary(&self) -> String {
         format!(
@@ -343,7 +351,7 @@ mod tests {
             demo: true,
             secure_cookies: false,
             daily_sync: None,
-            luma_requests_per_minute: 180,
+            luma_requests_per_minute: 120,
             leptos_options: LeptosOptions::builder().output_name("convene").build(),
         };
         let summary = settings.summary();
@@ -354,6 +362,11 @@ mod tests {
         assert!(
             summary.contains("database=postgres://u:***@db/convene"),
             "{summary}"
+        );
+        assert_eq!(
+            settings.luma_client_config().budget_per_minute,
+            120,
+            "the setting, not the client default"
         );
         for shown in [summary, format!("{settings:?}")] {
             assert!(!shown.contains("hunter2"), "{shown}");

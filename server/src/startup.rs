@@ -7,7 +7,7 @@ use std::net::SocketAddr;
 
 use app::state::AppState;
 use axum::Router;
-use convene::luma::client::{ClientConfig, LumaClient};
+use convene::luma::client::LumaClient;
 use convene::schedule::DailySchedule;
 use convene::store::sessions::SeaOrmSessionStore;
 use convene::store::{self, DatabaseConnection, DbErr};
@@ -77,9 +77,8 @@ impl Application {
         let daily = settings
             .daily_sync
             .map(|schedule| {
-                let mut config = ClientConfig::new(settings.luma_api_base.clone());
-                config.budget_per_minute = settings.luma_requests_per_minute;
-                let client = LumaClient::new(config).map_err(StartupError::Luma)?;
+                let client =
+                    LumaClient::new(settings.luma_client_config()).map_err(StartupError::Luma)?;
                 let importer = Importer::new(db.clone(), client, settings.secret_key.clone());
                 Ok::<_, StartupError>(tokio::spawn(daily_imports(importer, db.clone(), schedule)))
             })

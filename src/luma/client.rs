@@ -260,19 +260,16 @@ impl LumaClient {
         loop {
             self.wait_for_budget(key).await;
             self.requests.fetch_add(1, Ordering::Relaxed);
-            let error = match self.attempt(key, &url, query, attempt).await {
+            match self.attempt(key, &url, query, attempt).await {
                 Attempt::Done(body) => return Ok(body),
-                Attempt::Fail(error) => return Err(error),
                 Attempt::Retry(error, retry_after) if attempt < self.config.max_attempts => {
                     let wait = retry_after.unwrap_or_else(|| self.backoff(attempt));
                     tracing::warn!(%path, attempt, wait_ms = wait.as_millis() as u64, %error, "lu.ma request will be retried");
                     tokio::time::sleep(wait.min(self.config.max_backoff)).await;
                     attempt += 1;
-                    continue;
                 }
-                Attempt::Retry(error, _) => error,
-            };
-            return Err(error);
+                Attempt::Fail(error) | Attempt::Retry(error, _) => return Err(error),
+            }
         }
     }
 

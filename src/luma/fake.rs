@@ -4,7 +4,6 @@
 //! scriptable faults, and a count of requests per key.
 
 use std::collections::{HashMap, VecDeque};
-use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
@@ -63,7 +62,7 @@ fn lock(state: &Shared) -> std::sync::MutexGuard<'_, FakeState> {
 
 pub struct FakeLuma {
     state: Shared,
-    address: SocketAddr,
+    base_url: Url,
     stop: Option<oneshot::Sender<()>>,
 }
 
@@ -85,6 +84,8 @@ impl FakeLuma {
             .with_state(state.clone());
         let listener = TcpListener::bind(("127.0.0.1", port)).await?;
         let address = listener.local_addr()?;
+        let base_url = Url::parse(&format!("http://{address}/"))
+            .map_err(|err| std::io::Error::other(err.to_string()))?;
         let (stop, stopped) = oneshot::channel::<()>();
         tokio::spawn(async move {
             let served = axum::serve(listener, router)
@@ -98,14 +99,13 @@ impl FakeLuma {
         });
         Ok(Self {
             state,
-            address,
+            base_url,
             stop: Some(stop),
         })
     }
 
     pub fn base_url(&self) -> Url {
-        // A socket address always makes a valid URL.
-        Url::parse(&format!("http://{}/", self.address)).unwrap_or_else(|_| unreachable_url())
+        self.base_url.clone()
     }
 
     pub fn set_page_cap(&self, cap: usize) {
@@ -151,10 +151,6 @@ impl Drop for FakeLuma {
             let _ = stop.send(());
         }
     }
-}
-
-fn unreachable_url() -> Url {
-    Url::parse("http://127.0.0.1:9/").unwrap_or_else(|_| unreachable!("a literal URL parses"))
 }
 
 fn error(status: StatusCode, message: &str) -> Response {

@@ -12,7 +12,7 @@ use leptos_meta::Title;
 use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
-use crate::forms::{Field, form_error, form_message};
+use crate::forms::{Field, FormAlert, form_error};
 
 /// The signed-in user as the browser sees them (never the password hash).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -23,21 +23,38 @@ pub struct CurrentUser {
     pub is_site_admin: bool,
 }
 
-/// The three account actions, created once by the app so the header can refresh the
-/// signed-in user whenever one of them completes.
+/// The three account actions and the signed-in user, created once by the app: every part of a
+/// page that needs the user reads this one resource, refreshed whenever an action completes.
 #[derive(Clone, Copy)]
 pub struct AuthActions {
     pub sign_up: ServerAction<SignUp>,
     pub sign_in: ServerAction<SignIn>,
     pub sign_out: ServerAction<SignOut>,
+    pub user: Resource<Result<Option<CurrentUser>, AppError>>,
 }
 
 impl AuthActions {
     pub fn provide() -> Self {
+        let (sign_up, sign_in, sign_out) = (
+            ServerAction::new(),
+            ServerAction::new(),
+            ServerAction::new(),
+        );
+        let user = Resource::new(
+            move || {
+                (
+                    sign_up.version().get(),
+                    sign_in.version().get(),
+                    sign_out.version().get(),
+                )
+            },
+            |_| get_current_user(),
+        );
         let actions = Self {
-            sign_up: ServerAction::new(),
-            sign_in: ServerAction::new(),
-            sign_out: ServerAction::new(),
+            sign_up,
+            sign_in,
+            sign_out,
+            user,
         };
         provide_context(actions);
         actions
@@ -148,7 +165,7 @@ pub fn SignUpPage() -> impl IntoView {
             <h1 id="sign-up-heading">"Create your account"</h1>
             <p class="lede">"Join your organizations and see all their events in one place."</p>
             <ActionForm action>
-                <FormAlert message=Signal::derive(move || form_message(error.get(), FIELDS)) />
+                <FormAlert error fields=FIELDS />
                 <Field label="Email" name="email" kind="email" autocomplete="email" error />
                 <Field label="Display name" name="display_name" autocomplete="name" error />
                 <Field
@@ -180,7 +197,7 @@ pub fn SignInPage() -> impl IntoView {
         <section class="auth-card" aria-labelledby="sign-in-heading">
             <h1 id="sign-in-heading">"Sign in"</h1>
             <ActionForm action>
-                <FormAlert message=Signal::derive(move || form_message(error.get(), FIELDS)) />
+                <FormAlert error fields=FIELDS />
                 <Field label="Email" name="email" kind="email" autocomplete="email" error />
                 <Field
                     label="Password"
@@ -198,22 +215,11 @@ pub fn SignInPage() -> impl IntoView {
     }
 }
 
-#[component]
-fn FormAlert(message: Signal<Option<String>>) -> impl IntoView {
-    view! {
-        <Show when=move || message.get().is_some()>
-            <p class="notice notice-error" role="alert">
-                {move || message.get()}
-            </p>
-        </Show>
-    }
-}
-
 /// The header's account area: sign-in links, or the user's name and a sign-out button.
 #[component]
 pub fn UserMenu() -> impl IntoView {
     let actions = AuthActions::expect();
-    let user = Resource::new(move || actions.version(), |_| get_current_user());
+    let user = actions.user;
     view! {
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {

@@ -10,9 +10,9 @@ use leptos_router::params::ParamsMap;
 
 use super::filter::{self, matches_filter};
 use super::{CreateOrganization, OrganizationSummary, list_organizations};
-use crate::auth::{AuthActions, get_current_user};
+use crate::auth::AuthActions;
 use crate::error::{AppError, ErrorNotice};
-use crate::forms::{Field, form_error, form_message};
+use crate::forms::{Field, FormAlert, form_error};
 
 #[component]
 pub fn DirectoryPage() -> impl IntoView {
@@ -138,8 +138,7 @@ pub fn member_count_label(count: i64) -> String {
 /// Shown to site administrators only; the server function checks again.
 #[component]
 fn CreateOrganizationPanel() -> impl IntoView {
-    let actions = AuthActions::expect();
-    let user = Resource::new(move || actions.version(), |_| get_current_user());
+    let user = AuthActions::expect().user;
     view! {
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
@@ -160,11 +159,7 @@ fn CreateOrganizationForm() -> impl IntoView {
             <h2 id="create-org-heading">"Create an organization"</h2>
             <p class="lede">"You become its first admin."</p>
             <ActionForm action>
-                <Show when=move || form_message(error.get(), FIELDS).is_some()>
-                    <p class="notice notice-error" role="alert">
-                        {move || form_message(error.get(), FIELDS)}
-                    </p>
-                </Show>
+                <FormAlert error fields=FIELDS />
                 <Field label="Name" name="name" error />
                 <Field
                     label="Address (slug)"
