@@ -1,9 +1,10 @@
-//! Convene's domain core: the store, secrets at rest and (later) the lu.ma import engine. No UI.
+//! Convene's domain core: the store, secrets at rest, and the lu.ma import engine. No UI.
 //!
 //! Everything here compiles for the server only; the `app` crate uses it under its `ssr` feature.
 
 pub mod access;
 pub mod accounts;
+#[cfg(any(test, feature = "fake-luma"))]
 pub mod demo;
 pub mod error;
 pub mod luma;

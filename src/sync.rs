@@ -34,6 +34,8 @@ pub enum SyncTrigger {
     PageLoad,
     Manual,
     Cli,
+    /// Demo mode's first import at start-up.
+    Demo,
 }
 
 impl SyncTrigger {
@@ -43,6 +45,7 @@ impl SyncTrigger {
             SyncTrigger::PageLoad => "page_load",
             SyncTrigger::Manual => "manual",
             SyncTrigger::Cli => "cli",
+            SyncTrigger::Demo => "demo",
         }
     }
 }
@@ -131,12 +134,16 @@ impl Importer {
         .insert(&self.db)
         .await?;
 
-        let client = self.client.with_own_count();
+        let client = self.client_for(&org);
         let mut counts = SyncCounts::default();
-        let result = self
-            .fetch_and_store(&org, run.id, &client, now, &mut counts)
-            .await;
-        counts.requests_made = client.requests_made();
+        let result = match &client {
+            Ok(client) => {
+                self.fetch_and_store(&org, run.id, client, now, &mut counts)
+                    .await
+            }
+            Err(message) => Err(message.clone()),
+        };
+        counts.requests_made = client.map_or(0, |client| client.requests_made());
         let (outcome, message) = match result {
             Ok(None) => (SyncOutcome::Ok, None),
             Ok(Some(suspicious)) => (SyncOutcome::Partial, Some(suspicious)),
@@ -233,6 +240,18 @@ impl Importer {
             .await
             .map_err(|err| format!("saving the events failed: {err}"))?;
         Ok(None)
+    }
+
+    /// The shared client, or one aimed at the organization's own API base (the demo's fake).
+    fn client_for(&self, org: &organization::Model) -> Result<LumaClient, String> {
+        match org.luma_api_base.as_deref() {
+            None => Ok(self.client.with_own_count()),
+            Some(base) => url::Url::parse(base)
+                .map(|base| self.client.with_base_url(base))
+                .map_err(|err| {
+                    format!("the organization's lu.ma API base {base:?} is not a URL: {err}")
+                }),
+        }
     }
 
     fn api_key(&self, org: &organization::Model) -> Result<ApiKey, String> {

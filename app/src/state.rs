@@ -4,12 +4,15 @@ use axum::extract::FromRef;
 use leptos::prelude::*;
 
 use crate::error::AppError;
+use convene::refresh::Refresher;
 use convene::store::DatabaseConnection;
 
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub db: DatabaseConnection,
+    /// Page-load refresh of an organization's events (stale-while-revalidate).
+    pub refresher: Refresher,
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -6,6 +6,7 @@ mod m20261123_000001_create_organizations;
 mod m20261124_000001_create_accounts;
 mod m20261124_000002_create_events_and_sync_runs;
 mod m20261124_000003_create_leases;
+mod m20261124_000004_add_demo_and_luma_api_base;
 
 pub struct Migrator;
 
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000001_create_accounts::Migration),
             Box::new(m20261124_000002_create_events_and_sync_runs::Migration),
             Box::new(m20261124_000003_create_leases::Migration),
+            Box::new(m20261124_000004_add_demo_and_luma_api_base::Migration),
         ]
     }
 }

@@ -1,9 +1,11 @@
 //! The `convene` command line: parse, set up logging, check settings, then run the command.
 
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+use crate::fake_luma;
 use crate::operator::{self, OperatorCommand};
 use crate::settings::{Settings, SettingsArgs};
 use crate::startup::{Application, shutdown_signal};
@@ -28,6 +30,23 @@ struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
+    #[command(flatten)]
+    WithStore(StoreCommand),
+    /// Serve a fake lu.ma API from fixture files (one JSON file per calendar), for trying
+    /// Convene without a lu.ma account: point LUMA_API_BASE at the address it prints.
+    FakeLuma {
+        /// Port on 127.0.0.1 (0: any free port, printed at start).
+        #[arg(long, default_value = "0")]
+        port: u16,
+        /// Directory of calendar fixtures, for example src/demo/fixtures.
+        #[arg(long)]
+        fixtures: PathBuf,
+    },
+}
+
+/// Commands that use the store, and so the checked settings.
+#[derive(Subcommand, Debug)]
+enum StoreCommand {
     /// Serve the web app (the default).
     Serve,
     /// Apply pending migrations to the store, then exit.
@@ -46,23 +65,30 @@ pub async fn run() -> ExitCode {
         }
         Err(err) => return config_error(first_line(&err.render().to_string())),
     };
-    let command = cli.command.unwrap_or(Command::Serve);
+    let command = cli
+        .command
+        .unwrap_or(Command::WithStore(StoreCommand::Serve));
     let default_filter = match command {
-        Command::Serve => telemetry::SERVER_FILTER,
+        Command::WithStore(StoreCommand::Serve) => telemetry::SERVER_FILTER,
         _ => telemetry::COMMAND_FILTER,
     };
     if let Err(message) = telemetry::init(default_filter) {
         return config_error(&message);
     }
-    let settings = match Settings::resolve(cli.settings) {
-        Ok(settings) => settings,
-        Err(err) => return config_error(&err.to_string()),
-    };
-
     let outcome = match command {
-        Command::Serve => serve(settings).await,
-        Command::Migrate => migrate(settings).await,
-        Command::Operator(command) => operate(settings, command).await,
+        // The fake needs no store, key or data directory; resolving settings would create them.
+        Command::FakeLuma { port, fixtures } => fake_luma::serve(port, &fixtures).await,
+        Command::WithStore(command) => {
+            let settings = match Settings::resolve(cli.settings) {
+                Ok(settings) => settings,
+                Err(err) => return config_error(&err.to_string()),
+            };
+            match command {
+                StoreCommand::Serve => serve(settings).await,
+                StoreCommand::Migrate => migrate(settings).await,
+                StoreCommand::Operator(command) => operate(settings, command).await,
+            }
+        }
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

@@ -2,6 +2,7 @@
 //! [`cli::run`].
 
 pub mod cli;
+pub mod fake_luma;
 pub mod operator;
 pub mod routes;
 pub mod settings;

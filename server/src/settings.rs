@@ -47,16 +47,16 @@ pub struct SettingsArgs {
         default_value = "https://public-api.luma.com"
     )]
     pub luma_api_base: String,
-    /// Seed demo organizations into an empty store (0 or 1).
+    /// Demo mode on an empty store: demo organizations served by the bundled fake lu.ma, demo
+    /// accounts and a first import (0 or 1) [default: 1 for a SQLite store, 0 for Postgres]
     #[arg(
         long,
         env = "CONVENE_DEMO",
         value_name = "CONVENE_DEMO",
-        default_value = "1",
         action = clap::ArgAction::Set,
         value_parser = clap::builder::BoolishValueParser::new(),
     )]
-    pub demo: bool,
+    pub demo: Option<bool>,
     /// Mark the session cookie `Secure` (set when Convene is served over https).
     #[arg(
         long,
@@ -101,7 +101,18 @@ pub struct SettingsArgs {
         default_value = "180"
     )]
     pub luma_requests_per_minute: u32,
+    /// Minutes before a page showing an organization's events refreshes them from lu.ma.
+    #[arg(
+        long,
+        env = "CONVENE_REFRESH_TTL_MINUTES",
+        value_name = "CONVENE_REFRESH_TTL_MINUTES",
+        default_value = "60"
+    )]
+    pub refresh_ttl_minutes: u32,
 }
+
+/// The longest refresh TTL accepted: a week (the daily import refreshes sooner anyway).
+const REFRESH_TTL_MAX_MINUTES: u32 = 7 * 24 * 60;
 
 /// The environment variable holding the secret key. Deliberately not a flag: command lines
 /// are visible to every user of the machine.
@@ -123,6 +134,8 @@ pub struct Settings {
     /// `None` when the daily import is switched off.
     pub daily_sync: Option<DailySchedule>,
     pub luma_requests_per_minute: u32,
+    /// How old an organization's events may be before a page load refreshes them.
+    pub refresh_ttl: chrono::Duration,
     pub leptos_options: LeptosOptions,
 }
 
@@ -166,6 +179,8 @@ impl Settings {
             }
         };
         let luma_api_base = parse_http_url("LUMA_API_BASE", &args.luma_api_base)?;
+        let refresh_ttl = parse_refresh_ttl(args.refresh_ttl_minutes)?;
+        let demo = demo_enabled(args.demo, &database_url);
         let leptos_options = leptos_options(args.listen)?;
         Ok(Settings {
             listen: args.listen,
@@ -174,10 +189,11 @@ impl Settings {
             secret_key,
             secret_key_source,
             luma_api_base,
-            demo: args.demo,
+            demo,
             secure_cookies: args.secure_cookies,
             daily_sync,
             luma_requests_per_minute,
+            refresh_ttl,
             leptos_options,
         })
     }
@@ -192,7 +208,7 @@ impl Settings {
     /// One line for the start-up log; secrets are never part of it.
     pub fn summary(&self) -> String {
         format!(
-            "listen=http://{} database={} data_dir={} secret_key={} luma_api_base={} luma_requests_per_minute={} daily_sync={} demo={} secure_cookies={} site_root={}",
+            "listen=http://{} database={} data_dir={} secret_key={} luma_api_base={} luma_requests_per_minute={} daily_sync={} refresh_ttl={}min demo={} secure_cookies={} site_root={}",
             self.listen,
             self.database_url,
             self.data_dir.display(),
@@ -203,6 +219,7 @@ impl Settings {
                 || "off".to_owned(),
                 |s| format!("{} UTC", s.at.format("%H:%M"))
             ),
+            self.refresh_ttl.num_minutes(),
             self.demo,
             self.secure_cookies,
             self.leptos_options.site_root,
@@ -236,6 +253,23 @@ fn parse_budget(per_minute: u32) -> Result<u32, SettingsError> {
             "LUMA_REQUESTS_PER_MINUTE",
             format!("{per_minute} is outside 1 to 200 (lu.ma allows 200 per minute per calendar)"),
         )),
+    }
+}
+
+/// Demo data belongs in a throwaway local store, not in a shared Postgres by surprise: unless
+/// `CONVENE_DEMO` says otherwise, only SQLite stores get it.
+fn demo_enabled(setting: Option<bool>, database_url: &DatabaseUrl) -> bool {
+    setting.unwrap_or(database_url.is_sqlite())
+}
+
+fn parse_refresh_ttl(minutes: u32) -> Result<chrono::Duration, SettingsError> {
+    if (1..=REFRESH_TTL_MAX_MINUTES).contains(&minutes) {
+        Ok(chrono::Duration::minutes(i64::from(minutes)))
+    } else {
+        Err(bad(
+            "CONVENE_REFRESH_TTL_MINUTES",
+            format!("{minutes} is outside 1 to {REFRESH_TTL_MAX_MINUTES} minutes (a week)"),
+        ))
     }
 }
 
@@ -293,6 +327,10 @@ impl DatabaseUrl {
 
     pub fn expose(&self) -> &str {
         &self.0
+    }
+
+    pub fn is_sqlite(&self) -> bool {
+        self.0.starts_with("sqlite:")
     }
 }
 
@@ -352,6 +390,7 @@ mod tests {
             secure_cookies: false,
             daily_sync: None,
             luma_requests_per_minute: 120,
+            refresh_ttl: chrono::Duration::minutes(60),
             leptos_options: LeptosOptions::builder().output_name("convene").build(),
         };
         let summary = settings.summary();
@@ -371,6 +410,28 @@ mod tests {
         for shown in [summary, format!("{settings:?}")] {
             assert!(!shown.contains("hunter2"), "{shown}");
             assert!(!shown.contains(&key_hex), "{shown}");
+        }
+    }
+
+    #[test]
+    fn demo_mode_defaults_to_on_for_sqlite_only() {
+        let sqlite = DatabaseUrl::sqlite_file(Path::new("data/convene.db"));
+        let postgres = DatabaseUrl::parse("postgres://postgres@127.0.0.1/test").unwrap();
+        assert!(demo_enabled(None, &sqlite));
+        assert!(!demo_enabled(None, &postgres));
+        assert!(demo_enabled(Some(true), &postgres));
+        assert!(!demo_enabled(Some(false), &sqlite));
+    }
+
+    #[test]
+    fn refresh_ttl_names_the_setting_when_out_of_range() {
+        assert_eq!(parse_refresh_ttl(60).unwrap(), chrono::Duration::hours(1));
+        for bad_minutes in [0, REFRESH_TTL_MAX_MINUTES + 1] {
+            let err = parse_refresh_ttl(bad_minutes).unwrap_err();
+            assert!(
+                err.to_string().starts_with("CONVENE_REFRESH_TTL_MINUTES: "),
+                "{err}"
+            );
         }
     }
 

@@ -1,4 +1,4 @@
-//! Building the application: open and migrate the store, seed the demo, bind the listener.
+//! Building the application: open and migrate the store, start the demo, bind the listener.
 //! Binding here (not in `main`) lets tests start the real server on port 0.
 
 use std::future::Future;
@@ -7,7 +7,9 @@ use std::net::SocketAddr;
 
 use app::state::AppState;
 use axum::Router;
+use convene::demo::{self, Demo, DemoSetup};
 use convene::luma::client::LumaClient;
+use convene::refresh::Refresher;
 use convene::schedule::DailySchedule;
 use convene::store::sessions::SeaOrmSessionStore;
 use convene::store::{self, DatabaseConnection, DbErr};
@@ -26,7 +28,7 @@ pub enum StartupError {
     Connect { url: String, source: DbErr },
     #[error("DATABASE_URL: migrations failed: {0}")]
     Migrate(DbErr),
-    #[error("CONVENE_DEMO: seeding demo data failed: {0}")]
+    #[error("CONVENE_DEMO: starting the demo failed: {0}")]
     Demo(convene::Error),
     #[error("LUMA_API_BASE: cannot build the lu.ma client: {0}")]
     Luma(convene::luma::client::LumaError),
@@ -40,6 +42,8 @@ pub struct Application {
     router: Router,
     housekeeping: JoinHandle<()>,
     daily: Option<JoinHandle<()>>,
+    /// Keeps the demo's fake lu.ma serving as long as the application runs.
+    _demo: Option<Demo>,
 }
 
 impl Application {
@@ -51,17 +55,14 @@ impl Application {
                 source,
             })?;
         store::migrate(&db).await.map_err(StartupError::Migrate)?;
-        if settings.demo {
-            let added = convene::demo::seed_if_empty(&db)
-                .await
-                .map_err(StartupError::Demo)?;
-            if added > 0 {
-                tracing::info!(
-                    added,
-                    "seeded demo organizations (CONVENE_DEMO=0 turns this off)"
-                );
-            }
-        }
+        let client = LumaClient::new(settings.luma_client_config()).map_err(StartupError::Luma)?;
+        let importer = Importer::new(db.clone(), client, settings.secret_key.clone());
+        let demo = if settings.demo {
+            start_demo(&db, &importer, settings).await?
+        } else {
+            warn_about_idle_demo(&db).await;
+            None
+        };
 
         let bind_error = |source| StartupError::Bind {
             addr: settings.listen,
@@ -76,20 +77,21 @@ impl Application {
         let housekeeping = tokio::spawn(housekeeping(db.clone()));
         let daily = settings
             .daily_sync
-            .map(|schedule| {
-                let client =
-                    LumaClient::new(settings.luma_client_config()).map_err(StartupError::Luma)?;
-                let importer = Importer::new(db.clone(), client, settings.secret_key.clone());
-                Ok::<_, StartupError>(tokio::spawn(daily_imports(importer, db.clone(), schedule)))
-            })
-            .transpose()?;
-        let router = routes::router(AppState { leptos_options, db }, settings.secure_cookies);
+            .map(|schedule| tokio::spawn(daily_imports(importer.clone(), db.clone(), schedule)));
+        let refresher = Refresher::new(importer, db.clone(), settings.refresh_ttl);
+        let state = AppState {
+            leptos_options,
+            db,
+            refresher,
+        };
+        let router = routes::router(state, settings.secure_cookies);
         Ok(Self {
             listener,
             local_addr,
             router,
             housekeeping,
             daily,
+            _demo: demo,
         })
     }
 
@@ -116,6 +118,65 @@ impl Application {
             daily.abort();
         }
         served
+    }
+}
+
+/// Demo mode: the fake lu.ma starts, an empty store is seeded and imported (so the first page
+/// shows events), a store from an earlier demo start is re-pointed at the new fake.
+async fn start_demo(
+    db: &DatabaseConnection,
+    importer: &Importer,
+    settings: &Settings,
+) -> Result<Option<Demo>, StartupError> {
+    let now = chrono::Utc::now();
+    let Some(demo) = Demo::start(db, &settings.secret_key, now)
+        .await
+        .map_err(StartupError::Demo)?
+    else {
+        tracing::info!("demo mode: the store has data of its own, so no demo is added");
+        return Ok(None);
+    };
+    match demo.setup {
+        DemoSetup::Seeded => {
+            let reports = demo
+                .import_all(db, importer, now)
+                .await
+                .map_err(StartupError::Demo)?;
+            let imported: u32 = reports.iter().map(|(_, r)| r.counts.created).sum();
+            tracing::info!(
+                organizations = reports.len(),
+                events = imported,
+                luma = %demo.luma_base_url(),
+                "demo mode: organizations connected to the bundled fake lu.ma and imported (CONVENE_DEMO=0 turns this off)"
+            );
+            tracing::info!(
+                "demo accounts (password {:?}): {} is an admin of Rust Berlin, {} a member of Rust Berlin and Rust Lisbon",
+                demo::DEMO_PASSWORD,
+                demo::DEMO_ADMIN_EMAIL,
+                demo::DEMO_MEMBER_EMAIL
+            );
+        }
+        DemoSetup::Repointed(organizations) => tracing::info!(
+            organizations,
+            luma = %demo.luma_base_url(),
+            "demo mode: the demo organizations use this start's fake lu.ma; sign in as {} or {} (password {:?})",
+            demo::DEMO_ADMIN_EMAIL,
+            demo::DEMO_MEMBER_EMAIL,
+            demo::DEMO_PASSWORD
+        ),
+    }
+    Ok(Some(demo))
+}
+
+/// Demo organizations without demo mode have no lu.ma to sync from; say so once at start.
+async fn warn_about_idle_demo(db: &DatabaseConnection) {
+    match demo::count_demo_organizations(db).await {
+        Ok(0) => {}
+        Ok(organizations) => tracing::warn!(
+            organizations,
+            "the store holds demo organizations but CONVENE_DEMO=0: their fake lu.ma is not running, so their syncs will fail"
+        ),
+        Err(err) => tracing::warn!(error = %err, "cannot count demo organizations"),
     }
 }
 

@@ -165,6 +165,19 @@ impl LumaClient {
         }
     }
 
+    /// The same client (connections, budget) talking to another lu.ma base URL, with its own
+    /// request count: for an organization whose API base is not the default one.
+    pub fn with_base_url(&self, base_url: Url) -> Self {
+        Self {
+            config: Arc::new(ClientConfig {
+                base_url,
+                ..(*self.config).clone()
+            }),
+            requests: Arc::default(),
+            ..self.clone()
+        }
+    }
+
     /// Requests sent so far (retries included), for sync records and tests.
     pub fn requests_made(&self) -> u64 {
         self.requests.load(Ordering::Relaxed)

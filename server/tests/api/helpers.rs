@@ -4,6 +4,7 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use convene::secrets::{KeySource, SecretKey};
+use convene::store::organizations::{self, NewOrganization};
 use convene::testing::{fresh_database_url, scratch_dir};
 use leptos::config::LeptosOptions;
 use server::settings::{DatabaseUrl, Settings};
@@ -19,28 +20,44 @@ pub struct TestApp {
     server: Option<JoinHandle<std::io::Result<()>>>,
 }
 
-#[derive(Clone, Copy)]
-pub struct Options {
-    pub demo: bool,
+/// What the fresh store holds when the server starts.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Seed {
+    Nothing,
+    /// Four plain organizations (no members, no lu.ma): what most tests act on.
+    Organizations,
+    /// Demo mode: demo organizations on the bundled fake lu.ma, demo accounts, first import.
+    Demo,
 }
 
-impl Default for Options {
-    fn default() -> Self {
-        Self { demo: true }
-    }
-}
+/// The organizations of [`Seed::Organizations`], alphabetical by name.
+pub const ORGANIZATIONS: [(&str, &str); 4] = [
+    ("rust-berlin", "Rust Berlin"),
+    ("rust-lisbon", "Rust Lisbon"),
+    ("rust-london", "Rust London"),
+    ("rust-nyc", "Rust NYC"),
+];
 
 pub async fn spawn_app() -> TestApp {
-    spawn_app_with(Options::default()).await
+    spawn_app_with(Seed::Organizations).await
 }
 
-pub async fn spawn_app_with(options: Options) -> TestApp {
+pub async fn spawn_app_with(seed: Seed) -> TestApp {
     captured_logs();
     let database_url = fresh_database_url().await;
-    let settings = test_settings(database_url.clone(), options);
+    let settings = test_settings(database_url.clone(), seed == Seed::Demo);
     let app = Application::build(&settings)
         .await
         .expect("application builds");
+    if seed == Seed::Organizations {
+        let db = convene::store::connect(&database_url).await.expect("store");
+        for (slug, name) in ORGANIZATIONS {
+            let new = NewOrganization::parse(slug, name, &format!("The {name} group."))
+                .expect("valid organization");
+            organizations::create(&db, new).await.expect("organization");
+        }
+        db.close().await.expect("store closes");
+    }
     let address = app.local_addr();
     let (stop, stopped) = oneshot::channel::<()>();
     let server = tokio::spawn(app.run_until_stopped(async {
@@ -59,7 +76,7 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
     }
 }
 
-pub fn test_settings(database_url: String, options: Options) -> Settings {
+pub fn test_settings(database_url: String, demo: bool) -> Settings {
     let listen: SocketAddr = "127.0.0.1:0".parse().expect("loopback address");
     Settings {
         listen,
@@ -68,10 +85,11 @@ pub fn test_settings(database_url: String, options: Options) -> Settings {
         secret_key: SecretKey::generate(),
         secret_key_source: KeySource::Setting,
         luma_api_base: "http://127.0.0.1:9/".parse().expect("url"),
-        demo: options.demo,
+        demo,
         secure_cookies: false,
         daily_sync: None,
         luma_requests_per_minute: 180,
+        refresh_ttl: chrono::Duration::minutes(60),
         leptos_options: LeptosOptions::builder()
             .output_name("convene")
             .site_addr(listen)

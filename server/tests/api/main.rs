@@ -9,6 +9,8 @@
 mod access_matrix;
 mod accounts;
 mod config;
+mod demo;
+mod fake_luma_cli;
 mod health;
 mod helpers;
 mod operator_cli;

@@ -1,7 +1,7 @@
 use app::organizations::{ListOrganizations, OrganizationSummary};
 use leptos::server_fn::ServerFn;
 
-use crate::helpers::{Options, occurrences, spawn_app, spawn_app_with};
+use crate::helpers::{Seed, occurrences, spawn_app, spawn_app_with};
 
 #[tokio::test]
 async fn home_page_server_renders_the_organizations_from_the_store() {
@@ -38,7 +38,7 @@ async fn filter_in_the_query_string_is_applied_on_the_server() {
 
 #[tokio::test]
 async fn empty_store_shows_a_next_step_instead_of_a_blank_page() {
-    let app = spawn_app_with(Options { demo: false }).await;
+    let app = spawn_app_with(Seed::Nothing).await;
     let (status, html) = app.get_html("/").await;
     assert_eq!(status, 200);
     assert_eq!(occurrences(&html, "class=\"organization-card\""), 0);

@@ -27,6 +27,12 @@ pub struct Model {
     pub last_sync_outcome: Option<String>,
     #[sea_orm(column_type = "Text", nullable)]
     pub last_sync_message: Option<String>,
+    /// The lu.ma API to use for this organization when not the `LUMA_API_BASE` setting; only
+    /// the demo and operators set it (never the settings panel: it would let an admin aim the
+    /// server's requests anywhere).
+    pub luma_api_base: Option<String>,
+    /// Created by demo mode: labelled in the UI, served by the bundled fake lu.ma.
+    pub is_demo: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

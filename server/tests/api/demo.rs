@@ -1,0 +1,109 @@
+//! Demo mode: a fresh store gets demo organizations on the bundled fake lu.ma, demo accounts and
+//! a first import before the server answers; a restart keeps them working; keys stay secret.
+
+use app::auth::SignIn;
+use convene::demo::{DEMO_ADMIN_EMAIL, DEMO_PASSWORD};
+use convene::store::entities::{event, organization, user};
+use convene::store::{self, DatabaseConnection};
+use leptos::server_fn::ServerFn;
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use server::startup::Application;
+
+use crate::helpers::{Seed, captured_logs, session_cookie, spawn_app_with, test_settings};
+
+async fn live_events(db: &DatabaseConnection) -> u64 {
+    event::Entity::find()
+        .filter(event::Column::RemovedAt.is_null())
+        .count(db)
+        .await
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_fresh_store_starts_with_imported_demo_events_and_accounts() {
+    let app = spawn_app_with(Seed::Demo).await;
+    let db = store::connect(&app.database_url).await.unwrap();
+
+    // Imported before the server answered: the first page a newcomer opens has events.
+    let imported = live_events(&db).await;
+    assert!(imported >= 20, "only {imported} demo events imported");
+    let orgs = organization::Entity::find().all(&db).await.unwrap();
+    assert_eq!(orgs.len(), 4);
+    for org in &orgs {
+        assert!(org.is_demo, "{} is marked as demo data", org.slug);
+        assert_eq!(org.last_sync_outcome.as_deref(), Some("ok"), "{}", org.slug);
+        assert!(org.events_last_synced_at.is_some());
+    }
+
+    let response = app
+        .call(
+            SignIn::PATH,
+            &[("email", DEMO_ADMIN_EMAIL), ("password", DEMO_PASSWORD)],
+            None,
+        )
+        .await;
+    assert!(
+        session_cookie(&response).is_some(),
+        "the printed demo credentials sign in: {}",
+        response.status()
+    );
+
+    let logs = captured_logs().text();
+    assert!(
+        logs.contains(DEMO_ADMIN_EMAIL),
+        "credentials are printed at start"
+    );
+    assert!(
+        !logs.contains("demo-key-"),
+        "lu.ma keys never reach the log"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_restart_reuses_the_demo_store_without_adding_to_it() {
+    let app = spawn_app_with(Seed::Demo).await;
+    let database_url = app.database_url.clone();
+    app.shut_down().await.unwrap();
+    let db = store::connect(&database_url).await.unwrap();
+    let events_before = live_events(&db).await;
+    let old_base = organization::Entity::find()
+        .one(&db)
+        .await
+        .unwrap()
+        .unwrap()
+        .luma_api_base;
+
+    let restarted = Application::build(&test_settings(database_url, true))
+        .await
+        .unwrap();
+    assert_eq!(organization::Entity::find().count(&db).await.unwrap(), 4);
+    assert_eq!(
+        user::Entity::find().count(&db).await.unwrap(),
+        2,
+        "no second set of accounts"
+    );
+    assert_eq!(
+        live_events(&db).await,
+        events_before,
+        "stored events are kept"
+    );
+    let new_base = organization::Entity::find()
+        .one(&db)
+        .await
+        .unwrap()
+        .unwrap()
+        .luma_api_base;
+    assert!(
+        new_base.is_some() && new_base != old_base,
+        "re-pointed at the new fake: {new_base:?}"
+    );
+    drop(restarted);
+}
+
+#[tokio::test]
+async fn without_demo_mode_an_empty_store_stays_empty() {
+    let app = spawn_app_with(Seed::Nothing).await;
+    let db = store::connect(&app.database_url).await.unwrap();
+    assert_eq!(organization::Entity::find().count(&db).await.unwrap(), 0);
+    assert_eq!(user::Entity::find().count(&db).await.unwrap(), 0);
+}
