@@ -14,7 +14,7 @@ E2E_ENV := LEPTOS_SITE_ADDR=127.0.0.1:3100 CONVENE_DATA_DIR=$(E2E_DIR) \
 	DATABASE_URL="sqlite://$(E2E_DIR)/convene.db?mode=rwc" CONVENE_DEMO=1 \
 	CONVENE_SECRET_KEY= TEST_DATABASE_URL=
 
-.PHONY: run test setup setup-test fmt-check lint test-rust test-e2e watch
+.PHONY: run test setup setup-test fmt-check lint test-rust test-e2e watch bench
 
 run: setup
 	cargo leptos serve --release
@@ -50,3 +50,7 @@ test-e2e:
 # Live reload for development: http://127.0.0.1:3000
 watch: setup
 	cargo leptos watch
+
+# The import benchmark (README, "Measured"): SQLite, and Postgres when TEST_DATABASE_URL is set.
+bench:
+	cargo bench -p convene --bench import --features test-support,fake-luma

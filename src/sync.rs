@@ -15,7 +15,7 @@ use sea_orm::{
 };
 
 use crate::Error;
-use crate::luma::client::{ApiKey, LumaClient, LumaError, Window};
+use crate::luma::client::{ApiKey, LumaClient, Window};
 use crate::luma::model::ImportedEvent;
 use crate::secrets::SecretKey;
 use crate::store::entities::{event, organization, sync_run};
@@ -224,14 +224,22 @@ impl Importer {
         }
 
         // Descriptions for new and changed events only, all fetched before anything is written.
+        let wanted: Vec<String> = changes
+            .iter()
+            .filter_map(|change| match change {
+                Change::New(event) | Change::Changed(_, event) => Some(event.external_id.clone()),
+                Change::Reappeared(_) | Change::Unchanged(_) => None,
+            })
+            .collect();
+        let mut descriptions = client
+            .get_descriptions(&key, wanted)
+            .await
+            .map_err(|err| err.to_string())?;
         for change in &mut changes {
-            if let Change::New(event) | Change::Changed(_, event) = change {
-                match client.get_event(&key, &event.external_id).await {
-                    Ok(detail) => event.description_md = detail.description_md,
-                    // Cancelled between the list and now: the next run removes it.
-                    Err(LumaError::NotFound(_)) => {}
-                    Err(err) => return Err(err.to_string()),
-                }
+            if let Change::New(event) | Change::Changed(_, event) = change
+                && let Some(description) = descriptions.remove(&event.external_id)
+            {
+                event.description_md = description;
             }
         }
 
@@ -305,11 +313,11 @@ impl Importer {
             match change {
                 Change::New(event) => {
                     counts.created += 1;
-                    new_rows.push(new_row(org.id, &event, now));
+                    new_rows.push(event_row(org.id, &event, now));
                 }
                 Change::Changed(id, event) => {
                     counts.updated += 1;
-                    let mut row = new_row(org.id, &event, now);
+                    let mut row = event_row(org.id, &event, now);
                     row.id = Set(id);
                     row.removed_at = Set(None);
                     row.update(&txn).await?;
@@ -442,7 +450,12 @@ fn fill_counts(run: &mut sync_run::ActiveModel, counts: &SyncCounts) {
     run.requests_made = Set(i32::try_from(counts.requests_made).unwrap_or(i32::MAX));
 }
 
-fn new_row(organization_id: i64, event: &ImportedEvent, now: DateTime<Utc>) -> event::ActiveModel {
+/// The row a sync stores for `event` (public for the import benchmark's raw-insert baseline).
+pub fn event_row(
+    organization_id: i64,
+    event: &ImportedEvent,
+    now: DateTime<Utc>,
+) -> event::ActiveModel {
     event::ActiveModel {
         organization_id: Set(organization_id),
         source: Set(SOURCE_LUMA_API.to_owned()),

@@ -45,14 +45,18 @@ fn unique_suffix() -> String {
 pub async fn fresh_database_url() -> String {
     match std::env::var("TEST_DATABASE_URL") {
         Ok(base) if !base.is_empty() => fresh_postgres_schema(&base).await,
-        _ => {
-            let file = scratch_dir("store").join("convene.db");
-            format!("sqlite://{}?mode=rwc", file.display())
-        }
+        _ => fresh_sqlite_url(),
     }
 }
 
-async fn fresh_postgres_schema(base_url: &str) -> String {
+/// A new SQLite file in a scratch directory.
+pub fn fresh_sqlite_url() -> String {
+    let file = scratch_dir("store").join("convene.db");
+    format!("sqlite://{}?mode=rwc", file.display())
+}
+
+/// A new schema on the Postgres at `base_url`, as a URL whose search path is that schema.
+pub async fn fresh_postgres_schema(base_url: &str) -> String {
     // One connection: the advisory lock and its release must run on the same session.
     let mut options = ConnectOptions::new(base_url);
     options.max_connections(1).sqlx_logging(false);
@@ -132,7 +136,11 @@ impl TestStore {
 }
 
 pub async fn fresh_store() -> TestStore {
-    let url = fresh_database_url().await;
+    store_at(fresh_database_url().await).await
+}
+
+/// Connects to and migrates the store at `url` (one from the functions above).
+pub async fn store_at(url: String) -> TestStore {
     let db = store::connect(&url).await.expect("connect to test store");
     store::migrate(&db).await.expect("migrate test store");
     TestStore { db, url }

@@ -6,6 +6,7 @@ use std::io::{BufRead, IsTerminal};
 use clap::Subcommand;
 use convene::access::Role;
 use convene::accounts::{DisplayName, Email, Password};
+use convene::luma::calendar_ref::CalendarReference;
 use convene::luma::client::{ApiKey, ClientConfig, LumaClient};
 use convene::secrets::SecretKey;
 use convene::store::organizations::{self, LumaConnection, NewOrganization};
@@ -232,14 +233,26 @@ async fn connect_luma(
         .filter(|key| !key.trim().is_empty())
         .ok_or_else(|| format!("api-key-env: the environment variable {api_key_env} is not set"))?;
     let key = ApiKey::new(key);
-    let calendar_url = calendar_url
-        .map(|url| validate_calendar_reference(&url))
-        .transpose()?;
+    let reference = calendar_url
+        .map(|url| CalendarReference::parse(&url))
+        .transpose()
+        // The core names the form field; the command line calls it --calendar-url.
+        .map_err(|err| err.to_string().replacen("calendar_url", "calendar-url", 1))?;
     let calendar = context
         .luma_client()?
         .get_calendar(&key)
         .await
         .map_err(|err| format!("lu.ma: {err}"))?;
+    let reference = reference.unwrap_or(CalendarReference {
+        page_url: None,
+        calendar_id: None,
+    });
+    if let Some(given) = reference.calendar_id.filter(|given| *given != calendar.id) {
+        return Err(format!(
+            "calendar-url: the key belongs to \"{}\" ({}), not to {given}",
+            calendar.name, calendar.id
+        ));
+    }
     let sealed = context
         .secret_key
         .seal(key.expose())
@@ -248,7 +261,7 @@ async fn connect_luma(
         db,
         organization.id,
         LumaConnection {
-            calendar_url: calendar_url.or(calendar.url.clone()),
+            calendar_url: reference.page_url.or(calendar.url.clone()),
             calendar_id: Some(calendar.id.clone()),
             calendar_name: Some(calendar.name.clone()),
             sealed_api_key: Some(sealed),
@@ -265,30 +278,6 @@ async fn connect_luma(
         key.last_four(),
         organization.slug
     ))
-}
-
-/// lu.ma calendar pages or ids; anything else is refused with the forms that work.
-fn validate_calendar_reference(input: &str) -> Result<String, String> {
-    let input = input.trim();
-    let is_page = [
-        "https://lu.ma/",
-        "https://luma.com/",
-        "https://www.luma.com/",
-    ]
-    .iter()
-    .any(|prefix| {
-        input
-            .strip_prefix(prefix)
-            .is_some_and(|slug| !slug.is_empty())
-    });
-    let is_id = input.starts_with("cal-") && input.len() > 4;
-    if is_page || is_id {
-        Ok(input.to_owned())
-    } else {
-        Err(format!(
-            "calendar-url: {input:?} is not a lu.ma calendar: use https://lu.ma/<slug>, https://luma.com/<slug> or a cal-… id"
-        ))
-    }
 }
 
 async fn sync(

@@ -9,6 +9,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, SecondsFormat, Utc};
+use futures_util::{StreamExt, stream};
 use reqwest::StatusCode;
 use sha2::{Digest, Sha256};
 use tokio::sync::Mutex;
@@ -109,6 +110,9 @@ impl ClientConfig {
         }
     }
 }
+
+/// `events/get` requests in flight at once during a sync.
+const DESCRIPTIONS_IN_FLIGHT: usize = 4;
 
 /// 1,000 pages of 100 events: far beyond any real calendar, and a hard stop for a broken server.
 const MAX_PAGES: u32 = 1_000;
@@ -244,6 +248,34 @@ impl LumaClient {
         Err(LumaError::Malformed(MalformedResponse(format!(
             "more than {MAX_PAGES} pages: stopped following the cursor"
         ))))
+    }
+
+    /// The descriptions of `event_ids` (`None` where lu.ma has none), a few requests at a time:
+    /// each waits a round trip, and the budget, not this concurrency, bounds the rate. An event
+    /// gone since it was listed is left out; any other failure fails the whole call.
+    pub async fn get_descriptions(
+        &self,
+        key: &ApiKey,
+        event_ids: Vec<String>,
+    ) -> Result<HashMap<String, Option<String>>, LumaError> {
+        let mut answers = stream::iter(event_ids)
+            .map(|id| async move {
+                let detail = self.get_event(key, &id).await;
+                (id, detail)
+            })
+            .buffer_unordered(DESCRIPTIONS_IN_FLIGHT);
+        let mut descriptions = HashMap::new();
+        while let Some((id, detail)) = answers.next().await {
+            match detail {
+                Ok(event) => {
+                    descriptions.insert(id, event.description_md);
+                }
+                // Cancelled between the list and now: the next sync removes it.
+                Err(LumaError::NotFound(_)) => {}
+                Err(err) => return Err(err),
+            }
+        }
+        Ok(descriptions)
     }
 
     /// One event with its description.

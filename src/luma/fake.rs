@@ -161,8 +161,8 @@ fn error(status: StatusCode, message: &str) -> Response {
         .into_response()
 }
 
-/// Counts the request, applies a queued fault, and finds the key's calendar.
-async fn admit(state: &Shared, headers: &HeaderMap) -> Result<(String, FakeCalendar), Response> {
+/// Counts the request, applies a queued fault, and checks that the key has a calendar.
+async fn admit(state: &Shared, headers: &HeaderMap) -> Result<String, Response> {
     let Some(key) = headers
         .get("x-luma-api-key")
         .and_then(|v| v.to_str().ok())
@@ -196,16 +196,21 @@ async fn admit(state: &Shared, headers: &HeaderMap) -> Result<(String, FakeCalen
         Some(Fault::Stall(duration)) => tokio::time::sleep(duration).await,
         None => {}
     }
-    let calendar = lock(state).calendars.get(&key).cloned();
-    calendar
-        .map(|calendar| (key, calendar))
-        .ok_or_else(|| error(StatusCode::UNAUTHORIZED, "You are not signed in."))
+    if lock(state).calendars.contains_key(&key) {
+        Ok(key)
+    } else {
+        Err(error(StatusCode::UNAUTHORIZED, "You are not signed in."))
+    }
 }
 
 async fn calendar(State(state): State<Shared>, headers: HeaderMap) -> Response {
-    let (_, calendar) = match admit(&state, &headers).await {
-        Ok(found) => found,
+    let key = match admit(&state, &headers).await {
+        Ok(key) => key,
         Err(response) => return response,
+    };
+    let state = lock(&state);
+    let Some(calendar) = state.calendars.get(&key) else {
+        return error(StatusCode::UNAUTHORIZED, "You are not signed in.");
     };
     let body = json!({
         "id": calendar.id, "name": calendar.name, "slug": calendar.slug,
@@ -226,11 +231,15 @@ async fn list_events(
     headers: HeaderMap,
     Query(query): Query<HashMap<String, String>>,
 ) -> Response {
-    let (_, calendar) = match admit(&state, &headers).await {
-        Ok(found) => found,
+    let key = match admit(&state, &headers).await {
+        Ok(key) => key,
         Err(response) => return response,
     };
-    let cap = lock(&state).page_cap;
+    let state = lock(&state);
+    let Some(calendar) = state.calendars.get(&key) else {
+        return error(StatusCode::UNAUTHORIZED, "You are not signed in.");
+    };
+    let cap = state.page_cap;
     let limit = query
         .get("pagination_limit")
         .and_then(|l| l.parse::<usize>().ok())
@@ -243,14 +252,13 @@ async fn list_events(
         .unwrap_or(0);
     let after = query.get("after").cloned().unwrap_or_default();
     let before = query.get("before").cloned();
-    let mut events: Vec<Value> = calendar
+    let mut events: Vec<&Value> = calendar
         .events
         .iter()
         .filter(|e| {
             let start = e["start_at"].as_str().unwrap_or_default();
             start >= after.as_str() && before.as_deref().is_none_or(|b| start < b)
         })
-        .cloned()
         .collect();
     // ISO 8601 UTC strings of one format sort as times do.
     events.sort_by(|a, b| a["start_at"].as_str().cmp(&b["start_at"].as_str()));
@@ -259,7 +267,8 @@ async fn list_events(
         .into_iter()
         .skip(offset)
         .take(limit)
-        .map(|mut event| {
+        .map(|event| {
+            let mut event = event.clone();
             // Lists leave descriptions out since July 2026.
             if let Some(object) = event.as_object_mut() {
                 object.remove("description_md");
@@ -287,11 +296,15 @@ async fn event(
     headers: HeaderMap,
     Query(query): Query<HashMap<String, String>>,
 ) -> Response {
-    let (key, calendar) = match admit(&state, &headers).await {
-        Ok(found) => found,
+    let key = match admit(&state, &headers).await {
+        Ok(key) => key,
         Err(response) => return response,
     };
-    *lock(&state).event_gets.entry(key).or_default() += 1;
+    let mut state = lock(&state);
+    *state.event_gets.entry(key.clone()).or_default() += 1;
+    let Some(calendar) = state.calendars.get(&key) else {
+        return error(StatusCode::UNAUTHORIZED, "You are not signed in.");
+    };
     let wanted = query
         .get("event_id")
         .or(query.get("api_id"))

@@ -125,6 +125,31 @@ async fn calendar_and_event_details_come_from_the_key_alone() {
 }
 
 #[tokio::test]
+async fn descriptions_skip_events_gone_since_the_list_and_fail_on_anything_else() {
+    let fake = fake(10).await;
+    let client = client(&fake);
+    let key = ApiKey::new(KEY);
+    let ids: Vec<String> = ["evt-0001", "evt-gone", "evt-0007", "evt-0009"]
+        .map(String::from)
+        .to_vec();
+    let descriptions = client.get_descriptions(&key, ids.clone()).await.unwrap();
+    assert_eq!(descriptions.len(), 3, "{descriptions:?}");
+    assert_eq!(
+        descriptions["evt-0007"].as_deref(),
+        Some("Details of meetup 7")
+    );
+    assert!(!descriptions.contains_key("evt-gone"));
+    assert_eq!(fake.event_gets(KEY), 4, "one request per event");
+
+    // Every attempt of every request fails (3 attempts × 4 events): the whole call fails.
+    for _ in 0..12 {
+        fake.push_fault(KEY, Fault::ServerError);
+    }
+    let err = client.get_descriptions(&key, ids).await.unwrap_err();
+    assert!(matches!(err, LumaError::Server { .. }), "{err:?}");
+}
+
+#[tokio::test]
 async fn a_rejected_key_is_reported_plainly_and_not_retried() {
     let fake = fake(1).await;
     let client = client(&fake);
