@@ -13,11 +13,7 @@
 //! It checks what the README promises: requests = pages + new/changed events. The request budget
 //! is lifted (the fake has none); against lu.ma, 180 requests a minute per calendar bound a first
 //! import instead.
-#![expect(
-    clippy::expect_used,
-    clippy::unwrap_used,
-    reason = "a benchmark fails loudly"
-)]
+#![expect(clippy::unwrap_used, reason = "a benchmark fails loudly")]
 
 use std::time::{Duration, Instant};
 
