@@ -8,6 +8,7 @@ pub mod accounts;
 pub mod demo;
 pub mod error;
 pub mod luma;
+pub mod markdown;
 pub mod refresh;
 pub mod schedule;
 pub mod secrets;

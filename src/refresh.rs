@@ -11,7 +11,7 @@ use tokio::task::JoinHandle;
 
 use crate::Error;
 use crate::store::entities::{organization, sync_run};
-use crate::sync::{Importer, SyncReport, SyncTrigger};
+use crate::sync::{Importer, RUNNING, SyncReport, SyncTrigger};
 
 /// After an attempt (even a failed one), page loads wait this long before trying again, so a
 /// broken calendar is not hammered by every visitor.
@@ -79,37 +79,92 @@ impl Refresher {
             return Ok(Freshness::Fresh);
         }
         // Claim the organization before any await, so concurrent callers see the claim.
-        let guard = {
-            let mut in_flight = self
-                .in_flight
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner);
-            if !in_flight.insert(org.id) {
-                return Ok(Freshness::AlreadyRefreshing);
-            }
-            InFlight {
-                set: self.in_flight.clone(),
-                organization_id: org.id,
-            }
+        let Some(guard) = self.claim(org.id) else {
+            return Ok(Freshness::AlreadyRefreshing);
         };
-        let last_attempt = sync_run::Entity::find()
-            .filter(sync_run::Column::OrganizationId.eq(org.id))
-            .order_by_desc(sync_run::Column::Id)
-            .one(&self.db)
-            .await?
-            .map(|run| run.started_at);
+        let last_attempt = last_run(&self.db, org.id).await?.map(|run| run.started_at);
         if last_attempt.is_some_and(|started| now - started < RETRY_PAUSE) {
             return Ok(Freshness::RecentlyAttempted);
         }
-        let importer = self.importer.clone();
-        let organization_id = org.id;
-        Ok(Freshness::RefreshStarted(tokio::spawn(async move {
-            let _guard = guard;
-            importer
-                .run_org_sync(organization_id, SyncTrigger::PageLoad, now)
-                .await
-        })))
+        Ok(Freshness::RefreshStarted(self.spawn(
+            guard,
+            org.id,
+            SyncTrigger::PageLoad,
+            now,
+        )))
     }
+
+    /// "Sync now": starts a sync whatever the data's age, unless one is already running for the
+    /// organization, in this process or (judging by its unfinished run) on another replica.
+    pub async fn sync_now(
+        &self,
+        organization_id: i64,
+        now: DateTime<Utc>,
+    ) -> Result<ManualSync, Error> {
+        let Some(guard) = self.claim(organization_id) else {
+            return Ok(ManualSync::AlreadyRunning);
+        };
+        if let Some(run) = last_run(&self.db, organization_id).await?
+            && is_running(&run, now)
+        {
+            return Ok(ManualSync::AlreadyRunning);
+        }
+        Ok(ManualSync::Started(self.spawn(
+            guard,
+            organization_id,
+            SyncTrigger::Manual,
+            now,
+        )))
+    }
+
+    fn claim(&self, organization_id: i64) -> Option<InFlight> {
+        let mut in_flight = self
+            .in_flight
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        in_flight.insert(organization_id).then(|| InFlight {
+            set: self.in_flight.clone(),
+            organization_id,
+        })
+    }
+
+    fn spawn(
+        &self,
+        guard: InFlight,
+        organization_id: i64,
+        trigger: SyncTrigger,
+        now: DateTime<Utc>,
+    ) -> JoinHandle<Result<SyncReport, Error>> {
+        let importer = self.importer.clone();
+        tokio::spawn(async move {
+            let _guard = guard;
+            importer.run_org_sync(organization_id, trigger, now).await
+        })
+    }
+}
+
+pub enum ManualSync {
+    Started(JoinHandle<Result<SyncReport, Error>>),
+    AlreadyRunning,
+}
+
+/// A run still marked running after this long was interrupted (its process stopped).
+pub const RUNNING_AT_MOST: Duration = Duration::minutes(15);
+
+/// Whether `run` is still going, as far as the store can tell.
+pub fn is_running(run: &sync_run::Model, now: DateTime<Utc>) -> bool {
+    run.outcome == RUNNING && now - run.started_at < RUNNING_AT_MOST
+}
+
+async fn last_run(
+    db: &DatabaseConnection,
+    organization_id: i64,
+) -> Result<Option<sync_run::Model>, Error> {
+    Ok(sync_run::Entity::find()
+        .filter(sync_run::Column::OrganizationId.eq(organization_id))
+        .order_by_desc(sync_run::Column::Id)
+        .one(db)
+        .await?)
 }
 
 #[cfg(test)]

@@ -117,3 +117,121 @@ async fn organizations_without_lu_ma_have_nothing_to_refresh() {
         Freshness::NotConnected
     ));
 }
+
+/// An organization connected to its own fake calendar of `events` events.
+async fn connected(
+    store: &crate::testing::TestStore,
+    events: u32,
+) -> (organization::Model, FakeLuma, Refresher) {
+    let org = organizations::create(
+        store.db(),
+        NewOrganization::parse("lisbon", "Lisbon", "").unwrap(),
+    )
+    .await
+    .unwrap();
+    let calendar = FakeCalendar {
+        id: "cal-l".into(),
+        name: "Lisbon".into(),
+        slug: "lisbon".into(),
+        timezone: "Europe/Lisbon".into(),
+        events: (0..events).map(|n| sample_event(n, "cal-l")).collect(),
+        legacy_shape: false,
+    };
+    let fake = FakeLuma::start(0, vec![(KEY.into(), calendar)])
+        .await
+        .unwrap();
+    let secret = SecretKey::generate();
+    let org = organizations::connect_luma(
+        store.db(),
+        org.id,
+        LumaConnection {
+            calendar_url: None,
+            calendar_id: Some("cal-l".into()),
+            calendar_name: None,
+            sealed_api_key: Some(secret.seal(KEY).unwrap()),
+            api_key_last_four: None,
+        },
+    )
+    .await
+    .unwrap();
+    let mut config = ClientConfig::new(fake.base_url());
+    config.request_timeout = StdDuration::from_secs(5);
+    let importer = Importer::new(store.db().clone(), LumaClient::new(config).unwrap(), secret);
+    let refresher = Refresher::new(importer, store.db().clone(), Duration::hours(1));
+    (org, fake, refresher)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sync_now_runs_once_at_a_time_here_and_across_replicas_and_reports_progress() {
+    let store = fresh_store().await;
+    let (org, fake, refresher) = connected(&store, 120).await;
+    fake.set_page_cap(50);
+    // The second page stalls, so the first sync is still running while the others ask.
+    fake.push_fault(KEY, crate::luma::fake::Fault::Stall(StdDuration::ZERO));
+    fake.push_fault(
+        KEY,
+        crate::luma::fake::Fault::Stall(StdDuration::from_millis(1500)),
+    );
+    let now = Utc::now();
+
+    let ManualSync::Started(first) = refresher.sync_now(org.id, now).await.unwrap() else {
+        panic!("nothing was running");
+    };
+    assert!(matches!(
+        refresher.sync_now(org.id, now).await.unwrap(),
+        ManualSync::AlreadyRunning
+    ));
+    // Another replica (its own in-process claims) sees the unfinished run in the store.
+    let other_replica = Refresher::new(
+        refresher.importer.clone(),
+        store.db().clone(),
+        Duration::hours(1),
+    );
+    tokio::time::sleep(StdDuration::from_millis(500)).await;
+    assert!(matches!(
+        other_replica.sync_now(org.id, now).await.unwrap(),
+        ManualSync::AlreadyRunning
+    ));
+    let running = last_run(store.db(), org.id).await.unwrap().unwrap();
+    assert_eq!(running.outcome, RUNNING);
+    assert_eq!(
+        running.pages_fetched, 1,
+        "progress is visible while it runs"
+    );
+
+    let report = first.await.unwrap().unwrap();
+    assert_eq!(report.counts.created, 120);
+    assert_eq!(report.counts.pages_fetched, 3);
+    let finished = last_run(store.db(), org.id).await.unwrap().unwrap();
+    assert!(!is_running(&finished, Utc::now()));
+    assert_eq!(finished.trigger, "manual");
+
+    // Done: the next click starts a new one, even though the data is fresh.
+    assert!(matches!(
+        refresher.sync_now(org.id, Utc::now()).await.unwrap(),
+        ManualSync::Started(_)
+    ));
+}
+
+#[test]
+fn a_run_left_running_for_too_long_counts_as_interrupted() {
+    let now = Utc::now();
+    let run = |started_minutes_ago: i64, outcome: &str| sync_run::Model {
+        id: 1,
+        organization_id: 1,
+        trigger: "manual".into(),
+        started_at: now - Duration::minutes(started_minutes_ago),
+        finished_at: None,
+        outcome: outcome.into(),
+        pages_fetched: 0,
+        events_created: 0,
+        events_updated: 0,
+        events_removed: 0,
+        events_unchanged: 0,
+        requests_made: 0,
+        error_message: None,
+    };
+    assert!(is_running(&run(1, RUNNING), now));
+    assert!(!is_running(&run(16, RUNNING), now));
+    assert!(!is_running(&run(1, "ok"), now));
+}

@@ -27,6 +27,8 @@ const WINDOW_PAST: Duration = Duration::days(1);
 /// An empty answer for a calendar holding at least this many live events is not believed.
 const SUSPICIOUS_EMPTY_MIN: u64 = 3;
 pub const SOURCE_LUMA_API: &str = "luma_api";
+/// The outcome a run has until it finishes.
+pub const RUNNING: &str = "running";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SyncTrigger {
@@ -128,7 +130,7 @@ impl Importer {
             organization_id: Set(organization_id),
             trigger: Set(trigger.as_str().to_owned()),
             started_at: Set(now),
-            outcome: Set("running".to_owned()),
+            outcome: Set(RUNNING.to_owned()),
             ..Default::default()
         }
         .insert(&self.db)
@@ -181,8 +183,9 @@ impl Importer {
             after: now - WINDOW_PAST,
             before: None,
         };
+        // Progress for "Sync now": the settings panel polls the run while it is running.
         let (fetched, pages) = client
-            .fetch_window(&key, window)
+            .fetch_window_reporting(&key, window, |pages| self.record_progress(run_id, pages))
             .await
             .map_err(|err| err.to_string())?;
         counts.pages_fetched = pages;
@@ -248,6 +251,22 @@ impl Importer {
             .await
             .map_err(|err| format!("saving the events failed: {err}"))?;
         Ok(None)
+    }
+
+    /// Best effort: a failed progress write is logged and the sync goes on (its result is what
+    /// counts, and it is recorded at the end either way).
+    async fn record_progress(&self, run_id: i64, pages: u32) {
+        let written = sync_run::Entity::update_many()
+            .col_expr(
+                sync_run::Column::PagesFetched,
+                sea_orm::sea_query::Expr::value(i32::try_from(pages).unwrap_or(i32::MAX)),
+            )
+            .filter(sync_run::Column::Id.eq(run_id))
+            .exec(&self.db)
+            .await;
+        if let Err(err) = written {
+            tracing::warn!(run_id, error = %err, "recording sync progress failed");
+        }
     }
 
     /// The shared client, or one aimed at the organization's own API base (the demo's fake).

@@ -228,6 +228,17 @@ impl LumaClient {
         key: &ApiKey,
         window: Window,
     ) -> Result<(Vec<ImportedEvent>, u32), LumaError> {
+        self.fetch_window_reporting(key, window, |_| std::future::ready(()))
+            .await
+    }
+
+    /// [`Self::fetch_window`], telling `on_page` how many pages have arrived after each one.
+    pub async fn fetch_window_reporting<Reported: Future<Output = ()>>(
+        &self,
+        key: &ApiKey,
+        window: Window,
+        mut on_page: impl FnMut(u32) -> Reported,
+    ) -> Result<(Vec<ImportedEvent>, u32), LumaError> {
         let mut events = Vec::new();
         let mut cursor: Option<String> = None;
         for page_number in 1..=MAX_PAGES {
@@ -235,6 +246,7 @@ impl LumaClient {
                 .list_events_page(key, window, cursor.as_deref())
                 .await?;
             events.extend(page.events);
+            on_page(page_number).await;
             match (page.has_more, page.next_cursor) {
                 (true, Some(next)) if Some(&next) != cursor.as_ref() => cursor = Some(next),
                 (true, _) => {

@@ -1,6 +1,7 @@
 //! The store: connecting to SQLite or Postgres, applying migrations, and the queries per table.
 
 pub mod entities;
+pub mod events;
 pub mod leases;
 pub mod memberships;
 pub mod organizations;

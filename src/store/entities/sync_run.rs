@@ -8,7 +8,7 @@ pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
     pub organization_id: i64,
-    /// `daily`, `page_load`, `manual` or `cli`.
+    /// `daily`, `page_load`, `manual`, `cli` or `demo`.
     pub trigger: String,
     pub started_at: DateTimeUtc,
     pub finished_at: Option<DateTimeUtc>,

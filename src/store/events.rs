@@ -1,0 +1,124 @@
+//! Reading imported events: what pages show.
+
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+};
+
+use crate::Error;
+use crate::store::entities::event;
+
+pub use event::Model as Event;
+
+/// The longest event we look back for when asking what is still on (a weekend conference).
+const LONGEST_EVENT: Duration = Duration::days(3);
+
+/// An organization's live events that have not ended by `now`, soonest first, at most `limit`.
+pub async fn upcoming_for_organization(
+    db: &impl ConnectionTrait,
+    organization_id: i64,
+    now: DateTime<Utc>,
+    limit: u64,
+) -> Result<Vec<Event>, Error> {
+    Ok(event::Entity::find()
+        .filter(event::Column::OrganizationId.eq(organization_id))
+        .filter(event::Column::RemovedAt.is_null())
+        // The start bound lets the (organization, start) index do the work.
+        .filter(event::Column::StartAt.gte(now - LONGEST_EVENT))
+        .filter(event::Column::EndAt.gte(now))
+        .order_by_asc(event::Column::StartAt)
+        .order_by_asc(event::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await?)
+}
+
+/// Live (not removed) events stored for the organization, past ones included.
+pub async fn count_live(db: &impl ConnectionTrait, organization_id: i64) -> Result<u64, Error> {
+    Ok(event::Entity::find()
+        .filter(event::Column::OrganizationId.eq(organization_id))
+        .filter(event::Column::RemovedAt.is_null())
+        .count(db)
+        .await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set};
+
+    use super::*;
+    use crate::store::organizations::{self, NewOrganization};
+    use crate::testing::fresh_store;
+
+    async fn add(
+        db: &impl ConnectionTrait,
+        org: i64,
+        id: &str,
+        start: DateTime<Utc>,
+        hours: i64,
+        removed: bool,
+    ) {
+        event::ActiveModel {
+            organization_id: Set(org),
+            source: Set("luma_api".into()),
+            external_id: Set(id.into()),
+            title: Set(id.into()),
+            description_md: Set(None),
+            start_at: Set(start),
+            end_at: Set(start + Duration::hours(hours)),
+            timezone: Set("UTC".into()),
+            cover_url: Set(None),
+            event_url: Set(None),
+            location_text: Set(None),
+            meeting_url: Set(None),
+            location_type: Set("unknown".into()),
+            visibility: Set("public".into()),
+            tags: Set("[]".into()),
+            content_hash: Set(id.into()),
+            synced_at: Set(start),
+            removed_at: Set(removed.then_some(start)),
+            ..Default::default()
+        }
+        .insert(db)
+        .await
+        .unwrap();
+    }
+
+    #[tokio::test]
+    async fn upcoming_means_not_ended_live_and_this_organization_only() {
+        let store = fresh_store().await;
+        let db = store.db();
+        let mine = organizations::create(db, NewOrganization::parse("mine", "Mine", "").unwrap())
+            .await
+            .unwrap()
+            .id;
+        let other =
+            organizations::create(db, NewOrganization::parse("other", "Other", "").unwrap())
+                .await
+                .unwrap()
+                .id;
+        let now = Utc::now();
+        add(db, mine, "ended", now - Duration::hours(5), 2, false).await;
+        add(db, mine, "ongoing", now - Duration::hours(1), 3, false).await;
+        add(db, mine, "later", now + Duration::days(2), 2, false).await;
+        add(db, mine, "soon", now + Duration::hours(2), 2, false).await;
+        add(db, mine, "cancelled", now + Duration::hours(3), 2, true).await;
+        add(db, other, "theirs", now + Duration::hours(1), 2, false).await;
+
+        let titles: Vec<String> = upcoming_for_organization(db, mine, now, 10)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|e| e.title)
+            .collect();
+        assert_eq!(titles, ["ongoing", "soon", "later"]);
+        assert_eq!(
+            upcoming_for_organization(db, mine, now, 1)
+                .await
+                .unwrap()
+                .len(),
+            1
+        );
+        assert_eq!(count_live(db, mine).await.unwrap(), 4);
+    }
+}
