@@ -7,6 +7,7 @@ pub mod accounts;
 #[cfg(any(test, feature = "fake-luma"))]
 pub mod demo;
 pub mod error;
+pub mod integration;
 pub mod luma;
 pub mod markdown;
 pub mod refresh;

@@ -115,6 +115,14 @@ impl Importer {
         }
     }
 
+    pub fn db(&self) -> &DatabaseConnection {
+        &self.db
+    }
+
+    pub fn secret_key(&self) -> &SecretKey {
+        &self.secret_key
+    }
+
     /// Imports one organization's lu.ma events now; the run is recorded whatever happens.
     pub async fn run_org_sync(
         &self,
@@ -178,7 +186,7 @@ impl Importer {
         now: DateTime<Utc>,
         counts: &mut SyncCounts,
     ) -> Result<Option<String>, String> {
-        let key = self.api_key(org)?;
+        let key = self.stored_key(org)?;
         let window = Window {
             after: now - WINDOW_PAST,
             before: None,
@@ -270,7 +278,7 @@ impl Importer {
     }
 
     /// The shared client, or one aimed at the organization's own API base (the demo's fake).
-    fn client_for(&self, org: &organization::Model) -> Result<LumaClient, String> {
+    pub fn client_for(&self, org: &organization::Model) -> Result<LumaClient, String> {
         match org.luma_api_base.as_deref() {
             None => Ok(self.client.with_own_count()),
             Some(base) => url::Url::parse(base)
@@ -281,7 +289,8 @@ impl Importer {
         }
     }
 
-    fn api_key(&self, org: &organization::Model) -> Result<ApiKey, String> {
+    /// The organization's stored key, opened.
+    pub fn stored_key(&self, org: &organization::Model) -> Result<ApiKey, String> {
         let sealed = org
             .luma_api_key_sealed
             .as_deref()

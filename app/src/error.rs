@@ -24,6 +24,9 @@ pub enum AppError {
     WrongCredentials,
     #[error("Too many failed sign-ins. Try again in {retry_after_minutes} minutes.")]
     Throttled { retry_after_minutes: i64 },
+    /// lu.ma failed or refused; the message says how (never with the key).
+    #[error("lu.ma: {0}")]
+    Luma(String),
     #[error("Something went wrong on our side. Please try again.")]
     Internal,
     /// The request never reached the function, or its answer could not be read.
@@ -43,7 +46,7 @@ impl AppError {
             AppError::WrongCredentials => 401,
             AppError::Throttled { .. } => 429,
             AppError::Internal => 500,
-            AppError::Transport(_) => 502,
+            AppError::Luma(_) | AppError::Transport(_) => 502,
         }
     }
 }
@@ -77,6 +80,7 @@ impl From<convene::Error> for AppError {
             } => AppError::Throttled {
                 retry_after_minutes,
             },
+            convene::Error::Luma(err) => AppError::Luma(err.to_string()),
             convene::Error::Database(err) => {
                 tracing::error!(error = %err, "database error in a server function");
                 AppError::Internal
