@@ -18,5 +18,6 @@ pub mod store;
 pub mod sync;
 #[cfg(any(test, feature = "test-support"))]
 pub mod testing;
+pub mod timefmt;
 
 pub use error::{Error, Result};

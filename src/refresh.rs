@@ -63,6 +63,11 @@ impl Refresher {
         }
     }
 
+    /// The importer behind the refreshes (for the settings panel's lu.ma checks).
+    pub fn importer(&self) -> &Importer {
+        &self.importer
+    }
+
     /// Returns at once; starts at most one background sync per organization at a time.
     pub async fn ensure_fresh(
         &self,

@@ -78,6 +78,10 @@ pub fn Field(
     #[prop(default = "text")] kind: &'static str,
     #[prop(default = "")] autocomplete: &'static str,
     #[prop(optional)] hint: Option<&'static str>,
+    /// What the field holds when the page loads.
+    #[prop(optional, into)]
+    value: Option<String>,
+    #[prop(default = true)] required: bool,
     error: Signal<Option<AppError>>,
 ) -> impl IntoView {
     let id = format!("field-{name}");
@@ -91,7 +95,8 @@ pub fn Field(
                 name=name
                 type=kind
                 autocomplete=autocomplete
-                required=true
+                value=value
+                required=required
                 aria-invalid=move || if message().is_some() { "true" } else { "false" }
                 aria-describedby=error_id.clone()
             />

@@ -5,7 +5,9 @@
 
 pub mod auth;
 pub mod error;
+pub mod events;
 pub mod forms;
+pub mod integration;
 pub mod layout;
 pub mod not_found;
 pub mod organizations;
@@ -18,6 +20,8 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
 use crate::auth::{AuthActions, SignInPage, SignUpPage};
+use crate::events::EventsPage;
+use crate::integration::SettingsPage;
 use crate::layout::SiteLayout;
 use crate::not_found::NotFound;
 use crate::organizations::{DirectoryPage, MembersPage, OrganizationPage};
@@ -65,6 +69,16 @@ pub fn App() -> impl IntoView {
                     <Route
                         path=path!("/orgs/:slug/members")
                         view=MembersPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/orgs/:slug/events")
+                        view=EventsPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/orgs/:slug/settings")
+                        view=SettingsPage
                         ssr=SsrMode::Async
                     />
                     <Route path=path!("/login") view=SignInPage ssr=SsrMode::Async />

@@ -11,8 +11,10 @@ use convene::store::DatabaseConnection;
 pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub db: DatabaseConnection,
-    /// Page-load refresh of an organization's events (stale-while-revalidate).
+    /// Page-load refresh of an organization's events (stale-while-revalidate), and "Sync now".
     pub refresher: Refresher,
+    /// When the daily import runs (UTC), if it does: the settings panel shows the next run.
+    pub daily_sync_at: Option<chrono::NaiveTime>,
 }
 
 impl FromRef<AppState> for LeptosOptions {

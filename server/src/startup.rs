@@ -83,6 +83,7 @@ impl Application {
             leptos_options,
             db,
             refresher,
+            daily_sync_at: settings.daily_sync.map(|schedule| schedule.at),
         };
         let router = routes::router(state, settings.secure_cookies);
         Ok(Self {

@@ -68,6 +68,9 @@ pub struct MemberRow {
 }
 
 #[cfg(feature = "ssr")]
+pub(crate) use ssr::org_request;
+
+#[cfg(feature = "ssr")]
 mod ssr {
     use convene::access::{Actor, Role};
     use convene::store::memberships;

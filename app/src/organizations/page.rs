@@ -94,6 +94,9 @@ fn OrganizationView(
                 <h1>{org.name.clone()}</h1>
                 <p class="card-meta">{member_count_label(org.member_count)}</p>
             </header>
+            <p class="org-links">
+                <a class="button" href=format!("/orgs/{}/events", org.slug)>"See events"</a>
+            </p>
             <section aria-labelledby="about-heading">
                 <h2 id="about-heading">"About"</h2>
                 <p>
@@ -113,6 +116,7 @@ fn OrganizationView(
             <Show when=move || details.viewer_can_manage>
                 <nav class="admin-links" aria-label="Organization admin">
                     <a href=format!("/orgs/{}/members", org.slug)>"Manage members"</a>
+                    <a href=format!("/orgs/{}/settings", org.slug)>"lu.ma settings"</a>
                 </nav>
             </Show>
         </article>

@@ -1,9 +1,15 @@
 //! Every server function, called as each kind of visitor, against the matrix documented in
-//! `app/src/organizations/mod.rs` (and `app/src/auth/mod.rs` for the account functions).
+//! `app/src/organizations/mod.rs` (`app/src/auth/mod.rs` for the account functions,
+//! `app/src/integration/mod.rs` for the lu.ma settings, `app/src/events/mod.rs` for events).
 //! Each cell runs in a fresh world so one call's effects never change another's answer.
 
 use app::auth::{GetCurrentUser, SignIn, SignOut, SignUp};
 use app::error::AppError;
+use app::events::GetOrganizationEvents;
+use app::integration::{
+    DisconnectLuma, GetLumaSettings, RemoveLumaKey, SaveLumaSettings, StartLumaSync,
+    TestLumaConnection,
+};
 use app::organizations::{
     CreateOrganization, GetOrganization, JoinOrganization, LeaveOrganization, ListMembers,
     ListOrganizations, RemoveMember, SetMemberRole,
@@ -64,6 +70,15 @@ const MATRIX: &[(&str, [Expect; 6])] = &[
     ("sign_up",             [Allowed;     6]),
     ("sign_in",             [Allowed;     6]),
     ("sign_out",            [Allowed;     6]),
+    ("get_organization_events", [Allowed; 6]),
+    ("get_luma_settings",   [Status(401), Status(403), Status(403), Status(403), Allowed,     Allowed]),
+    // 422 where allowed: no key typed, none stored (the rule answering, not a permission).
+    ("test_luma_connection", [Status(401), Status(403), Status(403), Status(403), Status(422), Status(422)]),
+    ("save_luma_settings",  [Status(401), Status(403), Status(403), Status(403), Allowed,     Allowed]),
+    ("remove_luma_key",     [Status(401), Status(403), Status(403), Status(403), Allowed,     Allowed]),
+    // 422 where allowed: no key saved, so there is nothing to sync with.
+    ("start_luma_sync",     [Status(401), Status(403), Status(403), Status(403), Status(422), Status(422)]),
+    ("disconnect_luma",     [Status(401), Status(403), Status(403), Status(403), Allowed,     Allowed]),
 ];
 
 /// A fresh app with one user per persona (and their memberships) plus an extra member the
@@ -178,6 +193,26 @@ impl World {
                 vec![("email", &sign_in_email), ("password", PASSWORD)],
             ),
             "sign_out" => (SignOut::PATH, vec![]),
+            "get_organization_events" => (GetOrganizationEvents::PATH, vec![("slug", ORG)]),
+            "get_luma_settings" => (GetLumaSettings::PATH, vec![("slug", ORG)]),
+            "test_luma_connection" => (
+                TestLumaConnection::PATH,
+                vec![("slug", ORG), ("api_key", "")],
+            ),
+            "save_luma_settings" => (
+                SaveLumaSettings::PATH,
+                vec![
+                    ("slug", ORG),
+                    ("calendar_url", "https://lu.ma/rust-berlin"),
+                    ("api_key", ""),
+                ],
+            ),
+            "remove_luma_key" => (RemoveLumaKey::PATH, vec![("slug", ORG)]),
+            "start_luma_sync" => (StartLumaSync::PATH, vec![("slug", ORG)]),
+            "disconnect_luma" => (
+                DisconnectLuma::PATH,
+                vec![("slug", ORG), ("events", "keep"), ("confirmed", "yes")],
+            ),
             other => panic!("no call defined for {other}"),
         };
         self.app.call(path, &form, self.cookie(persona)).await
@@ -276,6 +311,13 @@ fn the_matrix_covers_every_server_function() {
         SignUp::PATH,
         SignIn::PATH,
         SignOut::PATH,
+        GetOrganizationEvents::PATH,
+        GetLumaSettings::PATH,
+        TestLumaConnection::PATH,
+        SaveLumaSettings::PATH,
+        RemoveLumaKey::PATH,
+        StartLumaSync::PATH,
+        DisconnectLuma::PATH,
     ];
     assert_eq!(covered.len(), MATRIX.len());
     for path in &registered {

@@ -1,0 +1,288 @@
+//! The events page: the lu.ma embed by default, the list from the store with `?view=list`.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+use super::{EventCard, EventDay, OrganizationEvents, get_organization_events};
+use crate::error::{AppError, ErrorNotice};
+
+/// lu.ma's checkout script: turns "Register" links into lu.ma's registration dialog.
+const CHECKOUT_SCRIPT: &str = "https://embed.lu.ma/checkout-button.js";
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum View {
+    Embed,
+    List,
+}
+
+#[component]
+pub fn EventsPage() -> impl IntoView {
+    let params = use_params_map();
+    let query = use_query_map();
+    let slug = Memo::new(move |_| params.read().get("slug").unwrap_or_default());
+    let view = Memo::new(move |_| match query.read().get_str("view") {
+        Some("list") => View::List,
+        _ => View::Embed,
+    });
+    let events = Resource::new(move || slug.get(), get_organization_events);
+
+    view! {
+        <Transition fallback=|| view! { <p class="loading">"Loading events…"</p> }>
+            <ErrorBoundary fallback=|errors| view! { <ErrorNotice errors /> }>
+                {move || Suspend::new(async move {
+                    let events = events.await?;
+                    Ok::<_, AppError>(view! { <EventsView events view /> })
+                })}
+            </ErrorBoundary>
+        </Transition>
+    }
+}
+
+#[component]
+fn EventsView(events: OrganizationEvents, view: Memo<View>) -> impl IntoView {
+    let configured = events.calendar_id.is_some() || events.calendar_url.is_some();
+    let base = format!("/orgs/{}/events", events.slug);
+    let settings_link = events.viewer_can_manage.then(|| {
+        view! {
+            <a class="button button-secondary" href=format!("/orgs/{}/settings", events.slug)>
+                "lu.ma settings"
+            </a>
+        }
+    });
+    let status = match (&events.updated, events.refreshing) {
+        (_, true) => Some("Checking lu.ma for changes; reload in a moment to see them.".to_owned()),
+        (Some(updated), false) => Some(format!("{updated}.")),
+        (None, false) => None,
+    };
+    let header = view! {
+        <header class="page-intro">
+            <p class="breadcrumb">
+                <a href=format!("/orgs/{}", events.slug)>{events.name.clone()}</a>
+            </p>
+            <h1>"Events"</h1>
+            {events
+                .is_demo
+                .then(|| view! { <p class="card-meta">"Demo data, imported from Convene's bundled fake lu.ma."</p> })}
+        </header>
+    };
+    if !configured && events.days.is_empty() {
+        return view! {
+            <Title text=format!("Events · {}", events.name) />
+            {header}
+            <section class="empty-state">
+                <p>{events.name.clone()}" has not connected a lu.ma calendar yet."</p>
+                {settings_link.map(|link| view! { <p>"Connect it in the settings: "{link}</p> })}
+            </section>
+        }
+        .into_any();
+    }
+    let list_href = format!("{base}?view=list");
+    let embed_href = base.clone();
+    let days = events.days.clone();
+    let name = events.name.clone();
+    let calendar_id = events.calendar_id.clone();
+    let calendar_url = events.calendar_url.clone();
+
+    view! {
+        <Title text=format!("Events · {}", events.name) />
+        {header}
+        <div class="events-toolbar">
+            <nav class="view-switch" aria-label="View">
+                <a
+                    href=embed_href
+                    aria-current=move || (view.get() == View::Embed).then_some("page")
+                >
+                    "Calendar"
+                </a>
+                <a
+                    href=list_href
+                    aria-current=move || (view.get() == View::List).then_some("page")
+                >
+                    "List"
+                </a>
+            </nav>
+            {calendar_url
+                .clone()
+                .map(|url| {
+                    view! {
+                        <a class="open-on-luma" href=url target="_blank" rel="noopener noreferrer">
+                            "Open on lu.ma ↗"
+                        </a>
+                    }
+                })}
+            {settings_link}
+        </div>
+        {status.map(|status| view! { <p class="card-meta" role="status">{status}</p> })}
+        {move || match view.get() {
+            View::Embed => embed(&name, calendar_id.as_deref()).into_any(),
+            View::List => view! { <EventList days=days.clone() /> }.into_any(),
+        }}
+    }
+    .into_any()
+}
+
+fn embed(name: &str, calendar_id: Option<&str>) -> impl IntoView + use<> {
+    match calendar_id {
+        // Built as markup: the view macro cannot set `loading` on an iframe with erased types.
+        // The id is a checked `cal-…` (letters and digits) and the title is escaped.
+        Some(id) => view! {
+            <div
+                class="luma-embed"
+                inner_html=format!(
+                    r#"<iframe src="https://lu.ma/embed/calendar/{id}/events?lt=light" title="{}" loading="lazy" width="100%" height="600" allowfullscreen></iframe>"#,
+                    escape_attribute(&format!("{name} events on lu.ma")),
+                )
+            ></div>
+        }
+        .into_any(),
+        None => view! {
+            <p class="empty-state">
+                "lu.ma's calendar embed needs the calendar's id. An admin can add it (or an API key) in the settings; meanwhile, the list shows the imported events."
+            </p>
+        }
+        .into_any(),
+    }
+}
+
+/// Text made safe inside a double-quoted HTML attribute.
+fn escape_attribute(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('"', "&quot;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+#[component]
+fn EventList(days: Vec<EventDay>) -> impl IntoView {
+    if days.is_empty() {
+        return view! { <p class="empty-state">"No upcoming events."</p> }.into_any();
+    }
+    view! {
+        <LumaCheckout />
+        <div class="event-days">
+            {days
+                .into_iter()
+                .map(|day| {
+                    view! {
+                        <section class="event-day">
+                            <h2>{day.heading}</h2>
+                            <ul class="event-list">
+                                {day.events.into_iter().map(|event| view! { <EventItem event /> }).collect_view()}
+                            </ul>
+                        </section>
+                    }
+                })
+                .collect_view()}
+        </div>
+    }
+    .into_any()
+}
+
+#[component]
+fn EventItem(event: EventCard) -> impl IntoView {
+    let register = event.event_url.clone().map(|url| {
+        view! {
+            <a
+                class="button register"
+                href=url
+                target="_blank"
+                rel="noopener noreferrer"
+                data-luma-action="checkout"
+                data-luma-event-id=event.luma_id.clone()
+            >
+                "Register"
+            </a>
+        }
+    });
+    view! {
+        <li class="event-item" data-event=event.luma_id.clone()>
+            {match event.cover_url.clone() {
+                Some(url) => view! { <img class="event-cover" src=url alt="" loading="lazy" /> }.into_any(),
+                None => view! { <div class="event-cover event-cover-empty" aria-hidden="true"></div> }.into_any(),
+            }}
+            <div class="event-body">
+                <h3>{event.title.clone()}</h3>
+                <p class="event-time">
+                    <time title=event.timezone.clone()>{event.starts.clone()}</time>
+                    " – "{event.ends.clone()}
+                </p>
+                <p class="event-place" class:online=event.online>{event.location.clone()}</p>
+                {event
+                    .description_html
+                    .clone()
+                    .map(|html| {
+                        view! {
+                            <details class="event-description">
+                                <summary>"Details"</summary>
+                                // Sanitised on the server (convene::markdown).
+                                <div inner_html=html></div>
+                            </details>
+                        }
+                    })}
+            </div>
+            <div class="event-actions">{register}</div>
+        </li>
+    }
+}
+
+/// Loads lu.ma's checkout script once, and asks it to wire up buttons rendered after it loaded
+/// (hydration, client-side navigation). Without it, "Register" is a plain link to lu.ma.
+#[component]
+fn LumaCheckout() -> impl IntoView {
+    Effect::new(|_| {
+        let document = document();
+        if document.get_element_by_id("luma-checkout").is_some() {
+            init_checkout();
+            return;
+        }
+        let Ok(script) = document.create_element("script") else {
+            return;
+        };
+        let added = script
+            .set_attribute("id", "luma-checkout")
+            .and_then(|()| script.set_attribute("src", CHECKOUT_SCRIPT))
+            .and_then(|()| script.set_attribute("async", ""))
+            .and_then(|()| {
+                document
+                    .head()
+                    .map(|head| head.append_child(&script).map(drop))
+                    .unwrap_or(Ok(()))
+            });
+        if let Err(err) = added {
+            leptos::logging::warn!("could not load lu.ma's checkout script: {err:?}");
+        }
+    });
+    // Renders nothing itself.
+}
+
+/// `window.luma.initCheckout()`, when the script has loaded.
+fn init_checkout() {
+    #[cfg(feature = "hydrate")]
+    {
+        use leptos::wasm_bindgen::{JsCast, JsValue};
+        let luma = js_sys::Reflect::get(&window(), &JsValue::from_str("luma")).ok();
+        let init = luma
+            .as_ref()
+            .and_then(|luma| js_sys::Reflect::get(luma, &JsValue::from_str("initCheckout")).ok())
+            .and_then(|init| init.dyn_into::<js_sys::Function>().ok());
+        if let (Some(luma), Some(init)) = (luma, init)
+            && let Err(err) = init.call0(&luma)
+        {
+            leptos::logging::warn!("lu.ma's initCheckout failed: {err:?}");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::escape_attribute;
+
+    #[test]
+    fn attribute_text_cannot_break_out_of_its_quotes() {
+        assert_eq!(
+            escape_attribute(r#"A "B" <c> & d"#),
+            "A &quot;B&quot; &lt;c&gt; &amp; d"
+        );
+    }
+}

@@ -1,0 +1,419 @@
+//! The settings page: the calendar and key form with "Test connection", "Sync now" with live
+//! progress, the sync history, and disconnecting.
+
+use std::time::Duration;
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+use super::{
+    CalendarCheck, DisconnectLuma, LumaSettings, RemoveLumaKey, SaveLumaSettings, StartLumaSync,
+    SyncRunView, SyncStart, TestLumaConnection, get_luma_settings,
+};
+use crate::error::{AppError, ErrorNotice};
+use crate::forms::{Field, FormAlert, field_message, form_error};
+
+/// How often the panel asks about a running sync.
+const POLL_EVERY: Duration = Duration::from_millis(800);
+
+#[component]
+pub fn SettingsPage() -> impl IntoView {
+    let params = use_params_map();
+    let slug = Memo::new(move |_| params.read().get("slug").unwrap_or_default());
+    let save = ServerAction::<SaveLumaSettings>::new();
+    let remove_key = ServerAction::<RemoveLumaKey>::new();
+    let disconnect = ServerAction::<DisconnectLuma>::new();
+    let start_sync = ServerAction::<StartLumaSync>::new();
+    let (poll, set_poll) = signal(0_u32);
+
+    // The form reloads only when it was changed; the status also while a sync runs, so typing
+    // is never interrupted by polling.
+    let form_data = Resource::new(
+        move || {
+            (
+                slug.get(),
+                save.version().get(),
+                remove_key.version().get(),
+                disconnect.version().get(),
+            )
+        },
+        |(slug, ..)| get_luma_settings(slug),
+    );
+    let status_data = Resource::new(
+        move || {
+            (
+                slug.get(),
+                poll.get(),
+                start_sync.version().get(),
+                save.version().get(),
+                disconnect.version().get(),
+            )
+        },
+        |(slug, ..)| get_luma_settings(slug),
+    );
+    Effect::new(move |_| {
+        let running = status_data
+            .get()
+            .and_then(Result::ok)
+            .is_some_and(|settings| settings.running().is_some());
+        if running {
+            set_timeout(move || set_poll.update(|n| *n += 1), POLL_EVERY);
+        }
+    });
+
+    view! {
+        <Title text="lu.ma settings" />
+        <Transition fallback=|| view! { <p class="loading">"Loading settings…"</p> }>
+            <ErrorBoundary fallback=|errors| view! { <ErrorNotice errors /> }>
+                {move || Suspend::new(async move {
+                    let settings = form_data.await?;
+                    Ok::<_, AppError>(view! {
+                        <header class="page-intro">
+                            <p class="breadcrumb">
+                                <a href=format!("/orgs/{}", settings.slug)>
+                                    {settings.organization_name.clone()}
+                                </a>
+                            </p>
+                            <h1>"lu.ma settings"</h1>
+                            <p class="lede">
+                                "Connect "{settings.organization_name.clone()}
+                                "'s lu.ma calendar: its events are imported every day and shown on the "
+                                <a href=format!("/orgs/{}/events", settings.slug)>"events page"</a>"."
+                            </p>
+                        </header>
+                        <CalendarPanel settings=settings.clone() save remove_key />
+                        <SyncPanel status_data start_sync />
+                        <DisconnectPanel settings disconnect />
+                    })
+                })}
+            </ErrorBoundary>
+        </Transition>
+    }
+}
+
+#[component]
+fn CalendarPanel(
+    settings: LumaSettings,
+    save: ServerAction<SaveLumaSettings>,
+    remove_key: ServerAction<RemoveLumaKey>,
+) -> impl IntoView {
+    let test = ServerAction::<TestLumaConnection>::new();
+    let save_error = form_error(save);
+    let remove_error = form_error(remove_key);
+    let key_input = NodeRef::<leptos::html::Input>::new();
+    let has_key = settings.key_last_four.is_some();
+    let (replacing_key, set_replacing_key) = signal(!has_key);
+    let slug = settings.slug.clone();
+    let test_slug = slug.clone();
+    let run_test = move |_| {
+        let api_key = key_input
+            .get()
+            .map(|input| input.value())
+            .unwrap_or_default();
+        test.dispatch(TestLumaConnection {
+            slug: test_slug.clone(),
+            api_key,
+        });
+    };
+    let test_result = move || {
+        test.value().get().map(|result| match result {
+            Ok(CalendarCheck { name, id }) => view! {
+                <p class="notice notice-ok" role="status">
+                    "Connected to “"{name}"” ("<code>{id}</code>")."
+                </p>
+            }
+            .into_any(),
+            Err(err) => view! {
+                <p class="notice notice-error" role="alert">
+                    {field_message(Some(err.clone()), "api_key").unwrap_or_else(|| err.to_string())}
+                </p>
+            }
+            .into_any(),
+        })
+    };
+    let connection = match (&settings.calendar_id, &settings.calendar_name) {
+        (Some(id), Some(name)) => format!("Connected to “{name}” ({id})."),
+        (Some(id), None) => format!("Calendar {id}; add an API key to import its events."),
+        (None, _) if !settings.calendar_input.is_empty() => {
+            "Calendar page saved. The embed needs the calendar's id: add an API key, or paste its cal-… id or iCal link.".to_owned()
+        }
+        (None, _) => "Not connected yet.".to_owned(),
+    };
+    let key_status = settings.key_last_four.clone().map(|last_four| {
+        let remove_slug = slug.clone();
+        view! {
+            <div class="key-status">
+                <p>"API key configured, ends in …"<code>{last_four}</code></p>
+                <button
+                    type="button"
+                    class="button button-secondary"
+                    on:click=move |_| set_replacing_key.update(|on| *on = !*on)
+                >
+                    {move || if replacing_key.get() { "Keep this key" } else { "Replace key" }}
+                </button>
+                <ActionForm action=remove_key>
+                    <input type="hidden" name="slug" value=remove_slug />
+                    <button type="submit" class="button button-danger">"Remove key"</button>
+                </ActionForm>
+            </div>
+        }
+    });
+
+    view! {
+        <section class="panel" aria-labelledby="calendar-heading">
+            <h2 id="calendar-heading">"Calendar"</h2>
+            {settings
+                .is_demo
+                .then(|| {
+                    view! {
+                        <p class="notice notice-info">
+                            "Demo organization: its calendar is served by Convene's bundled fake lu.ma."
+                        </p>
+                    }
+                })}
+            <p class="connection-status">{connection}</p>
+            {key_status}
+            <FormAlert error=remove_error fields=&[] />
+            <ActionForm action=save>
+                <input type="hidden" name="slug" value=slug.clone() />
+                <Field
+                    label="lu.ma calendar"
+                    name="calendar_url"
+                    value=settings.calendar_input.clone()
+                    required=false
+                    hint="Its page (https://lu.ma/your-calendar), its cal-… id or its iCal link. Optional with an API key."
+                    error=save_error
+                />
+                <div class="field" class:field-invalid=move || field_message(save_error.get(), "api_key").is_some() hidden=move || !replacing_key.get()>
+                    <label for="field-api_key">{if has_key { "New API key" } else { "API key" }}</label>
+                    <input
+                        id="field-api_key"
+                        name="api_key"
+                        type="password"
+                        autocomplete="off"
+                        node_ref=key_input
+                        aria-describedby="field-api_key-hint field-api_key-error"
+                    />
+                    <p class="field-hint" id="field-api_key-hint">
+                        "From lu.ma: your calendar's Settings → Developer (needs Luma Plus). Stored encrypted; never shown again."
+                    </p>
+                    <p class="field-error" id="field-api_key-error" role="alert">
+                        {move || field_message(save_error.get(), "api_key")}
+                    </p>
+                </div>
+                <FormAlert error=save_error fields=&["calendar_url", "api_key"] />
+                <div class="form-actions">
+                    <button type="submit" class="button" disabled=move || save.pending().get()>
+                        {move || if save.pending().get() { "Checking with lu.ma…" } else { "Save" }}
+                    </button>
+                    <button
+                        type="button"
+                        class="button button-secondary"
+                        on:click=run_test
+                        disabled=move || test.pending().get()
+                    >
+                        {move || if test.pending().get() { "Testing…" } else { "Test connection" }}
+                    </button>
+                </div>
+            </ActionForm>
+            {test_result}
+        </section>
+    }
+}
+
+#[component]
+fn SyncPanel(
+    status_data: Resource<Result<LumaSettings, AppError>>,
+    start_sync: ServerAction<StartLumaSync>,
+) -> impl IntoView {
+    let sync_error = form_error(start_sync);
+    let already = move || {
+        matches!(
+            start_sync.value().get(),
+            Some(Ok(SyncStart::AlreadyRunning))
+        )
+        .then_some("A sync was already running; showing its progress.")
+    };
+    view! {
+        <section class="panel" aria-labelledby="sync-heading">
+            <h2 id="sync-heading">"Sync"</h2>
+            <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    let settings = status_data.await?;
+                    let running = settings.running().is_some();
+                    let slug = settings.slug.clone();
+                    let can_sync = settings.key_last_four.is_some();
+                    Ok::<_, AppError>(view! {
+                        <dl class="facts">
+                            <dt>"Last successful sync"</dt>
+                            <dd>
+                                {match (settings.last_synced_relative.clone(), settings.last_synced.clone()) {
+                                    (Some(relative), Some(absolute)) => format!("{relative} ({absolute})"),
+                                    _ => "never".to_owned(),
+                                }}
+                            </dd>
+                            <dt>"Last outcome"</dt>
+                            <dd>
+                                {settings.last_outcome.clone().unwrap_or_else(|| "none yet".into())}
+                                {settings.last_message.clone().map(|m| format!(": {m}"))}
+                            </dd>
+                            <dt>"Events stored"</dt>
+                            <dd data-testid="events-stored">{settings.events_stored}</dd>
+                            <dt>"Next daily sync"</dt>
+                            <dd>{settings.next_daily_run.clone().unwrap_or_else(|| "off (CONVENE_DAILY_SYNC=0)".into())}</dd>
+                        </dl>
+                        <ActionForm action=start_sync>
+                            <input type="hidden" name="slug" value=slug />
+                            <button
+                                type="submit"
+                                class="button"
+                                disabled=move || running || !can_sync || start_sync.pending().get()
+                            >
+                                {if running { "Syncing…" } else { "Sync now" }}
+                            </button>
+                        </ActionForm>
+                        <p class="sync-live" role="status" aria-live="polite">
+                            {settings.runs.first().map(live_line)}
+                        </p>
+                        <RunTable runs=settings.runs.clone() />
+                    })
+                })}
+            </Transition>
+            <p class="field-hint" hidden=move || already().is_none()>{already}</p>
+            <FormAlert error=sync_error fields=&[] />
+        </section>
+    }
+}
+
+/// The newest run in one line: progress while it runs, then its result.
+fn live_line(run: &SyncRunView) -> String {
+    let pages = |n: i32| {
+        if n == 1 {
+            "1 page".to_owned()
+        } else {
+            format!("{n} pages")
+        }
+    };
+    match run.outcome.as_str() {
+        "running" => format!("Syncing… {} fetched so far.", pages(run.pages)),
+        "ok" => format!(
+            "Synced {}: {} created, {} updated, {} removed, {} unchanged ({} fetched{}).",
+            run.started_relative,
+            run.created,
+            run.updated,
+            run.removed,
+            run.unchanged,
+            pages(run.pages),
+            run.duration
+                .as_deref()
+                .map(|d| format!(", {d}"))
+                .unwrap_or_default(),
+        ),
+        "interrupted" => {
+            "The last sync was interrupted (the server stopped); sync again.".to_owned()
+        }
+        outcome => format!(
+            "Sync {outcome} {}: {}",
+            run.started_relative,
+            run.message.as_deref().unwrap_or("no details")
+        ),
+    }
+}
+
+#[component]
+fn RunTable(runs: Vec<SyncRunView>) -> impl IntoView {
+    if runs.is_empty() {
+        return view! { <p class="card-meta">"No syncs yet."</p> }.into_any();
+    }
+    let rows = runs
+        .into_iter()
+        .map(|run| {
+            view! {
+                <tr data-outcome=run.outcome.clone()>
+                    <td title=run.started.clone()>{run.started_relative.clone()}</td>
+                    <td>{run.trigger.replace('_', " ")}</td>
+                    <td>{run.duration.clone().unwrap_or_else(|| "…".into())}</td>
+                    <td>{run.pages}</td>
+                    <td>{run.created}</td>
+                    <td>{run.updated}</td>
+                    <td>{run.removed}</td>
+                    <td>{run.unchanged}</td>
+                    <td>
+                        <span class=format!("badge badge-{}", run.outcome)>{run.outcome.clone()}</span>
+                        {run.message.clone().map(|m| view! { <span class="run-message">{m}</span> })}
+                    </td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="table-scroll">
+            <table class="runs">
+                <caption>"Last 10 syncs"</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">"Started"</th>
+                        <th scope="col">"Trigger"</th>
+                        <th scope="col">"Took"</th>
+                        <th scope="col">"Pages"</th>
+                        <th scope="col">"New"</th>
+                        <th scope="col">"Updated"</th>
+                        <th scope="col">"Removed"</th>
+                        <th scope="col">"Unchanged"</th>
+                        <th scope="col">"Outcome"</th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+    }
+    .into_any()
+}
+
+#[component]
+fn DisconnectPanel(
+    settings: LumaSettings,
+    disconnect: ServerAction<DisconnectLuma>,
+) -> impl IntoView {
+    let error = form_error(disconnect);
+    let connected = settings.calendar_id.is_some()
+        || settings.key_last_four.is_some()
+        || !settings.calendar_input.is_empty();
+    if !connected {
+        return ().into_any();
+    }
+    let count = settings.events_stored;
+    view! {
+        <section class="panel panel-danger" aria-labelledby="disconnect-heading">
+            <h2 id="disconnect-heading">"Disconnect"</h2>
+            <p>"Removes the calendar and the API key. Imported events: " {count} " stored."</p>
+            <ActionForm action=disconnect>
+                <input type="hidden" name="slug" value=settings.slug.clone() />
+                <fieldset>
+                    <legend>"The imported events"</legend>
+                    <label class="choice">
+                        <input type="radio" name="events" value="keep" checked=true />
+                        " Keep them, hidden from the dashboard and the events page"
+                    </label>
+                    <label class="choice">
+                        <input type="radio" name="events" value="delete" />
+                        " Delete them"
+                    </label>
+                </fieldset>
+                <label class="choice">
+                    <input type="checkbox" name="confirmed" value="yes" required=true />
+                    " Yes, disconnect "{settings.organization_name.clone()}" from lu.ma"
+                </label>
+                <p class="field-error" role="alert">
+                    {move || field_message(error.get(), "confirmed").or(field_message(error.get(), "events"))}
+                </p>
+                <FormAlert error fields=&["confirmed", "events"] />
+                <div class="form-actions">
+                    <button type="submit" class="button button-danger">"Disconnect"</button>
+                </div>
+            </ActionForm>
+        </section>
+    }
+    .into_any()
+}

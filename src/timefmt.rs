@@ -1,0 +1,107 @@
+//! Times as people read them: an event's time in its own timezone with the zone's abbreviation
+//! ("Sat 24 Oct, 18:00 BST"), and "5 minutes ago" for status lines. IANA rules (chrono-tz), so
+//! a date across a DST change gets that date's offset.
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+
+/// The zone for an event's IANA name; an unknown name falls back to UTC (and says so).
+pub fn zone(name: &str) -> Tz {
+    name.parse().unwrap_or_else(|_| {
+        tracing::warn!(timezone = name, "unknown timezone name; showing UTC");
+        Tz::UTC
+    })
+}
+
+/// "Sat 24 Oct, 18:00 BST".
+pub fn event_time(at: DateTime<Utc>, zone: Tz) -> String {
+    at.with_timezone(&zone)
+        .format("%a %-d %b, %H:%M %Z")
+        .to_string()
+}
+
+/// "18:00" (the end of an event, beside its start).
+pub fn clock(at: DateTime<Utc>, zone: Tz) -> String {
+    at.with_timezone(&zone).format("%H:%M").to_string()
+}
+
+/// "Saturday 24 October 2026": the heading of a day in an event list.
+pub fn day_heading(at: DateTime<Utc>, zone: Tz) -> String {
+    at.with_timezone(&zone).format("%A %-d %B %Y").to_string()
+}
+
+/// "2026-10-24": the local date, for grouping by day.
+pub fn local_date(at: DateTime<Utc>, zone: Tz) -> String {
+    at.with_timezone(&zone).format("%Y-%m-%d").to_string()
+}
+
+/// "Tue 24 Nov 2026, 07:00 UTC": an absolute time for status lines.
+pub fn absolute_utc(at: DateTime<Utc>) -> String {
+    at.format("%a %-d %b %Y, %H:%M UTC").to_string()
+}
+
+/// "just now", "5 minutes ago", "in 3 hours", "2 days ago".
+pub fn relative(at: DateTime<Utc>, now: DateTime<Utc>) -> String {
+    let seconds = (at - now).num_seconds();
+    let future = seconds > 0;
+    let seconds = seconds.unsigned_abs();
+    if seconds < 45 {
+        return "just now".to_owned();
+    }
+    let (amount, unit) = match seconds {
+        s if s < 90 * 60 => (s.div_ceil(60).max(1), "minute"),
+        s if s < 36 * 3_600 => ((s + 1_800) / 3_600, "hour"),
+        s => ((s + 43_200) / 86_400, "day"),
+    };
+    let plural = if amount == 1 { "" } else { "s" };
+    if future {
+        format!("in {amount} {unit}{plural}")
+    } else {
+        format!("{amount} {unit}{plural} ago")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{Duration, TimeZone};
+
+    use super::*;
+
+    #[test]
+    fn event_times_carry_the_zone_abbreviation_of_their_own_date() {
+        let london = zone("Europe/London");
+        // The Saturday before and the Monday after the 25 October 2026 change, both 18:00 local.
+        let saturday = Utc.with_ymd_and_hms(2026, 10, 24, 17, 0, 0).unwrap();
+        let monday = Utc.with_ymd_and_hms(2026, 10, 26, 18, 0, 0).unwrap();
+        assert_eq!(event_time(saturday, london), "Sat 24 Oct, 18:00 BST");
+        assert_eq!(event_time(monday, london), "Mon 26 Oct, 18:00 GMT");
+        assert_eq!(clock(monday, zone("America/New_York")), "13:00");
+        assert_eq!(day_heading(saturday, london), "Saturday 24 October 2026");
+        // Late evening in New York is already the next day in UTC; the local date counts.
+        let late = Utc.with_ymd_and_hms(2026, 11, 28, 2, 0, 0).unwrap();
+        assert_eq!(local_date(late, zone("America/New_York")), "2026-11-27");
+    }
+
+    #[test]
+    fn unknown_zones_show_as_utc() {
+        let at = Utc.with_ymd_and_hms(2026, 12, 1, 18, 0, 0).unwrap();
+        assert_eq!(event_time(at, zone("Mars/Olympus")), "Tue 1 Dec, 18:00 UTC");
+    }
+
+    #[test]
+    fn relative_times_read_naturally() {
+        let now = Utc.with_ymd_and_hms(2026, 11, 24, 12, 0, 0).unwrap();
+        let cases = [
+            (Duration::seconds(-20), "just now"),
+            (Duration::minutes(-1), "1 minute ago"),
+            (Duration::minutes(-5), "5 minutes ago"),
+            (Duration::hours(-2), "2 hours ago"),
+            (Duration::hours(19), "in 19 hours"),
+            (Duration::days(-3), "3 days ago"),
+        ];
+        for (offset, expected) in cases {
+            assert_eq!(relative(now + offset, now), expected, "{offset}");
+        }
+        assert_eq!(absolute_utc(now), "Tue 24 Nov 2026, 12:00 UTC");
+    }
+}
