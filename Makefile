@@ -10,9 +10,10 @@ LEPTOS_DEBUG_ENV := LEPTOS_OUTPUT_NAME=convene RUSTFLAGS="--cfg erase_components
 SERVER_PACKAGES := -p convene -p migration -p app -p server
 # The browser tests get their own address and a store that is fresh on every run.
 E2E_DIR := target/e2e
+# The browser tests' fake lu.ma (started by end2end/global-setup.ts) answers on port 3199.
 E2E_ENV := LEPTOS_SITE_ADDR=127.0.0.1:3100 CONVENE_DATA_DIR=$(E2E_DIR) \
 	DATABASE_URL="sqlite://$(E2E_DIR)/convene.db?mode=rwc" CONVENE_DEMO=1 \
-	CONVENE_SECRET_KEY= TEST_DATABASE_URL=
+	CONVENE_SECRET_KEY= TEST_DATABASE_URL= LUMA_API_BASE=http://127.0.0.1:3199/
 
 .PHONY: run test setup setup-test fmt-check lint test-rust test-e2e watch bench
 
@@ -44,7 +45,7 @@ test-rust:
 	fi
 
 test-e2e:
-	rm -rf $(E2E_DIR) && mkdir -p $(E2E_DIR)
+	rm -rf $(E2E_DIR) end2end/screenshots && mkdir -p $(E2E_DIR)
 	env $(E2E_ENV) cargo leptos end-to-end
 
 # Live reload for development: http://127.0.0.1:3000

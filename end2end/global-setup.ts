@@ -1,11 +1,21 @@
 // `cargo leptos end-to-end` starts the server and this run at the same time: wait until the
 // server answers /healthz before any test starts.
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import type { FullConfig } from "@playwright/test";
 
 /** The site admin the organization tests sign in as, created with the operator CLI. */
 export const SITE_ADMIN = { email: "site-admin@example.org", password: "site admin password" };
+
+/** An organization without lu.ma yet, and its admin: the settings tests connect it. */
+export const LUMA_ORG = {
+  slug: "e2e-luma",
+  name: "E2E Meetup",
+  admin: { email: "org-admin@example.org", password: "org admin password" },
+  // The fake lu.ma serves end2end/fixtures/ with this key (see e2e-calendar.json).
+  apiKey: "e2e-key-settings-4242",
+  calendarName: "E2E Calendar",
+};
 
 const WAIT_MS = 180_000;
 
@@ -18,7 +28,12 @@ export default async function globalSetup(config: FullConfig) {
       const response = await fetch(`${baseURL}/healthz`);
       if (response.ok) {
         createSiteAdmin();
-        return;
+        createLumaOrganization();
+        const fake = await startFakeLuma();
+        // Playwright runs the returned function after the last test.
+        return async () => {
+          fake.kill();
+        };
       }
       lastError = `status ${response.status}`;
     } catch (error) {
@@ -30,12 +45,44 @@ export default async function globalSetup(config: FullConfig) {
 }
 
 // Same binary and store as the server under test (the Makefile's environment names the store).
+const targetDir = process.env.CARGO_TARGET_DIR ?? path.resolve(__dirname, "..", "target");
+const convene = path.join(targetDir, "debug", "convene");
+const projectDir = path.resolve(__dirname, "..");
+
+function run(args: string[], extraEnv: Record<string, string> = {}) {
+  execFileSync(convene, args, { env: { ...process.env, ...extraEnv }, cwd: projectDir, stdio: "inherit" });
+}
+
 function createSiteAdmin() {
-  const targetDir = process.env.CARGO_TARGET_DIR ?? path.resolve(__dirname, "..", "target");
-  const convene = path.join(targetDir, "debug", "convene");
-  execFileSync(
-    convene,
-    ["user", "add", "--email", SITE_ADMIN.email, "--name", "Site Admin", "--site-admin"],
-    { env: { ...process.env, CONVENE_PASSWORD: SITE_ADMIN.password }, cwd: path.resolve(__dirname, ".."), stdio: "inherit" },
-  );
+  run(["user", "add", "--email", SITE_ADMIN.email, "--name", "Site Admin", "--site-admin"], {
+    CONVENE_PASSWORD: SITE_ADMIN.password,
+  });
+}
+
+function createLumaOrganization() {
+  run(["user", "add", "--email", LUMA_ORG.admin.email, "--name", "Olga Admin"], {
+    CONVENE_PASSWORD: LUMA_ORG.admin.password,
+  });
+  run(["org", "add", "--slug", LUMA_ORG.slug, "--name", LUMA_ORG.name, "--description", "Connected in the browser tests"]);
+  run(["member", "add", "--org", LUMA_ORG.slug, "--email", LUMA_ORG.admin.email, "--admin"]);
+}
+
+/** `convene fake-luma` on the port the server's LUMA_API_BASE names; resolves once it serves. */
+async function startFakeLuma(): Promise<ChildProcess> {
+  const base = process.env.LUMA_API_BASE;
+  if (!base) throw new Error("LUMA_API_BASE must name the fake lu.ma's address (the Makefile sets it)");
+  const port = new URL(base).port;
+  const fake = spawn(convene, ["fake-luma", "--port", port, "--fixtures", "end2end/fixtures"], {
+    cwd: projectDir,
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  await new Promise<void>((resolve, reject) => {
+    let output = "";
+    fake.stdout?.on("data", (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes("LUMA_API_BASE=")) resolve();
+    });
+    fake.on("exit", (code) => reject(new Error(`convene fake-luma exited with ${code}: ${output}`)));
+  });
+  return fake;
 }

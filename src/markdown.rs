@@ -1,6 +1,7 @@
 //! Event descriptions arrive from lu.ma as Markdown written by anyone who can edit an event.
 //! They become HTML here, on the server, and are sanitised before any page shows them: only
-//! plain formatting, `https` links (opened safely) and `https` images survive.
+//! plain formatting, `https` links (opened safely) and `https` images survive; nothing else
+//! (not even `mailto:`) keeps its URL.
 
 use std::collections::HashSet;
 
@@ -22,7 +23,7 @@ pub fn to_safe_html(markdown: &str) -> String {
 fn sanitizer() -> ammonia::Builder<'static> {
     let mut builder = ammonia::Builder::default();
     builder
-        .url_schemes(HashSet::from(["https", "mailto"]))
+        .url_schemes(HashSet::from(["https"]))
         // Relative URLs would resolve against Convene, not lu.ma.
         .url_relative(ammonia::UrlRelative::Deny)
         .link_rel(Some("noopener noreferrer nofollow ugc"))

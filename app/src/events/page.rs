@@ -113,7 +113,7 @@ fn EventsView(events: OrganizationEvents, view: Memo<View>) -> impl IntoView {
                 })}
             {settings_link}
         </div>
-        {status.map(|status| view! { <p class="card-meta" role="status">{status}</p> })}
+        {status.map(|status| view! { <p class="card-meta events-status" role="status">{status}</p> })}
         {move || match view.get() {
             View::Embed => embed(&name, calendar_id.as_deref()).into_any(),
             View::List => view! { <EventList days=days.clone() /> }.into_any(),

@@ -84,7 +84,7 @@ pub fn SettingsPage() -> impl IntoView {
                         </header>
                         <CalendarPanel settings=settings.clone() save remove_key />
                         <SyncPanel status_data start_sync />
-                        <DisconnectPanel settings disconnect />
+                        <DisconnectPanel settings disconnect status_data />
                     })
                 })}
             </ErrorBoundary>
@@ -375,6 +375,7 @@ fn RunTable(runs: Vec<SyncRunView>) -> impl IntoView {
 fn DisconnectPanel(
     settings: LumaSettings,
     disconnect: ServerAction<DisconnectLuma>,
+    status_data: Resource<Result<LumaSettings, AppError>>,
 ) -> impl IntoView {
     let error = form_error(disconnect);
     let connected = settings.calendar_id.is_some()
@@ -383,7 +384,14 @@ fn DisconnectPanel(
     if !connected {
         return ().into_any();
     }
-    let count = settings.events_stored;
+    // From the status, which follows syncs; the form's copy is as old as the page.
+    let stored_at_load = settings.events_stored;
+    let count = move || {
+        status_data
+            .get()
+            .and_then(Result::ok)
+            .map_or(stored_at_load, |status| status.events_stored)
+    };
     view! {
         <section class="panel panel-danger" aria-labelledby="disconnect-heading">
             <h2 id="disconnect-heading">"Disconnect"</h2>

@@ -115,7 +115,17 @@ fn OrganizationList(
                             <a href=format!("/orgs/{}", org.slug)>{org.name}</a>
                         </h2>
                         <p>{org.description}</p>
-                        <p class="card-meta">{member_count_label(org.member_count)}</p>
+                        <p class="card-meta">
+                            {member_count_label(org.member_count)}
+                            {org
+                                .calendar_connected
+                                .then(|| {
+                                    view! {
+                                        " · "
+                                        <a href=format!("/orgs/{}/events", org.slug)>"Events on lu.ma"</a>
+                                    }
+                                })}
+                        </p>
                     </li>
                 </For>
             </ul>

@@ -38,6 +38,8 @@ pub struct OrganizationSummary {
     pub name: String,
     pub description: String,
     pub member_count: i64,
+    /// A lu.ma calendar is set, so the events page has something to show.
+    pub calendar_connected: bool,
 }
 
 /// A member's role, as the browser sees it.
@@ -131,6 +133,7 @@ mod ssr {
 
     pub fn summary(org: Organization, member_count: i64) -> OrganizationSummary {
         OrganizationSummary {
+            calendar_connected: org.luma_calendar_id.is_some() || org.luma_calendar_url.is_some(),
             slug: org.slug,
             name: org.name,
             description: org.description,

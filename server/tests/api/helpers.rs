@@ -43,9 +43,15 @@ pub async fn spawn_app() -> TestApp {
 }
 
 pub async fn spawn_app_with(seed: Seed) -> TestApp {
+    spawn_app_adjusted(seed, |_| {}).await
+}
+
+/// [`spawn_app_with`], with settings changed first (to point at a fake lu.ma, say).
+pub async fn spawn_app_adjusted(seed: Seed, adjust: impl FnOnce(&mut Settings)) -> TestApp {
     captured_logs();
     let database_url = fresh_database_url().await;
-    let settings = test_settings(database_url.clone(), seed == Seed::Demo);
+    let mut settings = test_settings(database_url.clone(), seed == Seed::Demo);
+    adjust(&mut settings);
     let app = Application::build(&settings)
         .await
         .expect("application builds");

@@ -13,6 +13,7 @@ mod demo;
 mod fake_luma_cli;
 mod health;
 mod helpers;
+mod luma_settings;
 mod operator_cli;
 mod organizations;
 mod pages;

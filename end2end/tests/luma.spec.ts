@@ -1,0 +1,115 @@
+// An org admin connects lu.ma in the settings panel, syncs, and sees the events page; a member
+// cannot open the settings. Screenshots of both pages, at desktop width and at 375 px, go to
+// end2end/screenshots/ (git-ignored) for a look at the finish.
+import { expect, test, type Page } from "@playwright/test";
+import { LUMA_ORG } from "../global-setup";
+
+const SHOTS = "screenshots";
+const WIDTHS = [
+  { name: "desktop", width: 1280, height: 900 },
+  { name: "375", width: 375, height: 812 },
+];
+
+async function signIn(page: Page, email: string, password: string) {
+  await page.goto("/login");
+  await expect(page.locator("html")).toHaveAttribute("data-hydrated", "true");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.locator(".user-name")).toBeVisible();
+}
+
+async function hydrated(page: Page) {
+  await expect(page.locator("html")).toHaveAttribute("data-hydrated", "true");
+}
+
+/** Screenshots at every width, and a check that nothing is wider than the window. */
+async function capture(page: Page, name: string) {
+  for (const size of WIDTHS) {
+    await page.setViewportSize({ width: size.width, height: size.height });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow, `${name} at ${size.name}: the page scrolls sideways`).toBeLessThanOrEqual(0);
+    await page.screenshot({ path: `${SHOTS}/${name}-${size.name}.png`, fullPage: true });
+  }
+  await page.setViewportSize({ width: 1280, height: 900 });
+}
+
+test("an org admin connects lu.ma, syncs, and sees the events in their own timezones", async ({ page }) => {
+  await signIn(page, LUMA_ORG.admin.email, LUMA_ORG.admin.password);
+  await page.goto(`/orgs/${LUMA_ORG.slug}`);
+  await hydrated(page);
+  await page.getByRole("link", { name: "lu.ma settings" }).click();
+  await expect(page.getByRole("heading", { name: "lu.ma settings" })).toBeVisible();
+  await hydrated(page);
+
+  const calendar = page.getByRole("region", { name: "Calendar" });
+  await calendar.getByLabel("API key").fill(LUMA_ORG.apiKey);
+  await calendar.getByRole("button", { name: "Test connection" }).click();
+  await expect(calendar.getByRole("status")).toContainText(`Connected to “${LUMA_ORG.calendarName}”`);
+
+  await calendar.getByRole("button", { name: "Save" }).click();
+  await expect(calendar.getByText("API key configured, ends in …4242")).toBeVisible();
+  await expect(calendar.locator(".connection-status")).toHaveText(
+    `Connected to “${LUMA_ORG.calendarName}” (cal-e2eCalendar).`,
+  );
+  // The key itself never comes back to the page.
+  expect(await page.content()).not.toContain(LUMA_ORG.apiKey);
+
+  const sync = page.getByRole("region", { name: "Sync" });
+  await sync.getByRole("button", { name: "Sync now" }).click();
+  await expect(sync.locator(".sync-live")).toContainText("4 created", { timeout: 20_000 });
+  await expect(sync.getByTestId("events-stored")).toHaveText("4");
+  await expect(sync.getByRole("table").locator("tbody tr").first()).toContainText("manual");
+  await capture(page, "settings");
+
+  await page.goto(`/orgs/${LUMA_ORG.slug}/events`);
+  await hydrated(page);
+  await expect(page.locator(".luma-embed iframe")).toHaveAttribute(
+    "src",
+    "https://lu.ma/embed/calendar/cal-e2eCalendar/events?lt=light",
+  );
+  await capture(page, "events-embed");
+
+  await page.getByRole("link", { name: "List", exact: true }).click();
+  await expect(page).toHaveURL(/\?view=list$/);
+  const london = page.locator("[data-event=evt-e2e01]");
+  await expect(london).toContainText("London talk night");
+  // Wall-clock times in each event's own zone, with the zone's abbreviation.
+  await expect(london.locator(".event-time")).toContainText(/18:30 (GMT|BST)/);
+  await expect(page.locator("[data-event=evt-e2e02] .event-time")).toContainText(/19:00 (EST|EDT)/);
+  await expect(page.locator("[data-event=evt-e2e03] .event-place")).toHaveText("Online");
+  const register = london.getByRole("link", { name: "Register" });
+  await expect(register).toHaveAttribute("href", "https://luma.com/e2e-1");
+  await expect(register).toHaveAttribute("data-luma-action", "checkout");
+  // lu.ma's Markdown is rendered, and its script and javascript: link are inert.
+  await london.getByText("Details").click();
+  await expect(london.locator(".event-description strong")).toHaveText("Doors at 18:00.");
+  await expect(london.locator(".event-description script")).toHaveCount(0);
+  await expect(london.getByText("Unsafe link")).not.toHaveAttribute("href", /javascript/);
+  await capture(page, "events-list");
+
+  // Reloading keeps the chosen view.
+  await page.reload();
+  await expect(page.locator("[data-event=evt-e2e01]")).toBeVisible();
+});
+
+test("a member cannot open the settings panel", async ({ page }) => {
+  const email = `member-${Date.now()}@example.org`;
+  await page.goto("/signup");
+  await hydrated(page);
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Display name").fill("Mia Member");
+  await page.getByLabel("Password").fill("correct horse battery");
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page.locator(".user-name")).toHaveText("Mia Member");
+  await page.goto(`/orgs/${LUMA_ORG.slug}`);
+  await hydrated(page);
+  await page.getByRole("button", { name: "Join" }).click();
+  await expect(page.getByText("You are a member.")).toBeVisible();
+  await expect(page.getByRole("link", { name: "lu.ma settings" })).toHaveCount(0);
+
+  const response = await page.goto(`/orgs/${LUMA_ORG.slug}/settings`);
+  expect(response?.status()).toBe(403);
+  await expect(page.getByText("You are not allowed to do that.")).toBeVisible();
+  await expect(page.getByLabel("API key")).toHaveCount(0);
+});

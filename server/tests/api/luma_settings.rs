@@ -1,0 +1,195 @@
+//! The lu.ma settings panel and the events page, through the real server and a fake lu.ma.
+
+use std::time::Duration;
+
+use app::integration::{GetLumaSettings, LumaSettings, SaveLumaSettings, StartLumaSync, SyncStart};
+use convene::access::Role;
+use convene::luma::fake::{FakeCalendar, FakeLuma, sample_event};
+use convene::store::{self, memberships, organizations};
+use leptos::server_fn::ServerFn;
+
+use crate::helpers::{Seed, TestApp, captured_logs, spawn_app_adjusted};
+
+const PASSWORD: &str = "correct horse battery";
+const KEY: &str = "sk-settings-test-7f3a";
+
+/// Signs up `email` and makes them `role` of rust-berlin; returns their session cookie.
+async fn person(app: &TestApp, email: &str, role: Option<Role>) -> String {
+    let cookie = app.sign_up(email, "Person", PASSWORD).await;
+    if let Some(role) = role {
+        let db = store::connect(&app.database_url).await.unwrap();
+        let org = organizations::find_by_slug(&db, "rust-berlin")
+            .await
+            .unwrap()
+            .unwrap();
+        let user = convene::store::users::find_by_email(
+            &db,
+            &convene::accounts::Email::parse(email).unwrap(),
+        )
+        .await
+        .unwrap()
+        .unwrap();
+        memberships::add(&db, user.id, org.id, role).await.unwrap();
+        db.close().await.unwrap();
+    }
+    cookie
+}
+
+async fn status_of(app: &TestApp, path: &str, cookie: &str) -> (u16, String) {
+    let response = app
+        .client
+        .get(app.url(path))
+        .header(reqwest::header::COOKIE, cookie)
+        .send()
+        .await
+        .unwrap();
+    (response.status().as_u16(), response.text().await.unwrap())
+}
+
+/// Event `n` starts `n + 1` days from now at 18:00 UTC: upcoming whenever the suite runs.
+fn event_start(n: u32) -> chrono::DateTime<chrono::Utc> {
+    let day = chrono::Utc::now().date_naive() + chrono::Duration::days(i64::from(n) + 1);
+    day.and_hms_opt(18, 0, 0).unwrap().and_utc()
+}
+
+fn upcoming_event(n: u32) -> serde_json::Value {
+    let mut event = sample_event(n, "cal-berlinTest");
+    let start = event_start(n);
+    event["start_at"] = start.to_rfc3339().into();
+    event["end_at"] = (start + chrono::Duration::hours(2)).to_rfc3339().into();
+    event
+}
+
+async fn fake_calendar() -> FakeLuma {
+    let calendar = FakeCalendar {
+        id: "cal-berlinTest".into(),
+        name: "Rust Berlin on lu.ma".into(),
+        slug: "rust-berlin".into(),
+        timezone: "Europe/Berlin".into(),
+        events: (0..120).map(upcoming_event).collect(),
+        legacy_shape: false,
+    };
+    FakeLuma::start(0, vec![(KEY.into(), calendar)])
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn the_settings_page_is_for_org_admins_only() {
+    let app = spawn_app_adjusted(Seed::Organizations, |_| {}).await;
+    let admin = person(&app, "admin@example.org", Some(Role::Admin)).await;
+    let member = person(&app, "member@example.org", Some(Role::Member)).await;
+
+    let (status, html) = status_of(&app, "/orgs/rust-berlin/settings", &admin).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("lu.ma settings") && html.contains("name=\"api_key\""));
+    let (status, html) = status_of(&app, "/orgs/rust-berlin/settings", &member).await;
+    assert_eq!(status, 403);
+    assert!(!html.contains("name=\"api_key\""));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_admin_saves_a_key_syncs_and_the_events_page_shows_the_events() {
+    let fake = fake_calendar().await;
+    let base = fake.base_url();
+    let app = spawn_app_adjusted(Seed::Organizations, |settings| {
+        settings.luma_api_base = base;
+    })
+    .await;
+    let admin = person(&app, "admin@example.org", Some(Role::Admin)).await;
+
+    let response = app
+        .call(
+            SaveLumaSettings::PATH,
+            &[
+                ("slug", "rust-berlin"),
+                ("calendar_url", ""),
+                ("api_key", KEY),
+            ],
+            Some(&admin),
+        )
+        .await;
+    assert!(response.status().is_success(), "{}", response.status());
+
+    let response = app
+        .call(
+            StartLumaSync::PATH,
+            &[("slug", "rust-berlin")],
+            Some(&admin),
+        )
+        .await;
+    let started: SyncStart = response.json().await.unwrap();
+    assert_eq!(started, SyncStart::Started);
+
+    // The panel polls until the run is done.
+    let mut settings: Option<LumaSettings> = None;
+    for _ in 0..100 {
+        let response = app
+            .call(
+                GetLumaSettings::PATH,
+                &[("slug", "rust-berlin")],
+                Some(&admin),
+            )
+            .await;
+        let body = response.text().await.unwrap();
+        assert!(!body.contains(KEY), "the key never goes back to a browser");
+        let current: LumaSettings = serde_json::from_str(&body).unwrap();
+        if current.running().is_none() && !current.runs.is_empty() {
+            settings = Some(current);
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let settings = settings.expect("the sync finished");
+    assert_eq!(settings.calendar_id.as_deref(), Some("cal-berlinTest"));
+    assert_eq!(settings.key_last_four.as_deref(), Some("7f3a"));
+    assert_eq!(settings.events_stored, 120);
+    let run = &settings.runs[0];
+    assert_eq!(
+        (run.outcome.as_str(), run.trigger.as_str()),
+        ("ok", "manual")
+    );
+    assert_eq!((run.created, run.pages), (120, 3));
+
+    let (status, embed) = status_of(&app, "/orgs/rust-berlin/events", &admin).await;
+    assert_eq!(status, 200);
+    assert!(
+        embed.contains("https://lu.ma/embed/calendar/cal-berlinTest/events?lt=light"),
+        "the embed is built from the calendar id"
+    );
+    let (status, list) = status_of(&app, "/orgs/rust-berlin/events?view=list", &admin).await;
+    assert_eq!(status, 200);
+    assert!(list.contains("Meetup 1<"), "imported events are listed");
+    assert!(list.contains("data-luma-event-id=\"evt-0001\""));
+    // In Berlin's own time and zone abbreviation (CET or CEST, whichever that date has).
+    let berlin = convene::timefmt::zone("Europe/Berlin");
+    let label = convene::timefmt::event_time(event_start(1), berlin);
+    assert!(
+        list.contains(&label),
+        "{label} missing: local time with its zone"
+    );
+
+    assert!(
+        !captured_logs().text().contains(KEY),
+        "the key never reaches the log"
+    );
+}
+
+#[tokio::test]
+async fn an_unconfigured_organization_gets_a_friendly_events_page() {
+    let app = spawn_app_adjusted(Seed::Organizations, |_| {}).await;
+    let admin = person(&app, "admin@example.org", Some(Role::Admin)).await;
+    let visitor = app
+        .sign_up("visitor@example.org", "Visitor", PASSWORD)
+        .await;
+
+    let (status, html) = status_of(&app, "/orgs/rust-berlin/events", &visitor).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("has not connected a lu.ma calendar yet"));
+    assert!(
+        !html.contains("/orgs/rust-berlin/settings"),
+        "only admins get the settings link"
+    );
+    let (_, html) = status_of(&app, "/orgs/rust-berlin/events", &admin).await;
+    assert!(html.contains("href=\"/orgs/rust-berlin/settings\""));
+}
