@@ -75,7 +75,8 @@ mod tests {
         let monday = Utc.with_ymd_and_hms(2026, 10, 26, 18, 0, 0).unwrap();
         assert_eq!(event_time(saturday, london), "Sat 24 Oct, 18:00 BST");
         assert_eq!(event_time(monday, london), "Mon 26 Oct, 18:00 GMT");
-        assert_eq!(clock(monday, zone("America/New_York")), "13:00");
+        // New York changes a week later (1 November): still EDT, four hours behind UTC.
+        assert_eq!(clock(monday, zone("America/New_York")), "14:00");
         assert_eq!(day_heading(saturday, london), "Saturday 24 October 2026");
         // Late evening in New York is already the next day in UTC; the local date counts.
         let late = Utc.with_ymd_and_hms(2026, 11, 28, 2, 0, 0).unwrap();

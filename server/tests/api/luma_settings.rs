@@ -169,6 +169,12 @@ async fn an_admin_saves_a_key_syncs_and_the_events_page_shows_the_events() {
         "{label} missing: local time with its zone"
     );
 
+    let (_, directory) = status_of(&app, "/orgs", &admin).await;
+    assert!(
+        directory.contains("href=\"/orgs/rust-berlin/events\""),
+        "the directory points at connected calendars"
+    );
+
     assert!(
         !captured_logs().text().contains(KEY),
         "the key never reaches the log"
