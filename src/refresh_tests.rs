@@ -17,41 +17,7 @@ const KEY: &str = "sk-refresh-0001";
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_hundred_concurrent_page_loads_start_exactly_one_sync() {
     let store = fresh_store().await;
-    let org = organizations::create(
-        store.db(),
-        NewOrganization::parse("berlin", "Berlin", "").unwrap(),
-    )
-    .await
-    .unwrap();
-    let calendar = FakeCalendar {
-        id: "cal-b".into(),
-        name: "Berlin".into(),
-        slug: "berlin".into(),
-        timezone: "Europe/Berlin".into(),
-        events: (0..20).map(|n| sample_event(n, "cal-b")).collect(),
-        legacy_shape: false,
-    };
-    let fake = FakeLuma::start(0, vec![(KEY.into(), calendar)])
-        .await
-        .unwrap();
-    let secret = SecretKey::generate();
-    let org = organizations::connect_luma(
-        store.db(),
-        org.id,
-        LumaConnection {
-            calendar_url: None,
-            calendar_id: Some("cal-b".into()),
-            calendar_name: None,
-            sealed_api_key: Some(secret.seal(KEY).unwrap()),
-            api_key_last_four: None,
-        },
-    )
-    .await
-    .unwrap();
-    let mut config = ClientConfig::new(fake.base_url());
-    config.request_timeout = StdDuration::from_secs(5);
-    let importer = Importer::new(store.db().clone(), LumaClient::new(config).unwrap(), secret);
-    let refresher = Refresher::new(importer, store.db().clone(), Duration::hours(1));
+    let (org, _fake, refresher) = connected(&store, 20).await;
     let now = Utc.with_ymd_and_hms(2026, 11, 30, 12, 0, 0).unwrap();
 
     let mut calls = tokio::task::JoinSet::new();

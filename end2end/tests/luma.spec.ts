@@ -2,6 +2,7 @@
 // cannot open the settings. Screenshots of both pages, at desktop width and at 375 px, go to
 // end2end/screenshots/ (git-ignored) for a look at the finish.
 import { expect, test, type Page } from "@playwright/test";
+import { hydrated, signIn } from "./helpers";
 import { LUMA_ORG } from "../global-setup";
 
 const SHOTS = "screenshots";
@@ -9,19 +10,6 @@ const WIDTHS = [
   { name: "desktop", width: 1280, height: 900 },
   { name: "375", width: 375, height: 812 },
 ];
-
-async function signIn(page: Page, email: string, password: string) {
-  await page.goto("/login");
-  await expect(page.locator("html")).toHaveAttribute("data-hydrated", "true");
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.locator(".user-name")).toBeVisible();
-}
-
-async function hydrated(page: Page) {
-  await expect(page.locator("html")).toHaveAttribute("data-hydrated", "true");
-}
 
 /** Screenshots at every width, and a check that nothing is wider than the window. */
 async function capture(page: Page, name: string) {

@@ -1,4 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
+import { signIn } from "./helpers";
 import { SITE_ADMIN } from "../global-setup";
 
 const PASSWORD = "correct horse battery";
@@ -12,15 +13,6 @@ async function signUp(page: Page, name: string) {
   await page.getByLabel("Password").fill(PASSWORD);
   await page.getByRole("button", { name: "Create account" }).click();
   await expect(page.locator(".user-name")).toHaveText(name);
-}
-
-async function signIn(page: Page, email: string, password: string) {
-  await page.goto("/login");
-  await expect(page.locator("html")).toHaveAttribute("data-hydrated", "true");
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.locator(".user-name")).toBeVisible();
 }
 
 test("a newcomer joins two organizations and leaves one", async ({ page }) => {

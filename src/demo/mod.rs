@@ -176,26 +176,8 @@ async fn seed(
 ) -> Result<(), Error> {
     let calendars = bundled_calendars(Utc::now())?;
     let txn = db.begin().await?;
-    let member = users::create(
-        &txn,
-        users::NewUser {
-            email: Email::parse(DEMO_MEMBER_EMAIL)?,
-            display_name: DisplayName::parse("Dana Demo")?,
-            password: Password::parse_new(DEMO_PASSWORD.to_owned())?,
-            is_site_admin: false,
-        },
-    )
-    .await?;
-    let admin = users::create(
-        &txn,
-        users::NewUser {
-            email: Email::parse(DEMO_ADMIN_EMAIL)?,
-            display_name: DisplayName::parse("Alex Admin")?,
-            password: Password::parse_new(DEMO_PASSWORD.to_owned())?,
-            is_site_admin: false,
-        },
-    )
-    .await?;
+    let member = demo_account(&txn, DEMO_MEMBER_EMAIL, "Dana Demo").await?;
+    let admin = demo_account(&txn, DEMO_ADMIN_EMAIL, "Alex Admin").await?;
     for (demo, (key, calendar)) in DEMO_ORGANIZATIONS.iter().zip(calendars) {
         let org = organizations::create(
             &txn,
@@ -237,6 +219,23 @@ async fn seed(
     }
     txn.commit().await?;
     Ok(())
+}
+
+async fn demo_account(
+    txn: &impl sea_orm::ConnectionTrait,
+    email: &str,
+    name: &str,
+) -> Result<users::User, Error> {
+    users::create(
+        txn,
+        users::NewUser {
+            email: Email::parse(email)?,
+            display_name: DisplayName::parse(name)?,
+            password: Password::parse_new(DEMO_PASSWORD.to_owned())?,
+            is_site_admin: false,
+        },
+    )
+    .await
 }
 
 #[cfg(test)]
