@@ -1,0 +1,233 @@
+//! The member dashboard's reads: upcoming live events across organizations, filtered and paged
+//! by keyset on (start, id), with their organizations, in one statement; and the viewer's
+//! organizations in another.
+
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, JoinType, QueryFilter, QueryOrder,
+    QuerySelect, RelationTrait, SelectTwo,
+};
+
+use crate::Error;
+use crate::store::entities::{event, membership, organization, sync_run};
+use crate::store::events::Event;
+use crate::store::organizations::Organization;
+
+/// Events per page ("Show more" loads the next).
+pub const PAGE_SIZE: u64 = 40;
+/// The longest search text accepted (longer is refused, not cut).
+pub const TEXT_MAX_CHARS: usize = 100;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Attendance {
+    Online,
+    InPerson,
+}
+
+/// Where the next page starts: after this event in (start, id) order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cursor {
+    pub start_at: DateTime<Utc>,
+    pub id: i64,
+}
+
+impl Cursor {
+    /// `"<unix millis>_<id>"`, for URLs.
+    pub fn encode(&self) -> String {
+        format!("{}_{}", self.start_at.timestamp_millis(), self.id)
+    }
+
+    pub fn decode(text: &str) -> Result<Self, Error> {
+        let bad = || Error::invalid("after", "is not a position in the list; reload the page");
+        let (millis, id) = text.split_once('_').ok_or_else(bad)?;
+        let start_at = millis
+            .parse::<i64>()
+            .ok()
+            .and_then(DateTime::from_timestamp_millis)
+            .ok_or_else(bad)?;
+        let id = id.parse().map_err(|_| bad())?;
+        Ok(Self { start_at, id })
+    }
+}
+
+/// What to show; build with [`DashboardQuery::new`] and the `with_…` checks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DashboardQuery {
+    /// Events still going on at this time or later…
+    pub from: DateTime<Utc>,
+    /// …that start before this time.
+    pub until: DateTime<Utc>,
+    /// Organization slugs; empty means every organization.
+    pub organizations: Vec<String>,
+    /// Lower-cased text to find in the title or the location.
+    pub text: Option<String>,
+    pub attendance: Option<Attendance>,
+    pub after: Option<Cursor>,
+    pub limit: u64,
+}
+
+impl DashboardQuery {
+    pub fn new(from: DateTime<Utc>, until: DateTime<Utc>) -> Result<Self, Error> {
+        if until <= from {
+            return Err(Error::invalid("to", "must be after the start of the range"));
+        }
+        Ok(Self {
+            from,
+            until,
+            organizations: Vec::new(),
+            text: None,
+            attendance: None,
+            after: None,
+            limit: PAGE_SIZE,
+        })
+    }
+
+    pub fn with_text(mut self, text: &str) -> Result<Self, Error> {
+        let text = text.trim();
+        if text.chars().count() > TEXT_MAX_CHARS {
+            return Err(Error::invalid(
+                "q",
+                format!("must be at most {TEXT_MAX_CHARS} characters"),
+            ));
+        }
+        self.text = (!text.is_empty()).then(|| text.to_lowercase());
+        Ok(self)
+    }
+}
+
+/// An event with the organization it belongs to.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DashboardEvent {
+    pub event: Event,
+    pub organization: Organization,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct DashboardPage {
+    pub events: Vec<DashboardEvent>,
+    /// Set when more events match after the last one.
+    pub next: Option<Cursor>,
+}
+
+/// `%`, `_` and `\` in user text match themselves, not any character.
+fn like_pattern(text: &str) -> String {
+    let escaped = text
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
+/// One statement: live events in the window (an index range on start time), their
+/// organizations joined, filters applied, one page in (start, id) order.
+pub async fn upcoming(
+    db: &impl ConnectionTrait,
+    query: &DashboardQuery,
+) -> Result<DashboardPage, Error> {
+    let mut rows = statement(query).all(db).await?;
+    let more = rows.len() as u64 > query.limit;
+    rows.truncate(query.limit as usize);
+    let events: Vec<DashboardEvent> = rows
+        .into_iter()
+        .filter_map(|(event, organization)| {
+            organization.map(|organization| DashboardEvent {
+                event,
+                organization,
+            })
+        })
+        .collect();
+    let next = more.then(|| events.last()).flatten().map(|last| Cursor {
+        start_at: last.event.start_at,
+        id: last.event.id,
+    });
+    Ok(DashboardPage { events, next })
+}
+
+/// The select behind [`upcoming`] (one more row than a page, to tell whether more follow).
+fn statement(query: &DashboardQuery) -> SelectTwo<event::Entity, organization::Entity> {
+    // Ongoing events started at most this long ago; the start bound keeps the index usable.
+    let longest_event = chrono::Duration::days(3);
+    let mut select = event::Entity::find()
+        .find_also_related(organization::Entity)
+        .filter(event::Column::RemovedAt.is_null())
+        .filter(event::Column::StartAt.gte(query.from - longest_event))
+        .filter(event::Column::StartAt.lt(query.until))
+        .filter(event::Column::EndAt.gt(query.from));
+    if !query.organizations.is_empty() {
+        select = select.filter(organization::Column::Slug.is_in(query.organizations.clone()));
+    }
+    if let Some(text) = &query.text {
+        let pattern = like_pattern(text);
+        let lower =
+            |column: event::Column| Expr::expr(Func::lower(Expr::col((event::Entity, column))));
+        select = select.filter(
+            Condition::any()
+                .add(lower(event::Column::Title).like(LikeExpr::new(&pattern).escape('\\')))
+                .add(lower(event::Column::LocationText).like(LikeExpr::new(&pattern).escape('\\'))),
+        );
+    }
+    match query.attendance {
+        Some(Attendance::Online) => {
+            select = select.filter(event::Column::LocationType.eq("online"));
+        }
+        Some(Attendance::InPerson) => {
+            select = select.filter(event::Column::LocationType.ne("online"));
+        }
+        None => {}
+    }
+    if let Some(after) = query.after {
+        select = select.filter(
+            Condition::any()
+                .add(event::Column::StartAt.gt(after.start_at))
+                .add(
+                    Condition::all()
+                        .add(event::Column::StartAt.eq(after.start_at))
+                        .add(event::Column::Id.gt(after.id)),
+                ),
+        );
+    }
+    select
+        .order_by_asc(event::Column::StartAt)
+        .order_by_asc(event::Column::Id)
+        .limit(query.limit + 1)
+}
+
+/// The organizations `user_id` belongs to, by name (one statement).
+pub async fn organizations_of(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+) -> Result<Vec<Organization>, Error> {
+    Ok(organization::Entity::find()
+        .join(
+            JoinType::InnerJoin,
+            organization::Relation::Membership.def(),
+        )
+        .filter(membership::Column::UserId.eq(user_id))
+        .order_by_asc(organization::Column::Name)
+        .all(db)
+        .await?)
+}
+
+/// Changes when a sync changes what the dashboard could show: the newest run that created,
+/// updated or removed events. The page polls it and reloads its data when it moves.
+pub async fn change_marker(db: &impl ConnectionTrait) -> Result<i64, Error> {
+    let newest: Option<i64> = sync_run::Entity::find()
+        .select_only()
+        .column_as(sync_run::Column::Id.max(), "newest")
+        .filter(
+            Condition::any()
+                .add(sync_run::Column::EventsCreated.gt(0))
+                .add(sync_run::Column::EventsUpdated.gt(0))
+                .add(sync_run::Column::EventsRemoved.gt(0)),
+        )
+        .into_tuple::<Option<i64>>()
+        .one(db)
+        .await?
+        .flatten();
+    Ok(newest.unwrap_or(0))
+}
+
+#[cfg(test)]
+#[path = "dashboard_tests.rs"]
+mod tests;
