@@ -1,17 +1,19 @@
 //! The member dashboard's reads: upcoming live events across organizations, filtered and paged
-//! by keyset on (start, id), with their organizations, in one statement; and the viewer's
-//! organizations in another.
+//! by keyset on (start, id), with their organizations, in one statement; and the rest of a
+//! render (the viewer's organizations, every organization, the change marker) in one each.
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, JoinType, QueryFilter, QueryOrder,
-    QuerySelect, RelationTrait, SelectTwo,
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    SelectTwo,
 };
 
 use crate::Error;
-use crate::store::entities::{event, membership, organization, sync_run};
+use crate::access::Role;
+use crate::store::entities::{event, organization, sync_run};
 use crate::store::events::Event;
+use crate::store::memberships;
 use crate::store::organizations::Organization;
 
 /// Events per page ("Show more" loads the next).
@@ -193,22 +195,6 @@ fn statement(query: &DashboardQuery) -> SelectTwo<event::Entity, organization::E
         .limit(query.limit + 1)
 }
 
-/// The organizations `user_id` belongs to, by name (one statement).
-pub async fn organizations_of(
-    db: &impl ConnectionTrait,
-    user_id: i64,
-) -> Result<Vec<Organization>, Error> {
-    Ok(organization::Entity::find()
-        .join(
-            JoinType::InnerJoin,
-            organization::Relation::Membership.def(),
-        )
-        .filter(membership::Column::UserId.eq(user_id))
-        .order_by_asc(organization::Column::Name)
-        .all(db)
-        .await?)
-}
-
 /// Changes when a sync changes what the dashboard could show: the newest run that created,
 /// updated or removed events. The page polls it and reloads its data when it moves.
 pub async fn change_marker(db: &impl ConnectionTrait) -> Result<i64, Error> {
@@ -226,6 +212,37 @@ pub async fn change_marker(db: &impl ConnectionTrait) -> Result<i64, Error> {
         .await?
         .flatten();
     Ok(newest.unwrap_or(0))
+}
+
+/// Everything one dashboard render reads.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DashboardData {
+    pub page: DashboardPage,
+    /// The viewer's organizations with their role, by name (none for visitors).
+    pub mine: Vec<(Organization, Role)>,
+    /// Every organization, by name: the filter's choices and the "not connected yet" lines.
+    pub organizations: Vec<Organization>,
+    pub marker: i64,
+}
+
+/// A dashboard render: four statements for a member (three for a visitor), whatever the
+/// number of events or organizations.
+pub async fn load(
+    db: &impl ConnectionTrait,
+    viewer: Option<i64>,
+    query: &DashboardQuery,
+) -> Result<DashboardData, Error> {
+    let page = upcoming(db, query).await?;
+    let mine = match viewer {
+        Some(user_id) => memberships::organizations_of(db, user_id).await?,
+        None => Vec::new(),
+    };
+    Ok(DashboardData {
+        page,
+        mine,
+        organizations: crate::store::organizations::list_all(db).await?,
+        marker: change_marker(db).await?,
+    })
 }
 
 #[cfg(test)]

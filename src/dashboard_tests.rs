@@ -176,7 +176,7 @@ async fn pages_follow_each_other_without_gaps_or_repeats_even_at_equal_times() {
 }
 
 #[tokio::test]
-async fn the_viewers_organizations_and_the_change_marker() {
+async fn the_change_marker_moves_only_with_changes() {
     let store = fresh_store().await;
     let berlin = org(&store, "berlin").await;
     let _lisbon = org(&store, "lisbon").await;
@@ -194,13 +194,13 @@ async fn the_viewers_organizations_and_the_change_marker() {
     memberships::add(store.db(), user.id, berlin.id, Role::Member)
         .await
         .unwrap();
-    let mine: Vec<String> = organizations_of(store.db(), user.id)
+    let mine: Vec<(String, Role)> = memberships::organizations_of(store.db(), user.id)
         .await
         .unwrap()
         .into_iter()
-        .map(|o| o.slug)
+        .map(|(o, role)| (o.slug, role))
         .collect();
-    assert_eq!(mine, ["berlin"]);
+    assert_eq!(mine, [("berlin".to_owned(), Role::Member)]);
 
     assert_eq!(change_marker(store.db()).await.unwrap(), 0);
     let run = |created: i32| sync_run::ActiveModel {
@@ -291,4 +291,55 @@ async fn the_window_query_is_an_index_range_scan() {
         upcoming(db, &query).await.unwrap().events.len() as u64,
         Ord::min(query.limit, 80)
     );
+}
+
+#[tokio::test]
+async fn a_render_costs_the_same_few_statements_however_much_there_is() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    async fn statements_for_a_render(orgs: usize, events_each: i64) -> usize {
+        let store = fresh_store().await;
+        let user = users::create(
+            store.db(),
+            users::NewUser {
+                email: Email::parse("m@example.org").unwrap(),
+                display_name: DisplayName::parse("M").unwrap(),
+                password: Password::parse_new("correct horse battery".into()).unwrap(),
+                is_site_admin: false,
+            },
+        )
+        .await
+        .unwrap();
+        for o in 0..orgs {
+            let org = org(&store, &format!("org-{o}")).await;
+            if o % 2 == 0 {
+                memberships::add(store.db(), user.id, org.id, Role::Member)
+                    .await
+                    .unwrap();
+            }
+            let rows: Vec<_> = (0..events_each)
+                .map(|n| row(org.id, n, now() + Duration::hours(n + 1), "E", false))
+                .collect();
+            event::Entity::insert_many(rows)
+                .exec(store.db())
+                .await
+                .unwrap();
+        }
+        let mut counted = crate::store::connect(store.url()).await.unwrap();
+        let statements = Arc::new(AtomicUsize::new(0));
+        let counter = statements.clone();
+        counted.set_metric_callback(move |_| {
+            counter.fetch_add(1, Ordering::Relaxed);
+        });
+        let query = DashboardQuery::new(now(), now() + Duration::days(30)).unwrap();
+        let data = load(&counted, Some(user.id), &query).await.unwrap();
+        assert_eq!(data.mine.len(), orgs.div_ceil(2));
+        assert_eq!(data.organizations.len(), orgs);
+        assert!(!data.page.events.is_empty());
+        statements.load(Ordering::Relaxed)
+    }
+
+    assert_eq!(statements_for_a_render(2, 3).await, 4);
+    assert_eq!(statements_for_a_render(12, 30).await, 4);
 }
