@@ -61,6 +61,37 @@ pub fn relative(at: DateTime<Utc>, now: DateTime<Utc>) -> String {
     }
 }
 
+/// A short hint beside an event's time: "happening now", "in 3 hours", "today", "tomorrow",
+/// "in 5 days" (days counted in the event's own timezone).
+pub fn hint(start: DateTime<Utc>, end: DateTime<Utc>, now: DateTime<Utc>, zone: Tz) -> String {
+    if start <= now && now < end {
+        return "happening now".to_owned();
+    }
+    if start > now && start - now < chrono::Duration::hours(12) {
+        return relative(start, now);
+    }
+    let days = days_between(now, start, zone);
+    match days {
+        0 => "today".to_owned(),
+        1 => "tomorrow".to_owned(),
+        _ => relative(start, now),
+    }
+}
+
+/// "Today", "Tomorrow" or "Sat 28 Nov": an agenda's day heading, in the event's own timezone.
+pub fn day_label(start: DateTime<Utc>, now: DateTime<Utc>, zone: Tz) -> String {
+    match days_between(now, start, zone) {
+        0 => "Today".to_owned(),
+        1 => "Tomorrow".to_owned(),
+        _ => start.with_timezone(&zone).format("%a %-d %b").to_string(),
+    }
+}
+
+/// Calendar days from `now` to `at`, both seen in `zone`.
+fn days_between(now: DateTime<Utc>, at: DateTime<Utc>, zone: Tz) -> i64 {
+    (at.with_timezone(&zone).date_naive() - now.with_timezone(&zone).date_naive()).num_days()
+}
+
 #[cfg(test)]
 mod tests {
     use chrono::{Duration, TimeZone};
@@ -104,5 +135,23 @@ mod tests {
             assert_eq!(relative(now + offset, now), expected, "{offset}");
         }
         assert_eq!(absolute_utc(now), "Tue 24 Nov 2026, 12:00 UTC");
+    }
+
+    #[test]
+    fn hints_and_day_labels_count_days_in_the_event_zone() {
+        let berlin = zone("Europe/Berlin");
+        let now = Utc.with_ymd_and_hms(2026, 11, 24, 12, 0, 0).unwrap(); // 13:00 in Berlin
+        let at = |h: i64| now + Duration::hours(h);
+        assert_eq!(hint(at(-1), at(1), now, berlin), "happening now");
+        assert_eq!(hint(at(3), at(5), now, berlin), "in 3 hours");
+        assert_eq!(hint(at(30), at(32), now, berlin), "tomorrow");
+        assert_eq!(hint(at(24 * 5), at(24 * 5 + 2), now, berlin), "in 5 days");
+        assert_eq!(day_label(at(3), now, berlin), "Today");
+        // 23:30 UTC is already tomorrow in Berlin.
+        assert_eq!(
+            day_label(at(11) + Duration::minutes(30), now, berlin),
+            "Tomorrow"
+        );
+        assert_eq!(day_label(at(24 * 4), now, berlin), "Sat 28 Nov");
     }
 }

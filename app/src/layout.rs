@@ -17,6 +17,9 @@ pub fn SiteLayout(children: Children) -> impl IntoView {
             <nav aria-label="Main">
                 <ul>
                     <li>
+                        <A href="/dashboard">"Dashboard"</A>
+                    </li>
+                    <li>
                         <A href="/orgs">"Organizations"</A>
                     </li>
                 </ul>

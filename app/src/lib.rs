@@ -4,6 +4,7 @@
 //! into the browser's wasm bundle.
 
 pub mod auth;
+pub mod dashboard;
 pub mod error;
 pub mod events;
 pub mod forms;
@@ -20,6 +21,7 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
 use crate::auth::{AuthActions, SignInPage, SignUpPage};
+use crate::dashboard::DashboardPage;
 use crate::events::EventsPage;
 use crate::integration::SettingsPage;
 use crate::layout::SiteLayout;
@@ -65,6 +67,7 @@ pub fn App() -> impl IntoView {
                     // without JavaScript (out-of-order streaming would need a script to place it).
                     <Route path=path!("/") view=DirectoryPage ssr=SsrMode::Async />
                     <Route path=path!("/orgs") view=DirectoryPage ssr=SsrMode::Async />
+                    <Route path=path!("/dashboard") view=DashboardPage ssr=SsrMode::Async />
                     <Route path=path!("/orgs/:slug") view=OrganizationPage ssr=SsrMode::Async />
                     <Route
                         path=path!("/orgs/:slug/members")

@@ -4,6 +4,7 @@
 //! Each cell runs in a fresh world so one call's effects never change another's answer.
 
 use app::auth::{GetCurrentUser, SignIn, SignOut, SignUp};
+use app::dashboard::{GetDashboard, GetDashboardMarker};
 use app::error::AppError;
 use app::events::GetOrganizationEvents;
 use app::integration::{
@@ -71,6 +72,8 @@ const MATRIX: &[(&str, [Expect; 6])] = &[
     ("sign_in",             [Allowed;     6]),
     ("sign_out",            [Allowed;     6]),
     ("get_organization_events", [Allowed; 6]),
+    ("get_dashboard",       [Allowed;     6]),
+    ("get_dashboard_marker", [Allowed;    6]),
     ("get_luma_settings",   [Status(401), Status(403), Status(403), Status(403), Allowed,     Allowed]),
     // 422 where allowed: no key typed, none stored (the rule answering, not a permission).
     ("test_luma_connection", [Status(401), Status(403), Status(403), Status(403), Status(422), Status(422)]),
@@ -157,6 +160,15 @@ impl World {
             Persona::Anonymous => "target@example.org".to_owned(),
             other => format!("{other:?}@example.org").to_lowercase(),
         };
+        if function == "get_dashboard" {
+            let filters = serde_json::json!({ "filters": {
+                "orgs": [], "range": "", "from": "", "to": "", "q": "", "mode": "", "after": ""
+            }});
+            return self
+                .app
+                .call_json(GetDashboard::PATH, &filters, self.cookie(persona))
+                .await;
+        }
         let (path, form): (&str, Vec<(&str, &str)>) = match function {
             "list_organizations" => (ListOrganizations::PATH, vec![]),
             "get_organization" => (GetOrganization::PATH, vec![("slug", ORG)]),
@@ -194,6 +206,7 @@ impl World {
             ),
             "sign_out" => (SignOut::PATH, vec![]),
             "get_organization_events" => (GetOrganizationEvents::PATH, vec![("slug", ORG)]),
+            "get_dashboard_marker" => (GetDashboardMarker::PATH, vec![]),
             "get_luma_settings" => (GetLumaSettings::PATH, vec![("slug", ORG)]),
             "test_luma_connection" => (
                 TestLumaConnection::PATH,
@@ -312,6 +325,8 @@ fn the_matrix_covers_every_server_function() {
         SignIn::PATH,
         SignOut::PATH,
         GetOrganizationEvents::PATH,
+        GetDashboard::PATH,
+        GetDashboardMarker::PATH,
         GetLumaSettings::PATH,
         TestLumaConnection::PATH,
         SaveLumaSettings::PATH,

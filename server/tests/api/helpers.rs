@@ -182,6 +182,24 @@ impl TestApp {
         request.send().await.expect("server function answers")
     }
 
+    /// Calls a server function that takes JSON (as the dashboard's does).
+    pub async fn call_json(
+        &self,
+        path: &str,
+        body: &serde_json::Value,
+        cookie: Option<&str>,
+    ) -> reqwest::Response {
+        let mut request = self
+            .client
+            .post(self.url(path))
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .body(body.to_string());
+        if let Some(cookie) = cookie {
+            request = request.header(reqwest::header::COOKIE, cookie);
+        }
+        request.send().await.expect("server function answers")
+    }
+
     /// GETs a page as a browser holding `cookie` would.
     pub async fn page_as(&self, path: &str, cookie: Option<&str>) -> String {
         let mut request = self.client.get(self.url(path));

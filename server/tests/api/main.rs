@@ -9,6 +9,7 @@
 mod access_matrix;
 mod accounts;
 mod config;
+mod dashboard;
 mod demo;
 mod fake_luma_cli;
 mod health;

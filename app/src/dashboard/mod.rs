@@ -1,0 +1,370 @@
+//! The member dashboard (`/dashboard`): upcoming events across every organization, the viewer's
+//! own first, filtered by what the URL says. Public: visitors see the same events without the
+//! "Your orgs" split.
+//!
+//! Access matrix addition: `get_dashboard` and `get_dashboard_marker` answer everyone.
+
+mod page;
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::error::AppError;
+pub use page::DashboardPage;
+
+/// The filters, as the URL query carries them (empty strings mean "not set").
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DashboardFilters {
+    /// Organization slugs; none means all.
+    pub orgs: Vec<String>,
+    /// `week`, `30` (the default), `90` or `custom`.
+    pub range: String,
+    /// `custom` range bounds, `YYYY-MM-DD`, both days included.
+    pub from: String,
+    pub to: String,
+    pub q: String,
+    /// `online`, `in_person`, or empty for both.
+    pub mode: String,
+    /// Where the page starts (a cursor from an earlier page).
+    pub after: String,
+}
+
+/// One event card; every string ready to show, in the event's own timezone.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DashboardEvent {
+    pub id: i64,
+    pub luma_id: String,
+    pub title: String,
+    pub org_slug: String,
+    pub org_name: String,
+    /// One of the viewer's organizations.
+    pub mine: bool,
+    /// RFC 3339 UTC, for `<time datetime>` and for the viewer-timezone display.
+    pub start_utc: String,
+    pub end_utc: String,
+    /// "Sat 24 Oct, 18:00 BST".
+    pub starts: String,
+    pub ends: String,
+    pub timezone: String,
+    /// "in 3 hours", "tomorrow".
+    pub hint: String,
+    /// "Today", "Tomorrow", "Sat 28 Nov": the agenda's day heading.
+    pub day_label: String,
+    pub location: String,
+    pub online: bool,
+    pub cover_url: Option<String>,
+    pub event_url: Option<String>,
+}
+
+/// An organization as the filter and the "not connected" lines need it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrganizationChoice {
+    pub slug: String,
+    pub name: String,
+    pub mine: bool,
+    pub viewer_is_admin: bool,
+    pub calendar_connected: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Dashboard {
+    pub signed_in: bool,
+    /// In start order; the page groups them by section and organization, or by day.
+    pub events: Vec<DashboardEvent>,
+    pub organizations: Vec<OrganizationChoice>,
+    /// The cursor of the next page, when there is one.
+    pub next: Option<String>,
+    /// "Next 30 days", "This week", "1 Dec 2026 – 8 Dec 2026".
+    pub range_label: String,
+    /// Moves when a sync changes events; the page reloads its data when it does.
+    pub marker: i64,
+}
+
+#[cfg(feature = "ssr")]
+mod ssr {
+    use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
+    use convene::Error;
+    use convene::dashboard::{Attendance, Cursor, DashboardQuery};
+    use convene::timefmt;
+
+    use super::{DashboardEvent, DashboardFilters};
+
+    fn date(field: &'static str, text: &str) -> Result<NaiveDate, Error> {
+        NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+            .map_err(|_| Error::invalid(field, "must be a date like 2026-12-01"))
+    }
+
+    /// The query the filters ask for, and a label for its range.
+    pub fn query(
+        filters: &DashboardFilters,
+        now: DateTime<Utc>,
+    ) -> Result<(DashboardQuery, String), Error> {
+        let days = |n| (now + Duration::days(n), format!("Next {n} days"));
+        let (from, until, label) = match filters.range.as_str() {
+            "" | "30" => {
+                let (until, label) = days(30);
+                (now, until, label)
+            }
+            "90" => {
+                let (until, label) = days(90);
+                (now, until, label)
+            }
+            "week" => {
+                // Until the end of Sunday (UTC): what is left of this week.
+                let weekday = now.weekday().num_days_from_monday();
+                let next_monday = now.date_naive() + Duration::days(7 - i64::from(weekday));
+                let until = next_monday.and_hms_opt(0, 0, 0).map(|t| t.and_utc());
+                (
+                    now,
+                    until.unwrap_or(now + Duration::days(7)),
+                    "This week".to_owned(),
+                )
+            }
+            "custom" => {
+                let first = date("from", &filters.from)?;
+                let last = date("to", &filters.to)?;
+                if last < first {
+                    return Err(Error::invalid("to", "must not be before the start date"));
+                }
+                let start = first
+                    .and_hms_opt(0, 0, 0)
+                    .map(|t| t.and_utc())
+                    .unwrap_or(now);
+                let end = (last + Duration::days(1))
+                    .and_hms_opt(0, 0, 0)
+                    .map(|t| t.and_utc())
+                    .unwrap_or(now);
+                let label = format!(
+                    "{} – {}",
+                    first.format("%-d %b %Y"),
+                    last.format("%-d %b %Y")
+                );
+                // Upcoming only: a range that began earlier starts now.
+                (start.max(now), end.max(now + Duration::minutes(1)), label)
+            }
+            other => {
+                return Err(Error::invalid(
+                    "range",
+                    format!("{other:?} is not a range: use week, 30, 90 or custom"),
+                ));
+            }
+        };
+        let mut query = DashboardQuery::new(from, until)?.with_text(&filters.q)?;
+        query.organizations = filters
+            .orgs
+            .iter()
+            .map(|slug| slug.trim().to_owned())
+            .filter(|slug| !slug.is_empty())
+            .collect();
+        query.attendance = match filters.mode.as_str() {
+            "" => None,
+            "online" => Some(Attendance::Online),
+            "in_person" => Some(Attendance::InPerson),
+            other => {
+                return Err(Error::invalid(
+                    "mode",
+                    format!("{other:?} is not online or in_person"),
+                ));
+            }
+        };
+        if !filters.after.is_empty() {
+            query.after = Some(Cursor::decode(&filters.after)?);
+        }
+        Ok((query, label))
+    }
+
+    pub fn card(
+        event: convene::store::events::Event,
+        org: &convene::store::organizations::Organization,
+        mine: bool,
+        now: DateTime<Utc>,
+    ) -> DashboardEvent {
+        let zone = timefmt::zone(&event.timezone);
+        let online = event.location_type == "online";
+        DashboardEvent {
+            id: event.id,
+            luma_id: event.external_id,
+            title: event.title,
+            org_slug: org.slug.clone(),
+            org_name: org.name.clone(),
+            mine,
+            start_utc: event.start_at.to_rfc3339(),
+            end_utc: event.end_at.to_rfc3339(),
+            starts: timefmt::event_time(event.start_at, zone),
+            ends: timefmt::clock(event.end_at, zone),
+            timezone: event.timezone,
+            hint: timefmt::hint(event.start_at, event.end_at, now, zone),
+            day_label: timefmt::day_label(event.start_at, now, zone),
+            location: match (event.location_text, online) {
+                (Some(place), _) => place,
+                (None, true) => "Online".to_owned(),
+                (None, false) => "Location to be announced".to_owned(),
+            },
+            online,
+            cover_url: event.cover_url.filter(|url| url.starts_with("https://")),
+            event_url: event.event_url.filter(|url| url.starts_with("https://")),
+        }
+    }
+}
+
+#[server(input = leptos::server_fn::codec::Json)]
+pub async fn get_dashboard(filters: DashboardFilters) -> Result<Dashboard, AppError> {
+    use std::collections::HashMap;
+
+    use convene::access::Role;
+    use convene::dashboard;
+
+    use crate::auth::session;
+    use crate::error::respond_with;
+    use crate::state::AppState;
+
+    let state = AppState::current().map_err(respond_with)?;
+    let viewer = session::actor(&state).await.map_err(respond_with)?;
+    let now = chrono::Utc::now();
+    let (query, range_label) = ssr::query(&filters, now).map_err(respond_with)?;
+    let data = dashboard::load(&state.db, viewer.map(|actor| actor.user_id), &query)
+        .await
+        .map_err(respond_with)?;
+    let roles: HashMap<i64, Role> = data
+        .mine
+        .iter()
+        .map(|(org, role)| (org.id, *role))
+        .collect();
+
+    // Stale-while-revalidate for the organizations this page shows.
+    let mut refreshed = std::collections::HashSet::new();
+    for item in &data.page.events {
+        if refreshed.insert(item.organization.id)
+            && let Err(err) = state.refresher.ensure_fresh(&item.organization, now).await
+        {
+            tracing::warn!(org = %item.organization.slug, error = %err, "page-load refresh could not start");
+        }
+    }
+
+    let site_admin = viewer.is_some_and(|actor| actor.is_site_admin);
+    Ok(Dashboard {
+        signed_in: viewer.is_some(),
+        next: data.page.next.map(|cursor| cursor.encode()),
+        events: data
+            .page
+            .events
+            .into_iter()
+            .map(|item| {
+                let mine = roles.contains_key(&item.organization.id);
+                ssr::card(item.event, &item.organization, mine, now)
+            })
+            .collect(),
+        organizations: data
+            .organizations
+            .into_iter()
+            .map(|org| OrganizationChoice {
+                mine: roles.contains_key(&org.id),
+                viewer_is_admin: site_admin || roles.get(&org.id) == Some(&Role::Admin),
+                calendar_connected: org.luma_calendar_id.is_some(),
+                slug: org.slug,
+                name: org.name,
+            })
+            .collect(),
+        range_label,
+        marker: data.marker,
+    })
+}
+
+/// The cheap "has anything changed" question the open dashboard asks now and then.
+#[server]
+pub async fn get_dashboard_marker() -> Result<i64, AppError> {
+    use crate::error::respond_with;
+    use crate::state::AppState;
+
+    let state = AppState::current().map_err(respond_with)?;
+    convene::dashboard::change_marker(&state.db)
+        .await
+        .map_err(respond_with)
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    use chrono::{TimeZone, Utc};
+
+    use super::DashboardFilters;
+    use super::ssr::query;
+
+    #[test]
+    fn filters_become_a_query_or_name_the_bad_field() {
+        let now = Utc.with_ymd_and_hms(2026, 11, 25, 10, 0, 0).unwrap(); // a Wednesday
+        let (q, label) = query(&DashboardFilters::default(), now).unwrap();
+        assert_eq!(label, "Next 30 days");
+        assert_eq!((q.until - q.from).num_days(), 30);
+
+        let week = DashboardFilters {
+            range: "week".into(),
+            ..Default::default()
+        };
+        let (q, label) = query(&week, now).unwrap();
+        assert_eq!(label, "This week");
+        assert_eq!(
+            q.until,
+            Utc.with_ymd_and_hms(2026, 11, 30, 0, 0, 0).unwrap()
+        );
+
+        let custom = DashboardFilters {
+            range: "custom".into(),
+            from: "2026-12-01".into(),
+            to: "2026-12-08".into(),
+            orgs: vec!["rust-berlin".into(), " ".into()],
+            q: "Talk".into(),
+            mode: "online".into(),
+            ..Default::default()
+        };
+        let (q, label) = query(&custom, now).unwrap();
+        assert_eq!(label, "1 Dec 2026 – 8 Dec 2026");
+        assert_eq!(q.from, Utc.with_ymd_and_hms(2026, 12, 1, 0, 0, 0).unwrap());
+        assert_eq!(q.until, Utc.with_ymd_and_hms(2026, 12, 9, 0, 0, 0).unwrap());
+        assert_eq!(q.organizations, ["rust-berlin"]);
+        assert_eq!(q.text.as_deref(), Some("talk"));
+
+        let field = |filters: DashboardFilters| match query(&filters, now) {
+            Err(convene::Error::Invalid { field, .. }) => field,
+            other => panic!("expected a field error, got {other:?}"),
+        };
+        assert_eq!(
+            field(DashboardFilters {
+                range: "year".into(),
+                ..Default::default()
+            }),
+            "range"
+        );
+        assert_eq!(
+            field(DashboardFilters {
+                range: "custom".into(),
+                from: "soon".into(),
+                to: "2026-12-01".into(),
+                ..Default::default()
+            }),
+            "from"
+        );
+        assert_eq!(
+            field(DashboardFilters {
+                range: "custom".into(),
+                from: "2026-12-08".into(),
+                to: "2026-12-01".into(),
+                ..Default::default()
+            }),
+            "to"
+        );
+        assert_eq!(
+            field(DashboardFilters {
+                mode: "hybrid".into(),
+                ..Default::default()
+            }),
+            "mode"
+        );
+        assert_eq!(
+            field(DashboardFilters {
+                after: "x".into(),
+                ..Default::default()
+            }),
+            "after"
+        );
+    }
+}

@@ -1,0 +1,635 @@
+//! The dashboard page: filters in the URL (a GET form, so it works without JavaScript and
+//! navigates client-side with it), two layouts, "Show more", times in the viewer's timezone on
+//! request, and a quiet reload when a sync changes events.
+
+use std::time::Duration;
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::Form;
+use leptos_router::hooks::use_query_map;
+
+use super::{
+    Dashboard, DashboardEvent, DashboardFilters, OrganizationChoice, get_dashboard,
+    get_dashboard_marker,
+};
+use crate::error::{AppError, ErrorNotice};
+
+/// How often the open page asks whether a sync changed anything.
+const MARKER_EVERY: Duration = Duration::from_secs(20);
+/// Where the "times in my timezone" choice is remembered.
+const VIEWER_ZONE_KEY: &str = "convene.viewerTimezone";
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Layout {
+    ByOrganization,
+    ByDay,
+}
+
+/// The viewer's timezone, once known (after hydration), and whether to show times in it.
+#[derive(Clone, Copy)]
+struct ViewerZone {
+    name: RwSignal<Option<String>>,
+    enabled: RwSignal<bool>,
+}
+
+#[component]
+pub fn DashboardPage() -> impl IntoView {
+    let query = use_query_map();
+    let filters = Memo::new(move |_| {
+        let query = query.read();
+        let text = |key: &str| query.get(key).unwrap_or_default();
+        DashboardFilters {
+            orgs: query.get_all("org").unwrap_or_default(),
+            range: text("range"),
+            from: text("from"),
+            to: text("to"),
+            q: text("q"),
+            mode: text("mode"),
+            after: text("after"),
+        }
+    });
+    let layout = Memo::new(move |_| match query.read().get_str("layout") {
+        Some("day") => Layout::ByDay,
+        _ => Layout::ByOrganization,
+    });
+    let (reloads, set_reloads) = signal(0_u32);
+    let dashboard = Resource::new(
+        move || (filters.get(), reloads.get()),
+        |(filters, _)| get_dashboard(filters),
+    );
+    let zone = ViewerZone {
+        name: RwSignal::new(None),
+        enabled: RwSignal::new(false),
+    };
+    provide_context(zone);
+    Effect::new(move |_| {
+        zone.name.set(browser::timezone());
+        zone.enabled.set(browser::remembered(VIEWER_ZONE_KEY));
+    });
+    watch_for_changes(dashboard, set_reloads);
+
+    view! {
+        <Title text="Dashboard" />
+        <header class="page-intro">
+            <h1>"Dashboard"</h1>
+            <p class="lede">"Upcoming events across every organization, yours first."</p>
+        </header>
+        <Transition fallback=|| view! { <p class="loading">"Loading events…"</p> }>
+            <ErrorBoundary fallback=|errors| view! { <ErrorNotice errors /> }>
+                {move || Suspend::new(async move {
+                    let dashboard = dashboard.await?;
+                    Ok::<_, AppError>(view! { <DashboardView dashboard filters=filters.get_untracked() layout /> })
+                })}
+            </ErrorBoundary>
+        </Transition>
+    }
+}
+
+/// Polls the change marker while the page is open; a new one reloads the data (the old list
+/// stays on screen meanwhile).
+fn watch_for_changes(
+    dashboard: Resource<Result<Dashboard, AppError>>,
+    set_reloads: WriteSignal<u32>,
+) {
+    Effect::new(move |_| {
+        let handle = set_interval_with_handle(
+            move || {
+                let shown = dashboard
+                    .get_untracked()
+                    .and_then(Result::ok)
+                    .map(|d| d.marker);
+                leptos::task::spawn_local(async move {
+                    if let (Ok(current), Some(shown)) = (get_dashboard_marker().await, shown)
+                        && current != shown
+                    {
+                        set_reloads.update(|n| *n += 1);
+                    }
+                });
+            },
+            MARKER_EVERY,
+        );
+        match handle {
+            Ok(handle) => on_cleanup(move || handle.clear()),
+            Err(err) => leptos::logging::warn!("cannot watch for new events: {err:?}"),
+        }
+    });
+}
+
+#[component]
+fn DashboardView(
+    dashboard: Dashboard,
+    filters: DashboardFilters,
+    layout: Memo<Layout>,
+) -> impl IntoView {
+    // "Show more" appends pages here; a new first page (new filters) starts over.
+    let more = RwSignal::new(Vec::<DashboardEvent>::new());
+    let next = RwSignal::new(dashboard.next.clone());
+    let load_more = Action::new(move |after: &String| {
+        let filters = DashboardFilters {
+            after: after.clone(),
+            ..filters.clone()
+        };
+        async move { get_dashboard(filters).await }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(page)) = load_more.value().get() {
+            more.update(|events| events.extend(page.events));
+            next.set(page.next);
+        }
+    });
+    let first_page = dashboard.events.clone();
+    let events = Signal::derive(move || {
+        let mut all = first_page.clone();
+        all.extend(more.get());
+        all
+    });
+    let signed_in = dashboard.signed_in;
+    let organizations = dashboard.organizations.clone();
+    let no_events = dashboard.events.is_empty();
+
+    view! {
+        <FilterForm dashboard=dashboard.clone() layout />
+        {(!signed_in)
+            .then(|| {
+                view! {
+                    <p class="notice notice-info">
+                        <a href="/login">"Sign in"</a>
+                        " to see your organizations' events first, or "
+                        <a href="/signup">"create an account"</a>"."
+                    </p>
+                }
+            })}
+        <NotConnected organizations=organizations.clone() signed_in />
+        {if no_events {
+            view! {
+                <section class="empty-state">
+                    <p>"No upcoming events match these filters."</p>
+                    <p>
+                        <a href="/dashboard">"Clear the filters"</a>
+                        " or "
+                        <a href="/orgs">"browse organizations"</a>"."
+                    </p>
+                </section>
+            }
+            .into_any()
+        } else {
+            view! {
+                {move || match layout.get() {
+                    Layout::ByOrganization => view! { <ByOrganization events signed_in organizations=organizations.clone() /> }.into_any(),
+                    Layout::ByDay => view! { <ByDay events /> }.into_any(),
+                }}
+            }
+            .into_any()
+        }}
+        {move || {
+            next.get()
+                .map(|cursor| {
+                    let href = with_query("after", &cursor);
+                    let on_click = {
+                        let cursor = cursor.clone();
+                        move |ev: leptos::ev::MouseEvent| {
+                            ev.prevent_default();
+                            load_more.dispatch(cursor.clone());
+                        }
+                    };
+                    view! {
+                        <p class="show-more">
+                            <a class="button button-secondary" href=href on:click=on_click>
+                                {move || if load_more.pending().get() { "Loading…" } else { "Show more" }}
+                            </a>
+                        </p>
+                    }
+                })
+        }}
+    }
+}
+
+/// The current URL with `key` set to `value` (other filters kept).
+fn with_query(key: &str, value: &str) -> String {
+    let query = use_query_map().get_untracked();
+    let mut pairs: Vec<(String, String)> = query
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .filter(|(k, _)| k != key)
+        .collect();
+    pairs.push((key.to_owned(), value.to_owned()));
+    let encoded: Vec<String> = pairs
+        .iter()
+        .map(|(k, v)| format!("{}={}", urlencode(k), urlencode(v)))
+        .collect();
+    format!("/dashboard?{}", encoded.join("&"))
+}
+
+fn urlencode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            b' ' => "+".to_owned(),
+            other => format!("%{other:02X}"),
+        })
+        .collect()
+}
+
+#[component]
+fn FilterForm(dashboard: Dashboard, layout: Memo<Layout>) -> impl IntoView {
+    let query = use_query_map();
+    let current = move |key: &str| query.read().get(key).unwrap_or_default();
+    let chosen = move || query.read().get_all("org").unwrap_or_default();
+    let zone = expect_context::<ViewerZone>();
+    // With JavaScript every change applies at once; without, the Apply button does.
+    let apply = move |ev: leptos::ev::Event| {
+        use leptos::wasm_bindgen::JsCast;
+        let field: leptos::web_sys::Element = event_target(&ev);
+        let form = field
+            .closest("form")
+            .ok()
+            .flatten()
+            .and_then(|form| form.dyn_into::<leptos::web_sys::HtmlFormElement>().ok());
+        if let Some(form) = form
+            && let Err(err) = form.request_submit()
+        {
+            leptos::logging::warn!("could not apply the filters: {err:?}");
+        }
+    };
+    let organizations = dashboard
+        .organizations
+        .iter()
+        .map(|org| {
+            let slug = org.slug.clone();
+            let checked = chosen().contains(&slug);
+            view! {
+                <label class="chip">
+                    <input type="checkbox" name="org" value=slug checked=checked on:change=apply />
+                    {org.name.clone()}
+                </label>
+            }
+        })
+        .collect_view();
+    let layout_value = move || match layout.get() {
+        Layout::ByDay => "day",
+        Layout::ByOrganization => "org",
+    };
+
+    view! {
+        <section class="panel filters" aria-labelledby="filters-heading">
+            <h2 id="filters-heading" class="visually-hidden">"Filters"</h2>
+            <nav class="view-switch" aria-label="Layout">
+                <a href=move || with_query("layout", "org") aria-current=move || (layout.get() == Layout::ByOrganization).then_some("page")>
+                    "By organization"
+                </a>
+                <a href=move || with_query("layout", "day") aria-current=move || (layout.get() == Layout::ByDay).then_some("page")>
+                    "By day"
+                </a>
+            </nav>
+            <Form method="GET" action="/dashboard">
+                <input type="hidden" name="layout" value=layout_value />
+                <div class="filter-grid">
+                    <div class="field">
+                        <label for="filter-q">"Search"</label>
+                        <input id="filter-q" type="search" name="q" value=current("q") placeholder="Title or place" />
+                    </div>
+                    <div class="field">
+                        <label for="filter-range">"When"</label>
+                        <select id="filter-range" name="range" on:change=apply>
+                            <option value="week" selected=current("range") == "week">"This week"</option>
+                            <option value="30" selected=matches!(current("range").as_str(), "" | "30")>"Next 30 days"</option>
+                            <option value="90" selected=current("range") == "90">"Next 90 days"</option>
+                            <option value="custom" selected=current("range") == "custom">"Custom dates"</option>
+                        </select>
+                    </div>
+                    <div class="field" hidden=move || current("range") != "custom">
+                        <label for="filter-from">"From"</label>
+                        <input id="filter-from" type="date" name="from" value=current("from") />
+                    </div>
+                    <div class="field" hidden=move || current("range") != "custom">
+                        <label for="filter-to">"To"</label>
+                        <input id="filter-to" type="date" name="to" value=current("to") />
+                    </div>
+                    <div class="field">
+                        <label for="filter-mode">"Where"</label>
+                        <select id="filter-mode" name="mode" on:change=apply>
+                            <option value="" selected=current("mode").is_empty()>"Online and in person"</option>
+                            <option value="online" selected=current("mode") == "online">"Online"</option>
+                            <option value="in_person" selected=current("mode") == "in_person">"In person"</option>
+                        </select>
+                    </div>
+                </div>
+                <fieldset class="org-filter">
+                    <legend>"Organizations"</legend>
+                    <div class="chips">{organizations}</div>
+                </fieldset>
+                <div class="form-actions">
+                    <button type="submit" class="button">"Apply"</button>
+                    <a class="button button-secondary" href="/dashboard">"Clear"</a>
+                </div>
+            </Form>
+            <div class="filter-footer">
+                <p class="card-meta">{dashboard.range_label.clone()}</p>
+                <label class="choice">
+                    <input
+                        type="checkbox"
+                        prop:checked=move || zone.enabled.get()
+                        disabled=move || zone.name.get().is_none()
+                        on:change=move |ev| {
+                            let on = event_target_checked(&ev);
+                            zone.enabled.set(on);
+                            browser::remember(VIEWER_ZONE_KEY, on);
+                        }
+                    />
+                    " Show times in my timezone"
+                    {move || zone.name.get().map(|name| format!(" ({name})"))}
+                </label>
+            </div>
+        </section>
+    }
+}
+
+/// The viewer's organizations (or, for visitors, every one) that have no calendar yet.
+#[component]
+fn NotConnected(organizations: Vec<OrganizationChoice>, signed_in: bool) -> impl IntoView {
+    let lines: Vec<_> = organizations
+        .into_iter()
+        .filter(|org| !org.calendar_connected && (org.mine || !signed_in))
+        .map(|org| {
+            let settings = org.viewer_is_admin.then(|| {
+                view! {
+                    " · "
+                    <a href=format!("/orgs/{}/settings", org.slug)>"Connect lu.ma in settings"</a>
+                }
+            });
+            view! {
+                <li>
+                    "Visit "<a href=format!("/orgs/{}", org.slug)>{org.name}</a>" to see their events"
+                    {settings}
+                </li>
+            }
+        })
+        .collect();
+    (!lines.is_empty()).then(|| {
+        view! {
+            <aside class="not-connected" aria-label="Organizations without a calendar">
+                <ul>{lines}</ul>
+            </aside>
+        }
+    })
+}
+
+/// Groups in order of first appearance (the events come in start order).
+fn group<K: PartialEq + Clone>(
+    events: &[DashboardEvent],
+    key: impl Fn(&DashboardEvent) -> K,
+) -> Vec<(K, Vec<DashboardEvent>)> {
+    let mut groups: Vec<(K, Vec<DashboardEvent>)> = Vec::new();
+    for event in events {
+        let k = key(event);
+        match groups.iter_mut().find(|(existing, _)| *existing == k) {
+            Some((_, members)) => members.push(event.clone()),
+            None => groups.push((k, vec![event.clone()])),
+        }
+    }
+    groups
+}
+
+#[component]
+fn ByOrganization(
+    events: Signal<Vec<DashboardEvent>>,
+    signed_in: bool,
+    organizations: Vec<OrganizationChoice>,
+) -> impl IntoView {
+    let member_of_none = signed_in && !organizations.iter().any(|org| org.mine);
+    let section = move |mine: bool| {
+        let chosen: Vec<DashboardEvent> = events
+            .get()
+            .into_iter()
+            .filter(|event| !signed_in || event.mine == mine)
+            .collect();
+        group(&chosen, |event| (event.org_slug.clone(), event.org_name.clone()))
+            .into_iter()
+            .map(|((slug, name), events)| {
+                view! {
+                    <section class="org-group">
+                        <h3><a href=format!("/orgs/{slug}")>{name}</a></h3>
+                        <ul class="dash-list">
+                            {events.into_iter().map(|event| view! { <EventCard event show_org=false /> }).collect_view()}
+                        </ul>
+                    </section>
+                }
+            })
+            .collect_view()
+    };
+    if !signed_in {
+        return view! {
+            <section aria-labelledby="all-heading">
+                <h2 id="all-heading">"Upcoming events"</h2>
+                {move || section(false)}
+            </section>
+        }
+        .into_any();
+    }
+    view! {
+        <section aria-labelledby="yours-heading">
+            <h2 id="yours-heading">"Your orgs"</h2>
+            {if member_of_none {
+                view! {
+                    <p class="empty-state">
+                        "You have not joined any organization yet. "
+                        <a href="/orgs">"Browse organizations"</a>
+                    </p>
+                }
+                .into_any()
+            } else {
+                view! {
+                    {move || {
+                        let mine = section(true);
+                        let empty = !events.get().iter().any(|event| event.mine);
+                        if empty {
+                            view! { <p class="card-meta">"Nothing coming up in your organizations for these filters."</p> }.into_any()
+                        } else {
+                            mine.into_any()
+                        }
+                    }}
+                }
+                .into_any()
+            }}
+        </section>
+        <section aria-labelledby="others-heading">
+            <h2 id="others-heading">"Other orgs"</h2>
+            {move || section(false)}
+        </section>
+    }
+    .into_any()
+}
+
+#[component]
+fn ByDay(events: Signal<Vec<DashboardEvent>>) -> impl IntoView {
+    move || {
+        group(&events.get(), |event| event.day_label.clone())
+            .into_iter()
+            .map(|(day, events)| {
+                view! {
+                    <section class="day-group">
+                        <h2>{day}</h2>
+                        <ul class="dash-list">
+                            {events.into_iter().map(|event| view! { <EventCard event show_org=true /> }).collect_view()}
+                        </ul>
+                    </section>
+                }
+            })
+            .collect_view()
+    }
+}
+
+#[component]
+fn EventCard(event: DashboardEvent, show_org: bool) -> impl IntoView {
+    let zone = expect_context::<ViewerZone>();
+    let start_utc = event.start_utc.clone();
+    let end_utc = event.end_utc.clone();
+    let event_zone_time = format!("{} – {}", event.starts, event.ends);
+    let time = move || {
+        if zone.enabled.get() {
+            browser::in_viewer_zone(&start_utc, &end_utc).unwrap_or_else(|| event_zone_time.clone())
+        } else {
+            event_zone_time.clone()
+        }
+    };
+    let register = event.event_url.clone().map(|url| {
+        view! {
+            <a
+                class="button register"
+                href=url
+                target="_blank"
+                rel="noopener noreferrer"
+                data-luma-action="checkout"
+                data-luma-event-id=event.luma_id.clone()
+            >
+                "Register"
+                <span class="visually-hidden">" for "{event.title.clone()}</span>
+            </a>
+        }
+    });
+    view! {
+        <li class="dash-card" data-event=event.luma_id.clone() data-org=event.org_slug.clone()>
+            {match event.cover_url.clone() {
+                Some(url) => view! { <img class="dash-cover" src=url alt="" loading="lazy" width="160" height="90" /> }.into_any(),
+                None => view! { <div class="dash-cover dash-cover-empty" aria-hidden="true"></div> }.into_any(),
+            }}
+            <div class="dash-body">
+                <h4>{event.title.clone()}</h4>
+                {show_org.then(|| view! { <p class="dash-org"><a href=format!("/orgs/{}", event.org_slug)>{event.org_name.clone()}</a></p> })}
+                <p class="dash-time">
+                    <time datetime=event.start_utc.clone() title=event.timezone.clone()>{time}</time>
+                    <span class="dash-hint">{event.hint.clone()}</span>
+                </p>
+                <p class="dash-place">{event.location.clone()}</p>
+            </div>
+            <div class="dash-actions">{register}</div>
+        </li>
+    }
+}
+
+/// What only a browser knows: its timezone, local storage, and formatting in its zone.
+mod browser {
+    /// The browser's IANA timezone (`Intl`), none during SSR.
+    pub fn timezone() -> Option<String> {
+        #[cfg(feature = "hydrate")]
+        {
+            use leptos::wasm_bindgen::JsValue;
+            let format =
+                js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &js_sys::Object::new());
+            let options = format.resolved_options();
+            js_sys::Reflect::get(&options, &JsValue::from_str("timeZone"))
+                .ok()
+                .and_then(|zone| zone.as_string())
+        }
+        #[cfg(not(feature = "hydrate"))]
+        {
+            None
+        }
+    }
+
+    /// "Sat 28 Nov, 19:00 – 21:00 GMT+1" in the browser's zone.
+    #[cfg_attr(not(feature = "hydrate"), allow(unused_variables))]
+    pub fn in_viewer_zone(start_utc: &str, end_utc: &str) -> Option<String> {
+        #[cfg(feature = "hydrate")]
+        {
+            use leptos::wasm_bindgen::JsValue;
+            let options = js_sys::Object::new();
+            for (key, value) in [
+                ("weekday", "short"),
+                ("day", "numeric"),
+                ("month", "short"),
+                ("hour", "2-digit"),
+                ("minute", "2-digit"),
+                ("hourCycle", "h23"),
+            ] {
+                js_sys::Reflect::set(&options, &JsValue::from_str(key), &JsValue::from_str(value))
+                    .ok()?;
+            }
+            let locale = js_sys::Array::of1(&JsValue::from_str("en-GB"));
+            let start = js_sys::Date::new(&JsValue::from_str(start_utc));
+            let end = js_sys::Date::new(&JsValue::from_str(end_utc));
+            let full = js_sys::Intl::DateTimeFormat::new(&locale, &options);
+            js_sys::Reflect::set(&options, &JsValue::from_str("weekday"), &JsValue::UNDEFINED)
+                .ok()?;
+            js_sys::Reflect::set(&options, &JsValue::from_str("day"), &JsValue::UNDEFINED).ok()?;
+            js_sys::Reflect::set(&options, &JsValue::from_str("month"), &JsValue::UNDEFINED)
+                .ok()?;
+            js_sys::Reflect::set(
+                &options,
+                &JsValue::from_str("timeZoneName"),
+                &JsValue::from_str("short"),
+            )
+            .ok()?;
+            let clock = js_sys::Intl::DateTimeFormat::new(&locale, &options);
+            let starts = full.format().call1(&full, &start).ok()?.as_string()?;
+            let ends = clock.format().call1(&clock, &end).ok()?.as_string()?;
+            Some(format!("{starts} – {ends}"))
+        }
+        #[cfg(not(feature = "hydrate"))]
+        {
+            None
+        }
+    }
+
+    /// A remembered yes/no from local storage (no on the server or when storage is off).
+    #[cfg_attr(not(feature = "hydrate"), allow(unused_variables))]
+    pub fn remembered(key: &str) -> bool {
+        #[cfg(feature = "hydrate")]
+        {
+            storage_call("getItem", &[key]).is_some_and(|value| value == "1")
+        }
+        #[cfg(not(feature = "hydrate"))]
+        {
+            false
+        }
+    }
+
+    #[cfg_attr(not(feature = "hydrate"), allow(unused_variables))]
+    pub fn remember(key: &str, on: bool) {
+        #[cfg(feature = "hydrate")]
+        {
+            // Storage can be off (private windows); the choice then lasts for this page only.
+            let _ = storage_call("setItem", &[key, if on { "1" } else { "0" }]);
+        }
+    }
+
+    /// `localStorage[method](...args)`, its string result if any.
+    #[cfg(feature = "hydrate")]
+    fn storage_call(method: &str, args: &[&str]) -> Option<String> {
+        use leptos::wasm_bindgen::{JsCast, JsValue};
+        let storage = js_sys::Reflect::get(
+            &leptos::prelude::window(),
+            &JsValue::from_str("localStorage"),
+        )
+        .ok()?;
+        let function = js_sys::Reflect::get(&storage, &JsValue::from_str(method))
+            .ok()?
+            .dyn_into::<js_sys::Function>()
+            .ok()?;
+        let args: js_sys::Array = args.iter().map(|a| JsValue::from_str(a)).collect();
+        function.apply(&storage, &args).ok()?.as_string()
+    }
+}

@@ -1,0 +1,128 @@
+//! The dashboard through the real server, on the demo store (its member belongs to Rust Berlin
+//! and Rust Lisbon; events are imported from the bundled fake lu.ma at start).
+
+use app::auth::SignIn;
+use app::dashboard::{Dashboard, GetDashboard};
+use app::error::AppError;
+use convene::demo::{DEMO_MEMBER_EMAIL, DEMO_PASSWORD};
+use leptos::server_fn::ServerFn;
+use serde_json::json;
+
+use crate::helpers::{Seed, TestApp, session_cookie, spawn_app_with};
+
+async fn demo_member(app: &TestApp) -> String {
+    let response = app
+        .call(
+            SignIn::PATH,
+            &[("email", DEMO_MEMBER_EMAIL), ("password", DEMO_PASSWORD)],
+            None,
+        )
+        .await;
+    session_cookie(&response).expect("the demo member signs in")
+}
+
+fn filters(overrides: serde_json::Value) -> serde_json::Value {
+    let mut filters = json!({
+        "orgs": [], "range": "", "from": "", "to": "", "q": "", "mode": "", "after": ""
+    });
+    if let (Some(base), Some(extra)) = (filters.as_object_mut(), overrides.as_object()) {
+        base.extend(extra.clone());
+    }
+    json!({ "filters": filters })
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_member_sees_their_organizations_first() {
+    let app = spawn_app_with(Seed::Demo).await;
+    let member = demo_member(&app).await;
+    let html = app.page_as("/dashboard", Some(&member)).await;
+    let yours = html.find("Your orgs").expect("a Your orgs section");
+    let others = html.find("Other orgs").expect("an Other orgs section");
+    let berlin = html
+        .find("data-org=\"rust-berlin\"")
+        .expect("Berlin events");
+    let nyc = html.find("data-org=\"rust-nyc\"").expect("NYC events");
+    assert!(
+        yours < berlin && berlin < others && others < nyc,
+        "own organizations come first"
+    );
+    assert!(
+        html.contains("<time datetime=\""),
+        "times carry datetime attributes"
+    );
+
+    let dashboard: Dashboard = app
+        .call_json(GetDashboard::PATH, &filters(json!({})), Some(&member))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(dashboard.signed_in);
+    let starts: Vec<&str> = dashboard
+        .events
+        .iter()
+        .map(|e| e.start_utc.as_str())
+        .collect();
+    let mut sorted = starts.clone();
+    sorted.sort_by_key(|s| chrono::DateTime::parse_from_rfc3339(s).unwrap());
+    assert_eq!(starts, sorted, "in start order");
+    assert!(dashboard.events.iter().any(|e| e.mine) && dashboard.events.iter().any(|e| !e.mine));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn filters_in_the_url_render_the_same_on_the_server() {
+    let app = spawn_app_with(Seed::Demo).await;
+    let html = app
+        .page_as(
+            "/dashboard?layout=day&org=rust-nyc&mode=in_person&range=90",
+            None,
+        )
+        .await;
+    assert!(html.contains("data-org=\"rust-nyc\""));
+    for other in ["rust-berlin", "rust-lisbon", "rust-london"] {
+        assert!(
+            !html.contains(&format!("data-org=\"{other}\"")),
+            "{other} filtered out"
+        );
+    }
+    assert!(
+        !html.contains("Online: Rust and databases"),
+        "online events filtered out"
+    );
+    assert!(html.contains("Sign in"), "visitors are asked to sign in");
+    assert!(!html.contains("Your orgs"));
+
+    let searched = app.page_as("/dashboard?q=lightning", None).await;
+    assert!(searched.contains("Lightning talks"));
+    assert!(!searched.contains("Project night"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn show_more_pages_follow_on_and_bad_filters_name_their_field() {
+    let app = spawn_app_with(Seed::Demo).await;
+    let first: Dashboard = app
+        .call_json(GetDashboard::PATH, &filters(json!({ "range": "90" })), None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        first.events.len(),
+        22.min(convene::dashboard::PAGE_SIZE as usize)
+    );
+    assert_eq!(first.next, None, "22 demo events fit one page");
+
+    let response = app
+        .call_json(
+            GetDashboard::PATH,
+            &filters(json!({ "range": "decade" })),
+            None,
+        )
+        .await;
+    assert_eq!(response.status().as_u16(), 422);
+    let error: AppError = response.json().await.unwrap();
+    assert!(
+        matches!(error, AppError::Invalid { ref field, .. } if field == "range"),
+        "{error:?}"
+    );
+}
