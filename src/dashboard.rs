@@ -17,7 +17,7 @@ use crate::store::memberships;
 use crate::store::organizations::Organization;
 
 /// Events per page ("Show more" loads the next).
-pub const PAGE_SIZE: u64 = 40;
+pub const PAGE_SIZE: u64 = 20;
 /// The longest search text accepted (longer is refused, not cut).
 pub const TEXT_MAX_CHARS: usize = 100;
 

@@ -1,0 +1,90 @@
+// The member dashboard on the demo data (the demo member belongs to Rust Berlin and Rust
+// Lisbon). Screenshots of both layouts, at desktop width and at 375 px, go to
+// end2end/screenshots/.
+import { expect, test, type Page } from "@playwright/test";
+import { hydrated, signIn } from "./helpers";
+
+const DEMO_MEMBER = { email: "member@demo.convene.test", password: "convene-demo" };
+// Far from the demo's own zones, so viewer times differ visibly.
+test.use({ timezoneId: "Asia/Tokyo" });
+
+async function capture(page: Page, name: string) {
+  for (const size of [
+    { name: "desktop", width: 1280, height: 900 },
+    { name: "375", width: 375, height: 812 },
+  ]) {
+    await page.setViewportSize({ width: size.width, height: size.height });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow, `${name} at ${size.name}: the page scrolls sideways`).toBeLessThanOrEqual(0);
+    await page.screenshot({ path: `screenshots/${name}-${size.name}.png`, fullPage: true });
+  }
+  await page.setViewportSize({ width: 1280, height: 900 });
+}
+
+const eventIds = (page: Page) =>
+  page.locator(".dash-card").evaluateAll((cards) => cards.map((c) => c.getAttribute("data-event")));
+
+test("a member filters, switches layout and timezone, and loads more", async ({ page, browser }) => {
+  await signIn(page, DEMO_MEMBER.email, DEMO_MEMBER.password);
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Dashboard" }).click();
+  await hydrated(page);
+
+  // Their organizations first.
+  const yours = page.getByRole("region", { name: "Your orgs" });
+  const others = page.getByRole("region", { name: "Other orgs" });
+  await expect(yours.locator(".dash-card").first()).toBeVisible();
+  const yourOrgs = await yours.locator(".dash-card").evaluateAll((cards) => [...new Set(cards.map((c) => c.getAttribute("data-org")))]);
+  expect(yourOrgs.sort()).toEqual(["rust-berlin", "rust-lisbon"]);
+  await expect(others.locator(".dash-card[data-org=rust-nyc]").first()).toBeVisible();
+  await capture(page, "dashboard-by-organization");
+
+  // Filter by one organization: applies at once, kept in the URL.
+  await page.getByRole("checkbox", { name: "Rust NYC" }).check();
+  await expect(page).toHaveURL(/org=rust-nyc/);
+  await expect(page.locator(".dash-card[data-org=rust-berlin]")).toHaveCount(0);
+  await expect(page.locator(".dash-card[data-org=rust-nyc]").first()).toBeVisible();
+
+  // And by text.
+  await page.getByLabel("Search").fill("lightning");
+  await page.getByRole("button", { name: "Apply" }).click();
+  await expect(page).toHaveURL(/q=lightning/);
+  await expect(page.locator(".dash-card h4").first()).toHaveText("Lightning talks");
+  await expect(page.locator(".dash-card h4", { hasText: "Project night" })).toHaveCount(0);
+
+  // The same URL, opened fresh without JavaScript, shows the same events.
+  const filteredUrl = page.url();
+  const shown = await eventIds(page);
+  const noScript = await browser.newContext({ javaScriptEnabled: false });
+  const plain = await noScript.newPage();
+  await plain.goto(filteredUrl);
+  expect(await eventIds(plain)).toEqual(shown);
+  await noScript.close();
+
+  // By day, every event this quarter.
+  await page.goto("/dashboard?range=90");
+  await hydrated(page);
+  await page.getByRole("link", { name: "By day" }).click();
+  await expect(page).toHaveURL(/layout=day/);
+  await expect(page.locator(".day-group h2").first()).toBeVisible();
+  await expect(page.locator(".dash-card .dash-org").first()).toBeVisible();
+
+  // Times in the viewer's zone (Tokyo), and back.
+  const firstTime = page.locator(".dash-card time").first();
+  const eventZoneTime = await firstTime.textContent();
+  await page.getByLabel(/Show times in my timezone/).check();
+  await expect(firstTime).toContainText("GMT+9");
+  await expect(firstTime).not.toHaveText(eventZoneTime ?? "");
+  await page.reload();
+  await hydrated(page);
+  await expect(page.locator(".dash-card time").first()).toContainText("GMT+9"); // remembered
+  await capture(page, "dashboard-by-day");
+  await page.getByLabel(/Show times in my timezone/).uncheck();
+  await expect(page.locator(".dash-card time").first()).toHaveText(eventZoneTime ?? "");
+
+  // More than one page: Show more appends the rest without leaving the page.
+  const before = await page.locator(".dash-card").count();
+  await page.getByRole("link", { name: "Show more" }).click();
+  await expect(page.locator(".dash-card")).toHaveCount(22);
+  expect(before).toBe(20);
+  await expect(page.getByRole("link", { name: "Show more" })).toHaveCount(0);
+});
