@@ -15,12 +15,12 @@ E2E_ENV := LEPTOS_SITE_ADDR=127.0.0.1:3100 CONVENE_DATA_DIR=$(E2E_DIR) \
 	DATABASE_URL="sqlite://$(E2E_DIR)/convene.db?mode=rwc" CONVENE_DEMO=1 \
 	CONVENE_SECRET_KEY= TEST_DATABASE_URL= LUMA_API_BASE=http://127.0.0.1:3199/
 
-.PHONY: run test setup setup-test fmt-check lint test-rust test-e2e watch bench
+.PHONY: run test setup setup-test fmt-check lint test-rust test-e2e build-release watch bench bench-dashboard
 
 run: setup
 	cargo leptos serve --release
 
-test: setup-test fmt-check lint test-rust test-e2e
+test: setup-test fmt-check lint test-rust test-e2e build-release
 	@echo "make test: all checks passed"
 
 setup:
@@ -48,6 +48,11 @@ test-e2e:
 	rm -rf $(E2E_DIR) end2end/screenshots && mkdir -p $(E2E_DIR)
 	env $(E2E_ENV) cargo leptos end-to-end
 
+# The release build `make run` serves. Debug builds erase view types, release builds do not, so
+# only this proves that release still compiles (it once overflowed the recursion limit).
+build-release:
+	cargo leptos build --release
+
 # Live reload for development: http://127.0.0.1:3000
 watch: setup
 	cargo leptos watch
@@ -55,3 +60,8 @@ watch: setup
 # The import benchmark (README, "Measured"): SQLite, and Postgres when TEST_DATABASE_URL is set.
 bench:
 	cargo bench -p convene --bench import --features test-support,fake-luma
+
+# The dashboard benchmark (README, "Measured"): needs wrk, from Debian's packages.
+bench-dashboard:
+	command -v wrk >/dev/null || { [[ $$(id -u) -eq 0 ]] && apt-get install -y -qq wrk || sudo apt-get install -y -qq wrk; }
+	cargo bench -p server --bench dashboard

@@ -2,6 +2,9 @@
 //!
 //! Built twice: with `ssr` into the server (rendering and server functions) and with `hydrate`
 //! into the browser's wasm bundle.
+// Release builds keep every view's full type (debug builds erase them): the dashboard's and the
+// events page's nested views need more than the default 128 levels to compute their layouts.
+#![recursion_limit = "256"]
 
 pub mod auth;
 pub mod dashboard;

@@ -1,0 +1,279 @@
+//! Dashboard benchmark: the real server renders `/dashboard` for a member of 5 of 200
+//! organizations, under `wrk` on loopback, against the same server sending the same HTML bytes
+//! as a static file, in the same run. Repeated at 1,000, 20,000 and 100,000 events, to show the
+//! render time stays flat as the store grows.
+//!
+//!     make bench-dashboard      # installs wrk (Debian) when missing
+//!
+//! Settings: `BENCH_SECONDS` per measurement (default 10), `BENCH_CONNECTIONS` (default 32).
+#![expect(clippy::unwrap_used, reason = "a benchmark fails loudly")]
+
+use std::net::SocketAddr;
+use std::process::Command;
+
+use chrono::{Duration, Utc};
+use convene::access::Role;
+use convene::accounts::{DisplayName, Email, Password};
+use convene::secrets::{KeySource, SecretKey};
+use convene::store::entities::{event, organization};
+use convene::store::organizations::{self, NewOrganization};
+use convene::store::{memberships, users};
+use convene::testing::{fresh_sqlite_url, scratch_dir, store_at};
+use leptos::config::LeptosOptions;
+use leptos::server_fn::ServerFn;
+use sea_orm::{ActiveValue::Set, EntityTrait, TransactionTrait};
+use server::settings::{DatabaseUrl, Settings};
+use server::startup::Application;
+
+const ORGANIZATIONS: i64 = 200;
+const MEMBER_OF: i64 = 5;
+const PASSWORD: &str = "correct horse battery";
+
+fn env_number(name: &str, default: u64) -> u64 {
+    std::env::var(name)
+        .ok()
+        .map(|v| {
+            v.parse()
+                .unwrap_or_else(|_| panic!("{name}: {v:?} is not a number"))
+        })
+        .unwrap_or(default)
+}
+
+/// 200 organizations with a calendar and fresh data (so no page load refreshes), `events`
+/// events spread over the next year, and a member of the first five.
+async fn seed(database_url: &str, events: i64) {
+    let store = store_at(database_url.to_owned()).await;
+    let db = store.db();
+    let now = Utc::now();
+    let member = users::create(
+        db,
+        users::NewUser {
+            email: Email::parse("member@example.org").unwrap(),
+            display_name: DisplayName::parse("Member").unwrap(),
+            password: Password::parse_new(PASSWORD.into()).unwrap(),
+            is_site_admin: false,
+        },
+    )
+    .await
+    .unwrap();
+    let mut org_ids = Vec::new();
+    for n in 0..ORGANIZATIONS {
+        let org = organizations::create(
+            db,
+            NewOrganization::parse(&format!("org-{n:03}"), &format!("Organization {n:03}"), "")
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+        organization::Entity::update(organization::ActiveModel {
+            id: Set(org.id),
+            luma_calendar_id: Set(Some(format!("cal-bench{n}"))),
+            events_last_synced_at: Set(Some(now)),
+            ..Default::default()
+        })
+        .exec(db)
+        .await
+        .unwrap();
+        if n < MEMBER_OF {
+            memberships::add(db, member.id, org.id, Role::Member)
+                .await
+                .unwrap();
+        }
+        org_ids.push(org.id);
+    }
+    let txn = db.begin().await.unwrap();
+    let minutes_per_year = 365 * 24 * 60;
+    for chunk in (0..events).collect::<Vec<_>>().chunks(500) {
+        let rows: Vec<event::ActiveModel> = chunk
+            .iter()
+            .map(|&n| {
+                let start = now + Duration::minutes(1 + n * minutes_per_year / events);
+                event::ActiveModel {
+                    organization_id: Set(org_ids[(n % ORGANIZATIONS) as usize]),
+                    source: Set("luma_api".into()),
+                    external_id: Set(format!("evt-{n}")),
+                    title: Set(format!("Meetup number {n}")),
+                    description_md: Set(Some(
+                        "A description that the dashboard does not show.".into(),
+                    )),
+                    start_at: Set(start),
+                    end_at: Set(start + Duration::hours(2)),
+                    timezone: Set(["Europe/Berlin", "America/New_York", "Asia/Tokyo"]
+                        [(n % 3) as usize]
+                        .into()),
+                    cover_url: Set(Some(format!("https://images.example.org/{n}.png"))),
+                    event_url: Set(Some(format!("https://luma.com/e{n}"))),
+                    location_text: Set((n % 4 != 0).then(|| format!("Hall {}, Berlin", n % 50))),
+                    meeting_url: Set(None),
+                    location_type: Set(if n % 4 == 0 { "online" } else { "in_person" }.into()),
+                    visibility: Set("public".into()),
+                    tags: Set("[]".into()),
+                    content_hash: Set(String::new()),
+                    synced_at: Set(now),
+                    removed_at: Set(None),
+                    ..Default::default()
+                }
+            })
+            .collect();
+        event::Entity::insert_many(rows).exec(&txn).await.unwrap();
+    }
+    txn.commit().await.unwrap();
+}
+
+struct Measured {
+    requests_per_second: f64,
+    p50_ms: f64,
+    p99_ms: f64,
+}
+
+/// `wrk --latency` against `url`; its "Requests/sec" and the 50% and 99% latencies.
+fn wrk(url: &str, cookie: &str, seconds: u64, connections: u64) -> Measured {
+    let output = Command::new("wrk")
+        .args([
+            "-t2",
+            &format!("-c{connections}"),
+            &format!("-d{seconds}s"),
+            "--latency",
+            "-H",
+            &format!("Cookie: {cookie}"),
+            url,
+        ])
+        .output()
+        .expect("wrk runs (make bench-dashboard installs it)");
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        !text.contains("Non-2xx"),
+        "every answer must be a success:\n{text}"
+    );
+    let number_after = |label: &str| -> &str {
+        text.lines()
+            .find_map(|line| line.trim().strip_prefix(label))
+            .map(str::trim)
+            .unwrap_or_else(|| panic!("no {label:?} in wrk's output:\n{text}"))
+    };
+    let millis = |value: &str| -> f64 {
+        let (number, factor) = if let Some(us) = value.strip_suffix("us") {
+            (us, 0.001)
+        } else if let Some(ms) = value.strip_suffix("ms") {
+            (ms, 1.0)
+        } else if let Some(s) = value.strip_suffix('s') {
+            (s, 1000.0)
+        } else {
+            panic!("unknown latency unit in {value:?}")
+        };
+        number.parse::<f64>().unwrap() * factor
+    };
+    Measured {
+        requests_per_second: number_after("Requests/sec:").parse().unwrap(),
+        p50_ms: millis(number_after("50%")),
+        p99_ms: millis(number_after("99%")),
+    }
+}
+
+async fn run(events: i64, seconds: u64, connections: u64) {
+    let database_url = fresh_sqlite_url();
+    seed(&database_url, events).await;
+    let site_root = scratch_dir("bench-site");
+    let listen: SocketAddr = "127.0.0.1:0".parse().unwrap();
+    let settings = Settings {
+        listen,
+        database_url: DatabaseUrl::parse(&database_url).unwrap(),
+        data_dir: scratch_dir("bench-data"),
+        secret_key: SecretKey::generate(),
+        secret_key_source: KeySource::Setting,
+        luma_api_base: "http://127.0.0.1:9/".parse().unwrap(),
+        demo: false,
+        secure_cookies: false,
+        daily_sync: None,
+        luma_requests_per_minute: 180,
+        refresh_ttl: Duration::hours(1),
+        leptos_options: LeptosOptions::builder()
+            .output_name("convene")
+            .site_root(site_root.display().to_string())
+            .site_addr(listen)
+            .build(),
+    };
+    let app = Application::build(&settings).await.unwrap();
+    let address = app.local_addr();
+    tokio::spawn(app.run_until_stopped(std::future::pending()));
+
+    let client = reqwest::Client::new();
+    let signed_in = client
+        .post(format!("http://{address}{}", app::auth::SignIn::PATH))
+        .form(&[("email", "member@example.org"), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    let cookie = signed_in
+        .headers()
+        .get_all(reqwest::header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("convene_session="))
+        .and_then(|v| v.split(';').next())
+        .unwrap()
+        .to_owned();
+    let page = client
+        .get(format!("http://{address}/dashboard"))
+        .header(reqwest::header::COOKIE, &cookie)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("Your orgs") && page.contains("dash-card"),
+        "a real dashboard"
+    );
+    std::fs::write(site_root.join("dashboard.html"), &page).unwrap();
+
+    let dashboard = tokio::task::spawn_blocking({
+        let cookie = cookie.clone();
+        move || {
+            wrk(
+                &format!("http://{address}/dashboard"),
+                &cookie,
+                seconds,
+                connections,
+            )
+        }
+    })
+    .await
+    .unwrap();
+    let fixed = tokio::task::spawn_blocking(move || {
+        wrk(
+            &format!("http://{address}/dashboard.html"),
+            &cookie,
+            seconds,
+            connections,
+        )
+    })
+    .await
+    .unwrap();
+    for (name, m) in [
+        ("/dashboard (SSR)", &dashboard),
+        ("same bytes, static", &fixed),
+    ] {
+        println!(
+            "  {events:>7} events  {name:<20} {:>9.0} req/s  p50 {:>6.2} ms  p99 {:>6.2} ms  {:>5.0}% of static",
+            m.requests_per_second,
+            m.p50_ms,
+            m.p99_ms,
+            100.0 * m.requests_per_second / fixed.requests_per_second
+        );
+    }
+    println!("  page: {} bytes", page.len());
+}
+
+#[tokio::main]
+async fn main() {
+    let seconds = env_number("BENCH_SECONDS", 10);
+    let connections = env_number("BENCH_CONNECTIONS", 32);
+    println!(
+        "dashboard of a member of {MEMBER_OF} of {ORGANIZATIONS} organizations, SQLite, wrk -t2 -c{connections} -d{seconds}s"
+    );
+    for events in [1_000, 20_000, 100_000] {
+        run(events, seconds, connections).await;
+    }
+}
