@@ -6,7 +6,11 @@
 //!     make bench-dashboard      # installs wrk (Debian) when missing
 //!
 //! Settings: `BENCH_SECONDS` per measurement (default 10), `BENCH_CONNECTIONS` (default 32).
-#![expect(clippy::unwrap_used, reason = "a benchmark fails loudly")]
+#![expect(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a benchmark fails loudly"
+)]
 
 use std::net::SocketAddr;
 use std::process::Command;
