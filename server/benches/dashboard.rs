@@ -5,7 +5,8 @@
 //!
 //!     make bench-dashboard      # installs wrk (Debian) when missing
 //!
-//! Settings: `BENCH_SECONDS` per measurement (default 10), `BENCH_CONNECTIONS` (default 32).
+//! Settings: `BENCH_SECONDS` per measurement (default 10), `BENCH_CONNECTIONS` (default 32),
+//! `BENCH_EVENTS` (default `1000,20000,100000`).
 #![expect(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -245,6 +246,31 @@ async fn run(events: i64, seconds: u64, connections: u64) {
     })
     .await
     .unwrap();
+    // For scale: the same page for a visitor (no session to load or extend), and another
+    // server-rendered page.
+    let anonymous = tokio::task::spawn_blocking(move || {
+        wrk(
+            &format!("http://{address}/dashboard"),
+            "",
+            seconds,
+            connections,
+        )
+    })
+    .await
+    .unwrap();
+    let directory = tokio::task::spawn_blocking({
+        let cookie = cookie.clone();
+        move || {
+            wrk(
+                &format!("http://{address}/orgs"),
+                &cookie,
+                seconds,
+                connections,
+            )
+        }
+    })
+    .await
+    .unwrap();
     let fixed = tokio::task::spawn_blocking(move || {
         wrk(
             &format!("http://{address}/dashboard.html"),
@@ -257,6 +283,8 @@ async fn run(events: i64, seconds: u64, connections: u64) {
     .unwrap();
     for (name, m) in [
         ("/dashboard (SSR)", &dashboard),
+        ("/dashboard, visitor", &anonymous),
+        ("/orgs (SSR, 200 orgs)", &directory),
         ("same bytes, static", &fixed),
     ] {
         println!(
@@ -277,7 +305,10 @@ async fn main() {
     println!(
         "dashboard of a member of {MEMBER_OF} of {ORGANIZATIONS} organizations, SQLite, wrk -t2 -c{connections} -d{seconds}s"
     );
-    for events in [1_000, 20_000, 100_000] {
+    let sizes: Vec<i64> = std::env::var("BENCH_EVENTS")
+        .map(|list| list.split(',').map(|n| n.trim().parse().unwrap()).collect())
+        .unwrap_or_else(|_| vec![1_000, 20_000, 100_000]);
+    for events in sizes {
         run(events, seconds, connections).await;
     }
 }
