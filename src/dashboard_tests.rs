@@ -44,6 +44,20 @@ async fn org(store: &TestStore, slug: &str) -> Organization {
         .unwrap()
 }
 
+async fn member(store: &TestStore) -> users::User {
+    users::create(
+        store.db(),
+        users::NewUser {
+            email: Email::parse("m@example.org").unwrap(),
+            display_name: DisplayName::parse("M").unwrap(),
+            password: Password::parse_new("correct horse battery".into()).unwrap(),
+            is_site_admin: false,
+        },
+    )
+    .await
+    .unwrap()
+}
+
 async fn titles(store: &TestStore, query: &DashboardQuery) -> Vec<String> {
     upcoming(store.db(), query)
         .await
@@ -180,17 +194,7 @@ async fn the_change_marker_moves_only_with_changes() {
     let store = fresh_store().await;
     let berlin = org(&store, "berlin").await;
     let _lisbon = org(&store, "lisbon").await;
-    let user = users::create(
-        store.db(),
-        users::NewUser {
-            email: Email::parse("m@example.org").unwrap(),
-            display_name: DisplayName::parse("M").unwrap(),
-            password: Password::parse_new("correct horse battery".into()).unwrap(),
-            is_site_admin: false,
-        },
-    )
-    .await
-    .unwrap();
+    let user = member(&store).await;
     memberships::add(store.db(), user.id, berlin.id, Role::Member)
         .await
         .unwrap();
@@ -300,17 +304,7 @@ async fn a_render_costs_the_same_few_statements_however_much_there_is() {
 
     async fn statements_for_a_render(orgs: usize, events_each: i64) -> usize {
         let store = fresh_store().await;
-        let user = users::create(
-            store.db(),
-            users::NewUser {
-                email: Email::parse("m@example.org").unwrap(),
-                display_name: DisplayName::parse("M").unwrap(),
-                password: Password::parse_new("correct horse battery".into()).unwrap(),
-                is_site_admin: false,
-            },
-        )
-        .await
-        .unwrap();
+        let user = member(&store).await;
         for o in 0..orgs {
             let org = org(&store, &format!("org-{o}")).await;
             if o % 2 == 0 {

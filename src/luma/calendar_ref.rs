@@ -82,8 +82,13 @@ fn not_a_calendar(input: &str) -> Error {
 }
 
 fn calendar_id(text: &str) -> Option<String> {
-    let rest = text.strip_prefix("cal-")?;
-    (!rest.is_empty() && rest.chars().all(|c| c.is_ascii_alphanumeric())).then(|| text.to_owned())
+    is_calendar_id(text).then(|| text.to_owned())
+}
+
+/// `cal-` followed by letters and digits: safe to put into an embed address.
+pub fn is_calendar_id(text: &str) -> bool {
+    text.strip_prefix("cal-")
+        .is_some_and(|rest| !rest.is_empty() && rest.chars().all(|c| c.is_ascii_alphanumeric()))
 }
 
 fn is_slug(text: &str) -> bool {
@@ -148,6 +153,14 @@ mod tests {
                 expected,
                 "{input}"
             );
+        }
+    }
+
+    #[test]
+    fn only_well_formed_ids_count_as_calendar_ids() {
+        assert!(is_calendar_id("cal-NQYQhHfQN7sg4BF"));
+        for bad in ["cal-", "evt-abc", "cal-a/../b", "cal-a\"onload=x"] {
+            assert!(!is_calendar_id(bad), "{bad}");
         }
     }
 

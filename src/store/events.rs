@@ -33,6 +33,23 @@ pub async fn upcoming_for_organization(
         .await?)
 }
 
+/// Where the event happens as pages show it (the place, "Online", or not yet known), and
+/// whether it is online.
+pub fn place(event: &Event) -> (String, bool) {
+    let online = event.location_type == "online";
+    let label = match (&event.location_text, online) {
+        (Some(place), _) => place.clone(),
+        (None, true) => "Online".to_owned(),
+        (None, false) => "Location to be announced".to_owned(),
+    };
+    (label, online)
+}
+
+/// The URL when it is `https`: the only kind pages link to or load images from.
+pub fn https_only(url: Option<String>) -> Option<String> {
+    url.filter(|url| url.starts_with("https://"))
+}
+
 /// Live (not removed) events stored for the organization, past ones included.
 pub async fn count_live(db: &impl ConnectionTrait, organization_id: i64) -> Result<u64, Error> {
     Ok(event::Entity::find()

@@ -4,6 +4,8 @@
 //!
 //! Access matrix addition: `get_dashboard` and `get_dashboard_marker` answer everyone.
 
+mod browser;
+mod filters;
 mod page;
 
 use leptos::prelude::*;
@@ -85,6 +87,7 @@ mod ssr {
     use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
     use convene::Error;
     use convene::dashboard::{Attendance, Cursor, DashboardQuery};
+    use convene::store::events;
     use convene::timefmt;
 
     use super::{DashboardEvent, DashboardFilters};
@@ -174,13 +177,13 @@ mod ssr {
     }
 
     pub fn card(
-        event: convene::store::events::Event,
+        event: events::Event,
         org: &convene::store::organizations::Organization,
         mine: bool,
         now: DateTime<Utc>,
     ) -> DashboardEvent {
         let zone = timefmt::zone(&event.timezone);
-        let online = event.location_type == "online";
+        let (location, online) = events::place(&event);
         DashboardEvent {
             id: event.id,
             luma_id: event.external_id,
@@ -195,14 +198,10 @@ mod ssr {
             timezone: event.timezone,
             hint: timefmt::hint(event.start_at, event.end_at, now, zone),
             day_label: timefmt::day_label(event.start_at, now, zone),
-            location: match (event.location_text, online) {
-                (Some(place), _) => place,
-                (None, true) => "Online".to_owned(),
-                (None, false) => "Location to be announced".to_owned(),
-            },
+            location,
             online,
-            cover_url: event.cover_url.filter(|url| url.starts_with("https://")),
-            event_url: event.event_url.filter(|url| url.starts_with("https://")),
+            cover_url: events::https_only(event.cover_url),
+            event_url: events::https_only(event.event_url),
         }
     }
 }

@@ -1,14 +1,14 @@
-//! The dashboard page: filters in the URL (a GET form, so it works without JavaScript and
-//! navigates client-side with it), two layouts, "Show more", times in the viewer's timezone on
-//! request, and a quiet reload when a sync changes events.
+//! The dashboard page: the filters (`filters.rs`) read from the URL, two layouts, "Show more",
+//! times in the viewer's timezone on request, and a quiet reload when a sync changes events.
 
 use std::time::Duration;
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
+use super::browser;
+use super::filters::{FilterForm, with_query};
 use super::{
     Dashboard, DashboardEvent, DashboardFilters, OrganizationChoice, get_dashboard,
     get_dashboard_marker,
@@ -18,19 +18,19 @@ use crate::error::{AppError, ErrorNotice};
 /// How often the open page asks whether a sync changed anything.
 const MARKER_EVERY: Duration = Duration::from_secs(20);
 /// Where the "times in my timezone" choice is remembered.
-const VIEWER_ZONE_KEY: &str = "convene.viewerTimezone";
+pub(super) const VIEWER_ZONE_KEY: &str = "convene.viewerTimezone";
 
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Layout {
+pub(super) enum Layout {
     ByOrganization,
     ByDay,
 }
 
 /// The viewer's timezone, once known (after hydration), and whether to show times in it.
 #[derive(Clone, Copy)]
-struct ViewerZone {
-    name: RwSignal<Option<String>>,
-    enabled: RwSignal<bool>,
+pub(super) struct ViewerZone {
+    pub(super) name: RwSignal<Option<String>>,
+    pub(super) enabled: RwSignal<bool>,
 }
 
 #[component]
@@ -100,10 +100,15 @@ fn watch_for_changes(
                     .and_then(Result::ok)
                     .map(|d| d.marker);
                 leptos::task::spawn_local(async move {
-                    if let (Ok(current), Some(shown)) = (get_dashboard_marker().await, shown)
-                        && current != shown
-                    {
-                        set_reloads.update(|n| *n += 1);
+                    match (get_dashboard_marker().await, shown) {
+                        (Ok(current), Some(shown)) if current != shown => {
+                            set_reloads.update(|n| *n += 1);
+                        }
+                        (Ok(_), _) => {}
+                        // The next tick asks again.
+                        (Err(err), _) => {
+                            leptos::logging::warn!("could not check for new events: {err}");
+                        }
                     }
                 });
             },
@@ -202,148 +207,6 @@ fn DashboardView(
                     }
                 })
         }}
-    }
-}
-
-/// The current URL with `key` set to `value` (other filters kept).
-fn with_query(key: &str, value: &str) -> String {
-    let query = use_query_map().get_untracked();
-    let mut pairs: Vec<(String, String)> = query
-        .into_iter()
-        .map(|(k, v)| (k.to_string(), v))
-        .filter(|(k, _)| k != key)
-        .collect();
-    pairs.push((key.to_owned(), value.to_owned()));
-    let encoded: Vec<String> = pairs
-        .iter()
-        .map(|(k, v)| format!("{}={}", urlencode(k), urlencode(v)))
-        .collect();
-    format!("/dashboard?{}", encoded.join("&"))
-}
-
-fn urlencode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            b' ' => "+".to_owned(),
-            other => format!("%{other:02X}"),
-        })
-        .collect()
-}
-
-#[component]
-fn FilterForm(dashboard: Dashboard, layout: Memo<Layout>) -> impl IntoView {
-    let query = use_query_map();
-    let current = move |key: &str| query.read().get(key).unwrap_or_default();
-    let chosen = move || query.read().get_all("org").unwrap_or_default();
-    let zone = expect_context::<ViewerZone>();
-    // With JavaScript every change applies at once; without, the Apply button does.
-    let apply = move |ev: leptos::ev::Event| {
-        use leptos::wasm_bindgen::JsCast;
-        let field: leptos::web_sys::Element = event_target(&ev);
-        let form = field
-            .closest("form")
-            .ok()
-            .flatten()
-            .and_then(|form| form.dyn_into::<leptos::web_sys::HtmlFormElement>().ok());
-        if let Some(form) = form
-            && let Err(err) = form.request_submit()
-        {
-            leptos::logging::warn!("could not apply the filters: {err:?}");
-        }
-    };
-    let organizations = dashboard
-        .organizations
-        .iter()
-        .map(|org| {
-            let slug = org.slug.clone();
-            let checked = chosen().contains(&slug);
-            view! {
-                <label class="chip">
-                    <input type="checkbox" name="org" value=slug checked=checked on:change=apply />
-                    {org.name.clone()}
-                </label>
-            }
-        })
-        .collect_view();
-    let layout_value = move || match layout.get() {
-        Layout::ByDay => "day",
-        Layout::ByOrganization => "org",
-    };
-
-    view! {
-        <section class="panel filters" aria-labelledby="filters-heading">
-            <h2 id="filters-heading" class="visually-hidden">"Filters"</h2>
-            <nav class="view-switch" aria-label="Layout">
-                <a href=move || with_query("layout", "org") aria-current=move || (layout.get() == Layout::ByOrganization).then_some("page")>
-                    "By organization"
-                </a>
-                <a href=move || with_query("layout", "day") aria-current=move || (layout.get() == Layout::ByDay).then_some("page")>
-                    "By day"
-                </a>
-            </nav>
-            <Form method="GET" action="/dashboard">
-                <input type="hidden" name="layout" value=layout_value />
-                <div class="filter-grid">
-                    <div class="field">
-                        <label for="filter-q">"Search"</label>
-                        <input id="filter-q" type="search" name="q" value=current("q") placeholder="Title or place" />
-                    </div>
-                    <div class="field">
-                        <label for="filter-range">"When"</label>
-                        <select id="filter-range" name="range" on:change=apply>
-                            <option value="week" selected=current("range") == "week">"This week"</option>
-                            <option value="30" selected=matches!(current("range").as_str(), "" | "30")>"Next 30 days"</option>
-                            <option value="90" selected=current("range") == "90">"Next 90 days"</option>
-                            <option value="custom" selected=current("range") == "custom">"Custom dates"</option>
-                        </select>
-                    </div>
-                    <div class="field" hidden=move || current("range") != "custom">
-                        <label for="filter-from">"From"</label>
-                        <input id="filter-from" type="date" name="from" value=current("from") />
-                    </div>
-                    <div class="field" hidden=move || current("range") != "custom">
-                        <label for="filter-to">"To"</label>
-                        <input id="filter-to" type="date" name="to" value=current("to") />
-                    </div>
-                    <div class="field">
-                        <label for="filter-mode">"Where"</label>
-                        <select id="filter-mode" name="mode" on:change=apply>
-                            <option value="" selected=current("mode").is_empty()>"Online and in person"</option>
-                            <option value="online" selected=current("mode") == "online">"Online"</option>
-                            <option value="in_person" selected=current("mode") == "in_person">"In person"</option>
-                        </select>
-                    </div>
-                </div>
-                <fieldset class="org-filter">
-                    <legend>"Organizations"</legend>
-                    <div class="chips">{organizations}</div>
-                </fieldset>
-                <div class="form-actions">
-                    <button type="submit" class="button">"Apply"</button>
-                    <a class="button button-secondary" href="/dashboard">"Clear"</a>
-                </div>
-            </Form>
-            <div class="filter-footer">
-                <p class="card-meta">{dashboard.range_label.clone()}</p>
-                <label class="choice">
-                    <input
-                        type="checkbox"
-                        prop:checked=move || zone.enabled.get()
-                        disabled=move || zone.name.get().is_none()
-                        on:change=move |ev| {
-                            let on = event_target_checked(&ev);
-                            zone.enabled.set(on);
-                            browser::remember(VIEWER_ZONE_KEY, on);
-                        }
-                    />
-                    " Show times in my timezone"
-                    {move || zone.name.get().map(|name| format!(" ({name})"))}
-                </label>
-            </div>
-        </section>
     }
 }
 
@@ -527,109 +390,5 @@ fn EventCard(event: DashboardEvent, show_org: bool) -> impl IntoView {
             </div>
             <div class="dash-actions">{register}</div>
         </li>
-    }
-}
-
-/// What only a browser knows: its timezone, local storage, and formatting in its zone.
-mod browser {
-    /// The browser's IANA timezone (`Intl`), none during SSR.
-    pub fn timezone() -> Option<String> {
-        #[cfg(feature = "hydrate")]
-        {
-            use leptos::wasm_bindgen::JsValue;
-            let format =
-                js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &js_sys::Object::new());
-            let options = format.resolved_options();
-            js_sys::Reflect::get(&options, &JsValue::from_str("timeZone"))
-                .ok()
-                .and_then(|zone| zone.as_string())
-        }
-        #[cfg(not(feature = "hydrate"))]
-        {
-            None
-        }
-    }
-
-    /// "Sat 28 Nov, 19:00 – 21:00 GMT+1" in the browser's zone.
-    #[cfg_attr(not(feature = "hydrate"), allow(unused_variables))]
-    pub fn in_viewer_zone(start_utc: &str, end_utc: &str) -> Option<String> {
-        #[cfg(feature = "hydrate")]
-        {
-            use leptos::wasm_bindgen::JsValue;
-            let options = js_sys::Object::new();
-            for (key, value) in [
-                ("weekday", "short"),
-                ("day", "numeric"),
-                ("month", "short"),
-                ("hour", "2-digit"),
-                ("minute", "2-digit"),
-                ("hourCycle", "h23"),
-            ] {
-                js_sys::Reflect::set(&options, &JsValue::from_str(key), &JsValue::from_str(value))
-                    .ok()?;
-            }
-            let locale = js_sys::Array::of1(&JsValue::from_str("en-GB"));
-            let start = js_sys::Date::new(&JsValue::from_str(start_utc));
-            let end = js_sys::Date::new(&JsValue::from_str(end_utc));
-            let full = js_sys::Intl::DateTimeFormat::new(&locale, &options);
-            js_sys::Reflect::set(&options, &JsValue::from_str("weekday"), &JsValue::UNDEFINED)
-                .ok()?;
-            js_sys::Reflect::set(&options, &JsValue::from_str("day"), &JsValue::UNDEFINED).ok()?;
-            js_sys::Reflect::set(&options, &JsValue::from_str("month"), &JsValue::UNDEFINED)
-                .ok()?;
-            js_sys::Reflect::set(
-                &options,
-                &JsValue::from_str("timeZoneName"),
-                &JsValue::from_str("short"),
-            )
-            .ok()?;
-            let clock = js_sys::Intl::DateTimeFormat::new(&locale, &options);
-            let starts = full.format().call1(&full, &start).ok()?.as_string()?;
-            let ends = clock.format().call1(&clock, &end).ok()?.as_string()?;
-            Some(format!("{starts} – {ends}"))
-        }
-        #[cfg(not(feature = "hydrate"))]
-        {
-            None
-        }
-    }
-
-    /// A remembered yes/no from local storage (no on the server or when storage is off).
-    #[cfg_attr(not(feature = "hydrate"), allow(unused_variables))]
-    pub fn remembered(key: &str) -> bool {
-        #[cfg(feature = "hydrate")]
-        {
-            storage_call("getItem", &[key]).is_some_and(|value| value == "1")
-        }
-        #[cfg(not(feature = "hydrate"))]
-        {
-            false
-        }
-    }
-
-    #[cfg_attr(not(feature = "hydrate"), allow(unused_variables))]
-    pub fn remember(key: &str, on: bool) {
-        #[cfg(feature = "hydrate")]
-        {
-            // Storage can be off (private windows); the choice then lasts for this page only.
-            let _ = storage_call("setItem", &[key, if on { "1" } else { "0" }]);
-        }
-    }
-
-    /// `localStorage[method](...args)`, its string result if any.
-    #[cfg(feature = "hydrate")]
-    fn storage_call(method: &str, args: &[&str]) -> Option<String> {
-        use leptos::wasm_bindgen::{JsCast, JsValue};
-        let storage = js_sys::Reflect::get(
-            &leptos::prelude::window(),
-            &JsValue::from_str("localStorage"),
-        )
-        .ok()?;
-        let function = js_sys::Reflect::get(&storage, &JsValue::from_str(method))
-            .ok()?
-            .dyn_into::<js_sys::Function>()
-            .ok()?;
-        let args: js_sys::Array = args.iter().map(|a| JsValue::from_str(a)).collect();
-        function.apply(&storage, &args).ok()?.as_string()
     }
 }

@@ -64,28 +64,14 @@ pub struct OrganizationEvents {
 
 #[cfg(feature = "ssr")]
 mod ssr {
-    use convene::store::events::Event;
+    use convene::store::events::{self, Event};
     use convene::{markdown, timefmt};
 
     use super::{EventCard, EventDay};
 
-    fn https_only(url: Option<String>) -> Option<String> {
-        url.filter(|url| url.starts_with("https://"))
-    }
-
-    pub fn is_calendar_id(id: &str) -> bool {
-        id.strip_prefix("cal-")
-            .is_some_and(|rest| !rest.is_empty() && rest.chars().all(|c| c.is_ascii_alphanumeric()))
-    }
-
     pub fn card(event: Event) -> (String, String, EventCard) {
         let zone = timefmt::zone(&event.timezone);
-        let online = event.location_type == "online";
-        let location = match (event.location_text, online) {
-            (Some(place), _) => place,
-            (None, true) => "Online".to_owned(),
-            (None, false) => "Location to be announced".to_owned(),
-        };
+        let (location, online) = events::place(&event);
         let card = EventCard {
             luma_id: event.external_id,
             title: event.title,
@@ -94,8 +80,8 @@ mod ssr {
             timezone: event.timezone,
             location,
             online,
-            cover_url: https_only(event.cover_url),
-            event_url: https_only(event.event_url),
+            cover_url: events::https_only(event.cover_url),
+            event_url: events::https_only(event.event_url),
             description_html: event
                 .description_md
                 .filter(|text| !text.trim().is_empty())
@@ -157,7 +143,9 @@ pub async fn get_organization_events(slug: String) -> Result<OrganizationEvents,
         slug: org.slug,
         name: org.name,
         is_demo: org.is_demo,
-        calendar_id: org.luma_calendar_id.filter(|id| ssr::is_calendar_id(id)),
+        calendar_id: org
+            .luma_calendar_id
+            .filter(|id| convene::luma::calendar_ref::is_calendar_id(id)),
         calendar_url: org
             .luma_calendar_url
             .filter(|url| url.starts_with("https://")),
@@ -176,7 +164,7 @@ mod tests {
     use chrono::{TimeZone, Utc};
     use convene::store::events::Event;
 
-    use super::ssr::{by_day, is_calendar_id};
+    use super::ssr::by_day;
 
     fn event(id: &str, start: (u32, u32), zone: &str) -> Event {
         let start_at = Utc
@@ -231,13 +219,5 @@ mod tests {
             !html.contains("<script") && html.contains("<strong>Hi</strong>"),
             "{html}"
         );
-    }
-
-    #[test]
-    fn only_well_formed_calendar_ids_reach_the_embed() {
-        assert!(is_calendar_id("cal-NQYQhHfQN7sg4BF"));
-        for bad in ["cal-", "evt-abc", "cal-a/../b", "cal-a\"onload=x"] {
-            assert!(!is_calendar_id(bad), "{bad}");
-        }
     }
 }

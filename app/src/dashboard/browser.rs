@@ -1,0 +1,112 @@
+//! What only a browser knows: its timezone, local storage, and formatting in its zone. Each
+//! answers "nothing" during server rendering.
+
+/// The browser's IANA timezone (`Intl`), none during SSR.
+pub fn timezone() -> Option<String> {
+    #[cfg(feature = "hydrate")]
+    {
+        use leptos::wasm_bindgen::JsValue;
+        let format =
+            js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &js_sys::Object::new());
+        let options = format.resolved_options();
+        js_sys::Reflect::get(&options, &JsValue::from_str("timeZone"))
+            .ok()
+            .and_then(|zone| zone.as_string())
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        None
+    }
+}
+
+/// "Sat 28 Nov, 19:00 – 21:00 GMT+1" in the browser's zone.
+#[cfg_attr(not(feature = "hydrate"), allow(unused_variables))]
+pub fn in_viewer_zone(start_utc: &str, end_utc: &str) -> Option<String> {
+    #[cfg(feature = "hydrate")]
+    {
+        use leptos::wasm_bindgen::JsValue;
+        let options = js_sys::Object::new();
+        for (key, value) in [
+            ("weekday", "short"),
+            ("day", "numeric"),
+            ("month", "short"),
+            ("hour", "2-digit"),
+            ("minute", "2-digit"),
+            ("hourCycle", "h23"),
+        ] {
+            js_sys::Reflect::set(&options, &JsValue::from_str(key), &JsValue::from_str(value))
+                .ok()?;
+        }
+        let locale = js_sys::Array::of1(&JsValue::from_str("en-GB"));
+        let start = js_sys::Date::new(&JsValue::from_str(start_utc));
+        let end = js_sys::Date::new(&JsValue::from_str(end_utc));
+        let full = js_sys::Intl::DateTimeFormat::new(&locale, &options);
+        js_sys::Reflect::set(&options, &JsValue::from_str("weekday"), &JsValue::UNDEFINED).ok()?;
+        js_sys::Reflect::set(&options, &JsValue::from_str("day"), &JsValue::UNDEFINED).ok()?;
+        js_sys::Reflect::set(&options, &JsValue::from_str("month"), &JsValue::UNDEFINED).ok()?;
+        js_sys::Reflect::set(
+            &options,
+            &JsValue::from_str("timeZoneName"),
+            &JsValue::from_str("short"),
+        )
+        .ok()?;
+        let clock = js_sys::Intl::DateTimeFormat::new(&locale, &options);
+        let starts = full.format().call1(&full, &start).ok()?.as_string()?;
+        let ends = clock.format().call1(&clock, &end).ok()?.as_string()?;
+        Some(format!("{starts} – {ends}"))
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        None
+    }
+}
+
+/// A remembered yes/no from local storage (no on the server or when storage is off).
+/// A remembered yes/no from local storage (no on the server, or when storage is off).
+#[cfg_attr(not(feature = "hydrate"), allow(unused_variables))]
+pub fn remembered(key: &str) -> bool {
+    #[cfg(feature = "hydrate")]
+    {
+        match storage_call("getItem", &[key]) {
+            Ok(value) => value.is_some_and(|value| value == "1"),
+            Err(err) => {
+                leptos::logging::warn!("local storage unavailable: {err}");
+                false
+            }
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        false
+    }
+}
+
+#[cfg_attr(not(feature = "hydrate"), allow(unused_variables))]
+pub fn remember(key: &str, on: bool) {
+    #[cfg(feature = "hydrate")]
+    if let Err(err) = storage_call("setItem", &[key, if on { "1" } else { "0" }]) {
+        // Storage can be off (private windows); the choice then lasts for this page only.
+        leptos::logging::warn!("could not remember the choice: {err}");
+    }
+}
+
+/// `localStorage[method](...args)`: its string result, if it gave one.
+#[cfg(feature = "hydrate")]
+fn storage_call(method: &str, args: &[&str]) -> Result<Option<String>, String> {
+    use leptos::wasm_bindgen::{JsCast, JsValue};
+    let describe = |err: JsValue| format!("{err:?}");
+    let storage = js_sys::Reflect::get(
+        &leptos::prelude::window(),
+        &JsValue::from_str("localStorage"),
+    )
+    .map_err(describe)?;
+    let function = js_sys::Reflect::get(&storage, &JsValue::from_str(method))
+        .map_err(describe)?
+        .dyn_into::<js_sys::Function>()
+        .map_err(describe)?;
+    let args: js_sys::Array = args.iter().map(|a| JsValue::from_str(a)).collect();
+    Ok(function
+        .apply(&storage, &args)
+        .map_err(describe)?
+        .as_string())
+}

@@ -1,0 +1,152 @@
+//! The dashboard's filter form: a GET form, so a filtered view is a plain link that renders on
+//! the server; after hydration it navigates client-side and every change applies at once.
+
+use leptos::prelude::*;
+use leptos_router::components::Form;
+use leptos_router::hooks::use_query_map;
+
+use super::Dashboard;
+use super::browser;
+use super::page::{Layout, VIEWER_ZONE_KEY, ViewerZone};
+
+#[component]
+pub(super) fn FilterForm(dashboard: Dashboard, layout: Memo<Layout>) -> impl IntoView {
+    let query = use_query_map();
+    let current = move |key: &str| query.read().get(key).unwrap_or_default();
+    let chosen = move || query.read().get_all("org").unwrap_or_default();
+    let zone = expect_context::<ViewerZone>();
+    // With JavaScript every change applies at once; without, the Apply button does.
+    let apply = move |ev: leptos::ev::Event| {
+        use leptos::wasm_bindgen::JsCast;
+        let field: leptos::web_sys::Element = event_target(&ev);
+        let form = field
+            .closest("form")
+            .ok()
+            .flatten()
+            .and_then(|form| form.dyn_into::<leptos::web_sys::HtmlFormElement>().ok());
+        if let Some(form) = form
+            && let Err(err) = form.request_submit()
+        {
+            leptos::logging::warn!("could not apply the filters: {err:?}");
+        }
+    };
+    let organizations = dashboard
+        .organizations
+        .iter()
+        .map(|org| {
+            let slug = org.slug.clone();
+            let checked = chosen().contains(&slug);
+            view! {
+                <label class="chip">
+                    <input type="checkbox" name="org" value=slug checked=checked on:change=apply />
+                    {org.name.clone()}
+                </label>
+            }
+        })
+        .collect_view();
+    let layout_value = move || match layout.get() {
+        Layout::ByDay => "day",
+        Layout::ByOrganization => "org",
+    };
+
+    view! {
+        <section class="panel filters" aria-labelledby="filters-heading">
+            <h2 id="filters-heading" class="visually-hidden">"Filters"</h2>
+            <nav class="view-switch" aria-label="Layout">
+                <a href=move || with_query("layout", "org") aria-current=move || (layout.get() == Layout::ByOrganization).then_some("page")>
+                    "By organization"
+                </a>
+                <a href=move || with_query("layout", "day") aria-current=move || (layout.get() == Layout::ByDay).then_some("page")>
+                    "By day"
+                </a>
+            </nav>
+            <Form method="GET" action="/dashboard">
+                <input type="hidden" name="layout" value=layout_value />
+                <div class="filter-grid">
+                    <div class="field">
+                        <label for="filter-q">"Search"</label>
+                        <input id="filter-q" type="search" name="q" value=current("q") placeholder="Title or place" />
+                    </div>
+                    <div class="field">
+                        <label for="filter-range">"When"</label>
+                        <select id="filter-range" name="range" on:change=apply>
+                            <option value="week" selected=current("range") == "week">"This week"</option>
+                            <option value="30" selected=matches!(current("range").as_str(), "" | "30")>"Next 30 days"</option>
+                            <option value="90" selected=current("range") == "90">"Next 90 days"</option>
+                            <option value="custom" selected=current("range") == "custom">"Custom dates"</option>
+                        </select>
+                    </div>
+                    <div class="field" hidden=move || current("range") != "custom">
+                        <label for="filter-from">"From"</label>
+                        <input id="filter-from" type="date" name="from" value=current("from") />
+                    </div>
+                    <div class="field" hidden=move || current("range") != "custom">
+                        <label for="filter-to">"To"</label>
+                        <input id="filter-to" type="date" name="to" value=current("to") />
+                    </div>
+                    <div class="field">
+                        <label for="filter-mode">"Where"</label>
+                        <select id="filter-mode" name="mode" on:change=apply>
+                            <option value="" selected=current("mode").is_empty()>"Online and in person"</option>
+                            <option value="online" selected=current("mode") == "online">"Online"</option>
+                            <option value="in_person" selected=current("mode") == "in_person">"In person"</option>
+                        </select>
+                    </div>
+                </div>
+                <fieldset class="org-filter">
+                    <legend>"Organizations"</legend>
+                    <div class="chips">{organizations}</div>
+                </fieldset>
+                <div class="form-actions">
+                    <button type="submit" class="button">"Apply"</button>
+                    <a class="button button-secondary" href="/dashboard">"Clear"</a>
+                </div>
+            </Form>
+            <div class="filter-footer">
+                <p class="card-meta">{dashboard.range_label.clone()}</p>
+                <label class="choice">
+                    <input
+                        type="checkbox"
+                        prop:checked=move || zone.enabled.get()
+                        disabled=move || zone.name.get().is_none()
+                        on:change=move |ev| {
+                            let on = event_target_checked(&ev);
+                            zone.enabled.set(on);
+                            browser::remember(VIEWER_ZONE_KEY, on);
+                        }
+                    />
+                    " Show times in my timezone"
+                    {move || zone.name.get().map(|name| format!(" ({name})"))}
+                </label>
+            </div>
+        </section>
+    }
+}
+
+/// The current URL with `key` set to `value` (other filters kept).
+pub(super) fn with_query(key: &str, value: &str) -> String {
+    let query = use_query_map().get_untracked();
+    let mut pairs: Vec<(String, String)> = query
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .filter(|(k, _)| k != key)
+        .collect();
+    pairs.push((key.to_owned(), value.to_owned()));
+    let encoded: Vec<String> = pairs
+        .iter()
+        .map(|(k, v)| format!("{}={}", urlencode(k), urlencode(v)))
+        .collect();
+    format!("/dashboard?{}", encoded.join("&"))
+}
+
+fn urlencode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            b' ' => "+".to_owned(),
+            other => format!("%{other:02X}"),
+        })
+        .collect()
+}
