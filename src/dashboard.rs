@@ -14,7 +14,7 @@ use crate::access::Role;
 use crate::store::entities::{event, organization, sync_run};
 use crate::store::events::Event;
 use crate::store::memberships;
-use crate::store::organizations::Organization;
+use crate::store::organizations::{self, Organization};
 
 /// Events per page ("Show more" loads the next).
 pub const PAGE_SIZE: u64 = 20;
@@ -220,19 +220,38 @@ pub struct DashboardData {
     pub page: DashboardPage,
     /// The viewer's organizations with their role, by name (none for visitors).
     pub mine: Vec<(Organization, Role)>,
-    /// Every organization, by name: the filter's choices and the "not connected yet" lines.
-    pub organizations: Vec<Organization>,
+    /// The organizations the filter names (by slug or by name), by name (the page shows them as chosen even when
+    /// they have nothing coming up). The full list of choices is [`organizations::choices`],
+    /// fetched only when someone opens the picker.
+    pub chosen: Vec<Organization>,
     pub marker: i64,
 }
 
-/// A dashboard render: four statements for a member (three for a visitor), whatever the
-/// number of events or organizations.
+/// A dashboard render: three statements for a member (two for a visitor), plus one when the
+/// filter names organizations, whatever the number of events or organizations.
 pub async fn load(
     db: &impl ConnectionTrait,
     viewer: Option<i64>,
     query: &DashboardQuery,
 ) -> Result<DashboardData, Error> {
-    let page = upcoming(db, query).await?;
+    let chosen = if query.organizations.is_empty() {
+        Vec::new()
+    } else {
+        organizations::matching(db, &query.organizations).await?
+    };
+    let page = if query.organizations.is_empty() {
+        upcoming(db, query).await?
+    } else if chosen.is_empty() {
+        // Only unknown organizations asked for: nothing matches (not "everything").
+        DashboardPage {
+            events: Vec::new(),
+            next: None,
+        }
+    } else {
+        let mut by_slug = query.clone();
+        by_slug.organizations = chosen.iter().map(|org| org.slug.clone()).collect();
+        upcoming(db, &by_slug).await?
+    };
     let mine = match viewer {
         Some(user_id) => memberships::organizations_of(db, user_id).await?,
         None => Vec::new(),
@@ -240,7 +259,7 @@ pub async fn load(
     Ok(DashboardData {
         page,
         mine,
-        organizations: crate::store::organizations::list_all(db).await?,
+        chosen,
         marker: change_marker(db).await?,
     })
 }

@@ -302,7 +302,7 @@ async fn a_render_costs_the_same_few_statements_however_much_there_is() {
     use std::sync::Arc;
     use std::sync::atomic::{AtomicUsize, Ordering};
 
-    async fn statements_for_a_render(orgs: usize, events_each: i64) -> usize {
+    async fn statements_for_a_render(orgs: usize, events_each: i64) -> (usize, usize, usize) {
         let store = fresh_store().await;
         let user = member(&store).await;
         for o in 0..orgs {
@@ -326,14 +326,76 @@ async fn a_render_costs_the_same_few_statements_however_much_there_is() {
         counted.set_metric_callback(move |_| {
             counter.fetch_add(1, Ordering::Relaxed);
         });
-        let query = DashboardQuery::new(now(), now() + Duration::days(30)).unwrap();
+        let mut query = DashboardQuery::new(now(), now() + Duration::days(30)).unwrap();
         let data = load(&counted, Some(user.id), &query).await.unwrap();
         assert_eq!(data.mine.len(), orgs.div_ceil(2));
-        assert_eq!(data.organizations.len(), orgs);
+        assert!(data.chosen.is_empty());
         assert!(!data.page.events.is_empty());
-        statements.load(Ordering::Relaxed)
+        let unfiltered = statements.swap(0, Ordering::Relaxed);
+
+        // A slug, a name typed in another case, and a word that names nothing.
+        query.organizations = vec!["org-1".into(), "ORG-0".into(), "no-such-org".into()];
+        let data = load(&counted, Some(user.id), &query).await.unwrap();
+        let chosen: Vec<_> = data.chosen.iter().map(|org| org.slug.as_str()).collect();
+        assert_eq!(chosen, ["org-0", "org-1"]);
+        assert!(
+            data.page
+                .events
+                .iter()
+                .all(|item| chosen.contains(&item.organization.slug.as_str()))
+        );
+        let filtered = statements.swap(0, Ordering::Relaxed);
+
+        let visitor = load(&counted, None, &query).await.unwrap();
+        assert!(visitor.mine.is_empty());
+        (unfiltered, filtered, statements.load(Ordering::Relaxed))
     }
 
-    assert_eq!(statements_for_a_render(2, 3).await, 4);
-    assert_eq!(statements_for_a_render(12, 30).await, 4);
+    // Events with their organizations; memberships; the change marker; and the chosen
+    // organizations when the filter names some.
+    assert_eq!(statements_for_a_render(2, 3).await, (3, 4, 3));
+    assert_eq!(statements_for_a_render(12, 30).await, (3, 4, 3));
+}
+
+#[tokio::test]
+async fn a_filter_finds_organizations_by_name_and_unknown_ones_show_nothing() {
+    let store = fresh_store().await;
+    let berlin = organizations::create(
+        store.db(),
+        NewOrganization::parse("berlin", "Rust Berlin", "").unwrap(),
+    )
+    .await
+    .unwrap();
+    event::Entity::insert(row(berlin.id, 1, now() + Duration::hours(2), "Talk", false))
+        .exec(store.db())
+        .await
+        .unwrap();
+    let mut query = DashboardQuery::new(now(), now() + Duration::days(30)).unwrap();
+    query.organizations = vec![" rust BERLIN ".into()];
+    let data = load(store.db(), None, &query).await.unwrap();
+    assert_eq!(data.chosen.len(), 1);
+    assert_eq!(data.page.events.len(), 1);
+
+    query.organizations = vec!["atlantis".into()];
+    let data = load(store.db(), None, &query).await.unwrap();
+    assert!(data.chosen.is_empty());
+    assert!(
+        data.page.events.is_empty(),
+        "not every organization's events"
+    );
+}
+
+#[tokio::test]
+async fn choices_list_every_organization_by_name() {
+    let store = fresh_store().await;
+    org(&store, "zeta").await;
+    org(&store, "alpha").await;
+    let choices = organizations::choices(store.db()).await.unwrap();
+    assert_eq!(
+        choices,
+        [
+            ("alpha".to_owned(), "alpha".to_owned()),
+            ("zeta".to_owned(), "zeta".to_owned())
+        ]
+    );
 }

@@ -246,8 +246,8 @@ async fn run(events: i64, seconds: u64, connections: u64) {
     })
     .await
     .unwrap();
-    // For scale: the same page for a visitor (no session to load or extend), and another
-    // server-rendered page.
+    // For scale: the same page for a visitor (no session to load), a page listing every
+    // organization, and the smallest server-rendered page (the floor any page pays).
     let anonymous = tokio::task::spawn_blocking(move || {
         wrk(
             &format!("http://{address}/dashboard"),
@@ -271,6 +271,11 @@ async fn run(events: i64, seconds: u64, connections: u64) {
     })
     .await
     .unwrap();
+    let sign_in_page = tokio::task::spawn_blocking(move || {
+        wrk(&format!("http://{address}/login"), "", seconds, connections)
+    })
+    .await
+    .unwrap();
     let fixed = tokio::task::spawn_blocking(move || {
         wrk(
             &format!("http://{address}/dashboard.html"),
@@ -285,6 +290,7 @@ async fn run(events: i64, seconds: u64, connections: u64) {
         ("/dashboard (SSR)", &dashboard),
         ("/dashboard, visitor", &anonymous),
         ("/orgs (SSR, 200 orgs)", &directory),
+        ("/login (SSR, a form)", &sign_in_page),
         ("same bytes, static", &fixed),
     ] {
         println!(

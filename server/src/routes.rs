@@ -20,7 +20,8 @@ use tower_sessions::{Expiry, SessionManagerLayer};
 
 /// The session cookie's name; its value is the session id and is never logged.
 pub const SESSION_COOKIE: &str = "convene_session";
-/// Signed-in sessions end after this long without a visit.
+/// Signed-in sessions end after this long without a visit (counted from the first visit of the
+/// day: `app::auth::session` extends a session once a day, not on every request).
 const SESSION_IDLE_DAYS: i64 = 30;
 
 /// The page routes, generated once per process. Generating them runs the app with resource

@@ -3,7 +3,7 @@
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, TransactionTrait,
+    EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
 };
 
 use crate::access::Role;
@@ -61,6 +61,44 @@ pub async fn list_all(db: &impl ConnectionTrait) -> Result<Vec<Organization>, Er
     Ok(organization::Entity::find()
         .order_by_asc(organization::Column::Name)
         .order_by_asc(organization::Column::Id)
+        .all(db)
+        .await?)
+}
+
+/// The organizations these words name, each a slug or a name (any case), by name. A picker
+/// sends slugs; someone typing into it without choosing sends a name. Unknown words are skipped.
+pub async fn matching(
+    db: &impl ConnectionTrait,
+    words: &[String],
+) -> Result<Vec<Organization>, Error> {
+    use sea_orm::Condition;
+    use sea_orm::sea_query::{Expr, ExprTrait, Func};
+    let lowered: Vec<String> = words
+        .iter()
+        .map(|word| word.trim().to_lowercase())
+        .collect();
+    Ok(organization::Entity::find()
+        .filter(
+            Condition::any()
+                .add(organization::Column::Slug.is_in(lowered.iter().cloned()))
+                .add(Expr::expr(Func::lower(Expr::col(organization::Column::Name))).is_in(lowered)),
+        )
+        .order_by_asc(organization::Column::Name)
+        .order_by_asc(organization::Column::Id)
+        .all(db)
+        .await?)
+}
+
+/// Every organization's slug and name, by name: what a picker offers. Two text columns, so
+/// listing hundreds stays cheap (a full row decodes a dozen mostly empty columns).
+pub async fn choices(db: &impl ConnectionTrait) -> Result<Vec<(String, String)>, Error> {
+    Ok(organization::Entity::find()
+        .select_only()
+        .column(organization::Column::Slug)
+        .column(organization::Column::Name)
+        .order_by_asc(organization::Column::Name)
+        .order_by_asc(organization::Column::Id)
+        .into_tuple()
         .all(db)
         .await?)
 }

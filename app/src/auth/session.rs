@@ -9,6 +9,8 @@ use crate::error::AppError;
 use crate::state::AppState;
 
 const USER_ID_KEY: &str = "user_id";
+/// The day (days since the Common Era) the session was last extended.
+const EXTENDED_ON_KEY: &str = "extended_on";
 
 async fn current_session() -> Result<Session, AppError> {
     leptos_axum::extract::<Session>().await.map_err(|err| {
@@ -29,7 +31,8 @@ pub async fn start(user_id: i64) -> Result<(), AppError> {
     session
         .insert(USER_ID_KEY, user_id)
         .await
-        .map_err(session_failed)
+        .map_err(session_failed)?;
+    extend_daily(&session).await
 }
 
 /// Destroys the session on the server and clears the cookie.
@@ -51,7 +54,27 @@ pub async fn signed_in_user(state: &AppState) -> Result<Option<User>, AppError> 
     else {
         return Ok(None);
     };
+    extend_daily(&session).await?;
     Ok(users::find_by_id(&state.db, user_id).await?)
+}
+
+/// Keeps a session in use alive: the idle timeout counts from the last day it was extended.
+/// Extending means saving the session (a write and a new cookie), so it happens on the first
+/// visit of each day rather than on every request.
+async fn extend_daily(session: &Session) -> Result<(), AppError> {
+    use chrono::Datelike;
+    let today = chrono::Utc::now().date_naive().num_days_from_ce();
+    let extended_on = session
+        .get::<i32>(EXTENDED_ON_KEY)
+        .await
+        .map_err(session_failed)?;
+    if extended_on != Some(today) {
+        session
+            .insert(EXTENDED_ON_KEY, today)
+            .await
+            .map_err(session_failed)?;
+    }
+    Ok(())
 }
 
 /// The caller as the access rules see them.

@@ -5,15 +5,14 @@ use leptos::prelude::*;
 use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
-use super::Dashboard;
 use super::browser;
 use super::page::{Layout, VIEWER_ZONE_KEY, ViewerZone};
+use super::{Dashboard, OrganizationOption, get_organization_options};
 
 #[component]
 pub(super) fn FilterForm(dashboard: Dashboard, layout: Memo<Layout>) -> impl IntoView {
     let query = use_query_map();
     let current = move |key: &str| query.read().get(key).unwrap_or_default();
-    let chosen = move || query.read().get_all("org").unwrap_or_default();
     let zone = expect_context::<ViewerZone>();
     // With JavaScript every change applies at once; without, the Apply button does.
     let apply = move |ev: leptos::ev::Event| {
@@ -30,15 +29,20 @@ pub(super) fn FilterForm(dashboard: Dashboard, layout: Memo<Layout>) -> impl Int
             leptos::logging::warn!("could not apply the filters: {err:?}");
         }
     };
+    // Chips for the viewer's organizations and the chosen ones; any other is one pick away.
     let organizations = dashboard
         .organizations
         .iter()
         .map(|org| {
-            let slug = org.slug.clone();
-            let checked = chosen().contains(&slug);
             view! {
                 <label class="chip">
-                    <input type="checkbox" name="org" value=slug checked=checked on:change=apply />
+                    <input
+                        type="checkbox"
+                        name="org"
+                        value=org.slug.clone()
+                        checked=org.chosen
+                        on:change=apply
+                    />
                     {org.name.clone()}
                 </label>
             }
@@ -96,6 +100,7 @@ pub(super) fn FilterForm(dashboard: Dashboard, layout: Memo<Layout>) -> impl Int
                 <fieldset class="org-filter">
                     <legend>"Organizations"</legend>
                     <div class="chips">{organizations}</div>
+                    <OrganizationPicker apply />
                 </fieldset>
                 <div class="form-actions">
                     <button type="submit" class="button">"Apply"</button>
@@ -120,6 +125,67 @@ pub(super) fn FilterForm(dashboard: Dashboard, layout: Memo<Layout>) -> impl Int
                 </label>
             </div>
         </section>
+    }
+}
+
+/// "Add an organization": a text field offering every organization by name. The list is
+/// fetched the first time the field gets focus, so the page itself stays small however many
+/// organizations there are. Choosing one applies it; a typed name works too (the server
+/// matches slugs and names), with or without JavaScript.
+#[component]
+fn OrganizationPicker(apply: impl Fn(leptos::ev::Event) + Copy + 'static) -> impl IntoView {
+    // None: not asked for yet (or the last attempt failed); Some: loading or loaded.
+    let options = RwSignal::new(None::<Vec<OrganizationOption>>);
+    let load = move |_: leptos::ev::FocusEvent| {
+        if options.get_untracked().is_some() {
+            return;
+        }
+        options.set(Some(Vec::new()));
+        leptos::task::spawn_local(async move {
+            match get_organization_options().await {
+                Ok(list) => options.set(Some(list)),
+                Err(err) => {
+                    options.set(None);
+                    leptos::logging::warn!("could not load the organizations to pick from: {err}");
+                }
+            }
+        });
+    };
+    // Picking from the list fills in a slug: apply it at once. Typing waits for Enter.
+    let picked = move |ev: leptos::ev::Event| {
+        let value = event_target_value(&ev);
+        let known = options.with_untracked(|list| {
+            list.as_ref()
+                .is_some_and(|list| list.iter().any(|option| option.slug == value))
+        });
+        if known {
+            apply(ev);
+        }
+    };
+    view! {
+        <div class="field org-picker">
+            <label for="filter-org-add">"Add an organization"</label>
+            <input
+                id="filter-org-add"
+                type="search"
+                name="org"
+                list="org-options"
+                autocomplete="off"
+                placeholder="Organization name"
+                on:focus=load
+                on:input=picked
+            />
+            <datalist id="org-options">
+                {move || {
+                    options
+                        .get()
+                        .unwrap_or_default()
+                        .into_iter()
+                        .map(|option| view! { <option value=option.slug>{option.name}</option> })
+                        .collect_view()
+                }}
+            </datalist>
+        </div>
     }
 }
 

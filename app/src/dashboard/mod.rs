@@ -2,7 +2,8 @@
 //! own first, filtered by what the URL says. Public: visitors see the same events without the
 //! "Your orgs" split.
 //!
-//! Access matrix addition: `get_dashboard` and `get_dashboard_marker` answer everyone.
+//! Access matrix addition: `get_dashboard`, `get_organization_options` and
+//! `get_dashboard_marker` answer everyone (organizations and public events are public).
 
 mod browser;
 mod filters;
@@ -58,14 +59,24 @@ pub struct DashboardEvent {
     pub event_url: Option<String>,
 }
 
-/// An organization as the filter and the "not connected" lines need it.
+/// An organization the page is about (one of the viewer's, or one the filter names), as the
+/// filter's chips and the "not connected" lines need it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrganizationChoice {
     pub slug: String,
     pub name: String,
     pub mine: bool,
+    /// The filter names it (by slug or by name).
+    pub chosen: bool,
     pub viewer_is_admin: bool,
     pub calendar_connected: bool,
+}
+
+/// One entry of the "add an organization" picker.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrganizationOption {
+    pub slug: String,
+    pub name: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -73,6 +84,8 @@ pub struct Dashboard {
     pub signed_in: bool,
     /// In start order; the page groups them by section and organization, or by day.
     pub events: Vec<DashboardEvent>,
+    /// The viewer's organizations and the chosen ones, by name (not every organization: the
+    /// picker loads those on demand, see [`get_organization_options`]).
     pub organizations: Vec<OrganizationChoice>,
     /// The cursor of the next page, when there is one.
     pub next: Option<String>,
@@ -241,6 +254,15 @@ pub async fn get_dashboard(filters: DashboardFilters) -> Result<Dashboard, AppEr
     }
 
     let site_admin = viewer.is_some_and(|actor| actor.is_site_admin);
+    let chosen_ids: std::collections::HashSet<i64> = data.chosen.iter().map(|org| org.id).collect();
+    let mut shown: Vec<convene::store::organizations::Organization> = data
+        .mine
+        .into_iter()
+        .map(|(org, _)| org)
+        .filter(|org| !chosen_ids.contains(&org.id))
+        .chain(data.chosen)
+        .collect();
+    shown.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
     Ok(Dashboard {
         signed_in: viewer.is_some(),
         next: data.page.next.map(|cursor| cursor.encode()),
@@ -253,11 +275,11 @@ pub async fn get_dashboard(filters: DashboardFilters) -> Result<Dashboard, AppEr
                 ssr::card(item.event, &item.organization, mine, now)
             })
             .collect(),
-        organizations: data
-            .organizations
+        organizations: shown
             .into_iter()
             .map(|org| OrganizationChoice {
                 mine: roles.contains_key(&org.id),
+                chosen: chosen_ids.contains(&org.id),
                 viewer_is_admin: site_admin || roles.get(&org.id) == Some(&Role::Admin),
                 calendar_connected: org.luma_calendar_id.is_some(),
                 slug: org.slug,
@@ -267,6 +289,22 @@ pub async fn get_dashboard(filters: DashboardFilters) -> Result<Dashboard, AppEr
         range_label,
         marker: data.marker,
     })
+}
+
+/// Every organization's slug and name, for the filter's picker (loaded when it is opened).
+#[server]
+pub async fn get_organization_options() -> Result<Vec<OrganizationOption>, AppError> {
+    use crate::error::respond_with;
+    use crate::state::AppState;
+
+    let state = AppState::current().map_err(respond_with)?;
+    let choices = convene::store::organizations::choices(&state.db)
+        .await
+        .map_err(respond_with)?;
+    Ok(choices
+        .into_iter()
+        .map(|(slug, name)| OrganizationOption { slug, name })
+        .collect())
 }
 
 /// The cheap "has anything changed" question the open dashboard asks now and then.

@@ -165,7 +165,7 @@ fn DashboardView(
                     </p>
                 }
             })}
-        <NotConnected organizations=organizations.clone() signed_in />
+        <NotConnected organizations=organizations.clone() />
         {if no_events {
             view! {
                 <section class="empty-state">
@@ -210,12 +210,13 @@ fn DashboardView(
     }
 }
 
-/// The viewer's organizations (or, for visitors, every one) that have no calendar yet.
+/// The organizations the page is about (the viewer's, the chosen ones) that have no calendar
+/// yet.
 #[component]
-fn NotConnected(organizations: Vec<OrganizationChoice>, signed_in: bool) -> impl IntoView {
+fn NotConnected(organizations: Vec<OrganizationChoice>) -> impl IntoView {
     let lines: Vec<_> = organizations
         .into_iter()
-        .filter(|org| !org.calendar_connected && (org.mine || !signed_in))
+        .filter(|org| !org.calendar_connected)
         .map(|org| {
             let settings = org.viewer_is_admin.then(|| {
                 view! {

@@ -4,7 +4,7 @@
 //! Each cell runs in a fresh world so one call's effects never change another's answer.
 
 use app::auth::{GetCurrentUser, SignIn, SignOut, SignUp};
-use app::dashboard::{GetDashboard, GetDashboardMarker};
+use app::dashboard::{GetDashboard, GetDashboardMarker, GetOrganizationOptions};
 use app::error::AppError;
 use app::events::GetOrganizationEvents;
 use app::integration::{
@@ -74,6 +74,7 @@ const MATRIX: &[(&str, [Expect; 6])] = &[
     ("get_organization_events", [Allowed; 6]),
     ("get_dashboard",       [Allowed;     6]),
     ("get_dashboard_marker", [Allowed;    6]),
+    ("get_organization_options", [Allowed; 6]),
     ("get_luma_settings",   [Status(401), Status(403), Status(403), Status(403), Allowed,     Allowed]),
     // 422 where allowed: no key typed, none stored (the rule answering, not a permission).
     ("test_luma_connection", [Status(401), Status(403), Status(403), Status(403), Status(422), Status(422)]),
@@ -207,6 +208,7 @@ impl World {
             "sign_out" => (SignOut::PATH, vec![]),
             "get_organization_events" => (GetOrganizationEvents::PATH, vec![("slug", ORG)]),
             "get_dashboard_marker" => (GetDashboardMarker::PATH, vec![]),
+            "get_organization_options" => (GetOrganizationOptions::PATH, vec![]),
             "get_luma_settings" => (GetLumaSettings::PATH, vec![("slug", ORG)]),
             "test_luma_connection" => (
                 TestLumaConnection::PATH,
@@ -327,6 +329,7 @@ fn the_matrix_covers_every_server_function() {
         GetOrganizationEvents::PATH,
         GetDashboard::PATH,
         GetDashboardMarker::PATH,
+        GetOrganizationOptions::PATH,
         GetLumaSettings::PATH,
         TestLumaConnection::PATH,
         SaveLumaSettings::PATH,

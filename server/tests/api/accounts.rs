@@ -216,3 +216,70 @@ async fn without_javascript_the_form_error_comes_back_on_the_page() {
         "the error is rendered in the page"
     );
 }
+
+#[tokio::test]
+async fn a_session_in_use_is_extended_once_a_day_not_on_every_request() {
+    use convene::store::entities::session;
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait};
+
+    let app = spawn_app().await;
+    let cookie = app.sign_up("ada@example.org", "Ada", PASSWORD).await;
+    let response = app
+        .client
+        .get(app.url("/"))
+        .header(reqwest::header::COOKIE, &cookie)
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        session_cookie(&response).is_none(),
+        "a second visit the same day writes nothing"
+    );
+
+    // Make the stored session look as if it was last extended long ago and ends soon.
+    let store = convene::testing::store_at(app.database_url.clone()).await;
+    let row = session::Entity::find()
+        .one(store.db())
+        .await
+        .unwrap()
+        .expect("the signed-in session is stored");
+    let mut data: serde_json::Value = serde_json::from_str(&row.data).unwrap();
+    data["extended_on"] = serde_json::json!(1);
+    let ends_soon = chrono::Utc::now() + chrono::Duration::hours(1);
+    session::ActiveModel {
+        id_hash: Set(row.id_hash.clone()),
+        data: Set(data.to_string()),
+        expires_at: Set(ends_soon),
+    }
+    .update(store.db())
+    .await
+    .unwrap();
+
+    let response = app
+        .client
+        .get(app.url("/"))
+        .header(reqwest::header::COOKIE, &cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        session_cookie(&response).as_deref(),
+        Some(cookie.as_str()),
+        "the first visit of a day renews the cookie, same id"
+    );
+    let line = set_cookie_lines(&response)
+        .into_iter()
+        .find(|line| line.starts_with("convene_session="))
+        .unwrap();
+    assert!(line.contains("Max-Age=2592000"), "30 days: {line}");
+    let extended = session::Entity::find_by_id(row.id_hash)
+        .one(store.db())
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        extended.expires_at > chrono::Utc::now() + chrono::Duration::days(29),
+        "the stored session now ends in 30 days: {}",
+        extended.expires_at
+    );
+}

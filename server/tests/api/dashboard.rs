@@ -2,7 +2,7 @@
 //! and Rust Lisbon; events are imported from the bundled fake lu.ma at start).
 
 use app::auth::SignIn;
-use app::dashboard::{Dashboard, GetDashboard};
+use app::dashboard::{Dashboard, GetDashboard, GetOrganizationOptions, OrganizationOption};
 use app::error::AppError;
 use convene::demo::{DEMO_MEMBER_EMAIL, DEMO_PASSWORD};
 use leptos::server_fn::ServerFn;
@@ -67,6 +67,48 @@ async fn a_member_sees_their_organizations_first() {
     sorted.sort_by_key(|s| chrono::DateTime::parse_from_rfc3339(s).unwrap());
     assert_eq!(starts, sorted, "in start order");
     assert!(dashboard.events.iter().any(|e| e.mine) && dashboard.events.iter().any(|e| !e.mine));
+    let chips: Vec<(&str, bool, bool)> = dashboard
+        .organizations
+        .iter()
+        .map(|org| (org.slug.as_str(), org.mine, org.chosen))
+        .collect();
+    assert_eq!(
+        chips,
+        [("rust-berlin", true, false), ("rust-lisbon", true, false)],
+        "the page carries the member's organizations, not every one"
+    );
+
+    // Another organization, chosen by its name as someone typing it would.
+    let chosen: Dashboard = app
+        .call_json(
+            GetDashboard::PATH,
+            &filters(json!({ "orgs": ["rust nyc"] })),
+            Some(&member),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(!chosen.events.is_empty());
+    assert!(chosen.events.iter().all(|e| e.org_slug == "rust-nyc"));
+    let nyc = chosen
+        .organizations
+        .iter()
+        .find(|org| org.slug == "rust-nyc")
+        .expect("the chosen organization is on the page");
+    assert!(nyc.chosen && !nyc.mine);
+
+    let options: Vec<OrganizationOption> = app
+        .call(GetOrganizationOptions::PATH, &[], None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let names: Vec<&str> = options.iter().map(|o| o.name.as_str()).collect();
+    assert_eq!(
+        names,
+        ["Rust Berlin", "Rust Lisbon", "Rust London", "Rust NYC"]
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
