@@ -81,6 +81,24 @@ test("a member filters, switches layout and timezone, and loads more", async ({ 
   await page.getByLabel(/Show times in my timezone/).check();
   await expect(firstTime).toContainText("GMT+9");
   await expect(firstTime).not.toHaveText(eventZoneTime ?? "");
+  // Day headings follow: each group's heading is its events' day in Tokyo (the European
+  // evenings fall on the next day there).
+  const headings = await page.locator(".day-group").evaluateAll((groups) =>
+    groups.map((group) => {
+      const start = new Date(group.querySelector("time")?.getAttribute("datetime") ?? "");
+      const iso = (d: Date) => d.toLocaleDateString("en-CA");
+      const now = new Date();
+      const tomorrow = new Date(now.getFullYear(), now.getMonth(), now.getDate() + 1, 12);
+      const expected =
+        iso(start) === iso(now)
+          ? "Today"
+          : iso(start) === iso(tomorrow)
+            ? "Tomorrow"
+            : start.toLocaleDateString("en-GB", { weekday: "short", day: "numeric", month: "short" }).replace(",", "");
+      return [group.querySelector("h2")?.textContent, expected];
+    }),
+  );
+  for (const [shown, expected] of headings) expect(shown).toBe(expected);
   await page.reload();
   await hydrated(page);
   await expect(page.locator(".dash-card time").first()).toContainText("GMT+9"); // remembered

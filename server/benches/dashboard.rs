@@ -276,6 +276,37 @@ async fn run(events: i64, seconds: u64, connections: u64) {
     })
     .await
     .unwrap();
+    // The ceiling: the same bytes from memory, on a bare axum server in this process (no
+    // session layer, no file system).
+    let bare = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let bare_address = bare.local_addr().unwrap();
+    let bytes = axum::body::Bytes::from(page.clone());
+    let bare_router = axum::Router::new().route(
+        "/dashboard.html",
+        axum::routing::get(move || {
+            let bytes = bytes.clone();
+            async move {
+                (
+                    [(axum::http::header::CONTENT_TYPE, "text/html; charset=utf-8")],
+                    bytes,
+                )
+            }
+        }),
+    );
+    tokio::spawn(async move { axum::serve(bare, bare_router).await.unwrap() });
+    let in_memory = tokio::task::spawn_blocking({
+        let cookie = cookie.clone();
+        move || {
+            wrk(
+                &format!("http://{bare_address}/dashboard.html"),
+                &cookie,
+                seconds,
+                connections,
+            )
+        }
+    })
+    .await
+    .unwrap();
     let fixed = tokio::task::spawn_blocking(move || {
         wrk(
             &format!("http://{address}/dashboard.html"),
@@ -292,6 +323,7 @@ async fn run(events: i64, seconds: u64, connections: u64) {
         ("/orgs (SSR, 200 orgs)", &directory),
         ("/login (SSR, a form)", &sign_in_page),
         ("same bytes, static", &fixed),
+        ("same bytes, memory", &in_memory),
     ] {
         println!(
             "  {events:>7} events  {name:<20} {:>9.0} req/s  p50 {:>6.2} ms  p99 {:>6.2} ms  {:>5.0}% of static",

@@ -1,6 +1,7 @@
 //! The HTTP surface: the Leptos pages and server functions, `/healthz`, static files and 404s,
 //! behind the session layer.
 
+use app::auth::session::RequestUser;
 use app::state::AppState;
 use app::{App, shell};
 use axum::Router;
@@ -9,6 +10,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Json};
 use axum::routing::get;
 use convene::store::sessions::SeaOrmSessionStore;
+use leptos::prelude::provide_context;
 use std::sync::OnceLock;
 
 use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list};
@@ -44,7 +46,12 @@ pub fn router(state: AppState, secure_cookies: bool) -> Router {
         .with_expiry(Expiry::OnInactivity(Duration::days(SESSION_IDLE_DAYS)));
     Router::new()
         .route("/healthz", get(healthz))
-        .leptos_routes(&state, pages, move || shell(leptos_options.clone()))
+        .leptos_routes_with_context(
+            &state,
+            pages,
+            || provide_context(RequestUser::default()),
+            move || shell(leptos_options.clone()),
+        )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(sessions)
         .layer(TraceLayer::new_for_http())

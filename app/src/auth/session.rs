@@ -1,6 +1,8 @@
 //! The signed-in user behind a request, kept in a tower-sessions session. Session ids are
 //! never logged.
 
+use std::sync::{Arc, Mutex};
+
 use convene::access::Actor;
 use convene::store::users::{self, User};
 use tower_sessions::Session;
@@ -26,6 +28,7 @@ fn session_failed(err: tower_sessions::session::Error) -> AppError {
 
 /// Signs `user_id` in on a fresh session id (rotation stops session fixation).
 pub async fn start(user_id: i64) -> Result<(), AppError> {
+    RequestUser::forget();
     let session = current_session().await?;
     session.cycle_id().await.map_err(session_failed)?;
     session
@@ -37,6 +40,7 @@ pub async fn start(user_id: i64) -> Result<(), AppError> {
 
 /// Destroys the session on the server and clears the cookie.
 pub async fn end() -> Result<(), AppError> {
+    RequestUser::forget();
     current_session()
         .await?
         .flush()
@@ -44,8 +48,53 @@ pub async fn end() -> Result<(), AppError> {
         .map_err(session_failed)
 }
 
+/// The signed-in user of the request being served, once looked up: a page render asks from
+/// several places (the header, the page's own data), and each would otherwise read the store.
+/// Provided per request by the server's routes; without it every call looks the user up.
+#[derive(Clone, Default)]
+pub struct RequestUser(Arc<Mutex<Option<Option<User>>>>);
+
+impl RequestUser {
+    fn get(&self) -> Option<Option<User>> {
+        // A poisoned lock only means another caller panicked; the cached answer is still whole.
+        self.0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone()
+    }
+
+    fn set(&self, user: &Option<User>) {
+        *self
+            .0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(user.clone());
+    }
+
+    /// Signing in or out changes the answer.
+    fn forget() {
+        if let Some(cache) = leptos::prelude::use_context::<RequestUser>() {
+            *cache
+                .0
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner()) = None;
+        }
+    }
+}
+
 /// The signed-in user, if any. A session whose user was deleted counts as signed out.
 pub async fn signed_in_user(state: &AppState) -> Result<Option<User>, AppError> {
+    let cache = leptos::prelude::use_context::<RequestUser>();
+    if let Some(user) = cache.as_ref().and_then(RequestUser::get) {
+        return Ok(user);
+    }
+    let user = look_up_user(state).await?;
+    if let Some(cache) = cache {
+        cache.set(&user);
+    }
+    Ok(user)
+}
+
+async fn look_up_user(state: &AppState) -> Result<Option<User>, AppError> {
     let session = current_session().await?;
     let Some(user_id) = session
         .get::<i64>(USER_ID_KEY)

@@ -61,7 +61,64 @@ pub fn in_viewer_zone(start_utc: &str, end_utc: &str) -> Option<String> {
     }
 }
 
-/// A remembered yes/no from local storage (no on the server or when storage is off).
+/// The agenda's day heading for an instant, in the browser's zone: "Today", "Tomorrow" or
+/// "Sat 28 Nov", as the server labels days in each event's own zone.
+#[cfg_attr(not(feature = "hydrate"), allow(unused_variables))]
+pub fn day_label_in_viewer_zone(start_utc: &str) -> Option<String> {
+    #[cfg(feature = "hydrate")]
+    {
+        use leptos::wasm_bindgen::JsValue;
+        let formatter = |pairs: &[(&str, &str)],
+                         locale: &str|
+         -> Option<js_sys::Intl::DateTimeFormat> {
+            let options = js_sys::Object::new();
+            for (key, value) in pairs {
+                js_sys::Reflect::set(&options, &JsValue::from_str(key), &JsValue::from_str(value))
+                    .ok()?;
+            }
+            let locales = js_sys::Array::of1(&JsValue::from_str(locale));
+            Some(js_sys::Intl::DateTimeFormat::new(&locales, &options))
+        };
+        let format = |with: &js_sys::Intl::DateTimeFormat, date: &js_sys::Date| {
+            with.format().call1(with, date).ok()?.as_string()
+        };
+        // "2026-11-28": comparable calendar days in the browser's zone.
+        let iso = formatter(
+            &[
+                ("year", "numeric"),
+                ("month", "2-digit"),
+                ("day", "2-digit"),
+            ],
+            "en-CA",
+        )?;
+        let start = js_sys::Date::new(&JsValue::from_str(start_utc));
+        let now = js_sys::Date::new_0();
+        // Tomorrow by the calendar (noon, so a daylight-saving change cannot skip it).
+        let tomorrow = js_sys::Date::new_with_year_month_day_hr(
+            now.get_full_year(),
+            now.get_month() as i32,
+            now.get_date() as i32 + 1,
+            12,
+        );
+        let day = format(&iso, &start)?;
+        if day == format(&iso, &now)? {
+            return Some("Today".to_owned());
+        }
+        if day == format(&iso, &tomorrow)? {
+            return Some("Tomorrow".to_owned());
+        }
+        let label = formatter(
+            &[("weekday", "short"), ("day", "numeric"), ("month", "short")],
+            "en-GB",
+        )?;
+        format(&label, &start).map(|text| text.replace(',', ""))
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        None
+    }
+}
+
 /// A remembered yes/no from local storage (no on the server, or when storage is off).
 #[cfg_attr(not(feature = "hydrate"), allow(unused_variables))]
 pub fn remembered(key: &str) -> bool {

@@ -329,8 +329,16 @@ fn ByOrganization(
 
 #[component]
 fn ByDay(events: Signal<Vec<DashboardEvent>>) -> impl IntoView {
+    let zone = expect_context::<ViewerZone>();
     move || {
-        group(&events.get(), |event| event.day_label.clone())
+        // Days follow the times shown: the event's own zone, or the viewer's when asked for.
+        let in_viewer_zone = zone.enabled.get();
+        group(&events.get(), |event| {
+            in_viewer_zone
+                .then(|| browser::day_label_in_viewer_zone(&event.start_utc))
+                .flatten()
+                .unwrap_or_else(|| event.day_label.clone())
+        })
             .into_iter()
             .map(|(day, events)| {
                 view! {
