@@ -1,18 +1,18 @@
 //! The member dashboard's reads: upcoming live events across organizations, filtered and paged
 //! by keyset on (start, id), with their organizations, in one statement; and the rest of a
-//! render (the viewer's organizations, every organization, the change marker) in one each.
+//! render (the viewer's organizations, the chosen ones, the change marker) in one each.
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-    SelectTwo,
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult, JoinType, QueryFilter,
+    QueryOrder, QuerySelect, RelationTrait, Select,
 };
 
 use crate::Error;
 use crate::access::Role;
+use crate::refresh::SyncState;
 use crate::store::entities::{event, organization, sync_run};
-use crate::store::events::Event;
 use crate::store::memberships;
 use crate::store::organizations::{self, Organization};
 
@@ -98,11 +98,37 @@ impl DashboardQuery {
     }
 }
 
-/// An event with the organization it belongs to.
-#[derive(Debug, Clone, PartialEq)]
+/// One event of the page with its organization: the columns a card shows and the page-load
+/// refresh needs, and nothing else (a dashboard render decodes only these).
+#[derive(Debug, Clone, PartialEq, FromQueryResult)]
 pub struct DashboardEvent {
-    pub event: Event,
-    pub organization: Organization,
+    pub id: i64,
+    pub external_id: String,
+    pub title: String,
+    pub start_at: DateTime<Utc>,
+    pub end_at: DateTime<Utc>,
+    pub timezone: String,
+    pub cover_url: Option<String>,
+    pub event_url: Option<String>,
+    pub location_text: Option<String>,
+    pub location_type: String,
+    pub organization_id: i64,
+    pub org_slug: String,
+    pub org_name: String,
+    /// The organization has a lu.ma key (so the page-load refresh applies).
+    pub org_connected: bool,
+    pub org_synced_at: Option<DateTime<Utc>>,
+}
+
+impl DashboardEvent {
+    /// What the page-load refresh needs to know about the event's organization.
+    pub fn freshness(&self) -> SyncState {
+        SyncState {
+            organization_id: self.organization_id,
+            connected: self.org_connected,
+            last_synced_at: self.org_synced_at,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -127,31 +153,48 @@ pub async fn upcoming(
     db: &impl ConnectionTrait,
     query: &DashboardQuery,
 ) -> Result<DashboardPage, Error> {
-    let mut rows = statement(query).all(db).await?;
-    let more = rows.len() as u64 > query.limit;
-    rows.truncate(query.limit as usize);
-    let events: Vec<DashboardEvent> = rows
-        .into_iter()
-        .filter_map(|(event, organization)| {
-            organization.map(|organization| DashboardEvent {
-                event,
-                organization,
-            })
-        })
-        .collect();
+    let mut events = statement(query)
+        .into_model::<DashboardEvent>()
+        .all(db)
+        .await?;
+    let more = events.len() as u64 > query.limit;
+    events.truncate(query.limit as usize);
     let next = more.then(|| events.last()).flatten().map(|last| Cursor {
-        start_at: last.event.start_at,
-        id: last.event.id,
+        start_at: last.start_at,
+        id: last.id,
     });
     Ok(DashboardPage { events, next })
 }
 
 /// The select behind [`upcoming`] (one more row than a page, to tell whether more follow).
-fn statement(query: &DashboardQuery) -> SelectTwo<event::Entity, organization::Entity> {
+fn statement(query: &DashboardQuery) -> Select<event::Entity> {
+    use event::Column as E;
+    use organization::Column as O;
     // Ongoing events started at most this long ago; the start bound keeps the index usable.
     let longest_event = chrono::Duration::days(3);
     let mut select = event::Entity::find()
-        .find_also_related(organization::Entity)
+        .select_only()
+        .columns([
+            E::Id,
+            E::ExternalId,
+            E::Title,
+            E::StartAt,
+            E::EndAt,
+            E::Timezone,
+            E::CoverUrl,
+            E::EventUrl,
+            E::LocationText,
+            E::LocationType,
+            E::OrganizationId,
+        ])
+        .column_as(O::Slug, "org_slug")
+        .column_as(O::Name, "org_name")
+        .column_as(
+            Expr::col((organization::Entity, O::LumaApiKeySealed)).is_not_null(),
+            "org_connected",
+        )
+        .column_as(O::EventsLastSyncedAt, "org_synced_at")
+        .join(JoinType::InnerJoin, event::Relation::Organization.def())
         .filter(event::Column::RemovedAt.is_null())
         .filter(event::Column::StartAt.gte(query.from - longest_event))
         .filter(event::Column::StartAt.lt(query.until))

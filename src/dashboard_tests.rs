@@ -64,7 +64,7 @@ async fn titles(store: &TestStore, query: &DashboardQuery) -> Vec<String> {
         .unwrap()
         .events
         .into_iter()
-        .map(|e| e.event.title)
+        .map(|e| e.title)
         .collect()
 }
 
@@ -173,7 +173,7 @@ async fn pages_follow_each_other_without_gaps_or_repeats_even_at_equal_times() {
     loop {
         let page = upcoming(store.db(), &query).await.unwrap();
         pages += 1;
-        seen.extend(page.events.into_iter().map(|e| e.event.title));
+        seen.extend(page.events.into_iter().map(|e| e.title));
         match page.next {
             Some(next) => {
                 let round_trip = Cursor::decode(&next.encode()).unwrap();
@@ -342,7 +342,7 @@ async fn a_render_costs_the_same_few_statements_however_much_there_is() {
             data.page
                 .events
                 .iter()
-                .all(|item| chosen.contains(&item.organization.slug.as_str()))
+                .all(|item| chosen.contains(&item.org_slug.as_str()))
         );
         let filtered = statements.swap(0, Ordering::Relaxed);
 

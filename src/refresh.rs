@@ -30,6 +30,26 @@ pub enum Freshness {
     RefreshStarted(JoinHandle<Result<SyncReport, Error>>),
 }
 
+/// What the page-load refresh needs to know about an organization: pages that already read a
+/// few of its columns pass those instead of loading the whole row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SyncState {
+    pub organization_id: i64,
+    /// It has a calendar to import from.
+    pub connected: bool,
+    pub last_synced_at: Option<DateTime<Utc>>,
+}
+
+impl From<&organization::Model> for SyncState {
+    fn from(org: &organization::Model) -> Self {
+        Self {
+            organization_id: org.id,
+            connected: org.luma_api_key_sealed.is_some(),
+            last_synced_at: org.events_last_synced_at,
+        }
+    }
+}
+
 #[derive(Clone)]
 pub struct Refresher {
     importer: Importer,
@@ -71,29 +91,32 @@ impl Refresher {
     /// Returns at once; starts at most one background sync per organization at a time.
     pub async fn ensure_fresh(
         &self,
-        org: &organization::Model,
+        org: impl Into<SyncState>,
         now: DateTime<Utc>,
     ) -> Result<Freshness, Error> {
-        if org.luma_api_key_sealed.is_none() {
+        let org: SyncState = org.into();
+        if !org.connected {
             return Ok(Freshness::NotConnected);
         }
         if org
-            .events_last_synced_at
+            .last_synced_at
             .is_some_and(|synced| now - synced < self.ttl)
         {
             return Ok(Freshness::Fresh);
         }
         // Claim the organization before any await, so concurrent callers see the claim.
-        let Some(guard) = self.claim(org.id) else {
+        let Some(guard) = self.claim(org.organization_id) else {
             return Ok(Freshness::AlreadyRefreshing);
         };
-        let last_attempt = last_run(&self.db, org.id).await?.map(|run| run.started_at);
+        let last_attempt = last_run(&self.db, org.organization_id)
+            .await?
+            .map(|run| run.started_at);
         if last_attempt.is_some_and(|started| now - started < RETRY_PAUSE) {
             return Ok(Freshness::RecentlyAttempted);
         }
         Ok(Freshness::RefreshStarted(self.spawn(
             guard,
-            org.id,
+            org.organization_id,
             SyncTrigger::PageLoad,
             now,
         )))

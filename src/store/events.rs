@@ -35,10 +35,10 @@ pub async fn upcoming_for_organization(
 
 /// Where the event happens as pages show it (the place, "Online", or not yet known), and
 /// whether it is online.
-pub fn place(event: &Event) -> (String, bool) {
-    let online = event.location_type == "online";
-    let label = match (&event.location_text, online) {
-        (Some(place), _) => place.clone(),
+pub fn place(location_type: &str, location_text: Option<&str>) -> (String, bool) {
+    let online = location_type == "online";
+    let label = match (location_text, online) {
+        (Some(place), _) => place.to_owned(),
         (None, true) => "Online".to_owned(),
         (None, false) => "Location to be announced".to_owned(),
     };

@@ -190,19 +190,19 @@ mod ssr {
     }
 
     pub fn card(
-        event: events::Event,
-        org: &convene::store::organizations::Organization,
+        event: convene::dashboard::DashboardEvent,
         mine: bool,
         now: DateTime<Utc>,
     ) -> DashboardEvent {
         let zone = timefmt::zone(&event.timezone);
-        let (location, online) = events::place(&event);
+        let (location, online) =
+            events::place(&event.location_type, event.location_text.as_deref());
         DashboardEvent {
             id: event.id,
             luma_id: event.external_id,
             title: event.title,
-            org_slug: org.slug.clone(),
-            org_name: org.name.clone(),
+            org_slug: event.org_slug,
+            org_name: event.org_name,
             mine,
             start_utc: event.start_at.to_rfc3339(),
             end_utc: event.end_at.to_rfc3339(),
@@ -246,10 +246,10 @@ pub async fn get_dashboard(filters: DashboardFilters) -> Result<Dashboard, AppEr
     // Stale-while-revalidate for the organizations this page shows.
     let mut refreshed = std::collections::HashSet::new();
     for item in &data.page.events {
-        if refreshed.insert(item.organization.id)
-            && let Err(err) = state.refresher.ensure_fresh(&item.organization, now).await
+        if refreshed.insert(item.organization_id)
+            && let Err(err) = state.refresher.ensure_fresh(item.freshness(), now).await
         {
-            tracing::warn!(org = %item.organization.slug, error = %err, "page-load refresh could not start");
+            tracing::warn!(org = %item.org_slug, error = %err, "page-load refresh could not start");
         }
     }
 
@@ -271,8 +271,8 @@ pub async fn get_dashboard(filters: DashboardFilters) -> Result<Dashboard, AppEr
             .events
             .into_iter()
             .map(|item| {
-                let mine = roles.contains_key(&item.organization.id);
-                ssr::card(item.event, &item.organization, mine, now)
+                let mine = roles.contains_key(&item.organization_id);
+                ssr::card(item, mine, now)
             })
             .collect(),
         organizations: shown

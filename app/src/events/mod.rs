@@ -71,7 +71,8 @@ mod ssr {
 
     pub fn card(event: Event) -> (String, String, EventCard) {
         let zone = timefmt::zone(&event.timezone);
-        let (location, online) = events::place(&event);
+        let (location, online) =
+            events::place(&event.location_type, event.location_text.as_deref());
         let card = EventCard {
             luma_id: event.external_id,
             title: event.title,
