@@ -8,6 +8,7 @@ pub mod dashboard;
 #[cfg(any(test, feature = "fake-luma"))]
 pub mod demo;
 pub mod error;
+pub mod ical;
 pub mod integration;
 pub mod luma;
 pub mod markdown;
