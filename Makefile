@@ -64,4 +64,4 @@ bench:
 # The dashboard benchmark (README, "Measured"): needs wrk, from Debian's packages.
 bench-dashboard:
 	command -v wrk >/dev/null || { [[ $$(id -u) -eq 0 ]] && apt-get install -y -qq wrk || sudo apt-get install -y -qq wrk; }
-	cargo bench -p server --bench dashboard
+	RUSTFLAGS="--cfg erase_components" cargo bench -p server --bench dashboard

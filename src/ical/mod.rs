@@ -1,3 +1,5 @@
-//! iCalendar feeds: reading an organization's public feed for calendars without an API key.
+//! iCalendar feeds: fetching an organization's public feed safely and reading it into events,
+//! for calendars without an API key.
 
 pub mod feed;
+pub mod fetch;
