@@ -116,7 +116,12 @@ async fn raw_insert(
                 .iter()
                 .map(|json| {
                     let detail = serde_json::json!({ "event": json }).to_string();
-                    event_row(*org_id, &parse_event_detail(&detail).unwrap(), now)
+                    event_row(
+                        *org_id,
+                        &parse_event_detail(&detail).unwrap(),
+                        convene::sync::SOURCE_LUMA_API,
+                        now,
+                    )
                 })
                 .collect()
         })

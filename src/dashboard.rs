@@ -115,7 +115,8 @@ pub struct DashboardEvent {
     pub organization_id: i64,
     pub org_slug: String,
     pub org_name: String,
-    /// The organization has a lu.ma key (so the page-load refresh applies).
+    /// The organization imports its events (a lu.ma key or an iCal feed), so the page-load
+    /// refresh applies.
     pub org_connected: bool,
     pub org_synced_at: Option<DateTime<Utc>>,
 }
@@ -190,7 +191,9 @@ fn statement(query: &DashboardQuery) -> Select<event::Entity> {
         .column_as(O::Slug, "org_slug")
         .column_as(O::Name, "org_name")
         .column_as(
-            Expr::col((organization::Entity, O::LumaApiKeySealed)).is_not_null(),
+            Expr::col((organization::Entity, O::LumaApiKeySealed))
+                .is_not_null()
+                .or(Expr::col((organization::Entity, O::IcalUrl)).is_not_null()),
             "org_connected",
         )
         .column_as(O::EventsLastSyncedAt, "org_synced_at")

@@ -44,7 +44,7 @@ impl From<&organization::Model> for SyncState {
     fn from(org: &organization::Model) -> Self {
         Self {
             organization_id: org.id,
-            connected: org.luma_api_key_sealed.is_some(),
+            connected: org.imports_events(),
             last_synced_at: org.events_last_synced_at,
         }
     }

@@ -66,7 +66,7 @@ pub async fn run_daily(
     let connected: Vec<_> = organizations::list_all(db)
         .await?
         .into_iter()
-        .filter(|org| org.luma_api_key_sealed.is_some())
+        .filter(|org| org.imports_events())
         .collect();
     let mut outcomes = Vec::with_capacity(connected.len());
     for (index, org) in connected.iter().enumerate() {

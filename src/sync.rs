@@ -15,6 +15,8 @@ use sea_orm::{
 };
 
 use crate::Error;
+use crate::ical::feed::{FeedSettings, read_feed};
+use crate::ical::fetch::{FeedClient, FeedClientConfig, Fetched, Validators};
 use crate::luma::client::{ApiKey, LumaClient, Window};
 use crate::luma::model::ImportedEvent;
 use crate::secrets::SecretKey;
@@ -27,6 +29,9 @@ const WINDOW_PAST: Duration = Duration::days(1);
 /// An empty answer for a calendar holding at least this many live events is not believed.
 const SUSPICIOUS_EMPTY_MIN: u64 = 3;
 pub const SOURCE_LUMA_API: &str = "luma_api";
+pub const SOURCE_ICAL: &str = "ical";
+/// Recurring events in a feed are expanded this far ahead.
+const FEED_WINDOW_AHEAD: Duration = Duration::days(366);
 /// The outcome a run has until it finishes.
 pub const RUNNING: &str = "running";
 
@@ -95,7 +100,19 @@ pub struct SyncReport {
 pub struct Importer {
     db: DatabaseConnection,
     client: LumaClient,
+    feeds: FeedClientConfig,
     secret_key: SecretKey,
+}
+
+/// What a complete fetch means for the stored events.
+enum Reconciled {
+    /// The changes, and the live events inside the window that the fetch no longer has.
+    Plan {
+        changes: Vec<Change>,
+        vanished: Vec<i64>,
+    },
+    /// The answer is not believed (see [`SUSPICIOUS_EMPTY_MIN`]); nothing may change.
+    Suspicious(String),
 }
 
 enum Change {
@@ -107,12 +124,20 @@ enum Change {
 }
 
 impl Importer {
+    /// An importer whose feed fetches refuse private addresses; see [`Importer::with_feeds`].
     pub fn new(db: DatabaseConnection, client: LumaClient, secret_key: SecretKey) -> Self {
         Self {
             db,
             client,
+            feeds: FeedClientConfig::default(),
             secret_key,
         }
+    }
+
+    /// The same importer fetching feeds as `feeds` says (`CONVENE_ALLOW_PRIVATE_FEEDS`).
+    pub fn with_feeds(mut self, feeds: FeedClientConfig) -> Self {
+        self.feeds = feeds;
+        self
     }
 
     pub fn db(&self) -> &DatabaseConnection {
@@ -144,16 +169,22 @@ impl Importer {
         .insert(&self.db)
         .await?;
 
-        let client = self.client_for(&org);
         let mut counts = SyncCounts::default();
-        let result = match &client {
-            Ok(client) => {
-                self.fetch_and_store(&org, run.id, client, now, &mut counts)
-                    .await
-            }
-            Err(message) => Err(message.clone()),
+        let result = if org.luma_api_key_sealed.is_none() && org.ical_url.is_some() {
+            self.fetch_feed_and_store(&org, run.id, now, &mut counts)
+                .await
+        } else {
+            let client = self.client_for(&org);
+            let result = match &client {
+                Ok(client) => {
+                    self.fetch_and_store(&org, run.id, client, now, &mut counts)
+                        .await
+                }
+                Err(message) => Err(message.clone()),
+            };
+            counts.requests_made = client.map_or(0, |client| client.requests_made());
+            result
         };
-        counts.requests_made = client.map_or(0, |client| client.requests_made());
         let (outcome, message) = match result {
             Ok(None) => (SyncOutcome::Ok, None),
             Ok(Some(suspicious)) => (SyncOutcome::Partial, Some(suspicious)),
@@ -198,41 +229,14 @@ impl Importer {
             .map_err(|err| err.to_string())?;
         counts.pages_fetched = pages;
 
-        let stored = self
-            .stored_for_window(org.id, window.after, &fetched)
+        let (mut changes, vanished) = match self
+            .reconcile(org.id, window.after, fetched, false)
             .await
-            .map_err(|err| err.to_string())?;
-        let live_in_window = stored
-            .values()
-            .filter(|e| e.removed_at.is_none() && e.start_at >= window.after)
-            .count() as u64;
-        if fetched.is_empty() && live_in_window >= SUSPICIOUS_EMPTY_MIN {
-            return Ok(Some(format!(
-                "lu.ma returned no events although {live_in_window} were stored; nothing was removed, the next run will check again"
-            )));
-        }
-
-        let fetched_ids: HashSet<String> = fetched.iter().map(|e| e.external_id.clone()).collect();
-        let vanished: Vec<i64> = stored
-            .values()
-            .filter(|row| {
-                row.removed_at.is_none()
-                    && row.start_at >= window.after
-                    && !fetched_ids.contains(&row.external_id)
-            })
-            .map(|row| row.id)
-            .collect();
-        let mut changes = Vec::with_capacity(fetched.len());
-        for event in fetched {
-            changes.push(match stored.get(&event.external_id) {
-                None => Change::New(event),
-                Some(row) if row.content_hash != event.content_hash() => {
-                    Change::Changed(row.id, event)
-                }
-                Some(row) if row.removed_at.is_some() => Change::Reappeared(row.id),
-                Some(row) => Change::Unchanged(row.id),
-            });
-        }
+            .map_err(|err| err.to_string())?
+        {
+            Reconciled::Plan { changes, vanished } => (changes, vanished),
+            Reconciled::Suspicious(why) => return Ok(Some(why)),
+        };
 
         // Descriptions for new and changed events only, all fetched before anything is written.
         let wanted: Vec<String> = changes
@@ -255,10 +259,126 @@ impl Importer {
         }
 
         counts.requests_made = client.requests_made();
-        self.store(org, run_id, changes, &vanished, counts, now)
+        self.store(org, run_id, changes, &vanished, None, counts, now)
             .await
             .map_err(|err| format!("saving the events failed: {err}"))?;
         Ok(None)
+    }
+
+    /// The iCal path: one conditional GET of the feed; an unchanged feed changes nothing but
+    /// the time of the last sync.
+    async fn fetch_feed_and_store(
+        &self,
+        org: &organization::Model,
+        run_id: i64,
+        now: DateTime<Utc>,
+        counts: &mut SyncCounts,
+    ) -> Result<Option<String>, String> {
+        let address = org
+            .ical_url
+            .as_deref()
+            .ok_or("no iCal feed is configured for this organization")?;
+        let url = url::Url::parse(address)
+            .map_err(|err| format!("ical_url: {address:?} is not a URL: {err}"))?;
+        let known = Validators {
+            etag: org.ical_etag.clone(),
+            last_modified: org.ical_last_modified.clone(),
+        };
+        counts.requests_made = 1;
+        let fetched = FeedClient::new(self.feeds)
+            .map_err(|err| err.to_string())?
+            .fetch(&url, &known)
+            .await
+            .map_err(|err| err.to_string())?;
+        counts.pages_fetched = 1;
+        let (text, validators) = match fetched {
+            Fetched::Unchanged => {
+                self.store(org, run_id, Vec::new(), &[], None, counts, now)
+                    .await
+                    .map_err(|err| format!("saving the sync failed: {err}"))?;
+                return Ok(None);
+            }
+            Fetched::Feed { text, validators } => (text, validators),
+        };
+        let settings = FeedSettings {
+            display_timezone: org
+                .display_timezone
+                .as_deref()
+                .and_then(|zone| zone.parse().ok())
+                .unwrap_or(chrono_tz::UTC),
+            from: now - WINDOW_PAST,
+            until: now + FEED_WINDOW_AHEAD,
+        };
+        let events = read_feed(&text, &settings).map_err(|err| err.to_string())?;
+        let (changes, vanished) = match self
+            .reconcile(org.id, settings.from, events, true)
+            .await
+            .map_err(|err| err.to_string())?
+        {
+            Reconciled::Plan { changes, vanished } => (changes, vanished),
+            Reconciled::Suspicious(why) => return Ok(Some(why)),
+        };
+        self.store(
+            org,
+            run_id,
+            changes,
+            &vanished,
+            Some(validators),
+            counts,
+            now,
+        )
+        .await
+        .map_err(|err| format!("saving the events failed: {err}"))?;
+        Ok(None)
+    }
+
+    /// Compares a complete fetch with what is stored. Events are matched by id alone, so an
+    /// organization moving between its feed and the API keeps one copy of each. Feeds carry
+    /// their descriptions, so for them a changed description is a change too.
+    async fn reconcile(
+        &self,
+        organization_id: i64,
+        after: DateTime<Utc>,
+        fetched: Vec<ImportedEvent>,
+        with_descriptions: bool,
+    ) -> Result<Reconciled, Error> {
+        let stored = self
+            .stored_for_window(organization_id, after, &fetched)
+            .await?;
+        let live_in_window = stored
+            .values()
+            .filter(|e| e.removed_at.is_none() && e.start_at >= after)
+            .count() as u64;
+        if fetched.is_empty() && live_in_window >= SUSPICIOUS_EMPTY_MIN {
+            return Ok(Reconciled::Suspicious(format!(
+                "the calendar returned no events although {live_in_window} were stored; nothing was removed, the next run will check again"
+            )));
+        }
+        let fetched_ids: HashSet<String> = fetched.iter().map(|e| e.external_id.clone()).collect();
+        let vanished: Vec<i64> = stored
+            .values()
+            .filter(|row| {
+                row.removed_at.is_none()
+                    && row.start_at >= after
+                    && !fetched_ids.contains(&row.external_id)
+            })
+            .map(|row| row.id)
+            .collect();
+        let mut changes = Vec::with_capacity(fetched.len());
+        for event in fetched {
+            changes.push(match stored.get(&event.external_id) {
+                None => Change::New(event),
+                Some(row)
+                    if row.content_hash != event.content_hash()
+                        || (with_descriptions && row.description_md != event.description_md) =>
+                {
+                    Change::Changed(row.id, event)
+                }
+                Some(row) if row.removed_at.is_some() => Change::Reappeared(row.id),
+                Some(row) => Change::Unchanged(row.id),
+            });
+        }
+        Ok(Reconciled::Plan { changes, vanished })
     }
 
     /// Best effort: a failed progress write is logged and the sync goes on (its result is what
@@ -325,15 +445,25 @@ impl Importer {
             .collect())
     }
 
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "one transaction's worth of results"
+    )]
     async fn store(
         &self,
         org: &organization::Model,
         run_id: i64,
         changes: Vec<Change>,
         vanished: &[i64],
+        feed_validators: Option<Validators>,
         counts: &mut SyncCounts,
         now: DateTime<Utc>,
     ) -> Result<(), Error> {
+        let source = if feed_validators.is_some() {
+            SOURCE_ICAL
+        } else {
+            SOURCE_LUMA_API
+        };
         let txn = self.db.begin().await?;
         let mut seen_ids = Vec::new();
         let mut new_rows = Vec::new();
@@ -341,11 +471,11 @@ impl Importer {
             match change {
                 Change::New(event) => {
                     counts.created += 1;
-                    new_rows.push(event_row(org.id, &event, now));
+                    new_rows.push(event_row(org.id, &event, source, now));
                 }
                 Change::Changed(id, event) => {
                     counts.updated += 1;
-                    let mut row = event_row(org.id, &event, now);
+                    let mut row = event_row(org.id, &event, source, now);
                     row.id = Set(id);
                     row.removed_at = Set(None);
                     row.update(&txn).await?;
@@ -401,15 +531,18 @@ impl Importer {
         };
         fill_counts(&mut run, counts);
         run.update(&txn).await?;
-        organization::ActiveModel {
+        let mut synced = organization::ActiveModel {
             id: Set(org.id),
             events_last_synced_at: Set(Some(now)),
             last_sync_outcome: Set(Some(SyncOutcome::Ok.as_str().to_owned())),
             last_sync_message: Set(None),
             ..Default::default()
+        };
+        if let Some(validators) = feed_validators {
+            synced.ical_etag = Set(validators.etag);
+            synced.ical_last_modified = Set(validators.last_modified);
         }
-        .update(&txn)
-        .await?;
+        synced.update(&txn).await?;
         txn.commit().await?;
         Ok(())
     }
@@ -482,11 +615,12 @@ fn fill_counts(run: &mut sync_run::ActiveModel, counts: &SyncCounts) {
 pub fn event_row(
     organization_id: i64,
     event: &ImportedEvent,
+    source: &str,
     now: DateTime<Utc>,
 ) -> event::ActiveModel {
     event::ActiveModel {
         organization_id: Set(organization_id),
-        source: Set(SOURCE_LUMA_API.to_owned()),
+        source: Set(source.to_owned()),
         external_id: Set(event.external_id.clone()),
         title: Set(event.title.clone()),
         description_md: Set(event.description_md.clone()),
@@ -510,3 +644,7 @@ pub fn event_row(
 #[cfg(test)]
 #[path = "sync_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "sync_ical_tests.rs"]
+mod ical_tests;

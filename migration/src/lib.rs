@@ -7,6 +7,7 @@ mod m20261124_000001_create_accounts;
 mod m20261124_000002_create_events_and_sync_runs;
 mod m20261124_000003_create_leases;
 mod m20261124_000004_add_demo_and_luma_api_base;
+mod m20261124_000005_add_ical_feed;
 
 pub struct Migrator;
 
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000002_create_events_and_sync_runs::Migration),
             Box::new(m20261124_000003_create_leases::Migration),
             Box::new(m20261124_000004_add_demo_and_luma_api_base::Migration),
+            Box::new(m20261124_000005_add_ical_feed::Migration),
         ]
     }
 }

@@ -189,6 +189,7 @@ async fn run(events: i64, seconds: u64, connections: u64) {
         luma_api_base: "http://127.0.0.1:9/".parse().unwrap(),
         demo: false,
         secure_cookies: false,
+        allow_private_feeds: false,
         daily_sync: None,
         luma_requests_per_minute: 180,
         refresh_ttl: Duration::hours(1),

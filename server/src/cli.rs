@@ -127,6 +127,7 @@ async fn operate(settings: Settings, command: OperatorCommand) -> Result<(), Str
     let db = operator::open_store(settings.database_url.expose()).await?;
     let context = operator::OperatorContext {
         luma: settings.luma_client_config(),
+        feeds: settings.feed_client_config(),
         secret_key: settings.secret_key.clone(),
     };
     let done = operator::run(&db, &context, command).await?;

@@ -40,6 +40,7 @@ pub enum OperatorCommand {
 /// What the lu.ma commands need from the settings.
 pub struct OperatorContext {
     pub luma: ClientConfig,
+    pub feeds: convene::ical::fetch::FeedClientConfig,
     pub secret_key: SecretKey,
 }
 
@@ -291,7 +292,7 @@ async fn sync(
             .await
             .map_err(|e| e.to_string())?
             .into_iter()
-            .filter(|org| org.luma_api_key_sealed.is_some())
+            .filter(|org| org.imports_events())
             .collect(),
     };
     if organizations.is_empty() {
@@ -303,7 +304,8 @@ async fn sync(
         db.clone(),
         context.luma_client()?,
         context.secret_key.clone(),
-    );
+    )
+    .with_feeds(context.feeds);
     let mut lines = Vec::new();
     let mut failed = 0;
     for org in &organizations {

@@ -6,6 +6,7 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveTime;
+use convene::ical::fetch::FeedClientConfig;
 use convene::luma::client::ClientConfig;
 use convene::schedule::DailySchedule;
 use convene::secrets::{KeySource, SecretKey};
@@ -67,6 +68,17 @@ pub struct SettingsArgs {
         value_parser = clap::builder::BoolishValueParser::new(),
     )]
     pub secure_cookies: bool,
+    /// Let iCal feeds live on loopback, private and link-local addresses (tests, the demo, a
+    /// calendar server on your own network); off, such feeds are refused.
+    #[arg(
+        long,
+        env = "CONVENE_ALLOW_PRIVATE_FEEDS",
+        value_name = "CONVENE_ALLOW_PRIVATE_FEEDS",
+        default_value = "0",
+        action = clap::ArgAction::Set,
+        value_parser = clap::builder::BoolishValueParser::new(),
+    )]
+    pub allow_private_feeds: bool,
     /// Run the daily lu.ma import (0 turns it off, for example on all but one kind of replica).
     #[arg(
         long,
@@ -131,6 +143,7 @@ pub struct Settings {
     pub luma_api_base: Url,
     pub demo: bool,
     pub secure_cookies: bool,
+    pub allow_private_feeds: bool,
     /// `None` when the daily import is switched off.
     pub daily_sync: Option<DailySchedule>,
     pub luma_requests_per_minute: u32,
@@ -191,6 +204,7 @@ impl Settings {
             luma_api_base,
             demo,
             secure_cookies: args.secure_cookies,
+            allow_private_feeds: args.allow_private_feeds,
             daily_sync,
             luma_requests_per_minute,
             refresh_ttl,
@@ -205,10 +219,18 @@ impl Settings {
         config
     }
 
+    /// How every iCal feed fetch of this process behaves (server and CLI alike).
+    pub fn feed_client_config(&self) -> FeedClientConfig {
+        FeedClientConfig {
+            allow_private: self.allow_private_feeds,
+            ..FeedClientConfig::default()
+        }
+    }
+
     /// One line for the start-up log; secrets are never part of it.
     pub fn summary(&self) -> String {
         format!(
-            "listen=http://{} database={} data_dir={} secret_key={} luma_api_base={} luma_requests_per_minute={} daily_sync={} refresh_ttl={}min demo={} secure_cookies={} site_root={}",
+            "listen=http://{} database={} data_dir={} secret_key={} luma_api_base={} luma_requests_per_minute={} daily_sync={} refresh_ttl={}min demo={} secure_cookies={} allow_private_feeds={} site_root={}",
             self.listen,
             self.database_url,
             self.data_dir.display(),
@@ -222,6 +244,7 @@ impl Settings {
             self.refresh_ttl.num_minutes(),
             self.demo,
             self.secure_cookies,
+            self.allow_private_feeds,
             self.leptos_options.site_root,
         )
     }
@@ -388,6 +411,7 @@ mod tests {
             luma_api_base: "https://public-api.luma.com".parse().unwrap(),
             demo: true,
             secure_cookies: false,
+            allow_private_feeds: false,
             daily_sync: None,
             luma_requests_per_minute: 120,
             refresh_ttl: chrono::Duration::minutes(60),

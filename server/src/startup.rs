@@ -57,7 +57,8 @@ impl Application {
             })?;
         store::migrate(&db).await.map_err(StartupError::Migrate)?;
         let client = LumaClient::new(settings.luma_client_config()).map_err(StartupError::Luma)?;
-        let importer = Importer::new(db.clone(), client, settings.secret_key.clone());
+        let importer = Importer::new(db.clone(), client, settings.secret_key.clone())
+            .with_feeds(settings.feed_client_config());
         let demo = if settings.demo {
             start_demo(&db, &importer, settings).await?
         } else {

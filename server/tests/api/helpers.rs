@@ -93,6 +93,7 @@ pub fn test_settings(database_url: String, demo: bool) -> Settings {
         luma_api_base: "http://127.0.0.1:9/".parse().expect("url"),
         demo,
         secure_cookies: false,
+        allow_private_feeds: true,
         daily_sync: None,
         luma_requests_per_minute: 180,
         refresh_ttl: chrono::Duration::minutes(60),

@@ -33,6 +33,13 @@ pub struct Model {
     pub luma_api_base: Option<String>,
     /// Created by demo mode: labelled in the UI, served by the bundled fake lu.ma.
     pub is_demo: bool,
+    /// The public iCal feed imported when there is no API key (any calendar's, not only lu.ma's).
+    pub ical_url: Option<String>,
+    /// The feed's last `ETag` and `Last-Modified`, sent back so an unchanged feed costs a 304.
+    pub ical_etag: Option<String>,
+    pub ical_last_modified: Option<String>,
+    /// IANA zone the organization's events show in when its feed gives only UTC times.
+    pub display_timezone: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -48,3 +55,10 @@ impl Related<super::membership::Entity> for Entity {
 }
 
 impl ActiveModelBehavior for ActiveModel {}
+
+impl Model {
+    /// It has a calendar to import from: a lu.ma API key, or an iCal feed.
+    pub fn imports_events(&self) -> bool {
+        self.luma_api_key_sealed.is_some() || self.ical_url.is_some()
+    }
+}

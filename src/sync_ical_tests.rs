@@ -1,0 +1,279 @@
+//! `run_org_sync` for organizations importing an iCal feed, served by a local server, on a
+//! fresh store; and an organization moving from its feed to the API.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration as StdDuration;
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::IntoResponse;
+use axum::routing::get;
+use chrono::TimeZone;
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter};
+
+use super::*;
+use crate::ical::fetch::FeedClientConfig;
+use crate::luma::client::{ClientConfig, LumaClient};
+use crate::luma::fake::{FakeCalendar, FakeLuma, sample_event};
+use crate::secrets::SecretKey;
+use crate::store::organizations::{self, LumaConnection, NewOrganization};
+use crate::testing::{TestStore, fresh_store};
+
+fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 30, 12, 0, 0).unwrap()
+}
+
+/// A lu.ma-style feed of events `evt-0000`…, at the times the fake lu.ma gives them.
+fn luma_feed(events: &[u32]) -> String {
+    let mut feed = String::from("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Luma//EN\r\n");
+    for n in events {
+        let start =
+            Utc.with_ymd_and_hms(2026, 12, 1, 18, 0, 0).unwrap() + Duration::days(i64::from(*n));
+        feed.push_str(&format!(
+            "BEGIN:VEVENT\r\nUID:evt-{n:04}@events.lu.ma\r\nDTSTAMP:20261120T100000Z\r\n\
+             DTSTART:{}\r\nDTEND:{}\r\nSUMMARY:Meetup {n}\r\nSTATUS:TENTATIVE\r\n\
+             LOCATION:c-base\\, Berlin\r\n\
+             DESCRIPTION:Get up-to-date information at: https://luma.com/e{n}\\n\\nDetails\r\n\
+             END:VEVENT\r\n",
+            start.format("%Y%m%dT%H%M%SZ"),
+            (start + Duration::hours(2)).format("%Y%m%dT%H%M%SZ"),
+        ));
+    }
+    feed.push_str("END:VCALENDAR\r\n");
+    feed
+}
+
+/// Serves the current feed with an ETag of its content, answering 304 when it matches.
+#[derive(Clone, Default)]
+struct FeedServer {
+    feed: Arc<Mutex<String>>,
+    requests: Arc<Mutex<Vec<StatusCode>>>,
+}
+
+async fn serve_feed(State(server): State<FeedServer>, headers: HeaderMap) -> impl IntoResponse {
+    let feed = server.feed.lock().unwrap().clone();
+    let tag = format!("\"{}\"", feed.len());
+    let status = if headers
+        .get(header::IF_NONE_MATCH)
+        .is_some_and(|t| *t == *tag)
+    {
+        StatusCode::NOT_MODIFIED
+    } else {
+        StatusCode::OK
+    };
+    server.requests.lock().unwrap().push(status);
+    if status == StatusCode::NOT_MODIFIED {
+        return status.into_response();
+    }
+    ([(header::ETAG, tag)], feed).into_response()
+}
+
+struct World {
+    store: TestStore,
+    server: FeedServer,
+    feed_url: String,
+    importer: Importer,
+    org_id: i64,
+}
+
+async fn world(feed: String, allow_private: bool) -> World {
+    let store = fresh_store().await;
+    let org = organizations::create(
+        store.db(),
+        NewOrganization::parse("rust-berlin", "Rust Berlin", "").unwrap(),
+    )
+    .await
+    .unwrap();
+    let server = FeedServer::default();
+    *server.feed.lock().unwrap() = feed;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let feed_url = format!(
+        "http://localhost:{}/cal.ics",
+        listener.local_addr().unwrap().port()
+    );
+    let app = Router::new()
+        .route("/cal.ics", get(serve_feed))
+        .with_state(server.clone());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    organization::ActiveModel {
+        id: Set(org.id),
+        ical_url: Set(Some(feed_url.clone())),
+        display_timezone: Set(Some("Europe/Berlin".into())),
+        ..Default::default()
+    }
+    .update(store.db())
+    .await
+    .unwrap();
+    let importer = Importer::new(
+        store.db().clone(),
+        LumaClient::new(ClientConfig::new("http://127.0.0.1:9/".parse().unwrap())).unwrap(),
+        SecretKey::generate(),
+    )
+    .with_feeds(FeedClientConfig {
+        allow_private,
+        ..Default::default()
+    });
+    World {
+        store,
+        server,
+        feed_url,
+        importer,
+        org_id: org.id,
+    }
+}
+
+impl World {
+    async fn sync(&self) -> SyncReport {
+        self.importer
+            .run_org_sync(self.org_id, SyncTrigger::Manual, now())
+            .await
+            .unwrap()
+    }
+
+    async fn events(&self) -> Vec<event::Model> {
+        event::Entity::find()
+            .filter(event::Column::OrganizationId.eq(self.org_id))
+            .all(self.store.db())
+            .await
+            .unwrap()
+    }
+
+    fn requests(&self) -> Vec<StatusCode> {
+        self.server.requests.lock().unwrap().clone()
+    }
+}
+
+#[tokio::test]
+async fn a_feed_imports_and_an_unchanged_feed_costs_one_304() {
+    let w = world(luma_feed(&[0, 1, 2]), true).await;
+    let first = w.sync().await;
+    assert_eq!(first.outcome, SyncOutcome::Ok, "{:?}", first.message);
+    assert_eq!(first.counts.created, 3);
+    let events = w.events().await;
+    let meetup = events.iter().find(|e| e.external_id == "evt-0001").unwrap();
+    assert_eq!(meetup.source, SOURCE_ICAL);
+    assert_eq!(meetup.timezone, "Europe/Berlin");
+    assert_eq!(meetup.event_url.as_deref(), Some("https://luma.com/e1"));
+    assert_eq!(meetup.description_md.as_deref(), Some("Details"));
+
+    let second = w.sync().await;
+    assert_eq!(second.outcome, SyncOutcome::Ok);
+    assert_eq!(
+        (
+            second.counts.created,
+            second.counts.updated,
+            second.counts.removed
+        ),
+        (0, 0, 0)
+    );
+    assert_eq!(w.requests(), [StatusCode::OK, StatusCode::NOT_MODIFIED]);
+    assert_eq!(w.events().await.len(), 3);
+}
+
+#[tokio::test]
+async fn a_changed_feed_updates_and_removes_and_a_broken_one_changes_nothing() {
+    let w = world(luma_feed(&[0, 1, 2]), true).await;
+    w.sync().await;
+    // Meetup 2 cancelled upstream (gone from the feed), meetup 1's description edited.
+    *w.server.feed.lock().unwrap() = luma_feed(&[0, 1]).replace(
+        "evt-0001@events.lu.ma\r\nDTSTAMP:20261120T100000Z\r\nDTSTART:20261202T180000Z\r\nDTEND:20261202T200000Z\r\nSUMMARY:Meetup 1",
+        "evt-0001@events.lu.ma\r\nDTSTAMP:20261120T100000Z\r\nDTSTART:20261202T180000Z\r\nDTEND:20261202T200000Z\r\nSUMMARY:Meetup 1 (new room)",
+    );
+    let changed = w.sync().await;
+    assert_eq!(changed.outcome, SyncOutcome::Ok);
+    assert_eq!((changed.counts.updated, changed.counts.removed), (1, 1));
+    let events = w.events().await;
+    let removed = events.iter().find(|e| e.external_id == "evt-0002").unwrap();
+    assert!(removed.removed_at.is_some(), "marked removed, not deleted");
+
+    *w.server.feed.lock().unwrap() =
+        "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nSUMMARY:no uid\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+            .into();
+    let broken = w.sync().await;
+    assert_eq!(broken.outcome, SyncOutcome::Failed);
+    assert!(
+        broken
+            .message
+            .as_deref()
+            .unwrap_or_default()
+            .contains("it has no UID"),
+        "{:?}",
+        broken.message
+    );
+    assert_eq!(w.events().await, events, "a failed sync changes nothing");
+}
+
+#[tokio::test]
+async fn with_the_guard_on_a_feed_on_a_local_address_is_refused() {
+    let w = world(luma_feed(&[0]), false).await;
+    let report = w.sync().await;
+    assert_eq!(report.outcome, SyncOutcome::Failed);
+    assert!(
+        report
+            .message
+            .as_deref()
+            .unwrap_or_default()
+            .contains("private or local address"),
+        "{:?}",
+        report.message
+    );
+    assert!(w.requests().is_empty(), "the feed was never asked");
+    assert!(w.events().await.is_empty());
+    assert!(w.feed_url.starts_with("http://localhost:"));
+}
+
+#[tokio::test]
+async fn moving_from_the_feed_to_the_api_keeps_one_copy_of_each_event() {
+    let w = world(luma_feed(&[0, 1]), true).await;
+    assert_eq!(w.sync().await.counts.created, 2);
+
+    // The organization gets Luma Plus: the same events, now from the API.
+    let calendar = FakeCalendar {
+        id: "cal-berlin".into(),
+        name: "Rust Berlin".into(),
+        slug: "rust-berlin".into(),
+        timezone: "Europe/Berlin".into(),
+        events: (0..2).map(|n| sample_event(n, "cal-berlin")).collect(),
+        legacy_shape: false,
+    };
+    let key = "sk-luma-berlin-0001";
+    let fake = FakeLuma::start(0, vec![(key.into(), calendar)])
+        .await
+        .unwrap();
+    let secret = SecretKey::generate();
+    organizations::connect_luma(
+        w.store.db(),
+        w.org_id,
+        LumaConnection {
+            calendar_url: Some("https://luma.com/rust-berlin".into()),
+            calendar_id: Some("cal-berlin".into()),
+            calendar_name: Some("Rust Berlin".into()),
+            sealed_api_key: Some(secret.seal(key).unwrap()),
+            api_key_last_four: Some("0001".into()),
+        },
+    )
+    .await
+    .unwrap();
+    let mut config = ClientConfig::new(fake.base_url());
+    config.base_backoff = StdDuration::from_millis(5);
+    let api = Importer::new(
+        w.store.db().clone(),
+        LumaClient::new(config).unwrap(),
+        secret,
+    );
+    let report = api
+        .run_org_sync(w.org_id, SyncTrigger::Manual, now())
+        .await
+        .unwrap();
+    assert_eq!(report.outcome, SyncOutcome::Ok, "{:?}", report.message);
+    assert_eq!(report.counts.created, 0, "matched by id, not duplicated");
+
+    let events = w.events().await;
+    assert_eq!(events.len(), 2);
+    assert!(
+        events
+            .iter()
+            .all(|e| e.source == SOURCE_LUMA_API && e.removed_at.is_none())
+    );
+}
