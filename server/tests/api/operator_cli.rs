@@ -425,3 +425,84 @@ mod luma {
         );
     }
 }
+
+mod ical {
+    use axum::Router;
+    use axum::routing::get;
+
+    use super::*;
+
+    const FEED: &str = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Luma//EN\r\n\
+        BEGIN:VEVENT\r\nUID:evt-Feed1@events.lu.ma\r\nDTSTAMP:20261120T100000Z\r\n\
+        DTSTART:20361201T180000Z\r\nDTEND:20361201T200000Z\r\nSUMMARY:Far-future meetup\r\n\
+        STATUS:TENTATIVE\r\nLOCATION:c-base\\, Berlin\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+
+    async fn serve_feed() -> String {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = listener.local_addr().unwrap();
+        let app = Router::new().route("/cal.ics", get(|| async { FEED }));
+        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        format!("http://{address}/cal.ics")
+    }
+
+    // Multi-threaded: the feed must keep answering while this thread waits on the binary.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn org_ical_checks_the_feed_then_sync_imports_it() {
+        let url = serve_feed().await;
+        let cli = Cli::new().await;
+        cli.run(
+            &["org", "add", "--slug", "rust-oslo", "--name", "Rust Oslo"],
+            None,
+            None,
+        );
+        let ical = |env: &[(&str, &str)], url: &str, timezone: &str| {
+            cli.run_with_env(
+                &[
+                    "org",
+                    "ical",
+                    "--org",
+                    "rust-oslo",
+                    "--url",
+                    url,
+                    "--timezone",
+                    timezone,
+                ],
+                env,
+                None,
+                None,
+            )
+        };
+
+        // Without CONVENE_ALLOW_PRIVATE_FEEDS a feed on this machine is refused.
+        let refused = ical(&[], &url, "Europe/Oslo");
+        assert_eq!(refused.code, 1);
+        assert!(
+            refused.stderr.contains("url") && refused.stderr.contains("private or local"),
+            "{}",
+            refused.stderr
+        );
+        let allow = [("CONVENE_ALLOW_PRIVATE_FEEDS", "1")];
+        let bad_zone = ical(&allow, &url, "Mars/Olympus");
+        assert_eq!(bad_zone.code, 1);
+        assert!(bad_zone.stderr.contains("timezone"), "{}", bad_zone.stderr);
+
+        let out = ical(&allow, &url, "Europe/Oslo");
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        assert!(out.stdout.contains("it holds 1 events"), "{}", out.stdout);
+
+        let out = cli.run_with_env(&["sync", "--org", "rust-oslo"], &allow, None, None);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        assert!(
+            out.stdout.starts_with("rust-oslo: ok — 1 created"),
+            "{}",
+            out.stdout
+        );
+        let db = cli.db().await;
+        let org = organizations::find_by_slug(&db, "rust-oslo")
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(org.ical_url.as_deref(), Some(url.as_str()));
+        assert_eq!(org.display_timezone.as_deref(), Some("Europe/Oslo"));
+    }
+}

@@ -1,0 +1,163 @@
+//! Connecting an organization to an iCal feed (`convene org ical`, and the settings panel): the
+//! feed is fetched and read before anything is saved, so a wrong address is refused with a reason
+//! instead of failing every sync afterwards.
+
+use chrono::{DateTime, Duration, Utc};
+use chrono_tz::Tz;
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait};
+use url::Url;
+
+use crate::Error;
+use crate::ical::feed::{FeedSettings, read_feed};
+use crate::ical::fetch::{FeedClient, FeedClientConfig, Fetched, Validators};
+use crate::luma::calendar_ref::is_calendar_id;
+use crate::store::entities::organization;
+
+/// lu.ma's public feed of a calendar, free of Luma Plus.
+pub const LUMA_FEED_PREFIX: &str = "https://api.lu.ma/ics/get?entity=calendar&id=";
+
+/// The feed an admin means: an `http(s)` URL as given, or lu.ma's feed for a `cal-…` id.
+pub fn feed_url(input: &str) -> Result<Url, Error> {
+    let input = input.trim();
+    if input.is_empty() {
+        return Err(Error::invalid("ical_url", "enter the feed's address"));
+    }
+    let address = if is_calendar_id(input) {
+        format!("{LUMA_FEED_PREFIX}{input}")
+    } else {
+        input.to_owned()
+    };
+    let url = Url::parse(&address).map_err(|_| {
+        Error::invalid(
+            "ical_url",
+            "is not an address: paste the feed's https:// link or a lu.ma cal-… id",
+        )
+    })?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(Error::invalid(
+            "ical_url",
+            "only http:// and https:// feeds can be read",
+        ));
+    }
+    Ok(url)
+}
+
+/// An IANA timezone name such as `Europe/Berlin`.
+pub fn display_timezone(input: &str) -> Result<Tz, Error> {
+    input.trim().parse::<Tz>().map_err(|_| {
+        Error::invalid(
+            "timezone",
+            format!("{input:?} is not a timezone name like Europe/Berlin"),
+        )
+    })
+}
+
+/// What the feed held when it was checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FeedCheck {
+    pub url: Url,
+    pub timezone: Tz,
+    /// Events (recurring ones expanded for the coming year) the first sync will import.
+    pub events: usize,
+}
+
+/// Fetches and reads the feed; nothing is saved.
+pub async fn check(
+    input_url: &str,
+    timezone: &str,
+    feeds: FeedClientConfig,
+    now: DateTime<Utc>,
+) -> Result<FeedCheck, Error> {
+    let url = feed_url(input_url)?;
+    let timezone = display_timezone(timezone)?;
+    let feed_problem = |message: String| {
+        Error::invalid(
+            "ical_url",
+            message
+                .strip_prefix("ical_url: ")
+                .unwrap_or(&message)
+                .to_owned(),
+        )
+    };
+    let client = FeedClient::new(feeds).map_err(|err| feed_problem(err.to_string()))?;
+    let text = match client
+        .fetch(&url, &Validators::default())
+        .await
+        .map_err(|err| feed_problem(err.to_string()))?
+    {
+        Fetched::Feed { text, .. } => text,
+        Fetched::Unchanged => {
+            return Err(feed_problem(
+                "the feed answered 304 Not Modified to a plain request".into(),
+            ));
+        }
+    };
+    let settings = FeedSettings {
+        display_timezone: timezone,
+        from: now - Duration::days(1),
+        until: now + Duration::days(366),
+    };
+    let events = read_feed(&text, &settings).map_err(|err| feed_problem(err.to_string()))?;
+    Ok(FeedCheck {
+        url,
+        timezone,
+        events: events.len(),
+    })
+}
+
+/// Saves a checked feed as the organization's calendar source (it is used while the
+/// organization has no API key). The validators start empty: the next sync fetches in full.
+pub async fn save(
+    db: &impl ConnectionTrait,
+    organization_id: i64,
+    checked: &FeedCheck,
+) -> Result<(), Error> {
+    organization::ActiveModel {
+        id: Set(organization_id),
+        ical_url: Set(Some(checked.url.to_string())),
+        display_timezone: Set(Some(checked.timezone.name().to_owned())),
+        ical_etag: Set(None),
+        ical_last_modified: Set(None),
+        ..Default::default()
+    }
+    .update(db)
+    .await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_luma_calendar_id_becomes_its_public_feed() {
+        assert_eq!(
+            feed_url(" cal-AbC123 ").unwrap().as_str(),
+            "https://api.lu.ma/ics/get?entity=calendar&id=cal-AbC123"
+        );
+        assert_eq!(
+            feed_url("https://calendar.google.com/calendar/ical/x/public/basic.ics")
+                .unwrap()
+                .host_str(),
+            Some("calendar.google.com")
+        );
+        let field = |input: &str| match feed_url(input) {
+            Err(Error::Invalid { field, .. }) => field,
+            other => panic!("expected a field error, got {other:?}"),
+        };
+        assert_eq!(field(""), "ical_url");
+        assert_eq!(field("not a url"), "ical_url");
+        assert_eq!(field("ftp://example.org/cal.ics"), "ical_url");
+        assert!(matches!(
+            display_timezone("Mars/Olympus"),
+            Err(Error::Invalid {
+                field: "timezone",
+                ..
+            })
+        ));
+        assert_eq!(
+            display_timezone("Europe/Berlin").unwrap(),
+            chrono_tz::Europe::Berlin
+        );
+    }
+}
