@@ -76,6 +76,15 @@ test("an org admin connects lu.ma, syncs, and sees the events in their own timez
   await expect(london.getByText("Unsafe link")).not.toHaveAttribute("href", /javascript/);
   await capture(page, "events-list");
 
+  // Subscribable from any calendar app: the link serves the same events as iCalendar.
+  const feedLink = page.getByRole("link", { name: "Subscribe (.ics)" });
+  await expect(feedLink).toHaveAttribute("href", `/orgs/${LUMA_ORG.slug}/events.ics`);
+  const feed = await page.request.get((await feedLink.getAttribute("href")) ?? "");
+  expect(feed.headers()["content-type"]).toContain("text/calendar");
+  const feedText = await feed.text();
+  expect(feedText.startsWith("BEGIN:VCALENDAR")).toBe(true);
+  expect(feedText).toContain("SUMMARY:London talk night");
+
   // Reloading keeps the chosen view.
   await page.reload();
   await expect(page.locator("[data-event=evt-e2e01]")).toBeVisible();

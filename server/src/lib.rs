@@ -3,6 +3,7 @@
 
 pub mod cli;
 pub mod fake_luma;
+pub mod feeds;
 pub mod operator;
 pub mod routes;
 pub mod settings;

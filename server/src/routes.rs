@@ -1,6 +1,7 @@
 //! The HTTP surface: the Leptos pages and server functions, `/healthz`, static files and 404s,
 //! behind the session layer.
 
+use crate::feeds;
 use app::auth::session::RequestUser;
 use app::state::AppState;
 use app::{App, shell};
@@ -46,6 +47,7 @@ pub fn router(state: AppState, secure_cookies: bool) -> Router {
         .with_expiry(Expiry::OnInactivity(Duration::days(SESSION_IDLE_DAYS)));
     Router::new()
         .route("/healthz", get(healthz))
+        .route("/orgs/{slug}/events.ics", get(feeds::organization_feed))
         .leptos_routes_with_context(
             &state,
             pages,

@@ -2,5 +2,6 @@
 //! for calendars without an API key.
 
 pub mod connect;
+pub mod export;
 pub mod feed;
 pub mod fetch;

@@ -79,6 +79,8 @@ fn EventsView(events: OrganizationEvents, view: Memo<View>) -> impl IntoView {
     }
     let list_href = format!("{base}?view=list");
     let embed_href = base.clone();
+    // Any calendar app subscribes to this URL (the server writes it; see server/src/feeds.rs).
+    let feed_href = format!("{base}.ics");
     let days = events.days.clone();
     let name = events.name.clone();
     let calendar_id = events.calendar_id.clone();
@@ -111,6 +113,10 @@ fn EventsView(events: OrganizationEvents, view: Memo<View>) -> impl IntoView {
                         </a>
                     }
                 })}
+            // rel=external: a file for calendar apps, not a page for the client-side router.
+            <a class="open-on-luma" href=feed_href rel="external">
+                "Subscribe (.ics)"
+            </a>
             {settings_link}
         </div>
         {status.map(|status| view! { <p class="card-meta events-status" role="status">{status}</p> })}

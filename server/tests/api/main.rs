@@ -12,6 +12,7 @@ mod config;
 mod dashboard;
 mod demo;
 mod fake_luma_cli;
+mod feeds;
 mod health;
 mod helpers;
 mod luma_settings;

@@ -1,0 +1,51 @@
+//! Subscribable iCalendar feeds: `/orgs/{slug}/events.ics`. Thin: the core writes the feed;
+//! this answers with caching headers and "304 Not Modified" for an unchanged one.
+
+use app::state::AppState;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+
+/// Calendar apps may keep a feed this long before asking again.
+const CACHE_CONTROL: &str = "public, max-age=300";
+
+pub async fn organization_feed(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    match convene::ical::export::organization_feed(&state.db, &slug, chrono::Utc::now()).await {
+        Ok(Some(body)) => calendar_response(body, &headers),
+        Ok(None) => (StatusCode::NOT_FOUND, "No such organization").into_response(),
+        Err(err) => {
+            tracing::error!(org = %slug, error = %err, "writing an organization's feed failed");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}
+
+fn calendar_response(body: String, request: &HeaderMap) -> Response {
+    let etag = convene::ical::export::etag(&body);
+    let unchanged = request
+        .get(header::IF_NONE_MATCH)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|tags| tags.split(',').any(|tag| tag.trim() == etag));
+    let mut response = if unchanged {
+        StatusCode::NOT_MODIFIED.into_response()
+    } else {
+        (
+            [(header::CONTENT_TYPE, "text/calendar; charset=utf-8")],
+            body,
+        )
+            .into_response()
+    };
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static(CACHE_CONTROL),
+    );
+    if let Ok(value) = HeaderValue::from_str(&etag) {
+        headers.insert(header::ETAG, value);
+    }
+    response
+}

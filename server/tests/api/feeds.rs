@@ -1,0 +1,61 @@
+//! Subscribable feeds through the real server, on the demo store (events imported at start).
+
+use convene::ical::feed::{FeedSettings, read_feed};
+
+use crate::helpers::{Seed, spawn_app_with};
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_organizations_feed_is_a_valid_calendar_with_caching_headers() {
+    let app = spawn_app_with(Seed::Demo).await;
+    let response = app.get("/orgs/rust-berlin/events.ics").await;
+    assert_eq!(response.status(), 200);
+    let header = |name: &str| {
+        response
+            .headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    };
+    assert_eq!(
+        header("content-type").as_deref(),
+        Some("text/calendar; charset=utf-8")
+    );
+    assert_eq!(
+        header("cache-control").as_deref(),
+        Some("public, max-age=300")
+    );
+    let etag = header("etag").expect("an ETag");
+    let body = response.text().await.unwrap();
+
+    // Parsed back with the reader the import uses: the demo's Berlin events, nobody else's.
+    let now = chrono::Utc::now();
+    let events = read_feed(
+        &body,
+        &FeedSettings {
+            display_timezone: chrono_tz::Europe::Berlin,
+            from: now - chrono::Duration::days(31),
+            until: now + chrono::Duration::days(366),
+        },
+    )
+    .unwrap();
+    assert!(!events.is_empty());
+    assert!(
+        events.iter().any(|e| e.title == "Hack & Learn"),
+        "{events:#?}"
+    );
+    assert!(
+        !body.contains("Rust NYC"),
+        "only this organization's events"
+    );
+
+    let again = app
+        .client
+        .get(app.url("/orgs/rust-berlin/events.ics"))
+        .header("if-none-match", &etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), 304, "an unchanged feed is not sent again");
+
+    assert_eq!(app.get("/orgs/atlantis/events.ics").await.status(), 404);
+}

@@ -1,0 +1,211 @@
+//! Writing iCalendar feeds of Convene's events (subscribable from any calendar app), with the
+//! same `icalendar` crate that reads them: it folds lines at 75 octets and escapes text.
+
+use chrono::{DateTime, Duration, Utc};
+use icalendar::{Calendar, Component, EventLike, EventStatus};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use sha2::{Digest, Sha256};
+
+use crate::Error;
+use crate::store::entities::event;
+use crate::store::events::{Event, https_only, place};
+
+/// How far back a feed reaches: last month's events stay in subscribers' calendars.
+pub const RECENT: Duration = Duration::days(30);
+/// Calendar apps poll feeds; suggest hourly (our imports are hourly at most).
+const REFRESH_INTERVAL: Duration = Duration::hours(1);
+
+/// An organization's live events that ended after `since`, in start order.
+pub async fn events_since(
+    db: &impl ConnectionTrait,
+    organization_ids: &[i64],
+    since: DateTime<Utc>,
+) -> Result<Vec<Event>, Error> {
+    Ok(event::Entity::find()
+        .filter(event::Column::OrganizationId.is_in(organization_ids.iter().copied()))
+        .filter(event::Column::RemovedAt.is_null())
+        .filter(event::Column::EndAt.gt(since))
+        .order_by_asc(event::Column::StartAt)
+        .order_by_asc(event::Column::Id)
+        .all(db)
+        .await?)
+}
+
+/// The stable `UID` of an event in our feeds: lu.ma's own form for lu.ma events, so a calendar
+/// app that also subscribed to lu.ma's feed sees one event, not two.
+pub fn uid(event: &Event) -> String {
+    if event.external_id.starts_with("evt-") && !event.external_id.contains('@') {
+        format!("{}@events.lu.ma", event.external_id)
+    } else {
+        format!("{}@convene", event.external_id)
+    }
+}
+
+/// A feed of `events`, times in UTC (valid everywhere, no VTIMEZONE needed); each event's own
+/// zone travels in the description's first line so nobody loses it. The same events give the
+/// same bytes (each `DTSTAMP` is the event's last sync), so the `ETag` only moves with them.
+pub fn feed(name: &str, events: &[Event]) -> String {
+    let mut calendar = Calendar::new();
+    calendar.name(name).ttl(&REFRESH_INTERVAL);
+    for item in events {
+        calendar.push(vevent(item));
+    }
+    calendar.done().to_string()
+}
+
+fn vevent(item: &Event) -> icalendar::Event {
+    let mut vevent = icalendar::Event::new();
+    vevent
+        .uid(&uid(item))
+        .timestamp(item.synced_at)
+        .starts(item.start_at)
+        .ends(item.end_at)
+        .summary(&item.title)
+        .status(EventStatus::Confirmed);
+    let (label, online) = place(&item.location_type, item.location_text.as_deref());
+    match (&item.meeting_url, online) {
+        (Some(meeting), true) if item.location_text.is_none() => {
+            vevent.location(meeting);
+        }
+        _ => {
+            vevent.location(&label);
+        }
+    }
+    if let Some(url) = https_only(item.event_url.clone()) {
+        vevent.url(&url);
+    }
+    let mut description = format!("Times in {}.", item.timezone);
+    if let Some(text) = item
+        .description_md
+        .as_deref()
+        .filter(|t| !t.trim().is_empty())
+    {
+        description.push_str("\n\n");
+        description.push_str(text.trim());
+    }
+    vevent.description(&description);
+    vevent.done()
+}
+
+/// The feed of an organization's upcoming and recent events; `None` when there is no such
+/// organization.
+pub async fn organization_feed(
+    db: &impl ConnectionTrait,
+    slug: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<String>, Error> {
+    let Some(org) = crate::store::organizations::find_by_slug(db, slug).await? else {
+        return Ok(None);
+    };
+    let events = events_since(db, &[org.id], now - RECENT).await?;
+    Ok(Some(feed(&org.name, &events)))
+}
+
+/// A strong validator for a feed's bytes (the `ETag` header).
+pub fn etag(body: &str) -> String {
+    format!(
+        "\"{}\"",
+        &hex::encode(Sha256::digest(body.as_bytes()))[..32]
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+    use chrono_tz::Tz;
+
+    use super::*;
+    use crate::ical::feed::{FeedSettings, read_feed};
+    use crate::luma::model::LocationType;
+
+    fn stored(n: i64, external_id: &str, title: &str) -> Event {
+        let start = Utc.with_ymd_and_hms(2026, 12, 1, 18, 0, 0).unwrap() + Duration::days(n);
+        Event {
+            id: n,
+            organization_id: 1,
+            source: "luma_api".into(),
+            external_id: external_id.into(),
+            title: title.into(),
+            description_md: Some(format!(
+                "Talks, food; and a very long line that certainly goes past seventy-five octets: ünïcödé {n}"
+            )),
+            start_at: start,
+            end_at: start + Duration::hours(2),
+            timezone: "Europe/Berlin".into(),
+            cover_url: None,
+            event_url: Some(format!("https://luma.com/e{n}")),
+            location_text: (n % 2 == 0).then(|| "c-base, Rungestraße 20; Berlin".to_owned()),
+            meeting_url: (n % 2 == 1).then(|| "https://meet.example.org/x".to_owned()),
+            location_type: if n % 2 == 0 { "in_person" } else { "online" }.into(),
+            visibility: "public".into(),
+            tags: "[]".into(),
+            content_hash: String::new(),
+            synced_at: start,
+            removed_at: None,
+        }
+    }
+
+    #[test]
+    fn a_generated_feed_reads_back_as_the_same_events() {
+        let events = vec![
+            stored(0, "evt-AbC", "Hack & Learn, with \"pizza\""),
+            stored(
+                1,
+                "weekly@google.com/20261202T180000Z",
+                "Online: async\\await",
+            ),
+        ];
+        let now = Utc.with_ymd_and_hms(2026, 11, 24, 9, 0, 0).unwrap();
+        let text = feed("Rust Berlin", &events);
+
+        assert!(text.starts_with("BEGIN:VCALENDAR\r\n"));
+        assert!(text.contains("DTSTAMP:20261201T180000Z"), "the last sync");
+        assert_eq!(
+            text,
+            feed("Rust Berlin", &events),
+            "same events, same bytes"
+        );
+        assert!(text.contains("UID:evt-AbC@events.lu.ma"));
+        assert!(
+            text.split("\r\n").all(|line| line.len() <= 75),
+            "lines folded at 75 octets:\n{text}"
+        );
+
+        let read = read_feed(
+            &text,
+            &FeedSettings {
+                display_timezone: "Europe/Berlin".parse::<Tz>().unwrap(),
+                from: now,
+                until: now + Duration::days(60),
+            },
+        )
+        .unwrap();
+        assert_eq!(read.len(), 2);
+        for (original, back) in events.iter().zip(&read) {
+            assert_eq!(back.title, original.title);
+            assert_eq!(back.start_at, original.start_at);
+            assert_eq!(back.end_at, original.end_at);
+            assert_eq!(back.event_url, original.event_url);
+            assert!(
+                back.description_md
+                    .as_deref()
+                    .unwrap_or_default()
+                    .ends_with(original.description_md.as_deref().unwrap_or_default())
+            );
+        }
+        assert_eq!(
+            read[0].external_id, "evt-AbC",
+            "lu.ma ids survive the round trip"
+        );
+        assert_eq!(read[0].location_text, events[0].location_text);
+        assert_eq!(read[1].location_type, LocationType::Online);
+        assert_eq!(read[1].meeting_url, events[1].meeting_url);
+    }
+
+    #[test]
+    fn the_etag_follows_the_bytes() {
+        assert_eq!(etag("a"), etag("a"));
+        assert_ne!(etag("a"), etag("b"));
+        assert_eq!(etag("a").len(), 34);
+    }
+}
