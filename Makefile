@@ -12,7 +12,7 @@ SERVER_PACKAGES := -p convene -p migration -p app -p server
 E2E_DIR := target/e2e
 # The browser tests' fake lu.ma (started by end2end/global-setup.ts) answers on port 3199.
 E2E_ENV := LEPTOS_SITE_ADDR=127.0.0.1:3100 CONVENE_DATA_DIR=$(E2E_DIR) \
-	DATABASE_URL="sqlite://$(E2E_DIR)/convene.db?mode=rwc" CONVENE_DEMO=1 \
+	DATABASE_URL="sqlite://$(E2E_DIR)/convene.db?mode=rwc" CONVENE_DEMO=1 CONVENE_ALLOW_PRIVATE_FEEDS=1 \
 	CONVENE_SECRET_KEY= TEST_DATABASE_URL= LUMA_API_BASE=http://127.0.0.1:3199/
 
 .PHONY: run test setup setup-test fmt-check lint test-rust test-e2e build-release watch bench bench-dashboard

@@ -17,6 +17,9 @@ export const LUMA_ORG = {
   calendarName: "E2E Calendar",
 };
 
+/** An organization without Luma Plus, with the same admin: the iCal test imports its feed. */
+export const ICAL_ORG = { slug: "e2e-ical", name: "E2E Feed Club" };
+
 const WAIT_MS = 180_000;
 
 export default async function globalSetup(config: FullConfig) {
@@ -65,6 +68,8 @@ function createLumaOrganization() {
   });
   run(["org", "add", "--slug", LUMA_ORG.slug, "--name", LUMA_ORG.name, "--description", "Connected in the browser tests"]);
   run(["member", "add", "--org", LUMA_ORG.slug, "--email", LUMA_ORG.admin.email, "--admin"]);
+  run(["org", "add", "--slug", ICAL_ORG.slug, "--name", ICAL_ORG.name, "--description", "Imports its iCal feed"]);
+  run(["member", "add", "--org", ICAL_ORG.slug, "--email", LUMA_ORG.admin.email, "--admin"]);
 }
 
 /** `convene fake-luma` on the port the server's LUMA_API_BASE names; resolves once it serves. */

@@ -134,6 +134,11 @@ impl Importer {
         }
     }
 
+    /// How this importer fetches feeds (the settings panel checks a feed the same way).
+    pub fn feeds(&self) -> FeedClientConfig {
+        self.feeds
+    }
+
     /// The same importer fetching feeds as `feeds` says (`CONVENE_ALLOW_PRIVATE_FEEDS`).
     pub fn with_feeds(mut self, feeds: FeedClientConfig) -> Self {
         self.feeds = feeds;

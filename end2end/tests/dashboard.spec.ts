@@ -43,8 +43,8 @@ test("a member filters, switches layout and timezone, and loads more", async ({ 
   await expect(page.locator(".chip")).toHaveCount(2);
   const picker = page.getByLabel("Add an organization");
   await picker.focus();
-  // The demo's four and the one global-setup creates for the lu.ma test.
-  await expect(page.locator("#org-options option")).toHaveCount(5);
+  // The demo's four and the two global-setup creates for the lu.ma and iCal tests.
+  await expect(page.locator("#org-options option")).toHaveCount(6);
   await picker.fill("rust-nyc");
   await expect(page).toHaveURL(/org=rust-nyc/);
   await expect(page.getByRole("checkbox", { name: "Rust NYC" })).toBeChecked();

@@ -52,6 +52,23 @@ pub fn display_timezone(input: &str) -> Result<Tz, Error> {
     })
 }
 
+/// IANA zone names to choose from: the "Area/City" ones, alphabetically, and UTC.
+pub fn timezone_names() -> Vec<&'static str> {
+    let mut names: Vec<&'static str> = chrono_tz::TZ_VARIANTS
+        .iter()
+        .map(|zone| zone.name())
+        .filter(|name| {
+            name.contains('/')
+                && !name.starts_with("Etc/")
+                && !name.starts_with("SystemV/")
+                && !name.starts_with("US/")
+        })
+        .collect();
+    names.sort_unstable();
+    names.push("UTC");
+    names
+}
+
 /// What the feed held when it was checked.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FeedCheck {
@@ -116,6 +133,20 @@ pub async fn save(
         id: Set(organization_id),
         ical_url: Set(Some(checked.url.to_string())),
         display_timezone: Set(Some(checked.timezone.name().to_owned())),
+        ical_etag: Set(None),
+        ical_last_modified: Set(None),
+        ..Default::default()
+    }
+    .update(db)
+    .await?;
+    Ok(())
+}
+
+/// Stops importing from the organization's feed (its events stay; the display zone too).
+pub async fn remove(db: &impl ConnectionTrait, organization_id: i64) -> Result<(), Error> {
+    organization::ActiveModel {
+        id: Set(organization_id),
+        ical_url: Set(None),
         ical_etag: Set(None),
         ical_last_modified: Set(None),
         ..Default::default()

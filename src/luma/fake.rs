@@ -81,6 +81,8 @@ impl FakeLuma {
             .route("/v1/calendar/list-events", get(list_events))
             .route("/v1/events/get", get(event))
             .route("/v1/event/get", get(event))
+            // lu.ma's public feed of a calendar (no key), as `api.lu.ma/ics/get` serves it.
+            .route("/ics/get", get(ical_feed))
             .with_state(state.clone());
         let listener = TcpListener::bind(("127.0.0.1", port)).await?;
         let address = listener.local_addr()?;
@@ -289,6 +291,71 @@ async fn list_events(
         "next_cursor": format!("offset-{}", offset + limit),
     }))
     .into_response()
+}
+
+/// A calendar's public iCal feed in lu.ma's style: UTC times, `evt-…@events.lu.ma` UIDs,
+/// TENTATIVE, the event page in the description's first line, an `ETag` and 304s.
+async fn ical_feed(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    Query(query): Query<HashMap<String, String>>,
+) -> Response {
+    use icalendar::{Calendar, Component, EventLike, EventStatus};
+
+    let wanted = query.get("id").cloned().unwrap_or_default();
+    let events: Vec<Value> = {
+        let state = lock(&state);
+        match state.calendars.values().find(|c| c.id == wanted) {
+            Some(calendar) => calendar.events.clone(),
+            None => return error(StatusCode::NOT_FOUND, "Calendar not found."),
+        }
+    };
+    let mut feed = Calendar::new();
+    for entry in events {
+        let Ok(event) = crate::luma::model::parse_event_detail(&entry.to_string()) else {
+            return error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "unreadable fixture event",
+            );
+        };
+        let mut vevent = icalendar::Event::new();
+        vevent
+            .uid(&format!("{}@events.lu.ma", event.external_id))
+            .timestamp(event.start_at)
+            .starts(event.start_at)
+            .ends(event.end_at)
+            .summary(&event.title)
+            .status(EventStatus::Tentative);
+        if let Some(place) = event.location_text.as_ref().or(event.meeting_url.as_ref()) {
+            vevent.location(place);
+        }
+        let mut description = String::new();
+        if let Some(url) = &event.event_url {
+            description.push_str(&format!("Get up-to-date information at: {url}\n\n"));
+        }
+        description.push_str(event.description_md.as_deref().unwrap_or_default());
+        vevent.description(&description);
+        feed.push(vevent.done());
+    }
+    let body = feed.done().to_string();
+    let tag = format!("\"{}\"", body.len());
+    if headers
+        .get(axum::http::header::IF_NONE_MATCH)
+        .is_some_and(|given| given.as_bytes() == tag.as_bytes())
+    {
+        return StatusCode::NOT_MODIFIED.into_response();
+    }
+    (
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "text/calendar; charset=utf-8".to_owned(),
+            ),
+            (axum::http::header::ETAG, tag),
+        ],
+        body,
+    )
+        .into_response()
 }
 
 async fn event(

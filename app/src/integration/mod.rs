@@ -54,6 +54,12 @@ pub struct LumaSettings {
     pub calendar_id: Option<String>,
     pub calendar_name: Option<String>,
     pub key_last_four: Option<String>,
+    /// The iCal feed imported while there is no API key.
+    pub ical_url: Option<String>,
+    /// The zone for times a feed gives in UTC.
+    pub display_timezone: Option<String>,
+    /// The zones to choose from.
+    pub timezones: Vec<String>,
     pub last_synced: Option<String>,
     pub last_synced_relative: Option<String>,
     pub last_outcome: Option<String>,
@@ -168,6 +174,12 @@ pub async fn get_luma_settings(slug: String) -> Result<LumaSettings, AppError> {
         calendar_id: org.luma_calendar_id.clone(),
         calendar_name: org.luma_calendar_name.clone(),
         key_last_four: org.luma_api_key_last_four.clone(),
+        ical_url: org.ical_url.clone(),
+        display_timezone: org.display_timezone.clone(),
+        timezones: convene::ical::connect::timezone_names()
+            .into_iter()
+            .map(str::to_owned)
+            .collect(),
         last_synced: org.events_last_synced_at.map(timefmt::absolute_utc),
         last_synced_relative: org
             .events_last_synced_at
@@ -245,6 +257,55 @@ pub async fn save_luma_settings(
     Ok(())
 }
 
+/// Imports from an iCal feed (no API key needed): the feed is fetched and read before it is
+/// saved, so a wrong address is refused with the reason.
+#[server]
+pub async fn save_ical_feed(
+    slug: String,
+    ical_url: String,
+    timezone: String,
+) -> Result<(), AppError> {
+    use convene::ical::connect;
+
+    use crate::error::respond_with;
+
+    let request = ssr::admin_request(&slug).await?;
+    let feeds = request.state.refresher.importer().feeds();
+    let checked = connect::check(&ical_url, &timezone, feeds, chrono::Utc::now())
+        .await
+        .map_err(respond_with)?;
+    connect::save(&request.state.db, request.organization.id, &checked)
+        .await
+        .map_err(respond_with)?;
+    tracing::info!(
+        target: "audit",
+        user_id = request.actor.user_id,
+        org = %request.organization.slug,
+        feed = %checked.url,
+        events = checked.events,
+        "iCal feed saved"
+    );
+    Ok(())
+}
+
+/// Stops importing from the feed; imported events stay until a sync says otherwise.
+#[server]
+pub async fn remove_ical_feed(slug: String) -> Result<(), AppError> {
+    use crate::error::respond_with;
+
+    let request = ssr::admin_request(&slug).await?;
+    convene::ical::connect::remove(&request.state.db, request.organization.id)
+        .await
+        .map_err(respond_with)?;
+    tracing::info!(
+        target: "audit",
+        user_id = request.actor.user_id,
+        org = %request.organization.slug,
+        "iCal feed removed"
+    );
+    Ok(())
+}
+
 #[server]
 pub async fn remove_luma_key(slug: String) -> Result<(), AppError> {
     use convene::integration;
@@ -271,10 +332,10 @@ pub async fn start_luma_sync(slug: String) -> Result<SyncStart, AppError> {
     use crate::error::respond_with;
 
     let request = ssr::admin_request(&slug).await?;
-    if request.organization.luma_api_key_sealed.is_none() {
+    if !request.organization.imports_events() {
         return Err(respond_with(AppError::Invalid {
             field: "api_key".into(),
-            message: "save an API key first: syncing reads events through lu.ma's API".into(),
+            message: "save an API key or an iCal feed first: there is nothing to sync from".into(),
         }));
     }
     let started = request

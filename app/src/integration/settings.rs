@@ -8,8 +8,8 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use super::{
-    CalendarCheck, DisconnectLuma, LumaSettings, RemoveLumaKey, SaveLumaSettings, StartLumaSync,
-    SyncRunView, SyncStart, TestLumaConnection, get_luma_settings,
+    CalendarCheck, DisconnectLuma, LumaSettings, RemoveIcalFeed, RemoveLumaKey, SaveIcalFeed,
+    SaveLumaSettings, StartLumaSync, SyncRunView, SyncStart, TestLumaConnection, get_luma_settings,
 };
 use crate::error::{AppError, ErrorNotice};
 use crate::forms::{Field, FormAlert, field_message, form_error};
@@ -25,6 +25,8 @@ pub fn SettingsPage() -> impl IntoView {
     let remove_key = ServerAction::<RemoveLumaKey>::new();
     let disconnect = ServerAction::<DisconnectLuma>::new();
     let start_sync = ServerAction::<StartLumaSync>::new();
+    let save_feed = ServerAction::<SaveIcalFeed>::new();
+    let remove_feed = ServerAction::<RemoveIcalFeed>::new();
     let (poll, set_poll) = signal(0_u32);
 
     // The form reloads only when it was changed; the status also while a sync runs, so typing
@@ -36,6 +38,8 @@ pub fn SettingsPage() -> impl IntoView {
                 save.version().get(),
                 remove_key.version().get(),
                 disconnect.version().get(),
+                save_feed.version().get(),
+                remove_feed.version().get(),
             )
         },
         |(slug, ..)| get_luma_settings(slug),
@@ -48,6 +52,7 @@ pub fn SettingsPage() -> impl IntoView {
                 start_sync.version().get(),
                 save.version().get(),
                 disconnect.version().get(),
+                save_feed.version().get(),
             )
         },
         |(slug, ..)| get_luma_settings(slug),
@@ -83,6 +88,7 @@ pub fn SettingsPage() -> impl IntoView {
                             </p>
                         </header>
                         <CalendarPanel settings=settings.clone() save remove_key />
+                        <FeedPanel settings=settings.clone() save_feed remove_feed />
                         <SyncPanel status_data start_sync />
                         <DisconnectPanel settings disconnect status_data />
                     })
@@ -222,6 +228,105 @@ fn CalendarPanel(
     }
 }
 
+/// Importing from the calendar's public iCal feed: no Luma Plus needed, and any calendar's feed
+/// works (Google Calendar, Nextcloud…). Used while there is no API key.
+#[component]
+fn FeedPanel(
+    settings: LumaSettings,
+    save_feed: ServerAction<SaveIcalFeed>,
+    remove_feed: ServerAction<RemoveIcalFeed>,
+) -> impl IntoView {
+    let save_error = form_error(save_feed);
+    let remove_error = form_error(remove_feed);
+    let feed = RwSignal::new(settings.ical_url.clone().unwrap_or_default());
+    let chosen_zone = settings
+        .display_timezone
+        .clone()
+        .unwrap_or_else(|| "UTC".to_owned());
+    let luma_feed = settings.calendar_id.clone().map(|id| {
+        let address = format!("https://api.lu.ma/ics/get?entity=calendar&id={id}");
+        view! {
+            <button
+                type="button"
+                class="button button-secondary"
+                on:click=move |_| feed.set(address.clone())
+            >
+                "Use this calendar's lu.ma feed"
+            </button>
+        }
+    });
+    let status = match (&settings.ical_url, settings.key_last_four.is_some()) {
+        (Some(url), false) => format!("Importing from {url}."),
+        (Some(url), true) => format!("Saved: {url}. The API key is used while it is set."),
+        (None, _) => "No feed saved.".to_owned(),
+    };
+    let remove = settings.ical_url.is_some().then(|| {
+        let slug = settings.slug.clone();
+        view! {
+            <ActionForm action=remove_feed>
+                <input type="hidden" name="slug" value=slug />
+                <button type="submit" class="button button-danger">"Remove feed"</button>
+            </ActionForm>
+        }
+    });
+    let zones = settings
+        .timezones
+        .iter()
+        .map(|zone| {
+            let selected = *zone == chosen_zone;
+            view! { <option value=zone.clone() selected=selected>{zone.clone()}</option> }
+        })
+        .collect_view();
+    view! {
+        <section class="panel" aria-labelledby="feed-heading">
+            <h2 id="feed-heading">"iCal feed (without Luma Plus)"</h2>
+            <p class="connection-status" data-testid="feed-status">{status}</p>
+            <ActionForm action=save_feed>
+                <input type="hidden" name="slug" value=settings.slug.clone() />
+                <div class="field" class:field-invalid=move || field_message(save_error.get(), "ical_url").is_some()>
+                    <label for="field-ical_url">"Feed address"</label>
+                    <input
+                        id="field-ical_url"
+                        name="ical_url"
+                        type="url"
+                        prop:value=move || feed.get()
+                        on:input=move |ev| feed.set(event_target_value(&ev))
+                        placeholder="https://…/calendar.ics"
+                        aria-describedby="field-ical_url-hint field-ical_url-error"
+                    />
+                    <p class="field-hint" id="field-ical_url-hint">
+                        "lu.ma: the calendar's “Add iCal Subscription” link. Google Calendar: “Public address in iCal format”."
+                    </p>
+                    <p class="field-error" id="field-ical_url-error" role="alert">
+                        {move || field_message(save_error.get(), "ical_url")}
+                    </p>
+                </div>
+                <div class="field" class:field-invalid=move || field_message(save_error.get(), "timezone").is_some()>
+                    <label for="field-timezone">"Timezone"</label>
+                    <select id="field-timezone" name="timezone" aria-describedby="field-timezone-hint field-timezone-error">
+                        {zones}
+                    </select>
+                    <p class="field-hint" id="field-timezone-hint">
+                        "Where the events happen: feeds like lu.ma's give times in UTC only."
+                    </p>
+                    <p class="field-error" id="field-timezone-error" role="alert">
+                        {move || field_message(save_error.get(), "timezone")}
+                    </p>
+                </div>
+                <FormAlert error=save_error fields=&["ical_url", "timezone"] />
+                <div class="form-actions">
+                    <button type="submit" class="button" disabled=move || save_feed.pending().get()>
+                        {move || if save_feed.pending().get() { "Reading the feed…" } else { "Save feed" }}
+                    </button>
+                    {luma_feed}
+                </div>
+            </ActionForm>
+            {remove}
+            <FormAlert error=remove_error fields=&[] />
+        </section>
+    }
+}
+
 #[component]
 fn SyncPanel(
     status_data: Resource<Result<LumaSettings, AppError>>,
@@ -243,7 +348,7 @@ fn SyncPanel(
                     let settings = status_data.await?;
                     let running = settings.running().is_some();
                     let slug = settings.slug.clone();
-                    let can_sync = settings.key_last_four.is_some();
+                    let can_sync = settings.key_last_four.is_some() || settings.ical_url.is_some();
                     Ok::<_, AppError>(view! {
                         <dl class="facts">
                             <dt>"Last successful sync"</dt>

@@ -8,8 +8,8 @@ use app::dashboard::{GetDashboard, GetDashboardMarker, GetOrganizationOptions};
 use app::error::AppError;
 use app::events::GetOrganizationEvents;
 use app::integration::{
-    DisconnectLuma, GetLumaSettings, RemoveLumaKey, SaveLumaSettings, StartLumaSync,
-    TestLumaConnection,
+    DisconnectLuma, GetLumaSettings, RemoveIcalFeed, RemoveLumaKey, SaveIcalFeed, SaveLumaSettings,
+    StartLumaSync, TestLumaConnection,
 };
 use app::organizations::{
     CreateOrganization, GetOrganization, JoinOrganization, LeaveOrganization, ListMembers,
@@ -80,6 +80,9 @@ const MATRIX: &[(&str, [Expect; 6])] = &[
     ("test_luma_connection", [Status(401), Status(403), Status(403), Status(403), Status(422), Status(422)]),
     ("save_luma_settings",  [Status(401), Status(403), Status(403), Status(403), Allowed,     Allowed]),
     ("remove_luma_key",     [Status(401), Status(403), Status(403), Status(403), Allowed,     Allowed]),
+    // 422 where allowed: an empty feed address (the rule answering, not a permission).
+    ("save_ical_feed",      [Status(401), Status(403), Status(403), Status(403), Status(422), Status(422)]),
+    ("remove_ical_feed",    [Status(401), Status(403), Status(403), Status(403), Allowed,     Allowed]),
     // 422 where allowed: no key saved, so there is nothing to sync with.
     ("start_luma_sync",     [Status(401), Status(403), Status(403), Status(403), Status(422), Status(422)]),
     ("disconnect_luma",     [Status(401), Status(403), Status(403), Status(403), Allowed,     Allowed]),
@@ -223,6 +226,11 @@ impl World {
                 ],
             ),
             "remove_luma_key" => (RemoveLumaKey::PATH, vec![("slug", ORG)]),
+            "save_ical_feed" => (
+                SaveIcalFeed::PATH,
+                vec![("slug", ORG), ("ical_url", ""), ("timezone", "UTC")],
+            ),
+            "remove_ical_feed" => (RemoveIcalFeed::PATH, vec![("slug", ORG)]),
             "start_luma_sync" => (StartLumaSync::PATH, vec![("slug", ORG)]),
             "disconnect_luma" => (
                 DisconnectLuma::PATH,
@@ -334,6 +342,8 @@ fn the_matrix_covers_every_server_function() {
         TestLumaConnection::PATH,
         SaveLumaSettings::PATH,
         RemoveLumaKey::PATH,
+        SaveIcalFeed::PATH,
+        RemoveIcalFeed::PATH,
         StartLumaSync::PATH,
         DisconnectLuma::PATH,
     ];

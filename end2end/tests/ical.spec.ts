@@ -1,0 +1,37 @@
+// An admin of an organization without Luma Plus pastes its iCal feed (lu.ma's feed, served by
+// `convene fake-luma`), syncs, and its events appear on the dashboard; the organization's own
+// feed then serves them to calendar apps.
+import { expect, test } from "@playwright/test";
+import { hydrated, signIn } from "./helpers";
+import { ICAL_ORG, LUMA_ORG } from "../global-setup";
+
+const FEED = "http://127.0.0.1:3199/ics/get?entity=calendar&id=cal-e2eCalendar";
+
+test("an admin imports an iCal feed and its events reach the dashboard", async ({ page }) => {
+  await signIn(page, LUMA_ORG.admin.email, LUMA_ORG.admin.password);
+  await page.goto(`/orgs/${ICAL_ORG.slug}/settings`);
+  await hydrated(page);
+
+  const panel = page.getByRole("region", { name: "iCal feed (without Luma Plus)" });
+  await expect(panel.getByTestId("feed-status")).toHaveText("No feed saved.");
+  // A wrong address is refused with the reason, beside the field.
+  await panel.getByLabel("Feed address").fill("http://127.0.0.1:3199/no-such-feed.ics");
+  await panel.getByRole("button", { name: "Save feed" }).click();
+  await expect(panel.locator("#field-ical_url-error")).toContainText("HTTP 404");
+
+  await panel.getByLabel("Feed address").fill(FEED);
+  await panel.getByLabel("Timezone").selectOption("Europe/London");
+  await panel.getByRole("button", { name: "Save feed" }).click();
+  await expect(panel.getByTestId("feed-status")).toHaveText(`Importing from ${FEED}.`);
+
+  const sync = page.getByRole("region", { name: "Sync" });
+  await sync.getByRole("button", { name: "Sync now" }).click();
+  await expect(sync.locator(".sync-live")).toContainText("4 created", { timeout: 20_000 });
+  await expect(sync.getByTestId("events-stored")).toHaveText("4");
+
+  await page.goto(`/dashboard?range=90&org=${ICAL_ORG.slug}`);
+  await hydrated(page);
+  const cards = page.locator(`.dash-card[data-org=${ICAL_ORG.slug}]`);
+  await expect(cards.first()).toBeVisible();
+  await expect(page.locator(".dash-card", { hasText: "London talk night" })).toBeVisible();
+});
