@@ -35,3 +35,26 @@ test("an admin imports an iCal feed and its events reach the dashboard", async (
   await expect(cards.first()).toBeVisible();
   await expect(page.locator(".dash-card", { hasText: "London talk night" })).toBeVisible();
 });
+
+test("a member copies their personal feed address and it serves their calendar", async ({ page, context }) => {
+  await context.grantPermissions(["clipboard-read", "clipboard-write"]);
+  await signIn(page, "member@demo.convene.test", "convene-demo");
+  await page.goto("/dashboard");
+  await hydrated(page);
+  await page.getByText("Subscribe in your calendar app").click();
+  const address = page.getByLabel("Your calendar feed address");
+  await expect(address).toHaveValue(/\/feeds\/[0-9a-f]{64}\.ics$/);
+  await page.getByRole("button", { name: "Copy link" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Copied." })).toBeVisible();
+  const url = await address.inputValue();
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(url);
+  await expect(page.getByRole("link", { name: "Subscribe (webcal)" })).toHaveAttribute("href", /^webcal:\/\//);
+
+  // What a calendar app gets: no cookie, only the address.
+  const feed = await page.request.fetch(url, { headers: { cookie: "" } });
+  expect(feed.status()).toBe(200);
+  expect(feed.headers()["content-type"]).toContain("text/calendar");
+  const body = await feed.text();
+  expect(body.startsWith("BEGIN:VCALENDAR")).toBe(true);
+  expect(body).toContain("SUMMARY:Hack & Learn");
+});

@@ -8,6 +8,7 @@ mod m20261124_000002_create_events_and_sync_runs;
 mod m20261124_000003_create_leases;
 mod m20261124_000004_add_demo_and_luma_api_base;
 mod m20261124_000005_add_ical_feed;
+mod m20261124_000006_create_feed_tokens;
 
 pub struct Migrator;
 
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000003_create_leases::Migration),
             Box::new(m20261124_000004_add_demo_and_luma_api_base::Migration),
             Box::new(m20261124_000005_add_ical_feed::Migration),
+            Box::new(m20261124_000006_create_feed_tokens::Migration),
         ]
     }
 }

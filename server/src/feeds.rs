@@ -1,5 +1,6 @@
-//! Subscribable iCalendar feeds: `/orgs/{slug}/events.ics`. Thin: the core writes the feed;
-//! this answers with caching headers and "304 Not Modified" for an unchanged one.
+//! Subscribable iCalendar feeds: `/orgs/{slug}/events.ics` and the personal `/feeds/<token>.ics`.
+//! Thin: the core writes the feeds; this answers with caching headers and "304 Not Modified" for
+//! an unchanged one.
 
 use app::state::AppState;
 use axum::extract::{Path, State};
@@ -19,6 +20,35 @@ pub async fn organization_feed(
         Ok(None) => (StatusCode::NOT_FOUND, "No such organization").into_response(),
         Err(err) => {
             tracing::error!(org = %slug, error = %err, "writing an organization's feed failed");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}
+
+/// A member's personal feed; the token in the address is the only key (no cookie needed, as
+/// calendar apps send none). Unknown and revoked tokens get 404.
+pub async fn personal_feed(
+    State(state): State<AppState>,
+    Path(file): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let Some(token) = file.strip_suffix(".ics") else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    match convene::ical::personal::feed_for_token(&state.db, token, chrono::Utc::now()).await {
+        // Private to its owner: shared caches must not keep it.
+        Ok(Some(body)) => {
+            let mut response = calendar_response(body, &headers);
+            response.headers_mut().insert(
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("private, max-age=300"),
+            );
+            response
+        }
+        Ok(None) => (StatusCode::NOT_FOUND, "No such feed").into_response(),
+        Err(err) => {
+            // Never log the token: it is the feed's only key.
+            tracing::error!(error = %err, "writing a personal feed failed");
             StatusCode::INTERNAL_SERVER_ERROR.into_response()
         }
     }

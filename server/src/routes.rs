@@ -48,6 +48,7 @@ pub fn router(state: AppState, secure_cookies: bool) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/orgs/{slug}/events.ics", get(feeds::organization_feed))
+        .route("/feeds/{file}", get(feeds::personal_feed))
         .leptos_routes_with_context(
             &state,
             pages,
@@ -56,8 +57,19 @@ pub fn router(state: AppState, secure_cookies: bool) -> Router {
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(sessions)
-        .layer(TraceLayer::new_for_http())
+        .layer(TraceLayer::new_for_http().make_span_with(request_span))
         .with_state(state)
+}
+
+/// The request's span, without the token of a personal feed address (it is the feed's key).
+fn request_span(request: &axum::http::Request<axum::body::Body>) -> tracing::Span {
+    let path = request.uri().path();
+    let shown = if path.starts_with("/feeds/") {
+        "/feeds/…"
+    } else {
+        path
+    };
+    tracing::debug_span!("request", method = %request.method(), path = %shown)
 }
 
 #[derive(Serialize)]

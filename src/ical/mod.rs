@@ -5,3 +5,4 @@ pub mod connect;
 pub mod export;
 pub mod feed;
 pub mod fetch;
+pub mod personal;

@@ -167,3 +167,65 @@ fn storage_call(method: &str, args: &[&str]) -> Result<Option<String>, String> {
         .map_err(describe)?
         .as_string())
 }
+
+/// This page's origin ("https://convene.example"), empty on the server.
+pub fn origin() -> String {
+    #[cfg(feature = "hydrate")]
+    {
+        leptos::prelude::window()
+            .location()
+            .origin()
+            .unwrap_or_default()
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        String::new()
+    }
+}
+
+/// `encodeURIComponent`, for a URL inside another URL's query.
+pub fn encode_component(text: &str) -> String {
+    #[cfg(feature = "hydrate")]
+    {
+        String::from(js_sys::encode_uri_component(text))
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        text.to_owned()
+    }
+}
+
+/// Puts `text` on the clipboard (`navigator.clipboard.writeText`). A refusal that comes later
+/// (the promise rejecting) is logged; one that comes at once is returned.
+#[cfg_attr(not(feature = "hydrate"), allow(unused_variables))]
+pub fn copy_text(text: &str) -> Result<(), String> {
+    #[cfg(feature = "hydrate")]
+    {
+        use leptos::wasm_bindgen::{JsCast, JsValue, closure::Closure};
+        let describe = |err: JsValue| format!("{err:?}");
+        let navigator =
+            js_sys::Reflect::get(&leptos::prelude::window(), &JsValue::from_str("navigator"))
+                .map_err(describe)?;
+        let clipboard =
+            js_sys::Reflect::get(&navigator, &JsValue::from_str("clipboard")).map_err(describe)?;
+        let write = js_sys::Reflect::get(&clipboard, &JsValue::from_str("writeText"))
+            .map_err(describe)?
+            .dyn_into::<js_sys::Function>()
+            .map_err(describe)?;
+        let promise = write
+            .call1(&clipboard, &JsValue::from_str(text))
+            .map_err(describe)?
+            .dyn_into::<js_sys::Promise>()
+            .map_err(describe)?;
+        let failed = Closure::once(|err: JsValue| {
+            leptos::logging::warn!("the clipboard refused the link: {err:?}");
+        });
+        let _ = promise.catch(&failed);
+        failed.forget();
+        Ok(())
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        Err("no clipboard on the server".to_owned())
+    }
+}

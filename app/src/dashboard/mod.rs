@@ -3,7 +3,9 @@
 //! "Your orgs" split.
 //!
 //! Access matrix addition: `get_dashboard`, `get_organization_options` and
-//! `get_dashboard_marker` answer everyone (organizations and public events are public).
+//! `get_dashboard_marker` answer everyone (organizations and public events are public);
+//! `get_personal_feed` and `regenerate_personal_feed` answer signed-in users (401 otherwise),
+//! each about their own feed only.
 
 mod browser;
 mod filters;
@@ -305,6 +307,44 @@ pub async fn get_organization_options() -> Result<Vec<OrganizationOption>, AppEr
         .into_iter()
         .map(|(slug, name)| OrganizationOption { slug, name })
         .collect())
+}
+
+/// The signed-in member's personal feed address (a path: the page adds its own origin).
+#[server]
+pub async fn get_personal_feed() -> Result<String, AppError> {
+    personal_feed(false).await
+}
+
+/// A new personal feed address; the old one stops working at once.
+#[server]
+pub async fn regenerate_personal_feed() -> Result<String, AppError> {
+    personal_feed(true).await
+}
+
+#[cfg(feature = "ssr")]
+async fn personal_feed(regenerate: bool) -> Result<String, AppError> {
+    use convene::ical::personal;
+
+    use crate::auth::session;
+    use crate::error::respond_with;
+    use crate::state::AppState;
+
+    let state = AppState::current().map_err(respond_with)?;
+    let viewer = session::actor(&state)
+        .await
+        .map_err(respond_with)?
+        .ok_or_else(|| respond_with(AppError::Unauthorized))?;
+    let secret = state.refresher.importer().secret_key();
+    let now = chrono::Utc::now();
+    let token = if regenerate {
+        let token = personal::regenerate(&state.db, secret, viewer.user_id, now).await;
+        tracing::info!(target: "audit", user_id = viewer.user_id, "personal feed address replaced");
+        token
+    } else {
+        personal::token(&state.db, secret, viewer.user_id, now).await
+    }
+    .map_err(respond_with)?;
+    Ok(format!("/feeds/{token}.ics"))
 }
 
 /// The cheap "has anything changed" question the open dashboard asks now and then.

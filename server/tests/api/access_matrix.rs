@@ -4,7 +4,10 @@
 //! Each cell runs in a fresh world so one call's effects never change another's answer.
 
 use app::auth::{GetCurrentUser, SignIn, SignOut, SignUp};
-use app::dashboard::{GetDashboard, GetDashboardMarker, GetOrganizationOptions};
+use app::dashboard::{
+    GetDashboard, GetDashboardMarker, GetOrganizationOptions, GetPersonalFeed,
+    RegeneratePersonalFeed,
+};
 use app::error::AppError;
 use app::events::GetOrganizationEvents;
 use app::integration::{
@@ -75,6 +78,8 @@ const MATRIX: &[(&str, [Expect; 6])] = &[
     ("get_dashboard",       [Allowed;     6]),
     ("get_dashboard_marker", [Allowed;    6]),
     ("get_organization_options", [Allowed; 6]),
+    ("get_personal_feed",   [Status(401), Allowed,     Allowed,     Allowed,     Allowed,     Allowed]),
+    ("regenerate_personal_feed", [Status(401), Allowed, Allowed,    Allowed,     Allowed,     Allowed]),
     ("get_luma_settings",   [Status(401), Status(403), Status(403), Status(403), Allowed,     Allowed]),
     // 422 where allowed: no key typed, none stored (the rule answering, not a permission).
     ("test_luma_connection", [Status(401), Status(403), Status(403), Status(403), Status(422), Status(422)]),
@@ -212,6 +217,8 @@ impl World {
             "get_organization_events" => (GetOrganizationEvents::PATH, vec![("slug", ORG)]),
             "get_dashboard_marker" => (GetDashboardMarker::PATH, vec![]),
             "get_organization_options" => (GetOrganizationOptions::PATH, vec![]),
+            "get_personal_feed" => (GetPersonalFeed::PATH, vec![]),
+            "regenerate_personal_feed" => (RegeneratePersonalFeed::PATH, vec![]),
             "get_luma_settings" => (GetLumaSettings::PATH, vec![("slug", ORG)]),
             "test_luma_connection" => (
                 TestLumaConnection::PATH,
@@ -338,6 +345,8 @@ fn the_matrix_covers_every_server_function() {
         GetDashboard::PATH,
         GetDashboardMarker::PATH,
         GetOrganizationOptions::PATH,
+        GetPersonalFeed::PATH,
+        RegeneratePersonalFeed::PATH,
         GetLumaSettings::PATH,
         TestLumaConnection::PATH,
         SaveLumaSettings::PATH,

@@ -59,3 +59,65 @@ async fn an_organizations_feed_is_a_valid_calendar_with_caching_headers() {
 
     assert_eq!(app.get("/orgs/atlantis/events.ics").await.status(), 404);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_members_personal_feed_works_without_a_cookie_until_replaced() {
+    use app::dashboard::{GetPersonalFeed, RegeneratePersonalFeed};
+    use leptos::server_fn::ServerFn;
+
+    let app = spawn_app_with(Seed::Demo).await;
+    let member = app
+        .call(
+            app::auth::SignIn::PATH,
+            &[
+                ("email", convene::demo::DEMO_MEMBER_EMAIL),
+                ("password", convene::demo::DEMO_PASSWORD),
+            ],
+            None,
+        )
+        .await;
+    let cookie = crate::helpers::session_cookie(&member).unwrap();
+    let path: String = app
+        .call(GetPersonalFeed::PATH, &[], Some(&cookie))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        path.starts_with("/feeds/") && path.ends_with(".ics"),
+        "{path}"
+    );
+
+    // A calendar app sends no cookie: the address alone opens the member's organizations.
+    let feed = app.get(&path).await;
+    assert_eq!(feed.status(), 200);
+    assert_eq!(
+        feed.headers().get("cache-control").unwrap(),
+        "private, max-age=300"
+    );
+    let body = feed.text().await.unwrap();
+    assert!(body.contains("Hack & Learn"), "Rust Berlin's events");
+    assert!(
+        !body.contains("Rust NYC"),
+        "not an organization of the member"
+    );
+
+    let replaced: String = app
+        .call(RegeneratePersonalFeed::PATH, &[], Some(&cookie))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_ne!(replaced, path);
+    assert_eq!(
+        app.get(&path).await.status(),
+        404,
+        "the old address is revoked"
+    );
+    assert_eq!(app.get(&replaced).await.status(), 200);
+    let token = path.trim_start_matches("/feeds/").trim_end_matches(".ics");
+    assert!(
+        !crate::helpers::captured_logs().text().contains(token),
+        "the token never reaches the log"
+    );
+}

@@ -1,6 +1,7 @@
 //! SeaORM entities, one file per table.
 
 pub mod event;
+pub mod feed_token;
 pub mod lease;
 pub mod membership;
 pub mod organization;
