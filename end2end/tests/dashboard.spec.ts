@@ -38,6 +38,17 @@ test("a member filters, switches layout and timezone, and loads more", async ({ 
   await expect(others.locator(".dash-card[data-org=rust-nyc]").first()).toBeVisible();
   await capture(page, "dashboard-by-organization");
 
+  // Each card offers its own calendar file and a Google Calendar link.
+  const firstCard = yours.locator(".dash-card").first();
+  await firstCard.getByText("Add to calendar").click();
+  await expect(firstCard.getByRole("link", { name: "Calendar file (.ics)" })).toHaveAttribute("href", /^\/events\/\d+\.ics$/);
+  await expect(firstCard.getByRole("link", { name: "Google Calendar" })).toHaveAttribute(
+    "href",
+    /^https:\/\/calendar\.google\.com\/calendar\/render\?action=TEMPLATE/,
+  );
+  const file = await page.request.get((await firstCard.getByRole("link", { name: "Calendar file (.ics)" }).getAttribute("href")) ?? "");
+  expect(await file.text()).toContain("BEGIN:VEVENT");
+
   // Filter by one organization: the page lists only the member's own as chips; the picker
   // offers every organization once focused, and choosing one applies at once (kept in the URL).
   await expect(page.locator(".chip")).toHaveCount(2);

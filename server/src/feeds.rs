@@ -54,6 +54,35 @@ pub async fn personal_feed(
     }
 }
 
+/// One event as a calendar file ("Add to calendar" on the dashboard's cards): `<id>.ics`.
+pub async fn single_event(
+    State(state): State<AppState>,
+    Path(file): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let Some(id) = file
+        .strip_suffix(".ics")
+        .and_then(|id| id.parse::<i64>().ok())
+    else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    match convene::ical::export::single_event(&state.db, id).await {
+        Ok(Some(body)) => {
+            let mut response = calendar_response(body, &headers);
+            response.headers_mut().insert(
+                header::CONTENT_DISPOSITION,
+                HeaderValue::from_static("attachment; filename=\"event.ics\""),
+            );
+            response
+        }
+        Ok(None) => (StatusCode::NOT_FOUND, "No such event").into_response(),
+        Err(err) => {
+            tracing::error!(event_id = id, error = %err, "writing an event's calendar file failed");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}
+
 fn calendar_response(body: String, request: &HeaderMap) -> Response {
     let etag = convene::ical::export::etag(&body);
     let unchanged = request

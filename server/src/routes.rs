@@ -49,6 +49,7 @@ pub fn router(state: AppState, secure_cookies: bool) -> Router {
         .route("/healthz", get(healthz))
         .route("/orgs/{slug}/events.ics", get(feeds::organization_feed))
         .route("/feeds/{file}", get(feeds::personal_feed))
+        .route("/events/{file}", get(feeds::single_event))
         .leptos_routes_with_context(
             &state,
             pages,

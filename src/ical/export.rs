@@ -101,6 +101,49 @@ pub async fn organization_feed(
     Ok(Some(feed(&org.name, &events)))
 }
 
+/// One live event as its own calendar file ("Add to calendar"); `None` when there is no such
+/// live event.
+pub async fn single_event(
+    db: &impl ConnectionTrait,
+    event_id: i64,
+) -> Result<Option<String>, Error> {
+    let found = event::Entity::find_by_id(event_id)
+        .filter(event::Column::RemovedAt.is_null())
+        .one(db)
+        .await?;
+    Ok(found.map(|item| feed(&item.title, std::slice::from_ref(&item))))
+}
+
+/// Google Calendar's "add this event" link: its title, UTC times, place and page prefilled.
+pub fn google_calendar_link(
+    title: &str,
+    start_at: DateTime<Utc>,
+    end_at: DateTime<Utc>,
+    place: &str,
+    page: Option<&str>,
+) -> String {
+    let mut query = url::form_urlencoded::Serializer::new(String::new());
+    query
+        .append_pair("action", "TEMPLATE")
+        .append_pair("text", title)
+        .append_pair(
+            "dates",
+            &format!(
+                "{}/{}",
+                start_at.format("%Y%m%dT%H%M%SZ"),
+                end_at.format("%Y%m%dT%H%M%SZ")
+            ),
+        )
+        .append_pair("location", place);
+    if let Some(page) = page {
+        query.append_pair("details", page);
+    }
+    format!(
+        "https://calendar.google.com/calendar/render?{}",
+        query.finish()
+    )
+}
+
 /// A strong validator for a feed's bytes (the `ETag` header).
 pub fn etag(body: &str) -> String {
     format!(
@@ -200,6 +243,28 @@ mod tests {
         assert_eq!(read[0].location_text, events[0].location_text);
         assert_eq!(read[1].location_type, LocationType::Online);
         assert_eq!(read[1].meeting_url, events[1].meeting_url);
+    }
+
+    #[test]
+    fn google_links_carry_the_event() {
+        let start = Utc.with_ymd_and_hms(2026, 12, 1, 18, 0, 0).unwrap();
+        let link = google_calendar_link(
+            "Hack & Learn",
+            start,
+            start + Duration::hours(2),
+            "c-base, Berlin",
+            Some("https://luma.com/e1"),
+        );
+        assert!(link.starts_with("https://calendar.google.com/calendar/render?action=TEMPLATE"));
+        assert!(link.contains("text=Hack+%26+Learn"), "{link}");
+        assert!(
+            link.contains("dates=20261201T180000Z%2F20261201T200000Z"),
+            "{link}"
+        );
+        assert!(
+            link.contains("details=https%3A%2F%2Fluma.com%2Fe1"),
+            "{link}"
+        );
     }
 
     #[test]

@@ -59,6 +59,8 @@ pub struct DashboardEvent {
     pub online: bool,
     pub cover_url: Option<String>,
     pub event_url: Option<String>,
+    /// Google Calendar's "add this event" link.
+    pub google_calendar_url: String,
 }
 
 /// An organization the page is about (one of the viewer's, or one the filter names), as the
@@ -199,6 +201,13 @@ mod ssr {
         let zone = timefmt::zone(&event.timezone);
         let (location, online) =
             events::place(&event.location_type, event.location_text.as_deref());
+        let google_calendar_url = convene::ical::export::google_calendar_link(
+            &event.title,
+            event.start_at,
+            event.end_at,
+            &location,
+            event.event_url.as_deref(),
+        );
         DashboardEvent {
             id: event.id,
             luma_id: event.external_id,
@@ -213,6 +222,7 @@ mod ssr {
             timezone: event.timezone,
             hint: timefmt::hint(event.start_at, event.end_at, now, zone),
             day_label: timefmt::day_label(event.start_at, now, zone),
+            google_calendar_url,
             location,
             online,
             cover_url: events::https_only(event.cover_url),

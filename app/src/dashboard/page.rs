@@ -485,7 +485,21 @@ fn EventCard(event: DashboardEvent, show_org: bool) -> impl IntoView {
                 </p>
                 <p class="dash-place">{event.location.clone()}</p>
             </div>
-            <div class="dash-actions">{register}</div>
+            <div class="dash-actions">
+                {register}
+                <details class="add-to-calendar">
+                    <summary>"Add to calendar"</summary>
+                    <ul>
+                        // rel=external: a file for calendar apps, not a page for the router.
+                        <li><a href=format!("/events/{}.ics", event.id) rel="external">"Calendar file (.ics)"</a></li>
+                        <li>
+                            <a href=event.google_calendar_url.clone() target="_blank" rel="noopener noreferrer">
+                                "Google Calendar"
+                            </a>
+                        </li>
+                    </ul>
+                </details>
+            </div>
         </li>
     }
 }

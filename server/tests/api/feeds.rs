@@ -121,3 +121,51 @@ async fn a_members_personal_feed_works_without_a_cookie_until_replaced() {
         "the token never reaches the log"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn each_dashboard_event_has_its_own_calendar_file_and_google_link() {
+    use app::dashboard::{Dashboard, GetDashboard};
+    use leptos::server_fn::ServerFn;
+
+    let app = spawn_app_with(Seed::Demo).await;
+    let filters = serde_json::json!({ "filters": {
+        "orgs": [], "range": "", "from": "", "to": "", "q": "", "mode": "", "after": ""
+    }});
+    let dashboard: Dashboard = app
+        .call_json(GetDashboard::PATH, &filters, None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let first = &dashboard.events[0];
+    assert!(
+        first
+            .google_calendar_url
+            .starts_with("https://calendar.google.com/calendar/render?action=TEMPLATE"),
+        "{}",
+        first.google_calendar_url
+    );
+
+    let file = app.get(&format!("/events/{}.ics", first.id)).await;
+    assert_eq!(file.status(), 200);
+    assert_eq!(
+        file.headers().get("content-disposition").unwrap(),
+        "attachment; filename=\"event.ics\""
+    );
+    let body = file.text().await.unwrap();
+    let now = chrono::Utc::now();
+    let events = read_feed(
+        &body,
+        &FeedSettings {
+            display_timezone: chrono_tz::UTC,
+            from: now - chrono::Duration::days(1),
+            until: now + chrono::Duration::days(366),
+        },
+    )
+    .unwrap();
+    assert_eq!(events.len(), 1);
+    assert_eq!(events[0].title, first.title);
+
+    assert_eq!(app.get("/events/999999.ics").await.status(), 404);
+    assert_eq!(app.get("/events/not-a-number.ics").await.status(), 404);
+}
