@@ -116,7 +116,7 @@ pub struct DashboardEvent {
     pub org_slug: String,
     pub org_name: String,
     /// The organization imports its events (a lu.ma key or an iCal feed), so the page-load
-    /// refresh applies.
+    /// refresh applies: `organization::Model::imports_events`, computed by the query.
     pub org_connected: bool,
     pub org_synced_at: Option<DateTime<Utc>>,
 }
@@ -266,9 +266,9 @@ pub struct DashboardData {
     pub page: DashboardPage,
     /// The viewer's organizations with their role, by name (none for visitors).
     pub mine: Vec<(Organization, Role)>,
-    /// The organizations the filter names (by slug or by name), by name (the page shows them as chosen even when
-    /// they have nothing coming up). The full list of choices is [`organizations::choices`],
-    /// fetched only when someone opens the picker.
+    /// The organizations the filter names (by slug or by name), by name: the page shows them as
+    /// chosen even when they have nothing coming up. The full list of choices is
+    /// [`organizations::choices`], fetched only when someone opens the picker.
     pub chosen: Vec<Organization>,
     pub marker: i64,
 }
@@ -280,23 +280,22 @@ pub async fn load(
     viewer: Option<i64>,
     query: &DashboardQuery,
 ) -> Result<DashboardData, Error> {
-    let chosen = if query.organizations.is_empty() {
-        Vec::new()
+    let (chosen, page) = if query.organizations.is_empty() {
+        (Vec::new(), upcoming(db, query).await?)
     } else {
-        organizations::matching(db, &query.organizations).await?
-    };
-    let page = if query.organizations.is_empty() {
-        upcoming(db, query).await?
-    } else if chosen.is_empty() {
-        // Only unknown organizations asked for: nothing matches (not "everything").
-        DashboardPage {
-            events: Vec::new(),
-            next: None,
-        }
-    } else {
-        let mut by_slug = query.clone();
-        by_slug.organizations = chosen.iter().map(|org| org.slug.clone()).collect();
-        upcoming(db, &by_slug).await?
+        let chosen = organizations::matching(db, &query.organizations).await?;
+        let page = if chosen.is_empty() {
+            // Only unknown organizations asked for: nothing matches (not "everything").
+            DashboardPage {
+                events: Vec::new(),
+                next: None,
+            }
+        } else {
+            let mut by_slug = query.clone();
+            by_slug.organizations = chosen.iter().map(|org| org.slug.clone()).collect();
+            upcoming(db, &by_slug).await?
+        };
+        (chosen, page)
     };
     let mine = match viewer {
         Some(user_id) => memberships::organizations_of(db, user_id).await?,

@@ -15,9 +15,8 @@ use sea_orm::{
 };
 
 use crate::Error;
-use crate::ical::feed::{FeedSettings, read_feed};
-use crate::ical::fetch::{FeedClient, FeedClientConfig, Fetched, Validators};
-use crate::luma::client::{ApiKey, LumaClient, Window};
+use crate::ical::fetch::{FeedClientConfig, Validators};
+use crate::luma::client::LumaClient;
 use crate::luma::model::ImportedEvent;
 use crate::secrets::SecretKey;
 use crate::store::entities::{event, organization, sync_run};
@@ -30,8 +29,6 @@ const WINDOW_PAST: Duration = Duration::days(1);
 const SUSPICIOUS_EMPTY_MIN: u64 = 3;
 pub const SOURCE_LUMA_API: &str = "luma_api";
 pub const SOURCE_ICAL: &str = "ical";
-/// Recurring events in a feed are expanded this far ahead.
-const FEED_WINDOW_AHEAD: Duration = Duration::days(366);
 /// The outcome a run has until it finishes.
 pub const RUNNING: &str = "running";
 
@@ -102,6 +99,22 @@ pub struct Importer {
     client: LumaClient,
     feeds: FeedClientConfig,
     secret_key: SecretKey,
+}
+
+/// Where a run's events came from: it names their `source`, and a feed's answer carries the
+/// validators the next conditional GET sends back.
+enum FetchedFrom {
+    Api,
+    Feed(Validators),
+}
+
+impl FetchedFrom {
+    fn source(&self) -> &'static str {
+        match self {
+            FetchedFrom::Api => SOURCE_LUMA_API,
+            FetchedFrom::Feed(_) => SOURCE_ICAL,
+        }
+    }
 }
 
 /// What a complete fetch means for the stored events.
@@ -212,131 +225,6 @@ impl Importer {
         })
     }
 
-    /// `Ok(None)`: stored. `Ok(Some(why))`: the answer was not believed, nothing changed.
-    /// `Err(why)`: lu.ma failed, nothing changed. Database errors are failures too.
-    async fn fetch_and_store(
-        &self,
-        org: &organization::Model,
-        run_id: i64,
-        client: &LumaClient,
-        now: DateTime<Utc>,
-        counts: &mut SyncCounts,
-    ) -> Result<Option<String>, String> {
-        let key = self.stored_key(org)?;
-        let window = Window {
-            after: now - WINDOW_PAST,
-            before: None,
-        };
-        // Progress for "Sync now": the settings panel polls the run while it is running.
-        let (fetched, pages) = client
-            .fetch_window_reporting(&key, window, |pages| self.record_progress(run_id, pages))
-            .await
-            .map_err(|err| err.to_string())?;
-        counts.pages_fetched = pages;
-
-        let (mut changes, vanished) = match self
-            .reconcile(org.id, window.after, fetched, false)
-            .await
-            .map_err(|err| err.to_string())?
-        {
-            Reconciled::Plan { changes, vanished } => (changes, vanished),
-            Reconciled::Suspicious(why) => return Ok(Some(why)),
-        };
-
-        // Descriptions for new and changed events only, all fetched before anything is written.
-        let wanted: Vec<String> = changes
-            .iter()
-            .filter_map(|change| match change {
-                Change::New(event) | Change::Changed(_, event) => Some(event.external_id.clone()),
-                Change::Reappeared(_) | Change::Unchanged(_) => None,
-            })
-            .collect();
-        let mut descriptions = client
-            .get_descriptions(&key, wanted)
-            .await
-            .map_err(|err| err.to_string())?;
-        for change in &mut changes {
-            if let Change::New(event) | Change::Changed(_, event) = change
-                && let Some(description) = descriptions.remove(&event.external_id)
-            {
-                event.description_md = description;
-            }
-        }
-
-        counts.requests_made = client.requests_made();
-        self.store(org, run_id, changes, &vanished, None, counts, now)
-            .await
-            .map_err(|err| format!("saving the events failed: {err}"))?;
-        Ok(None)
-    }
-
-    /// The iCal path: one conditional GET of the feed; an unchanged feed changes nothing but
-    /// the time of the last sync.
-    async fn fetch_feed_and_store(
-        &self,
-        org: &organization::Model,
-        run_id: i64,
-        now: DateTime<Utc>,
-        counts: &mut SyncCounts,
-    ) -> Result<Option<String>, String> {
-        let address = org
-            .ical_url
-            .as_deref()
-            .ok_or("no iCal feed is configured for this organization")?;
-        let url = url::Url::parse(address)
-            .map_err(|err| format!("ical_url: {address:?} is not a URL: {err}"))?;
-        let known = Validators {
-            etag: org.ical_etag.clone(),
-            last_modified: org.ical_last_modified.clone(),
-        };
-        counts.requests_made = 1;
-        let fetched = FeedClient::new(self.feeds)
-            .map_err(|err| err.to_string())?
-            .fetch(&url, &known)
-            .await
-            .map_err(|err| err.to_string())?;
-        counts.pages_fetched = 1;
-        let (text, validators) = match fetched {
-            Fetched::Unchanged => {
-                self.store(org, run_id, Vec::new(), &[], None, counts, now)
-                    .await
-                    .map_err(|err| format!("saving the sync failed: {err}"))?;
-                return Ok(None);
-            }
-            Fetched::Feed { text, validators } => (text, validators),
-        };
-        let settings = FeedSettings {
-            display_timezone: org
-                .display_timezone
-                .as_deref()
-                .and_then(|zone| zone.parse().ok())
-                .unwrap_or(chrono_tz::UTC),
-            from: now - WINDOW_PAST,
-            until: now + FEED_WINDOW_AHEAD,
-        };
-        let events = read_feed(&text, &settings).map_err(|err| err.to_string())?;
-        let (changes, vanished) = match self
-            .reconcile(org.id, settings.from, events, true)
-            .await
-            .map_err(|err| err.to_string())?
-        {
-            Reconciled::Plan { changes, vanished } => (changes, vanished),
-            Reconciled::Suspicious(why) => return Ok(Some(why)),
-        };
-        self.store(
-            org,
-            run_id,
-            changes,
-            &vanished,
-            Some(validators),
-            counts,
-            now,
-        )
-        .await
-        .map_err(|err| format!("saving the events failed: {err}"))?;
-        Ok(None)
-    }
-
     /// Compares a complete fetch with what is stored. Events are matched by id alone, so an
     /// organization moving between its feed and the API keeps one copy of each. Feeds carry
     /// their descriptions, so for them a changed description is a change too.
@@ -386,47 +274,6 @@ impl Importer {
         Ok(Reconciled::Plan { changes, vanished })
     }
 
-    /// Best effort: a failed progress write is logged and the sync goes on (its result is what
-    /// counts, and it is recorded at the end either way).
-    async fn record_progress(&self, run_id: i64, pages: u32) {
-        let written = sync_run::Entity::update_many()
-            .col_expr(
-                sync_run::Column::PagesFetched,
-                sea_orm::sea_query::Expr::value(i32::try_from(pages).unwrap_or(i32::MAX)),
-            )
-            .filter(sync_run::Column::Id.eq(run_id))
-            .exec(&self.db)
-            .await;
-        if let Err(err) = written {
-            tracing::warn!(run_id, error = %err, "recording sync progress failed");
-        }
-    }
-
-    /// The shared client, or one aimed at the organization's own API base (the demo's fake).
-    pub fn client_for(&self, org: &organization::Model) -> Result<LumaClient, String> {
-        match org.luma_api_base.as_deref() {
-            None => Ok(self.client.with_own_count()),
-            Some(base) => url::Url::parse(base)
-                .map(|base| self.client.with_base_url(base))
-                .map_err(|err| {
-                    format!("the organization's lu.ma API base {base:?} is not a URL: {err}")
-                }),
-        }
-    }
-
-    /// The organization's stored key, opened.
-    pub fn stored_key(&self, org: &organization::Model) -> Result<ApiKey, String> {
-        let sealed = org
-            .luma_api_key_sealed
-            .as_deref()
-            .ok_or("no lu.ma API key is configured for this organization")?;
-        let key = self
-            .secret_key
-            .open(sealed)
-            .map_err(|err| format!("the stored lu.ma API key cannot be read: {err}"))?;
-        Ok(ApiKey::new(key))
-    }
-
     /// Stored events that are in the window or were fetched (an event can move into the past).
     async fn stored_for_window(
         &self,
@@ -460,15 +307,11 @@ impl Importer {
         run_id: i64,
         changes: Vec<Change>,
         vanished: &[i64],
-        feed_validators: Option<Validators>,
+        from: FetchedFrom,
         counts: &mut SyncCounts,
         now: DateTime<Utc>,
     ) -> Result<(), Error> {
-        let source = if feed_validators.is_some() {
-            SOURCE_ICAL
-        } else {
-            SOURCE_LUMA_API
-        };
+        let source = from.source();
         let txn = self.db.begin().await?;
         let mut seen_ids = Vec::new();
         let mut new_rows = Vec::new();
@@ -543,7 +386,7 @@ impl Importer {
             last_sync_message: Set(None),
             ..Default::default()
         };
-        if let Some(validators) = feed_validators {
+        if let FetchedFrom::Feed(validators) = from {
             synced.ical_etag = Set(validators.etag);
             synced.ical_last_modified = Set(validators.last_modified);
         }
@@ -645,6 +488,11 @@ pub fn event_row(
         ..Default::default()
     }
 }
+
+/// The iCal path of a run.
+mod feed;
+/// The lu.ma API path of a run.
+mod luma;
 
 #[cfg(test)]
 #[path = "sync_tests.rs"]

@@ -8,7 +8,9 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 /// Calendar apps may keep a feed this long before asking again.
-const CACHE_CONTROL: &str = "public, max-age=300";
+const PUBLIC: &str = "public, max-age=300";
+/// The same, but only in the subscriber's own client: a personal feed is nobody else's.
+const PRIVATE: &str = "private, max-age=300";
 
 pub async fn organization_feed(
     State(state): State<AppState>,
@@ -16,7 +18,7 @@ pub async fn organization_feed(
     headers: HeaderMap,
 ) -> Response {
     match convene::ical::export::organization_feed(&state.db, &slug, chrono::Utc::now()).await {
-        Ok(Some(body)) => calendar_response(body, &headers),
+        Ok(Some(body)) => calendar_response(body, &headers, PUBLIC),
         Ok(None) => (StatusCode::NOT_FOUND, "No such organization").into_response(),
         Err(err) => {
             tracing::error!(org = %slug, error = %err, "writing an organization's feed failed");
@@ -36,15 +38,7 @@ pub async fn personal_feed(
         return StatusCode::NOT_FOUND.into_response();
     };
     match convene::ical::personal::feed_for_token(&state.db, token, chrono::Utc::now()).await {
-        // Private to its owner: shared caches must not keep it.
-        Ok(Some(body)) => {
-            let mut response = calendar_response(body, &headers);
-            response.headers_mut().insert(
-                header::CACHE_CONTROL,
-                HeaderValue::from_static("private, max-age=300"),
-            );
-            response
-        }
+        Ok(Some(body)) => calendar_response(body, &headers, PRIVATE),
         Ok(None) => (StatusCode::NOT_FOUND, "No such feed").into_response(),
         Err(err) => {
             // Never log the token: it is the feed's only key.
@@ -68,7 +62,7 @@ pub async fn single_event(
     };
     match convene::ical::export::single_event(&state.db, id).await {
         Ok(Some(body)) => {
-            let mut response = calendar_response(body, &headers);
+            let mut response = calendar_response(body, &headers, PUBLIC);
             response.headers_mut().insert(
                 header::CONTENT_DISPOSITION,
                 HeaderValue::from_static("attachment; filename=\"event.ics\""),
@@ -83,7 +77,7 @@ pub async fn single_event(
     }
 }
 
-fn calendar_response(body: String, request: &HeaderMap) -> Response {
+fn calendar_response(body: String, request: &HeaderMap, cache_control: &'static str) -> Response {
     let etag = convene::ical::export::etag(&body);
     let unchanged = request
         .get(header::IF_NONE_MATCH)
@@ -101,10 +95,14 @@ fn calendar_response(body: String, request: &HeaderMap) -> Response {
     let headers = response.headers_mut();
     headers.insert(
         header::CACHE_CONTROL,
-        HeaderValue::from_static(CACHE_CONTROL),
+        HeaderValue::from_static(cache_control),
     );
-    if let Ok(value) = HeaderValue::from_str(&etag) {
-        headers.insert(header::ETAG, value);
+    match HeaderValue::from_str(&etag) {
+        Ok(value) => {
+            headers.insert(header::ETAG, value);
+        }
+        // A quoted hex digest always is a header value; say so if that ever changes.
+        Err(err) => tracing::error!(error = %err, "a feed's ETag is not a header value"),
     }
     response
 }

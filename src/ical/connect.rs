@@ -52,21 +52,24 @@ pub fn display_timezone(input: &str) -> Result<Tz, Error> {
     })
 }
 
-/// IANA zone names to choose from: the "Area/City" ones, alphabetically, and UTC.
-pub fn timezone_names() -> Vec<&'static str> {
-    let mut names: Vec<&'static str> = chrono_tz::TZ_VARIANTS
-        .iter()
-        .map(|zone| zone.name())
-        .filter(|name| {
-            name.contains('/')
-                && !name.starts_with("Etc/")
-                && !name.starts_with("SystemV/")
-                && !name.starts_with("US/")
-        })
-        .collect();
-    names.sort_unstable();
-    names.push("UTC");
-    names
+/// IANA zone names to choose from: the "Area/City" ones, alphabetically, and UTC. Built once.
+pub fn timezone_names() -> &'static [&'static str] {
+    static NAMES: std::sync::LazyLock<Vec<&'static str>> = std::sync::LazyLock::new(|| {
+        let mut names: Vec<&'static str> = chrono_tz::TZ_VARIANTS
+            .iter()
+            .map(|zone| zone.name())
+            .filter(|name| {
+                name.contains('/')
+                    && !name.starts_with("Etc/")
+                    && !name.starts_with("SystemV/")
+                    && !name.starts_with("US/")
+            })
+            .collect();
+        names.sort_unstable();
+        names.push("UTC");
+        names
+    });
+    &NAMES
 }
 
 /// What the feed held when it was checked.
@@ -87,15 +90,7 @@ pub async fn check(
 ) -> Result<FeedCheck, Error> {
     let url = feed_url(input_url)?;
     let timezone = display_timezone(timezone)?;
-    let feed_problem = |message: String| {
-        Error::invalid(
-            "ical_url",
-            message
-                .strip_prefix("ical_url: ")
-                .unwrap_or(&message)
-                .to_owned(),
-        )
-    };
+    let feed_problem = |message: String| Error::invalid("ical_url", message);
     let client = FeedClient::new(feeds).map_err(|err| feed_problem(err.to_string()))?;
     let text = match client
         .fetch(&url, &Validators::default())

@@ -57,9 +57,9 @@ pub enum Fetched {
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum FetchError {
-    #[error("ical_url: only http:// and https:// feeds can be read")]
+    #[error("only http:// and https:// feeds can be read")]
     Scheme,
-    #[error("ical_url: {host} is a private or local address; feeds must be on the public internet")]
+    #[error("{host} is a private or local address; feeds must be on the public internet")]
     PrivateAddress { host: String },
     #[error("the feed is larger than {limit} bytes")]
     TooLarge { limit: usize },

@@ -1,7 +1,7 @@
 //! The signed-in user behind a request, kept in a tower-sessions session. Session ids are
 //! never logged.
 
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use convene::access::Actor;
 use convene::store::users::{self, User};
@@ -55,28 +55,16 @@ pub async fn end() -> Result<(), AppError> {
 pub struct RequestUser(Arc<Mutex<Option<Option<User>>>>);
 
 impl RequestUser {
-    fn get(&self) -> Option<Option<User>> {
-        // A poisoned lock only means another caller panicked; the cached answer is still whole.
-        self.0
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .clone()
-    }
-
-    fn set(&self, user: &Option<User>) {
-        *self
-            .0
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(user.clone());
+    /// The cached answer: `None` until looked up. A poisoned lock only means another caller
+    /// panicked; the value inside is still whole.
+    fn slot(&self) -> MutexGuard<'_, Option<Option<User>>> {
+        self.0.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// Signing in or out changes the answer.
     fn forget() {
         if let Some(cache) = leptos::prelude::use_context::<RequestUser>() {
-            *cache
-                .0
-                .lock()
-                .unwrap_or_else(|poisoned| poisoned.into_inner()) = None;
+            *cache.slot() = None;
         }
     }
 }
@@ -84,12 +72,12 @@ impl RequestUser {
 /// The signed-in user, if any. A session whose user was deleted counts as signed out.
 pub async fn signed_in_user(state: &AppState) -> Result<Option<User>, AppError> {
     let cache = leptos::prelude::use_context::<RequestUser>();
-    if let Some(user) = cache.as_ref().and_then(RequestUser::get) {
+    if let Some(user) = cache.as_ref().and_then(|cache| cache.slot().clone()) {
         return Ok(user);
     }
     let user = look_up_user(state).await?;
     if let Some(cache) = cache {
-        cache.set(&user);
+        *cache.slot() = Some(user.clone());
     }
     Ok(user)
 }

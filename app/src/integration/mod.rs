@@ -11,8 +11,12 @@
 //! | remove_luma_key      | 401       | 403       | 403    | 403             | yes       | yes        |
 //! | start_luma_sync      | 401       | 403       | 403    | 403             | yes (422) | yes (422)  |
 //! | disconnect_luma      | 401       | 403       | 403    | 403             | yes       | yes        |
+//! | save_ical_feed       | 401       | 403       | 403    | 403             | yes (422) | yes (422)  |
+//! | remove_ical_feed     | 401       | 403       | 403    | 403             | yes       | yes        |
+//! | list_timezones       | yes       | yes       | yes    | yes             | yes       | yes        |
 //!
-//! "(422)": allowed, and the rule answers when nothing is configured (no key typed or stored).
+//! "(422)": allowed, and the rule answers when nothing is configured (no key typed or stored,
+//! no feed address given).
 //! The key is write-only: no server function ever returns it, only its last four characters.
 
 mod settings;
@@ -58,8 +62,6 @@ pub struct LumaSettings {
     pub ical_url: Option<String>,
     /// The zone for times a feed gives in UTC.
     pub display_timezone: Option<String>,
-    /// The zones to choose from.
-    pub timezones: Vec<String>,
     pub last_synced: Option<String>,
     pub last_synced_relative: Option<String>,
     pub last_outcome: Option<String>,
@@ -176,10 +178,6 @@ pub async fn get_luma_settings(slug: String) -> Result<LumaSettings, AppError> {
         key_last_four: org.luma_api_key_last_four.clone(),
         ical_url: org.ical_url.clone(),
         display_timezone: org.display_timezone.clone(),
-        timezones: convene::ical::connect::timezone_names()
-            .into_iter()
-            .map(str::to_owned)
-            .collect(),
         last_synced: org.events_last_synced_at.map(timefmt::absolute_utc),
         last_synced_relative: org
             .events_last_synced_at
@@ -255,6 +253,16 @@ pub async fn save_luma_settings(
         "lu.ma settings saved"
     );
     Ok(())
+}
+
+/// The timezones a feed's organization can choose from. Static and public; fetched once per page
+/// rather than with the settings, which the panel polls during a sync.
+#[server]
+pub async fn list_timezones() -> Result<Vec<String>, AppError> {
+    Ok(convene::ical::connect::timezone_names()
+        .iter()
+        .map(|name| (*name).to_owned())
+        .collect())
 }
 
 /// Imports from an iCal feed (no API key needed): the feed is fetched and read before it is

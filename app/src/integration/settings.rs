@@ -10,6 +10,7 @@ use leptos_router::hooks::use_params_map;
 use super::{
     CalendarCheck, DisconnectLuma, LumaSettings, RemoveIcalFeed, RemoveLumaKey, SaveIcalFeed,
     SaveLumaSettings, StartLumaSync, SyncRunView, SyncStart, TestLumaConnection, get_luma_settings,
+    list_timezones,
 };
 use crate::error::{AppError, ErrorNotice};
 use crate::forms::{Field, FormAlert, field_message, form_error};
@@ -28,6 +29,7 @@ pub fn SettingsPage() -> impl IntoView {
     let save_feed = ServerAction::<SaveIcalFeed>::new();
     let remove_feed = ServerAction::<RemoveIcalFeed>::new();
     let (poll, set_poll) = signal(0_u32);
+    let timezones = Resource::new(|| (), |_| list_timezones());
 
     // The form reloads only when it was changed; the status also while a sync runs, so typing
     // is never interrupted by polling.
@@ -73,6 +75,7 @@ pub fn SettingsPage() -> impl IntoView {
             <ErrorBoundary fallback=|errors| view! { <ErrorNotice errors /> }>
                 {move || Suspend::new(async move {
                     let settings = form_data.await?;
+                    let timezones = timezones.await?;
                     Ok::<_, AppError>(view! {
                         <header class="page-intro">
                             <p class="breadcrumb">
@@ -88,7 +91,7 @@ pub fn SettingsPage() -> impl IntoView {
                             </p>
                         </header>
                         <CalendarPanel settings=settings.clone() save remove_key />
-                        <FeedPanel settings=settings.clone() save_feed remove_feed />
+                        <FeedPanel settings=settings.clone() timezones save_feed remove_feed />
                         <SyncPanel status_data start_sync />
                         <DisconnectPanel settings disconnect status_data />
                     })
@@ -233,6 +236,7 @@ fn CalendarPanel(
 #[component]
 fn FeedPanel(
     settings: LumaSettings,
+    timezones: Vec<String>,
     save_feed: ServerAction<SaveIcalFeed>,
     remove_feed: ServerAction<RemoveIcalFeed>,
 ) -> impl IntoView {
@@ -269,12 +273,12 @@ fn FeedPanel(
             </ActionForm>
         }
     });
-    let zones = settings
-        .timezones
-        .iter()
+    let zones = timezones
+        .into_iter()
         .map(|zone| {
-            let selected = *zone == chosen_zone;
-            view! { <option value=zone.clone() selected=selected>{zone.clone()}</option> }
+            let selected = zone == chosen_zone;
+            let label = zone.clone();
+            view! { <option value=zone selected=selected>{label}</option> }
         })
         .collect_view();
     view! {

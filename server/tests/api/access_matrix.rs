@@ -11,8 +11,8 @@ use app::dashboard::{
 use app::error::AppError;
 use app::events::GetOrganizationEvents;
 use app::integration::{
-    DisconnectLuma, GetLumaSettings, RemoveIcalFeed, RemoveLumaKey, SaveIcalFeed, SaveLumaSettings,
-    StartLumaSync, TestLumaConnection,
+    DisconnectLuma, GetLumaSettings, ListTimezones, RemoveIcalFeed, RemoveLumaKey, SaveIcalFeed,
+    SaveLumaSettings, StartLumaSync, TestLumaConnection,
 };
 use app::organizations::{
     CreateOrganization, GetOrganization, JoinOrganization, LeaveOrganization, ListMembers,
@@ -86,6 +86,7 @@ const MATRIX: &[(&str, [Expect; 6])] = &[
     ("save_luma_settings",  [Status(401), Status(403), Status(403), Status(403), Allowed,     Allowed]),
     ("remove_luma_key",     [Status(401), Status(403), Status(403), Status(403), Allowed,     Allowed]),
     // 422 where allowed: an empty feed address (the rule answering, not a permission).
+    ("list_timezones",      [Allowed;     6]),
     ("save_ical_feed",      [Status(401), Status(403), Status(403), Status(403), Status(422), Status(422)]),
     ("remove_ical_feed",    [Status(401), Status(403), Status(403), Status(403), Allowed,     Allowed]),
     // 422 where allowed: no key saved, so there is nothing to sync with.
@@ -233,6 +234,7 @@ impl World {
                 ],
             ),
             "remove_luma_key" => (RemoveLumaKey::PATH, vec![("slug", ORG)]),
+            "list_timezones" => (ListTimezones::PATH, vec![]),
             "save_ical_feed" => (
                 SaveIcalFeed::PATH,
                 vec![("slug", ORG), ("ical_url", ""), ("timezone", "UTC")],
@@ -351,6 +353,7 @@ fn the_matrix_covers_every_server_function() {
         TestLumaConnection::PATH,
         SaveLumaSettings::PATH,
         RemoveLumaKey::PATH,
+        ListTimezones::PATH,
         SaveIcalFeed::PATH,
         RemoveIcalFeed::PATH,
         StartLumaSync::PATH,

@@ -224,13 +224,7 @@ async fn a_session_in_use_is_extended_once_a_day_not_on_every_request() {
 
     let app = spawn_app().await;
     let cookie = app.sign_up("ada@example.org", "Ada", PASSWORD).await;
-    let response = app
-        .client
-        .get(app.url("/"))
-        .header(reqwest::header::COOKIE, &cookie)
-        .send()
-        .await
-        .unwrap();
+    let response = app.get_as("/", Some(&cookie)).await;
     assert!(
         session_cookie(&response).is_none(),
         "a second visit the same day writes nothing"
@@ -255,13 +249,7 @@ async fn a_session_in_use_is_extended_once_a_day_not_on_every_request() {
     .await
     .unwrap();
 
-    let response = app
-        .client
-        .get(app.url("/"))
-        .header(reqwest::header::COOKIE, &cookie)
-        .send()
-        .await
-        .unwrap();
+    let response = app.get_as("/", Some(&cookie)).await;
     assert_eq!(
         session_cookie(&response).as_deref(),
         Some(cookie.as_str()),

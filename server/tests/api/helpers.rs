@@ -202,15 +202,18 @@ impl TestApp {
     }
 
     /// GETs a page as a browser holding `cookie` would.
-    pub async fn page_as(&self, path: &str, cookie: Option<&str>) -> String {
+    pub async fn get_as(&self, path: &str, cookie: Option<&str>) -> reqwest::Response {
         let mut request = self.client.get(self.url(path));
         if let Some(cookie) = cookie {
             request = request.header(reqwest::header::COOKIE, cookie);
         }
-        request
-            .send()
+        request.send().await.expect("page answers")
+    }
+
+    /// The body of [`TestApp::get_as`].
+    pub async fn page_as(&self, path: &str, cookie: Option<&str>) -> String {
+        self.get_as(path, cookie)
             .await
-            .expect("page answers")
             .text()
             .await
             .expect("page body")

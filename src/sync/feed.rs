@@ -1,0 +1,84 @@
+//! A run for an organization that imports its iCal feed instead of using the API: one
+//! conditional GET, the feed read into events, then the same reconciliation and store.
+
+use chrono::{DateTime, Duration, Utc};
+
+use super::{FetchedFrom, Importer, Reconciled, SyncCounts, WINDOW_PAST};
+use crate::ical::feed::{FeedSettings, read_feed};
+use crate::ical::fetch::{FeedClient, Fetched, Validators};
+use crate::store::entities::organization;
+
+/// Recurring events in a feed are expanded this far ahead.
+const FEED_WINDOW_AHEAD: Duration = Duration::days(366);
+
+impl Importer {
+    /// The iCal path: one conditional GET of the feed; an unchanged feed changes nothing but
+    /// the time of the last sync.
+    pub(super) async fn fetch_feed_and_store(
+        &self,
+        org: &organization::Model,
+        run_id: i64,
+        now: DateTime<Utc>,
+        counts: &mut SyncCounts,
+    ) -> Result<Option<String>, String> {
+        let address = org
+            .ical_url
+            .as_deref()
+            .ok_or("no iCal feed is configured for this organization")?;
+        let url = url::Url::parse(address)
+            .map_err(|err| format!("ical_url: {address:?} is not a URL: {err}"))?;
+        let known = Validators {
+            etag: org.ical_etag.clone(),
+            last_modified: org.ical_last_modified.clone(),
+        };
+        let client = FeedClient::new(self.feeds).map_err(|err| err.to_string())?;
+        counts.requests_made = 1;
+        let fetched = client
+            .fetch(&url, &known)
+            .await
+            .map_err(|err| err.to_string())?;
+        counts.pages_fetched = 1;
+        let (text, validators) = match fetched {
+            Fetched::Unchanged => {
+                let from = FetchedFrom::Feed(known);
+                self.store(org, run_id, Vec::new(), &[], from, counts, now)
+                    .await
+                    .map_err(|err| format!("saving the sync failed: {err}"))?;
+                return Ok(None);
+            }
+            Fetched::Feed { text, validators } => (text, validators),
+        };
+        let display_timezone = match org.display_timezone.as_deref() {
+            None => chrono_tz::UTC,
+            Some(zone) => zone
+                .parse()
+                .map_err(|_| format!("display_timezone: {zone:?} is not a timezone name"))?,
+        };
+        let settings = FeedSettings {
+            display_timezone,
+            from: now - WINDOW_PAST,
+            until: now + FEED_WINDOW_AHEAD,
+        };
+        let events = read_feed(&text, &settings).map_err(|err| err.to_string())?;
+        let (changes, vanished) = match self
+            .reconcile(org.id, settings.from, events, true)
+            .await
+            .map_err(|err| err.to_string())?
+        {
+            Reconciled::Plan { changes, vanished } => (changes, vanished),
+            Reconciled::Suspicious(why) => return Ok(Some(why)),
+        };
+        self.store(
+            org,
+            run_id,
+            changes,
+            &vanished,
+            FetchedFrom::Feed(validators),
+            counts,
+            now,
+        )
+        .await
+        .map_err(|err| format!("saving the events failed: {err}"))?;
+        Ok(None)
+    }
+}
