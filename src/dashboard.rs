@@ -20,6 +20,164 @@ use crate::store::organizations::{self, Organization};
 pub const PAGE_SIZE: u64 = 20;
 /// The longest search text accepted (longer is refused, not cut).
 pub const TEXT_MAX_CHARS: usize = 100;
+/// Organizations one filter may name (`org=` values).
+pub const FILTER_ORGANIZATIONS_MAX: usize = 50;
+/// The longest organization slug or name a filter may carry.
+pub const FILTER_ORGANIZATION_MAX_CHARS: usize = 100;
+/// Custom ranges take dates in these years.
+pub const FILTER_FIRST_YEAR: i32 = 2000;
+pub const FILTER_LAST_YEAR: i32 = 2199;
+/// The longest cursor (`after=`) accepted; real ones are under 40 characters.
+const CURSOR_MAX_CHARS: usize = 64;
+
+/// The filters as a request carries them, unparsed (empty means "not set").
+#[derive(Debug, Clone, Copy, Default)]
+pub struct FilterParams<'a> {
+    /// Organization slugs or names.
+    pub organizations: &'a [String],
+    /// `week`, `30` (the default), `90` or `custom`.
+    pub range: &'a str,
+    /// `custom` range bounds, `YYYY-MM-DD`, both days included.
+    pub from: &'a str,
+    pub to: &'a str,
+    pub text: &'a str,
+    /// `online`, `in_person`, or empty for both.
+    pub mode: &'a str,
+    /// A cursor from an earlier page.
+    pub after: &'a str,
+}
+
+impl DashboardQuery {
+    /// The query a request's filters ask for, and a label for its range ("Next 30 days").
+    /// Every value is checked and bounded; a bad one is refused naming its parameter.
+    pub fn from_params(
+        params: &FilterParams<'_>,
+        now: DateTime<Utc>,
+    ) -> Result<(Self, String), Error> {
+        use chrono::{Datelike, Duration};
+        let ahead = |days: i64| {
+            now.checked_add_signed(Duration::days(days))
+                .ok_or_else(|| Error::invalid("range", "reaches past the last date we can show"))
+        };
+        let (from, until, label) = match params.range {
+            "" | "30" => (now, ahead(30)?, "Next 30 days".to_owned()),
+            "90" => (now, ahead(90)?, "Next 90 days".to_owned()),
+            "week" => {
+                // Until the end of Sunday (UTC): what is left of this week.
+                let weekday = i64::from(now.weekday().num_days_from_monday());
+                let next_monday = now
+                    .date_naive()
+                    .checked_add_signed(Duration::days(7 - weekday))
+                    .and_then(|day| day.and_hms_opt(0, 0, 0))
+                    .map(|midnight| midnight.and_utc());
+                let until = match next_monday {
+                    Some(until) => until,
+                    None => ahead(7)?,
+                };
+                (now, until, "This week".to_owned())
+            }
+            "custom" => {
+                let first = filter_date("from", params.from)?;
+                let last = filter_date("to", params.to)?;
+                if last < first {
+                    return Err(Error::invalid("to", "must not be before the start date"));
+                }
+                let midnight = |field: &'static str, day: chrono::NaiveDate| {
+                    day.and_hms_opt(0, 0, 0)
+                        .map(|start| start.and_utc())
+                        .ok_or_else(|| Error::invalid(field, "is not a date we can show"))
+                };
+                let start = midnight("from", first)?;
+                let end = midnight("to", last.succ_opt().unwrap_or(last))?;
+                let label = format!(
+                    "{} – {}",
+                    first.format("%-d %b %Y"),
+                    last.format("%-d %b %Y")
+                );
+                // Upcoming only: a range that began earlier starts now.
+                let soonest_end = now.checked_add_signed(Duration::minutes(1)).unwrap_or(now);
+                (Ord::max(start, now), Ord::max(end, soonest_end), label)
+            }
+            other => {
+                return Err(Error::invalid(
+                    "range",
+                    format!(
+                        "{:?} is not a range: use week, 30, 90 or custom",
+                        crate::bounds::one_line(other, 20)
+                    ),
+                ));
+            }
+        };
+        let mut query = DashboardQuery::new(from, until)?.with_text(params.text)?;
+        query.organizations = organizations_filter(params.organizations)?;
+        query.attendance = match params.mode {
+            "" => None,
+            "online" => Some(Attendance::Online),
+            "in_person" => Some(Attendance::InPerson),
+            other => {
+                return Err(Error::invalid(
+                    "mode",
+                    format!(
+                        "{:?} is not online or in_person",
+                        crate::bounds::one_line(other, 20)
+                    ),
+                ));
+            }
+        };
+        if !params.after.is_empty() {
+            query.after = Some(Cursor::decode(params.after)?);
+        }
+        Ok((query, label))
+    }
+}
+
+/// A custom range's day: `YYYY-MM-DD` between [`FILTER_FIRST_YEAR`] and [`FILTER_LAST_YEAR`].
+fn filter_date(field: &'static str, text: &str) -> Result<chrono::NaiveDate, Error> {
+    use chrono::Datelike;
+    let text = text.trim();
+    let day = (text.len() == 10)
+        .then(|| chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").ok())
+        .flatten()
+        .ok_or_else(|| Error::invalid(field, "must be a date like 2026-12-01"))?;
+    if !(FILTER_FIRST_YEAR..=FILTER_LAST_YEAR).contains(&day.year()) {
+        return Err(Error::invalid(
+            field,
+            format!("must be a date between {FILTER_FIRST_YEAR} and {FILTER_LAST_YEAR}"),
+        ));
+    }
+    Ok(day)
+}
+
+/// The organizations a filter names, trimmed, empty ones dropped, bounded in number and size.
+fn organizations_filter(values: &[String]) -> Result<Vec<String>, Error> {
+    let names: Vec<String> = values
+        .iter()
+        .map(|value| value.trim())
+        .filter(|value| !value.is_empty())
+        .map(str::to_owned)
+        .collect();
+    if names.len() > FILTER_ORGANIZATIONS_MAX {
+        return Err(Error::invalid(
+            "org",
+            format!(
+                "names {} organizations; at most {FILTER_ORGANIZATIONS_MAX} can be chosen at once",
+                names.len()
+            ),
+        ));
+    }
+    if names
+        .iter()
+        .any(|name| name.chars().count() > FILTER_ORGANIZATION_MAX_CHARS)
+    {
+        return Err(Error::invalid(
+            "org",
+            format!(
+                "an organization is named in at most {FILTER_ORGANIZATION_MAX_CHARS} characters"
+            ),
+        ));
+    }
+    Ok(names)
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Attendance {
@@ -42,6 +200,9 @@ impl Cursor {
 
     pub fn decode(text: &str) -> Result<Self, Error> {
         let bad = || Error::invalid("after", "is not a position in the list; reload the page");
+        if text.len() > CURSOR_MAX_CHARS {
+            return Err(bad());
+        }
         let (millis, id) = text.split_once('_').ok_or_else(bad)?;
         let start_at = millis
             .parse::<i64>()
@@ -312,3 +473,111 @@ pub async fn load(
 #[cfg(test)]
 #[path = "dashboard_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+mod params_tests {
+    use chrono::TimeZone;
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn now() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, 25, 10, 0, 0).unwrap()
+    }
+
+    fn refused(params: FilterParams<'_>) -> (&'static str, String) {
+        match DashboardQuery::from_params(&params, now()) {
+            Err(Error::Invalid { field, message }) => (field, message),
+            other => panic!("expected a refusal, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn out_of_range_dates_many_organizations_and_long_values_are_refused_by_name() {
+        let custom = |from, to| FilterParams {
+            range: "custom",
+            from,
+            to,
+            ..Default::default()
+        };
+        assert_eq!(refused(custom("2026-12-01", "+262143-12-31")).0, "to");
+        assert_eq!(
+            refused(custom("2026-12-01", "9999-12-31")),
+            ("to", "must be a date between 2000 and 2199".to_owned())
+        );
+        assert_eq!(refused(custom("0001-01-01", "2026-12-31")).0, "from");
+        let orgs: Vec<String> = (0..300).map(|n| format!("org-{n}")).collect();
+        assert_eq!(
+            refused(FilterParams {
+                organizations: &orgs,
+                ..Default::default()
+            }),
+            (
+                "org",
+                "names 300 organizations; at most 50 can be chosen at once".to_owned()
+            )
+        );
+        let long = "q".repeat(1_000_000);
+        assert_eq!(
+            refused(FilterParams {
+                text: &long,
+                ..Default::default()
+            })
+            .0,
+            "q"
+        );
+        assert_eq!(
+            refused(FilterParams {
+                after: &long,
+                ..Default::default()
+            })
+            .0,
+            "after"
+        );
+        assert_eq!(
+            refused(FilterParams {
+                organizations: &[long.clone()],
+                ..Default::default()
+            })
+            .0,
+            "org"
+        );
+        let (query, _) = DashboardQuery::from_params(&custom("2199-12-01", "2199-12-31"), now())
+            .expect("the last year is allowed");
+        assert!(query.until > query.from);
+    }
+
+    proptest! {
+        #[test]
+        fn any_parameters_give_a_bounded_query_or_a_named_refusal(
+            range in prop_oneof![Just(String::new()), Just("week".to_owned()), Just("custom".to_owned()), ".{0,12}"],
+            from in prop_oneof![".{0,14}", "[+-]?[0-9]{1,6}-[0-9]{2}-[0-9]{2}"],
+            to in prop_oneof![".{0,14}", "[+-]?[0-9]{1,6}-[0-9]{2}-[0-9]{2}"],
+            text in ".{0,120}",
+            mode in ".{0,10}",
+            after in prop_oneof![".{0,30}", "-?[0-9]{1,20}_-?[0-9]{1,20}"],
+            organizations in proptest::collection::vec(".{0,20}", 0..60),
+            offset_days in -40_000i64..40_000,
+        ) {
+            let now = now() + chrono::Duration::days(offset_days);
+            let params = FilterParams {
+                organizations: &organizations,
+                range: &range,
+                from: &from,
+                to: &to,
+                text: &text,
+                mode: &mode,
+                after: &after,
+            };
+            match DashboardQuery::from_params(&params, now) {
+                Ok((query, _)) => {
+                    prop_assert!(query.until > query.from);
+                    prop_assert!(query.organizations.len() <= FILTER_ORGANIZATIONS_MAX);
+                    prop_assert!(query.text.as_ref().is_none_or(|t| t.chars().count() <= TEXT_MAX_CHARS));
+                }
+                Err(Error::Invalid { .. }) => {}
+                Err(other) => prop_assert!(false, "unexpected error {other:?}"),
+            }
+        }
+    }
+}

@@ -4,6 +4,7 @@
 
 pub mod access;
 pub mod accounts;
+pub mod bounds;
 pub mod dashboard;
 #[cfg(any(test, feature = "fake-luma"))]
 pub mod demo;

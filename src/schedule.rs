@@ -1,7 +1,7 @@
 //! The daily import: once a day at a configured UTC time, every organization connected to lu.ma
 //! in turn, with a pause between them so calendars are not hit at once. Of several replicas on
 //! one database, only the one holding the lease runs it; one organization's failure never stops
-//! the others.
+//! the others. Background loops run under [`supervise`], which restarts one that ends.
 
 use chrono::{DateTime, Duration, NaiveTime, Utc};
 use sea_orm::DatabaseConnection;
@@ -86,6 +86,48 @@ pub async fn run_daily(
         ran: true,
         organizations: outcomes,
     })
+}
+
+/// How long [`supervise`] waits before starting a task that ended again.
+pub const RESTART_PAUSE: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Runs a background loop for the life of the server: whenever its task ends (a panic, or a
+/// return it should never make), logs why and starts a new one after `pause`. Dropping or
+/// aborting the supervisor stops the task it is running too.
+pub async fn supervise<Loop, Running>(
+    name: &'static str,
+    pause: std::time::Duration,
+    mut start: Loop,
+) where
+    Loop: FnMut() -> Running,
+    Running: std::future::Future<Output = ()> + Send + 'static,
+{
+    loop {
+        let mut task = AbortOnDrop(tokio::spawn(start()));
+        let ended = (&mut task.0).await;
+        match ended {
+            Ok(()) => tracing::error!(task = name, "background task ended; starting it again"),
+            Err(err) if err.is_panic() => tracing::error!(
+                task = name,
+                panic = %crate::sync::panic_message(err.into_panic()),
+                "background task panicked; starting it again"
+            ),
+            Err(_) => {
+                tracing::info!(task = name, "background task cancelled");
+                return;
+            }
+        }
+        tokio::time::sleep(pause).await;
+    }
+}
+
+/// A task that is aborted when its owner goes away.
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
 }
 
 #[cfg(test)]
@@ -198,5 +240,166 @@ mod tests {
             ]
         );
         assert_eq!(sync_run::Entity::find().count(store.db()).await.unwrap(), 3);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_panic_in_one_organizations_sync_fails_only_that_run_and_the_next_day_runs() {
+        let store = fresh_store().await;
+        let calendar = |id: &str| FakeCalendar {
+            id: id.into(),
+            name: id.into(),
+            slug: id.into(),
+            timezone: "UTC".into(),
+            events: (0..2).map(|n| sample_event(n, id)).collect(),
+            legacy_shape: false,
+        };
+        let keys = [("org-a", "key-a"), ("org-b", "key-b"), ("org-c", "key-c")];
+        let fake = FakeLuma::start(
+            0,
+            keys.iter()
+                .map(|(slug, key)| ((*key).to_owned(), calendar(slug)))
+                .collect(),
+        )
+        .await
+        .unwrap();
+        let secret = SecretKey::generate();
+        let mut ids = Vec::new();
+        for (slug, key) in keys {
+            let org =
+                organizations::create(store.db(), NewOrganization::parse(slug, slug, "").unwrap())
+                    .await
+                    .unwrap();
+            organizations::connect_luma(
+                store.db(),
+                org.id,
+                LumaConnection {
+                    calendar_url: None,
+                    calendar_id: None,
+                    calendar_name: None,
+                    sealed_api_key: Some(secret.seal(key).unwrap()),
+                    api_key_last_four: None,
+                },
+            )
+            .await
+            .unwrap();
+            ids.push(org.id);
+        }
+        let importer = Importer::new(
+            store.db().clone(),
+            LumaClient::new(ClientConfig::new(fake.base_url())).unwrap(),
+            secret,
+        )
+        .with_injected_panic(ids[1]);
+        let schedule = DailySchedule {
+            at: NaiveTime::MIN,
+            delay_between_organizations: StdDuration::from_millis(1),
+        };
+        let today = Utc.with_ymd_and_hms(2026, 11, 30, 7, 0, 0).unwrap();
+        for day in [today, today + Duration::days(1)] {
+            let outcome = run_daily(&importer, store.db(), "replica", schedule, day)
+                .await
+                .unwrap();
+            assert!(outcome.ran);
+            let reports: Vec<_> = outcome
+                .organizations
+                .iter()
+                .map(|(slug, report)| {
+                    let report = report.as_ref().unwrap();
+                    (slug.as_str(), report.outcome, report.message.clone())
+                })
+                .collect();
+            assert_eq!(
+                reports,
+                [
+                    ("org-a", SyncOutcome::Ok, None),
+                    (
+                        "org-b",
+                        SyncOutcome::Failed,
+                        Some(crate::sync::INTERNAL_FAILURE.to_owned())
+                    ),
+                    ("org-c", SyncOutcome::Ok, None),
+                ]
+            );
+        }
+        let runs = sync_run::Entity::find().all(store.db()).await.unwrap();
+        assert!(
+            runs.iter().all(|run| run.outcome != crate::sync::RUNNING),
+            "no run is left running"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_supervised_loop_that_panics_or_returns_is_started_again() {
+        use std::sync::Arc;
+        use std::sync::atomic::{AtomicUsize, Ordering};
+
+        let starts = Arc::new(AtomicUsize::new(0));
+        let counted = starts.clone();
+        let supervisor = tokio::spawn(supervise(
+            "test loop",
+            StdDuration::from_millis(5),
+            move || {
+                let starts = counted.clone();
+                async move {
+                    if starts.fetch_add(1, Ordering::SeqCst) % 2 == 0 {
+                        panic!("a bug in the loop");
+                    }
+                }
+            },
+        ));
+        let deadline = tokio::time::Instant::now() + StdDuration::from_secs(10);
+        while starts.load(Ordering::SeqCst) < 4 {
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "the loop was not restarted"
+            );
+            tokio::time::sleep(StdDuration::from_millis(5)).await;
+        }
+        supervisor.abort();
+    }
+
+    #[tokio::test]
+    async fn runs_left_running_by_a_stopped_process_are_closed_as_interrupted() {
+        use sea_orm::ActiveModelTrait;
+        use sea_orm::ActiveValue::Set;
+
+        let store = fresh_store().await;
+        let org = organizations::create(
+            store.db(),
+            NewOrganization::parse("org-a", "A", "").unwrap(),
+        )
+        .await
+        .unwrap();
+        let now = Utc.with_ymd_and_hms(2026, 11, 30, 7, 0, 0).unwrap();
+        for (minutes_ago, outcome) in [(60, "running"), (1, "running"), (60, "ok")] {
+            sync_run::ActiveModel {
+                organization_id: Set(org.id),
+                trigger: Set("daily".into()),
+                started_at: Set(now - Duration::minutes(minutes_ago)),
+                outcome: Set(outcome.into()),
+                ..Default::default()
+            }
+            .insert(store.db())
+            .await
+            .unwrap();
+        }
+        assert_eq!(
+            crate::sync::close_interrupted_runs(store.db(), now)
+                .await
+                .unwrap(),
+            1
+        );
+        let outcomes: Vec<String> = sync_run::Entity::find()
+            .all(store.db())
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|run| run.outcome)
+            .collect();
+        assert_eq!(
+            outcomes,
+            ["interrupted", "running", "ok"],
+            "a run still young may be going on another replica"
+        );
     }
 }

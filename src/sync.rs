@@ -60,6 +60,8 @@ pub enum SyncOutcome {
     /// Nothing was changed because the answer looked wrong (suspiciously empty).
     Partial,
     Failed,
+    /// The run's process or task stopped before it finished (closed afterwards).
+    Interrupted,
 }
 
 impl SyncOutcome {
@@ -68,6 +70,7 @@ impl SyncOutcome {
             SyncOutcome::Ok => "ok",
             SyncOutcome::Partial => "partial",
             SyncOutcome::Failed => "failed",
+            SyncOutcome::Interrupted => "interrupted",
         }
     }
 }
@@ -99,7 +102,15 @@ pub struct Importer {
     client: LumaClient,
     feeds: FeedClientConfig,
     secret_key: SecretKey,
+    /// Tests only: the organization whose sync panics, to prove a panic stays in its run.
+    #[cfg(any(test, feature = "test-support"))]
+    panic_for_organization: Option<i64>,
 }
+
+/// What a run says when its task panicked (the panic itself goes to the log).
+pub const INTERNAL_FAILURE: &str = "internal error while importing; the details are in the server log and the next run will try again";
+/// What a run left running by a stopped process says once it is closed.
+pub const INTERRUPTED_MESSAGE: &str = "the server stopped while this run was going; nothing was changed and the next run imports again";
 
 /// Where a run's events came from: it names their `source`, and a feed's answer carries the
 /// validators the next conditional GET sends back.
@@ -144,7 +155,16 @@ impl Importer {
             client,
             feeds: FeedClientConfig::default(),
             secret_key,
+            #[cfg(any(test, feature = "test-support"))]
+            panic_for_organization: None,
         }
+    }
+
+    /// Tests only: this organization's syncs panic inside their task.
+    #[cfg(any(test, feature = "test-support"))]
+    pub fn with_injected_panic(mut self, organization_id: i64) -> Self {
+        self.panic_for_organization = Some(organization_id);
+        self
     }
 
     /// How this importer fetches feeds (the settings panel checks a feed the same way).
@@ -187,21 +207,29 @@ impl Importer {
         .insert(&self.db)
         .await?;
 
-        let mut counts = SyncCounts::default();
-        let result = if org.luma_api_key_sealed.is_none() && org.ical_url.is_some() {
-            self.fetch_feed_and_store(&org, run.id, now, &mut counts)
-                .await
-        } else {
-            let client = self.client_for(&org);
-            let result = match &client {
-                Ok(client) => {
-                    self.fetch_and_store(&org, run.id, client, now, &mut counts)
-                        .await
-                }
-                Err(message) => Err(message.clone()),
-            };
-            counts.requests_made = client.map_or(0, |client| client.requests_made());
-            result
+        // Each run in its own task: a panic (a bug, or input we failed to bound) becomes this
+        // run's failure, and the caller (the daily loop, a page load) carries on.
+        let task = {
+            let importer = self.clone();
+            let org = org.clone();
+            let run_id = run.id;
+            tokio::spawn(async move {
+                let mut counts = SyncCounts::default();
+                let result = importer.fetch_org(&org, run_id, now, &mut counts).await;
+                (result, counts)
+            })
+        };
+        let (result, counts) = match task.await {
+            Ok(done) => done,
+            Err(join) => {
+                let why = if join.is_panic() {
+                    panic_message(join.into_panic())
+                } else {
+                    "the task was cancelled".to_owned()
+                };
+                tracing::error!(org = %org.slug, panic = %why, "a sync's task died; its run is closed as failed");
+                (Err(INTERNAL_FAILURE.to_owned()), SyncCounts::default())
+            }
         };
         let (outcome, message) = match result {
             Ok(None) => (SyncOutcome::Ok, None),
@@ -225,6 +253,30 @@ impl Importer {
         })
     }
 
+    /// Fetches and stores one organization's events: through the API while it has a key,
+    /// else from its feed.
+    async fn fetch_org(
+        &self,
+        org: &organization::Model,
+        run_id: i64,
+        now: DateTime<Utc>,
+        counts: &mut SyncCounts,
+    ) -> Result<Option<String>, String> {
+        #[cfg(any(test, feature = "test-support"))]
+        if self.panic_for_organization == Some(org.id) {
+            panic!("injected panic for organization {}", org.slug);
+        }
+        if org.luma_api_key_sealed.is_none() && org.ical_url.is_some() {
+            return self.fetch_feed_and_store(org, run_id, now, counts).await;
+        }
+        let client = self.client_for(org)?;
+        let result = self
+            .fetch_and_store(org, run_id, &client, now, counts)
+            .await;
+        counts.requests_made = client.requests_made();
+        result
+    }
+
     /// Compares a complete fetch with what is stored. Events are matched by id alone, so an
     /// organization moving between its feed and the API keeps one copy of each. Feeds carry
     /// their descriptions, so for them a changed description is a change too.
@@ -235,6 +287,7 @@ impl Importer {
         fetched: Vec<ImportedEvent>,
         with_descriptions: bool,
     ) -> Result<Reconciled, Error> {
+        let fetched = last_copy_of_each(fetched);
         let stored = self
             .stored_for_window(organization_id, after, &fetched)
             .await?;
@@ -447,6 +500,58 @@ impl Importer {
         }
         Ok(())
     }
+}
+
+/// One event per id, so a repeated id can never fail the store's unique index: the copy
+/// fetched last wins (for lu.ma, the later page), in the order of first appearance.
+fn last_copy_of_each(fetched: Vec<ImportedEvent>) -> Vec<ImportedEvent> {
+    let mut position: HashMap<String, usize> = HashMap::with_capacity(fetched.len());
+    let mut kept: Vec<ImportedEvent> = Vec::with_capacity(fetched.len());
+    for event in fetched {
+        match position.get(&event.external_id) {
+            Some(&index) => kept[index] = event,
+            None => {
+                position.insert(event.external_id.clone(), kept.len());
+                kept.push(event);
+            }
+        }
+    }
+    kept
+}
+
+/// A panic's message, when it carried one.
+pub fn panic_message(payload: Box<dyn std::any::Any + Send>) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|text| (*text).to_owned())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic without a message".to_owned())
+}
+
+/// Closes runs that a stopped process left `running` (older than
+/// [`crate::refresh::RUNNING_AT_MOST`]) as interrupted; returns how many.
+pub async fn close_interrupted_runs(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+) -> Result<u64, Error> {
+    let closed = sync_run::Entity::update_many()
+        .col_expr(
+            sync_run::Column::Outcome,
+            sea_orm::sea_query::Expr::value(SyncOutcome::Interrupted.as_str()),
+        )
+        .col_expr(
+            sync_run::Column::FinishedAt,
+            sea_orm::sea_query::Expr::value(Some(now)),
+        )
+        .col_expr(
+            sync_run::Column::ErrorMessage,
+            sea_orm::sea_query::Expr::value(Some(INTERRUPTED_MESSAGE)),
+        )
+        .filter(sync_run::Column::Outcome.eq(RUNNING))
+        .filter(sync_run::Column::StartedAt.lt(now - crate::refresh::RUNNING_AT_MOST))
+        .exec(db)
+        .await?;
+    Ok(closed.rows_affected)
 }
 
 fn fill_counts(run: &mut sync_run::ActiveModel, counts: &SyncCounts) {

@@ -16,10 +16,16 @@ use std::sync::OnceLock;
 
 use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list};
 use serde::Serialize;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::trace::TraceLayer;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::cookie::time::Duration;
 use tower_sessions::{Expiry, SessionManagerLayer};
+
+/// The largest request body accepted (forms and server-function calls are a few kB); larger
+/// ones get 413 before anything reads them.
+pub const MAX_REQUEST_BODY_BYTES: usize = 64 * 1024;
 
 /// The session cookie's name; its value is the session id and is never logged.
 pub const SESSION_COOKIE: &str = "convene_session";
@@ -58,6 +64,9 @@ pub fn router(state: AppState, secure_cookies: bool) -> Router {
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(sessions)
+        .layer(RequestBodyLimitLayer::new(MAX_REQUEST_BODY_BYTES))
+        // A panic while answering becomes a 500 for that request (and a log line), never more.
+        .layer(CatchPanicLayer::new())
         .layer(TraceLayer::new_for_http().make_span_with(request_span))
         .with_state(state)
 }

@@ -11,7 +11,7 @@ use axum::serve::ListenerExt;
 use convene::demo::{self, Demo, DemoSetup};
 use convene::luma::client::LumaClient;
 use convene::refresh::Refresher;
-use convene::schedule::DailySchedule;
+use convene::schedule::{DailySchedule, RESTART_PAUSE, supervise};
 use convene::store::sessions::SeaOrmSessionStore;
 use convene::store::{self, DatabaseConnection, DbErr};
 use convene::sync::Importer;
@@ -76,10 +76,20 @@ impl Application {
         let local_addr = listener.local_addr().map_err(bind_error)?;
         let mut leptos_options = settings.leptos_options.clone();
         leptos_options.site_addr = local_addr;
-        let housekeeping = tokio::spawn(housekeeping(db.clone()));
-        let daily = settings
-            .daily_sync
-            .map(|schedule| tokio::spawn(daily_imports(importer.clone(), db.clone(), schedule)));
+        // Background loops under a supervisor: one that panics or ends is logged and started
+        // again, so a bug never silently ends daily imports for the life of the process.
+        let housekeeping = {
+            let db = db.clone();
+            tokio::spawn(supervise("housekeeping", RESTART_PAUSE, move || {
+                housekeeping(db.clone())
+            }))
+        };
+        let daily = settings.daily_sync.map(|schedule| {
+            let (importer, db) = (importer.clone(), db.clone());
+            tokio::spawn(supervise("daily import", RESTART_PAUSE, move || {
+                daily_imports(importer.clone(), db.clone(), schedule)
+            }))
+        });
         let refresher = Refresher::new(importer, db.clone(), settings.refresh_ttl);
         let state = AppState {
             leptos_options,
@@ -190,12 +200,23 @@ async fn warn_about_idle_demo(db: &DatabaseConnection) {
     }
 }
 
-/// Every hour: drop expired sessions and sign-in failures older than the throttling window.
+/// Every hour (and once at start): drop expired sessions and sign-in failures older than the
+/// throttling window, and close the sync runs a stopped process left running.
 async fn housekeeping(db: DatabaseConnection) {
     let mut every_hour = tokio::time::interval(HOUSEKEEPING_EVERY);
     loop {
         every_hour.tick().await;
         let now = chrono::Utc::now();
+        match convene::sync::close_interrupted_runs(&db, now).await {
+            Ok(closed) if closed > 0 => {
+                tracing::warn!(
+                    closed,
+                    "sync runs left running by a stopped process closed as interrupted"
+                );
+            }
+            Ok(_) => {}
+            Err(err) => tracing::warn!(error = %err, "closing interrupted sync runs failed"),
+        }
         match SeaOrmSessionStore::new(db.clone())
             .delete_expired(now)
             .await

@@ -8,7 +8,7 @@ use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait};
 use url::Url;
 
 use crate::Error;
-use crate::ical::feed::{FeedSettings, read_feed};
+use crate::ical::feed::{FeedSettings, read_feed_off_thread};
 use crate::ical::fetch::{FeedClient, FeedClientConfig, Fetched, Validators};
 use crate::luma::calendar_ref::is_calendar_id;
 use crate::store::entities::organization;
@@ -109,7 +109,9 @@ pub async fn check(
         from: now - Duration::days(1),
         until: now + Duration::days(366),
     };
-    let events = read_feed(&text, &settings).map_err(|err| feed_problem(err.to_string()))?;
+    let events = read_feed_off_thread(text, settings)
+        .await
+        .map_err(|err| feed_problem(err.to_string()))?;
     Ok(FeedCheck {
         url,
         timezone,

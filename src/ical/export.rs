@@ -2,11 +2,12 @@
 //! same `icalendar` crate that reads them: it folds lines at 75 octets and escapes text.
 
 use chrono::{DateTime, Duration, Utc};
-use icalendar::{Calendar, Component, EventLike, EventStatus};
+use icalendar::{Calendar, Component, EventLike, EventStatus, Property};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use sha2::{Digest, Sha256};
 
 use crate::Error;
+use crate::bounds;
 use crate::store::entities::event;
 use crate::store::events::{Event, https_only, place};
 
@@ -44,9 +45,18 @@ pub fn uid(event: &Event) -> String {
 /// A feed of `events`, times in UTC (valid everywhere, no VTIMEZONE needed); each event's own
 /// zone travels in the description's first line so nobody loses it. The same events give the
 /// same bytes (each `DTSTAMP` is the event's last sync), so the `ETag` only moves with them.
+///
+/// Everything written is text from outside (titles, places, links), so each value is made
+/// one line (or, for descriptions, its breaks escaped) before the library sees it: no
+/// value can end its line and start a property or component of its own.
 pub fn feed(name: &str, events: &[Event]) -> String {
+    let name = bounds::one_line(name, bounds::TITLE_MAX_CHARS);
     let mut calendar = Calendar::new();
-    calendar.name(name).ttl(&REFRESH_INTERVAL);
+    // The library writes NAME raw (it is not a TEXT property to it): escape it here.
+    calendar
+        .append_property(Property::new("NAME", escape_text(&name)))
+        .append_property(Property::new("X-WR-CALNAME", &name))
+        .ttl(&REFRESH_INTERVAL);
     for item in events {
         calendar.push(vevent(item));
     }
@@ -56,35 +66,56 @@ pub fn feed(name: &str, events: &[Event]) -> String {
 fn vevent(item: &Event) -> icalendar::Event {
     let mut vevent = icalendar::Event::new();
     vevent
-        .uid(&uid(item))
+        .uid(&bounds::one_line(&uid(item), 400))
         .timestamp(item.synced_at)
         .starts(item.start_at)
         .ends(item.end_at)
-        .summary(&item.title)
+        .summary(&bounds::one_line(&item.title, bounds::TITLE_MAX_CHARS))
         .status(EventStatus::Confirmed);
     let (label, online) = place(&item.location_type, item.location_text.as_deref());
-    match (&item.meeting_url, online) {
+    match (item.meeting_url.as_deref().and_then(bounds::link), online) {
         (Some(meeting), true) if item.location_text.is_none() => {
-            vevent.location(meeting);
+            vevent.location(&meeting);
         }
         _ => {
-            vevent.location(&label);
+            vevent.location(&bounds::one_line(&label, bounds::LOCATION_MAX_CHARS));
         }
     }
-    if let Some(url) = https_only(item.event_url.clone()) {
+    // URL is written raw by the library: only a link without spaces or controls goes in.
+    if let Some(url) = https_only(item.event_url.clone())
+        .as_deref()
+        .and_then(bounds::link)
+    {
         vevent.url(&url);
     }
-    let mut description = format!("Times in {}.", item.timezone);
+    let mut description = format!("Times in {}.", bounds::one_line(&item.timezone, 64));
     if let Some(text) = item
         .description_md
         .as_deref()
         .filter(|t| !t.trim().is_empty())
     {
         description.push_str("\n\n");
-        description.push_str(text.trim());
+        description.push_str(&bounds::multi_line(text, bounds::DESCRIPTION_MAX_CHARS));
     }
     vevent.description(&description);
     vevent.done()
+}
+
+/// RFC 5545 TEXT escaping, for the properties the library writes raw.
+fn escape_text(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\\' | ',' | ';' => {
+                escaped.push('\\');
+                escaped.push(c);
+            }
+            '\n' => escaped.push_str("\\n"),
+            c if c.is_control() => {}
+            c => escaped.push(c),
+        }
+    }
+    escaped
 }
 
 /// The feed of an organization's upcoming and recent events; `None` when there is no such
@@ -243,6 +274,75 @@ mod tests {
         assert_eq!(read[0].location_text, events[0].location_text);
         assert_eq!(read[1].location_type, LocationType::Online);
         assert_eq!(read[1].meeting_url, events[1].meeting_url);
+    }
+
+    const HOSTILE: [&str; 6] = [
+        "Evil\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nUID:injected",
+        "Alarm\nBEGIN:VALARM\nTRIGGER:-PT5M\nEND:VALARM",
+        "Lone\rCR: BEGIN:VTODO",
+        "back\\slash\\n; semi, comma",
+        "\u{0}\u{1b}[31mred\u{7}",
+        "trailing \\",
+    ];
+
+    #[test]
+    fn hostile_text_adds_no_line_to_any_calendar_file_and_reads_back_as_written() {
+        let now = Utc.with_ymd_and_hms(2026, 11, 24, 9, 0, 0).unwrap();
+        let events: Vec<Event> = HOSTILE
+            .iter()
+            .enumerate()
+            .map(|(n, title)| {
+                let mut event = stored(n as i64, &format!("id-{n}\r\nX-INJECTED:1"), title);
+                event.location_text = Some(format!("Room {title}"));
+                event.event_url = Some(format!("https://example.org/{n}\r\nX-INJECTED:1"));
+                event.description_md = Some(format!("About {title}"));
+                event.timezone = "Europe/Berlin\r\nX-INJECTED:1".into();
+                event
+            })
+            .collect();
+        for text in [
+            feed(HOSTILE[0], &events),
+            feed(HOSTILE[1], std::slice::from_ref(&events[1])),
+        ] {
+            let lines: Vec<&str> = text.split("\r\n").collect();
+            assert!(
+                !text.replace("\r\n", "").contains(['\r', '\n']),
+                "no bare line breaks"
+            );
+            assert!(
+                lines.iter().all(|line| !line.starts_with("X-INJECTED")
+                    && !line.starts_with("BEGIN:VALARM")
+                    && !line.starts_with("BEGIN:VTODO")
+                    && !line.starts_with("UID:injected")),
+                "{text}"
+            );
+            assert_eq!(
+                lines.iter().filter(|line| **line == "BEGIN:VEVENT").count(),
+                lines.iter().filter(|line| line.starts_with("UID:")).count()
+            );
+        }
+        let text = feed(HOSTILE[0], &events);
+        let read = read_feed(
+            &text,
+            &FeedSettings {
+                display_timezone: chrono_tz::UTC,
+                from: now,
+                until: now + Duration::days(60),
+            },
+        )
+        .unwrap();
+        assert_eq!(read.len(), HOSTILE.len(), "exactly the events we meant");
+        for (original, back) in events.iter().zip(&read) {
+            assert_eq!(back.title, crate::bounds::one_line(&original.title, 300));
+        }
+        let name_line = text
+            .split("\r\n")
+            .find(|line| line.starts_with("NAME:"))
+            .unwrap();
+        assert_eq!(
+            name_line, "NAME:Evil END:VEVENT BEGIN:VEVENT UID:injected",
+            "the calendar's name is one escaped line"
+        );
     }
 
     #[test]

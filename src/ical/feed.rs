@@ -1,24 +1,38 @@
-//! Reading an iCalendar feed (RFC 5545) into the events a sync stores. The `icalendar` crate
-//! parses (unfolding, unescaping, parameters) and expands `RRULE`s; this module decides what
-//! each event means for Convene: its id, times and zone, place, link and status.
+//! Reading an iCalendar feed (RFC 5545) into the events a sync stores. A linear pre-scan
+//! (`prescan`) refuses what would make parsing unbounded; the `icalendar` crate parses
+//! (unfolding, unescaping, parameters); this module decides what each event means for
+//! Convene (its id, times and zone, place, link and status) and expands `RRULE`s inside the
+//! import window only, within a work budget. Every bound is a constant below or in
+//! [`crate::bounds`], listed in the README's "Limits".
 
 use std::collections::HashMap;
 use std::str::FromStr;
+use std::time::Instant;
 
 use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use chrono_tz::Tz;
 use icalendar::{
-    Calendar, CalendarDateTime, Component, DatePerhapsTime, Event, EventLike, EventStatus,
+    Calendar, CalendarDateTime, CalendarEvent, Component, DatePerhapsTime, Event, EventLike,
+    EventStatus, Frequency, RRuleSet,
 };
 
+use crate::bounds::{self, TimeBoundError};
+use crate::ical::prescan::{PrescanError, prescan};
 use crate::luma::model::{ImportedEvent, LocationType, parse_iso_duration};
 
 /// lu.ma's feeds name each event `evt-…@events.lu.ma`; the API calls it `evt-…`.
 const LUMA_UID_SUFFIX: &str = "@events.lu.ma";
 /// lu.ma puts the event page in the description, on a line starting with this.
 const LUMA_LINK_PREFIX: &str = "Get up-to-date information at:";
-/// Occurrences of one recurring event kept per sync (a daily meeting for a year fits).
-const MAX_OCCURRENCES: u16 = 500;
+/// Occurrences of one recurring event kept per sync (a daily meeting for a year fits); later
+/// ones are left for a later sync.
+pub const MAX_OCCURRENCES_PER_SERIES: usize = 500;
+/// Events (occurrences included) one feed may bring into the import window.
+pub const MAX_EVENTS_PER_FEED: usize = 5_000;
+/// Recurrence steps walked for one series before its first occurrence in the window.
+pub const MAX_RECURRENCE_STEPS: usize = 100_000;
+/// Wall-clock time one feed may take to read; past it the read stops and the run fails.
+pub const READ_TIME_LIMIT: std::time::Duration = std::time::Duration::from_secs(20);
 
 /// How to read one organization's feed.
 #[derive(Debug, Clone, Copy)]
@@ -26,37 +40,83 @@ pub struct FeedSettings {
     /// The zone events show in when the feed gives only UTC times (lu.ma's feeds do), and
     /// the zone of floating and all-day times when the feed names none.
     pub display_timezone: Tz,
-    /// Recurring events are expanded to the occurrences that end after `from` and start
-    /// before `until`.
+    /// Events that end after `from` and start before `until` are read; recurring ones are
+    /// expanded to the occurrences in that window.
     pub from: DateTime<Utc>,
     pub until: DateTime<Utc>,
 }
 
+/// Why a feed was refused, in words an organization admin can act on.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum FeedError {
     #[error("the feed is not an iCalendar file ({0})")]
     NotICalendar(String),
+    #[error("{0}")]
+    Refused(PrescanError),
     #[error("the feed's event {uid:?} cannot be read: {problem}")]
     Event { uid: String, problem: String },
+    #[error(
+        "the feed has more than {MAX_EVENTS_PER_FEED} events in the next year; at most {MAX_EVENTS_PER_FEED} are read"
+    )]
+    TooManyEvents,
+    #[error(
+        "reading the feed took longer than {} seconds and was stopped",
+        READ_TIME_LIMIT.as_secs()
+    )]
+    TooSlow,
+    /// A bug of ours, not the feed's fault; details go to the log.
+    #[error("internal error while reading the feed")]
+    Internal,
+}
+
+impl From<PrescanError> for FeedError {
+    fn from(refused: PrescanError) -> Self {
+        match refused {
+            PrescanError::NotICalendar => {
+                FeedError::NotICalendar("it does not start with BEGIN:VCALENDAR".into())
+            }
+            other => FeedError::Refused(other),
+        }
+    }
+}
+
+/// [`read_feed`] on a blocking thread, so parsing and expansion never hold up the async
+/// workers that answer requests; a panic in it becomes [`FeedError::Internal`].
+pub async fn read_feed_off_thread(
+    text: String,
+    settings: FeedSettings,
+) -> Result<Vec<ImportedEvent>, FeedError> {
+    let reading = tokio::task::spawn_blocking(move || read_feed(&text, &settings));
+    // The reader checks its own deadline; this one covers a stage that cannot (parsing).
+    match tokio::time::timeout(READ_TIME_LIMIT + std::time::Duration::from_secs(5), reading).await {
+        Ok(Ok(result)) => result,
+        Ok(Err(join)) => {
+            tracing::error!(error = %join, "reading a feed panicked");
+            Err(FeedError::Internal)
+        }
+        Err(_) => Err(FeedError::TooSlow),
+    }
 }
 
 /// Every event of the feed as Convene stores it, recurring ones expanded; cancelled events
-/// and occurrences are left out, so the sync marks any stored copy removed.
+/// and occurrences are left out, so the sync marks any stored copy removed. An event given
+/// twice (the same `UID`, or the same `RECURRENCE-ID`) is read once: the copy with the
+/// highest `SEQUENCE`, and of equals the later one in the file.
 pub fn read_feed(text: &str, settings: &FeedSettings) -> Result<Vec<ImportedEvent>, FeedError> {
-    if !text.trim_start().starts_with("BEGIN:VCALENDAR") {
-        return Err(FeedError::NotICalendar(
-            "it does not start with BEGIN:VCALENDAR".into(),
-        ));
-    }
-    let mut calendar = Calendar::from_str(text).map_err(|err| {
-        FeedError::NotICalendar(err.lines().next().unwrap_or_default().to_owned())
+    let deadline = Instant::now() + READ_TIME_LIMIT;
+    let text = prescan(text)?;
+    let mut calendar = Calendar::from_str(&text).map_err(|err| {
+        FeedError::NotICalendar(bounds::one_line(
+            err.lines().next().unwrap_or_default(),
+            200,
+        ))
     })?;
     // The calendar's own zone (Google sets X-WR-TIMEZONE) beats the organization's setting.
     let zone = calendar
         .get_timezone()
-        .and_then(|name| name.parse::<Tz>().ok())
+        .and_then(zone_named)
         .unwrap_or(settings.display_timezone);
-    if calendar.get_timezone().is_none() {
+    if calendar.get_timezone().and_then(zone_named).is_none() {
         // All-day recurring events are anchored in the calendar's zone when expanded.
         calendar.timezone(zone.name());
     }
@@ -65,25 +125,47 @@ pub fn read_feed(text: &str, settings: &FeedSettings) -> Result<Vec<ImportedEven
         ..*settings
     };
 
-    // Changed or cancelled single occurrences of recurring events (`RECURRENCE-ID`).
-    let mut overrides: HashMap<(String, DateTime<Utc>), &Event> = HashMap::new();
-    let mut masters = Vec::new();
-    for event in calendar.calendar_events() {
+    let mut overrides: HashMap<(String, DateTime<Utc>), Latest<&Event>> = HashMap::new();
+    let mut masters: HashMap<String, Latest<CalendarEvent<'_>>> = HashMap::new();
+    let mut order: Vec<String> = Vec::new();
+    for (position, event) in calendar.calendar_events().enumerate() {
         let uid = uid_of(&event)?;
+        let sequence = sequence_of(&event);
         match event.get_recurrence_id() {
             Some(original) => {
-                let start = instant(&original, zone).ok_or_else(|| FeedError::Event {
-                    uid: uid.clone(),
-                    problem: "its RECURRENCE-ID is not a time".into(),
-                })?;
-                overrides.insert((uid, start), event.event());
+                let start =
+                    resolve(&original, zone)
+                        .map(|(at, _)| at)
+                        .ok_or_else(|| FeedError::Event {
+                            uid: uid.clone(),
+                            problem: "its RECURRENCE-ID is not a time".into(),
+                        })?;
+                Latest::keep(
+                    &mut overrides,
+                    (uid, start),
+                    sequence,
+                    position,
+                    event.event(),
+                );
             }
-            None => masters.push((uid, event)),
+            None => {
+                if !masters.contains_key(&uid) {
+                    order.push(uid.clone());
+                }
+                Latest::keep(&mut masters, uid, sequence, position, event);
+            }
         }
     }
 
     let mut events = Vec::new();
-    for (uid, with_zone) in masters {
+    for uid in order {
+        if Instant::now() > deadline {
+            return Err(FeedError::TooSlow);
+        }
+        let Some(master) = masters.remove(&uid) else {
+            continue;
+        };
+        let with_zone = master.value;
         let event = with_zone.event();
         let bad = |problem: String| FeedError::Event {
             uid: uid.clone(),
@@ -94,48 +176,199 @@ pub fn read_feed(text: &str, settings: &FeedSettings) -> Result<Vec<ImportedEven
             .ok_or_else(|| bad("it has no DTSTART".into()))?;
         let (start_at, event_zone) =
             resolve(&start, zone).ok_or_else(|| bad("its DTSTART is not a time".into()))?;
+        let start_at =
+            bounds::instant(start_at).map_err(|err| bad(format!("its DTSTART {err}")))?;
         let length = length_of(event, &start, start_at, zone).map_err(bad)?;
         if event.get_status() == Some(EventStatus::Cancelled) {
             continue;
         }
+        let details = Details::of(event);
         if event.property_value("RRULE").is_none() {
-            events.push(imported(
-                event, &uid, start_at, length, event_zone, &settings,
-            ));
-            continue;
-        }
-        let set = with_zone
-            .get_recurrence()
-            .map_err(|err| bad(format!("its RRULE cannot be expanded: {err}")))?;
-        let from = (settings.from - length).with_timezone(&icalendar::Tz::UTC);
-        let until = settings.until.with_timezone(&icalendar::Tz::UTC);
-        let occurrences = set.after(from).before(until).all(MAX_OCCURRENCES);
-        for occurrence in occurrences.dates {
-            let original = occurrence.with_timezone(&Utc);
-            let id = format!("{uid}/{}", original.format("%Y%m%dT%H%M%SZ"));
-            match overrides.get(&(uid.clone(), original)) {
-                Some(changed) if changed.get_status() == Some(EventStatus::Cancelled) => {}
-                Some(changed) => {
-                    let start = changed.get_start().unwrap_or(start.clone());
-                    let (moved_to, changed_zone) = resolve(&start, zone)
-                        .ok_or_else(|| bad("a changed occurrence has no start time".into()))?;
-                    let length = length_of(changed, &start, moved_to, zone).map_err(bad)?;
-                    events.push(imported(
-                        changed,
-                        &id,
-                        moved_to,
-                        length,
-                        changed_zone,
-                        &settings,
-                    ));
-                }
-                None => events.push(imported(
-                    event, &id, original, length, event_zone, &settings,
-                )),
+            let end_at = bounds::end_after(start_at, length).map_err(|err| bad(err.to_string()))?;
+            if end_at >= settings.from && start_at < settings.until {
+                events.push(details.imported(&uid, start_at, end_at, event_zone, &settings));
             }
+        } else {
+            let occurrences =
+                occurrences(&with_zone, length, &settings, deadline).map_err(|problem| {
+                    match problem {
+                        Expansion::TooSlow => FeedError::TooSlow,
+                        Expansion::Refused(problem) => bad(problem),
+                    }
+                })?;
+            for original in occurrences {
+                let id = bounds::event_id(&format!("{uid}/{}", original.format("%Y%m%dT%H%M%SZ")));
+                match overrides.get(&(uid.clone(), original)).map(|o| o.value) {
+                    Some(changed) if changed.get_status() == Some(EventStatus::Cancelled) => {}
+                    Some(changed) => {
+                        let start = changed.get_start().unwrap_or(start.clone());
+                        let (moved_to, changed_zone) = resolve(&start, zone)
+                            .ok_or_else(|| bad("a changed occurrence has no start time".into()))?;
+                        let length = length_of(changed, &start, moved_to, zone).map_err(bad)?;
+                        let (moved_to, end_at) = bounds::end_after(moved_to, length)
+                            .and_then(|end| bounds::span(moved_to, end))
+                            .map_err(|err| bad(format!("a changed occurrence: {err}")))?;
+                        events.push(Details::of(changed).imported(
+                            &id,
+                            moved_to,
+                            end_at,
+                            changed_zone,
+                            &settings,
+                        ));
+                    }
+                    None => {
+                        let end_at = bounds::end_after(original, length)
+                            .map_err(|err| bad(format!("an occurrence: {err}")))?;
+                        events.push(details.imported(&id, original, end_at, event_zone, &settings));
+                    }
+                }
+            }
+        }
+        if events.len() > MAX_EVENTS_PER_FEED {
+            return Err(FeedError::TooManyEvents);
         }
     }
     Ok(events)
+}
+
+/// Of several copies of one event, the one to read: the highest `SEQUENCE`, then the last.
+struct Latest<T> {
+    sequence: u32,
+    position: usize,
+    value: T,
+}
+
+impl<T> Latest<T> {
+    fn keep<K: Eq + std::hash::Hash>(
+        map: &mut HashMap<K, Latest<T>>,
+        key: K,
+        sequence: u32,
+        position: usize,
+        value: T,
+    ) {
+        let candidate = Latest {
+            sequence,
+            position,
+            value,
+        };
+        match map.get(&key) {
+            Some(kept) if (kept.sequence, kept.position) > (sequence, position) => {}
+            _ => {
+                map.insert(key, candidate);
+            }
+        }
+    }
+}
+
+fn sequence_of(event: &Event) -> u32 {
+    event
+        .property_value("SEQUENCE")
+        .and_then(|value| value.trim().parse().ok())
+        .unwrap_or(0)
+}
+
+/// Why a series could not be expanded.
+enum Expansion {
+    Refused(String),
+    TooSlow,
+}
+
+/// The starts of a recurring event's occurrences that overlap the window, at most
+/// [`MAX_OCCURRENCES_PER_SERIES`]. A series that began long ago is not walked from its first
+/// occurrence: its start moves forward by whole periods first (what the rule repeats on
+/// stays the same), so the walk is short whatever `DTSTART` says.
+fn occurrences(
+    with_zone: &CalendarEvent<'_>,
+    length: Duration,
+    settings: &FeedSettings,
+    deadline: Instant,
+) -> Result<Vec<DateTime<Utc>>, Expansion> {
+    let set = with_zone
+        .get_recurrence()
+        .map_err(|err| Expansion::Refused(format!("its RRULE cannot be expanded: {err}")))?;
+    for rule in set.get_rrule() {
+        if let Some(every) = match rule.get_freq() {
+            Frequency::Secondly => Some("second"),
+            Frequency::Minutely => Some("minute"),
+            _ => None,
+        } {
+            return Err(Expansion::Refused(format!(
+                "it repeats every {every}; events that repeat at most hourly are read"
+            )));
+        }
+    }
+    // Occurrences starting at or after this instant still overlap the window.
+    let earliest_start = settings
+        .from
+        .checked_sub_signed(length)
+        .unwrap_or(settings.from);
+    let set = skip_ahead(set, earliest_start).limit();
+    let mut starts = Vec::new();
+    for (step, occurrence) in (&set).into_iter().enumerate() {
+        if step >= MAX_RECURRENCE_STEPS {
+            return Err(Expansion::Refused(format!(
+                "it repeats more than {MAX_RECURRENCE_STEPS} times before the import window"
+            )));
+        }
+        if step % 1024 == 1023 && Instant::now() > deadline {
+            return Err(Expansion::TooSlow);
+        }
+        let start = occurrence.with_timezone(&Utc);
+        if start >= settings.until {
+            break;
+        }
+        if start < earliest_start {
+            continue;
+        }
+        starts.push(start);
+        if starts.len() == MAX_OCCURRENCES_PER_SERIES {
+            break;
+        }
+    }
+    Ok(starts)
+}
+
+/// The same series with its start moved forward by whole periods to just before `target`,
+/// when that is exact: one rule, no `COUNT` (it counts from the first occurrence), and a
+/// period of fixed length in local time (hours, days, weeks). Monthly and yearly series
+/// take few steps anyway.
+fn skip_ahead(set: RRuleSet, target: DateTime<Utc>) -> RRuleSet {
+    let [rule] = set.get_rrule().as_slice() else {
+        return set;
+    };
+    if rule.get_count().is_some() || !set.get_exrule().is_empty() {
+        return set;
+    }
+    let interval = i64::from(rule.get_interval().max(1));
+    let period = match rule.get_freq() {
+        Frequency::Hourly => Duration::hours(interval),
+        Frequency::Daily => Duration::days(interval),
+        Frequency::Weekly => Duration::weeks(interval),
+        _ => return set,
+    };
+    let start = *set.get_dt_start();
+    let behind = target.signed_duration_since(start.with_timezone(&Utc));
+    // Two periods of margin: a daylight-saving shift never lands past the target.
+    let periods = behind.num_seconds() / period.num_seconds().max(1) - 2;
+    if periods <= 0 {
+        return set;
+    }
+    let Some(moved) = i32::try_from(periods)
+        .ok()
+        .and_then(|periods| period.checked_mul(periods))
+        .and_then(|by| start.naive_local().checked_add_signed(by))
+        .and_then(|naive| start.timezone().from_local_datetime(&naive).earliest())
+    else {
+        return set;
+    };
+    let mut shifted = RRuleSet::new(moved).rrule(rule.clone());
+    for date in set.get_rdate() {
+        shifted = shifted.rdate(*date);
+    }
+    for date in set.get_exdate() {
+        shifted = shifted.exdate(*date);
+    }
+    shifted
 }
 
 /// The stable id: the `UID`, with lu.ma's suffix dropped so it equals the API's `evt-…`.
@@ -145,19 +378,30 @@ fn uid_of(event: &Event) -> Result<String, FeedError> {
         .map(str::trim)
         .filter(|uid| !uid.is_empty())
         .ok_or_else(|| FeedError::Event {
-            uid: event.get_summary().unwrap_or("(untitled)").to_owned(),
+            uid: bounds::one_line(event.get_summary().unwrap_or("(untitled)"), 100),
             problem: "it has no UID".into(),
         })?;
-    Ok(uid.strip_suffix(LUMA_UID_SUFFIX).unwrap_or(uid).to_owned())
+    Ok(bounds::event_id(
+        uid.strip_suffix(LUMA_UID_SUFFIX).unwrap_or(uid),
+    ))
+}
+
+/// An IANA zone name, or a Windows one (Outlook and Exchange write `W. Europe Standard Time`)
+/// mapped to IANA with CLDR's table.
+fn zone_named(name: &str) -> Option<Tz> {
+    let name = name.trim();
+    name.parse::<Tz>().ok().or_else(|| {
+        localzone::win_zone_to_iana(name, Some("001")).and_then(|iana| iana.parse().ok())
+    })
 }
 
 /// A start (or end) as an instant and the zone it was given in: UTC times and floating or
-/// all-day times take `zone`; a `TZID` that is not an IANA name falls back to it too.
+/// all-day times take `zone`; a `TZID` that names no zone we know falls back to it too.
 fn resolve(value: &DatePerhapsTime, zone: Tz) -> Option<(DateTime<Utc>, Tz)> {
     match value {
         DatePerhapsTime::DateTime(CalendarDateTime::Utc(at)) => Some((*at, zone)),
         DatePerhapsTime::DateTime(CalendarDateTime::WithTimezone { date_time, tzid }) => {
-            let named = tzid.parse::<Tz>().unwrap_or(zone);
+            let named = zone_named(tzid).unwrap_or(zone);
             Some((local(named, *date_time)?, named))
         }
         DatePerhapsTime::DateTime(CalendarDateTime::Floating(naive)) => {
@@ -167,17 +411,13 @@ fn resolve(value: &DatePerhapsTime, zone: Tz) -> Option<(DateTime<Utc>, Tz)> {
     }
 }
 
-fn instant(value: &DatePerhapsTime, zone: Tz) -> Option<DateTime<Utc>> {
-    resolve(value, zone).map(|(at, _)| at)
-}
-
 /// A wall-clock time in `zone`; in a daylight-saving gap, the instant an hour later.
 fn local(zone: Tz, naive: NaiveDateTime) -> Option<DateTime<Utc>> {
     zone.from_local_datetime(&naive)
         .earliest()
         .or_else(|| {
-            zone.from_local_datetime(&(naive + Duration::hours(1)))
-                .earliest()
+            let later = naive.checked_add_signed(Duration::hours(1))?;
+            zone.from_local_datetime(&later).earliest()
         })
         .map(|at| at.with_timezone(&Utc))
 }
@@ -187,83 +427,124 @@ fn midnight(zone: Tz, date: NaiveDate) -> Option<DateTime<Utc>> {
 }
 
 /// How long the event lasts: `DTEND`, else `DURATION`, else a day for an all-day event and
-/// no time at all for a timed one (RFC 5545, 3.6.1).
+/// no time at all for a timed one (RFC 5545, 3.6.1). Checked: never negative or overlong.
 fn length_of(
     event: &Event,
     start: &DatePerhapsTime,
     start_at: DateTime<Utc>,
     zone: Tz,
 ) -> Result<Duration, String> {
-    if let Some(end) = event.get_end() {
-        let end_at = instant(&end, zone).ok_or("its DTEND is not a time")?;
-        if end_at < start_at {
-            return Err("it ends before it starts".into());
+    let length = if let Some(end) = event.get_end() {
+        let (end_at, _) = resolve(&end, zone).ok_or("its DTEND is not a time")?;
+        let end_at = bounds::instant(end_at).map_err(|err| format!("its DTEND {err}"))?;
+        end_at.signed_duration_since(start_at)
+    } else if let Some(duration) = event.property_value("DURATION") {
+        parse_iso_duration(duration).ok_or_else(|| {
+            format!(
+                "its DURATION {:?} is not a length of time",
+                bounds::one_line(duration, 40)
+            )
+        })?
+    } else {
+        match start {
+            DatePerhapsTime::Date(_) => Duration::days(1),
+            DatePerhapsTime::DateTime(_) => Duration::zero(),
         }
-        return Ok(end_at - start_at);
+    };
+    if length < Duration::zero() {
+        return Err(TimeBoundError::EndsBeforeStart.to_string());
     }
-    if let Some(duration) = event.property_value("DURATION") {
-        return parse_iso_duration(duration)
-            .filter(|length| *length >= Duration::zero())
-            .ok_or_else(|| format!("its DURATION {duration:?} is not a length of time"));
+    if length > bounds::EVENT_MAX_LENGTH {
+        return Err(TimeBoundError::TooLong.to_string());
     }
-    Ok(match start {
-        DatePerhapsTime::Date(_) => Duration::days(1),
-        DatePerhapsTime::DateTime(_) => Duration::zero(),
-    })
+    Ok(length)
 }
 
-fn imported(
-    event: &Event,
-    id: &str,
-    start_at: DateTime<Utc>,
-    length: Duration,
-    zone: Tz,
-    settings: &FeedSettings,
-) -> ImportedEvent {
-    // UTC times say nothing about where the event is: show it in the calendar's zone.
-    let timezone = if zone == Tz::UTC {
-        settings.display_timezone
-    } else {
-        zone
-    };
-    let description = event.get_description().map(str::trim).unwrap_or_default();
-    let (description, luma_link) = split_luma_link(description);
-    let event_url = event
-        .get_url()
-        .map(str::trim)
-        .filter(|url| is_web_address(url))
-        .map(str::to_owned)
-        .or(luma_link);
-    let location = event
-        .get_location()
-        .map(str::trim)
-        .filter(|place| !place.is_empty());
-    let (location_type, location_text, meeting_url) = match location {
-        Some(url) if is_web_address(url) => (LocationType::Online, None, Some(url.to_owned())),
-        Some(place) => (LocationType::InPerson, Some(place.to_owned()), None),
-        None => (LocationType::Unknown, None, None),
-    };
-    ImportedEvent {
-        external_id: id.to_owned(),
-        calendar_id: None,
-        title: event
-            .get_summary()
+/// What an event says besides its times, read and bounded once per series (its occurrences
+/// share one copy of each field, however long the original was).
+struct Details {
+    title: String,
+    description: Option<String>,
+    event_url: Option<String>,
+    location_type: LocationType,
+    location_text: Option<String>,
+    meeting_url: Option<String>,
+}
+
+impl Details {
+    fn of(event: &Event) -> Self {
+        let description = event.get_description().unwrap_or_default();
+        let (description, luma_link) = split_luma_link(description);
+        let event_url = event
+            .get_url()
+            .and_then(bounds::link)
+            .filter(|url| is_web_address(url))
+            .or(luma_link);
+        let location = event
+            .get_location()
             .map(str::trim)
-            .filter(|title| !title.is_empty())
-            .unwrap_or("(untitled event)")
-            .to_owned(),
-        start_at,
-        end_at: start_at + length,
-        timezone: timezone.name().to_owned(),
-        unknown_timezone: None,
-        cover_url: None,
-        event_url,
-        location_text,
-        meeting_url,
-        location_type,
-        visibility: "public".to_owned(),
-        tags: Vec::new(),
-        description_md: (!description.is_empty()).then_some(description),
+            .filter(|place| !place.is_empty());
+        let (location_type, location_text, meeting_url) = match location {
+            Some(url) if is_web_address(url) => match bounds::link(url) {
+                Some(url) => (LocationType::Online, None, Some(url)),
+                None => (LocationType::Online, None, None),
+            },
+            Some(place) => (
+                LocationType::InPerson,
+                Some(bounds::one_line(place, bounds::LOCATION_MAX_CHARS)),
+                None,
+            ),
+            None => (LocationType::Unknown, None, None),
+        };
+        let title = bounds::one_line(
+            event.get_summary().unwrap_or_default(),
+            bounds::TITLE_MAX_CHARS,
+        );
+        Self {
+            title: if title.is_empty() {
+                "(untitled event)".to_owned()
+            } else {
+                title
+            },
+            description: (!description.is_empty()).then_some(description),
+            event_url,
+            location_type,
+            location_text,
+            meeting_url,
+        }
+    }
+
+    fn imported(
+        &self,
+        id: &str,
+        start_at: DateTime<Utc>,
+        end_at: DateTime<Utc>,
+        zone: Tz,
+        settings: &FeedSettings,
+    ) -> ImportedEvent {
+        // UTC times say nothing about where the event is: show it in the calendar's zone.
+        let timezone = if zone == Tz::UTC {
+            settings.display_timezone
+        } else {
+            zone
+        };
+        ImportedEvent {
+            external_id: id.to_owned(),
+            calendar_id: None,
+            title: self.title.clone(),
+            start_at,
+            end_at,
+            timezone: timezone.name().to_owned(),
+            unknown_timezone: None,
+            cover_url: None,
+            event_url: self.event_url.clone(),
+            location_text: self.location_text.clone(),
+            meeting_url: self.meeting_url.clone(),
+            location_type: self.location_type,
+            visibility: "public".to_owned(),
+            tags: Vec::new(),
+            description_md: self.description.clone(),
+        }
     }
 }
 
@@ -272,8 +553,10 @@ fn is_web_address(text: &str) -> bool {
 }
 
 /// lu.ma's descriptions start with "Get up-to-date information at: <event url>": the link
-/// becomes the event's page, and the line leaves the description.
+/// becomes the event's page, and the line leaves the description. The description is
+/// bounded before anything else reads it.
 fn split_luma_link(description: &str) -> (String, Option<String>) {
+    let description = bounds::multi_line(description, bounds::DESCRIPTION_MAX_CHARS);
     let mut link = None;
     let kept: Vec<&str> = description
         .lines()
@@ -283,7 +566,7 @@ fn split_luma_link(description: &str) -> (String, Option<String>) {
             };
             let url = rest.trim();
             if link.is_none() && is_web_address(url) {
-                link = Some(url.to_owned());
+                link = bounds::link(url);
             }
             false
         })

@@ -283,3 +283,227 @@ fn broken_feeds_say_what_is_wrong() {
         Err(FeedError::Event { problem, .. }) if problem.starts_with("its RRULE cannot be expanded")
     ));
 }
+
+// ---- hostile and unusual feeds: every bound, no panic ----
+
+fn one_event(lines: &str) -> String {
+    format!(
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:hostile@example.org\r\n{lines}END:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
+}
+
+fn problem_of(result: Result<Vec<ImportedEvent>, FeedError>) -> String {
+    match result {
+        Err(FeedError::Event { problem, .. }) => problem,
+        other => panic!("expected the event to be refused, got {other:?}"),
+    }
+}
+
+#[test]
+fn deep_nesting_is_refused_before_the_parser_recurses() {
+    let depth = 300_000;
+    let feed = format!(
+        "BEGIN:VCALENDAR\r\n{}{}END:VCALENDAR\r\n",
+        "BEGIN:VEVENT\r\n".repeat(depth),
+        "END:VEVENT\r\n".repeat(depth)
+    );
+    let err = read_feed(&feed, &settings(chrono_tz::UTC)).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "the feed nests components 300001 levels deep; at most 16 are read"
+    );
+}
+
+#[test]
+fn sub_hourly_repeats_are_refused_and_ancient_hourly_ones_start_near_the_window() {
+    let secondly = one_event("DTSTART:19900101T000000Z\r\nRRULE:FREQ=SECONDLY\r\n");
+    assert_eq!(
+        problem_of(read_feed(&secondly, &settings(chrono_tz::UTC))),
+        "it repeats every second; events that repeat at most hourly are read"
+    );
+    let minutely = one_event("DTSTART:19900101T000000Z\r\nRRULE:FREQ=MINUTELY;INTERVAL=5\r\n");
+    assert!(problem_of(read_feed(&minutely, &settings(chrono_tz::UTC))).contains("every minute"));
+
+    // 37 years of hours before the window: walked from 1990 that is over 300,000 steps (more
+    // than the budget allows), so this succeeds only because the start moves forward first.
+    let hourly = one_event("DTSTART:19900101T003000Z\r\nDURATION:PT30M\r\nRRULE:FREQ=HOURLY\r\n");
+    let events = read_feed(&hourly, &settings(chrono_tz::UTC)).unwrap();
+    assert_eq!(events.len(), super::MAX_OCCURRENCES_PER_SERIES);
+    assert_eq!(
+        events[0].start_at,
+        at("2026-10-31T23:30:00Z"),
+        "still going at the window's start"
+    );
+    assert!(
+        events
+            .iter()
+            .all(|e| e.start_at.format("%M").to_string() == "30")
+    );
+
+    let counted = one_event("DTSTART:19900101T000000Z\r\nRRULE:FREQ=HOURLY;COUNT=4000000\r\n");
+    assert_eq!(
+        problem_of(read_feed(&counted, &settings(chrono_tz::UTC))),
+        "it repeats more than 100000 times before the import window"
+    );
+}
+
+#[test]
+fn a_daily_series_from_long_ago_keeps_its_wall_clock_time_across_daylight_saving() {
+    let daily = one_event(
+        "DTSTART;TZID=Europe/Berlin:19500105T180000\r\nDTEND;TZID=Europe/Berlin:19500105T190000\r\nRRULE:FREQ=DAILY\r\n",
+    );
+    let events = read_feed(&daily, &settings(chrono_tz::UTC)).unwrap();
+    assert_eq!(events.len(), 61, "every day of November and December");
+    let local: Vec<String> = events
+        .iter()
+        .map(|e| {
+            e.start_at
+                .with_timezone(&chrono_tz::Europe::Berlin)
+                .format("%H:%M")
+                .to_string()
+        })
+        .collect();
+    assert!(local.iter().all(|time| time == "18:00"), "{local:?}");
+    assert_eq!(
+        events[0].external_id,
+        "hostile@example.org/20261101T170000Z"
+    );
+}
+
+#[test]
+fn impossible_times_and_lengths_refuse_the_event_without_panicking() {
+    let forever = one_event("DTSTART:99991231T000000Z\r\nDURATION:P99999999999W\r\n");
+    assert!(
+        problem_of(read_feed(&forever, &settings(chrono_tz::UTC))).contains("outside the years"),
+    );
+    let overflow = one_event("DTSTART:20261201T000000Z\r\nDURATION:P99999999999W\r\n");
+    assert!(problem_of(read_feed(&overflow, &settings(chrono_tz::UTC))).contains("DURATION"));
+    let long = one_event("DTSTART:20261201T000000Z\r\nDURATION:P1000D\r\n");
+    assert_eq!(
+        problem_of(read_feed(&long, &settings(chrono_tz::UTC))),
+        "it lasts longer than 366 days"
+    );
+    let near_end = one_event("DTSTART:21991231T230000Z\r\nDTEND:22000101T010000Z\r\n");
+    assert!(problem_of(read_feed(&near_end, &settings(chrono_tz::UTC))).contains("DTEND"));
+}
+
+#[test]
+fn a_huge_description_on_a_repeating_event_is_stored_once_cut_not_copied_in_full() {
+    let description = "A".repeat(4_500_000);
+    let feed = one_event(&format!(
+        "DTSTART:20261101T000000Z\r\nRRULE:FREQ=HOURLY\r\nDESCRIPTION:{description}\r\n"
+    ));
+    let events = read_feed(&feed, &settings(chrono_tz::UTC)).unwrap();
+    assert_eq!(events.len(), super::MAX_OCCURRENCES_PER_SERIES);
+    let kept = events[0].description_md.as_deref().unwrap();
+    assert_eq!(kept.chars().count(), crate::bounds::DESCRIPTION_MAX_CHARS);
+    assert!(kept.ends_with('…'));
+    let total: usize = events
+        .iter()
+        .map(|e| e.description_md.as_ref().map_or(0, String::len))
+        .sum();
+    assert!(total <= 500 * 20_002, "{total} bytes of descriptions");
+}
+
+#[test]
+fn a_repeated_uid_is_read_once_the_highest_sequence_or_else_the_last_winning() {
+    let copy = |title: &str, sequence: u32| {
+        format!(
+            "BEGIN:VEVENT\r\nUID:twice@example.org\r\nSEQUENCE:{sequence}\r\nDTSTART:20261201T180000Z\r\nSUMMARY:{title}\r\nEND:VEVENT\r\n"
+        )
+    };
+    let feed = |copies: &[String]| {
+        format!(
+            "BEGIN:VCALENDAR\r\nVERSION:2.0\r\n{}END:VCALENDAR\r\n",
+            copies.concat()
+        )
+    };
+    let events = read_feed(
+        &feed(&[copy("First", 0), copy("Second", 0)]),
+        &settings(chrono_tz::UTC),
+    )
+    .unwrap();
+    assert_eq!(events.len(), 1);
+    assert_eq!(events[0].title, "Second", "of equals, the later copy");
+    let events = read_feed(
+        &feed(&[copy("Revised", 3), copy("Stale", 1)]),
+        &settings(chrono_tz::UTC),
+    )
+    .unwrap();
+    assert_eq!(events[0].title, "Revised", "the higher SEQUENCE");
+}
+
+#[test]
+fn control_characters_and_injected_lines_never_reach_a_field() {
+    let feed = one_event(
+        "DTSTART:20261201T180000Z\r\nSUMMARY:Talk\\nBEGIN:VALARM\u{7}\r\nLOCATION:Room 1\\r\\nX\r\nURL:https://example.org/a b\r\n",
+    );
+    let events = read_feed(&feed, &settings(chrono_tz::UTC)).unwrap();
+    assert_eq!(events[0].title, "Talk BEGIN:VALARM");
+    assert_eq!(events[0].location_text.as_deref(), Some("Room 1\\r X"));
+    assert_eq!(events[0].event_url, None, "a URL with a space is dropped");
+}
+
+#[test]
+fn outlook_zone_names_are_read_as_their_iana_zones() {
+    let feed = one_event(
+        "DTSTART;TZID=W. Europe Standard Time:20261209T171500\r\nDTEND;TZID=W. Europe Standard Time:20261209T181500\r\n",
+    );
+    let events = read_feed(&feed, &settings(chrono_tz::Asia::Kolkata)).unwrap();
+    assert_eq!(
+        events[0].start_at,
+        at("2026-12-09T16:15:00Z"),
+        "17:15 in Berlin"
+    );
+    assert_eq!(events[0].timezone, "Europe/Berlin");
+}
+
+mod generated {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn line() -> impl Strategy<Value = String> {
+        prop_oneof![
+            Just("BEGIN:VEVENT".to_owned()),
+            Just("END:VEVENT".to_owned()),
+            Just("BEGIN:VALARM".to_owned()),
+            Just("END:VALARM".to_owned()),
+            "UID:[a-c]{1,2}",
+            "SEQUENCE:[0-9]{1,3}",
+            "DTSTART(;TZID=(Europe/Berlin|W\\. Europe Standard Time|Nowhere))?:[0-9]{8}(T[0-9]{6}Z?)?",
+            "DTEND:[0-9]{8}T[0-9]{6}Z",
+            "DURATION:P[0-9]{1,12}[WD](T[0-9]{1,5}H)?",
+            "RRULE:FREQ=(SECONDLY|MINUTELY|HOURLY|DAILY|WEEKLY|MONTHLY|YEARLY)(;COUNT=[0-9]{1,7})?(;INTERVAL=[0-9]{1,3})?",
+            "RECURRENCE-ID:[0-9]{8}T[0-9]{6}Z",
+            "EXDATE:[0-9]{8}T[0-9]{6}Z",
+            "STATUS:(CANCELLED|CONFIRMED)",
+            "SUMMARY:.{0,40}",
+            "LOCATION:.{0,40}",
+            "URL:.{0,40}",
+            "DESCRIPTION:.{0,80}",
+            " .{0,20}",
+            ".{0,30}",
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { max_shrink_iters: 200, ..ProptestConfig::default() })]
+        #[test]
+        fn any_feed_is_read_or_refused_never_more_than_the_bounds(
+            lines in proptest::collection::vec(line(), 0..40)
+        ) {
+            let text = format!("BEGIN:VCALENDAR\r\n{}\r\nEND:VCALENDAR\r\n", lines.join("\r\n"));
+            if let Ok(events) = read_feed(&text, &settings(chrono_tz::UTC)) {
+                prop_assert!(events.len() <= super::super::MAX_EVENTS_PER_FEED);
+                let mut ids = std::collections::HashSet::new();
+                for event in &events {
+                    prop_assert!(event.end_at >= event.start_at);
+                    prop_assert!(!event.title.chars().any(char::is_control));
+                    prop_assert!(event.title.chars().count() <= crate::bounds::TITLE_MAX_CHARS);
+                    prop_assert!(ids.insert(event.external_id.clone()), "ids are unique");
+                }
+            }
+        }
+    }
+}

@@ -16,6 +16,8 @@ use url::Url;
 /// Feeds larger than this are refused (a busy lu.ma calendar's is about 100 kB).
 pub const DEFAULT_MAX_BYTES: usize = 5 * 1024 * 1024;
 const MAX_REDIRECTS: usize = 5;
+/// `ETag` and `Last-Modified` values kept for the next conditional GET.
+const MAX_VALIDATOR_BYTES: usize = 256;
 
 #[derive(Debug, Clone, Copy)]
 pub struct FeedClientConfig {
@@ -148,6 +150,8 @@ impl FeedClient {
                 .headers()
                 .get(name)
                 .and_then(|value: &reqwest::header::HeaderValue| value.to_str().ok())
+                // Stored and sent back: a validator longer than any real one is ignored.
+                .filter(|value| value.len() <= MAX_VALIDATOR_BYTES)
                 .map(str::to_owned)
         };
         let validators = Validators {

@@ -6,3 +6,4 @@ pub mod export;
 pub mod feed;
 pub mod fetch;
 pub mod personal;
+pub mod prescan;

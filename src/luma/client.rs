@@ -116,6 +116,23 @@ const DESCRIPTIONS_IN_FLIGHT: usize = 4;
 
 /// 1,000 pages of 100 events: far beyond any real calendar, and a hard stop for a broken server.
 const MAX_PAGES: u32 = 1_000;
+/// Events one sync takes from lu.ma's list (a busy calendar has a few hundred upcoming).
+pub const MAX_EVENTS_PER_FETCH: usize = 20_000;
+/// A lu.ma answer larger than this is refused (a page of 100 events is about 100 kB).
+pub const MAX_RESPONSE_BYTES: usize = 8 * 1024 * 1024;
+
+/// The body as text, or `None` when it grows past [`MAX_RESPONSE_BYTES`] (read no further).
+/// Bytes that are not UTF-8 are replaced: the JSON parser then names what it cannot read.
+async fn read_capped(mut response: reqwest::Response) -> Result<Option<String>, reqwest::Error> {
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await? {
+        if body.len() + chunk.len() > MAX_RESPONSE_BYTES {
+            return Ok(None);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(Some(String::from_utf8_lossy(&body).into_owned()))
+}
 
 /// A sliding one-minute window of request times per key.
 #[derive(Debug, Default)]
@@ -246,6 +263,11 @@ impl LumaClient {
                 .list_events_page(key, window, cursor.as_deref())
                 .await?;
             events.extend(page.events);
+            if events.len() > MAX_EVENTS_PER_FETCH {
+                return Err(LumaError::Malformed(MalformedResponse(format!(
+                    "the calendar lists more than {MAX_EVENTS_PER_FETCH} events from yesterday on; at most {MAX_EVENTS_PER_FETCH} are read"
+                ))));
+            }
             on_page(page_number).await;
             match (page.has_more, page.next_cursor) {
                 (true, Some(next)) if Some(&next) != cursor.as_ref() => cursor = Some(next),
@@ -366,8 +388,13 @@ impl LumaClient {
             .and_then(|value| value.to_str().ok())
             .and_then(|value| value.trim().parse::<u64>().ok())
             .map(Duration::from_secs);
-        let body = match response.text().await {
-            Ok(body) => body,
+        let body = match read_capped(response).await {
+            Ok(Some(body)) => body,
+            Ok(None) => {
+                return Attempt::Fail(LumaError::Malformed(MalformedResponse(format!(
+                    "an answer larger than {MAX_RESPONSE_BYTES} bytes"
+                ))));
+            }
             Err(err) if err.is_timeout() => {
                 return Attempt::Retry(
                     LumaError::Timeout {

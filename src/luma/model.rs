@@ -8,6 +8,8 @@ use serde::Deserialize;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
+use crate::bounds;
+
 /// Why a lu.ma response could not be used. The message names the entry and the field.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("malformed lu.ma response: {0}")]
@@ -232,28 +234,34 @@ fn normalise(wire: WireEvent) -> Result<ImportedEvent, MalformedResponse> {
         .id
         .or(wire.api_id)
         .filter(|id| !id.trim().is_empty())
+        .map(|id| bounds::event_id(&id))
         .ok_or_else(|| malformed("no id (neither `id` nor `api_id`)"))?;
     let start_at = parse_time(wire.start_at.as_deref(), "start_at")?;
     let end_at = match wire.end_at.as_deref() {
-        Some(text) => parse_time(Some(text), "end_at")?,
+        Some(text) => parse_time(Some(text), "end_at")?.max(start_at),
         None => {
             let length = wire
                 .duration_interval
                 .as_deref()
                 .and_then(parse_iso_duration)
                 .unwrap_or_else(|| Duration::hours(1));
-            start_at + length
+            bounds::end_after(start_at, length)
+                .map_err(|err| malformed(format!("duration_interval: {err}")))?
         }
     };
+    let (start_at, end_at) =
+        bounds::span(start_at, end_at).map_err(|err| malformed(format!("end_at: {err}")))?;
     let (timezone, unknown_timezone) = match wire.timezone.as_deref().map(str::trim) {
         Some(name) if name.parse::<chrono_tz::Tz>().is_ok() => (name.to_owned(), None),
         Some(name) if !name.is_empty() => {
-            tracing::warn!(event = %external_id, timezone = name, "unknown timezone from lu.ma; showing the event in UTC");
-            ("UTC".to_owned(), Some(name.to_owned()))
+            let name = bounds::one_line(name, 64);
+            tracing::warn!(event = %external_id, timezone = %name, "unknown timezone from lu.ma; showing the event in UTC");
+            ("UTC".to_owned(), Some(name))
         }
         _ => ("UTC".to_owned(), None),
     };
-    let meeting_url = non_empty(wire.meeting_url).or(non_empty(wire.zoom_meeting_url));
+    let link = |text: Option<String>| text.as_deref().and_then(bounds::link);
+    let meeting_url = link(wire.meeting_url).or(link(wire.zoom_meeting_url));
     let location_text = wire.geo_address_json.as_ref().and_then(location_text);
     let location_type = match wire.location_type.as_deref() {
         Some("offline") => LocationType::InPerson,
@@ -265,26 +273,41 @@ fn normalise(wire: WireEvent) -> Result<ImportedEvent, MalformedResponse> {
         _ if location_text.is_some() => LocationType::InPerson,
         _ => LocationType::Unknown,
     };
+    let title = bounds::one_line(
+        wire.name.as_deref().unwrap_or_default(),
+        bounds::TITLE_MAX_CHARS,
+    );
     Ok(ImportedEvent {
-        title: non_empty(wire.name).unwrap_or_else(|| "Untitled event".to_owned()),
-        calendar_id: non_empty(wire.calendar_id).or(non_empty(wire.calendar_api_id)),
+        title: if title.is_empty() {
+            "Untitled event".to_owned()
+        } else {
+            title
+        },
+        calendar_id: non_empty(wire.calendar_id)
+            .or(non_empty(wire.calendar_api_id))
+            .map(|id| bounds::event_id(&id)),
         start_at,
-        end_at: end_at.max(start_at),
+        end_at,
         timezone,
         unknown_timezone,
-        cover_url: non_empty(wire.cover_url),
-        event_url: non_empty(wire.url),
+        cover_url: link(wire.cover_url),
+        event_url: link(wire.url),
         location_text,
         meeting_url,
         location_type,
-        visibility: non_empty(wire.visibility).unwrap_or_else(|| "public".to_owned()),
-        tags: wire
-            .tags
-            .unwrap_or_default()
-            .into_iter()
-            .filter_map(|tag| non_empty(tag.name))
-            .collect(),
-        description_md: non_empty(wire.description_md),
+        visibility: non_empty(wire.visibility)
+            .map(|visibility| bounds::one_line(&visibility, 40))
+            .unwrap_or_else(|| "public".to_owned()),
+        tags: bounds::tags(
+            wire.tags
+                .unwrap_or_default()
+                .into_iter()
+                .filter_map(|tag| tag.name),
+        ),
+        description_md: wire
+            .description_md
+            .map(|text| bounds::multi_line(&text, bounds::DESCRIPTION_MAX_CHARS))
+            .filter(|text| !text.is_empty()),
         external_id,
     })
 }
@@ -293,41 +316,37 @@ fn non_empty(text: Option<String>) -> Option<String> {
     text.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty())
 }
 
-/// "Venue, City" when both are known, else whatever part lu.ma gave.
+/// "Venue, City" when both are known, else whatever part lu.ma gave; one line, bounded.
 fn location_text(address: &WireAddress) -> Option<String> {
-    let venue = address
-        .address
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty());
-    let city = address
-        .city
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty());
-    match (venue, city) {
-        (Some(venue), Some(city)) if !venue.contains(city) => Some(format!("{venue}, {city}")),
-        (Some(venue), _) => Some(venue.to_owned()),
-        (None, _) => address
-            .full_address
-            .as_deref()
-            .map(str::trim)
+    let part = |text: &Option<String>| {
+        text.as_deref()
+            .map(|text| bounds::one_line(text, bounds::LOCATION_MAX_CHARS))
             .filter(|s| !s.is_empty())
-            .map(str::to_owned)
-            .or_else(|| city.map(str::to_owned)),
-    }
+    };
+    let venue = part(&address.address);
+    let city = part(&address.city);
+    let text = match (venue, city) {
+        (Some(venue), Some(city)) if !venue.contains(&city) => format!("{venue}, {city}"),
+        (Some(venue), _) => venue,
+        (None, city) => part(&address.full_address).or(city)?,
+    };
+    Some(bounds::one_line(&text, bounds::LOCATION_MAX_CHARS))
 }
 
-/// RFC 3339, with or without fractional seconds, any offset (stored as UTC).
+/// RFC 3339, with or without fractional seconds, any offset (stored as UTC), inside the
+/// years Convene accepts.
 fn parse_time(text: Option<&str>, field: &str) -> Result<DateTime<Utc>, MalformedResponse> {
     let text = text.ok_or_else(|| malformed(format!("no {field}")))?;
-    DateTime::parse_from_rfc3339(text.trim())
+    let shown = || bounds::one_line(text, 40);
+    let at = DateTime::parse_from_rfc3339(text.trim())
         .map(|time| time.with_timezone(&Utc))
-        .map_err(|err| malformed(format!("{field} {text:?}: {err}")))
+        .map_err(|err| malformed(format!("{field} {:?}: {err}", shown())))?;
+    bounds::instant(at).map_err(|err| malformed(format!("{field} {:?}: {err}", shown())))
 }
 
 /// ISO 8601 durations as lu.ma writes them: `PT2H`, `PT90M`, `P1D`, `P0Y0M0DT2H0M0S`.
-/// Years and months are refused (their length depends on the date).
+/// Years and months are refused (their length depends on the date), and so is anything that
+/// overflows: the arithmetic is checked, never panicking.
 pub fn parse_iso_duration(text: &str) -> Option<Duration> {
     let rest = text.trim().strip_prefix('P')?;
     let (date_part, time_part) = rest.split_once('T').unwrap_or((rest, ""));
@@ -341,15 +360,16 @@ pub fn parse_iso_duration(text: &str) -> Option<Duration> {
             }
             let n: i64 = number.parse().ok()?;
             number.clear();
-            total += match (c, in_time) {
+            let length = match (c, in_time) {
                 ('Y' | 'M', false) if n == 0 => Duration::zero(),
-                ('W', false) => Duration::weeks(n),
-                ('D', false) => Duration::days(n),
-                ('H', true) => Duration::hours(n),
-                ('M', true) => Duration::minutes(n),
-                ('S', true) => Duration::seconds(n),
+                ('W', false) => Duration::try_weeks(n)?,
+                ('D', false) => Duration::try_days(n)?,
+                ('H', true) => Duration::try_hours(n)?,
+                ('M', true) => Duration::try_minutes(n)?,
+                ('S', true) => Duration::try_seconds(n)?,
                 _ => return None,
             };
+            total = total.checked_add(&length)?;
         }
         if !number.is_empty() {
             return None;

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Duration, Utc};
 
 use super::{FetchedFrom, Importer, Reconciled, SyncCounts, WINDOW_PAST};
-use crate::ical::feed::{FeedSettings, read_feed};
+use crate::ical::feed::{FeedSettings, read_feed_off_thread};
 use crate::ical::fetch::{FeedClient, Fetched, Validators};
 use crate::store::entities::organization;
 
@@ -59,7 +59,10 @@ impl Importer {
             from: now - WINDOW_PAST,
             until: now + FEED_WINDOW_AHEAD,
         };
-        let events = read_feed(&text, &settings).map_err(|err| err.to_string())?;
+        // Parsing and expansion run on a blocking thread with a time limit.
+        let events = read_feed_off_thread(text, settings)
+            .await
+            .map_err(|err| err.to_string())?;
         let (changes, vanished) = match self
             .reconcile(org.id, settings.from, events, true)
             .await

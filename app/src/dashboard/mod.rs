@@ -101,96 +101,31 @@ pub struct Dashboard {
 
 #[cfg(feature = "ssr")]
 mod ssr {
-    use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
+    use chrono::{DateTime, Utc};
     use convene::Error;
-    use convene::dashboard::{Attendance, Cursor, DashboardQuery};
+    use convene::dashboard::{DashboardQuery, FilterParams};
     use convene::store::events;
     use convene::timefmt;
 
     use super::{DashboardEvent, DashboardFilters};
 
-    fn date(field: &'static str, text: &str) -> Result<NaiveDate, Error> {
-        NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
-            .map_err(|_| Error::invalid(field, "must be a date like 2026-12-01"))
-    }
-
-    /// The query the filters ask for, and a label for its range.
+    /// The query the filters ask for, and a label for its range (the core checks them).
     pub fn query(
         filters: &DashboardFilters,
         now: DateTime<Utc>,
     ) -> Result<(DashboardQuery, String), Error> {
-        let days = |n| (now + Duration::days(n), format!("Next {n} days"));
-        let (from, until, label) = match filters.range.as_str() {
-            "" | "30" => {
-                let (until, label) = days(30);
-                (now, until, label)
-            }
-            "90" => {
-                let (until, label) = days(90);
-                (now, until, label)
-            }
-            "week" => {
-                // Until the end of Sunday (UTC): what is left of this week.
-                let weekday = now.weekday().num_days_from_monday();
-                let next_monday = now.date_naive() + Duration::days(7 - i64::from(weekday));
-                let until = next_monday.and_hms_opt(0, 0, 0).map(|t| t.and_utc());
-                (
-                    now,
-                    until.unwrap_or(now + Duration::days(7)),
-                    "This week".to_owned(),
-                )
-            }
-            "custom" => {
-                let first = date("from", &filters.from)?;
-                let last = date("to", &filters.to)?;
-                if last < first {
-                    return Err(Error::invalid("to", "must not be before the start date"));
-                }
-                let start = first
-                    .and_hms_opt(0, 0, 0)
-                    .map(|t| t.and_utc())
-                    .unwrap_or(now);
-                let end = (last + Duration::days(1))
-                    .and_hms_opt(0, 0, 0)
-                    .map(|t| t.and_utc())
-                    .unwrap_or(now);
-                let label = format!(
-                    "{} – {}",
-                    first.format("%-d %b %Y"),
-                    last.format("%-d %b %Y")
-                );
-                // Upcoming only: a range that began earlier starts now.
-                (start.max(now), end.max(now + Duration::minutes(1)), label)
-            }
-            other => {
-                return Err(Error::invalid(
-                    "range",
-                    format!("{other:?} is not a range: use week, 30, 90 or custom"),
-                ));
-            }
-        };
-        let mut query = DashboardQuery::new(from, until)?.with_text(&filters.q)?;
-        query.organizations = filters
-            .orgs
-            .iter()
-            .map(|slug| slug.trim().to_owned())
-            .filter(|slug| !slug.is_empty())
-            .collect();
-        query.attendance = match filters.mode.as_str() {
-            "" => None,
-            "online" => Some(Attendance::Online),
-            "in_person" => Some(Attendance::InPerson),
-            other => {
-                return Err(Error::invalid(
-                    "mode",
-                    format!("{other:?} is not online or in_person"),
-                ));
-            }
-        };
-        if !filters.after.is_empty() {
-            query.after = Some(Cursor::decode(&filters.after)?);
-        }
-        Ok((query, label))
+        DashboardQuery::from_params(
+            &FilterParams {
+                organizations: &filters.orgs,
+                range: &filters.range,
+                from: &filters.from,
+                to: &filters.to,
+                text: &filters.q,
+                mode: &filters.mode,
+                after: &filters.after,
+            },
+            now,
+        )
     }
 
     pub fn card(

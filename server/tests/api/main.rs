@@ -15,6 +15,7 @@ mod fake_luma_cli;
 mod feeds;
 mod health;
 mod helpers;
+mod hostile_feeds;
 mod luma_settings;
 mod operator_cli;
 mod organizations;

@@ -1,0 +1,482 @@
+//! Hostile and broken iCal feeds against the real `convene` process (not in this test's
+//! process: a crash must be seen as one). Each organization first imports a good feed, then
+//! its feed turns hostile and a page load refreshes it. Afterwards: the process is alive,
+//! `/healthz` answered all along, its peak memory stayed under [`PEAK_MEMORY_BOUND_MB`], a
+//! refused feed left the stored events as they were, and each run says why in words.
+
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use axum::extract::{Path, State};
+use axum::http::{StatusCode, header};
+use axum::response::IntoResponse;
+use chrono::Utc;
+use convene::ical::fetch::FeedClientConfig;
+use convene::luma::client::{ClientConfig, LumaClient};
+use convene::secrets::SecretKey;
+use convene::store::entities::{event, organization, sync_run};
+use convene::store::organizations::{self, NewOrganization};
+use convene::sync::{Importer, SyncOutcome, SyncTrigger};
+use convene::testing::{fresh_database_url, scratch_dir};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder,
+};
+
+/// The most memory (peak resident set) the server may use while reading every feed below at
+/// once: ten feeds of up to 5 MB each, read concurrently.
+const PEAK_MEMORY_BOUND_MB: u64 = 600;
+
+type Feeds = Arc<Mutex<HashMap<String, Vec<u8>>>>;
+
+async fn serve_feed(State(feeds): State<Feeds>, Path(name): Path<String>) -> impl IntoResponse {
+    let body = feeds.lock().unwrap().get(&name).cloned();
+    match body {
+        Some(body) => (
+            StatusCode::OK,
+            [(header::CONTENT_TYPE, "text/calendar")],
+            body,
+        )
+            .into_response(),
+        None => StatusCode::NOT_FOUND.into_response(),
+    }
+}
+
+/// A feed server on port 0 whose answers the test changes as it goes.
+async fn feed_server(feeds: Feeds) -> String {
+    let router = axum::Router::new()
+        .route("/{name}", axum::routing::get(serve_feed))
+        .with_state(feeds);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    format!("http://{address}")
+}
+
+fn calendar(body: &str) -> String {
+    format!("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n{body}END:VCALENDAR\r\n")
+}
+
+fn vevent(uid: &str, start: &str, extra: &str) -> String {
+    format!(
+        "BEGIN:VEVENT\r\nUID:{uid}\r\nDTSTART:{start}\r\nDURATION:PT2H\r\n{extra}END:VEVENT\r\n"
+    )
+}
+
+/// Two upcoming events: what every organization imports before its feed turns hostile.
+fn good_feed(slug: &str) -> String {
+    let day = |n: i64| {
+        (Utc::now() + chrono::Duration::days(n))
+            .format("%Y%m%dT180000Z")
+            .to_string()
+    };
+    calendar(&format!(
+        "{}{}",
+        vevent(&format!("{slug}-1"), &day(3), "SUMMARY:Meetup one\r\n"),
+        vevent(&format!("{slug}-2"), &day(10), "SUMMARY:Meetup two\r\n")
+    ))
+}
+
+/// What a hostile feed must lead to.
+enum Expect {
+    /// Refused: the run failed with a message containing this, stored events untouched.
+    Refused(&'static str),
+    /// Read: the run succeeded.
+    Read,
+}
+
+struct Case {
+    slug: &'static str,
+    feed: Vec<u8>,
+    expect: Expect,
+}
+
+fn cases() -> Vec<Case> {
+    let soon = (Utc::now() + chrono::Duration::days(2))
+        .format("%Y%m%dT090000Z")
+        .to_string();
+    let depth = 200_000;
+    let nested = format!(
+        "BEGIN:VCALENDAR\r\n{}{}END:VCALENDAR\r\n",
+        "BEGIN:X\r\n".repeat(depth),
+        "END:X\r\n".repeat(depth)
+    );
+    let long_description = "D".repeat(4_500_000);
+    let many_events: String = (0..20_001)
+        .map(|n| format!("BEGIN:VEVENT\r\nUID:{n}\r\nEND:VEVENT\r\n"))
+        .collect();
+    let many_series: String = (0..11)
+        .map(|n| vevent(&format!("hourly-{n}"), &soon, "RRULE:FREQ=HOURLY\r\n"))
+        .collect();
+    let mut not_utf8 = calendar(&vevent("latin-1", &soon, "SUMMARY:caf")).into_bytes();
+    let at = not_utf8.len() - "\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n".len();
+    not_utf8.insert(at, 0xE9);
+    vec![
+        Case {
+            slug: "nested",
+            feed: nested.into_bytes(),
+            expect: Expect::Refused("the feed nests components 200001 levels deep; at most 16 are read"),
+        },
+        Case {
+            slug: "secondly",
+            feed: calendar(&vevent("tick", "19900101T000000Z", "RRULE:FREQ=SECONDLY\r\n")).into_bytes(),
+            expect: Expect::Refused("it repeats every second"),
+        },
+        Case {
+            slug: "far-future",
+            feed: calendar(
+                "BEGIN:VEVENT\r\nUID:forever\r\nDTSTART:99991231T000000Z\r\nDURATION:P99999999999W\r\nEND:VEVENT\r\n",
+            )
+            .into_bytes(),
+            expect: Expect::Refused("outside the years 1900 to 2199"),
+        },
+        Case {
+            slug: "many-events",
+            feed: calendar(&many_events).into_bytes(),
+            expect: Expect::Refused("the feed holds 20001 events; at most 20000 are read"),
+        },
+        Case {
+            slug: "many-occurrences",
+            feed: calendar(&many_series).into_bytes(),
+            expect: Expect::Refused("at most 5000 are read"),
+        },
+        Case {
+            slug: "not-utf8",
+            feed: not_utf8,
+            expect: Expect::Refused("not UTF-8"),
+        },
+        Case {
+            slug: "long-line",
+            feed: calendar(&format!("X-JUNK:{}\r\n{}", "j".repeat(4_800_000), vevent("ok", &soon, ""))).into_bytes(),
+            expect: Expect::Read,
+        },
+        Case {
+            slug: "huge-description",
+            feed: calendar(&vevent(
+                "hourly",
+                &soon,
+                &format!("RRULE:FREQ=HOURLY\r\nDESCRIPTION:{long_description}\r\n"),
+            ))
+            .into_bytes(),
+            expect: Expect::Read,
+        },
+        Case {
+            slug: "duplicate-uid",
+            feed: calendar(&format!(
+                "{}{}",
+                vevent("twice", &soon, "SUMMARY:First copy\r\n"),
+                vevent("twice", &soon, "SUMMARY:Second copy\r\n")
+            ))
+            .into_bytes(),
+            expect: Expect::Read,
+        },
+        Case {
+            slug: "control-characters",
+            feed: calendar(&vevent(
+                "bell",
+                &soon,
+                "SUMMARY:Ring\u{7} the\u{0} bell\\nBEGIN:VALARM\r\n",
+            ))
+            .into_bytes(),
+            expect: Expect::Read,
+        },
+    ]
+}
+
+struct Server {
+    child: Child,
+    base: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Server {
+    /// The peak resident set of the process so far, in MB.
+    fn peak_memory_mb(&self) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap();
+        let line = status
+            .lines()
+            .find(|line| line.starts_with("VmHWM:"))
+            .unwrap();
+        let kb: u64 = line.split_whitespace().nth(1).unwrap().parse().unwrap();
+        kb / 1024
+    }
+
+    fn alive(&mut self) -> bool {
+        self.child.try_wait().unwrap().is_none()
+    }
+}
+
+/// Starts the `convene` binary on port 0 against `database_url` and waits until it listens.
+fn start_server(database_url: &str, secret_hex: &str) -> Server {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_convene"))
+        .env_clear()
+        .env("DATABASE_URL", database_url)
+        .env("CONVENE_DATA_DIR", scratch_dir("hostile"))
+        .env("CONVENE_SECRET_KEY", secret_hex)
+        .env("CONVENE_DEMO", "0")
+        .env("CONVENE_DAILY_SYNC", "0")
+        .env("CONVENE_ALLOW_PRIVATE_FEEDS", "1")
+        .env("LEPTOS_SITE_ADDR", "127.0.0.1:0")
+        .env("RUST_LOG", "info")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn convene");
+    let stderr = child.stderr.take().expect("stderr");
+    let (found, listening) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut sent = false;
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if !sent && let Some(at) = line.split("listening on ").nth(1) {
+                let _ = found.send(at.trim().to_owned());
+                sent = true;
+            }
+            // Keep reading, so the server never blocks on a full pipe.
+        }
+    });
+    let base = listening
+        .recv_timeout(Duration::from_secs(60))
+        .expect("the server says where it listens");
+    Server { child, base }
+}
+
+async fn stored(db: &sea_orm::DatabaseConnection, organization_id: i64) -> Vec<(String, String)> {
+    event::Entity::find()
+        .filter(event::Column::OrganizationId.eq(organization_id))
+        .filter(event::Column::RemovedAt.is_null())
+        .order_by_asc(event::Column::ExternalId)
+        .all(db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|row| (row.external_id, row.title))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn hostile_feeds_fail_their_own_run_and_nothing_else() {
+    let database_url = fresh_database_url().await;
+    let db = convene::store::connect(&database_url).await.unwrap();
+    convene::store::migrate(&db).await.unwrap();
+    let feeds: Feeds = Arc::default();
+    let feed_base = feed_server(feeds.clone()).await;
+    let secret_hex = convene::secrets::random_token();
+    let secret = SecretKey::from_hex(&secret_hex).unwrap();
+    let importer = Importer::new(
+        db.clone(),
+        LumaClient::new(ClientConfig::new("http://127.0.0.1:9/".parse().unwrap())).unwrap(),
+        secret.clone(),
+    )
+    .with_feeds(FeedClientConfig {
+        allow_private: true,
+        ..FeedClientConfig::default()
+    });
+
+    // Every organization imports a good feed first.
+    let cases = cases();
+    let mut ids = HashMap::new();
+    let mut before = HashMap::new();
+    for case in &cases {
+        let org = organizations::create(
+            &db,
+            NewOrganization::parse(case.slug, case.slug, "").unwrap(),
+        )
+        .await
+        .unwrap();
+        feeds
+            .lock()
+            .unwrap()
+            .insert(case.slug.to_owned(), good_feed(case.slug).into_bytes());
+        organization::ActiveModel {
+            id: Set(org.id),
+            ical_url: Set(Some(format!("{feed_base}/{}", case.slug))),
+            display_timezone: Set(Some("Europe/Berlin".to_owned())),
+            ..Default::default()
+        }
+        .update(&db)
+        .await
+        .unwrap();
+        let report = importer
+            .run_org_sync(org.id, SyncTrigger::Cli, Utc::now())
+            .await
+            .unwrap();
+        assert_eq!(
+            report.outcome,
+            SyncOutcome::Ok,
+            "{}: {:?}",
+            case.slug,
+            report.message
+        );
+        before.insert(case.slug, stored(&db, org.id).await);
+        assert_eq!(before[case.slug].len(), 2);
+        ids.insert(case.slug, org.id);
+        // An hour and more ago: the next page load refreshes it.
+        organization::ActiveModel {
+            id: Set(org.id),
+            events_last_synced_at: Set(Some(Utc::now() - chrono::Duration::hours(2))),
+            ical_etag: Set(None),
+            ical_last_modified: Set(None),
+            ..Default::default()
+        }
+        .update(&db)
+        .await
+        .unwrap();
+        sync_run::Entity::delete_many()
+            .filter(sync_run::Column::OrganizationId.eq(org.id))
+            .exec(&db)
+            .await
+            .unwrap();
+    }
+    for case in &cases {
+        feeds
+            .lock()
+            .unwrap()
+            .insert(case.slug.to_owned(), case.feed.clone());
+    }
+
+    let mut server = start_server(&database_url, &secret_hex);
+    let client = reqwest::Client::builder()
+        .timeout(Duration::from_secs(30))
+        .build()
+        .unwrap();
+    // One page load per organization starts every hostile read at once.
+    for case in &cases {
+        let page = client
+            .get(format!(
+                "{}/orgs/{}/events?view=list",
+                server.base, case.slug
+            ))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(page.status(), 200, "{}", case.slug);
+    }
+
+    // /healthz keeps answering while the feeds are read.
+    let mut latencies = Vec::new();
+    let deadline = Instant::now() + Duration::from_secs(120);
+    loop {
+        let asked = Instant::now();
+        let health = client
+            .get(format!("{}/healthz", server.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(health.status(), 200);
+        latencies.push(asked.elapsed());
+        let finished = sync_run::Entity::find()
+            .filter(sync_run::Column::Outcome.ne(convene::sync::RUNNING))
+            .all(&db)
+            .await
+            .unwrap()
+            .len();
+        if finished == cases.len() {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the hostile syncs did not finish in time"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    latencies.sort();
+    let p99 = latencies[(latencies.len() * 99 / 100).min(latencies.len() - 1)];
+    let peak = server.peak_memory_mb();
+    println!(
+        "hostile feeds: /healthz p99 {:.1} ms over {} requests while {} feeds were read; peak RSS {peak} MB",
+        p99.as_secs_f64() * 1000.0,
+        latencies.len(),
+        cases.len()
+    );
+    assert!(server.alive(), "the server process is alive");
+    // A liveness bound, not a performance target: a blocked worker would take seconds.
+    assert!(
+        p99 < Duration::from_secs(1),
+        "/healthz p99 {p99:?} while feeds were read"
+    );
+    assert!(peak <= PEAK_MEMORY_BOUND_MB, "peak RSS {peak} MB");
+
+    for case in &cases {
+        let org_id = ids[case.slug];
+        let run = sync_run::Entity::find()
+            .filter(sync_run::Column::OrganizationId.eq(org_id))
+            .one(&db)
+            .await
+            .unwrap()
+            .expect("a run");
+        let after = stored(&db, org_id).await;
+        match case.expect {
+            Expect::Refused(why) => {
+                assert_eq!(run.outcome, "failed", "{}", case.slug);
+                let message = run.error_message.unwrap_or_default();
+                assert!(message.contains(why), "{}: {message}", case.slug);
+                assert_eq!(
+                    after, before[case.slug],
+                    "{}: stored events untouched",
+                    case.slug
+                );
+            }
+            Expect::Read => {
+                assert_eq!(run.outcome, "ok", "{}: {:?}", case.slug, run.error_message);
+            }
+        }
+    }
+
+    // What the read feeds stored is bounded and clean.
+    let described = event::Entity::find()
+        .filter(event::Column::OrganizationId.eq(ids["huge-description"]))
+        .filter(event::Column::RemovedAt.is_null())
+        .all(&db)
+        .await
+        .unwrap();
+    assert_eq!(described.len(), 500, "occurrences per series");
+    let description_bytes: usize = described
+        .iter()
+        .map(|row| row.description_md.as_ref().map_or(0, String::len))
+        .sum();
+    assert!(
+        description_bytes <= 500 * 20_004,
+        "{description_bytes} bytes stored"
+    );
+    let twice = stored(&db, ids["duplicate-uid"]).await;
+    assert_eq!(twice, [("twice".to_owned(), "Second copy".to_owned())]);
+    let bell = stored(&db, ids["control-characters"]).await;
+    assert_eq!(
+        bell,
+        [("bell".to_owned(), "Ring the bell BEGIN:VALARM".to_owned())]
+    );
+
+    // A title that tries to add lines adds none to the calendar files we serve.
+    let bell_id = event::Entity::find()
+        .filter(event::Column::ExternalId.eq("bell"))
+        .one(&db)
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    for path in [
+        format!("/events/{bell_id}.ics"),
+        "/orgs/control-characters/events.ics".to_owned(),
+    ] {
+        let body = client
+            .get(format!("{}{path}", server.base))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert_eq!(body.matches("BEGIN:VEVENT").count(), 1, "{path}:\n{body}");
+        assert!(!body.contains("\r\nBEGIN:VALARM"), "{path}:\n{body}");
+        assert!(!body.contains('\u{7}'), "{path}");
+    }
+    assert!(server.alive());
+}
