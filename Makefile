@@ -15,7 +15,7 @@ E2E_ENV := LEPTOS_SITE_ADDR=127.0.0.1:3100 CONVENE_DATA_DIR=$(E2E_DIR) \
 	DATABASE_URL="sqlite://$(E2E_DIR)/convene.db?mode=rwc" CONVENE_DEMO=1 CONVENE_ALLOW_PRIVATE_FEEDS=1 \
 	CONVENE_SECRET_KEY= TEST_DATABASE_URL= LUMA_API_BASE=http://127.0.0.1:3199/
 
-.PHONY: run test setup setup-test fmt-check lint test-rust test-e2e build-release watch bench bench-dashboard
+.PHONY: run test setup setup-test fmt-check lint test-rust test-e2e build-release watch bench bench-dashboard fuzz
 
 run: setup
 	cargo leptos serve --release
@@ -52,6 +52,13 @@ test-e2e:
 # only this proves that release still compiles (it once overflowed the recursion limit).
 build-release:
 	cargo leptos build --release
+
+# The generated-input tests of every parser fed from outside, with many more cases than the
+# 256 each gets in `make test` (PROPTEST_CASES=… to choose).
+FUZZ_CASES ?= 20000
+fuzz:
+	PROPTEST_CASES=$(FUZZ_CASES) $(LEPTOS_DEBUG_ENV) cargo test -p convene --lib -- \
+		generated never_panic any_parameters cleaned_text checked_ends
 
 # Live reload for development: http://127.0.0.1:3000
 watch: setup

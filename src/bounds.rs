@@ -290,10 +290,10 @@ mod tests {
 
         #[test]
         fn checked_ends_never_panic(secs in any::<i64>(), millis in -4_102_444_800_000i64..=i64::MAX / 1_000) {
-            if let (Some(length), Some(start)) = (Duration::try_seconds(secs), DateTime::from_timestamp_millis(millis)) {
-                if let Ok(end) = end_after(start, length) {
-                    prop_assert!(end >= start);
-                }
+            if let (Some(length), Some(start)) = (Duration::try_seconds(secs), DateTime::from_timestamp_millis(millis))
+                && let Ok(end) = end_after(start, length)
+            {
+                prop_assert!(end >= start);
             }
         }
     }

@@ -268,6 +268,7 @@ pub struct DashboardEvent {
     pub title: String,
     pub start_at: DateTime<Utc>,
     pub end_at: DateTime<Utc>,
+    pub all_day: bool,
     pub timezone: String,
     pub cover_url: Option<String>,
     pub event_url: Option<String>,
@@ -342,6 +343,7 @@ fn statement(query: &DashboardQuery) -> Select<event::Entity> {
             E::Title,
             E::StartAt,
             E::EndAt,
+            E::AllDay,
             E::Timezone,
             E::CoverUrl,
             E::EventUrl,
@@ -536,7 +538,7 @@ mod params_tests {
         );
         assert_eq!(
             refused(FilterParams {
-                organizations: &[long.clone()],
+                organizations: std::slice::from_ref(&long),
                 ..Default::default()
             })
             .0,

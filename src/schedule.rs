@@ -341,7 +341,7 @@ mod tests {
             move || {
                 let starts = counted.clone();
                 async move {
-                    if starts.fetch_add(1, Ordering::SeqCst) % 2 == 0 {
+                    if starts.fetch_add(1, Ordering::SeqCst).is_multiple_of(2) {
                         panic!("a bug in the loop");
                     }
                 }

@@ -579,6 +579,7 @@ pub fn event_row(
         description_md: Set(event.description_md.clone()),
         start_at: Set(event.start_at),
         end_at: Set(event.end_at),
+        all_day: Set(event.all_day),
         timezone: Set(event.timezone.clone()),
         cover_url: Set(event.cover_url.clone()),
         event_url: Set(event.event_url.clone()),

@@ -277,3 +277,58 @@ async fn moving_from_the_feed_to_the_api_keeps_one_copy_of_each_event() {
             .all(|e| e.source == SOURCE_LUMA_API && e.removed_at.is_none())
     );
 }
+
+/// Generated feeds, many of them broken or hostile: whatever a refused one holds, the stored
+/// events stay exactly as they were.
+#[test]
+fn a_refused_feed_never_changes_stored_events() {
+    use proptest::prelude::*;
+    use proptest::test_runner::{Config, TestRunner};
+
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let good = luma_feed(&[0, 1, 2]);
+    let world = runtime.block_on(world(good.clone(), true));
+    assert_eq!(runtime.block_on(world.sync()).outcome, SyncOutcome::Ok);
+    let line = prop_oneof![
+        Just("BEGIN:VEVENT".to_owned()),
+        Just("END:VEVENT".to_owned()),
+        Just("BEGIN:X\r\nBEGIN:X\r\nBEGIN:X\r\nBEGIN:X\r\nBEGIN:X\r\nBEGIN:X\r\nBEGIN:X\r\nBEGIN:X\r\nBEGIN:X".to_owned()),
+        "UID:evt-000[0-3]@events.lu.ma",
+        "DTSTART:(19900101T000000Z|99991231T000000Z|2026120[1-4]T180000Z|2026120[1-4])",
+        "DURATION:P(99999999999W|1D|T2H|400D)",
+        "RRULE:FREQ=(SECONDLY|HOURLY|DAILY)(;COUNT=[0-9]{1,7})?",
+        "SUMMARY:.{0,20}",
+        ".{0,20}",
+    ];
+    // Each case is two syncs against a real store: fewer cases than the pure parsers get.
+    let cases = Config::default().cases.min(48);
+    let mut runner = TestRunner::new(Config {
+        cases,
+        ..Config::default()
+    });
+    let result = runner.run(&proptest::collection::vec(line, 0..12), |lines| {
+        let feed = format!(
+            "BEGIN:VCALENDAR\r\nVERSION:2.0\r\n{}\r\nEND:VCALENDAR\r\n",
+            lines.join("\r\n")
+        );
+        let before = runtime.block_on(world.events());
+        *world.server.feed.lock().unwrap() = feed;
+        let report = runtime.block_on(world.sync());
+        if report.outcome == SyncOutcome::Ok {
+            // A feed that was read may change events: put the good one back for the next case.
+            *world.server.feed.lock().unwrap() = good.clone();
+            prop_assert_eq!(runtime.block_on(world.sync()).outcome, SyncOutcome::Ok);
+        } else {
+            prop_assert!(report.message.is_some_and(|why| !why.is_empty()));
+            prop_assert_eq!(&runtime.block_on(world.events()), &before);
+        }
+        Ok(())
+    });
+    if let Err(failure) = result {
+        panic!("{failure}");
+    }
+}

@@ -20,6 +20,49 @@ pub fn event_time(at: DateTime<Utc>, zone: Tz) -> String {
         .to_string()
 }
 
+/// When an event happens, as a card or a list shows it: "Sat 24 Oct, 18:00 BST – 20:00" in its
+/// own zone, or for events given as dates "Wed 9 Dec, all day" and
+/// "Wed 9 Dec – Fri 11 Dec, all day".
+pub fn event_span(start: DateTime<Utc>, end: DateTime<Utc>, zone: Tz, all_day: bool) -> String {
+    if !all_day {
+        return format!("{} – {}", event_time(start, zone), clock(end, zone));
+    }
+    let (first, after_last) = all_day_dates(start, end, zone.name());
+    let last = after_last.pred_opt().unwrap_or(first).max(first);
+    if last == first {
+        format!("{}, all day", first.format("%a %-d %b"))
+    } else {
+        format!(
+            "{} – {}, all day",
+            first.format("%a %-d %b"),
+            last.format("%a %-d %b")
+        )
+    }
+}
+
+/// An all-day event's first date and the date after its last, in its own zone `zone_name`
+/// (at least one day).
+pub fn all_day_dates(
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+    zone_name: &str,
+) -> (chrono::NaiveDate, chrono::NaiveDate) {
+    let zone = zone(zone_name);
+    let first = start.with_timezone(&zone).date_naive();
+    let after_last = end.with_timezone(&zone).date_naive();
+    let after_last = if after_last > first {
+        after_last
+    } else {
+        first.succ_opt().unwrap_or(first)
+    };
+    (first, after_last)
+}
+
+/// "Wed 9 Dec": an all-day event's date.
+pub fn date(at: DateTime<Utc>, zone: Tz) -> String {
+    at.with_timezone(&zone).format("%a %-d %b").to_string()
+}
+
 /// "18:00" (the end of an event, beside its start).
 pub fn clock(at: DateTime<Utc>, zone: Tz) -> String {
     at.with_timezone(&zone).format("%H:%M").to_string()
@@ -153,5 +196,38 @@ mod tests {
             "Tomorrow"
         );
         assert_eq!(day_label(at(24 * 4), now, berlin), "Sat 28 Nov");
+    }
+
+    #[test]
+    fn all_day_events_show_dates_not_midnights() {
+        let berlin: Tz = "Europe/Berlin".parse().unwrap();
+        let midnight = |d| {
+            berlin
+                .with_ymd_and_hms(2026, 12, d, 0, 0, 0)
+                .unwrap()
+                .with_timezone(&Utc)
+        };
+        assert_eq!(
+            event_span(midnight(9), midnight(10), berlin, true),
+            "Wed 9 Dec, all day"
+        );
+        assert_eq!(
+            event_span(midnight(9), midnight(12), berlin, true),
+            "Wed 9 Dec – Fri 11 Dec, all day"
+        );
+        assert_eq!(
+            event_span(midnight(9), midnight(9), berlin, true),
+            "Wed 9 Dec, all day",
+            "no length still shows its day"
+        );
+        assert_eq!(
+            event_span(
+                midnight(9),
+                midnight(9) + chrono::Duration::hours(2),
+                berlin,
+                false
+            ),
+            "Wed 9 Dec, 00:00 CET – 02:00"
+        );
     }
 }

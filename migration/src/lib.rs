@@ -9,6 +9,7 @@ mod m20261124_000003_create_leases;
 mod m20261124_000004_add_demo_and_luma_api_base;
 mod m20261124_000005_add_ical_feed;
 mod m20261124_000006_create_feed_tokens;
+mod m20261130_000001_add_event_all_day;
 
 pub struct Migrator;
 
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000004_add_demo_and_luma_api_base::Migration),
             Box::new(m20261124_000005_add_ical_feed::Migration),
             Box::new(m20261124_000006_create_feed_tokens::Migration),
+            Box::new(m20261130_000001_add_event_all_day::Migration),
         ]
     }
 }

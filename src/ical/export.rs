@@ -67,9 +67,16 @@ fn vevent(item: &Event) -> icalendar::Event {
     let mut vevent = icalendar::Event::new();
     vevent
         .uid(&bounds::one_line(&uid(item), 400))
-        .timestamp(item.synced_at)
-        .starts(item.start_at)
-        .ends(item.end_at)
+        .timestamp(item.synced_at);
+    if item.all_day {
+        // Whole dates in the event's own zone (the end date is the day after the last).
+        let (first, after_last) =
+            crate::timefmt::all_day_dates(item.start_at, item.end_at, &item.timezone);
+        vevent.starts(first).ends(after_last);
+    } else {
+        vevent.starts(item.start_at).ends(item.end_at);
+    }
+    vevent
         .summary(&bounds::one_line(&item.title, bounds::TITLE_MAX_CHARS))
         .status(EventStatus::Confirmed);
     let (label, online) = place(&item.location_type, item.location_text.as_deref());
@@ -145,26 +152,32 @@ pub async fn single_event(
     Ok(found.map(|item| feed(&item.title, std::slice::from_ref(&item))))
 }
 
-/// Google Calendar's "add this event" link: its title, UTC times, place and page prefilled.
+/// Google Calendar's "add this event" link: its title, UTC times (or, for an all-day event,
+/// its dates in `all_day_zone`), place and page prefilled.
 pub fn google_calendar_link(
     title: &str,
     start_at: DateTime<Utc>,
     end_at: DateTime<Utc>,
+    all_day_zone: Option<&str>,
     place: &str,
     page: Option<&str>,
 ) -> String {
+    let dates = match all_day_zone {
+        Some(zone) => {
+            let (first, after_last) = crate::timefmt::all_day_dates(start_at, end_at, zone);
+            format!("{}/{}", first.format("%Y%m%d"), after_last.format("%Y%m%d"))
+        }
+        None => format!(
+            "{}/{}",
+            start_at.format("%Y%m%dT%H%M%SZ"),
+            end_at.format("%Y%m%dT%H%M%SZ")
+        ),
+    };
     let mut query = url::form_urlencoded::Serializer::new(String::new());
     query
         .append_pair("action", "TEMPLATE")
         .append_pair("text", title)
-        .append_pair(
-            "dates",
-            &format!(
-                "{}/{}",
-                start_at.format("%Y%m%dT%H%M%SZ"),
-                end_at.format("%Y%m%dT%H%M%SZ")
-            ),
-        )
+        .append_pair("dates", &dates)
         .append_pair("location", place);
     if let Some(page) = page {
         query.append_pair("details", page);
@@ -214,6 +227,7 @@ mod tests {
             visibility: "public".into(),
             tags: "[]".into(),
             content_hash: String::new(),
+            all_day: false,
             synced_at: start,
             removed_at: None,
         }
@@ -346,12 +360,55 @@ mod tests {
     }
 
     #[test]
+    fn all_day_events_are_written_as_dates_and_read_back_as_all_day() {
+        let berlin: Tz = "Europe/Berlin".parse().unwrap();
+        let midnight = |d| {
+            berlin
+                .with_ymd_and_hms(2026, 12, d, 0, 0, 0)
+                .unwrap()
+                .with_timezone(&Utc)
+        };
+        let mut event = stored(0, "conference@example.org", "Conference");
+        event.all_day = true;
+        event.start_at = midnight(9);
+        event.end_at = midnight(11);
+        let text = feed("Rust Berlin", std::slice::from_ref(&event));
+        assert!(text.contains("DTSTART;VALUE=DATE:20261209\r\n"), "{text}");
+        assert!(text.contains("DTEND;VALUE=DATE:20261211\r\n"), "{text}");
+        let now = Utc.with_ymd_and_hms(2026, 11, 24, 9, 0, 0).unwrap();
+        let read = read_feed(
+            &text,
+            &FeedSettings {
+                display_timezone: berlin,
+                from: now,
+                until: now + Duration::days(60),
+            },
+        )
+        .unwrap();
+        assert!(read[0].all_day);
+        assert_eq!(
+            (read[0].start_at, read[0].end_at),
+            (event.start_at, event.end_at)
+        );
+        let link = google_calendar_link(
+            "Conference",
+            event.start_at,
+            event.end_at,
+            Some("Europe/Berlin"),
+            "",
+            None,
+        );
+        assert!(link.contains("dates=20261209%2F20261211"), "{link}");
+    }
+
+    #[test]
     fn google_links_carry_the_event() {
         let start = Utc.with_ymd_and_hms(2026, 12, 1, 18, 0, 0).unwrap();
         let link = google_calendar_link(
             "Hack & Learn",
             start,
             start + Duration::hours(2),
+            None,
             "c-base, Berlin",
             Some("https://luma.com/e1"),
         );

@@ -13,11 +13,12 @@ use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use chrono_tz::Tz;
 use icalendar::{
     Calendar, CalendarDateTime, CalendarEvent, Component, DatePerhapsTime, Event, EventLike,
-    EventStatus, Frequency, RRuleSet,
+    EventStatus, Frequency, Property, RRuleSet,
 };
 
 use crate::bounds::{self, TimeBoundError};
 use crate::ical::prescan::{PrescanError, prescan};
+use crate::ical::zones::{FeedZones, known_zone};
 use crate::luma::model::{ImportedEvent, LocationType, parse_iso_duration};
 
 /// lu.ma's feeds name each event `evt-…@events.lu.ma`; the API calls it `evt-…`.
@@ -40,8 +41,8 @@ pub struct FeedSettings {
     /// The zone events show in when the feed gives only UTC times (lu.ma's feeds do), and
     /// the zone of floating and all-day times when the feed names none.
     pub display_timezone: Tz,
-    /// Events that end after `from` and start before `until` are read; recurring ones are
-    /// expanded to the occurrences in that window.
+    /// Events that end after `from` are read; recurring ones are expanded to the occurrences
+    /// that end after `from` and start before `until`.
     pub from: DateTime<Utc>,
     pub until: DateTime<Utc>,
 }
@@ -56,7 +57,7 @@ pub enum FeedError {
     #[error("the feed's event {uid:?} cannot be read: {problem}")]
     Event { uid: String, problem: String },
     #[error(
-        "the feed has more than {MAX_EVENTS_PER_FEED} events in the next year; at most {MAX_EVENTS_PER_FEED} are read"
+        "the feed has more than {MAX_EVENTS_PER_FEED} events from yesterday on; at most {MAX_EVENTS_PER_FEED} are read"
     )]
     TooManyEvents,
     #[error(
@@ -114,9 +115,13 @@ pub fn read_feed(text: &str, settings: &FeedSettings) -> Result<Vec<ImportedEven
     // The calendar's own zone (Google sets X-WR-TIMEZONE) beats the organization's setting.
     let zone = calendar
         .get_timezone()
-        .and_then(zone_named)
+        .and_then(known_zone)
         .unwrap_or(settings.display_timezone);
-    if calendar.get_timezone().and_then(zone_named).is_none() {
+    let zones = Zones {
+        calendar: zone,
+        feed: FeedZones::of(&calendar),
+    };
+    if calendar.get_timezone().and_then(known_zone).is_none() {
         // All-day recurring events are anchored in the calendar's zone when expanded.
         calendar.timezone(zone.name());
     }
@@ -133,13 +138,12 @@ pub fn read_feed(text: &str, settings: &FeedSettings) -> Result<Vec<ImportedEven
         let sequence = sequence_of(&event);
         match event.get_recurrence_id() {
             Some(original) => {
-                let start =
-                    resolve(&original, zone)
-                        .map(|(at, _)| at)
-                        .ok_or_else(|| FeedError::Event {
-                            uid: uid.clone(),
-                            problem: "its RECURRENCE-ID is not a time".into(),
-                        })?;
+                let start = resolve(&original, &zones)
+                    .map(|(at, _)| at)
+                    .ok_or_else(|| FeedError::Event {
+                        uid: uid.clone(),
+                        problem: "its RECURRENCE-ID is not a time".into(),
+                    })?;
                 Latest::keep(
                     &mut overrides,
                     (uid, start),
@@ -175,26 +179,26 @@ pub fn read_feed(text: &str, settings: &FeedSettings) -> Result<Vec<ImportedEven
             .get_start()
             .ok_or_else(|| bad("it has no DTSTART".into()))?;
         let (start_at, event_zone) =
-            resolve(&start, zone).ok_or_else(|| bad("its DTSTART is not a time".into()))?;
+            resolve(&start, &zones).ok_or_else(|| bad("its DTSTART is not a time".into()))?;
         let start_at =
             bounds::instant(start_at).map_err(|err| bad(format!("its DTSTART {err}")))?;
-        let length = length_of(event, &start, start_at, zone).map_err(bad)?;
+        let length = length_of(event, &start, start_at, &zones).map_err(bad)?;
         if event.get_status() == Some(EventStatus::Cancelled) {
             continue;
         }
-        let details = Details::of(event);
+        let mut details = Details::of(event);
+        details.all_day = matches!(start, DatePerhapsTime::Date(_));
         if event.property_value("RRULE").is_none() {
             let end_at = bounds::end_after(start_at, length).map_err(|err| bad(err.to_string()))?;
-            if end_at >= settings.from && start_at < settings.until {
+            // Like the API's window: everything from yesterday on, however far ahead.
+            if end_at >= settings.from {
                 events.push(details.imported(&uid, start_at, end_at, event_zone, &settings));
             }
         } else {
-            let occurrences =
-                occurrences(&with_zone, length, &settings, deadline).map_err(|problem| {
-                    match problem {
-                        Expansion::TooSlow => FeedError::TooSlow,
-                        Expansion::Refused(problem) => bad(problem),
-                    }
+            let occurrences = occurrences(&with_zone, &zones, length, &settings, deadline)
+                .map_err(|problem| match problem {
+                    Expansion::TooSlow => FeedError::TooSlow,
+                    Expansion::Refused(problem) => bad(problem),
                 })?;
             for original in occurrences {
                 let id = bounds::event_id(&format!("{uid}/{}", original.format("%Y%m%dT%H%M%SZ")));
@@ -202,13 +206,15 @@ pub fn read_feed(text: &str, settings: &FeedSettings) -> Result<Vec<ImportedEven
                     Some(changed) if changed.get_status() == Some(EventStatus::Cancelled) => {}
                     Some(changed) => {
                         let start = changed.get_start().unwrap_or(start.clone());
-                        let (moved_to, changed_zone) = resolve(&start, zone)
+                        let (moved_to, changed_zone) = resolve(&start, &zones)
                             .ok_or_else(|| bad("a changed occurrence has no start time".into()))?;
-                        let length = length_of(changed, &start, moved_to, zone).map_err(bad)?;
+                        let length = length_of(changed, &start, moved_to, &zones).map_err(bad)?;
                         let (moved_to, end_at) = bounds::end_after(moved_to, length)
                             .and_then(|end| bounds::span(moved_to, end))
                             .map_err(|err| bad(format!("a changed occurrence: {err}")))?;
-                        events.push(Details::of(changed).imported(
+                        let mut changed_details = Details::of(changed);
+                        changed_details.all_day = matches!(start, DatePerhapsTime::Date(_));
+                        events.push(changed_details.imported(
                             &id,
                             moved_to,
                             end_at,
@@ -279,13 +285,16 @@ enum Expansion {
 /// stays the same), so the walk is short whatever `DTSTART` says.
 fn occurrences(
     with_zone: &CalendarEvent<'_>,
+    zones: &Zones,
     length: Duration,
     settings: &FeedSettings,
     deadline: Instant,
 ) -> Result<Vec<DateTime<Utc>>, Expansion> {
-    let set = with_zone
-        .get_recurrence()
-        .map_err(|err| Expansion::Refused(format!("its RRULE cannot be expanded: {err}")))?;
+    let set = match with_iana_zones(with_zone.event(), zones) {
+        Some(rewritten) => rewritten.get_recurrence(),
+        None => with_zone.get_recurrence(),
+    }
+    .map_err(|err| Expansion::Refused(format!("its RRULE cannot be expanded: {err}")))?;
     for rule in set.get_rrule() {
         if let Some(every) = match rule.get_freq() {
             Frequency::Secondly => Some("second"),
@@ -386,23 +395,89 @@ fn uid_of(event: &Event) -> Result<String, FeedError> {
     ))
 }
 
-/// An IANA zone name, or a Windows one (Outlook and Exchange write `W. Europe Standard Time`)
-/// mapped to IANA with CLDR's table.
-fn zone_named(name: &str) -> Option<Tz> {
-    let name = name.trim();
-    name.parse::<Tz>().ok().or_else(|| {
-        localzone::win_zone_to_iana(name, Some("001")).and_then(|iana| iana.parse().ok())
-    })
+/// The zones times of one feed may be given in.
+struct Zones {
+    /// The calendar's zone: for UTC, floating and all-day times, and unexplained names.
+    calendar: Tz,
+    /// The `VTIMEZONE` blocks of zones only the feed knows.
+    feed: FeedZones,
+}
+
+/// The recurrence expander knows IANA names only: an event whose `DTSTART`, `RDATE` or
+/// `EXDATE` name a Windows zone gets the IANA name instead, and one naming a zone only the feed
+/// defines gets UTC times. `None` when nothing needs rewriting.
+fn with_iana_zones(event: &Event, zones: &Zones) -> Option<Event> {
+    let needs = |property: &Property| {
+        property
+            .params()
+            .get("TZID")
+            .is_some_and(|tzid| tzid.value().parse::<Tz>().is_err())
+    };
+    let start = event.properties().get("DTSTART")?;
+    let lists = ["RDATE", "EXDATE"];
+    let listed = |key| event.multi_properties().get(key).into_iter().flatten();
+    if !needs(start) && !lists.iter().any(|key| listed(*key).any(needs)) {
+        return None;
+    }
+    let mut rewritten = event.clone();
+    rewritten.append_property(iana_property("DTSTART", start, zones));
+    for key in lists {
+        let properties: Vec<Property> = listed(key)
+            .map(|property| iana_property(key, property, zones))
+            .collect();
+        rewritten.remove_multi_property(key);
+        for property in properties {
+            rewritten.append_multi_property(property);
+        }
+    }
+    Some(rewritten)
+}
+
+/// One date-time property (or comma-separated list) with its zone made IANA or UTC.
+fn iana_property(key: &str, property: &Property, zones: &Zones) -> Property {
+    let Some(tzid) = property
+        .params()
+        .get("TZID")
+        .map(|tzid| tzid.value().to_owned())
+    else {
+        return property.clone();
+    };
+    if let Some(zone) = known_zone(&tzid) {
+        return Property::new(key, property.value())
+            .add_parameter("TZID", zone.name())
+            .done();
+    }
+    let utc: Vec<String> = property
+        .value()
+        .split(',')
+        .filter_map(|value| {
+            let naive = NaiveDateTime::parse_from_str(value.trim(), "%Y%m%dT%H%M%S").ok()?;
+            let at = zones
+                .feed
+                .instant(&tzid, naive)
+                .or_else(|| local(zones.calendar, naive))?;
+            Some(at.format("%Y%m%dT%H%M%SZ").to_string())
+        })
+        .collect();
+    Property::new(key, utc.join(",")).done()
 }
 
 /// A start (or end) as an instant and the zone it was given in: UTC times and floating or
-/// all-day times take `zone`; a `TZID` that names no zone we know falls back to it too.
-fn resolve(value: &DatePerhapsTime, zone: Tz) -> Option<(DateTime<Utc>, Tz)> {
+/// all-day times take the calendar's zone; a `TZID` is an IANA or Windows name, else the
+/// feed's own `VTIMEZONE` rules give the instant (shown in the calendar's zone), else it is
+/// read in the calendar's zone.
+fn resolve(value: &DatePerhapsTime, zones: &Zones) -> Option<(DateTime<Utc>, Tz)> {
+    let zone = zones.calendar;
     match value {
         DatePerhapsTime::DateTime(CalendarDateTime::Utc(at)) => Some((*at, zone)),
         DatePerhapsTime::DateTime(CalendarDateTime::WithTimezone { date_time, tzid }) => {
-            let named = zone_named(tzid).unwrap_or(zone);
-            Some((local(named, *date_time)?, named))
+            if let Some(named) = known_zone(tzid) {
+                return Some((local(named, *date_time)?, named));
+            }
+            match zones.feed.instant(tzid, *date_time) {
+                Some(at) => Some((at, zone)),
+                None => Some((local(zone, *date_time)?, zone)),
+            }
         }
         DatePerhapsTime::DateTime(CalendarDateTime::Floating(naive)) => {
             Some((local(zone, *naive)?, zone))
@@ -432,10 +507,10 @@ fn length_of(
     event: &Event,
     start: &DatePerhapsTime,
     start_at: DateTime<Utc>,
-    zone: Tz,
+    zones: &Zones,
 ) -> Result<Duration, String> {
     let length = if let Some(end) = event.get_end() {
-        let (end_at, _) = resolve(&end, zone).ok_or("its DTEND is not a time")?;
+        let (end_at, _) = resolve(&end, zones).ok_or("its DTEND is not a time")?;
         let end_at = bounds::instant(end_at).map_err(|err| format!("its DTEND {err}"))?;
         end_at.signed_duration_since(start_at)
     } else if let Some(duration) = event.property_value("DURATION") {
@@ -469,6 +544,7 @@ struct Details {
     location_type: LocationType,
     location_text: Option<String>,
     meeting_url: Option<String>,
+    all_day: bool,
 }
 
 impl Details {
@@ -511,6 +587,7 @@ impl Details {
             location_type,
             location_text,
             meeting_url,
+            all_day: false,
         }
     }
 
@@ -534,6 +611,7 @@ impl Details {
             title: self.title.clone(),
             start_at,
             end_at,
+            all_day: self.all_day,
             timezone: timezone.name().to_owned(),
             unknown_timezone: None,
             cover_url: None,

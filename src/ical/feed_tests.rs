@@ -216,11 +216,13 @@ fn all_day_events_and_durations_take_the_calendars_zone_and_length() {
     );
     assert_eq!(party.end_at - party.start_at, chrono::Duration::days(1));
     assert_eq!(party.timezone, "Europe/London");
+    assert!(party.all_day, "given as a date");
 
     let call = find(&events, "call@google.com");
     assert_eq!(call.start_at, at("2026-12-01T14:00:00Z"));
     assert_eq!(call.end_at, at("2026-12-01T15:30:00Z"));
     assert_eq!(call.timezone, "America/New_York");
+    assert!(!call.all_day);
     assert_eq!(call.location_type, LocationType::Unknown);
 }
 
@@ -506,4 +508,36 @@ mod generated {
             }
         }
     }
+}
+
+#[test]
+fn an_outlook_series_in_a_windows_zone_repeats_at_its_wall_clock_time_with_exceptions() {
+    let feed = one_event(
+        "DTSTART;TZID=W. Europe Standard Time:20261021T171500\r\nDTEND;TZID=W. Europe Standard Time:20261021T181500\r\nRRULE:FREQ=WEEKLY;BYDAY=WE\r\nEXDATE;TZID=W. Europe Standard Time:20261111T171500\r\n",
+    );
+    let events = read_feed(&feed, &settings(chrono_tz::UTC)).unwrap();
+    let starts: Vec<String> = events
+        .iter()
+        .map(|e| e.start_at.format("%d %H:%M").to_string())
+        .collect();
+    // Berlin is UTC+1 all of November and December; 11 Nov is excluded.
+    assert_eq!(starts[..3], ["04 16:15", "18 16:15", "25 16:15"]);
+    assert!(events.iter().all(|e| e.timezone == "Europe/Berlin"));
+}
+
+#[test]
+fn a_zone_only_the_feed_defines_is_read_from_its_vtimezone() {
+    let feed = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VTIMEZONE\r\nTZID:Customized Time Zone\r\nBEGIN:STANDARD\r\nDTSTART:16010101T030000\r\nTZOFFSETFROM:+0200\r\nTZOFFSETTO:+0100\r\nRRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=10\r\nEND:STANDARD\r\nBEGIN:DAYLIGHT\r\nDTSTART:16010101T020000\r\nTZOFFSETFROM:+0100\r\nTZOFFSETTO:+0200\r\nRRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=3\r\nEND:DAYLIGHT\r\nEND:VTIMEZONE\r\nBEGIN:VEVENT\r\nUID:custom\r\nDTSTART;TZID=Customized Time Zone:20261209T171500\r\nDTEND;TZID=Customized Time Zone:20261209T181500\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nUID:weekly\r\nDTSTART;TZID=Customized Time Zone:20261202T090000\r\nDURATION:PT1H\r\nRRULE:FREQ=WEEKLY;COUNT=2\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+    let events = read_feed(feed, &settings(chrono_tz::Europe::Berlin)).unwrap();
+    let custom = find(&events, "custom");
+    assert_eq!(custom.start_at, at("2026-12-09T16:15:00Z"));
+    assert_eq!(custom.end_at, at("2026-12-09T17:15:00Z"));
+    assert_eq!(
+        custom.timezone, "Europe/Berlin",
+        "shown in the calendar's zone"
+    );
+    assert_eq!(
+        find(&events, "weekly/20261209T080000Z").start_at,
+        at("2026-12-09T08:00:00Z")
+    );
 }

@@ -7,3 +7,4 @@ pub mod feed;
 pub mod fetch;
 pub mod personal;
 pub mod prescan;
+pub mod zones;

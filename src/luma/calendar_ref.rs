@@ -180,4 +180,32 @@ mod tests {
             assert!(err.starts_with("calendar_url: "), "{input}: {err}");
         }
     }
+
+    mod generated {
+        use proptest::prelude::*;
+
+        use super::*;
+
+        proptest! {
+            #[test]
+            fn any_text_gives_a_bounded_reference_or_a_named_refusal(
+                input in prop_oneof![
+                    ".{0,300}",
+                    "(https?://)?(lu\\.ma|luma\\.com|example\\.org)/[a-zA-Z0-9?=&%/._-]{0,60}",
+                    "cal-[A-Za-z0-9]{0,30}",
+                ]
+            ) {
+                match CalendarReference::parse(&input) {
+                    Ok(reference) => {
+                        prop_assert!(reference.page_url.is_some() || reference.calendar_id.is_some());
+                        for text in reference.page_url.iter().chain(&reference.calendar_id) {
+                            prop_assert!(text.len() <= input.len() + 30);
+                            prop_assert!(!text.chars().any(char::is_control));
+                        }
+                    }
+                    Err(err) => prop_assert!(err.to_string().starts_with("calendar_url: ")),
+                }
+            }
+        }
+    }
 }

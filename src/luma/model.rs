@@ -46,6 +46,8 @@ pub struct ImportedEvent {
     pub title: String,
     pub start_at: DateTime<Utc>,
     pub end_at: DateTime<Utc>,
+    /// Given as dates (a feed's `DTSTART;VALUE=DATE`): midnight to midnight in `timezone`.
+    pub all_day: bool,
     /// A valid IANA name; `UTC` when lu.ma sent none or one we do not know.
     pub timezone: String,
     /// The name lu.ma sent when it was not a known IANA zone (kept for the warning).
@@ -81,7 +83,12 @@ impl ImportedEvent {
             self.visibility,
             self.tags,
         ]);
-        hex::encode(Sha256::digest(fields.to_string().as_bytes()))
+        let mut fields = fields.to_string();
+        // Only when set, so the hashes of events stored before the flag existed stay the same.
+        if self.all_day {
+            fields.push_str("all-day");
+        }
+        hex::encode(Sha256::digest(fields.as_bytes()))
     }
 }
 
@@ -288,6 +295,7 @@ fn normalise(wire: WireEvent) -> Result<ImportedEvent, MalformedResponse> {
             .map(|id| bounds::event_id(&id)),
         start_at,
         end_at,
+        all_day: false,
         timezone,
         unknown_timezone,
         cover_url: link(wire.cover_url),
@@ -296,7 +304,7 @@ fn normalise(wire: WireEvent) -> Result<ImportedEvent, MalformedResponse> {
         meeting_url,
         location_type,
         visibility: non_empty(wire.visibility)
-            .map(|visibility| bounds::one_line(&visibility, 40))
+            .map(|visibility| bounds::one_line(&visibility, 32))
             .unwrap_or_else(|| "public".to_owned()),
         tags: bounds::tags(
             wire.tags
@@ -549,5 +557,82 @@ mod tests {
         );
         assert_eq!(parse_iso_duration("2 hours"), None);
         assert_eq!(parse_iso_duration("PT2"), None);
+    }
+
+    mod generated {
+        use proptest::prelude::*;
+        use serde_json::json;
+
+        use super::*;
+
+        fn text() -> impl Strategy<Value = serde_json::Value> {
+            prop_oneof![
+                Just(serde_json::Value::Null),
+                ".{0,30}".prop_map(serde_json::Value::from),
+                any::<i64>().prop_map(serde_json::Value::from),
+                "[+-]?[0-9]{1,6}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,3})?(Z|[+-][0-9]{2}:[0-9]{2})"
+                    .prop_map(serde_json::Value::from),
+                "P([0-9]{1,12}[WD])?(T[0-9]{1,14}[HMS])?".prop_map(serde_json::Value::from),
+            ]
+        }
+
+        proptest! {
+            #[test]
+            fn any_entry_is_read_bounded_or_refused(
+                id in text(), start in text(), end in text(), duration in text(),
+                name in text(), timezone in text(), url in text(), tags in proptest::collection::vec(text(), 0..30),
+                description in text(), legacy in any::<bool>(),
+            ) {
+                let entry = json!({
+                    "id": id, "start_at": start, "end_at": end, "duration_interval": duration,
+                    "name": name, "timezone": timezone, "url": url, "meeting_url": url,
+                    "tags": tags.into_iter().map(|name| json!({"name": name})).collect::<Vec<_>>(),
+                    "description_md": description,
+                });
+                let entry = if legacy { json!({"api_id": "evt-x", "event": entry}) } else { entry };
+                let body = json!({"entries": [entry], "has_more": false}).to_string();
+                if let Ok(page) = parse_event_page(&body) {
+                    for event in page.events {
+                        prop_assert!(event.end_at >= event.start_at);
+                        prop_assert!(event.end_at - event.start_at <= bounds::EVENT_MAX_LENGTH);
+                        prop_assert!(event.title.chars().count() <= bounds::TITLE_MAX_CHARS);
+                        prop_assert!(event.tags.len() <= bounds::TAGS_MAX);
+                        prop_assert!(event.timezone.parse::<chrono_tz::Tz>().is_ok());
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn hostile_values_are_refused_or_bounded_without_panicking() {
+        let body = r#"{"entries":[{"id":"evt-1","start_at":"9999-12-31T00:00:00Z","duration_interval":"P99999999999W"}]}"#;
+        assert!(
+            parse_event_page(body)
+                .unwrap_err()
+                .to_string()
+                .contains("start_at")
+        );
+        let body = r#"{"entries":[{"id":"evt-1","start_at":"2026-12-01T00:00:00Z","duration_interval":"P99999999999W"}]}"#;
+        assert_eq!(
+            parse_event_page(body).unwrap().events[0].end_at,
+            time("2026-12-01T01:00:00Z"),
+            "an unreadable duration is the default hour"
+        );
+        let body = r#"{"entries":[{"id":"evt-1","start_at":"2026-12-01T00:00:00Z","duration_interval":"P400D"}]}"#;
+        assert!(
+            parse_event_page(body)
+                .unwrap_err()
+                .to_string()
+                .contains("366 days")
+        );
+        let title = "T".repeat(10_000);
+        let body = format!(
+            r#"{{"entries":[{{"id":"evt-1","start_at":"2026-12-01T00:00:00Z","name":"{title}\nX","url":"https://a.example/\nb"}}]}}"#
+        );
+        let event = parse_event_page(&body).unwrap().events.remove(0);
+        assert_eq!(event.title.chars().count(), bounds::TITLE_MAX_CHARS);
+        assert!(event.title.ends_with('…'));
+        assert_eq!(event.event_url, None, "a link with a line break is dropped");
     }
 }

@@ -47,9 +47,14 @@ pub struct DashboardEvent {
     /// RFC 3339 UTC, for `<time datetime>` and for the viewer-timezone display.
     pub start_utc: String,
     pub end_utc: String,
-    /// "Sat 24 Oct, 18:00 BST".
+    /// "Sat 24 Oct, 18:00 BST" ("Wed 9 Dec" for an all-day event).
     pub starts: String,
+    /// "20:00" ("all day").
     pub ends: String,
+    /// The whole time as the card shows it: "Sat 24 Oct, 18:00 BST – 20:00", "Wed 9 Dec, all day".
+    pub when: String,
+    /// Given as dates: shown as such whatever the viewer's zone.
+    pub all_day: bool,
     pub timezone: String,
     /// "in 3 hours", "tomorrow".
     pub hint: String,
@@ -140,6 +145,7 @@ mod ssr {
             &event.title,
             event.start_at,
             event.end_at,
+            event.all_day.then_some(event.timezone.as_str()),
             &location,
             event.event_url.as_deref(),
         );
@@ -152,8 +158,18 @@ mod ssr {
             mine,
             start_utc: event.start_at.to_rfc3339(),
             end_utc: event.end_at.to_rfc3339(),
-            starts: timefmt::event_time(event.start_at, zone),
-            ends: timefmt::clock(event.end_at, zone),
+            starts: if event.all_day {
+                timefmt::date(event.start_at, zone)
+            } else {
+                timefmt::event_time(event.start_at, zone)
+            },
+            ends: if event.all_day {
+                "all day".to_owned()
+            } else {
+                timefmt::clock(event.end_at, zone)
+            },
+            when: timefmt::event_span(event.start_at, event.end_at, zone, event.all_day),
+            all_day: event.all_day,
             timezone: event.timezone,
             hint: timefmt::hint(event.start_at, event.end_at, now, zone),
             day_label: timefmt::day_label(event.start_at, now, zone),

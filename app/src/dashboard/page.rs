@@ -422,7 +422,8 @@ fn ByDay(events: Signal<Vec<DashboardEvent>>) -> impl IntoView {
         // Days follow the times shown: the event's own zone, or the viewer's when asked for.
         let in_viewer_zone = zone.enabled.get();
         group(&events.get(), |event| {
-            in_viewer_zone
+            // An all-day event's day is its date, wherever the viewer is.
+            (in_viewer_zone && !event.all_day)
                 .then(|| browser::day_label_in_viewer_zone(&event.start_utc))
                 .flatten()
                 .unwrap_or_else(|| event.day_label.clone())
@@ -447,9 +448,10 @@ fn EventCard(event: DashboardEvent, show_org: bool) -> impl IntoView {
     let zone = expect_context::<ViewerZone>();
     let start_utc = event.start_utc.clone();
     let end_utc = event.end_utc.clone();
-    let event_zone_time = format!("{} – {}", event.starts, event.ends);
+    let event_zone_time = event.when.clone();
+    let all_day = event.all_day;
     let time = move || {
-        if zone.enabled.get() {
+        if zone.enabled.get() && !all_day {
             browser::in_viewer_zone(&start_utc, &end_utc).unwrap_or_else(|| event_zone_time.clone())
         } else {
             event_zone_time.clone()

@@ -24,8 +24,11 @@ pub struct EventCard {
     pub title: String,
     /// "Sat 24 Oct, 18:00 BST", in the event's own timezone.
     pub starts: String,
-    /// "21:00", same timezone.
+    /// "21:00", same timezone ("all day" for an all-day event).
     pub ends: String,
+    /// The whole time as the list shows it: "Sat 24 Oct, 18:00 BST – 21:00", "Wed 9 Dec, all day".
+    pub when: String,
+    pub all_day: bool,
     pub timezone: String,
     /// The place, or "Online".
     pub location: String,
@@ -76,8 +79,18 @@ mod ssr {
         let card = EventCard {
             luma_id: event.external_id,
             title: event.title,
-            starts: timefmt::event_time(event.start_at, zone),
-            ends: timefmt::clock(event.end_at, zone),
+            starts: if event.all_day {
+                timefmt::date(event.start_at, zone)
+            } else {
+                timefmt::event_time(event.start_at, zone)
+            },
+            ends: if event.all_day {
+                "all day".to_owned()
+            } else {
+                timefmt::clock(event.end_at, zone)
+            },
+            when: timefmt::event_span(event.start_at, event.end_at, zone, event.all_day),
+            all_day: event.all_day,
             timezone: event.timezone,
             location,
             online,
@@ -189,6 +202,7 @@ mod tests {
             visibility: "public".into(),
             tags: "[]".into(),
             content_hash: String::new(),
+            all_day: false,
             synced_at: start_at,
             removed_at: None,
         }

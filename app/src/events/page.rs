@@ -210,8 +210,7 @@ fn EventItem(event: EventCard) -> impl IntoView {
             <div class="event-body">
                 <h3>{event.title.clone()}</h3>
                 <p class="event-time">
-                    <time title=event.timezone.clone()>{event.starts.clone()}</time>
-                    " – "{event.ends.clone()}
+                    <time title=event.timezone.clone()>{event.when.clone()}</time>
                 </p>
                 <p class="event-place" class:online=event.online>{event.location.clone()}</p>
                 {event

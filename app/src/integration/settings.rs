@@ -311,7 +311,7 @@ fn FeedPanel(
                         {zones}
                     </select>
                     <p class="field-hint" id="field-timezone-hint">
-                        "Where the events happen: feeds like lu.ma's give times in UTC only."
+                        "Where the events happen. Used for times a feed gives in UTC only (lu.ma's), for all-day events and times without a zone, and for zone names the feed does not explain; times with their own zone (Google, Outlook) keep it."
                     </p>
                     <p class="field-error" id="field-timezone-error" role="alert">
                         {move || field_message(save_error.get(), "timezone")}

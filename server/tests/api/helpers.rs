@@ -287,3 +287,35 @@ pub fn captured_logs() -> &'static CapturedLogs {
         logs
     })
 }
+
+/// Feed bodies by name, served at `/<name>` by [`feed_server`]; tests change them as they go.
+pub type Feeds = std::sync::Arc<std::sync::Mutex<std::collections::HashMap<String, Vec<u8>>>>;
+
+async fn serve_feed(
+    axum::extract::State(feeds): axum::extract::State<Feeds>,
+    axum::extract::Path(name): axum::extract::Path<String>,
+) -> axum::response::Response {
+    use axum::http::{StatusCode, header};
+    use axum::response::IntoResponse;
+    let body = feeds.lock().unwrap().get(&name).cloned();
+    match body {
+        Some(body) => (
+            StatusCode::OK,
+            [(header::CONTENT_TYPE, "text/calendar")],
+            body,
+        )
+            .into_response(),
+        None => StatusCode::NOT_FOUND.into_response(),
+    }
+}
+
+/// A feed server on port 0 whose answers the test changes as it goes.
+pub async fn feed_server(feeds: Feeds) -> String {
+    let router = axum::Router::new()
+        .route("/{name}", axum::routing::get(serve_feed))
+        .with_state(feeds);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    format!("http://{address}")
+}

@@ -7,12 +7,8 @@
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use axum::extract::{Path, State};
-use axum::http::{StatusCode, header};
-use axum::response::IntoResponse;
 use chrono::Utc;
 use convene::ical::fetch::FeedClientConfig;
 use convene::luma::client::{ClientConfig, LumaClient};
@@ -21,39 +17,15 @@ use convene::store::entities::{event, organization, sync_run};
 use convene::store::organizations::{self, NewOrganization};
 use convene::sync::{Importer, SyncOutcome, SyncTrigger};
 use convene::testing::{fresh_database_url, scratch_dir};
+
+use crate::helpers::{Feeds, feed_server};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder,
 };
 
 /// The most memory (peak resident set) the server may use while reading every feed below at
 /// once: ten feeds of up to 5 MB each, read concurrently.
-const PEAK_MEMORY_BOUND_MB: u64 = 600;
-
-type Feeds = Arc<Mutex<HashMap<String, Vec<u8>>>>;
-
-async fn serve_feed(State(feeds): State<Feeds>, Path(name): Path<String>) -> impl IntoResponse {
-    let body = feeds.lock().unwrap().get(&name).cloned();
-    match body {
-        Some(body) => (
-            StatusCode::OK,
-            [(header::CONTENT_TYPE, "text/calendar")],
-            body,
-        )
-            .into_response(),
-        None => StatusCode::NOT_FOUND.into_response(),
-    }
-}
-
-/// A feed server on port 0 whose answers the test changes as it goes.
-async fn feed_server(feeds: Feeds) -> String {
-    let router = axum::Router::new()
-        .route("/{name}", axum::routing::get(serve_feed))
-        .with_state(feeds);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, router).await });
-    format!("http://{address}")
-}
+const PEAK_MEMORY_BOUND_MB: u64 = 300;
 
 fn calendar(body: &str) -> String {
     format!("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n{body}END:VCALENDAR\r\n")
@@ -266,7 +238,7 @@ async fn hostile_feeds_fail_their_own_run_and_nothing_else() {
     let database_url = fresh_database_url().await;
     let db = convene::store::connect(&database_url).await.unwrap();
     convene::store::migrate(&db).await.unwrap();
-    let feeds: Feeds = Arc::default();
+    let feeds: Feeds = Feeds::default();
     let feed_base = feed_server(feeds.clone()).await;
     let secret_hex = convene::secrets::random_token();
     let secret = SecretKey::from_hex(&secret_hex).unwrap();

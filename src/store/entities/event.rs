@@ -18,6 +18,9 @@ pub struct Model {
     pub description_md: Option<String>,
     pub start_at: DateTimeUtc,
     pub end_at: DateTimeUtc,
+    /// Given as dates, not times: `start_at` is midnight in `timezone`, `end_at` the midnight
+    /// after the last day.
+    pub all_day: bool,
     pub timezone: String,
     #[sea_orm(column_type = "Text", nullable)]
     pub cover_url: Option<String>,
