@@ -17,6 +17,7 @@ use convene::store::entities::{event, organization, sync_run};
 use convene::store::organizations::{self, NewOrganization};
 use convene::sync::{Importer, SyncOutcome, SyncTrigger};
 use convene::testing::{fresh_database_url, scratch_dir};
+use leptos::server_fn::ServerFn;
 
 use crate::helpers::{Feeds, feed_server};
 use sea_orm::{
@@ -450,5 +451,79 @@ async fn hostile_feeds_fail_their_own_run_and_nothing_else() {
         assert!(!body.contains("\r\nBEGIN:VALARM"), "{path}:\n{body}");
         assert!(!body.contains('\u{7}'), "{path}");
     }
+
+    // Hostile query strings and bodies: refused with a message, never a panic or a stall.
+    let megabyte = "q".repeat(1_000_000);
+    let orgs: String = (0..300).map(|n| format!("&org=org-{n}")).collect();
+    for (path, status, says) in [
+        (
+            "/dashboard?range=custom&from=2026-12-01&to=%2B262143-12-31".to_owned(),
+            422,
+            "must be a date like 2026-12-01",
+        ),
+        (
+            "/dashboard?range=custom&from=2026-12-01&to=9999-12-31".to_owned(),
+            422,
+            "must be a date between 2000 and 2199",
+        ),
+        (
+            format!("/dashboard?range=30{orgs}"),
+            422,
+            "at most 50 can be chosen at once",
+        ),
+        (
+            format!("/dashboard?q={}", &megabyte[..5_000]),
+            422,
+            "must be at most 100 characters",
+        ),
+    ] {
+        let response = client
+            .get(format!("{}{path}", server.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            response.status().as_u16(),
+            status,
+            "{}",
+            &path[..path.len().min(80)]
+        );
+        let body = response.text().await.unwrap();
+        assert!(
+            body.contains(says),
+            "{}: {says}",
+            &path[..path.len().min(80)]
+        );
+    }
+    let huge_url = client
+        .get(format!("{}/dashboard?q={megabyte}", server.base))
+        .send()
+        .await;
+    assert!(
+        huge_url.is_err() || huge_url.is_ok_and(|r| r.status().is_client_error()),
+        "a megabyte URL is refused"
+    );
+    let huge_body = client
+        .post(format!(
+            "{}{}",
+            server.base,
+            app::dashboard::GetDashboard::PATH
+        ))
+        .header("content-type", "application/json")
+        .body(format!("{{\"filters\":{{\"q\":\"{megabyte}\"}}}}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        huge_body.status().as_u16(),
+        413,
+        "bodies over 64 KB are refused unread"
+    );
+    let health = client
+        .get(format!("{}/healthz", server.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(health.status(), 200);
     assert!(server.alive());
 }
