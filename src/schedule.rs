@@ -135,7 +135,7 @@ mod tests {
     use std::time::Duration as StdDuration;
 
     use chrono::TimeZone;
-    use sea_orm::{EntityTrait, PaginatorTrait};
+    use sea_orm::{EntityTrait, PaginatorTrait, QueryOrder};
 
     use super::*;
     use crate::luma::client::{ClientConfig, LumaClient};
@@ -145,6 +145,38 @@ mod tests {
     use crate::store::organizations::{LumaConnection, NewOrganization};
     use crate::sync::SyncOutcome;
     use crate::testing::fresh_store;
+
+    fn calendar(id: &str, events: u32) -> FakeCalendar {
+        FakeCalendar {
+            id: id.into(),
+            name: id.into(),
+            slug: id.into(),
+            timezone: "UTC".into(),
+            events: (0..events).map(|n| sample_event(n, id)).collect(),
+            legacy_shape: false,
+        }
+    }
+
+    /// An organization connected to lu.ma with `key`; returns its id.
+    async fn connected(db: &DatabaseConnection, secret: &SecretKey, slug: &str, key: &str) -> i64 {
+        let org = organizations::create(db, NewOrganization::parse(slug, slug, "").unwrap())
+            .await
+            .unwrap();
+        organizations::connect_luma(
+            db,
+            org.id,
+            LumaConnection {
+                calendar_url: None,
+                calendar_id: None,
+                calendar_name: None,
+                sealed_api_key: Some(secret.seal(key).unwrap()),
+                api_key_last_four: None,
+            },
+        )
+        .await
+        .unwrap();
+        org.id
+    }
 
     #[test]
     fn the_next_run_is_today_if_still_ahead_else_tomorrow() {
@@ -164,19 +196,11 @@ mod tests {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn two_replicas_run_the_day_once_and_a_broken_org_does_not_stop_the_others() {
         let store = fresh_store().await;
-        let calendar = |id: &str| FakeCalendar {
-            id: id.into(),
-            name: id.into(),
-            slug: id.into(),
-            timezone: "UTC".into(),
-            events: (0..3).map(|n| sample_event(n, id)).collect(),
-            legacy_shape: false,
-        };
         let fake = FakeLuma::start(
             0,
             vec![
-                ("key-a".into(), calendar("cal-a")),
-                ("key-c".into(), calendar("cal-c")),
+                ("key-a".into(), calendar("cal-a", 3)),
+                ("key-c".into(), calendar("cal-c", 3)),
             ],
         )
         .await
@@ -188,23 +212,7 @@ mod tests {
             ("org-b", "key-unknown"),
             ("org-c", "key-c"),
         ] {
-            let org =
-                organizations::create(store.db(), NewOrganization::parse(slug, slug, "").unwrap())
-                    .await
-                    .unwrap();
-            organizations::connect_luma(
-                store.db(),
-                org.id,
-                LumaConnection {
-                    calendar_url: None,
-                    calendar_id: None,
-                    calendar_name: None,
-                    sealed_api_key: Some(secret.seal(key).unwrap()),
-                    api_key_last_four: None,
-                },
-            )
-            .await
-            .unwrap();
+            connected(store.db(), &secret, slug, key).await;
         }
         let mut config = ClientConfig::new(fake.base_url());
         config.request_timeout = StdDuration::from_secs(5);
@@ -245,19 +253,11 @@ mod tests {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_panic_in_one_organizations_sync_fails_only_that_run_and_the_next_day_runs() {
         let store = fresh_store().await;
-        let calendar = |id: &str| FakeCalendar {
-            id: id.into(),
-            name: id.into(),
-            slug: id.into(),
-            timezone: "UTC".into(),
-            events: (0..2).map(|n| sample_event(n, id)).collect(),
-            legacy_shape: false,
-        };
         let keys = [("org-a", "key-a"), ("org-b", "key-b"), ("org-c", "key-c")];
         let fake = FakeLuma::start(
             0,
             keys.iter()
-                .map(|(slug, key)| ((*key).to_owned(), calendar(slug)))
+                .map(|(slug, key)| ((*key).to_owned(), calendar(slug, 2)))
                 .collect(),
         )
         .await
@@ -265,24 +265,7 @@ mod tests {
         let secret = SecretKey::generate();
         let mut ids = Vec::new();
         for (slug, key) in keys {
-            let org =
-                organizations::create(store.db(), NewOrganization::parse(slug, slug, "").unwrap())
-                    .await
-                    .unwrap();
-            organizations::connect_luma(
-                store.db(),
-                org.id,
-                LumaConnection {
-                    calendar_url: None,
-                    calendar_id: None,
-                    calendar_name: None,
-                    sealed_api_key: Some(secret.seal(key).unwrap()),
-                    api_key_last_four: None,
-                },
-            )
-            .await
-            .unwrap();
-            ids.push(org.id);
+            ids.push(connected(store.db(), &secret, slug, key).await);
         }
         let importer = Importer::new(
             store.db().clone(),
@@ -390,6 +373,7 @@ mod tests {
             1
         );
         let outcomes: Vec<String> = sync_run::Entity::find()
+            .order_by_asc(sync_run::Column::Id)
             .all(store.db())
             .await
             .unwrap()

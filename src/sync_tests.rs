@@ -340,3 +340,28 @@ async fn london_events_keep_their_wall_clock_time_across_the_october_change() {
         );
     }
 }
+
+#[test]
+fn a_repeated_id_in_one_fetch_is_kept_once_the_later_copy_winning() {
+    let event = |id: &str, title: &str| {
+        let mut event = crate::luma::model::parse_event_page(
+            &json!({"entries": [sample_event(0, "cal-1")]}).to_string(),
+        )
+        .unwrap()
+        .events
+        .remove(0);
+        event.external_id = id.into();
+        event.title = title.into();
+        event
+    };
+    let kept = last_copy_of_each(vec![
+        event("evt-a", "first page"),
+        event("evt-b", "only copy"),
+        event("evt-a", "second page"),
+    ]);
+    let kept: Vec<(&str, &str)> = kept
+        .iter()
+        .map(|e| (e.external_id.as_str(), e.title.as_str()))
+        .collect();
+    assert_eq!(kept, [("evt-a", "second page"), ("evt-b", "only copy")]);
+}

@@ -58,6 +58,21 @@ pub fn all_day_dates(
     (first, after_last)
 }
 
+/// The two halves of an event's time, for consumers that lay them out themselves: ("Sat 24
+/// Oct, 18:00 BST", "20:00"), or ("Wed 9 Dec", "all day") for an event given as dates.
+pub fn start_and_end(
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+    zone: Tz,
+    all_day: bool,
+) -> (String, String) {
+    if all_day {
+        (date(start, zone), "all day".to_owned())
+    } else {
+        (event_time(start, zone), clock(end, zone))
+    }
+}
+
 /// "Wed 9 Dec": an all-day event's date.
 pub fn date(at: DateTime<Utc>, zone: Tz) -> String {
     at.with_timezone(&zone).format("%a %-d %b").to_string()

@@ -139,6 +139,8 @@ mod ssr {
         now: DateTime<Utc>,
     ) -> DashboardEvent {
         let zone = timefmt::zone(&event.timezone);
+        let (starts, ends) =
+            timefmt::start_and_end(event.start_at, event.end_at, zone, event.all_day);
         let (location, online) =
             events::place(&event.location_type, event.location_text.as_deref());
         let google_calendar_url = convene::ical::export::google_calendar_link(
@@ -158,16 +160,8 @@ mod ssr {
             mine,
             start_utc: event.start_at.to_rfc3339(),
             end_utc: event.end_at.to_rfc3339(),
-            starts: if event.all_day {
-                timefmt::date(event.start_at, zone)
-            } else {
-                timefmt::event_time(event.start_at, zone)
-            },
-            ends: if event.all_day {
-                "all day".to_owned()
-            } else {
-                timefmt::clock(event.end_at, zone)
-            },
+            starts,
+            ends,
             when: timefmt::event_span(event.start_at, event.end_at, zone, event.all_day),
             all_day: event.all_day,
             timezone: event.timezone,

@@ -74,21 +74,15 @@ mod ssr {
 
     pub fn card(event: Event) -> (String, String, EventCard) {
         let zone = timefmt::zone(&event.timezone);
+        let (starts, ends) =
+            timefmt::start_and_end(event.start_at, event.end_at, zone, event.all_day);
         let (location, online) =
             events::place(&event.location_type, event.location_text.as_deref());
         let card = EventCard {
             luma_id: event.external_id,
             title: event.title,
-            starts: if event.all_day {
-                timefmt::date(event.start_at, zone)
-            } else {
-                timefmt::event_time(event.start_at, zone)
-            },
-            ends: if event.all_day {
-                "all day".to_owned()
-            } else {
-                timefmt::clock(event.end_at, zone)
-            },
+            starts,
+            ends,
             when: timefmt::event_span(event.start_at, event.end_at, zone, event.all_day),
             all_day: event.all_day,
             timezone: event.timezone,

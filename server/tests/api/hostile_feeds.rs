@@ -7,11 +7,14 @@
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
 use convene::ical::fetch::FeedClientConfig;
 use convene::luma::client::{ClientConfig, LumaClient};
+use convene::luma::fake::{FakeCalendar, FakeLuma};
 use convene::secrets::SecretKey;
 use convene::store::entities::{event, organization, sync_run};
 use convene::store::organizations::{self, NewOrganization};
@@ -221,6 +224,54 @@ fn start_server(database_url: &str, secret_hex: &str) -> Server {
     Server { child, base }
 }
 
+fn percentile_99(samples: &mut [Duration]) -> Duration {
+    samples.sort();
+    samples[(samples.len() * 99 / 100).min(samples.len() - 1)]
+}
+
+/// An upcoming lu.ma event in the API's flat shape.
+fn luma_event(id: &str, name: &str) -> serde_json::Value {
+    let start = Utc::now() + chrono::Duration::days(3);
+    serde_json::json!({
+        "id": id,
+        "name": name,
+        "start_at": start.to_rfc3339(),
+        "end_at": (start + chrono::Duration::hours(2)).to_rfc3339(),
+        "timezone": "Europe/Berlin",
+    })
+}
+
+fn luma_calendar(slug: &str) -> FakeCalendar {
+    FakeCalendar {
+        id: format!("cal-{slug}"),
+        name: slug.to_owned(),
+        slug: slug.to_owned(),
+        timezone: "Europe/Berlin".to_owned(),
+        events: vec![luma_event(&format!("evt-{slug}-1"), "Good meetup")],
+        legacy_shape: false,
+    }
+}
+
+/// Marks the organization's events two hours old (the next page load refreshes them) and
+/// forgets its runs (so the test sees only the hostile one).
+async fn make_stale(db: &sea_orm::DatabaseConnection, organization_id: i64) {
+    organization::ActiveModel {
+        id: Set(organization_id),
+        events_last_synced_at: Set(Some(Utc::now() - chrono::Duration::hours(2))),
+        ical_etag: Set(None),
+        ical_last_modified: Set(None),
+        ..Default::default()
+    }
+    .update(db)
+    .await
+    .unwrap();
+    sync_run::Entity::delete_many()
+        .filter(sync_run::Column::OrganizationId.eq(organization_id))
+        .exec(db)
+        .await
+        .unwrap();
+}
+
 async fn stored(db: &sea_orm::DatabaseConnection, organization_id: i64) -> Vec<(String, String)> {
     event::Entity::find()
         .filter(event::Column::OrganizationId.eq(organization_id))
@@ -291,22 +342,7 @@ async fn hostile_feeds_fail_their_own_run_and_nothing_else() {
         before.insert(case.slug, stored(&db, org.id).await);
         assert_eq!(before[case.slug].len(), 2);
         ids.insert(case.slug, org.id);
-        // An hour and more ago: the next page load refreshes it.
-        organization::ActiveModel {
-            id: Set(org.id),
-            events_last_synced_at: Set(Some(Utc::now() - chrono::Duration::hours(2))),
-            ical_etag: Set(None),
-            ical_last_modified: Set(None),
-            ..Default::default()
-        }
-        .update(&db)
-        .await
-        .unwrap();
-        sync_run::Entity::delete_many()
-            .filter(sync_run::Column::OrganizationId.eq(org.id))
-            .exec(&db)
-            .await
-            .unwrap();
+        make_stale(&db, org.id).await;
     }
     for case in &cases {
         feeds
@@ -314,6 +350,57 @@ async fn hostile_feeds_fail_their_own_run_and_nothing_else() {
             .unwrap()
             .insert(case.slug.to_owned(), case.feed.clone());
     }
+    // lu.ma answers are outside input too: organizations on a fake lu.ma whose events turn
+    // hostile after a good import.
+    let luma_cases = [
+        ("luma-far-future", "outside the years 1900 to 2199"),
+        ("luma-huge-answer", "an answer larger than 8388608 bytes"),
+    ];
+    let fake = FakeLuma::start(
+        0,
+        luma_cases
+            .iter()
+            .map(|(slug, _)| (format!("key-{slug}"), luma_calendar(slug)))
+            .collect(),
+    )
+    .await
+    .unwrap();
+    for (slug, _) in luma_cases {
+        let org = organizations::create(&db, NewOrganization::parse(slug, slug, "").unwrap())
+            .await
+            .unwrap();
+        organization::ActiveModel {
+            id: Set(org.id),
+            luma_api_key_sealed: Set(Some(secret.seal(&format!("key-{slug}")).unwrap())),
+            luma_api_base: Set(Some(fake.base_url().to_string())),
+            ..Default::default()
+        }
+        .update(&db)
+        .await
+        .unwrap();
+        let report = importer
+            .run_org_sync(org.id, SyncTrigger::Cli, Utc::now())
+            .await
+            .unwrap();
+        assert_eq!(
+            report.outcome,
+            SyncOutcome::Ok,
+            "{slug}: {:?}",
+            report.message
+        );
+        before.insert(slug, stored(&db, org.id).await);
+        ids.insert(slug, org.id);
+        make_stale(&db, org.id).await;
+    }
+    let mut far = luma_event("evt-far", "Forever");
+    far["start_at"] = "9999-12-31T00:00:00Z".into();
+    far["end_at"] = serde_json::Value::Null;
+    far["duration_interval"] = "P99999999999W".into();
+    fake.upsert_event("key-luma-far-future", far);
+    fake.upsert_event(
+        "key-luma-huge-answer",
+        luma_event("evt-huge", &"N".repeat(9 * 1024 * 1024)),
+    );
 
     let mut server = start_server(&database_url, &secret_hex);
     let client = reqwest::Client::builder()
@@ -321,37 +408,47 @@ async fn hostile_feeds_fail_their_own_run_and_nothing_else() {
         .build()
         .unwrap();
     // One page load per organization starts every hostile read at once.
-    for case in &cases {
+    let slugs: Vec<&str> = cases
+        .iter()
+        .map(|case| case.slug)
+        .chain(luma_cases.iter().map(|(slug, _)| *slug))
+        .collect();
+    // /healthz and a page are asked every 10 ms from before the first hostile read starts
+    // until the last one ends: they must keep answering throughout.
+    let sampling = Arc::new(AtomicBool::new(true));
+    let sampler = {
+        let (client, base, sampling) = (client.clone(), server.base.clone(), sampling.clone());
+        tokio::spawn(async move {
+            let (mut health, mut page) = (Vec::new(), Vec::new());
+            while sampling.load(Ordering::SeqCst) || health.is_empty() {
+                for (path, latencies) in [("/healthz", &mut health), ("/orgs", &mut page)] {
+                    let asked = Instant::now();
+                    let answer = client.get(format!("{base}{path}")).send().await.unwrap();
+                    assert_eq!(answer.status(), 200, "{path}");
+                    latencies.push(asked.elapsed());
+                }
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
+            (health, page)
+        })
+    };
+    for slug in &slugs {
         let page = client
-            .get(format!(
-                "{}/orgs/{}/events?view=list",
-                server.base, case.slug
-            ))
+            .get(format!("{}/orgs/{slug}/events?view=list", server.base))
             .send()
             .await
             .unwrap();
-        assert_eq!(page.status(), 200, "{}", case.slug);
+        assert_eq!(page.status(), 200, "{slug}");
     }
-
-    // /healthz keeps answering while the feeds are read.
-    let mut latencies = Vec::new();
     let deadline = Instant::now() + Duration::from_secs(120);
     loop {
-        let asked = Instant::now();
-        let health = client
-            .get(format!("{}/healthz", server.base))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(health.status(), 200);
-        latencies.push(asked.elapsed());
         let finished = sync_run::Entity::find()
             .filter(sync_run::Column::Outcome.ne(convene::sync::RUNNING))
             .all(&db)
             .await
             .unwrap()
             .len();
-        if finished == cases.len() {
+        if finished == slugs.len() {
             break;
         }
         assert!(
@@ -360,14 +457,17 @@ async fn hostile_feeds_fail_their_own_run_and_nothing_else() {
         );
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
-    latencies.sort();
-    let p99 = latencies[(latencies.len() * 99 / 100).min(latencies.len() - 1)];
+    sampling.store(false, Ordering::SeqCst);
+    let (mut latencies, mut page_latencies) = sampler.await.unwrap();
+    let p99 = percentile_99(&mut latencies);
+    let page_p99 = percentile_99(&mut page_latencies);
     let peak = server.peak_memory_mb();
     println!(
-        "hostile feeds: /healthz p99 {:.1} ms over {} requests while {} feeds were read; peak RSS {peak} MB",
+        "hostile feeds: /healthz p99 {:.1} ms, /orgs p99 {:.1} ms over {} requests each while {} feeds and lu.ma answers were read; peak RSS {peak} MB",
         p99.as_secs_f64() * 1000.0,
+        page_p99.as_secs_f64() * 1000.0,
         latencies.len(),
-        cases.len()
+        slugs.len()
     );
     assert!(server.alive(), "the server process is alive");
     // A liveness bound, not a performance target: a blocked worker would take seconds.
@@ -375,7 +475,27 @@ async fn hostile_feeds_fail_their_own_run_and_nothing_else() {
         p99 < Duration::from_secs(1),
         "/healthz p99 {p99:?} while feeds were read"
     );
+    assert!(
+        page_p99 < Duration::from_secs(2),
+        "/orgs p99 {page_p99:?} while feeds were read"
+    );
     assert!(peak <= PEAK_MEMORY_BOUND_MB, "peak RSS {peak} MB");
+    for (slug, why) in luma_cases {
+        let run = sync_run::Entity::find()
+            .filter(sync_run::Column::OrganizationId.eq(ids[slug]))
+            .one(&db)
+            .await
+            .unwrap()
+            .expect("a run");
+        assert_eq!(run.outcome, "failed", "{slug}");
+        let message = run.error_message.unwrap_or_default();
+        assert!(message.contains(why), "{slug}: {message}");
+        assert_eq!(
+            stored(&db, ids[slug]).await,
+            before[slug],
+            "{slug}: stored events untouched"
+        );
+    }
 
     for case in &cases {
         let org_id = ids[case.slug];
