@@ -17,8 +17,9 @@ E2E_ENV := LEPTOS_SITE_ADDR=127.0.0.1:3100 CONVENE_DATA_DIR=$(E2E_DIR) \
 
 .PHONY: run test setup setup-test fmt-check lint test-rust test-e2e build-release watch bench bench-dashboard fuzz
 
+# The local demo: demo organizations, accounts and events (a deployment leaves CONVENE_DEMO off).
 run: setup
-	cargo leptos serve --release
+	CONVENE_DEMO=$${CONVENE_DEMO:-1} cargo leptos serve --release
 
 test: setup-test fmt-check lint test-rust test-e2e build-release
 	@echo "make test: all checks passed"
@@ -62,7 +63,7 @@ fuzz:
 
 # Live reload for development: http://127.0.0.1:3000
 watch: setup
-	cargo leptos watch
+	CONVENE_DEMO=$${CONVENE_DEMO:-1} cargo leptos watch
 
 # The import benchmark (README, "Measured"): SQLite, and Postgres when TEST_DATABASE_URL is set.
 bench:

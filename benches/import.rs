@@ -89,7 +89,15 @@ async fn create_orgs(store: &TestStore, orgs: u32, key: &SecretKey) -> Vec<i64> 
                 calendar_url: None,
                 calendar_id: Some(format!("cal-bench{i:03}")),
                 calendar_name: None,
-                sealed_api_key: Some(key.seal(api_key.expose()).unwrap()),
+                sealed_api_key: Some(
+                    key.seal(
+                        api_key.expose(),
+                        convene::secrets::Purpose::LumaApiKey {
+                            organization_id: org.id,
+                        },
+                    )
+                    .unwrap(),
+                ),
                 api_key_last_four: Some(api_key.last_four()),
             },
         )

@@ -89,6 +89,7 @@ impl DisplayName {
 }
 
 /// A password as typed. Not trimmed (spaces may be part of a passphrase); `Debug` hides it.
+#[derive(Clone)]
 pub struct Password(String);
 
 impl fmt::Debug for Password {
@@ -132,6 +133,21 @@ impl Password {
             .map_err(|err| Error::Internal(format!("password hashing failed: {err}")))
     }
 
+    /// [`Password::hash`] on a blocking thread, at most [`HASHES_AT_ONCE`] at a time: a burst
+    /// of sign-ups queues here and slows only sign-ups, never the threads serving pages.
+    pub async fn hash_off_thread(&self) -> Result<String, Error> {
+        let password = self.clone();
+        hashing(move || password.hash()).await?
+    }
+
+    /// [`Password::matches`] the same way as [`Password::hash_off_thread`].
+    pub async fn matches_off_thread(&self, stored_hash: &str) -> bool {
+        let (password, stored_hash) = (self.clone(), stored_hash.to_owned());
+        hashing(move || password.matches(&stored_hash))
+            .await
+            .unwrap_or(false)
+    }
+
     /// True when this password produced `stored_hash`. Over-long input never matches.
     pub fn matches(&self, stored_hash: &str) -> bool {
         if self.0.chars().count() > PASSWORD_MAX_CHARS {
@@ -147,6 +163,37 @@ impl Password {
             }
         }
     }
+}
+
+/// Password hashes computed at once (each takes ~19 MiB and a core for tens of milliseconds).
+pub const HASHES_AT_ONCE: usize = 2;
+
+/// Runs Argon2 work on a blocking thread behind a process-wide limit.
+async fn hashing<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Result<T, Error> {
+    static PERMITS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(HASHES_AT_ONCE);
+    let _permit = PERMITS
+        .acquire()
+        .await
+        .map_err(|err| Error::Internal(format!("password hashing is shut down: {err}")))?;
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|err| Error::Internal(format!("password hashing failed: {err}")))
+}
+
+/// The domain of the accounts demo mode creates (their password is published in the README).
+pub const DEMO_ACCOUNT_DOMAIN: &str = "demo.convene.test";
+
+/// Demo accounts sign in only while demo mode runs: on a deployment that once ran the demo,
+/// their published password opens nothing. Refused like any wrong password.
+pub fn check_demo_account(email: &str, demo_mode: bool) -> Result<(), Error> {
+    let is_demo = email
+        .trim()
+        .rsplit_once('@')
+        .is_some_and(|(_, domain)| domain.eq_ignore_ascii_case(DEMO_ACCOUNT_DOMAIN));
+    if is_demo && !demo_mode {
+        return Err(Error::WrongCredentials);
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -210,5 +257,16 @@ mod tests {
     fn debug_never_shows_the_password() {
         let password = Password::for_sign_in("hunter2hunter2".into());
         assert!(!format!("{password:?}").contains("hunter2"));
+    }
+
+    #[test]
+    fn demo_accounts_sign_in_only_in_demo_mode() {
+        assert!(check_demo_account("member@demo.convene.test", true).is_ok());
+        assert!(matches!(
+            check_demo_account(" Admin@DEMO.convene.test ", false),
+            Err(Error::WrongCredentials)
+        ));
+        assert!(check_demo_account("ada@example.org", false).is_ok());
+        assert!(check_demo_account("ada@demo.convene.test.example.org", false).is_ok());
     }
 }

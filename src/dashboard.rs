@@ -10,11 +10,12 @@ use sea_orm::{
 };
 
 use crate::Error;
-use crate::access::Role;
+use crate::access::{Actor, Role};
 use crate::refresh::SyncState;
 use crate::store::entities::{event, organization, sync_run};
 use crate::store::memberships;
 use crate::store::organizations::{self, Organization};
+use crate::visibility::Audience;
 
 /// Events per page ("Show more" loads the next).
 pub const PAGE_SIZE: u64 = 20;
@@ -228,6 +229,8 @@ pub struct DashboardQuery {
     pub attendance: Option<Attendance>,
     pub after: Option<Cursor>,
     pub limit: u64,
+    /// Whose page it is: which members-only events it may show (public only by default).
+    pub audience: Audience,
 }
 
 impl DashboardQuery {
@@ -243,6 +246,7 @@ impl DashboardQuery {
             attendance: None,
             after: None,
             limit: PAGE_SIZE,
+            audience: Audience::public(),
         })
     }
 
@@ -273,7 +277,12 @@ pub struct DashboardEvent {
     pub cover_url: Option<String>,
     pub event_url: Option<String>,
     pub location_text: Option<String>,
+    pub address_hidden: bool,
     pub location_type: String,
+    /// `public` or `members-only`: the audience condition let only what the viewer may see in.
+    pub visibility: String,
+    /// The published address of its calendar file.
+    pub public_id: Option<String>,
     pub organization_id: i64,
     pub org_slug: String,
     pub org_name: String,
@@ -348,7 +357,10 @@ fn statement(query: &DashboardQuery) -> Select<event::Entity> {
             E::CoverUrl,
             E::EventUrl,
             E::LocationText,
+            E::AddressHidden,
             E::LocationType,
+            E::Visibility,
+            E::PublicId,
             E::OrganizationId,
         ])
         .column_as(O::Slug, "org_slug")
@@ -362,6 +374,7 @@ fn statement(query: &DashboardQuery) -> Select<event::Entity> {
         .column_as(O::EventsLastSyncedAt, "org_synced_at")
         .join(JoinType::InnerJoin, event::Relation::Organization.def())
         .filter(event::Column::RemovedAt.is_null())
+        .filter(query.audience.condition())
         .filter(event::Column::StartAt.gte(query.from - longest_event))
         .filter(event::Column::StartAt.lt(query.until))
         .filter(event::Column::EndAt.gt(query.from));
@@ -440,9 +453,21 @@ pub struct DashboardData {
 /// filter names organizations, whatever the number of events or organizations.
 pub async fn load(
     db: &impl ConnectionTrait,
-    viewer: Option<i64>,
+    viewer: Option<Actor>,
     query: &DashboardQuery,
 ) -> Result<DashboardData, Error> {
+    // The viewer's organizations first: they decide which members-only events show.
+    let mine = match viewer {
+        Some(actor) => memberships::organizations_of(db, actor.user_id).await?,
+        None => Vec::new(),
+    };
+    let mut query = query.clone();
+    query.audience = match viewer {
+        Some(actor) if actor.is_site_admin => Audience::site_admin(),
+        Some(_) => Audience::member_of(mine.iter().map(|(org, _)| org.id).collect()),
+        None => Audience::public(),
+    };
+    let query = &query;
     let (chosen, page) = if query.organizations.is_empty() {
         (Vec::new(), upcoming(db, query).await?)
     } else {
@@ -459,10 +484,6 @@ pub async fn load(
             upcoming(db, &by_slug).await?
         };
         (chosen, page)
-    };
-    let mine = match viewer {
-        Some(user_id) => memberships::organizations_of(db, user_id).await?,
-        None => Vec::new(),
     };
     Ok(DashboardData {
         page,

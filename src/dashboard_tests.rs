@@ -327,7 +327,16 @@ async fn a_render_costs_the_same_few_statements_however_much_there_is() {
             counter.fetch_add(1, Ordering::Relaxed);
         });
         let mut query = DashboardQuery::new(now(), now() + Duration::days(30)).unwrap();
-        let data = load(&counted, Some(user.id), &query).await.unwrap();
+        let data = load(
+            &counted,
+            Some(crate::access::Actor {
+                user_id: user.id,
+                is_site_admin: false,
+            }),
+            &query,
+        )
+        .await
+        .unwrap();
         assert_eq!(data.mine.len(), orgs.div_ceil(2));
         assert!(data.chosen.is_empty());
         assert!(!data.page.events.is_empty());
@@ -335,7 +344,16 @@ async fn a_render_costs_the_same_few_statements_however_much_there_is() {
 
         // A slug, a name typed in another case, and a word that names nothing.
         query.organizations = vec!["org-1".into(), "ORG-0".into(), "no-such-org".into()];
-        let data = load(&counted, Some(user.id), &query).await.unwrap();
+        let data = load(
+            &counted,
+            Some(crate::access::Actor {
+                user_id: user.id,
+                is_site_admin: false,
+            }),
+            &query,
+        )
+        .await
+        .unwrap();
         let chosen: Vec<_> = data.chosen.iter().map(|org| org.slug.as_str()).collect();
         assert_eq!(chosen, ["org-0", "org-1"]);
         assert!(

@@ -28,6 +28,9 @@ pub enum Error {
     /// Too many failed sign-ins for this email or address; try again after the wait.
     #[error("too many failed sign-ins: try again in {retry_after_minutes} minutes")]
     Throttled { retry_after_minutes: i64 },
+    /// Too many accounts created from one client lately; try again after the wait.
+    #[error("too many sign-ups from this network: try again in {retry_after_minutes} minutes")]
+    TooManySignUps { retry_after_minutes: i64 },
     /// Sign-in failed. One message whatever the reason, so it never tells whether an email
     /// has an account.
     #[error("wrong email or password")]

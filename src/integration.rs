@@ -93,7 +93,12 @@ pub async fn save(
             ensure_same_calendar(reference.as_ref(), &calendar.id, &calendar.name)?;
             let sealed = importer
                 .secret_key()
-                .seal(key.expose())
+                .seal(
+                    key.expose(),
+                    crate::secrets::Purpose::LumaApiKey {
+                        organization_id: org.id,
+                    },
+                )
                 .map_err(|err| Error::Internal(format!("sealing the lu.ma key: {err}")))?;
             row.luma_calendar_url = Set(reference
                 .and_then(|r| r.page_url)

@@ -129,7 +129,19 @@ async fn saving_a_key_fills_in_the_calendar_and_stores_the_key_sealed() {
     assert_eq!(org.luma_api_key_last_four.as_deref(), Some("abcd"));
     let sealed = org.luma_api_key_sealed.unwrap();
     assert!(!sealed.contains(KEY));
-    assert_eq!(world.importer.secret_key().open(&sealed).unwrap(), KEY);
+    assert_eq!(
+        world
+            .importer
+            .secret_key()
+            .open(
+                &sealed,
+                crate::secrets::Purpose::LumaApiKey {
+                    organization_id: org.id
+                }
+            )
+            .unwrap(),
+        KEY
+    );
 
     // Changing the page later keeps the key and its calendar.
     let org = world.save("https://lu.ma/oslo-rust", None).await.unwrap();

@@ -5,6 +5,7 @@
 pub mod access;
 pub mod accounts;
 pub mod bounds;
+pub mod client_address;
 pub mod dashboard;
 #[cfg(any(test, feature = "fake-luma"))]
 pub mod demo;
@@ -14,13 +15,16 @@ pub mod integration;
 pub mod luma;
 pub mod markdown;
 pub mod refresh;
+pub mod same_origin;
 pub mod schedule;
 pub mod secrets;
+pub mod sign_up_limit;
 pub mod slug;
 pub mod store;
 pub mod sync;
 #[cfg(any(test, feature = "test-support"))]
 pub mod testing;
 pub mod timefmt;
+pub mod visibility;
 
 pub use error::{Error, Result};

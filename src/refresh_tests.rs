@@ -114,7 +114,16 @@ async fn connected(
             calendar_url: None,
             calendar_id: Some("cal-l".into()),
             calendar_name: None,
-            sealed_api_key: Some(secret.seal(KEY).unwrap()),
+            sealed_api_key: Some(
+                secret
+                    .seal(
+                        KEY,
+                        crate::secrets::Purpose::LumaApiKey {
+                            organization_id: org.id,
+                        },
+                    )
+                    .unwrap(),
+            ),
             api_key_last_four: None,
         },
     )
@@ -189,6 +198,7 @@ fn a_run_left_running_for_too_long_counts_as_interrupted() {
         started_at: now - Duration::minutes(started_minutes_ago),
         finished_at: None,
         outcome: outcome.into(),
+        events_skipped_private: 0,
         pages_fetched: 0,
         events_created: 0,
         events_updated: 0,

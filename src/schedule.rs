@@ -169,7 +169,16 @@ mod tests {
                 calendar_url: None,
                 calendar_id: None,
                 calendar_name: None,
-                sealed_api_key: Some(secret.seal(key).unwrap()),
+                sealed_api_key: Some(
+                    secret
+                        .seal(
+                            key,
+                            crate::secrets::Purpose::LumaApiKey {
+                                organization_id: org.id,
+                            },
+                        )
+                        .unwrap(),
+                ),
                 api_key_last_four: None,
             },
         )

@@ -6,13 +6,38 @@ use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-use aes_gcm::aead::{Aead, Generate, KeyInit};
+use aes_gcm::aead::{Aead, Generate, KeyInit, Payload};
 use aes_gcm::{Aes256Gcm, Key, Nonce};
 
 const KEY_LEN: usize = 32;
 const NONCE_LEN: usize = 12;
 /// Sealed values start with a version tag so the format can change without guessing.
+/// Sealed before secrets were bound to their place (opened without associated data; rewritten
+/// as [`BOUND_PREFIX`] at start-up by [`crate::store::secrets_at_rest::bind_legacy`]).
 const SEALED_PREFIX: &str = "v1:";
+/// Sealed with associated data naming the row and purpose ([`Purpose`]).
+const BOUND_PREFIX: &str = "v2:";
+
+/// Where a sealed value belongs. It is the AES-GCM associated data: a value copied into another
+/// row or column does not open there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    /// `organizations.luma_api_key_sealed` of this organization.
+    LumaApiKey { organization_id: i64 },
+    /// `feed_tokens.token_sealed` of this user.
+    FeedToken { user_id: i64 },
+}
+
+impl Purpose {
+    fn associated_data(self) -> String {
+        match self {
+            Purpose::LumaApiKey { organization_id } => {
+                format!("convene/organizations/{organization_id}/luma_api_key")
+            }
+            Purpose::FeedToken { user_id } => format!("convene/feed_tokens/{user_id}/token"),
+        }
+    }
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum SecretError {
@@ -109,32 +134,72 @@ impl SecretKey {
         Aes256Gcm::new(&Key::<Aes256Gcm>::from(self.0))
     }
 
-    /// Encrypts `plaintext`; every call uses a new random nonce, so equal inputs seal differently.
-    pub fn seal(&self, plaintext: &str) -> Result<String, SecretError> {
+    /// Encrypts `plaintext` for `purpose`; every call uses a new random nonce, so equal inputs
+    /// seal differently.
+    pub fn seal(&self, plaintext: &str, purpose: Purpose) -> Result<String, SecretError> {
         let nonce = Nonce::generate();
+        let aad = purpose.associated_data();
         let ciphertext = self
             .cipher()
-            .encrypt(&nonce, plaintext.as_bytes())
+            .encrypt(
+                &nonce,
+                Payload {
+                    msg: plaintext.as_bytes(),
+                    aad: aad.as_bytes(),
+                },
+            )
             .map_err(|_| SecretError::SealFailed)?;
         let mut sealed = Vec::with_capacity(NONCE_LEN + ciphertext.len());
         sealed.extend_from_slice(nonce.as_slice());
         sealed.extend_from_slice(&ciphertext);
-        Ok(format!("{SEALED_PREFIX}{}", hex::encode(sealed)))
+        Ok(format!("{BOUND_PREFIX}{}", hex::encode(sealed)))
     }
 
-    pub fn open(&self, sealed: &str) -> Result<String, SecretError> {
-        let bytes = sealed
-            .strip_prefix(SEALED_PREFIX)
-            .and_then(|hex_text| hex::decode(hex_text).ok())
+    /// Opens a value sealed for `purpose` (or one sealed before values were bound).
+    pub fn open(&self, sealed: &str, purpose: Purpose) -> Result<String, SecretError> {
+        let (bytes, aad) = if let Some(hex_text) = sealed.strip_prefix(BOUND_PREFIX) {
+            (hex::decode(hex_text).ok(), purpose.associated_data())
+        } else if let Some(hex_text) = sealed.strip_prefix(SEALED_PREFIX) {
+            (hex::decode(hex_text).ok(), String::new())
+        } else {
+            (None, String::new())
+        };
+        let bytes = bytes
             .filter(|bytes| bytes.len() > NONCE_LEN)
             .ok_or(SecretError::Malformed)?;
         let (nonce, ciphertext) = bytes.split_at(NONCE_LEN);
         let nonce = Nonce::try_from(nonce).map_err(|_| SecretError::Malformed)?;
         let plaintext = self
             .cipher()
-            .decrypt(&nonce, ciphertext)
+            .decrypt(
+                &nonce,
+                Payload {
+                    msg: ciphertext,
+                    aad: aad.as_bytes(),
+                },
+            )
             .map_err(|_| SecretError::WrongKey)?;
         String::from_utf8(plaintext).map_err(|_| SecretError::Malformed)
+    }
+
+    /// A value sealed the way it was before binding (tests of the upgrade only).
+    #[cfg(test)]
+    pub(crate) fn seal_unbound(&self, plaintext: &str) -> String {
+        let nonce = Nonce::generate();
+        let ciphertext = self
+            .cipher()
+            .encrypt(&nonce, plaintext.as_bytes())
+            .unwrap_or_default();
+        format!(
+            "{SEALED_PREFIX}{}{}",
+            hex::encode(nonce.as_slice()),
+            hex::encode(ciphertext)
+        )
+    }
+
+    /// Whether `sealed` predates binding (see [`crate::store::secrets_at_rest`]).
+    pub fn is_unbound(sealed: &str) -> bool {
+        sealed.starts_with(SEALED_PREFIX)
     }
 }
 
@@ -191,30 +256,53 @@ mod tests {
     use super::*;
     use crate::testing::scratch_dir;
 
+    const BERLIN_KEY: Purpose = Purpose::LumaApiKey { organization_id: 1 };
+
     #[test]
     fn seal_then_open_round_trips_and_uses_fresh_nonces() {
         let key = SecretKey::generate();
-        let first = key.seal("luma-key-1234").unwrap();
-        let second = key.seal("luma-key-1234").unwrap();
+        let first = key.seal("luma-key-1234", BERLIN_KEY).unwrap();
+        let second = key.seal("luma-key-1234", BERLIN_KEY).unwrap();
         assert_ne!(first, second, "same plaintext must seal differently");
         assert!(!first.contains("luma-key"));
-        assert_eq!(key.open(&first).unwrap(), "luma-key-1234");
-        assert_eq!(key.open(&second).unwrap(), "luma-key-1234");
+        assert_eq!(key.open(&first, BERLIN_KEY).unwrap(), "luma-key-1234");
+        assert_eq!(key.open(&second, BERLIN_KEY).unwrap(), "luma-key-1234");
+    }
+
+    #[test]
+    fn a_sealed_value_moved_to_another_row_or_purpose_does_not_open() {
+        let key = SecretKey::generate();
+        let sealed = key.seal("luma-key-1234", BERLIN_KEY).unwrap();
+        for elsewhere in [
+            Purpose::LumaApiKey { organization_id: 2 },
+            Purpose::FeedToken { user_id: 1 },
+        ] {
+            assert!(matches!(
+                key.open(&sealed, elsewhere),
+                Err(SecretError::WrongKey)
+            ));
+        }
     }
 
     #[test]
     fn another_key_cannot_open_and_tampering_is_detected() {
-        let sealed = SecretKey::generate().seal("secret").unwrap();
+        let sealed = SecretKey::generate().seal("secret", BERLIN_KEY).unwrap();
         assert!(matches!(
-            SecretKey::generate().open(&sealed),
+            SecretKey::generate().open(&sealed, BERLIN_KEY),
             Err(SecretError::WrongKey)
         ));
         let key = SecretKey::generate();
-        let mut tampered = key.seal("secret").unwrap();
+        let mut tampered = key.seal("secret", BERLIN_KEY).unwrap();
         let last = tampered.pop().unwrap();
         tampered.push(if last == '0' { '1' } else { '0' });
-        assert!(matches!(key.open(&tampered), Err(SecretError::WrongKey)));
-        assert!(matches!(key.open("nonsense"), Err(SecretError::Malformed)));
+        assert!(matches!(
+            key.open(&tampered, BERLIN_KEY),
+            Err(SecretError::WrongKey)
+        ));
+        assert!(matches!(
+            key.open("nonsense", BERLIN_KEY),
+            Err(SecretError::Malformed)
+        ));
     }
 
     #[test]
@@ -248,7 +336,13 @@ mod tests {
 
         let (reused, source) = SecretKey::load_or_create(&path).unwrap();
         assert_eq!(source, KeySource::ExistingFile(path.clone()));
-        assert_eq!(reused.open(&created.seal("x").unwrap()).unwrap(), "x");
+        let purpose = Purpose::FeedToken { user_id: 1 };
+        assert_eq!(
+            reused
+                .open(&created.seal("x", purpose).unwrap(), purpose)
+                .unwrap(),
+            "x"
+        );
     }
 
     #[test]

@@ -20,6 +20,7 @@ use crate::luma::client::LumaClient;
 use crate::luma::model::ImportedEvent;
 use crate::secrets::SecretKey;
 use crate::store::entities::{event, organization, sync_run};
+use crate::visibility::Visibility;
 
 /// Runs kept per organization; older ones are deleted after each run.
 pub const RUNS_KEPT: u64 = 50;
@@ -84,6 +85,8 @@ pub struct SyncCounts {
     pub removed: u32,
     pub unchanged: u32,
     pub requests_made: u64,
+    /// Private events left out: lu.ma lists them to nobody, so neither does Convene.
+    pub skipped_private: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -134,6 +137,8 @@ enum Reconciled {
     Plan {
         changes: Vec<Change>,
         vanished: Vec<i64>,
+        /// Private events the fetch held, left out.
+        skipped_private: u32,
     },
     /// The answer is not believed (see [`SUSPICIOUS_EMPTY_MIN`]); nothing may change.
     Suspicious(String),
@@ -288,6 +293,11 @@ impl Importer {
         with_descriptions: bool,
     ) -> Result<Reconciled, Error> {
         let fetched = last_copy_of_each(fetched);
+        let fetched_any = !fetched.is_empty();
+        let (private, fetched): (Vec<_>, Vec<_>) = fetched
+            .into_iter()
+            .partition(|event| event.visibility == Visibility::Private);
+        let skipped_private = u32::try_from(private.len()).unwrap_or(u32::MAX);
         let stored = self
             .stored_for_window(organization_id, after, &fetched)
             .await?;
@@ -295,7 +305,9 @@ impl Importer {
             .values()
             .filter(|e| e.removed_at.is_none() && e.start_at >= after)
             .count() as u64;
-        if fetched.is_empty() && live_in_window >= SUSPICIOUS_EMPTY_MIN {
+        // Only an answer with no events at all is suspicious; one whose events all turned
+        // private is believed (they leave the pages).
+        if !fetched_any && live_in_window >= SUSPICIOUS_EMPTY_MIN {
             return Ok(Reconciled::Suspicious(format!(
                 "the calendar returned no events although {live_in_window} were stored; nothing was removed, the next run will check again"
             )));
@@ -324,7 +336,11 @@ impl Importer {
                 Some(row) => Change::Unchanged(row.id),
             });
         }
-        Ok(Reconciled::Plan { changes, vanished })
+        Ok(Reconciled::Plan {
+            changes,
+            vanished,
+            skipped_private,
+        })
     }
 
     /// Stored events that are in the window or were fetched (an event can move into the past).
@@ -378,6 +394,8 @@ impl Importer {
                     counts.updated += 1;
                     let mut row = event_row(org.id, &event, source, now);
                     row.id = Set(id);
+                    // The published address never changes.
+                    row.public_id = sea_orm::ActiveValue::NotSet;
                     row.removed_at = Set(None);
                     row.update(&txn).await?;
                 }
@@ -562,6 +580,12 @@ fn fill_counts(run: &mut sync_run::ActiveModel, counts: &SyncCounts) {
     run.events_removed = Set(small(counts.removed));
     run.events_unchanged = Set(small(counts.unchanged));
     run.requests_made = Set(i32::try_from(counts.requests_made).unwrap_or(i32::MAX));
+    run.events_skipped_private = Set(small(counts.skipped_private));
+}
+
+/// A new event's public id: 96 random bits, so published addresses cannot be counted through.
+pub fn new_public_id() -> String {
+    crate::secrets::random_token()[..24].to_owned()
 }
 
 /// The row a sync stores for `event` (public for the import benchmark's raw-insert baseline).
@@ -584,9 +608,11 @@ pub fn event_row(
         cover_url: Set(event.cover_url.clone()),
         event_url: Set(event.event_url.clone()),
         location_text: Set(event.location_text.clone()),
-        meeting_url: Set(event.meeting_url.clone()),
+        meeting_url: Set(None),
+        address_hidden: Set(event.address_hidden),
+        public_id: Set(Some(new_public_id())),
         location_type: Set(event.location_type.as_str().to_owned()),
-        visibility: Set(event.visibility.clone()),
+        visibility: Set(event.visibility.as_str().to_owned()),
         tags: Set(serde_json::Value::from(event.tags.clone()).to_string()),
         content_hash: Set(event.content_hash()),
         synced_at: Set(now),

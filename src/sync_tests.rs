@@ -76,7 +76,16 @@ async fn connect(store: &TestStore, org_id: i64, secret: &SecretKey, key: &str) 
             calendar_url: Some("https://luma.com/rust-berlin".into()),
             calendar_id: Some("cal-berlin".into()),
             calendar_name: Some("Rust Berlin".into()),
-            sealed_api_key: Some(secret.seal(key).unwrap()),
+            sealed_api_key: Some(
+                secret
+                    .seal(
+                        key,
+                        crate::secrets::Purpose::LumaApiKey {
+                            organization_id: org_id,
+                        },
+                    )
+                    .unwrap(),
+            ),
             api_key_last_four: Some(key[key.len() - 4..].into()),
         },
     )
@@ -364,4 +373,79 @@ fn a_repeated_id_in_one_fetch_is_kept_once_the_later_copy_winning() {
         .map(|e| (e.external_id.as_str(), e.title.as_str()))
         .collect();
     assert_eq!(kept, [("evt-a", "second page"), ("evt-b", "only copy")]);
+}
+
+#[tokio::test]
+async fn lu_mas_privacy_is_kept_private_events_left_out_addresses_and_join_links_never_stored() {
+    let world = world(0).await;
+    let mut members = sample_event(1, "cal-berlin");
+    members["visibility"] = json!("members-only");
+    members["location_visibility"] = json!("guests-only");
+    members["geo_address_json"] = json!({
+        "address": "Hinterhof 3, Secret Street 12", "city": "Berlin", "region": "Berlin",
+        "country": "Germany", "full_address": "Hinterhof 3, Secret Street 12, 10115 Berlin"
+    });
+    let mut private = sample_event(2, "cal-berlin");
+    private["visibility"] = json!("private");
+    let mut online = sample_event(3, "cal-berlin");
+    online["location_type"] = json!("zoom");
+    online["geo_address_json"] = json!(null);
+    online["meeting_url"] = json!("https://zoom.us/j/123?pwd=secret");
+    for event in [sample_event(0, "cal-berlin"), members, private, online] {
+        world.fake.upsert_event(KEY, event);
+    }
+
+    let report = world.sync().await;
+    assert_eq!(report.outcome, SyncOutcome::Ok);
+    assert_eq!(report.counts.created, 3);
+    assert_eq!(report.counts.skipped_private, 1);
+    let run = sync_run::Entity::find_by_id(report.run_id)
+        .one(world.store.db())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(run.events_skipped_private, 1);
+
+    let stored = world.events().await;
+    let by_id = |id: &str| stored.iter().find(|e| e.external_id == id).unwrap();
+    assert!(
+        stored.iter().all(|e| e.external_id != "evt-0002"),
+        "private: never stored"
+    );
+    let members = by_id("evt-0001");
+    assert_eq!(members.visibility, "members-only");
+    assert_eq!(
+        members.location_text.as_deref(),
+        Some("Berlin, Berlin, Germany")
+    );
+    assert!(members.address_hidden);
+    let online = by_id("evt-0003");
+    assert_eq!(online.location_type, "online");
+    assert!(stored.iter().all(|e| e.meeting_url.is_none()));
+    let everything = format!("{stored:?}");
+    assert!(!everything.contains("Secret Street") && !everything.contains("zoom.us"));
+    let public_ids: std::collections::HashSet<_> = stored
+        .iter()
+        .map(|e| e.public_id.clone().unwrap())
+        .collect();
+    assert_eq!(public_ids.len(), 3, "each has its own public id");
+    assert!(public_ids.iter().all(|id| id.len() == 24));
+
+    // An event made private on lu.ma leaves Convene's pages at the next sync.
+    let mut now_private = sample_event(0, "cal-berlin");
+    now_private["visibility"] = json!("private");
+    world.fake.upsert_event(KEY, now_private);
+    let report = world.sync().await;
+    assert_eq!(report.counts.skipped_private, 2);
+    assert_eq!(report.counts.removed, 1);
+    assert_eq!(world.live().await, 2);
+    let kept = world.events().await;
+    assert_eq!(
+        kept.iter()
+            .find(|e| e.external_id == "evt-0001")
+            .unwrap()
+            .public_id,
+        by_id("evt-0001").public_id,
+        "a published address never changes"
+    );
 }

@@ -24,6 +24,10 @@ pub enum AppError {
     WrongCredentials,
     #[error("Too many failed sign-ins. Try again in {retry_after_minutes} minutes.")]
     Throttled { retry_after_minutes: i64 },
+    #[error(
+        "Too many accounts were created from your network. Try again in {retry_after_minutes} minutes."
+    )]
+    TooManySignUps { retry_after_minutes: i64 },
     /// lu.ma failed or refused; the message says how (never with the key).
     #[error("lu.ma: {0}")]
     Luma(String),
@@ -44,7 +48,7 @@ impl AppError {
             AppError::Invalid { .. } => 422,
             AppError::Conflict { .. } => 409,
             AppError::WrongCredentials => 401,
-            AppError::Throttled { .. } => 429,
+            AppError::Throttled { .. } | AppError::TooManySignUps { .. } => 429,
             AppError::Internal => 500,
             AppError::Luma(_) | AppError::Transport(_) => 502,
         }
@@ -78,6 +82,11 @@ impl From<convene::Error> for AppError {
             convene::Error::Throttled {
                 retry_after_minutes,
             } => AppError::Throttled {
+                retry_after_minutes,
+            },
+            convene::Error::TooManySignUps {
+                retry_after_minutes,
+            } => AppError::TooManySignUps {
                 retry_after_minutes,
             },
             convene::Error::Luma(err) => AppError::Luma(err.to_string()),

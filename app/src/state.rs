@@ -15,6 +15,12 @@ pub struct AppState {
     pub refresher: Refresher,
     /// When the daily import runs (UTC), if it does: the settings panel shows the next run.
     pub daily_sync_at: Option<chrono::NaiveTime>,
+    /// Demo mode runs: its accounts may sign in.
+    pub demo: bool,
+    /// Proxies whose `X-Forwarded-For` names the client (sign-in throttling).
+    pub trusted_proxies: convene::client_address::TrustedProxies,
+    /// Sign-ups per client (each costs a password hash).
+    pub sign_ups: std::sync::Arc<convene::sign_up_limit::SignUpLimit>,
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -124,3 +124,25 @@ test("a member filters, switches layout and timezone, and loads more", async ({ 
   expect(before).toBe(20);
   await expect(page.getByRole("link", { name: "Show more" })).toHaveCount(0);
 });
+
+test("a members-only event is labelled for a member and absent for a visitor", async ({ page, browser }) => {
+  await signIn(page, DEMO_MEMBER.email, DEMO_MEMBER.password);
+  await page.goto("/dashboard?org=rust-berlin");
+  await hydrated(page);
+  const card = page.locator(".dash-card[data-event=evt-demoBerlinMembers]");
+  await expect(card).toBeVisible();
+  await expect(card.locator(".badge-members")).toHaveText("Members only");
+  await expect(card.locator(".dash-place")).toContainText("Berlin, Berlin, Germany");
+  await expect(card.locator(".dash-place")).toContainText("Address shared with registered guests on lu.ma");
+  await expect(page.locator("body")).not.toContainText("Musterstraße");
+  await expect(page.locator("body")).not.toContainText("Organizers' private call");
+
+  const visitor = await browser.newPage();
+  await visitor.goto("/dashboard?org=rust-berlin");
+  await hydrated(visitor);
+  await expect(visitor.locator(".dash-card").first()).toBeVisible();
+  await expect(visitor.locator(".dash-card[data-event=evt-demoBerlinMembers]")).toHaveCount(0);
+  await expect(visitor.locator(".badge-members")).toHaveCount(0);
+  await expect(visitor.locator("body")).not.toContainText("Members' planning evening");
+  await visitor.close();
+});

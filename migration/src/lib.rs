@@ -10,6 +10,7 @@ mod m20261124_000004_add_demo_and_luma_api_base;
 mod m20261124_000005_add_ical_feed;
 mod m20261124_000006_create_feed_tokens;
 mod m20261130_000001_add_event_all_day;
+mod m20261130_000002_event_privacy;
 
 pub struct Migrator;
 
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000005_add_ical_feed::Migration),
             Box::new(m20261124_000006_create_feed_tokens::Migration),
             Box::new(m20261130_000001_add_event_all_day::Migration),
+            Box::new(m20261130_000002_event_privacy::Migration),
         ]
     }
 }

@@ -189,6 +189,8 @@ async fn run(events: i64, seconds: u64, connections: u64) {
         luma_api_base: "http://127.0.0.1:9/".parse().unwrap(),
         demo: false,
         secure_cookies: false,
+        public_url: None,
+        trusted_proxies: Default::default(),
         allow_private_feeds: false,
         daily_sync: None,
         luma_requests_per_minute: 180,

@@ -48,21 +48,40 @@ pub async fn personal_feed(
     }
 }
 
-/// One event as a calendar file ("Add to calendar" on the dashboard's cards): `<id>.ics`.
+/// One event as a calendar file ("Add to calendar" on the dashboard's cards):
+/// `<public id>.ics`, for whoever may see the event (a members-only one needs the member's
+/// session). Unknown, removed and hidden events are all the same 404.
 pub async fn single_event(
     State(state): State<AppState>,
     Path(file): Path<String>,
+    session: tower_sessions::Session,
     headers: HeaderMap,
 ) -> Response {
-    let Some(id) = file
-        .strip_suffix(".ics")
-        .and_then(|id| id.parse::<i64>().ok())
-    else {
+    let Some(public_id) = file.strip_suffix(".ics").filter(|id| {
+        !id.is_empty() && id.len() <= 32 && id.bytes().all(|b| b.is_ascii_alphanumeric())
+    }) else {
         return StatusCode::NOT_FOUND.into_response();
     };
-    match convene::ical::export::single_event(&state.db, id).await {
+    let actor = app::auth::session::actor_of_session(&state.db, &session).await;
+    // A signed-in answer may hold a members-only event: only the member's browser keeps it.
+    let cache_control = match &actor {
+        Ok(Some(_)) => PRIVATE,
+        _ => PUBLIC,
+    };
+    let audience = match actor {
+        Ok(actor) => convene::visibility::Audience::of(&state.db, actor).await,
+        Err(err) => Err(convene::Error::Internal(err.to_string())),
+    };
+    let audience = match audience {
+        Ok(audience) => audience,
+        Err(err) => {
+            tracing::error!(error = %err, "finding who asks for a calendar file failed");
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        }
+    };
+    match convene::ical::export::single_event(&state.db, public_id, &audience).await {
         Ok(Some(body)) => {
-            let mut response = calendar_response(body, &headers, PUBLIC);
+            let mut response = calendar_response(body, &headers, cache_control);
             response.headers_mut().insert(
                 header::CONTENT_DISPOSITION,
                 HeaderValue::from_static("attachment; filename=\"event.ics\""),
@@ -71,7 +90,7 @@ pub async fn single_event(
         }
         Ok(None) => (StatusCode::NOT_FOUND, "No such event").into_response(),
         Err(err) => {
-            tracing::error!(event_id = id, error = %err, "writing an event's calendar file failed");
+            tracing::error!(event = public_id, error = %err, "writing an event's calendar file failed");
             StatusCode::INTERNAL_SERVER_ERROR.into_response()
         }
     }

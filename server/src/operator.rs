@@ -304,7 +304,12 @@ async fn connect_luma(
     }
     let sealed = context
         .secret_key
-        .seal(key.expose())
+        .seal(
+            key.expose(),
+            convene::secrets::Purpose::LumaApiKey {
+                organization_id: organization.id,
+            },
+        )
         .map_err(|err| err.to_string())?;
     organizations::connect_luma(
         db,

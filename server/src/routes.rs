@@ -64,11 +64,46 @@ pub fn router(state: AppState, secure_cookies: bool) -> Router {
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(sessions)
+        .layer(axum::middleware::from_fn(refuse_cross_site))
         .layer(RequestBodyLimitLayer::new(MAX_REQUEST_BODY_BYTES))
         // A panic while answering becomes a 500 for that request (and a log line), never more.
         .layer(CatchPanicLayer::new())
         .layer(TraceLayer::new_for_http().make_span_with(request_span))
         .with_state(state)
+}
+
+/// State-changing requests (every server function and form post is a POST) from another
+/// site's page are refused with 403 (`convene::same_origin`).
+async fn refuse_cross_site(
+    request: axum::http::Request<axum::body::Body>,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::http::{Method, header};
+    if matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    ) {
+        return next.run(request).await;
+    }
+    let headers = request.headers();
+    let text = |name| {
+        headers
+            .get(name)
+            .and_then(|value: &axum::http::HeaderValue| value.to_str().ok())
+    };
+    if convene::same_origin::allowed(
+        text(header::ORIGIN),
+        text(header::REFERER),
+        text(header::HOST),
+    ) {
+        return next.run(request).await;
+    }
+    tracing::warn!(path = %request.uri().path(), "cross-site request refused");
+    (
+        StatusCode::FORBIDDEN,
+        "This request came from another site and was refused. Use Convene's own pages.",
+    )
+        .into_response()
 }
 
 /// The request's span, without the token of a personal feed address (it is the feed's key).

@@ -6,6 +6,7 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveTime;
+use convene::client_address::TrustedProxies;
 use convene::ical::fetch::FeedClientConfig;
 use convene::luma::client::ClientConfig;
 use convene::schedule::DailySchedule;
@@ -49,7 +50,8 @@ pub struct SettingsArgs {
     )]
     pub luma_api_base: String,
     /// Demo mode on an empty store: demo organizations served by the bundled fake lu.ma, demo
-    /// accounts and a first import (0 or 1) [default: 1 for a SQLite store, 0 for Postgres]
+    /// accounts (with a published password) and a first import (0 or 1). Off unless asked for:
+    /// `make run` asks for it; a real deployment never should [default: 0]
     #[arg(
         long,
         env = "CONVENE_DEMO",
@@ -68,6 +70,19 @@ pub struct SettingsArgs {
         value_parser = clap::builder::BoolishValueParser::new(),
     )]
     pub secure_cookies: bool,
+    /// The address people reach Convene at (`https://events.example.org`). With https the
+    /// session cookie is always `Secure`.
+    #[arg(long, env = "CONVENE_PUBLIC_URL", value_name = "CONVENE_PUBLIC_URL")]
+    pub public_url: Option<String>,
+    /// Reverse proxies whose X-Forwarded-For names the client (for sign-in throttling):
+    /// addresses or networks, comma-separated, e.g. `127.0.0.1,10.0.0.0/8`. Empty: none.
+    #[arg(
+        long,
+        env = "CONVENE_TRUSTED_PROXIES",
+        value_name = "CONVENE_TRUSTED_PROXIES",
+        default_value = ""
+    )]
+    pub trusted_proxies: String,
     /// Let iCal feeds live on loopback, private and link-local addresses (tests, the demo, a
     /// calendar server on your own network); off, such feeds are refused.
     #[arg(
@@ -143,6 +158,9 @@ pub struct Settings {
     pub luma_api_base: Url,
     pub demo: bool,
     pub secure_cookies: bool,
+    /// `CONVENE_PUBLIC_URL`, when set.
+    pub public_url: Option<Url>,
+    pub trusted_proxies: TrustedProxies,
     pub allow_private_feeds: bool,
     /// `None` when the daily import is switched off.
     pub daily_sync: Option<DailySchedule>,
@@ -193,7 +211,20 @@ impl Settings {
         };
         let luma_api_base = parse_http_url("LUMA_API_BASE", &args.luma_api_base)?;
         let refresh_ttl = parse_refresh_ttl(args.refresh_ttl_minutes)?;
-        let demo = demo_enabled(args.demo, &database_url);
+        let demo = demo_enabled(args.demo);
+        let public_url = args
+            .public_url
+            .as_deref()
+            .filter(|url| !url.trim().is_empty())
+            .map(|url| parse_http_url("CONVENE_PUBLIC_URL", url))
+            .transpose()?;
+        // An https site never sends its session cookie in the clear, whatever the flag says.
+        let secure_cookies = args.secure_cookies
+            || public_url
+                .as_ref()
+                .is_some_and(|url| url.scheme() == "https");
+        let trusted_proxies = TrustedProxies::parse(&args.trusted_proxies)
+            .map_err(|err| bad("CONVENE_TRUSTED_PROXIES", invalid_message(err)))?;
         let leptos_options = leptos_options(args.listen)?;
         Ok(Settings {
             listen: args.listen,
@@ -203,7 +234,9 @@ impl Settings {
             secret_key_source,
             luma_api_base,
             demo,
-            secure_cookies: args.secure_cookies,
+            secure_cookies,
+            public_url,
+            trusted_proxies,
             allow_private_feeds: args.allow_private_feeds,
             daily_sync,
             luma_requests_per_minute,
@@ -230,7 +263,7 @@ impl Settings {
     /// One line for the start-up log; secrets are never part of it.
     pub fn summary(&self) -> String {
         format!(
-            "listen=http://{} database={} data_dir={} secret_key={} luma_api_base={} luma_requests_per_minute={} daily_sync={} refresh_ttl={}min demo={} secure_cookies={} allow_private_feeds={} site_root={}",
+            "listen=http://{} database={} data_dir={} secret_key={} luma_api_base={} luma_requests_per_minute={} daily_sync={} refresh_ttl={}min demo={} secure_cookies={} trusted_proxies={} allow_private_feeds={} site_root={}",
             self.listen,
             self.database_url,
             self.data_dir.display(),
@@ -244,6 +277,11 @@ impl Settings {
             self.refresh_ttl.num_minutes(),
             self.demo,
             self.secure_cookies,
+            if self.trusted_proxies.is_empty() {
+                "none"
+            } else {
+                "set"
+            },
             self.allow_private_feeds,
             self.leptos_options.site_root,
         )
@@ -279,10 +317,18 @@ fn parse_budget(per_minute: u32) -> Result<u32, SettingsError> {
     }
 }
 
-/// Demo data belongs in a throwaway local store, not in a shared Postgres by surprise: unless
-/// `CONVENE_DEMO` says otherwise, only SQLite stores get it.
-fn demo_enabled(setting: Option<bool>, database_url: &DatabaseUrl) -> bool {
-    setting.unwrap_or(database_url.is_sqlite())
+/// A core refusal's message without its field name (the setting names it instead).
+fn invalid_message(err: convene::Error) -> String {
+    match err {
+        convene::Error::Invalid { message, .. } => message,
+        other => other.to_string(),
+    }
+}
+
+/// Demo mode creates accounts whose password is in the README: only when asked for, on any
+/// store, never by default.
+fn demo_enabled(setting: Option<bool>) -> bool {
+    setting.unwrap_or(false)
 }
 
 fn parse_refresh_ttl(minutes: u32) -> Result<chrono::Duration, SettingsError> {
@@ -411,6 +457,8 @@ mod tests {
             luma_api_base: "https://public-api.luma.com".parse().unwrap(),
             demo: true,
             secure_cookies: false,
+            public_url: None,
+            trusted_proxies: TrustedProxies::default(),
             allow_private_feeds: false,
             daily_sync: None,
             luma_requests_per_minute: 120,
@@ -438,13 +486,10 @@ mod tests {
     }
 
     #[test]
-    fn demo_mode_defaults_to_on_for_sqlite_only() {
-        let sqlite = DatabaseUrl::sqlite_file(Path::new("data/convene.db"));
-        let postgres = DatabaseUrl::parse("postgres://postgres@127.0.0.1/test").unwrap();
-        assert!(demo_enabled(None, &sqlite));
-        assert!(!demo_enabled(None, &postgres));
-        assert!(demo_enabled(Some(true), &postgres));
-        assert!(!demo_enabled(Some(false), &sqlite));
+    fn demo_mode_is_off_unless_asked_for_on_every_store() {
+        assert!(!demo_enabled(None));
+        assert!(demo_enabled(Some(true)));
+        assert!(!demo_enabled(Some(false)));
     }
 
     #[test]

@@ -56,6 +56,14 @@ impl Application {
                 source,
             })?;
         store::migrate(&db).await.map_err(StartupError::Migrate)?;
+        // Secrets sealed before they were bound to their row are bound now (once).
+        match store::secrets_at_rest::bind_legacy(&db, &settings.secret_key).await {
+            Ok(0) => {}
+            Ok(bound) => tracing::info!(bound, "stored secrets bound to their rows"),
+            Err(err) => {
+                tracing::warn!(error = %err, "binding stored secrets failed; they still open where they are")
+            }
+        }
         let client = LumaClient::new(settings.luma_client_config()).map_err(StartupError::Luma)?;
         let importer = Importer::new(db.clone(), client, settings.secret_key.clone())
             .with_feeds(settings.feed_client_config());
@@ -96,6 +104,9 @@ impl Application {
             db,
             refresher,
             daily_sync_at: settings.daily_sync.map(|schedule| schedule.at),
+            demo: settings.demo,
+            trusted_proxies: settings.trusted_proxies.clone(),
+            sign_ups: Default::default(),
         };
         let router = routes::router(state, settings.secure_cookies);
         Ok(Self {

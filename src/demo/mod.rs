@@ -186,7 +186,12 @@ async fn seed(
         .await?;
         let key = ApiKey::new(key);
         let sealed = secret_key
-            .seal(key.expose())
+            .seal(
+                key.expose(),
+                crate::secrets::Purpose::LumaApiKey {
+                    organization_id: org.id,
+                },
+            )
             .map_err(|err| Error::Internal(format!("sealing a demo key: {err}")))?;
         organizations::connect_luma(
             &txn,
@@ -311,7 +316,16 @@ mod tests {
         // The key is stored sealed, never as given.
         let sealed = berlin.luma_api_key_sealed.unwrap();
         assert!(!sealed.contains("demo-key"));
-        assert_eq!(key.open(&sealed).unwrap(), "demo-key-rust-berlin");
+        assert_eq!(
+            key.open(
+                &sealed,
+                crate::secrets::Purpose::LumaApiKey {
+                    organization_id: berlin.id
+                }
+            )
+            .unwrap(),
+            "demo-key-rust-berlin"
+        );
     }
 
     #[tokio::test]

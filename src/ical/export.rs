@@ -10,21 +10,25 @@ use crate::Error;
 use crate::bounds;
 use crate::store::entities::event;
 use crate::store::events::{Event, https_only, place};
+use crate::visibility::Audience;
 
 /// How far back a feed reaches: last month's events stay in subscribers' calendars.
 pub const RECENT: Duration = Duration::days(30);
 /// Calendar apps poll feeds; suggest hourly (our imports are hourly at most).
 const REFRESH_INTERVAL: Duration = Duration::hours(1);
 
-/// An organization's live events that ended after `since`, in start order.
+/// The organizations' live events that ended after `since` and `audience` may see, in start
+/// order.
 pub async fn events_since(
     db: &impl ConnectionTrait,
     organization_ids: &[i64],
+    audience: &Audience,
     since: DateTime<Utc>,
 ) -> Result<Vec<Event>, Error> {
     Ok(event::Entity::find()
         .filter(event::Column::OrganizationId.is_in(organization_ids.iter().copied()))
         .filter(event::Column::RemovedAt.is_null())
+        .filter(audience.condition())
         .filter(event::Column::EndAt.gt(since))
         .order_by_asc(event::Column::StartAt)
         .order_by_asc(event::Column::Id)
@@ -79,15 +83,14 @@ fn vevent(item: &Event) -> icalendar::Event {
     vevent
         .summary(&bounds::one_line(&item.title, bounds::TITLE_MAX_CHARS))
         .status(EventStatus::Confirmed);
+    // The place as anyone may see it: never a join link, never a guests-only address. An
+    // online event points to its lu.ma page, where registering reveals the link.
     let (label, online) = place(&item.location_type, item.location_text.as_deref());
-    match (item.meeting_url.as_deref().and_then(bounds::link), online) {
-        (Some(meeting), true) if item.location_text.is_none() => {
-            vevent.location(&meeting);
-        }
-        _ => {
-            vevent.location(&bounds::one_line(&label, bounds::LOCATION_MAX_CHARS));
-        }
-    }
+    let page = https_only(item.event_url.clone()).and_then(|url| bounds::link(&url));
+    match page {
+        Some(page) if online && item.location_text.is_none() => vevent.location(&page),
+        _ => vevent.location(&bounds::one_line(&label, bounds::LOCATION_MAX_CHARS)),
+    };
     // URL is written raw by the library: only a link without spaces or controls goes in.
     if let Some(url) = https_only(item.event_url.clone())
         .as_deref()
@@ -135,18 +138,22 @@ pub async fn organization_feed(
     let Some(org) = crate::store::organizations::find_by_slug(db, slug).await? else {
         return Ok(None);
     };
-    let events = events_since(db, &[org.id], now - RECENT).await?;
+    // A public address: public events only, whoever asks.
+    let events = events_since(db, &[org.id], &Audience::public(), now - RECENT).await?;
     Ok(Some(feed(&org.name, &events)))
 }
 
-/// One live event as its own calendar file ("Add to calendar"); `None` when there is no such
-/// live event.
+/// One live event as its own calendar file ("Add to calendar"), addressed by its random public
+/// id; `None` when there is no such live event that `audience` may see.
 pub async fn single_event(
     db: &impl ConnectionTrait,
-    event_id: i64,
+    public_id: &str,
+    audience: &Audience,
 ) -> Result<Option<String>, Error> {
-    let found = event::Entity::find_by_id(event_id)
+    let found = event::Entity::find()
+        .filter(event::Column::PublicId.eq(public_id))
         .filter(event::Column::RemovedAt.is_null())
+        .filter(audience.condition())
         .one(db)
         .await?;
     Ok(found.map(|item| feed(&item.title, std::slice::from_ref(&item))))
@@ -228,6 +235,8 @@ mod tests {
             tags: "[]".into(),
             content_hash: String::new(),
             all_day: false,
+            address_hidden: false,
+            public_id: Some(format!("public{n}")),
             synced_at: start,
             removed_at: None,
         }
@@ -286,8 +295,15 @@ mod tests {
             "lu.ma ids survive the round trip"
         );
         assert_eq!(read[0].location_text, events[0].location_text);
-        assert_eq!(read[1].location_type, LocationType::Online);
-        assert_eq!(read[1].meeting_url, events[1].meeting_url);
+        assert_eq!(
+            read[1].location_type,
+            LocationType::Online,
+            "its lu.ma page as the place"
+        );
+        assert!(
+            !text.contains("meet.example.org"),
+            "join links are never exported"
+        );
     }
 
     const HOSTILE: [&str; 6] = [

@@ -20,6 +20,7 @@ use crate::bounds::{self, TimeBoundError};
 use crate::ical::prescan::{PrescanError, prescan};
 use crate::ical::zones::{FeedZones, known_zone};
 use crate::luma::model::{ImportedEvent, LocationType, parse_iso_duration};
+use crate::visibility::Visibility;
 
 /// lu.ma's feeds name each event `evt-…@events.lu.ma`; the API calls it `evt-…`.
 const LUMA_UID_SUFFIX: &str = "@events.lu.ma";
@@ -543,7 +544,7 @@ struct Details {
     event_url: Option<String>,
     location_type: LocationType,
     location_text: Option<String>,
-    meeting_url: Option<String>,
+    visibility: Visibility,
     all_day: bool,
 }
 
@@ -560,17 +561,14 @@ impl Details {
             .get_location()
             .map(str::trim)
             .filter(|place| !place.is_empty());
-        let (location_type, location_text, meeting_url) = match location {
-            Some(url) if is_web_address(url) => match bounds::link(url) {
-                Some(url) => (LocationType::Online, None, Some(url)),
-                None => (LocationType::Online, None, None),
-            },
+        // A link as the place is a join link: it only tells us the event is online.
+        let (location_type, location_text) = match location {
+            Some(url) if is_web_address(url) => (LocationType::Online, None),
             Some(place) => (
                 LocationType::InPerson,
                 Some(bounds::one_line(place, bounds::LOCATION_MAX_CHARS)),
-                None,
             ),
-            None => (LocationType::Unknown, None, None),
+            None => (LocationType::Unknown, None),
         };
         let title = bounds::one_line(
             event.get_summary().unwrap_or_default(),
@@ -586,7 +584,7 @@ impl Details {
             event_url,
             location_type,
             location_text,
-            meeting_url,
+            visibility: Visibility::from_ical_class(event.property_value("CLASS")),
             all_day: false,
         }
     }
@@ -617,9 +615,9 @@ impl Details {
             cover_url: None,
             event_url: self.event_url.clone(),
             location_text: self.location_text.clone(),
-            meeting_url: self.meeting_url.clone(),
+            address_hidden: false,
             location_type: self.location_type,
-            visibility: "public".to_owned(),
+            visibility: self.visibility,
             tags: Vec::new(),
             description_md: self.description.clone(),
         }

@@ -12,6 +12,7 @@ use crate::ical::export::{RECENT, events_since, feed};
 use crate::secrets::{SecretKey, random_token};
 use crate::store::entities::feed_token;
 use crate::store::{memberships, users};
+use crate::visibility::Audience;
 
 fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
@@ -26,7 +27,10 @@ pub async fn token(
 ) -> Result<String, Error> {
     if let Some(row) = feed_token::Entity::find_by_id(user_id).one(db).await? {
         return secret
-            .open(&row.token_sealed)
+            .open(
+                &row.token_sealed,
+                crate::secrets::Purpose::FeedToken { user_id },
+            )
             .map_err(|err| Error::Internal(format!("the feed token cannot be read: {err}")));
     }
     regenerate(db, secret, user_id, now).await
@@ -41,7 +45,7 @@ pub async fn regenerate(
 ) -> Result<String, Error> {
     let token = random_token();
     let sealed = secret
-        .seal(&token)
+        .seal(&token, crate::secrets::Purpose::FeedToken { user_id })
         .map_err(|err| Error::Internal(format!("sealing the feed token failed: {err}")))?;
     feed_token::Entity::insert(feed_token::ActiveModel {
         user_id: Set(user_id),
@@ -85,7 +89,9 @@ pub async fn feed_for_token(
         .into_iter()
         .map(|(org, _)| org.id)
         .collect();
-    let events = events_since(db, &organizations, now - RECENT).await?;
+    // The member's own organizations: their members-only events included.
+    let audience = Audience::member_of(organizations.clone());
+    let events = events_since(db, &organizations, &audience, now - RECENT).await?;
     Ok(Some(feed(
         &format!("Convene: {}'s organizations", user.display_name),
         &events,

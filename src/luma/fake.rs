@@ -326,8 +326,17 @@ async fn ical_feed(
             .ends(event.end_at)
             .summary(&event.title)
             .status(EventStatus::Tentative);
-        if let Some(place) = event.location_text.as_ref().or(event.meeting_url.as_ref()) {
-            vevent.location(place);
+        // As lu.ma's feed does: the address, or for an online event its join link.
+        let join_link = entry
+            .get("meeting_url")
+            .or_else(|| entry.get("zoom_meeting_url"))
+            .and_then(Value::as_str)
+            .map(str::to_owned);
+        if let Some(place) = event.location_text.clone().or(join_link) {
+            vevent.location(&place);
+        }
+        if event.visibility == crate::visibility::Visibility::Private {
+            vevent.class(icalendar::Class::Private);
         }
         let mut description = String::new();
         if let Some(url) = &event.event_url {

@@ -9,6 +9,7 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use crate::bounds;
+use crate::visibility::Visibility;
 
 /// Why a lu.ma response could not be used. The message names the entry and the field.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -55,10 +56,13 @@ pub struct ImportedEvent {
     pub cover_url: Option<String>,
     /// The public event page, where people register.
     pub event_url: Option<String>,
+    /// The place as anyone may see it: for a guests-only address, only its city and region.
     pub location_text: Option<String>,
-    pub meeting_url: Option<String>,
+    /// lu.ma shows the street address to registered guests only ("Address shared with
+    /// registered guests on lu.ma"); Convene never stores it.
+    pub address_hidden: bool,
     pub location_type: LocationType,
-    pub visibility: String,
+    pub visibility: Visibility,
     pub tags: Vec<String>,
     /// Markdown, present only in `events/get` answers (lists omit it since July 2026).
     pub description_md: Option<String>,
@@ -78,15 +82,19 @@ impl ImportedEvent {
             self.cover_url,
             self.event_url,
             self.location_text,
-            self.meeting_url,
+            // Where the join link was: events without one keep their old hashes.
+            Option::<String>::None,
             self.location_type.as_str(),
-            self.visibility,
+            self.visibility.as_str(),
             self.tags,
         ]);
         let mut fields = fields.to_string();
         // Only when set, so the hashes of events stored before the flag existed stay the same.
         if self.all_day {
             fields.push_str("all-day");
+        }
+        if self.address_hidden {
+            fields.push_str("address-hidden");
         }
         hex::encode(Sha256::digest(fields.as_bytes()))
     }
@@ -139,6 +147,7 @@ struct WireEvent {
     cover_url: Option<String>,
     url: Option<String>,
     visibility: Option<String>,
+    location_visibility: Option<String>,
     /// Absent, `null` or a list: all mean what they say.
     #[serde(default)]
     tags: Option<Vec<WireTag>>,
@@ -149,6 +158,9 @@ struct WireEvent {
 struct WireAddress {
     address: Option<String>,
     city: Option<String>,
+    region: Option<String>,
+    country: Option<String>,
+    city_state: Option<String>,
     full_address: Option<String>,
 }
 
@@ -268,15 +280,28 @@ fn normalise(wire: WireEvent) -> Result<ImportedEvent, MalformedResponse> {
         _ => ("UTC".to_owned(), None),
     };
     let link = |text: Option<String>| text.as_deref().and_then(bounds::link);
-    let meeting_url = link(wire.meeting_url).or(link(wire.zoom_meeting_url));
-    let location_text = wire.geo_address_json.as_ref().and_then(location_text);
+    // Join links are for registered guests: they only tell us the event is online.
+    let has_join_link = link(wire.meeting_url)
+        .or(link(wire.zoom_meeting_url))
+        .is_some();
+    let address_hidden = wire
+        .location_visibility
+        .as_deref()
+        .is_some_and(|visibility| visibility.trim() != "public");
+    let location_text = wire.geo_address_json.as_ref().and_then(|address| {
+        if address_hidden {
+            public_part(address)
+        } else {
+            location_text(address)
+        }
+    });
     let location_type = match wire.location_type.as_deref() {
         Some("offline") => LocationType::InPerson,
         Some("zoom" | "meet" | "discord" | "twitch" | "twitter" | "youtube") => {
             LocationType::Online
         }
         // Legacy entries carry no type: infer it from what they do carry.
-        _ if meeting_url.is_some() => LocationType::Online,
+        _ if has_join_link => LocationType::Online,
         _ if location_text.is_some() => LocationType::InPerson,
         _ => LocationType::Unknown,
     };
@@ -300,12 +325,10 @@ fn normalise(wire: WireEvent) -> Result<ImportedEvent, MalformedResponse> {
         unknown_timezone,
         cover_url: link(wire.cover_url),
         event_url: link(wire.url),
+        address_hidden: address_hidden && location_type != LocationType::Online,
         location_text,
-        meeting_url,
         location_type,
-        visibility: non_empty(wire.visibility)
-            .map(|visibility| bounds::one_line(&visibility, 32))
-            .unwrap_or_else(|| "public".to_owned()),
+        visibility: Visibility::from_luma(wire.visibility.as_deref()),
         tags: bounds::tags(
             wire.tags
                 .unwrap_or_default()
@@ -322,6 +345,23 @@ fn normalise(wire: WireEvent) -> Result<ImportedEvent, MalformedResponse> {
 
 fn non_empty(text: Option<String>) -> Option<String> {
     text.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty())
+}
+
+/// The part of a guests-only address lu.ma shows everyone: the city and region.
+fn public_part(address: &WireAddress) -> Option<String> {
+    let part = |text: &Option<String>| {
+        text.as_deref()
+            .map(|text| bounds::one_line(text, bounds::LOCATION_MAX_CHARS))
+            .filter(|s| !s.is_empty())
+    };
+    let text = part(&address.city_state).or_else(|| {
+        let parts: Vec<String> = [&address.city, &address.region, &address.country]
+            .into_iter()
+            .filter_map(part)
+            .collect();
+        (!parts.is_empty()).then(|| parts.join(", "))
+    })?;
+    Some(bounds::one_line(&text, bounds::LOCATION_MAX_CHARS))
 }
 
 /// "Venue, City" when both are known, else whatever part lu.ma gave; one line, bounded.
@@ -460,9 +500,9 @@ mod tests {
             LocationType::Online,
             "inferred from the meeting URL"
         );
-        assert_eq!(
-            online.meeting_url.as_deref(),
-            Some("https://us06web.zoom.us/j/84317818466")
+        assert!(
+            !format!("{online:?}").contains("zoom.us"),
+            "the join link is not kept"
         );
         assert_eq!(online.timezone, "America/Los_Angeles");
     }
@@ -479,7 +519,7 @@ mod tests {
         );
         assert_eq!(event.timezone, "UTC");
         assert_eq!(event.location_type, LocationType::Unknown);
-        assert_eq!(event.visibility, "public");
+        assert_eq!(event.visibility, Visibility::Public);
     }
 
     #[test]
@@ -602,6 +642,35 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn lu_mas_privacy_fields_are_respected() {
+        let body = r#"{"entries":[
+            {"id":"evt-1","start_at":"2026-12-01T18:00:00Z","visibility":"members-only","location_type":"offline","location_visibility":"guests-only",
+             "geo_address_json":{"address":"Flat 3, 12 Secret Street","city":"Berlin","region":"Berlin","country":"Germany","full_address":"Flat 3, 12 Secret Street, 10115 Berlin"}},
+            {"id":"evt-2","start_at":"2026-12-01T18:00:00Z","visibility":"private","meeting_url":"https://zoom.us/j/123?pwd=secret"},
+            {"id":"evt-3","start_at":"2026-12-01T18:00:00Z","platform":"external","zoom_meeting_url":"https://zoom.us/j/456"}
+        ]}"#;
+        let events = parse_event_page(body).unwrap().events;
+        assert_eq!(events[0].visibility, Visibility::MembersOnly);
+        assert_eq!(
+            events[0].location_text.as_deref(),
+            Some("Berlin, Berlin, Germany")
+        );
+        assert!(events[0].address_hidden);
+        assert_eq!(events[1].visibility, Visibility::Private);
+        assert_eq!(events[1].location_type, LocationType::Online);
+        assert_eq!(
+            events[2].visibility,
+            Visibility::Public,
+            "cross-listed, no visibility"
+        );
+        let all = format!("{events:?}");
+        assert!(
+            !all.contains("Secret Street") && !all.contains("zoom.us"),
+            "{all}"
+        );
     }
 
     #[test]

@@ -7,22 +7,26 @@ use sea_orm::{
 
 use crate::Error;
 use crate::store::entities::event;
+use crate::visibility::Audience;
 
 pub use event::Model as Event;
 
 /// The longest event we look back for when asking what is still on (a weekend conference).
 const LONGEST_EVENT: Duration = Duration::days(3);
 
-/// An organization's live events that have not ended by `now`, soonest first, at most `limit`.
+/// An organization's live events that have not ended by `now` and `audience` may see,
+/// soonest first, at most `limit`.
 pub async fn upcoming_for_organization(
     db: &impl ConnectionTrait,
     organization_id: i64,
+    audience: &Audience,
     now: DateTime<Utc>,
     limit: u64,
 ) -> Result<Vec<Event>, Error> {
     Ok(event::Entity::find()
         .filter(event::Column::OrganizationId.eq(organization_id))
         .filter(event::Column::RemovedAt.is_null())
+        .filter(audience.condition())
         // The start bound lets the (organization, start) index do the work.
         .filter(event::Column::StartAt.gte(now - LONGEST_EVENT))
         .filter(event::Column::EndAt.gte(now))
@@ -122,7 +126,7 @@ mod tests {
         add(db, mine, "cancelled", now + Duration::hours(3), 2, true).await;
         add(db, other, "theirs", now + Duration::hours(1), 2, false).await;
 
-        let titles: Vec<String> = upcoming_for_organization(db, mine, now, 10)
+        let titles: Vec<String> = upcoming_for_organization(db, mine, &Audience::public(), now, 10)
             .await
             .unwrap()
             .into_iter()
@@ -130,7 +134,7 @@ mod tests {
             .collect();
         assert_eq!(titles, ["ongoing", "soon", "later"]);
         assert_eq!(
-            upcoming_for_organization(db, mine, now, 1)
+            upcoming_for_organization(db, mine, &Audience::public(), now, 1)
                 .await
                 .unwrap()
                 .len(),

@@ -5,6 +5,7 @@ pub mod events;
 pub mod leases;
 pub mod memberships;
 pub mod organizations;
+pub mod secrets_at_rest;
 pub mod sessions;
 pub mod sign_in;
 pub mod users;

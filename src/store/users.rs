@@ -22,7 +22,7 @@ pub struct NewUser {
 
 /// Creates the account; a taken email is a [`Error::Conflict`] on `email`.
 pub async fn create(db: &impl ConnectionTrait, new: NewUser) -> Result<User, Error> {
-    let password_hash = new.password.hash()?;
+    let password_hash = new.password.hash_off_thread().await?;
     let row = user::ActiveModel {
         email: Set(new.email.as_str().to_owned()),
         display_name: Set(new.display_name.as_str().to_owned()),

@@ -68,7 +68,14 @@ impl Importer {
             .await
             .map_err(|err| err.to_string())?
         {
-            Reconciled::Plan { changes, vanished } => (changes, vanished),
+            Reconciled::Plan {
+                changes,
+                vanished,
+                skipped_private,
+            } => {
+                counts.skipped_private = skipped_private;
+                (changes, vanished)
+            }
             Reconciled::Suspicious(why) => return Ok(Some(why)),
         };
         self.store(

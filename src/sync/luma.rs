@@ -36,7 +36,14 @@ impl Importer {
             .await
             .map_err(|err| err.to_string())?
         {
-            Reconciled::Plan { changes, vanished } => (changes, vanished),
+            Reconciled::Plan {
+                changes,
+                vanished,
+                skipped_private,
+            } => {
+                counts.skipped_private = skipped_private;
+                (changes, vanished)
+            }
             Reconciled::Suspicious(why) => return Ok(Some(why)),
         };
 
@@ -111,7 +118,12 @@ impl Importer {
             .ok_or("no lu.ma API key is configured for this organization")?;
         let key = self
             .secret_key
-            .open(sealed)
+            .open(
+                sealed,
+                crate::secrets::Purpose::LumaApiKey {
+                    organization_id: org.id,
+                },
+            )
             .map_err(|err| format!("the stored lu.ma API key cannot be read: {err}"))?;
         Ok(ApiKey::new(key))
     }

@@ -110,6 +110,15 @@ pub async fn sign_up(
         password: Password::parse_new(password).map_err(respond_with)?,
         is_site_admin: false,
     };
+    // Counted once the form is valid: what it limits is the password hash that follows.
+    let client = session::client_address(&state).await;
+    state
+        .sign_ups
+        .admit(&client, std::time::Instant::now())
+        .map_err(|err| {
+            tracing::info!(%client, "sign-up refused: too many from this client");
+            respond_with(err)
+        })?;
     let user = users::create(&state.db, new).await.map_err(respond_with)?;
     session::start(user.id).await.map_err(respond_with)?;
     tracing::info!(user_id = user.id, "account created");
@@ -126,7 +135,8 @@ pub async fn sign_in(email: String, password: String) -> Result<(), AppError> {
     use crate::state::AppState;
 
     let state = AppState::current().map_err(respond_with)?;
-    let client = session::client_address().await;
+    convene::accounts::check_demo_account(&email, state.demo).map_err(respond_with)?;
+    let client = session::client_address(&state).await;
     let user = sign_in::authenticate(
         &state.db,
         &email,

@@ -114,6 +114,24 @@ async fn extend_daily(session: &Session) -> Result<(), AppError> {
     Ok(())
 }
 
+/// The signed-in caller of a plain route (not a page or server function), from its session.
+pub async fn actor_of_session(
+    db: &convene::store::DatabaseConnection,
+    session: &Session,
+) -> Result<Option<Actor>, AppError> {
+    let Some(user_id) = session
+        .get::<i64>(USER_ID_KEY)
+        .await
+        .map_err(session_failed)?
+    else {
+        return Ok(None);
+    };
+    Ok(users::find_by_id(db, user_id).await?.map(|user| Actor {
+        user_id: user.id,
+        is_site_admin: user.is_site_admin,
+    }))
+}
+
 /// The caller as the access rules see them.
 pub async fn actor(state: &AppState) -> Result<Option<Actor>, AppError> {
     Ok(signed_in_user(state).await?.map(|user| Actor {
@@ -122,12 +140,23 @@ pub async fn actor(state: &AppState) -> Result<Option<Actor>, AppError> {
     }))
 }
 
-/// The peer's IP address, for throttling. Unknown when the server runs without connect info.
-pub async fn client_address() -> String {
+/// The client's IP address, for throttling: the peer, or behind a trusted proxy the address
+/// the proxy saw (see `convene::client_address`). Unknown without connect info.
+pub async fn client_address(state: &AppState) -> String {
     use axum::extract::ConnectInfo;
+    use axum::http::HeaderMap;
     use std::net::SocketAddr;
-    match leptos_axum::extract::<ConnectInfo<SocketAddr>>().await {
-        Ok(ConnectInfo(addr)) => addr.ip().to_string(),
-        Err(_) => "unknown".to_owned(),
-    }
+    let Ok(ConnectInfo(peer)) = leptos_axum::extract::<ConnectInfo<SocketAddr>>().await else {
+        return "unknown".to_owned();
+    };
+    let headers = leptos_axum::extract::<HeaderMap>()
+        .await
+        .unwrap_or_default();
+    let forwarded_for = headers
+        .get("x-forwarded-for")
+        .and_then(|value| value.to_str().ok());
+    state
+        .trusted_proxies
+        .client(peer.ip(), forwarded_for)
+        .to_string()
 }

@@ -37,7 +37,9 @@ pub struct DashboardFilters {
 /// One event card; every string ready to show, in the event's own timezone.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DashboardEvent {
-    pub id: i64,
+    /// The event's calendar file, `/events/<public id>.ics` (a random id: row ids are never
+    /// published).
+    pub calendar_file: Option<String>,
     pub luma_id: String,
     pub title: String,
     pub org_slug: String,
@@ -62,6 +64,10 @@ pub struct DashboardEvent {
     pub day_label: String,
     pub location: String,
     pub online: bool,
+    /// Shown to the organization's members only ("Members only").
+    pub members_only: bool,
+    /// `location` is the city: lu.ma shares the address with registered guests only.
+    pub address_hidden: bool,
     pub cover_url: Option<String>,
     pub event_url: Option<String>,
     /// Google Calendar's "add this event" link.
@@ -111,6 +117,7 @@ mod ssr {
     use convene::dashboard::{DashboardQuery, FilterParams};
     use convene::store::events;
     use convene::timefmt;
+    use convene::visibility::Visibility;
 
     use super::{DashboardEvent, DashboardFilters};
 
@@ -152,7 +159,12 @@ mod ssr {
             event.event_url.as_deref(),
         );
         DashboardEvent {
-            id: event.id,
+            calendar_file: event
+                .public_id
+                .as_ref()
+                .map(|public_id| format!("/events/{public_id}.ics")),
+            members_only: event.visibility == Visibility::MembersOnly.as_str(),
+            address_hidden: event.address_hidden,
             luma_id: event.external_id,
             title: event.title,
             org_slug: event.org_slug,
@@ -191,7 +203,7 @@ pub async fn get_dashboard(filters: DashboardFilters) -> Result<Dashboard, AppEr
     let viewer = session::actor(&state).await.map_err(respond_with)?;
     let now = chrono::Utc::now();
     let (query, range_label) = ssr::query(&filters, now).map_err(respond_with)?;
-    let data = dashboard::load(&state.db, viewer.map(|actor| actor.user_id), &query)
+    let data = dashboard::load(&state.db, viewer, &query)
         .await
         .map_err(respond_with)?;
     let roles: HashMap<i64, Role> = data

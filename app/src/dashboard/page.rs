@@ -479,13 +479,19 @@ fn EventCard(event: DashboardEvent, show_org: bool) -> impl IntoView {
                 None => view! { <div class="dash-cover dash-cover-empty" aria-hidden="true"></div> }.into_any(),
             }}
             <div class="dash-body">
-                <h4>{event.title.clone()}</h4>
+                <h4>
+                    {event.title.clone()}
+                    {event.members_only.then(|| view! { " " <span class="badge badge-members">"Members only"</span> })}
+                </h4>
                 {show_org.then(|| view! { <p class="dash-org"><a href=format!("/orgs/{}", event.org_slug)>{event.org_name.clone()}</a></p> })}
                 <p class="dash-time">
                     <time datetime=event.start_utc.clone() title=event.timezone.clone()>{time}</time>
                     <span class="dash-hint">{event.hint.clone()}</span>
                 </p>
-                <p class="dash-place">{event.location.clone()}</p>
+                <p class="dash-place">
+                    {event.location.clone()}
+                    {event.address_hidden.then(|| view! { <span class="address-note">" · Address shared with registered guests on lu.ma"</span> })}
+                </p>
             </div>
             <div class="dash-actions">
                 {register}
@@ -493,7 +499,7 @@ fn EventCard(event: DashboardEvent, show_org: bool) -> impl IntoView {
                     <summary>"Add to calendar"</summary>
                     <ul>
                         // rel=external: a file for calendar apps, not a page for the router.
-                        <li><a href=format!("/events/{}.ics", event.id) rel="external">"Calendar file (.ics)"</a></li>
+                        {event.calendar_file.clone().map(|file| view! { <li><a href=file rel="external">"Calendar file (.ics)"</a></li> })}
                         <li>
                             <a href=event.google_calendar_url.clone() target="_blank" rel="noopener noreferrer">
                                 "Google Calendar"

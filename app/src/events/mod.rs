@@ -33,6 +33,10 @@ pub struct EventCard {
     /// The place, or "Online".
     pub location: String,
     pub online: bool,
+    /// Shown to the organization's members only ("Members only").
+    pub members_only: bool,
+    /// `location` is the city: lu.ma shares the address with registered guests only.
+    pub address_hidden: bool,
     /// `https` only.
     pub cover_url: Option<String>,
     /// lu.ma's event page (`https` only): where people register.
@@ -88,6 +92,8 @@ mod ssr {
             timezone: event.timezone,
             location,
             online,
+            members_only: event.visibility == convene::visibility::Visibility::MembersOnly.as_str(),
+            address_hidden: event.address_hidden,
             cover_url: events::https_only(event.cover_url),
             event_url: events::https_only(event.event_url),
             description_html: event
@@ -144,9 +150,15 @@ pub async fn get_organization_events(slug: String) -> Result<OrganizationEvents,
             false
         }
     };
-    let upcoming = events::upcoming_for_organization(&request.state.db, org.id, now, LIST_LIMIT)
-        .await
-        .map_err(respond_with)?;
+    let audience = convene::visibility::Audience::of_organization(
+        request.actor,
+        request.role.is_some(),
+        org.id,
+    );
+    let upcoming =
+        events::upcoming_for_organization(&request.state.db, org.id, &audience, now, LIST_LIMIT)
+            .await
+            .map_err(respond_with)?;
     Ok(OrganizationEvents {
         slug: org.slug,
         name: org.name,
@@ -192,6 +204,8 @@ mod tests {
             event_url: Some("https://luma.com/x".into()),
             location_text: None,
             meeting_url: None,
+            address_hidden: false,
+            public_id: None,
             location_type: "online".into(),
             visibility: "public".into(),
             tags: "[]".into(),

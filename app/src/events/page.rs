@@ -208,11 +208,17 @@ fn EventItem(event: EventCard) -> impl IntoView {
                 None => view! { <div class="event-cover event-cover-empty" aria-hidden="true"></div> }.into_any(),
             }}
             <div class="event-body">
-                <h3>{event.title.clone()}</h3>
+                <h3>
+                    {event.title.clone()}
+                    {event.members_only.then(|| view! { " " <span class="badge badge-members">"Members only"</span> })}
+                </h3>
                 <p class="event-time">
                     <time title=event.timezone.clone()>{event.when.clone()}</time>
                 </p>
-                <p class="event-place" class:online=event.online>{event.location.clone()}</p>
+                <p class="event-place" class:online=event.online>
+                    {event.location.clone()}
+                    {event.address_hidden.then(|| view! { <span class="address-note">" · Address shared with registered guests on lu.ma"</span> })}
+                </p>
                 {event
                     .description_html
                     .clone()

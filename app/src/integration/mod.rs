@@ -44,6 +44,8 @@ pub struct SyncRunView {
     pub removed: i32,
     pub unchanged: i32,
     pub requests: i32,
+    /// Private events the run left out (lu.ma lists them for nobody).
+    pub skipped_private: i32,
     pub message: Option<String>,
 }
 
@@ -147,6 +149,7 @@ mod ssr {
             removed: run.events_removed,
             unchanged: run.events_unchanged,
             requests: run.requests_made,
+            skipped_private: run.events_skipped_private,
             message: run.error_message,
         }
     }

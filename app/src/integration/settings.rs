@@ -404,10 +404,17 @@ fn live_line(run: &SyncRunView) -> String {
             format!("{n} pages")
         }
     };
+    // Said on every finished run that left private events out, so admins know why they
+    // are missing from Convene.
+    let private = match run.skipped_private {
+        0 => String::new(),
+        1 => " 1 private event was left out: lu.ma lists private events for nobody, so Convene does not show them.".to_owned(),
+        n => format!(" {n} private events were left out: lu.ma lists private events for nobody, so Convene does not show them."),
+    };
     match run.outcome.as_str() {
         "running" => format!("Syncing… {} fetched so far.", pages(run.pages)),
         "ok" => format!(
-            "Synced {}: {} created, {} updated, {} removed, {} unchanged ({} fetched{}).",
+            "Synced {}: {} created, {} updated, {} removed, {} unchanged ({} fetched{}).{private}",
             run.started_relative,
             run.created,
             run.updated,

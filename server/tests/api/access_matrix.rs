@@ -53,7 +53,7 @@ enum Expect {
 }
 use Expect::{Allowed, Status};
 
-const PASSWORD: &str = "correct horse battery";
+pub const PASSWORD: &str = "correct horse battery";
 /// The organization every call is about, and one it is not about.
 const ORG: &str = "rust-berlin";
 const OTHER_ORG: &str = "rust-lisbon";
@@ -251,7 +251,7 @@ impl World {
     }
 }
 
-async fn create_user(db: &store::DatabaseConnection, email: &str, site_admin: bool) -> i64 {
+pub async fn create_user(db: &store::DatabaseConnection, email: &str, site_admin: bool) -> i64 {
     users::create(
         db,
         NewUser {

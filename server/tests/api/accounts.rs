@@ -271,3 +271,170 @@ async fn a_session_in_use_is_extended_once_a_day_not_on_every_request() {
         extended.expires_at
     );
 }
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_throttling_sees_each_client_and_a_stranger_cannot_lock_a_member_out()
+ {
+    let app = crate::helpers::spawn_app_adjusted(crate::helpers::Seed::Organizations, |settings| {
+        settings.trusted_proxies =
+            convene::client_address::TrustedProxies::parse("127.0.0.1").unwrap();
+    })
+    .await;
+    app.sign_up("ada@example.org", "Ada", PASSWORD).await;
+    let sign_in = |client: &'static str, password: &'static str| {
+        app.client
+            .post(app.url(SignIn::PATH))
+            .header("x-forwarded-for", client)
+            .form(&[("email", "ada@example.org"), ("password", password)])
+            .send()
+    };
+    for _ in 0..10 {
+        let response = sign_in("203.0.113.66", "bad guess!").await.unwrap();
+        assert_eq!(response.status().as_u16(), 401);
+    }
+    let stranger = sign_in("203.0.113.66", PASSWORD).await.unwrap();
+    assert_eq!(
+        stranger.status().as_u16(),
+        429,
+        "the failing client is paused"
+    );
+    let ada = sign_in("198.51.100.7", PASSWORD).await.unwrap();
+    assert!(
+        ada.status().is_success() || ada.status().is_redirection(),
+        "Ada, behind the same proxy, signs in: {}",
+        ada.status()
+    );
+
+    // Without the setting the header is anybody's: every request is the proxy itself.
+    let untrusting = spawn_app().await;
+    untrusting.sign_up("bo@example.org", "Bo", PASSWORD).await;
+    for n in 0..10 {
+        let response = untrusting
+            .client
+            .post(untrusting.url(SignIn::PATH))
+            .header("x-forwarded-for", format!("203.0.113.{n}"))
+            .form(&[("email", "bo@example.org"), ("password", "bad guess!")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status().as_u16(), 401);
+    }
+    let response = untrusting
+        .client
+        .post(untrusting.url(SignIn::PATH))
+        .header("x-forwarded-for", "198.51.100.99")
+        .form(&[("email", "bo@example.org"), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        response.status().as_u16(),
+        429,
+        "a forged header changes nothing"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn twenty_concurrent_sign_ins_do_not_hold_up_healthz() {
+    let app = spawn_app().await;
+    app.sign_up("ada@example.org", "Ada", PASSWORD).await;
+    let mut sign_ins = tokio::task::JoinSet::new();
+    for _ in 0..20 {
+        let (client, url) = (app.client.clone(), app.url(SignIn::PATH));
+        sign_ins.spawn(async move {
+            client
+                .post(url)
+                .form(&[("email", "ada@example.org"), ("password", PASSWORD)])
+                .send()
+                .await
+        });
+    }
+    let burst = tokio::spawn(sign_ins.join_all());
+    let mut latencies = Vec::new();
+    while !burst.is_finished() {
+        let asked = std::time::Instant::now();
+        assert_eq!(app.get("/healthz").await.status(), 200);
+        latencies.push(asked.elapsed());
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+    for response in burst.await.unwrap() {
+        let status = response.unwrap().status();
+        assert!(status.is_success() || status.is_redirection(), "{status}");
+    }
+    latencies.sort();
+    let worst = latencies.last().copied().unwrap_or_default();
+    println!(
+        "twenty sign-ins: {} /healthz answers, the slowest in {worst:?}",
+        latencies.len()
+    );
+    // A liveness bound: hashing on the request threads held /healthz for seconds.
+    assert!(worst < std::time::Duration::from_millis(500), "{worst:?}");
+}
+
+#[tokio::test]
+async fn a_cross_site_post_to_a_server_function_is_refused() {
+    use app::organizations::JoinOrganization;
+
+    let app = spawn_app().await;
+    let cookie = app.sign_up("ada@example.org", "Ada", PASSWORD).await;
+    let join = |origin: String| {
+        app.client
+            .post(app.url(JoinOrganization::PATH))
+            .header("cookie", &cookie)
+            .header("origin", origin)
+            .form(&[("slug", "rust-berlin")])
+            .send()
+    };
+    let refused = join("https://evil.example".to_owned()).await.unwrap();
+    assert_eq!(refused.status().as_u16(), 403);
+    assert!(
+        refused
+            .text()
+            .await
+            .unwrap()
+            .contains("came from another site")
+    );
+    let db = convene::store::connect(&app.database_url).await.unwrap();
+    let ada = convene::store::users::find_by_email(
+        &db,
+        &convene::accounts::Email::parse("ada@example.org").unwrap(),
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    assert!(
+        convene::store::memberships::organizations_of(&db, ada.id)
+            .await
+            .unwrap()
+            .is_empty(),
+        "nothing changed"
+    );
+    let allowed = join(app.url("")).await.unwrap();
+    assert!(allowed.status().is_success(), "{}", allowed.status());
+}
+
+#[tokio::test]
+async fn one_client_creates_only_a_few_accounts_in_a_while() {
+    let app = spawn_app().await;
+    for n in 0..convene::sign_up_limit::SIGN_UPS_PER_CLIENT {
+        app.sign_up(&format!("person{n}@example.org"), "Person", PASSWORD)
+            .await;
+    }
+    let response = app
+        .call(
+            SignUp::PATH,
+            &[
+                ("email", "one-more@example.org"),
+                ("display_name", "One more"),
+                ("password", PASSWORD),
+            ],
+            None,
+        )
+        .await;
+    assert_eq!(response.status().as_u16(), 429);
+    let error: AppError = response.json().await.unwrap();
+    assert_eq!(
+        error.to_string(),
+        "Too many accounts were created from your network. Try again in 15 minutes."
+    );
+}

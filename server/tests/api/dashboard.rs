@@ -163,9 +163,12 @@ async fn show_more_pages_follow_on_and_bad_filters_name_their_field() {
         .unwrap();
     assert_eq!(second.events.len(), 2);
     assert_eq!(second.next, None);
-    let first_ids: Vec<i64> = first.events.iter().map(|e| e.id).collect();
+    let first_ids: Vec<String> = first.events.iter().map(|e| e.luma_id.clone()).collect();
     assert!(
-        second.events.iter().all(|e| !first_ids.contains(&e.id)),
+        second
+            .events
+            .iter()
+            .all(|e| !first_ids.contains(&e.luma_id)),
         "no repeats"
     );
 

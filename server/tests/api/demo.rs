@@ -107,3 +107,51 @@ async fn without_demo_mode_an_empty_store_stays_empty() {
     assert_eq!(organization::Entity::find().count(&db).await.unwrap(), 0);
     assert_eq!(user::Entity::find().count(&db).await.unwrap(), 0);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_binary_started_without_settings_creates_no_account() {
+    let database_url = convene::testing::fresh_sqlite_url();
+    let data_dir = convene::testing::scratch_dir("bare");
+    let server = crate::helpers::ServerProcess::start(&[
+        ("DATABASE_URL", &database_url),
+        ("CONVENE_DATA_DIR", &data_dir.display().to_string()),
+    ]);
+    let home = reqwest::get(format!("{}/", server.base)).await.unwrap();
+    assert_eq!(home.status(), 200);
+    let db = convene::store::connect(&database_url).await.unwrap();
+    assert_eq!(
+        user::Entity::find().count(&db).await.unwrap(),
+        0,
+        "no account at all"
+    );
+    assert_eq!(
+        organization::Entity::find().count(&db).await.unwrap(),
+        0,
+        "no demo data"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn demo_accounts_cannot_sign_in_once_demo_mode_is_off() {
+    let demo = spawn_app_with(Seed::Demo).await;
+    let database_url = demo.database_url.clone();
+    demo.shut_down().await.unwrap();
+    let mut settings = test_settings(database_url, false);
+    settings.demo = false;
+    let app = Application::build(&settings).await.unwrap();
+    let address = app.local_addr();
+    tokio::spawn(app.run_until_stopped(std::future::pending()));
+    let refused = reqwest::Client::new()
+        .post(format!("http://{address}{}", SignIn::PATH))
+        .form(&[("email", DEMO_ADMIN_EMAIL), ("password", DEMO_PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        refused.status(),
+        401,
+        "the published password opens nothing"
+    );
+    let error: app::error::AppError = refused.json().await.unwrap();
+    assert_eq!(error, app::error::AppError::WrongCredentials);
+}

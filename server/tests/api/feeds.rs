@@ -146,7 +146,12 @@ async fn each_dashboard_event_has_its_own_calendar_file_and_google_link() {
         first.google_calendar_url
     );
 
-    let file = app.get(&format!("/events/{}.ics", first.id)).await;
+    let path = first.calendar_file.clone().expect("a calendar file");
+    assert!(
+        path.starts_with("/events/") && path.len() == "/events/.ics".len() + 24,
+        "a random public id, not a row id: {path}"
+    );
+    let file = app.get(&path).await;
     assert_eq!(file.status(), 200);
     assert_eq!(
         file.headers().get("content-disposition").unwrap(),

@@ -93,6 +93,8 @@ pub fn test_settings(database_url: String, demo: bool) -> Settings {
         luma_api_base: "http://127.0.0.1:9/".parse().expect("url"),
         demo,
         secure_cookies: false,
+        public_url: None,
+        trusted_proxies: Default::default(),
         allow_private_feeds: true,
         daily_sync: None,
         luma_requests_per_minute: 180,
@@ -318,4 +320,67 @@ pub async fn feed_server(feeds: Feeds) -> String {
     let address = listener.local_addr().unwrap();
     tokio::spawn(async move { axum::serve(listener, router).await });
     format!("http://{address}")
+}
+
+/// The `convene` binary running as its own process (a crash is seen as one), on port 0.
+pub struct ServerProcess {
+    child: std::process::Child,
+    pub base: String,
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl ServerProcess {
+    /// Starts the binary with only `env` (and a listen address on port 0) and waits until it
+    /// says where it listens.
+    pub fn start(env: &[(&str, &str)]) -> Self {
+        use std::io::{BufRead, BufReader};
+        use std::process::{Command, Stdio};
+
+        let mut child = Command::new(env!("CARGO_BIN_EXE_convene"))
+            .env_clear()
+            .env("LEPTOS_SITE_ADDR", "127.0.0.1:0")
+            .env("RUST_LOG", "info")
+            .envs(env.iter().copied())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn convene");
+        let stderr = child.stderr.take().expect("stderr");
+        let (found, listening) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let mut sent = false;
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if !sent && let Some(at) = line.split("listening on ").nth(1) {
+                    let _ = found.send(at.trim().to_owned());
+                    sent = true;
+                }
+                // Keep reading, so the server never blocks on a full pipe.
+            }
+        });
+        let base = listening
+            .recv_timeout(Duration::from_secs(60))
+            .expect("the server says where it listens");
+        Self { child, base }
+    }
+
+    /// The peak resident set of the process so far, in MB.
+    pub fn peak_memory_mb(&self) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap();
+        let line = status
+            .lines()
+            .find(|line| line.starts_with("VmHWM:"))
+            .unwrap();
+        let kb: u64 = line.split_whitespace().nth(1).unwrap().parse().unwrap();
+        kb / 1024
+    }
+
+    pub fn alive(&mut self) -> bool {
+        self.child.try_wait().unwrap().is_none()
+    }
 }

@@ -5,8 +5,6 @@
 //! refused feed left the stored events as they were, and each run says why in words.
 
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
@@ -22,7 +20,7 @@ use convene::sync::{Importer, SyncOutcome, SyncTrigger};
 use convene::testing::{fresh_database_url, scratch_dir};
 use leptos::server_fn::ServerFn;
 
-use crate::helpers::{Feeds, feed_server};
+use crate::helpers::{Feeds, ServerProcess, feed_server};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder,
 };
@@ -159,69 +157,6 @@ fn cases() -> Vec<Case> {
             expect: Expect::Read,
         },
     ]
-}
-
-struct Server {
-    child: Child,
-    base: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Server {
-    /// The peak resident set of the process so far, in MB.
-    fn peak_memory_mb(&self) -> u64 {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap();
-        let line = status
-            .lines()
-            .find(|line| line.starts_with("VmHWM:"))
-            .unwrap();
-        let kb: u64 = line.split_whitespace().nth(1).unwrap().parse().unwrap();
-        kb / 1024
-    }
-
-    fn alive(&mut self) -> bool {
-        self.child.try_wait().unwrap().is_none()
-    }
-}
-
-/// Starts the `convene` binary on port 0 against `database_url` and waits until it listens.
-fn start_server(database_url: &str, secret_hex: &str) -> Server {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_convene"))
-        .env_clear()
-        .env("DATABASE_URL", database_url)
-        .env("CONVENE_DATA_DIR", scratch_dir("hostile"))
-        .env("CONVENE_SECRET_KEY", secret_hex)
-        .env("CONVENE_DEMO", "0")
-        .env("CONVENE_DAILY_SYNC", "0")
-        .env("CONVENE_ALLOW_PRIVATE_FEEDS", "1")
-        .env("LEPTOS_SITE_ADDR", "127.0.0.1:0")
-        .env("RUST_LOG", "info")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn convene");
-    let stderr = child.stderr.take().expect("stderr");
-    let (found, listening) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let mut sent = false;
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            if !sent && let Some(at) = line.split("listening on ").nth(1) {
-                let _ = found.send(at.trim().to_owned());
-                sent = true;
-            }
-            // Keep reading, so the server never blocks on a full pipe.
-        }
-    });
-    let base = listening
-        .recv_timeout(Duration::from_secs(60))
-        .expect("the server says where it listens");
-    Server { child, base }
 }
 
 fn percentile_99(samples: &mut [Duration]) -> Duration {
@@ -371,7 +306,16 @@ async fn hostile_feeds_fail_their_own_run_and_nothing_else() {
             .unwrap();
         organization::ActiveModel {
             id: Set(org.id),
-            luma_api_key_sealed: Set(Some(secret.seal(&format!("key-{slug}")).unwrap())),
+            luma_api_key_sealed: Set(Some(
+                secret
+                    .seal(
+                        &format!("key-{slug}"),
+                        convene::secrets::Purpose::LumaApiKey {
+                            organization_id: org.id,
+                        },
+                    )
+                    .unwrap(),
+            )),
             luma_api_base: Set(Some(fake.base_url().to_string())),
             ..Default::default()
         }
@@ -402,7 +346,14 @@ async fn hostile_feeds_fail_their_own_run_and_nothing_else() {
         luma_event("evt-huge", &"N".repeat(9 * 1024 * 1024)),
     );
 
-    let mut server = start_server(&database_url, &secret_hex);
+    let data_dir = scratch_dir("hostile");
+    let mut server = ServerProcess::start(&[
+        ("DATABASE_URL", &database_url),
+        ("CONVENE_DATA_DIR", &data_dir.display().to_string()),
+        ("CONVENE_SECRET_KEY", &secret_hex),
+        ("CONVENE_DAILY_SYNC", "0"),
+        ("CONVENE_ALLOW_PRIVATE_FEEDS", "1"),
+    ]);
     let client = reqwest::Client::builder()
         .timeout(Duration::from_secs(30))
         .build()
@@ -548,15 +499,16 @@ async fn hostile_feeds_fail_their_own_run_and_nothing_else() {
     );
 
     // A title that tries to add lines adds none to the calendar files we serve.
-    let bell_id = event::Entity::find()
+    let bell_file = event::Entity::find()
         .filter(event::Column::ExternalId.eq("bell"))
         .one(&db)
         .await
         .unwrap()
         .unwrap()
-        .id;
+        .public_id
+        .unwrap();
     for path in [
-        format!("/events/{bell_id}.ics"),
+        format!("/events/{bell_file}.ics"),
         "/orgs/control-characters/events.ics".to_owned(),
     ] {
         let body = client

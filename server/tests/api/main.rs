@@ -21,3 +21,4 @@ mod luma_settings;
 mod operator_cli;
 mod organizations;
 mod pages;
+mod visibility_matrix;

@@ -28,10 +28,17 @@ pub struct Model {
     pub event_url: Option<String>,
     #[sea_orm(column_type = "Text", nullable)]
     pub location_text: Option<String>,
+    /// Always empty: join links are for registered guests, so Convene never keeps them.
     #[sea_orm(column_type = "Text", nullable)]
     pub meeting_url: Option<String>,
+    /// `location_text` holds only the city: lu.ma shows the address to registered guests only.
+    pub address_hidden: bool,
+    /// The random id of the addresses we publish (`/events/<public_id>.ics`).
+    pub public_id: Option<String>,
     /// `in_person`, `online` or `unknown`.
     pub location_type: String,
+    /// `public` or `members-only` (`crate::visibility::Visibility`); private events are
+    /// never stored.
     pub visibility: String,
     /// A JSON array of tag names.
     #[sea_orm(column_type = "Text")]

@@ -12,7 +12,7 @@ pub struct Model {
     pub trigger: String,
     pub started_at: DateTimeUtc,
     pub finished_at: Option<DateTimeUtc>,
-    /// `running`, `ok`, `partial` or `failed`.
+    /// `running`, `ok`, `partial`, `failed` or `interrupted`.
     pub outcome: String,
     pub pages_fetched: i32,
     pub events_created: i32,
@@ -22,6 +22,8 @@ pub struct Model {
     pub requests_made: i32,
     #[sea_orm(column_type = "Text", nullable)]
     pub error_message: Option<String>,
+    /// Private events the fetch held and Convene left out (lu.ma never lists them).
+    pub events_skipped_private: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,0 +1,359 @@
+//! lu.ma's visibility on every surface: each kind of event (public, members-only, private, a
+//! guests-only address, online with a join link) × each viewer (visitor, member of the
+//! organization, member of another, org admin, site admin) × each surface (dashboard, events
+//! list, organization feed, personal feed, single-event file). Events come in through the real
+//! import from the fake lu.ma, the way lu.ma's API sends them: with everything.
+
+use app::auth::SignIn;
+use app::dashboard::{Dashboard, GetDashboard, GetPersonalFeed};
+use convene::access::Role;
+use convene::luma::client::{ClientConfig, LumaClient};
+use convene::luma::fake::{FakeCalendar, FakeLuma};
+use convene::secrets::SecretKey;
+use convene::store::entities::{event, organization};
+use convene::store::{self, memberships, organizations};
+use convene::sync::{Importer, SyncOutcome, SyncTrigger};
+use leptos::server_fn::ServerFn;
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait};
+use serde_json::json;
+
+use crate::access_matrix::{PASSWORD, create_user};
+use crate::helpers::{Seed, TestApp, session_cookie, spawn_app_adjusted};
+
+const KEY: &str = "key-visibility";
+const STREET: &str = "Hinterhof 3, Secret Street 12";
+const JOIN_LINK: &str = "https://zoom.us/j/987654321";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Viewer {
+    Visitor,
+    Member,
+    MemberElsewhere,
+    OrgAdmin,
+    SiteAdmin,
+}
+
+const VIEWERS: [Viewer; 5] = [
+    Viewer::Visitor,
+    Viewer::Member,
+    Viewer::MemberElsewhere,
+    Viewer::OrgAdmin,
+    Viewer::SiteAdmin,
+];
+
+/// The events of Rust Berlin's lu.ma calendar, by title.
+const PUBLIC: &str = "Public meetup";
+const MEMBERS_ONLY: &str = "Members planning";
+const PRIVATE: &str = "Private call";
+const GUESTS_ONLY: &str = "Flat party";
+const ONLINE: &str = "Online talk";
+
+fn luma_event(id: &str, name: &str, days: i64) -> serde_json::Value {
+    let start = chrono::Utc::now() + chrono::Duration::days(days);
+    json!({
+        "id": id, "name": name, "timezone": "Europe/Berlin",
+        "start_at": start.to_rfc3339(),
+        "end_at": (start + chrono::Duration::hours(2)).to_rfc3339(),
+        "url": format!("https://luma.com/{id}"),
+        "visibility": "public", "location_type": "offline",
+        "geo_address_json": {"address": "Public Hall", "city": "Berlin"},
+    })
+}
+
+fn calendar() -> FakeCalendar {
+    let mut members = luma_event("evt-members", MEMBERS_ONLY, 2);
+    members["visibility"] = json!("members-only");
+    let mut private = luma_event("evt-private", PRIVATE, 3);
+    private["visibility"] = json!("private");
+    let mut guests = luma_event("evt-guests", GUESTS_ONLY, 4);
+    guests["location_visibility"] = json!("guests-only");
+    guests["geo_address_json"] = json!({
+        "address": STREET, "city": "Berlin", "region": "Berlin", "country": "Germany",
+        "full_address": format!("{STREET}, 10115 Berlin"),
+    });
+    let mut online = luma_event("evt-online", ONLINE, 5);
+    online["location_type"] = json!("zoom");
+    online["geo_address_json"] = json!(null);
+    online["meeting_url"] = json!(JOIN_LINK);
+    FakeCalendar {
+        id: "cal-berlin".into(),
+        name: "Rust Berlin".into(),
+        slug: "rust-berlin".into(),
+        timezone: "Europe/Berlin".into(),
+        events: vec![
+            luma_event("evt-public", PUBLIC, 1),
+            members,
+            private,
+            guests,
+            online,
+        ],
+        legacy_shape: false,
+    }
+}
+
+/// What `viewer` must see on a surface that shows members-only events to those allowed.
+fn expected(viewer: Viewer, members_surface: bool) -> Vec<&'static str> {
+    let mut titles = vec![PUBLIC, GUESTS_ONLY, ONLINE];
+    let may_see_members = matches!(
+        viewer,
+        Viewer::Member | Viewer::OrgAdmin | Viewer::SiteAdmin
+    );
+    if members_surface && may_see_members {
+        titles.push(MEMBERS_ONLY);
+    }
+    titles.sort();
+    titles
+}
+
+fn titles_in(body: &str) -> Vec<&'static str> {
+    let mut found: Vec<&'static str> = [PUBLIC, MEMBERS_ONLY, PRIVATE, GUESTS_ONLY, ONLINE]
+        .into_iter()
+        .filter(|title| body.contains(title))
+        .collect();
+    found.sort();
+    found
+}
+
+fn assert_nothing_secret(surface: &str, viewer: Viewer, body: &str) {
+    assert!(
+        !body.contains("Secret Street"),
+        "{surface} as {viewer:?}: a guests-only address"
+    );
+    assert!(
+        !body.contains("zoom.us"),
+        "{surface} as {viewer:?}: a join link"
+    );
+    assert!(
+        !body.contains(PRIVATE),
+        "{surface} as {viewer:?}: a private event"
+    );
+}
+
+struct World {
+    app: TestApp,
+    cookies: Vec<(Viewer, Option<String>)>,
+    _fake: FakeLuma,
+}
+
+impl World {
+    async fn new() -> Self {
+        let secret = SecretKey::generate();
+        let fake = FakeLuma::start(0, vec![(KEY.into(), calendar())])
+            .await
+            .unwrap();
+        let key = secret.clone();
+        let app = spawn_app_adjusted(Seed::Organizations, move |settings| {
+            settings.secret_key = key;
+        })
+        .await;
+        let db = store::connect(&app.database_url).await.unwrap();
+        let berlin = organizations::find_by_slug(&db, "rust-berlin")
+            .await
+            .unwrap()
+            .unwrap();
+        let lisbon = organizations::find_by_slug(&db, "rust-lisbon")
+            .await
+            .unwrap()
+            .unwrap();
+        organization::ActiveModel {
+            id: Set(berlin.id),
+            luma_api_key_sealed: Set(Some(
+                secret
+                    .seal(
+                        KEY,
+                        convene::secrets::Purpose::LumaApiKey {
+                            organization_id: berlin.id,
+                        },
+                    )
+                    .unwrap(),
+            )),
+            luma_api_base: Set(Some(fake.base_url().to_string())),
+            ..Default::default()
+        }
+        .update(&db)
+        .await
+        .unwrap();
+        let importer = Importer::new(
+            db.clone(),
+            LumaClient::new(ClientConfig::new(fake.base_url())).unwrap(),
+            secret,
+        );
+        let report = importer
+            .run_org_sync(berlin.id, SyncTrigger::Cli, chrono::Utc::now())
+            .await
+            .unwrap();
+        assert_eq!(report.outcome, SyncOutcome::Ok, "{:?}", report.message);
+        assert_eq!(report.counts.skipped_private, 1);
+
+        let mut cookies = Vec::new();
+        for viewer in VIEWERS {
+            if viewer == Viewer::Visitor {
+                cookies.push((viewer, None));
+                continue;
+            }
+            let email = format!("{viewer:?}@example.org").to_lowercase();
+            let user = create_user(&db, &email, viewer == Viewer::SiteAdmin).await;
+            let membership = match viewer {
+                Viewer::Member => Some((berlin.id, Role::Member)),
+                Viewer::OrgAdmin => Some((berlin.id, Role::Admin)),
+                Viewer::MemberElsewhere => Some((lisbon.id, Role::Member)),
+                _ => None,
+            };
+            if let Some((org, role)) = membership {
+                memberships::add(&db, user, org, role).await.unwrap();
+            }
+            let response = app
+                .call(
+                    SignIn::PATH,
+                    &[("email", &email), ("password", PASSWORD)],
+                    None,
+                )
+                .await;
+            cookies.push((viewer, Some(session_cookie(&response).expect("signed in"))));
+        }
+        db.close().await.unwrap();
+        Self {
+            app,
+            cookies,
+            _fake: fake,
+        }
+    }
+
+    fn cookie(&self, viewer: Viewer) -> Option<&str> {
+        self.cookies
+            .iter()
+            .find(|(v, _)| *v == viewer)
+            .and_then(|(_, cookie)| cookie.as_deref())
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn each_viewer_sees_on_each_surface_what_lu_ma_would_show_them() {
+    let world = World::new().await;
+    let app = &world.app;
+    let db = store::connect(&app.database_url).await.unwrap();
+    let stored = event::Entity::find().all(&db).await.unwrap();
+    assert!(
+        stored.iter().all(|e| e.title != PRIVATE),
+        "private events are never stored"
+    );
+    let public_id = |title: &str| {
+        stored
+            .iter()
+            .find(|e| e.title == title)
+            .and_then(|e| e.public_id.clone())
+            .unwrap()
+    };
+
+    for viewer in VIEWERS {
+        let cookie = world.cookie(viewer);
+
+        // The dashboard's data, and the page as served.
+        let filters = json!({ "filters": {
+            "orgs": ["rust-berlin"], "range": "", "from": "", "to": "", "q": "", "mode": "", "after": ""
+        }});
+        let dashboard = app.call_json(GetDashboard::PATH, &filters, cookie).await;
+        let body = dashboard.text().await.unwrap();
+        assert_nothing_secret("dashboard data", viewer, &body);
+        let data: Dashboard = serde_json::from_str(&body).unwrap();
+        let mut titles: Vec<&str> = data.events.iter().map(|e| e.title.as_str()).collect();
+        titles.sort();
+        assert_eq!(
+            titles,
+            expected(viewer, true),
+            "dashboard data as {viewer:?}"
+        );
+        for card in &data.events {
+            assert_eq!(
+                card.members_only,
+                card.title == MEMBERS_ONLY,
+                "{}",
+                card.title
+            );
+            assert_eq!(
+                card.address_hidden,
+                card.title == GUESTS_ONLY,
+                "{}",
+                card.title
+            );
+        }
+        let page = app.page_as("/dashboard?org=rust-berlin", cookie).await;
+        assert_nothing_secret("dashboard page", viewer, &page);
+        assert_eq!(
+            titles_in(&page),
+            expected(viewer, true),
+            "dashboard page as {viewer:?}"
+        );
+        assert_eq!(
+            page.contains("Members only"),
+            expected(viewer, true).contains(&MEMBERS_ONLY),
+            "the label, as {viewer:?}"
+        );
+        assert!(page.contains("Address shared with registered guests on lu.ma"));
+
+        // The events list.
+        let list = app
+            .page_as("/orgs/rust-berlin/events?view=list", cookie)
+            .await;
+        assert_nothing_secret("events list", viewer, &list);
+        assert_eq!(
+            titles_in(&list),
+            expected(viewer, true),
+            "events list as {viewer:?}"
+        );
+
+        // The organization's public feed: public events only, whoever asks.
+        let feed = app.get_as("/orgs/rust-berlin/events.ics", cookie).await;
+        let feed = feed.text().await.unwrap();
+        assert_nothing_secret("organization feed", viewer, &feed);
+        assert_eq!(
+            titles_in(&feed),
+            expected(Viewer::Visitor, false),
+            "org feed as {viewer:?}"
+        );
+
+        // The personal feed: the viewer's organizations, members-only events included.
+        if let Some(cookie) = cookie {
+            let path: String = app
+                .call(GetPersonalFeed::PATH, &[], Some(cookie))
+                .await
+                .json()
+                .await
+                .unwrap();
+            let personal = app.get(&path).await.text().await.unwrap();
+            assert_nothing_secret("personal feed", viewer, &personal);
+            let expect_personal = match viewer {
+                Viewer::Member | Viewer::OrgAdmin => expected(viewer, true),
+                _ => Vec::new(),
+            };
+            assert_eq!(
+                titles_in(&personal),
+                expect_personal,
+                "personal feed as {viewer:?}"
+            );
+        }
+
+        // Single-event files, by public id: members-only for those allowed, never by row id.
+        for title in [PUBLIC, MEMBERS_ONLY, GUESTS_ONLY, ONLINE] {
+            let response = app
+                .get_as(&format!("/events/{}.ics", public_id(title)), cookie)
+                .await;
+            let allowed = expected(viewer, true).contains(&title);
+            assert_eq!(
+                response.status() == 200,
+                allowed,
+                "{title} file as {viewer:?}"
+            );
+            let body = response.text().await.unwrap();
+            assert_nothing_secret("event file", viewer, &body);
+        }
+        let row_id = stored.iter().find(|e| e.title == PUBLIC).unwrap().id;
+        assert_eq!(
+            app.get_as(&format!("/events/{row_id}.ics"), cookie)
+                .await
+                .status(),
+            404,
+            "row ids address nothing"
+        );
+    }
+}
