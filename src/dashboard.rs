@@ -278,6 +278,7 @@ pub struct DashboardEvent {
     pub event_url: Option<String>,
     pub location_text: Option<String>,
     pub address_hidden: bool,
+    pub cross_listed: bool,
     pub location_type: String,
     /// `public` or `members-only`: the audience condition let only what the viewer may see in.
     pub visibility: String,
@@ -301,6 +302,48 @@ impl DashboardEvent {
             last_synced_at: self.org_synced_at,
         }
     }
+}
+
+/// One card's worth: an event, and the other organizations whose calendars list the same lu.ma
+/// event (lu.ma's cross-listing): one card, "Hosted by A with B".
+#[derive(Debug, Clone, PartialEq)]
+pub struct MergedEvent {
+    pub event: DashboardEvent,
+    /// (organization id, name) of the other organizations listing it.
+    pub also_listed_by: Vec<(i64, String)>,
+}
+
+/// Folds copies of one lu.ma event (the same `evt-…` id reaching us through several
+/// organizations' calendars) into one card, in the page's order. The copy from the calendar
+/// that manages it (not cross-listed) leads; feed events are never merged (their ids are the
+/// feeds' own).
+pub fn merge_cross_listed(events: Vec<DashboardEvent>) -> Vec<MergedEvent> {
+    let mut merged: Vec<MergedEvent> = Vec::with_capacity(events.len());
+    for event in events {
+        let same = event.external_id.starts_with("evt-").then(|| {
+            merged
+                .iter()
+                .position(|card| card.event.external_id == event.external_id)
+        });
+        match same.flatten() {
+            Some(index) => {
+                let card = &mut merged[index];
+                if card.event.cross_listed && !event.cross_listed {
+                    let listed = std::mem::replace(&mut card.event, event);
+                    card.also_listed_by
+                        .insert(0, (listed.organization_id, listed.org_name));
+                } else {
+                    card.also_listed_by
+                        .push((event.organization_id, event.org_name));
+                }
+            }
+            None => merged.push(MergedEvent {
+                event,
+                also_listed_by: Vec::new(),
+            }),
+        }
+    }
+    merged
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -358,6 +401,7 @@ fn statement(query: &DashboardQuery) -> Select<event::Entity> {
             E::EventUrl,
             E::LocationText,
             E::AddressHidden,
+            E::CrossListed,
             E::LocationType,
             E::Visibility,
             E::PublicId,

@@ -417,3 +417,46 @@ async fn choices_list_every_organization_by_name() {
         ]
     );
 }
+
+#[test]
+fn one_lu_ma_event_listed_by_two_organizations_is_one_card() {
+    let card = |id: &str, org: i64, name: &str, cross_listed: bool| DashboardEvent {
+        id: org * 100,
+        external_id: id.into(),
+        title: "Rust Nation".into(),
+        start_at: chrono::Utc::now(),
+        end_at: chrono::Utc::now(),
+        all_day: false,
+        timezone: "UTC".into(),
+        cover_url: None,
+        event_url: None,
+        location_text: None,
+        address_hidden: false,
+        cross_listed,
+        location_type: "online".into(),
+        visibility: "public".into(),
+        public_id: None,
+        organization_id: org,
+        org_slug: name.to_lowercase(),
+        org_name: name.into(),
+        org_connected: true,
+        org_synced_at: None,
+    };
+    let merged = merge_cross_listed(vec![
+        card("evt-nation", 2, "Rust London", true),
+        card("weekly@google.com/1", 3, "Rust Oslo", false),
+        card("evt-nation", 1, "Rust Berlin", false),
+        card("evt-nation", 4, "Rust Lisbon", true),
+        card("weekly@google.com/1", 5, "Rust Paris", false),
+    ]);
+    assert_eq!(merged.len(), 3, "feed events are never merged");
+    assert_eq!(
+        merged[0].event.org_name, "Rust Berlin",
+        "the managing calendar leads"
+    );
+    assert_eq!(
+        merged[0].also_listed_by,
+        [(2, "Rust London".to_owned()), (4, "Rust Lisbon".to_owned())]
+    );
+    assert!(merged[1].also_listed_by.is_empty());
+}

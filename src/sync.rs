@@ -610,6 +610,7 @@ pub fn event_row(
         location_text: Set(event.location_text.clone()),
         meeting_url: Set(None),
         address_hidden: Set(event.address_hidden),
+        cross_listed: Set(event.cross_listed),
         public_id: Set(Some(new_public_id())),
         location_type: Set(event.location_type.as_str().to_owned()),
         visibility: Set(event.visibility.as_str().to_owned()),

@@ -449,3 +449,26 @@ async fn lu_mas_privacy_is_kept_private_events_left_out_addresses_and_join_links
         "a published address never changes"
     );
 }
+
+#[tokio::test]
+async fn cross_listed_entries_are_imported_and_marked() {
+    let world = world(1).await;
+    let mut external = sample_event(1, "cal-elsewhere");
+    external["platform"] = json!("external");
+    world.fake.upsert_event(KEY, external);
+    let report = world.sync().await;
+    assert_eq!(
+        report.counts.created, 2,
+        "lu.ma lists them only when asked for"
+    );
+    let stored = world.events().await;
+    let listed = stored.iter().find(|e| e.external_id == "evt-0001").unwrap();
+    assert!(listed.cross_listed);
+    assert!(
+        !stored
+            .iter()
+            .find(|e| e.external_id == "evt-0000")
+            .unwrap()
+            .cross_listed
+    );
+}

@@ -41,7 +41,7 @@ test("a member filters, switches layout and timezone, and loads more", async ({ 
   // Each card offers its own calendar file and a Google Calendar link.
   const firstCard = yours.locator(".dash-card").first();
   await firstCard.getByText("Add to calendar").click();
-  await expect(firstCard.getByRole("link", { name: "Calendar file (.ics)" })).toHaveAttribute("href", /^\/events\/\d+\.ics$/);
+  await expect(firstCard.getByRole("link", { name: "Calendar file (.ics)" })).toHaveAttribute("href", /^\/events\/[0-9a-f]{24}\.ics$/);
   await expect(firstCard.getByRole("link", { name: "Google Calendar" })).toHaveAttribute(
     "href",
     /^https:\/\/calendar\.google\.com\/calendar\/render\?action=TEMPLATE/,

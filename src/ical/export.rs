@@ -236,6 +236,7 @@ mod tests {
             content_hash: String::new(),
             all_day: false,
             address_hidden: false,
+            cross_listed: false,
             public_id: Some(format!("public{n}")),
             synced_at: start,
             removed_at: None,

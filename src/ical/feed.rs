@@ -618,6 +618,7 @@ impl Details {
             address_hidden: false,
             location_type: self.location_type,
             visibility: self.visibility,
+            cross_listed: false,
             tags: Vec::new(),
             description_md: self.description.clone(),
         }

@@ -226,6 +226,10 @@ impl LumaClient {
             ("sort_column", "start_at".to_owned()),
             ("sort_direction", "asc".to_owned()),
             ("after", after),
+            // Cross-listed entries too (another calendar manages them; lu.ma's default
+            // leaves them out): they are part of what the calendar shows.
+            ("platforms", "luma".to_owned()),
+            ("platforms", "external".to_owned()),
         ];
         if let Some(before) = before {
             query.push(("before", before));

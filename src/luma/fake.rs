@@ -254,12 +254,16 @@ async fn list_events(
         .unwrap_or(0);
     let after = query.get("after").cloned().unwrap_or_default();
     let before = query.get("before").cloned();
+    // `platforms` repeats (`luma`, then `external`); without `external`, lu.ma lists only its own.
+    let with_external = query.get("platforms").is_some_and(|p| p == "external");
     let mut events: Vec<&Value> = calendar
         .events
         .iter()
         .filter(|e| {
             let start = e["start_at"].as_str().unwrap_or_default();
-            start >= after.as_str() && before.as_deref().is_none_or(|b| start < b)
+            (with_external || e["platform"].as_str() != Some("external"))
+                && start >= after.as_str()
+                && before.as_deref().is_none_or(|b| start < b)
         })
         .collect();
     // ISO 8601 UTC strings of one format sort as times do.

@@ -63,6 +63,8 @@ pub struct ImportedEvent {
     pub address_hidden: bool,
     pub location_type: LocationType,
     pub visibility: Visibility,
+    /// Listed by this calendar, managed by another (lu.ma's `platform: external`).
+    pub cross_listed: bool,
     pub tags: Vec<String>,
     /// Markdown, present only in `events/get` answers (lists omit it since July 2026).
     pub description_md: Option<String>,
@@ -95,6 +97,9 @@ impl ImportedEvent {
         }
         if self.address_hidden {
             fields.push_str("address-hidden");
+        }
+        if self.cross_listed {
+            fields.push_str("cross-listed");
         }
         hex::encode(Sha256::digest(fields.as_bytes()))
     }
@@ -148,6 +153,8 @@ struct WireEvent {
     url: Option<String>,
     visibility: Option<String>,
     location_visibility: Option<String>,
+    /// `luma`, or `external` for an entry another calendar manages and this one lists.
+    platform: Option<String>,
     /// Absent, `null` or a list: all mean what they say.
     #[serde(default)]
     tags: Option<Vec<WireTag>>,
@@ -329,6 +336,7 @@ fn normalise(wire: WireEvent) -> Result<ImportedEvent, MalformedResponse> {
         location_text,
         location_type,
         visibility: Visibility::from_luma(wire.visibility.as_deref()),
+        cross_listed: wire.platform.as_deref().map(str::trim) == Some("external"),
         tags: bounds::tags(
             wire.tags
                 .unwrap_or_default()
@@ -666,6 +674,8 @@ mod tests {
             Visibility::Public,
             "cross-listed, no visibility"
         );
+        assert!(events[2].cross_listed);
+        assert!(!events[0].cross_listed);
         let all = format!("{events:?}");
         assert!(
             !all.contains("Secret Street") && !all.contains("zoom.us"),

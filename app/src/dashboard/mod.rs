@@ -68,6 +68,10 @@ pub struct DashboardEvent {
     pub members_only: bool,
     /// `location` is the city: lu.ma shares the address with registered guests only.
     pub address_hidden: bool,
+    /// Listed by `org_name`'s calendar, managed by another ("Listed from another calendar").
+    pub cross_listed: bool,
+    /// Other organizations listing the same lu.ma event: one card, "Hosted by A with B".
+    pub also_listed_by: Vec<String>,
     pub cover_url: Option<String>,
     pub event_url: Option<String>,
     /// Google Calendar's "add this event" link.
@@ -142,6 +146,7 @@ mod ssr {
 
     pub fn card(
         event: convene::dashboard::DashboardEvent,
+        also_listed_by: Vec<String>,
         mine: bool,
         now: DateTime<Utc>,
     ) -> DashboardEvent {
@@ -165,6 +170,8 @@ mod ssr {
                 .map(|public_id| format!("/events/{public_id}.ics")),
             members_only: event.visibility == Visibility::MembersOnly.as_str(),
             address_hidden: event.address_hidden,
+            cross_listed: event.cross_listed,
+            also_listed_by,
             luma_id: event.external_id,
             title: event.title,
             org_slug: event.org_slug,
@@ -235,13 +242,18 @@ pub async fn get_dashboard(filters: DashboardFilters) -> Result<Dashboard, AppEr
     Ok(Dashboard {
         signed_in: viewer.is_some(),
         next: data.page.next.map(|cursor| cursor.encode()),
-        events: data
-            .page
-            .events
+        events: dashboard::merge_cross_listed(data.page.events)
             .into_iter()
-            .map(|item| {
-                let mine = roles.contains_key(&item.organization_id);
-                ssr::card(item, mine, now)
+            .map(|card| {
+                let mine = std::iter::once(card.event.organization_id)
+                    .chain(card.also_listed_by.iter().map(|(id, _)| *id))
+                    .any(|id| roles.contains_key(&id));
+                let also = card
+                    .also_listed_by
+                    .into_iter()
+                    .map(|(_, name)| name)
+                    .collect();
+                ssr::card(card.event, also, mine, now)
             })
             .collect(),
         organizations: shown

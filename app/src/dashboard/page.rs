@@ -483,7 +483,14 @@ fn EventCard(event: DashboardEvent, show_org: bool) -> impl IntoView {
                     {event.title.clone()}
                     {event.members_only.then(|| view! { " " <span class="badge badge-members">"Members only"</span> })}
                 </h4>
-                {show_org.then(|| view! { <p class="dash-org"><a href=format!("/orgs/{}", event.org_slug)>{event.org_name.clone()}</a></p> })}
+                {(show_org || event.cross_listed || !event.also_listed_by.is_empty()).then(|| view! {
+                    <p class="dash-org">
+                        {if event.also_listed_by.is_empty() { None } else { Some("Hosted by ") }}
+                        <a href=format!("/orgs/{}", event.org_slug)>{event.org_name.clone()}</a>
+                        {(!event.also_listed_by.is_empty()).then(|| format!(" with {}", event.also_listed_by.join(", ")))}
+                        {(event.cross_listed && event.also_listed_by.is_empty()).then_some(" · listed from another calendar")}
+                    </p>
+                })}
                 <p class="dash-time">
                     <time datetime=event.start_utc.clone() title=event.timezone.clone()>{time}</time>
                     <span class="dash-hint">{event.hint.clone()}</span>

@@ -37,6 +37,8 @@ pub struct EventCard {
     pub members_only: bool,
     /// `location` is the city: lu.ma shares the address with registered guests only.
     pub address_hidden: bool,
+    /// Listed by this organization's calendar, managed by another.
+    pub cross_listed: bool,
     /// `https` only.
     pub cover_url: Option<String>,
     /// lu.ma's event page (`https` only): where people register.
@@ -94,6 +96,7 @@ mod ssr {
             online,
             members_only: event.visibility == convene::visibility::Visibility::MembersOnly.as_str(),
             address_hidden: event.address_hidden,
+            cross_listed: event.cross_listed,
             cover_url: events::https_only(event.cover_url),
             event_url: events::https_only(event.event_url),
             description_html: event
@@ -205,6 +208,7 @@ mod tests {
             location_text: None,
             meeting_url: None,
             address_hidden: false,
+            cross_listed: false,
             public_id: None,
             location_type: "online".into(),
             visibility: "public".into(),

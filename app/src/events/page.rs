@@ -211,6 +211,7 @@ fn EventItem(event: EventCard) -> impl IntoView {
                 <h3>
                     {event.title.clone()}
                     {event.members_only.then(|| view! { " " <span class="badge badge-members">"Members only"</span> })}
+                    {event.cross_listed.then(|| view! { " " <span class="badge">"Listed from another calendar"</span> })}
                 </h3>
                 <p class="event-time">
                     <time title=event.timezone.clone()>{event.when.clone()}</time>

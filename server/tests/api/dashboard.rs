@@ -186,3 +186,104 @@ async fn show_more_pages_follow_on_and_bad_filters_name_their_field() {
         "{error:?}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn one_event_listed_by_two_organizations_is_one_card_hosted_by_one_with_the_other() {
+    use convene::luma::client::{ClientConfig, LumaClient};
+    use convene::luma::fake::{FakeCalendar, FakeLuma};
+    use convene::secrets::{Purpose, SecretKey};
+    use convene::store::entities::organization;
+    use convene::sync::{Importer, SyncTrigger};
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set};
+
+    let shared = |platform: &str| {
+        let start = chrono::Utc::now() + chrono::Duration::days(3);
+        serde_json::json!({
+            "id": "evt-shared", "platform": platform, "name": "Shared conference",
+            "start_at": start.to_rfc3339(), "end_at": (start + chrono::Duration::hours(8)).to_rfc3339(),
+            "timezone": "Europe/Berlin", "url": "https://luma.com/shared",
+        })
+    };
+    let calendar = |slug: &str, platform: &str| FakeCalendar {
+        id: format!("cal-{slug}"),
+        name: slug.into(),
+        slug: slug.into(),
+        timezone: "Europe/Berlin".into(),
+        events: vec![shared(platform)],
+        legacy_shape: false,
+    };
+    let fake = FakeLuma::start(
+        0,
+        vec![
+            ("key-berlin".into(), calendar("rust-berlin", "luma")),
+            ("key-lisbon".into(), calendar("rust-lisbon", "external")),
+        ],
+    )
+    .await
+    .unwrap();
+    let secret = SecretKey::generate();
+    let app = crate::helpers::spawn_app().await;
+    let db = convene::store::connect(&app.database_url).await.unwrap();
+    let importer = Importer::new(
+        db.clone(),
+        LumaClient::new(ClientConfig::new(fake.base_url())).unwrap(),
+        secret.clone(),
+    );
+    for (slug, key) in [("rust-berlin", "key-berlin"), ("rust-lisbon", "key-lisbon")] {
+        let org = convene::store::organizations::find_by_slug(&db, slug)
+            .await
+            .unwrap()
+            .unwrap();
+        organization::ActiveModel {
+            id: Set(org.id),
+            luma_api_key_sealed: Set(Some(
+                secret
+                    .seal(
+                        key,
+                        Purpose::LumaApiKey {
+                            organization_id: org.id,
+                        },
+                    )
+                    .unwrap(),
+            )),
+            luma_api_base: Set(Some(fake.base_url().to_string())),
+            events_last_synced_at: Set(Some(chrono::Utc::now())),
+            ..Default::default()
+        }
+        .update(&db)
+        .await
+        .unwrap();
+        importer
+            .run_org_sync(org.id, SyncTrigger::Cli, chrono::Utc::now())
+            .await
+            .unwrap();
+    }
+
+    let filters = serde_json::json!({ "filters": {
+        "orgs": [], "range": "", "from": "", "to": "", "q": "", "mode": "", "after": ""
+    }});
+    let dashboard: Dashboard = app
+        .call_json(GetDashboard::PATH, &filters, None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let cards: Vec<_> = dashboard
+        .events
+        .iter()
+        .filter(|card| card.title == "Shared conference")
+        .collect();
+    assert_eq!(cards.len(), 1, "one card for the one event");
+    assert_eq!(
+        cards[0].org_name, "Rust Berlin",
+        "the calendar that manages it"
+    );
+    assert_eq!(cards[0].also_listed_by, ["Rust Lisbon"]);
+    let page = app.page_as("/dashboard?layout=day", None).await;
+    assert!(page.contains("Hosted by "), "{page}");
+    assert!(page.contains(" with Rust Lisbon"));
+    let list = app
+        .page_as("/orgs/rust-lisbon/events?view=list", None)
+        .await;
+    assert!(list.contains("Listed from another calendar"));
+}

@@ -33,6 +33,8 @@ pub struct Model {
     pub meeting_url: Option<String>,
     /// `location_text` holds only the city: lu.ma shows the address to registered guests only.
     pub address_hidden: bool,
+    /// Listed by the organization's calendar, managed by another (lu.ma `platform: external`).
+    pub cross_listed: bool,
     /// The random id of the addresses we publish (`/events/<public_id>.ics`).
     pub public_id: Option<String>,
     /// `in_person`, `online` or `unknown`.
