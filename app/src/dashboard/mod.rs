@@ -262,7 +262,7 @@ pub async fn get_dashboard(filters: DashboardFilters) -> Result<Dashboard, AppEr
                 mine: roles.contains_key(&org.id),
                 chosen: chosen_ids.contains(&org.id),
                 viewer_is_admin: site_admin || roles.get(&org.id) == Some(&Role::Admin),
-                calendar_connected: org.luma_calendar_id.is_some(),
+                calendar_connected: org.calendar_source().shows_events(),
                 slug: org.slug,
                 name: org.name,
             })

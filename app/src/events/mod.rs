@@ -63,6 +63,9 @@ pub struct OrganizationEvents {
     pub calendar_id: Option<String>,
     /// For "Open on lu.ma".
     pub calendar_url: Option<String>,
+    /// The organization shows events (imported, or lu.ma's embed); without, the page says
+    /// how to connect a calendar.
+    pub connected: bool,
     pub viewer_can_manage: bool,
     /// "Updated 5 minutes ago".
     pub updated: Option<String>,
@@ -162,13 +165,17 @@ pub async fn get_organization_events(slug: String) -> Result<OrganizationEvents,
         events::upcoming_for_organization(&request.state.db, org.id, &audience, now, LIST_LIMIT)
             .await
             .map_err(respond_with)?;
+    let connected = org.calendar_source().shows_events();
+    let calendar_id = org
+        .has_embed()
+        .then(|| org.luma_calendar_id.clone())
+        .flatten();
     Ok(OrganizationEvents {
+        connected,
         slug: org.slug,
         name: org.name,
         is_demo: org.is_demo,
-        calendar_id: org
-            .luma_calendar_id
-            .filter(|id| convene::luma::calendar_ref::is_calendar_id(id)),
+        calendar_id,
         calendar_url: org
             .luma_calendar_url
             .filter(|url| url.starts_with("https://")),

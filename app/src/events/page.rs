@@ -41,7 +41,9 @@ pub fn EventsPage() -> impl IntoView {
 
 #[component]
 fn EventsView(events: OrganizationEvents, view: Memo<View>) -> impl IntoView {
-    let configured = events.calendar_id.is_some() || events.calendar_url.is_some();
+    // Without lu.ma's embed (a feed-only organization), the list is the page.
+    let has_embed = events.calendar_id.is_some();
+    let view = Memo::new(move |_| if has_embed { view.get() } else { View::List });
     let base = format!("/orgs/{}/events", events.slug);
     let settings_link = events.viewer_can_manage.then(|| {
         view! {
@@ -66,7 +68,7 @@ fn EventsView(events: OrganizationEvents, view: Memo<View>) -> impl IntoView {
                 .then(|| view! { <p class="card-meta">"Demo data, imported from Convene's bundled fake lu.ma."</p> })}
         </header>
     };
-    if !configured && events.days.is_empty() {
+    if !events.connected && events.days.is_empty() {
         return view! {
             <Title text=format!("Events · {}", events.name) />
             {header}
@@ -91,12 +93,14 @@ fn EventsView(events: OrganizationEvents, view: Memo<View>) -> impl IntoView {
         {header}
         <div class="events-toolbar">
             <nav class="view-switch" aria-label="View">
-                <a
-                    href=embed_href
-                    aria-current=move || (view.get() == View::Embed).then_some("page")
-                >
-                    "Calendar"
-                </a>
+                {has_embed.then(|| view! {
+                    <a
+                        href=embed_href.clone()
+                        aria-current=move || (view.get() == View::Embed).then_some("page")
+                    >
+                        "Calendar"
+                    </a>
+                })}
                 <a
                     href=list_href
                     aria-current=move || (view.get() == View::List).then_some("page")

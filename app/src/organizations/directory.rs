@@ -122,7 +122,7 @@ fn OrganizationList(
                                 .then(|| {
                                     view! {
                                         " · "
-                                        <a href=format!("/orgs/{}/events", org.slug)>"Events on lu.ma"</a>
+                                        <a href=format!("/orgs/{}/events", org.slug)>"Events"</a>
                                     }
                                 })}
                         </p>

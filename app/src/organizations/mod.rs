@@ -133,7 +133,7 @@ mod ssr {
 
     pub fn summary(org: Organization, member_count: i64) -> OrganizationSummary {
         OrganizationSummary {
-            calendar_connected: org.luma_calendar_id.is_some() || org.luma_calendar_url.is_some(),
+            calendar_connected: org.calendar_source().shows_events(),
             slug: org.slug,
             name: org.name,
             description: org.description,

@@ -174,3 +174,60 @@ async fn all_day_and_outlook_zone_events_show_at_the_right_day_and_instant() {
         "{exported}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_feed_only_organization_counts_as_connected_everywhere() {
+    let app = spawn_app().await;
+    let today = Utc::now().with_timezone(&Berlin).date_naive();
+    let feeds: Feeds = Default::default();
+    feeds.lock().unwrap().insert(
+        "outlook".into(),
+        outlook_feed(today + Duration::days(4), today + Duration::days(5)).into_bytes(),
+    );
+    let base = feed_server(feeds).await;
+    let db = convene::store::connect(&app.database_url).await.unwrap();
+    let org = convene::store::organizations::find_by_slug(&db, "rust-berlin")
+        .await
+        .unwrap()
+        .unwrap();
+    organization::ActiveModel {
+        id: Set(org.id),
+        ical_url: Set(Some(format!("{base}/outlook"))),
+        display_timezone: Set(Some("Europe/Berlin".into())),
+        ..Default::default()
+    }
+    .update(&db)
+    .await
+    .unwrap();
+
+    // The directory links its events; the dashboard does not call it unconnected.
+    let (_, directory) = app.get_html("/orgs").await;
+    assert!(
+        directory.contains(r#"href="/orgs/rust-berlin/events""#),
+        "{directory}"
+    );
+    let filters = serde_json::json!({ "filters": {
+        "orgs": ["rust-berlin"], "range": "", "from": "", "to": "", "q": "", "mode": "", "after": ""
+    }});
+    let dashboard: Dashboard = app
+        .call_json(GetDashboard::PATH, &filters, None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let berlin = dashboard
+        .organizations
+        .iter()
+        .find(|org| org.slug == "rust-berlin")
+        .unwrap();
+    assert!(berlin.calendar_connected);
+    // Its events page opens on the list: there is no lu.ma embed to show.
+    let (status, page) = app.get_html("/orgs/rust-berlin/events").await;
+    assert_eq!(status, 200);
+    assert!(!page.contains("lu.ma/embed"), "{page}");
+    assert!(!page.contains("needs the calendar's id"), "{page}");
+    assert!(
+        !page.contains("has not connected a lu.ma calendar"),
+        "{page}"
+    );
+}

@@ -57,8 +57,63 @@ impl Related<super::membership::Entity> for Entity {
 impl ActiveModelBehavior for ActiveModel {}
 
 impl Model {
+    /// Where the organization's events come from: the one answer every page asks.
+    pub fn calendar_source(&self) -> CalendarSource {
+        let api = self.luma_api_key_sealed.is_some();
+        let feed = self.ical_url.is_some();
+        match (api, feed) {
+            (true, true) => CalendarSource::LumaApiAndFeed,
+            (true, false) => CalendarSource::LumaApi,
+            (false, true) => CalendarSource::IcalFeed,
+            (false, false)
+                if self.luma_calendar_url.is_some() || self.luma_calendar_id.is_some() =>
+            {
+                CalendarSource::LumaPageOnly
+            }
+            (false, false) => CalendarSource::None,
+        }
+    }
+
     /// It has a calendar to import from: a lu.ma API key, or an iCal feed.
     pub fn imports_events(&self) -> bool {
-        self.luma_api_key_sealed.is_some() || self.ical_url.is_some()
+        self.calendar_source().imports_events()
+    }
+
+    /// lu.ma's calendar embed can be shown: the calendar's `cal-…` id is known.
+    pub fn has_embed(&self) -> bool {
+        self.luma_calendar_id
+            .as_deref()
+            .is_some_and(crate::luma::calendar_ref::is_calendar_id)
+    }
+}
+
+/// Where an organization's events come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CalendarSource {
+    /// Nothing connected.
+    None,
+    /// A lu.ma page (and maybe its id) but nothing to import with: the embed only.
+    LumaPageOnly,
+    /// lu.ma's API, with a key.
+    LumaApi,
+    /// A public iCal feed (lu.ma's, Google's, any).
+    IcalFeed,
+    /// Both; the API is used while the key is set.
+    LumaApiAndFeed,
+}
+
+impl CalendarSource {
+    /// Events are imported into the store (the page-load refresh and the daily import apply).
+    pub fn imports_events(self) -> bool {
+        matches!(
+            self,
+            CalendarSource::LumaApi | CalendarSource::IcalFeed | CalendarSource::LumaApiAndFeed
+        )
+    }
+
+    /// The organization shows events somewhere (imported, or lu.ma's embed): its directory
+    /// entry links its events page and the dashboard does not call it unconnected.
+    pub fn shows_events(self) -> bool {
+        self != CalendarSource::None
     }
 }
