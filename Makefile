@@ -59,7 +59,8 @@ build-release:
 FUZZ_CASES ?= 20000
 fuzz:
 	PROPTEST_CASES=$(FUZZ_CASES) $(LEPTOS_DEBUG_ENV) cargo test -p convene --lib -- \
-		generated never_panic any_parameters cleaned_text checked_ends
+		generated never_panic any_parameters cleaned_text checked_ends any_header \
+		a_refused_feed_never_changes
 
 # Live reload for development: http://127.0.0.1:3000
 watch: setup
