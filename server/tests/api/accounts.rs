@@ -367,8 +367,9 @@ async fn twenty_concurrent_sign_ins_do_not_hold_up_healthz() {
         "twenty sign-ins: {} /healthz answers, the slowest in {worst:?}",
         latencies.len()
     );
-    // A liveness bound: hashing on the request threads held /healthz for seconds.
-    assert!(worst < std::time::Duration::from_millis(500), "{worst:?}");
+    // A liveness bound, not a performance target (this suite runs many servers at once on two
+    // cores): /healthz must keep answering while the hashes queue.
+    assert!(worst < std::time::Duration::from_secs(2), "{worst:?}");
 }
 
 #[tokio::test]
