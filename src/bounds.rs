@@ -133,6 +133,22 @@ fn cut(mut text: String, max_chars: usize) -> String {
     text
 }
 
+/// An HTTP body read in pieces up to `limit` bytes, so an answer that lies about (or omits)
+/// its length still stops at the cap; `None` when it would grow past it (read no further).
+pub async fn read_body_capped(
+    mut response: reqwest::Response,
+    limit: usize,
+) -> Result<Option<Vec<u8>>, reqwest::Error> {
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await? {
+        if body.len() + chunk.len() > limit {
+            return Ok(None);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(Some(body))
+}
+
 /// Why a date or a length of time from outside was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TimeBoundError {

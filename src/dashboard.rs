@@ -506,11 +506,7 @@ pub async fn load(
         None => Vec::new(),
     };
     let mut query = query.clone();
-    query.audience = match viewer {
-        Some(actor) if actor.is_site_admin => Audience::site_admin(),
-        Some(_) => Audience::member_of(mine.iter().map(|(org, _)| org.id).collect()),
-        None => Audience::public(),
-    };
+    query.audience = Audience::of_viewer(viewer, mine.iter().map(|(org, _)| org.id).collect());
     let query = &query;
     let (chosen, page) = if query.organizations.is_empty() {
         (Vec::new(), upcoming(db, query).await?)

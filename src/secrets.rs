@@ -14,7 +14,7 @@ const NONCE_LEN: usize = 12;
 /// Sealed values start with a version tag so the format can change without guessing.
 /// Sealed before secrets were bound to their place (opened without associated data; rewritten
 /// as [`BOUND_PREFIX`] at start-up by [`crate::store::secrets_at_rest::bind_legacy`]).
-const SEALED_PREFIX: &str = "v1:";
+pub const UNBOUND_PREFIX: &str = "v1:";
 /// Sealed with associated data naming the row and purpose ([`Purpose`]).
 const BOUND_PREFIX: &str = "v2:";
 
@@ -159,7 +159,7 @@ impl SecretKey {
     pub fn open(&self, sealed: &str, purpose: Purpose) -> Result<String, SecretError> {
         let (bytes, aad) = if let Some(hex_text) = sealed.strip_prefix(BOUND_PREFIX) {
             (hex::decode(hex_text).ok(), purpose.associated_data())
-        } else if let Some(hex_text) = sealed.strip_prefix(SEALED_PREFIX) {
+        } else if let Some(hex_text) = sealed.strip_prefix(UNBOUND_PREFIX) {
             (hex::decode(hex_text).ok(), String::new())
         } else {
             (None, String::new())
@@ -191,15 +191,10 @@ impl SecretKey {
             .encrypt(&nonce, plaintext.as_bytes())
             .unwrap_or_default();
         format!(
-            "{SEALED_PREFIX}{}{}",
+            "{UNBOUND_PREFIX}{}{}",
             hex::encode(nonce.as_slice()),
             hex::encode(ciphertext)
         )
-    }
-
-    /// Whether `sealed` predates binding (see [`crate::store::secrets_at_rest`]).
-    pub fn is_unbound(sealed: &str) -> bool {
-        sealed.starts_with(SEALED_PREFIX)
     }
 }
 

@@ -19,6 +19,7 @@ use crate::ical::fetch::{FeedClientConfig, Validators};
 use crate::luma::client::LumaClient;
 use crate::luma::model::ImportedEvent;
 use crate::secrets::SecretKey;
+use crate::store::entities::organization::CalendarSource;
 use crate::store::entities::{event, organization, sync_run};
 use crate::visibility::Visibility;
 
@@ -271,7 +272,7 @@ impl Importer {
         if self.panic_for_organization == Some(org.id) {
             panic!("injected panic for organization {}", org.slug);
         }
-        if org.luma_api_key_sealed.is_none() && org.ical_url.is_some() {
+        if org.calendar_source() == CalendarSource::IcalFeed {
             return self.fetch_feed_and_store(org, run_id, now, counts).await;
         }
         let client = self.client_for(org)?;

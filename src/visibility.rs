@@ -92,38 +92,39 @@ impl Audience {
         }
     }
 
-    /// The audience of a request: a visitor, a member of their organizations, or a site
-    /// admin. One statement for a member, none otherwise.
-    pub async fn of(db: &impl ConnectionTrait, actor: Option<Actor>) -> Result<Self, Error> {
-        Ok(match actor {
+    /// The audience of a viewer who is a member of `member_of`: a visitor, a member, or a site
+    /// admin (who sees every organization's members-only events).
+    pub fn of_viewer(actor: Option<Actor>, member_of: Vec<i64>) -> Self {
+        match actor {
             None => Self::public(),
             Some(actor) if actor.is_site_admin => Self::site_admin(),
-            Some(actor) => Self::member_of(
-                memberships::organizations_of(db, actor.user_id)
-                    .await?
-                    .into_iter()
-                    .map(|(org, _)| org.id)
-                    .collect(),
-            ),
-        })
+            Some(_) => Self::member_of(member_of),
+        }
+    }
+
+    /// [`Audience::of_viewer`] with the viewer's organizations read from the store (one
+    /// statement for a member, none otherwise).
+    pub async fn of(db: &impl ConnectionTrait, actor: Option<Actor>) -> Result<Self, Error> {
+        let member_of = match actor {
+            Some(actor) if !actor.is_site_admin => memberships::organizations_of(db, actor.user_id)
+                .await?
+                .into_iter()
+                .map(|(org, _)| org.id)
+                .collect(),
+            _ => Vec::new(),
+        };
+        Ok(Self::of_viewer(actor, member_of))
     }
 
     /// The audience of one organization's page: its members (and site admins) see its
     /// members-only events, anyone else its public ones.
     pub fn of_organization(actor: Option<Actor>, is_member: bool, organization_id: i64) -> Self {
-        match actor {
-            Some(actor) if actor.is_site_admin => Self::site_admin(),
-            Some(_) if is_member => Self::member_of(vec![organization_id]),
-            _ => Self::public(),
-        }
-    }
-
-    pub fn may_see(&self, organization_id: i64, visibility: Visibility) -> bool {
-        match visibility {
-            Visibility::Public => true,
-            Visibility::MembersOnly => self.site_admin || self.member_of.contains(&organization_id),
-            Visibility::Private => false,
-        }
+        let member_of = if is_member {
+            vec![organization_id]
+        } else {
+            Vec::new()
+        };
+        Self::of_viewer(actor, member_of)
     }
 
     /// The same rule as a condition on `events` rows, for queries.
@@ -183,21 +184,91 @@ mod tests {
         assert_eq!(Visibility::from_stored("garbage"), Visibility::Private);
     }
 
-    #[test]
-    fn each_audience_sees_what_lu_ma_would_show_it() {
-        let visitor = Audience::public();
-        let member = Audience::member_of(vec![1]);
-        let admin = Audience::site_admin();
-        for audience in [&visitor, &member, &admin] {
-            assert!(audience.may_see(1, Visibility::Public));
-            assert!(!audience.may_see(1, Visibility::Private));
+    #[tokio::test]
+    async fn each_audience_sees_what_lu_ma_would_show_it() {
+        use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait, QueryFilter, QueryOrder};
+
+        use crate::store::organizations::{self, NewOrganization};
+        use crate::testing::fresh_store;
+
+        let store = fresh_store().await;
+        let mut orgs = Vec::new();
+        for slug in ["org-a", "org-b"] {
+            let org =
+                organizations::create(store.db(), NewOrganization::parse(slug, slug, "").unwrap())
+                    .await
+                    .unwrap();
+            orgs.push(org.id);
         }
-        assert!(!visitor.may_see(1, Visibility::MembersOnly));
-        assert!(member.may_see(1, Visibility::MembersOnly));
-        assert!(
-            !member.may_see(2, Visibility::MembersOnly),
-            "another organization's members-only event"
+        let (a, b) = (orgs[0], orgs[1]);
+        let now = chrono::Utc::now();
+        for (org, visibility) in [
+            (a, Visibility::Public),
+            (a, Visibility::MembersOnly),
+            (a, Visibility::Private),
+            (b, Visibility::MembersOnly),
+        ] {
+            event::ActiveModel {
+                organization_id: Set(org),
+                source: Set("luma_api".into()),
+                external_id: Set(format!("{org}-{}", visibility.as_str())),
+                title: Set(visibility.as_str().into()),
+                start_at: Set(now),
+                end_at: Set(now),
+                timezone: Set("UTC".into()),
+                location_type: Set("unknown".into()),
+                visibility: Set(visibility.as_str().into()),
+                tags: Set("[]".into()),
+                content_hash: Set(String::new()),
+                synced_at: Set(now),
+                ..Default::default()
+            }
+            .insert(store.db())
+            .await
+            .unwrap();
+        }
+        let db = store.db();
+        let seen = |audience: Audience| async move {
+            event::Entity::find()
+                .filter(audience.condition())
+                .order_by_asc(event::Column::Id)
+                .all(db)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|row| row.external_id)
+                .collect::<Vec<_>>()
+        };
+        let admin = Actor {
+            user_id: 1,
+            is_site_admin: true,
+        };
+        let member = Actor {
+            user_id: 2,
+            is_site_admin: false,
+        };
+        let public_a = format!("{a}-public");
+        let members_a = format!("{a}-members-only");
+        let members_b = format!("{b}-members-only");
+        assert_eq!(
+            seen(Audience::of_viewer(None, vec![a])).await,
+            std::slice::from_ref(&public_a),
+            "a visitor"
         );
-        assert!(admin.may_see(2, Visibility::MembersOnly));
+        assert_eq!(
+            seen(Audience::of_viewer(Some(member), vec![a])).await,
+            [public_a.clone(), members_a.clone()],
+            "a member sees their organization's members-only events, not another's"
+        );
+        assert_eq!(
+            seen(Audience::of_organization(Some(member), false, b)).await,
+            std::slice::from_ref(&public_a),
+            "someone who is not a member of this organization"
+        );
+        assert_eq!(
+            seen(Audience::of_viewer(Some(admin), Vec::new())).await,
+            [public_a, members_a, members_b],
+            "a site admin sees every members-only event, never a private one"
+        );
     }
 }

@@ -86,17 +86,14 @@ fn vevent(item: &Event) -> icalendar::Event {
     // The place as anyone may see it: never a join link, never a guests-only address. An
     // online event points to its lu.ma page, where registering reveals the link.
     let (label, online) = place(&item.location_type, item.location_text.as_deref());
+    // URL is written raw by the library: only a link without spaces or controls goes in.
     let page = https_only(item.event_url.clone()).and_then(|url| bounds::link(&url));
-    match page {
-        Some(page) if online && item.location_text.is_none() => vevent.location(&page),
+    match &page {
+        Some(page) if online && item.location_text.is_none() => vevent.location(page),
         _ => vevent.location(&bounds::one_line(&label, bounds::LOCATION_MAX_CHARS)),
     };
-    // URL is written raw by the library: only a link without spaces or controls goes in.
-    if let Some(url) = https_only(item.event_url.clone())
-        .as_deref()
-        .and_then(bounds::link)
-    {
-        vevent.url(&url);
+    if let Some(page) = &page {
+        vevent.url(page);
     }
     let mut description = format!("Times in {}.", bounds::one_line(&item.timezone, 64));
     if let Some(text) = item
@@ -111,19 +108,15 @@ fn vevent(item: &Event) -> icalendar::Event {
     vevent.done()
 }
 
-/// RFC 5545 TEXT escaping, for the properties the library writes raw.
-fn escape_text(text: &str) -> String {
-    let mut escaped = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '\\' | ',' | ';' => {
-                escaped.push('\\');
-                escaped.push(c);
-            }
-            '\n' => escaped.push_str("\\n"),
-            c if c.is_control() => {}
-            c => escaped.push(c),
+/// RFC 5545 TEXT escaping of one line (already without breaks or controls), for the
+/// properties the library writes raw.
+fn escape_text(line: &str) -> String {
+    let mut escaped = String::with_capacity(line.len());
+    for c in line.chars() {
+        if matches!(c, '\\' | ',' | ';') {
+            escaped.push('\\');
         }
+        escaped.push(c);
     }
     escaped
 }

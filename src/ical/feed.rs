@@ -122,8 +122,13 @@ pub fn read_feed(text: &str, settings: &FeedSettings) -> Result<Vec<ImportedEven
         calendar: zone,
         feed: FeedZones::of(&calendar),
     };
-    if calendar.get_timezone().and_then(known_zone).is_none() {
-        // All-day recurring events are anchored in the calendar's zone when expanded.
+    // All-day recurring events are anchored in the calendar's zone when expanded, and the
+    // expander knows IANA names only: the zone goes back under its IANA name (a Windows
+    // X-WR-TIMEZONE is replaced, a missing one added).
+    if calendar.get_timezone() != Some(zone.name()) {
+        calendar
+            .properties
+            .retain(|property| property.key() != "X-WR-TIMEZONE");
         calendar.timezone(zone.name());
     }
     let settings = FeedSettings {

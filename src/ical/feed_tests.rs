@@ -556,3 +556,24 @@ fn private_and_confidential_feed_events_are_read_as_private() {
         assert_eq!(events[0].visibility, visibility, "{class}");
     }
 }
+
+#[test]
+fn an_all_day_series_in_a_calendar_named_by_its_windows_zone_expands() {
+    let feed = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nX-WR-TIMEZONE:W. Europe Standard Time\r\nBEGIN:VEVENT\r\nUID:cleanup\r\nDTSTART;VALUE=DATE:20261202\r\nRRULE:FREQ=WEEKLY;COUNT=3\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+    let events = read_feed(feed, &settings(chrono_tz::UTC)).unwrap();
+    let starts: Vec<DateTime<Utc>> = events.iter().map(|e| e.start_at).collect();
+    assert_eq!(
+        starts,
+        [
+            at("2026-12-01T23:00:00Z"),
+            at("2026-12-08T23:00:00Z"),
+            at("2026-12-15T23:00:00Z")
+        ],
+        "midnight in Berlin"
+    );
+    assert!(
+        events
+            .iter()
+            .all(|e| e.all_day && e.timezone == "Europe/Berlin")
+    );
+}

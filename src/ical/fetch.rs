@@ -131,7 +131,7 @@ impl FeedClient {
         if let Some(modified) = &known.last_modified {
             request = request.header(IF_MODIFIED_SINCE, modified);
         }
-        let mut response = request.send().await.map_err(|err| describe(&err, url))?;
+        let response = request.send().await.map_err(|err| describe(&err, url))?;
         if response.status() == StatusCode::NOT_MODIFIED {
             return Ok(Fetched::Unchanged);
         }
@@ -158,14 +158,10 @@ impl FeedClient {
             etag: header(ETAG),
             last_modified: header(LAST_MODIFIED),
         };
-        // Read in pieces, so a feed that lies about (or omits) its length still stops at the cap.
-        let mut body = Vec::new();
-        while let Some(chunk) = response.chunk().await.map_err(|err| describe(&err, url))? {
-            if body.len() + chunk.len() > limit {
-                return Err(FetchError::TooLarge { limit });
-            }
-            body.extend_from_slice(&chunk);
-        }
+        let body = crate::bounds::read_body_capped(response, limit)
+            .await
+            .map_err(|err| describe(&err, url))?
+            .ok_or(FetchError::TooLarge { limit })?;
         let text = String::from_utf8(body).map_err(|_| FetchError::NotText)?;
         Ok(Fetched::Feed { text, validators })
     }

@@ -121,19 +121,6 @@ pub const MAX_EVENTS_PER_FETCH: usize = 20_000;
 /// A lu.ma answer larger than this is refused (a page of 100 events is about 100 kB).
 pub const MAX_RESPONSE_BYTES: usize = 8 * 1024 * 1024;
 
-/// The body as text, or `None` when it grows past [`MAX_RESPONSE_BYTES`] (read no further).
-/// Bytes that are not UTF-8 are replaced: the JSON parser then names what it cannot read.
-async fn read_capped(mut response: reqwest::Response) -> Result<Option<String>, reqwest::Error> {
-    let mut body = Vec::new();
-    while let Some(chunk) = response.chunk().await? {
-        if body.len() + chunk.len() > MAX_RESPONSE_BYTES {
-            return Ok(None);
-        }
-        body.extend_from_slice(&chunk);
-    }
-    Ok(Some(String::from_utf8_lossy(&body).into_owned()))
-}
-
 /// A sliding one-minute window of request times per key.
 #[derive(Debug, Default)]
 struct Budget {
@@ -392,8 +379,9 @@ impl LumaClient {
             .and_then(|value| value.to_str().ok())
             .and_then(|value| value.trim().parse::<u64>().ok())
             .map(Duration::from_secs);
-        let body = match read_capped(response).await {
-            Ok(Some(body)) => body,
+        // Bytes that are not UTF-8 are replaced: the JSON parser then names what it cannot read.
+        let body = match crate::bounds::read_body_capped(response, MAX_RESPONSE_BYTES).await {
+            Ok(Some(body)) => String::from_utf8_lossy(&body).into_owned(),
             Ok(None) => {
                 return Attempt::Fail(LumaError::Malformed(MalformedResponse(format!(
                     "an answer larger than {MAX_RESPONSE_BYTES} bytes"

@@ -7,14 +7,14 @@ use sea_orm::{
 };
 
 use crate::Error;
-use crate::secrets::{Purpose, SecretKey};
+use crate::secrets::{Purpose, SecretKey, UNBOUND_PREFIX};
 use crate::store::entities::{feed_token, organization};
 
 /// Re-seals every unbound lu.ma key and feed token; returns how many it bound.
 pub async fn bind_legacy(db: &impl ConnectionTrait, key: &SecretKey) -> Result<u64, Error> {
     let mut bound = 0;
     let organizations = organization::Entity::find()
-        .filter(organization::Column::LumaApiKeySealed.starts_with("v1:"))
+        .filter(organization::Column::LumaApiKeySealed.starts_with(UNBOUND_PREFIX))
         .all(db)
         .await?;
     for org in organizations {
@@ -35,7 +35,7 @@ pub async fn bind_legacy(db: &impl ConnectionTrait, key: &SecretKey) -> Result<u
         bound += 1;
     }
     let tokens = feed_token::Entity::find()
-        .filter(feed_token::Column::TokenSealed.starts_with("v1:"))
+        .filter(feed_token::Column::TokenSealed.starts_with(UNBOUND_PREFIX))
         .all(db)
         .await?;
     for token in tokens {
@@ -106,7 +106,7 @@ mod tests {
             .unwrap()
             .unwrap();
         let sealed = a.luma_api_key_sealed.unwrap();
-        assert!(!SecretKey::is_unbound(&sealed));
+        assert!(!sealed.starts_with(UNBOUND_PREFIX));
         let own = Purpose::LumaApiKey {
             organization_id: ids[0],
         };

@@ -84,11 +84,7 @@ pub async fn signed_in_user(state: &AppState) -> Result<Option<User>, AppError> 
 
 async fn look_up_user(state: &AppState) -> Result<Option<User>, AppError> {
     let session = current_session().await?;
-    let Some(user_id) = session
-        .get::<i64>(USER_ID_KEY)
-        .await
-        .map_err(session_failed)?
-    else {
+    let Some(user_id) = session_user_id(&session).await? else {
         return Ok(None);
     };
     extend_daily(&session).await?;
@@ -119,25 +115,30 @@ pub async fn actor_of_session(
     db: &convene::store::DatabaseConnection,
     session: &Session,
 ) -> Result<Option<Actor>, AppError> {
-    let Some(user_id) = session
-        .get::<i64>(USER_ID_KEY)
-        .await
-        .map_err(session_failed)?
-    else {
+    let Some(user_id) = session_user_id(session).await? else {
         return Ok(None);
     };
-    Ok(users::find_by_id(db, user_id).await?.map(|user| Actor {
+    Ok(users::find_by_id(db, user_id).await?.as_ref().map(actor_of))
+}
+
+/// The signed-in user's id a session holds, if any.
+async fn session_user_id(session: &Session) -> Result<Option<i64>, AppError> {
+    session
+        .get::<i64>(USER_ID_KEY)
+        .await
+        .map_err(session_failed)
+}
+
+fn actor_of(user: &User) -> Actor {
+    Actor {
         user_id: user.id,
         is_site_admin: user.is_site_admin,
-    }))
+    }
 }
 
 /// The caller as the access rules see them.
 pub async fn actor(state: &AppState) -> Result<Option<Actor>, AppError> {
-    Ok(signed_in_user(state).await?.map(|user| Actor {
-        user_id: user.id,
-        is_site_admin: user.is_site_admin,
-    }))
+    Ok(signed_in_user(state).await?.as_ref().map(actor_of))
 }
 
 /// The client's IP address, for throttling: the peer, or behind a trusted proxy the address

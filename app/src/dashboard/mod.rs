@@ -168,7 +168,7 @@ mod ssr {
                 .public_id
                 .as_ref()
                 .map(|public_id| format!("/events/{public_id}.ics")),
-            members_only: event.visibility == Visibility::MembersOnly.as_str(),
+            members_only: Visibility::from_stored(&event.visibility) == Visibility::MembersOnly,
             address_hidden: event.address_hidden,
             cross_listed: event.cross_listed,
             also_listed_by,

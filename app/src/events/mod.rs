@@ -97,7 +97,8 @@ mod ssr {
             timezone: event.timezone,
             location,
             online,
-            members_only: event.visibility == convene::visibility::Visibility::MembersOnly.as_str(),
+            members_only: convene::visibility::Visibility::from_stored(&event.visibility)
+                == convene::visibility::Visibility::MembersOnly,
             address_hidden: event.address_hidden,
             cross_listed: event.cross_listed,
             cover_url: events::https_only(event.cover_url),
