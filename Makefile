@@ -7,7 +7,7 @@ export PATH := $(CURDIR)/tools/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 # Plain cargo runs with the environment cargo-leptos gives debug builds, so clippy, the tests and
 # `cargo leptos end-to-end` share one set of compiled dependencies instead of rebuilding them.
 LEPTOS_DEBUG_ENV := LEPTOS_OUTPUT_NAME=convene RUSTFLAGS="--cfg erase_components"
-SERVER_PACKAGES := -p convene -p migration -p app -p server
+SERVER_PACKAGES := -p convene-types -p convene -p migration -p app -p server
 # The browser tests get their own address and a store that is fresh on every run.
 E2E_DIR := target/e2e
 # The browser tests' fake lu.ma (started by end2end/global-setup.ts) answers on port 3199.

@@ -127,7 +127,7 @@ async fn raw_insert(
                     event_row(
                         *org_id,
                         &parse_event_detail(&detail).unwrap(),
-                        convene::sync::SOURCE_LUMA_API,
+                        convene::sync::EventSource::LumaApi,
                         now,
                     )
                 })

@@ -1,42 +1,9 @@
 //! Who may do what: roles in an organization and the checks every server function runs.
 //! The UI layer only asks these questions; the answers live here, where they are tested.
 
-use std::fmt;
-
 use crate::Error;
 
-/// A member's role in one organization.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-pub enum Role {
-    Member,
-    Admin,
-}
-
-impl Role {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Member => "member",
-            Role::Admin => "admin",
-        }
-    }
-
-    pub fn parse(text: &str) -> Result<Self, Error> {
-        match text {
-            "member" => Ok(Role::Member),
-            "admin" => Ok(Role::Admin),
-            other => Err(Error::invalid(
-                "role",
-                format!("must be member or admin, not {other:?}"),
-            )),
-        }
-    }
-}
-
-impl fmt::Display for Role {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+pub use convene_types::Role;
 
 /// The signed-in user making a request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -68,6 +35,36 @@ pub fn require_org_admin(actor: Option<Actor>, role_in_org: Option<Role>) -> Res
         Ok(actor)
     } else {
         Err(Error::Forbidden)
+    }
+}
+
+/// Org admins and site admins manage an organization (members, calendar, settings).
+pub fn can_manage(actor: Option<Actor>, role: Option<Role>) -> bool {
+    require_org_admin(actor, role).is_ok()
+}
+
+/// Someone looking at one organization: who they are and their role there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct OrgViewer {
+    pub actor: Option<Actor>,
+    pub role: Option<Role>,
+}
+
+impl OrgViewer {
+    pub fn can_manage(self) -> bool {
+        can_manage(self.actor, self.role)
+    }
+
+    pub fn require_admin(self) -> Result<Actor, Error> {
+        require_org_admin(self.actor, self.role)
+    }
+
+    pub fn require_signed_in(self) -> Result<Actor, Error> {
+        require_signed_in(self.actor)
+    }
+
+    pub fn is_member(self) -> bool {
+        self.role.is_some()
     }
 }
 
@@ -124,15 +121,30 @@ mod tests {
     }
 
     #[test]
+    fn who_manages_an_organization() {
+        let cases = [
+            (None, None, false),
+            (None, Some(Role::Admin), false),
+            (Some(MEMBER), None, false),
+            (Some(MEMBER), Some(Role::Member), false),
+            (Some(MEMBER), Some(Role::Admin), true),
+            (Some(SITE_ADMIN), None, true),
+            (Some(SITE_ADMIN), Some(Role::Member), true),
+        ];
+        for (actor, role, expected) in cases {
+            assert_eq!(
+                OrgViewer { actor, role }.can_manage(),
+                expected,
+                "{actor:?} with {role:?}"
+            );
+        }
+    }
+
+    #[test]
     fn roles_round_trip_through_text() {
         for role in [Role::Member, Role::Admin] {
-            assert_eq!(Role::parse(role.as_str()).unwrap(), role);
+            assert_eq!(role.as_str().parse::<Role>(), Ok(role));
         }
-        assert!(
-            Role::parse("owner")
-                .unwrap_err()
-                .to_string()
-                .starts_with("role: ")
-        );
+        assert!("owner".parse::<Role>().is_err());
     }
 }

@@ -7,6 +7,7 @@ use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 
 use crate::Error;
+use convene_types::InputField;
 
 pub const EMAIL_MAX_LEN: usize = 254;
 pub const DISPLAY_NAME_MAX_CHARS: usize = 80;
@@ -21,7 +22,7 @@ pub struct Email(String);
 impl Email {
     pub fn parse(input: &str) -> Result<Self, Error> {
         let email = input.trim().to_lowercase();
-        let invalid = |message: &str| Error::invalid("email", message);
+        let invalid = |message: &str| Error::invalid(InputField::Email, message);
         if email.is_empty() {
             return Err(invalid("is required"));
         }
@@ -66,17 +67,17 @@ impl DisplayName {
     pub fn parse(input: &str) -> Result<Self, Error> {
         let name = input.trim();
         if name.is_empty() {
-            return Err(Error::invalid("display_name", "is required"));
+            return Err(Error::invalid(InputField::DisplayName, "is required"));
         }
         if name.chars().count() > DISPLAY_NAME_MAX_CHARS {
             return Err(Error::invalid(
-                "display_name",
+                InputField::DisplayName,
                 format!("must be at most {DISPLAY_NAME_MAX_CHARS} characters"),
             ));
         }
         if name.chars().any(char::is_control) {
             return Err(Error::invalid(
-                "display_name",
+                InputField::DisplayName,
                 "must not contain control characters",
             ));
         }
@@ -104,13 +105,13 @@ impl Password {
         let chars = input.chars().count();
         if chars < PASSWORD_MIN_CHARS {
             return Err(Error::invalid(
-                "password",
+                InputField::Password,
                 format!("must be at least {PASSWORD_MIN_CHARS} characters"),
             ));
         }
         if chars > PASSWORD_MAX_CHARS {
             return Err(Error::invalid(
-                "password",
+                InputField::Password,
                 format!("must be at most {PASSWORD_MAX_CHARS} characters"),
             ));
         }
@@ -125,7 +126,7 @@ impl Password {
     /// Argon2id (the crate's defaults: 19 MiB, 2 passes) with a fresh random salt per call.
     pub fn hash(&self) -> Result<String, Error> {
         if self.0.chars().count() > PASSWORD_MAX_CHARS {
-            return Err(Error::invalid("password", "is too long"));
+            return Err(Error::invalid(InputField::Password, "is too long"));
         }
         Argon2::default()
             .hash_password(self.0.as_bytes())

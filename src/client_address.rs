@@ -6,6 +6,7 @@
 use std::net::IpAddr;
 
 use crate::Error;
+use convene_types::InputField;
 
 /// `X-Forwarded-For` entries read at most (a real chain has one to three).
 const MAX_FORWARDED_HOPS: usize = 20;
@@ -52,7 +53,7 @@ impl TrustedProxies {
             .collect();
         if entries.len() > MAX_TRUSTED_ENTRIES {
             return Err(Error::invalid(
-                "trusted_proxies",
+                InputField::TrustedProxies,
                 format!(
                     "lists {} entries; at most {MAX_TRUSTED_ENTRIES}",
                     entries.len()
@@ -63,7 +64,7 @@ impl TrustedProxies {
         for entry in entries {
             let bad = || {
                 Error::invalid(
-                    "trusted_proxies",
+                    InputField::TrustedProxies,
                     format!(
                         "{:?} is not an address or a network like 10.0.0.0/8",
                         crate::bounds::one_line(entry, 60)

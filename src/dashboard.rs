@@ -15,7 +15,9 @@ use crate::refresh::SyncState;
 use crate::store::entities::{event, organization, sync_run};
 use crate::store::memberships;
 use crate::store::organizations::{self, Organization};
-use crate::visibility::Audience;
+use crate::visibility::{Audience, Visibility};
+pub use convene_types::Attendance;
+use convene_types::{DashboardRange, InputField, LocationType};
 
 /// Events per page ("Show more" loads the next).
 pub const PAGE_SIZE: u64 = 20;
@@ -57,13 +59,26 @@ impl DashboardQuery {
     ) -> Result<(Self, String), Error> {
         use chrono::{Datelike, Duration};
         let ahead = |days: i64| {
-            now.checked_add_signed(Duration::days(days))
-                .ok_or_else(|| Error::invalid("range", "reaches past the last date we can show"))
+            now.checked_add_signed(Duration::days(days)).ok_or_else(|| {
+                Error::invalid(InputField::Range, "reaches past the last date we can show")
+            })
         };
-        let (from, until, label) = match params.range {
-            "" | "30" => (now, ahead(30)?, "Next 30 days".to_owned()),
-            "90" => (now, ahead(90)?, "Next 90 days".to_owned()),
-            "week" => {
+        let range = match params.range {
+            "" => DashboardRange::default(),
+            text => text.parse().map_err(|_| {
+                Error::invalid(
+                    InputField::Range,
+                    format!(
+                        "{:?} is not a range: use week, 30, 90 or custom",
+                        crate::bounds::one_line(text, 20)
+                    ),
+                )
+            })?,
+        };
+        let (from, until, label) = match range {
+            DashboardRange::Next30Days => (now, ahead(30)?, "Next 30 days".to_owned()),
+            DashboardRange::Next90Days => (now, ahead(90)?, "Next 90 days".to_owned()),
+            DashboardRange::Week => {
                 // Until the end of Sunday (UTC): what is left of this week.
                 let weekday = i64::from(now.weekday().num_days_from_monday());
                 let next_monday = now
@@ -77,19 +92,22 @@ impl DashboardQuery {
                 };
                 (now, until, "This week".to_owned())
             }
-            "custom" => {
-                let first = filter_date("from", params.from)?;
-                let last = filter_date("to", params.to)?;
+            DashboardRange::Custom => {
+                let first = filter_date(InputField::From, params.from)?;
+                let last = filter_date(InputField::To, params.to)?;
                 if last < first {
-                    return Err(Error::invalid("to", "must not be before the start date"));
+                    return Err(Error::invalid(
+                        InputField::To,
+                        "must not be before the start date",
+                    ));
                 }
-                let midnight = |field: &'static str, day: chrono::NaiveDate| {
+                let midnight = |field: InputField, day: chrono::NaiveDate| {
                     day.and_hms_opt(0, 0, 0)
                         .map(|start| start.and_utc())
                         .ok_or_else(|| Error::invalid(field, "is not a date we can show"))
                 };
-                let start = midnight("from", first)?;
-                let end = midnight("to", last.succ_opt().unwrap_or(last))?;
+                let start = midnight(InputField::From, first)?;
+                let end = midnight(InputField::To, last.succ_opt().unwrap_or(last))?;
                 let label = format!(
                     "{} – {}",
                     first.format("%-d %b %Y"),
@@ -99,32 +117,18 @@ impl DashboardQuery {
                 let soonest_end = now.checked_add_signed(Duration::minutes(1)).unwrap_or(now);
                 (Ord::max(start, now), Ord::max(end, soonest_end), label)
             }
-            other => {
-                return Err(Error::invalid(
-                    "range",
-                    format!(
-                        "{:?} is not a range: use week, 30, 90 or custom",
-                        crate::bounds::one_line(other, 20)
-                    ),
-                ));
-            }
         };
         let mut query = DashboardQuery::new(from, until)?.with_text(params.text)?;
         query.organizations = organizations_filter(params.organizations)?;
-        query.attendance = match params.mode {
-            "" => None,
-            "online" => Some(Attendance::Online),
-            "in_person" => Some(Attendance::InPerson),
-            other => {
-                return Err(Error::invalid(
-                    "mode",
-                    format!(
-                        "{:?} is not online or in_person",
-                        crate::bounds::one_line(other, 20)
-                    ),
-                ));
-            }
-        };
+        query.attendance = params.mode.parse().map_err(|_| {
+            Error::invalid(
+                InputField::Attendance,
+                format!(
+                    "{:?} is not online or in_person",
+                    crate::bounds::one_line(params.mode, 20)
+                ),
+            )
+        })?;
         if !params.after.is_empty() {
             query.after = Some(Cursor::decode(params.after)?);
         }
@@ -133,7 +137,7 @@ impl DashboardQuery {
 }
 
 /// A custom range's day: `YYYY-MM-DD` between [`FILTER_FIRST_YEAR`] and [`FILTER_LAST_YEAR`].
-fn filter_date(field: &'static str, text: &str) -> Result<chrono::NaiveDate, Error> {
+fn filter_date(field: InputField, text: &str) -> Result<chrono::NaiveDate, Error> {
     use chrono::Datelike;
     let text = text.trim();
     let day = (text.len() == 10)
@@ -159,7 +163,7 @@ fn organizations_filter(values: &[String]) -> Result<Vec<String>, Error> {
         .collect();
     if names.len() > FILTER_ORGANIZATIONS_MAX {
         return Err(Error::invalid(
-            "org",
+            InputField::Organizations,
             format!(
                 "names {} organizations; at most {FILTER_ORGANIZATIONS_MAX} can be chosen at once",
                 names.len()
@@ -171,19 +175,13 @@ fn organizations_filter(values: &[String]) -> Result<Vec<String>, Error> {
         .any(|name| name.chars().count() > FILTER_ORGANIZATION_MAX_CHARS)
     {
         return Err(Error::invalid(
-            "org",
+            InputField::Organizations,
             format!(
                 "an organization is named in at most {FILTER_ORGANIZATION_MAX_CHARS} characters"
             ),
         ));
     }
     Ok(names)
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Attendance {
-    Online,
-    InPerson,
 }
 
 /// Where the next page starts: after this event in (start, id) order.
@@ -200,7 +198,12 @@ impl Cursor {
     }
 
     pub fn decode(text: &str) -> Result<Self, Error> {
-        let bad = || Error::invalid("after", "is not a position in the list; reload the page");
+        let bad = || {
+            Error::invalid(
+                InputField::After,
+                "is not a position in the list; reload the page",
+            )
+        };
         if text.len() > CURSOR_MAX_CHARS {
             return Err(bad());
         }
@@ -226,7 +229,7 @@ pub struct DashboardQuery {
     pub organizations: Vec<String>,
     /// Lower-cased text to find in the title or the location.
     pub text: Option<String>,
-    pub attendance: Option<Attendance>,
+    pub attendance: Attendance,
     pub after: Option<Cursor>,
     pub limit: u64,
     /// Whose page it is: which members-only events it may show (public only by default).
@@ -236,14 +239,17 @@ pub struct DashboardQuery {
 impl DashboardQuery {
     pub fn new(from: DateTime<Utc>, until: DateTime<Utc>) -> Result<Self, Error> {
         if until <= from {
-            return Err(Error::invalid("to", "must be after the start of the range"));
+            return Err(Error::invalid(
+                InputField::To,
+                "must be after the start of the range",
+            ));
         }
         Ok(Self {
             from,
             until,
             organizations: Vec::new(),
             text: None,
-            attendance: None,
+            attendance: Attendance::Any,
             after: None,
             limit: PAGE_SIZE,
             audience: Audience::public(),
@@ -254,7 +260,7 @@ impl DashboardQuery {
         let text = text.trim();
         if text.chars().count() > TEXT_MAX_CHARS {
             return Err(Error::invalid(
-                "q",
+                InputField::Text,
                 format!("must be at most {TEXT_MAX_CHARS} characters"),
             ));
         }
@@ -279,9 +285,9 @@ pub struct DashboardEvent {
     pub location_text: Option<String>,
     pub address_hidden: bool,
     pub cross_listed: bool,
-    pub location_type: String,
-    /// `public` or `members-only`: the audience condition let only what the viewer may see in.
-    pub visibility: String,
+    pub location_type: LocationType,
+    /// Public or members-only: the audience condition let only what the viewer may see in.
+    pub visibility: Visibility,
     /// The published address of its calendar file.
     pub public_id: Option<String>,
     pub organization_id: i64,
@@ -409,12 +415,7 @@ fn statement(query: &DashboardQuery) -> Select<event::Entity> {
         ])
         .column_as(O::Slug, "org_slug")
         .column_as(O::Name, "org_name")
-        .column_as(
-            Expr::col((organization::Entity, O::LumaApiKeySealed))
-                .is_not_null()
-                .or(Expr::col((organization::Entity, O::IcalUrl)).is_not_null()),
-            "org_connected",
-        )
+        .column_as(organization::Model::imports_events_expr(), "org_connected")
         .column_as(O::EventsLastSyncedAt, "org_synced_at")
         .join(JoinType::InnerJoin, event::Relation::Organization.def())
         .filter(event::Column::RemovedAt.is_null())
@@ -436,13 +437,13 @@ fn statement(query: &DashboardQuery) -> Select<event::Entity> {
         );
     }
     match query.attendance {
-        Some(Attendance::Online) => {
-            select = select.filter(event::Column::LocationType.eq("online"));
+        Attendance::Online => {
+            select = select.filter(event::Column::LocationType.eq(LocationType::Online));
         }
-        Some(Attendance::InPerson) => {
-            select = select.filter(event::Column::LocationType.ne("online"));
+        Attendance::InPerson => {
+            select = select.filter(event::Column::LocationType.ne(LocationType::Online));
         }
-        None => {}
+        Attendance::Any => {}
     }
     if let Some(after) = query.after {
         select = select.filter(
@@ -534,7 +535,6 @@ pub async fn load(
 }
 
 #[cfg(test)]
-#[path = "dashboard_tests.rs"]
 mod tests;
 
 #[cfg(test)]
@@ -550,7 +550,7 @@ mod params_tests {
 
     fn refused(params: FilterParams<'_>) -> (&'static str, String) {
         match DashboardQuery::from_params(&params, now()) {
-            Err(Error::Invalid { field, message }) => (field, message),
+            Err(Error::Invalid { field, message }) => (field.as_str(), message),
             other => panic!("expected a refusal, got {other:?}"),
         }
     }

@@ -1,5 +1,6 @@
 //! The domain core's one error type.
 
+use convene_types::InputField;
 use sea_orm::DbErr;
 
 /// What can go wrong in the domain core. Callers map these to HTTP statuses or exit codes.
@@ -7,16 +8,10 @@ use sea_orm::DbErr;
 pub enum Error {
     /// Input that breaks a rule; `field` names the input so the UI can show the error beside it.
     #[error("{field}: {message}")]
-    Invalid {
-        field: &'static str,
-        message: String,
-    },
+    Invalid { field: InputField, message: String },
     /// A unique value (a slug, an email) is already taken.
     #[error("{field}: {message}")]
-    Conflict {
-        field: &'static str,
-        message: String,
-    },
+    Conflict { field: InputField, message: String },
     #[error("{0} not found")]
     NotFound(String),
     /// The action needs a signed-in user and there is none (HTTP 401).
@@ -48,7 +43,7 @@ pub enum Error {
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
-    pub fn invalid(field: &'static str, message: impl Into<String>) -> Self {
+    pub fn invalid(field: InputField, message: impl Into<String>) -> Self {
         Self::Invalid {
             field,
             message: message.into(),

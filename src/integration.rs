@@ -1,6 +1,8 @@
-//! An organization's lu.ma integration as its admins manage it: test a key, save the calendar and
-//! key (checked with lu.ma, which also names the calendar), remove the key, disconnect, and the
-//! sync status. Callers authorize; this module keeps the rules.
+//! An organization's calendar connection as its admins manage it: test a key, save the calendar
+//! and key (checked with lu.ma, which also names the calendar), remove the key, connect or remove
+//! an iCal feed, start a sync, disconnect, and the sync status. Callers authorize; this module
+//! keeps the rules and writes the audit line of every change, so the settings panel and the
+//! command line (`convene org luma`, `convene org ical`) change things one way.
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
@@ -9,16 +11,40 @@ use sea_orm::{
 };
 
 use crate::Error;
+use crate::ical::connect::{self, FeedCheck};
+use crate::ical::fetch::FeedClientConfig;
 use crate::luma::calendar_ref::CalendarReference;
 use crate::luma::client::{ApiKey, LumaError};
 use crate::luma::model::CalendarInfo;
+use crate::refresh::{ManualSync, Refresher};
 use crate::store::entities::{event, organization, sync_run};
 use crate::store::events;
 use crate::store::organizations::Organization;
 use crate::sync::Importer;
+use convene_types::InputField;
 
 /// Runs the settings panel lists.
 pub const RUNS_SHOWN: u64 = 10;
+
+pub use convene_types::views::{ImportedEvents, SyncStart};
+
+/// Who made a change: the audit line names them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChangedBy {
+    /// A signed-in org admin or site admin, in the settings panel.
+    User(i64),
+    /// An operator at the server, with `convene org …`.
+    CommandLine,
+}
+
+impl std::fmt::Display for ChangedBy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ChangedBy::User(id) => write!(f, "user:{id}"),
+            ChangedBy::CommandLine => f.write_str("cli"),
+        }
+    }
+}
 
 /// A typed key, or none when the field was left empty (the stored key stays).
 fn typed_key(input: Option<&str>) -> Option<ApiKey> {
@@ -31,7 +57,7 @@ fn typed_key(input: Option<&str>) -> Option<ApiKey> {
 /// lu.ma's answer about a key, with a rejected key reported on the key's own field.
 fn key_error(err: LumaError) -> Error {
     match err {
-        LumaError::KeyRejected => Error::invalid("api_key", err.to_string()),
+        LumaError::KeyRejected => Error::invalid(InputField::ApiKey, err.to_string()),
         other => Error::Luma(other),
     }
 }
@@ -49,7 +75,7 @@ pub async fn test_connection(
         }
         None => {
             return Err(Error::invalid(
-                "api_key",
+                InputField::ApiKey,
                 "type a key to test, or save one first",
             ));
         }
@@ -73,6 +99,26 @@ pub async fn save(
     importer: &Importer,
     org: &Organization,
     form: IntegrationForm,
+    by: ChangedBy,
+) -> Result<Organization, Error> {
+    let saved = save_unaudited(importer, org, form).await?;
+    let key_replaced = saved.luma_api_key_sealed != org.luma_api_key_sealed;
+    tracing::info!(
+        target: "audit",
+        by = %by,
+        org = %saved.slug,
+        calendar_id = saved.luma_calendar_id.as_deref().unwrap_or("-"),
+        key_replaced,
+        key_ends_in = saved.luma_api_key_last_four.as_deref().unwrap_or("-"),
+        "lu.ma settings saved"
+    );
+    Ok(saved)
+}
+
+async fn save_unaudited(
+    importer: &Importer,
+    org: &Organization,
+    form: IntegrationForm,
 ) -> Result<Organization, Error> {
     let reference = match form.calendar.trim() {
         "" => None,
@@ -81,7 +127,7 @@ pub async fn save(
     let new_key = typed_key(form.api_key.as_deref());
     if reference.is_none() && new_key.is_none() {
         return Err(Error::invalid(
-            "calendar_url",
+            InputField::Calendar,
             "paste your calendar's lu.ma address (https://lu.ma/your-calendar) or its cal-… id, or an API key",
         ));
     }
@@ -142,7 +188,7 @@ fn ensure_same_calendar(
 ) -> Result<(), Error> {
     match reference.and_then(|r| r.calendar_id.as_deref()) {
         Some(given) if given != key_calendar_id => Err(Error::invalid(
-            "calendar_url",
+            InputField::Calendar,
             format!(
                 "the API key belongs to \"{key_calendar_name}\" ({key_calendar_id}), not to {given}: use that calendar or another key"
             ),
@@ -155,24 +201,113 @@ fn ensure_same_calendar(
 pub async fn remove_key(
     db: &DatabaseConnection,
     org: &Organization,
+    by: ChangedBy,
 ) -> Result<Organization, Error> {
     let mut row: organization::ActiveModel = org.clone().into();
     row.luma_api_key_sealed = Set(None);
     row.luma_api_key_last_four = Set(None);
-    Ok(row.update(db).await?)
+    let saved = row.update(db).await?;
+    tracing::info!(target: "audit", by = %by, org = %org.slug, "lu.ma key removed");
+    Ok(saved)
 }
 
-/// What happens to imported events when an organization disconnects from lu.ma.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ImportedEvents {
-    /// Kept in the store but hidden everywhere (marked removed).
-    Keep,
-    Delete,
+/// Checks the feed (fetched and read, so a wrong address is refused with the reason) and makes
+/// it the organization's calendar source.
+pub async fn connect_feed(
+    db: &DatabaseConnection,
+    feeds: FeedClientConfig,
+    org: &Organization,
+    url: &str,
+    timezone: &str,
+    by: ChangedBy,
+    now: DateTime<Utc>,
+) -> Result<FeedCheck, Error> {
+    let checked = connect::check(url, timezone, feeds, now).await?;
+    connect::save(db, org.id, &checked).await?;
+    tracing::info!(
+        target: "audit",
+        by = %by,
+        org = %org.slug,
+        feed = %checked.url,
+        events = checked.events,
+        "iCal feed saved"
+    );
+    Ok(checked)
 }
 
-/// Removes the calendar and key; hides or deletes the imported events. One transaction.
-/// Returns how many events were hidden or deleted.
+/// Stops importing from the feed; imported events stay until a sync says otherwise.
+pub async fn remove_feed(
+    db: &DatabaseConnection,
+    org: &Organization,
+    by: ChangedBy,
+) -> Result<(), Error> {
+    connect::remove(db, org.id).await?;
+    tracing::info!(target: "audit", by = %by, org = %org.slug, "iCal feed removed");
+    Ok(())
+}
+
+/// Starts a sync now unless one is running; refused when there is nothing to import from.
+pub async fn sync_now(
+    refresher: &Refresher,
+    org: &Organization,
+    by: ChangedBy,
+    now: DateTime<Utc>,
+) -> Result<SyncStart, Error> {
+    if !org.imports_events() {
+        return Err(Error::invalid(
+            InputField::ApiKey,
+            "save an API key or an iCal feed first: there is nothing to sync from",
+        ));
+    }
+    let started = match refresher.sync_now(org.id, now).await? {
+        ManualSync::Started(_) => SyncStart::Started,
+        ManualSync::AlreadyRunning => SyncStart::AlreadyRunning,
+    };
+    tracing::info!(
+        target: "audit",
+        by = %by,
+        org = %org.slug,
+        started = started == SyncStart::Started,
+        "lu.ma sync requested"
+    );
+    Ok(started)
+}
+
+/// Removes the calendar and key; hides or deletes the imported events, as the admin chose and
+/// confirmed. One transaction. Returns how many events were hidden or deleted.
 pub async fn disconnect(
+    db: &DatabaseConnection,
+    org: &Organization,
+    imported: Option<ImportedEvents>,
+    confirmed: bool,
+    by: ChangedBy,
+    now: DateTime<Utc>,
+) -> Result<u64, Error> {
+    let imported = imported.ok_or_else(|| {
+        Error::invalid(
+            InputField::ImportedEvents,
+            "choose whether to keep or delete the imported events",
+        )
+    })?;
+    if !confirmed {
+        return Err(Error::invalid(
+            InputField::Confirmed,
+            "tick the box to confirm",
+        ));
+    }
+    let affected = disconnect_unaudited(db, org, imported, now).await?;
+    tracing::info!(
+        target: "audit",
+        by = %by,
+        org = %org.slug,
+        events = ?imported,
+        affected,
+        "lu.ma disconnected"
+    );
+    Ok(affected)
+}
+
+async fn disconnect_unaudited(
     db: &DatabaseConnection,
     org: &Organization,
     imported: ImportedEvents,
@@ -236,5 +371,4 @@ pub async fn sync_status(db: &DatabaseConnection, org: &Organization) -> Result<
 }
 
 #[cfg(test)]
-#[path = "integration_tests.rs"]
 mod tests;

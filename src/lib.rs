@@ -14,6 +14,7 @@ pub mod ical;
 pub mod integration;
 pub mod luma;
 pub mod markdown;
+pub mod read_models;
 pub mod refresh;
 pub mod same_origin;
 pub mod schedule;

@@ -11,7 +11,7 @@ use tokio::task::JoinHandle;
 
 use crate::Error;
 use crate::store::entities::{organization, sync_run};
-use crate::sync::{Importer, RUNNING, SyncReport, SyncTrigger};
+use crate::sync::{Importer, SyncOutcome, SyncReport, SyncTrigger};
 
 /// After an attempt (even a failed one), page loads wait this long before trying again, so a
 /// broken calendar is not hammered by every visitor.
@@ -181,7 +181,7 @@ pub const RUNNING_AT_MOST: Duration = Duration::minutes(15);
 
 /// Whether `run` is still going, as far as the store can tell.
 pub fn is_running(run: &sync_run::Model, now: DateTime<Utc>) -> bool {
-    run.outcome == RUNNING && now - run.started_at < RUNNING_AT_MOST
+    run.outcome == SyncOutcome::Running && now - run.started_at < RUNNING_AT_MOST
 }
 
 async fn last_run(
@@ -196,5 +196,4 @@ async fn last_run(
 }
 
 #[cfg(test)]
-#[path = "refresh_tests.rs"]
 mod tests;

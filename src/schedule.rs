@@ -143,7 +143,7 @@ mod tests {
     use crate::secrets::SecretKey;
     use crate::store::entities::sync_run;
     use crate::store::organizations::{LumaConnection, NewOrganization};
-    use crate::sync::SyncOutcome;
+    use crate::sync::{SyncFailure, SyncOutcome, SyncTrigger};
     use crate::testing::fresh_store;
 
     fn calendar(id: &str, events: u32) -> FakeCalendar {
@@ -315,7 +315,8 @@ mod tests {
         }
         let runs = sync_run::Entity::find().all(store.db()).await.unwrap();
         assert!(
-            runs.iter().all(|run| run.outcome != crate::sync::RUNNING),
+            runs.iter()
+                .all(|run| run.outcome != crate::sync::SyncOutcome::Running),
             "no run is left running"
         );
     }
@@ -363,12 +364,16 @@ mod tests {
         .await
         .unwrap();
         let now = Utc.with_ymd_and_hms(2026, 11, 30, 7, 0, 0).unwrap();
-        for (minutes_ago, outcome) in [(60, "running"), (1, "running"), (60, "ok")] {
+        for (minutes_ago, outcome) in [
+            (60, SyncOutcome::Running),
+            (1, SyncOutcome::Running),
+            (60, SyncOutcome::Ok),
+        ] {
             sync_run::ActiveModel {
                 organization_id: Set(org.id),
-                trigger: Set("daily".into()),
+                trigger: Set(SyncTrigger::Daily),
                 started_at: Set(now - Duration::minutes(minutes_ago)),
-                outcome: Set(outcome.into()),
+                outcome: Set(outcome),
                 ..Default::default()
             }
             .insert(store.db())
@@ -381,17 +386,21 @@ mod tests {
                 .unwrap(),
             1
         );
-        let outcomes: Vec<String> = sync_run::Entity::find()
+        let runs: Vec<(SyncOutcome, Option<SyncFailure>)> = sync_run::Entity::find()
             .order_by_asc(sync_run::Column::Id)
             .all(store.db())
             .await
             .unwrap()
             .into_iter()
-            .map(|run| run.outcome)
+            .map(|run| (run.outcome, run.failure))
             .collect();
         assert_eq!(
-            outcomes,
-            ["interrupted", "running", "ok"],
+            runs,
+            [
+                (SyncOutcome::Interrupted, Some(SyncFailure::Interrupted)),
+                (SyncOutcome::Running, None),
+                (SyncOutcome::Ok, None)
+            ],
             "a run still young may be going on another replica"
         );
     }

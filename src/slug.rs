@@ -3,6 +3,7 @@
 use std::fmt;
 
 use crate::Error;
+use convene_types::InputField;
 
 /// A valid slug. The only way to get one is [`Slug::parse`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -13,7 +14,7 @@ impl Slug {
     pub const MAX_LEN: usize = 64;
 
     /// Trims the input and checks it; `field` names the input in the error.
-    pub fn parse(field: &'static str, input: &str) -> Result<Self, Error> {
+    pub fn parse(field: InputField, input: &str) -> Result<Self, Error> {
         let slug = input.trim();
         if slug.len() < Self::MIN_LEN || slug.len() > Self::MAX_LEN {
             return Err(Error::invalid(
@@ -55,7 +56,9 @@ mod tests {
     #[test]
     fn accepts_lowercase_digits_and_dashes() {
         assert_eq!(
-            Slug::parse("slug", " rust-berlin-2 ").unwrap().as_str(),
+            Slug::parse(InputField::Slug, " rust-berlin-2 ")
+                .unwrap()
+                .as_str(),
             "rust-berlin-2"
         );
     }
@@ -63,15 +66,15 @@ mod tests {
     #[test]
     fn rejects_uppercase_spaces_and_unicode() {
         for bad in ["Rust", "rust berlin", "café", "a_b"] {
-            let err = Slug::parse("slug", bad).unwrap_err().to_string();
+            let err = Slug::parse(InputField::Slug, bad).unwrap_err().to_string();
             assert!(err.starts_with("slug: may use only"), "{bad}: {err}");
         }
     }
 
     #[test]
     fn rejects_too_short_and_too_long() {
-        assert!(Slug::parse("slug", "a").is_err());
-        assert!(Slug::parse("slug", &"a".repeat(65)).is_err());
-        assert!(Slug::parse("slug", &"a".repeat(64)).is_ok());
+        assert!(Slug::parse(InputField::Slug, "a").is_err());
+        assert!(Slug::parse(InputField::Slug, &"a".repeat(65)).is_err());
+        assert!(Slug::parse(InputField::Slug, &"a".repeat(64)).is_ok());
     }
 }

@@ -16,7 +16,7 @@ use sea_orm::{
 
 use crate::Error;
 use crate::ical::fetch::{FeedClientConfig, Validators};
-use crate::luma::client::LumaClient;
+use crate::luma::client::{LumaClient, LumaError};
 use crate::luma::model::ImportedEvent;
 use crate::secrets::SecretKey;
 use crate::store::entities::organization::CalendarSource;
@@ -29,51 +29,73 @@ pub const RUNS_KEPT: u64 = 50;
 const WINDOW_PAST: Duration = Duration::days(1);
 /// An empty answer for a calendar holding at least this many live events is not believed.
 const SUSPICIOUS_EMPTY_MIN: u64 = 3;
-pub const SOURCE_LUMA_API: &str = "luma_api";
-pub const SOURCE_ICAL: &str = "ical";
-/// The outcome a run has until it finishes.
-pub const RUNNING: &str = "running";
+pub use convene_types::{EventSource, SyncFailure, SyncOutcome, SyncTrigger};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SyncTrigger {
-    Daily,
-    PageLoad,
-    Manual,
-    Cli,
-    /// Demo mode's first import at start-up.
-    Demo,
+/// Why a run did not import: its kind (stored, so runs can be found by it) and the words an
+/// admin reads in the panel and the command line.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct RunFailure {
+    pub kind: SyncFailure,
+    pub message: String,
 }
 
-impl SyncTrigger {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            SyncTrigger::Daily => "daily",
-            SyncTrigger::PageLoad => "page_load",
-            SyncTrigger::Manual => "manual",
-            SyncTrigger::Cli => "cli",
-            SyncTrigger::Demo => "demo",
+impl RunFailure {
+    pub fn new(kind: SyncFailure, message: impl Into<String>) -> Self {
+        Self {
+            kind,
+            message: message.into(),
+        }
+    }
+
+    /// The store refused the run's write.
+    fn store(err: Error) -> Self {
+        Self::new(
+            SyncFailure::Store,
+            format!("saving the events failed: {err}"),
+        )
+    }
+
+    /// How a run that ended this way is recorded: a disbelieved answer changed nothing but
+    /// did not fail.
+    pub fn outcome(&self) -> SyncOutcome {
+        match self.kind {
+            SyncFailure::Suspicious => SyncOutcome::Partial,
+            SyncFailure::Interrupted => SyncOutcome::Interrupted,
+            _ => SyncOutcome::Failed,
         }
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SyncOutcome {
-    Ok,
-    /// Nothing was changed because the answer looked wrong (suspiciously empty).
-    Partial,
-    Failed,
-    /// The run's process or task stopped before it finished (closed afterwards).
-    Interrupted,
+impl From<LumaError> for RunFailure {
+    fn from(err: LumaError) -> Self {
+        let kind = match &err {
+            LumaError::KeyRejected | LumaError::Forbidden(_) => SyncFailure::KeyRejected,
+            LumaError::RateLimited { .. } => SyncFailure::RateLimited,
+            LumaError::Server { .. } | LumaError::Timeout { .. } | LumaError::Unreachable(_) => {
+                SyncFailure::LumaUnavailable
+            }
+            LumaError::NotFound(_) | LumaError::Malformed(_) | LumaError::Unexpected { .. } => {
+                SyncFailure::LumaAnswer
+            }
+        };
+        Self::new(kind, err.to_string())
+    }
 }
 
-impl SyncOutcome {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            SyncOutcome::Ok => "ok",
-            SyncOutcome::Partial => "partial",
-            SyncOutcome::Failed => "failed",
-            SyncOutcome::Interrupted => "interrupted",
-        }
+impl From<crate::ical::fetch::FetchError> for RunFailure {
+    fn from(err: crate::ical::fetch::FetchError) -> Self {
+        Self::new(SyncFailure::FeedFetch, err.to_string())
+    }
+}
+
+impl From<crate::ical::feed::FeedError> for RunFailure {
+    fn from(err: crate::ical::feed::FeedError) -> Self {
+        let kind = match err {
+            crate::ical::feed::FeedError::Internal => SyncFailure::Internal,
+            _ => SyncFailure::FeedUnreadable,
+        };
+        Self::new(kind, err.to_string())
     }
 }
 
@@ -97,6 +119,7 @@ pub struct SyncReport {
     pub counts: SyncCounts,
     /// Why the run failed or changed nothing, in words an admin understands.
     pub message: Option<String>,
+    pub failure: Option<SyncFailure>,
 }
 
 /// Everything a sync needs; cheap to clone.
@@ -124,10 +147,10 @@ enum FetchedFrom {
 }
 
 impl FetchedFrom {
-    fn source(&self) -> &'static str {
+    fn source(&self) -> EventSource {
         match self {
-            FetchedFrom::Api => SOURCE_LUMA_API,
-            FetchedFrom::Feed(_) => SOURCE_ICAL,
+            FetchedFrom::Api => EventSource::LumaApi,
+            FetchedFrom::Feed(_) => EventSource::Ical,
         }
     }
 }
@@ -142,7 +165,7 @@ enum Reconciled {
         skipped_private: u32,
     },
     /// The answer is not believed (see [`SUSPICIOUS_EMPTY_MIN`]); nothing may change.
-    Suspicious(String),
+    Suspicious(RunFailure),
 }
 
 enum Change {
@@ -205,9 +228,9 @@ impl Importer {
             .ok_or_else(|| Error::NotFound("Organization".into()))?;
         let run = sync_run::ActiveModel {
             organization_id: Set(organization_id),
-            trigger: Set(trigger.as_str().to_owned()),
+            trigger: Set(trigger),
             started_at: Set(now),
-            outcome: Set(RUNNING.to_owned()),
+            outcome: Set(SyncOutcome::Running),
             ..Default::default()
         }
         .insert(&self.db)
@@ -234,19 +257,21 @@ impl Importer {
                     "the task was cancelled".to_owned()
                 };
                 tracing::error!(org = %org.slug, panic = %why, "a sync's task died; its run is closed as failed");
-                (Err(INTERNAL_FAILURE.to_owned()), SyncCounts::default())
+                (
+                    Err(RunFailure::new(SyncFailure::Internal, INTERNAL_FAILURE)),
+                    SyncCounts::default(),
+                )
             }
         };
-        let (outcome, message) = match result {
-            Ok(None) => (SyncOutcome::Ok, None),
-            Ok(Some(suspicious)) => (SyncOutcome::Partial, Some(suspicious)),
-            Err(failure) => (SyncOutcome::Failed, Some(failure)),
-        };
-        if outcome != SyncOutcome::Ok {
+        let failure = result.err();
+        let outcome = failure
+            .as_ref()
+            .map_or(SyncOutcome::Ok, RunFailure::outcome);
+        if let Some(failure) = &failure {
             // The success path recorded everything inside its transaction.
-            self.record_unsuccessful(&org, run.id, outcome, message.as_deref(), &counts, now)
+            self.record_unsuccessful(&org, run.id, failure, &counts, now)
                 .await?;
-            tracing::warn!(org = %org.slug, outcome = outcome.as_str(), message = message.as_deref().unwrap_or(""), "lu.ma sync did not complete");
+            tracing::warn!(org = %org.slug, %outcome, kind = %failure.kind, message = %failure.message, "lu.ma sync did not complete");
         } else {
             tracing::info!(org = %org.slug, created = counts.created, updated = counts.updated, removed = counts.removed, unchanged = counts.unchanged, requests = counts.requests_made, "lu.ma sync done");
         }
@@ -255,7 +280,8 @@ impl Importer {
             run_id: run.id,
             outcome,
             counts,
-            message,
+            message: failure.as_ref().map(|failure| failure.message.clone()),
+            failure: failure.map(|failure| failure.kind),
         })
     }
 
@@ -267,7 +293,7 @@ impl Importer {
         run_id: i64,
         now: DateTime<Utc>,
         counts: &mut SyncCounts,
-    ) -> Result<Option<String>, String> {
+    ) -> Result<(), RunFailure> {
         #[cfg(any(test, feature = "test-support"))]
         if self.panic_for_organization == Some(org.id) {
             panic!("injected panic for organization {}", org.slug);
@@ -275,7 +301,9 @@ impl Importer {
         if org.calendar_source() == CalendarSource::IcalFeed {
             return self.fetch_feed_and_store(org, run_id, now, counts).await;
         }
-        let client = self.client_for(org)?;
+        let client = self
+            .client_for(org)
+            .map_err(|why| RunFailure::new(SyncFailure::Configuration, why))?;
         let result = self
             .fetch_and_store(org, run_id, &client, now, counts)
             .await;
@@ -309,8 +337,11 @@ impl Importer {
         // Only an answer with no events at all is suspicious; one whose events all turned
         // private is believed (they leave the pages).
         if !fetched_any && live_in_window >= SUSPICIOUS_EMPTY_MIN {
-            return Ok(Reconciled::Suspicious(format!(
-                "the calendar returned no events although {live_in_window} were stored; nothing was removed, the next run will check again"
+            return Ok(Reconciled::Suspicious(RunFailure::new(
+                SyncFailure::Suspicious,
+                format!(
+                    "the calendar returned no events although {live_in_window} were stored; nothing was removed, the next run will check again"
+                ),
             )));
         }
         let fetched_ids: HashSet<String> = fetched.iter().map(|e| e.external_id.clone()).collect();
@@ -445,7 +476,7 @@ impl Importer {
         }
         let mut run = sync_run::ActiveModel {
             id: Set(run_id),
-            outcome: Set(SyncOutcome::Ok.as_str().to_owned()),
+            outcome: Set(SyncOutcome::Ok),
             finished_at: Set(Some(Utc::now().max(now))),
             ..Default::default()
         };
@@ -454,7 +485,7 @@ impl Importer {
         let mut synced = organization::ActiveModel {
             id: Set(org.id),
             events_last_synced_at: Set(Some(now)),
-            last_sync_outcome: Set(Some(SyncOutcome::Ok.as_str().to_owned())),
+            last_sync_outcome: Set(Some(SyncOutcome::Ok)),
             last_sync_message: Set(None),
             ..Default::default()
         };
@@ -471,25 +502,25 @@ impl Importer {
         &self,
         org: &organization::Model,
         run_id: i64,
-        outcome: SyncOutcome,
-        message: Option<&str>,
+        failure: &RunFailure,
         counts: &SyncCounts,
         now: DateTime<Utc>,
     ) -> Result<(), Error> {
         let txn = self.db.begin().await?;
         let mut run = sync_run::ActiveModel {
             id: Set(run_id),
-            outcome: Set(outcome.as_str().to_owned()),
+            outcome: Set(failure.outcome()),
             finished_at: Set(Some(Utc::now().max(now))),
-            error_message: Set(message.map(str::to_owned)),
+            error_message: Set(Some(failure.message.clone())),
+            failure: Set(Some(failure.kind)),
             ..Default::default()
         };
         fill_counts(&mut run, counts);
         run.update(&txn).await?;
         organization::ActiveModel {
             id: Set(org.id),
-            last_sync_outcome: Set(Some(outcome.as_str().to_owned())),
-            last_sync_message: Set(message.map(str::to_owned)),
+            last_sync_outcome: Set(Some(failure.outcome())),
+            last_sync_message: Set(Some(failure.message.clone())),
             ..Default::default()
         }
         .update(&txn)
@@ -559,6 +590,10 @@ pub async fn close_interrupted_runs(
             sea_orm::sea_query::Expr::value(SyncOutcome::Interrupted.as_str()),
         )
         .col_expr(
+            sync_run::Column::Failure,
+            sea_orm::sea_query::Expr::value(SyncFailure::Interrupted.as_str()),
+        )
+        .col_expr(
             sync_run::Column::FinishedAt,
             sea_orm::sea_query::Expr::value(Some(now)),
         )
@@ -566,7 +601,7 @@ pub async fn close_interrupted_runs(
             sync_run::Column::ErrorMessage,
             sea_orm::sea_query::Expr::value(Some(INTERRUPTED_MESSAGE)),
         )
-        .filter(sync_run::Column::Outcome.eq(RUNNING))
+        .filter(sync_run::Column::Outcome.eq(SyncOutcome::Running))
         .filter(sync_run::Column::StartedAt.lt(now - crate::refresh::RUNNING_AT_MOST))
         .exec(db)
         .await?;
@@ -593,12 +628,12 @@ pub fn new_public_id() -> String {
 pub fn event_row(
     organization_id: i64,
     event: &ImportedEvent,
-    source: &str,
+    source: EventSource,
     now: DateTime<Utc>,
 ) -> event::ActiveModel {
     event::ActiveModel {
         organization_id: Set(organization_id),
-        source: Set(source.to_owned()),
+        source: Set(source),
         external_id: Set(event.external_id.clone()),
         title: Set(event.title.clone()),
         description_md: Set(event.description_md.clone()),
@@ -613,8 +648,8 @@ pub fn event_row(
         address_hidden: Set(event.address_hidden),
         cross_listed: Set(event.cross_listed),
         public_id: Set(Some(new_public_id())),
-        location_type: Set(event.location_type.as_str().to_owned()),
-        visibility: Set(event.visibility.as_str().to_owned()),
+        location_type: Set(event.location_type),
+        visibility: Set(event.visibility),
         tags: Set(serde_json::Value::from(event.tags.clone()).to_string()),
         content_hash: Set(event.content_hash()),
         synced_at: Set(now),
@@ -629,9 +664,7 @@ mod feed;
 mod luma;
 
 #[cfg(test)]
-#[path = "sync_tests.rs"]
 mod tests;
 
 #[cfg(test)]
-#[path = "sync_ical_tests.rs"]
 mod ical_tests;

@@ -10,55 +10,27 @@ use crate::access::Actor;
 use crate::store::entities::event;
 use crate::store::memberships;
 
-/// An event's visibility on lu.ma (`visibility`), or a feed's `CLASS`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Visibility {
-    /// Listed: anyone may see it.
-    Public,
-    /// Only the calendar's members see it on lu.ma.
-    MembersOnly,
-    /// Unlisted (reachable by link only): Convene never imports it.
-    Private,
+pub use convene_types::Visibility;
+
+/// lu.ma's `visibility`. Missing means public (cross-listed entries may lack it); a value we do
+/// not know is read as private, the reading that never shows too much.
+pub fn from_luma(value: Option<&str>) -> Visibility {
+    match value.map(str::trim) {
+        None | Some("" | "public") => Visibility::Public,
+        Some("members-only" | "members_only") => Visibility::MembersOnly,
+        Some(_) => Visibility::Private,
+    }
 }
 
-impl Visibility {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Visibility::Public => "public",
-            Visibility::MembersOnly => "members-only",
-            Visibility::Private => "private",
-        }
-    }
-
-    /// lu.ma's `visibility`. Missing means public (cross-listed entries may lack it); a value
-    /// we do not know is read as private, the reading that never shows too much.
-    pub fn from_luma(value: Option<&str>) -> Self {
-        match value.map(str::trim) {
-            None | Some("" | "public") => Visibility::Public,
-            Some("members-only" | "members_only") => Visibility::MembersOnly,
-            Some(_) => Visibility::Private,
-        }
-    }
-
-    /// A feed's `CLASS`: `PRIVATE` and `CONFIDENTIAL` are private, anything else public
-    /// (feeds carry no notion of members).
-    pub fn from_ical_class(class: Option<&str>) -> Self {
-        match class
-            .map(|class| class.trim().to_ascii_uppercase())
-            .as_deref()
-        {
-            Some("PRIVATE" | "CONFIDENTIAL") => Visibility::Private,
-            _ => Visibility::Public,
-        }
-    }
-
-    /// As stored; anything unrecognised is private.
-    pub fn from_stored(text: &str) -> Self {
-        match text {
-            "public" => Visibility::Public,
-            "members-only" => Visibility::MembersOnly,
-            _ => Visibility::Private,
-        }
+/// A feed's `CLASS`: `PRIVATE` and `CONFIDENTIAL` are private, anything else public (feeds
+/// carry no notion of members).
+pub fn from_ical_class(class: Option<&str>) -> Visibility {
+    match class
+        .map(|class| class.trim().to_ascii_uppercase())
+        .as_deref()
+    {
+        Some("PRIVATE" | "CONFIDENTIAL") => Visibility::Private,
+        _ => Visibility::Public,
     }
 }
 
@@ -129,8 +101,8 @@ impl Audience {
 
     /// The same rule as a condition on `events` rows, for queries.
     pub fn condition(&self) -> Condition {
-        let public = event::Column::Visibility.eq(Visibility::Public.as_str());
-        let members_only = event::Column::Visibility.eq(Visibility::MembersOnly.as_str());
+        let public = event::Column::Visibility.eq(Visibility::Public);
+        let members_only = event::Column::Visibility.eq(Visibility::MembersOnly);
         if self.site_admin {
             return Condition::any().add(public).add(members_only);
         }
@@ -152,36 +124,19 @@ mod tests {
 
     #[test]
     fn lu_ma_and_feed_values_are_read_safely() {
-        assert_eq!(Visibility::from_luma(None), Visibility::Public);
-        assert_eq!(Visibility::from_luma(Some("public")), Visibility::Public);
+        assert_eq!(from_luma(None), Visibility::Public);
+        assert_eq!(from_luma(Some("public")), Visibility::Public);
+        assert_eq!(from_luma(Some("members-only")), Visibility::MembersOnly);
+        assert_eq!(from_luma(Some("private")), Visibility::Private);
         assert_eq!(
-            Visibility::from_luma(Some("members-only")),
-            Visibility::MembersOnly
-        );
-        assert_eq!(Visibility::from_luma(Some("private")), Visibility::Private);
-        assert_eq!(
-            Visibility::from_luma(Some("secret-new-value")),
+            from_luma(Some("secret-new-value")),
             Visibility::Private,
             "unknown reads as private"
         );
-        assert_eq!(
-            Visibility::from_ical_class(Some("CONFIDENTIAL")),
-            Visibility::Private
-        );
-        assert_eq!(
-            Visibility::from_ical_class(Some("private")),
-            Visibility::Private
-        );
-        assert_eq!(
-            Visibility::from_ical_class(Some("PUBLIC")),
-            Visibility::Public
-        );
-        assert_eq!(Visibility::from_ical_class(None), Visibility::Public);
-        assert_eq!(
-            Visibility::from_stored("members-only"),
-            Visibility::MembersOnly
-        );
-        assert_eq!(Visibility::from_stored("garbage"), Visibility::Private);
+        assert_eq!(from_ical_class(Some("CONFIDENTIAL")), Visibility::Private);
+        assert_eq!(from_ical_class(Some("private")), Visibility::Private);
+        assert_eq!(from_ical_class(Some("PUBLIC")), Visibility::Public);
+        assert_eq!(from_ical_class(None), Visibility::Public);
     }
 
     #[tokio::test]
@@ -210,14 +165,14 @@ mod tests {
         ] {
             event::ActiveModel {
                 organization_id: Set(org),
-                source: Set("luma_api".into()),
+                source: Set(convene_types::EventSource::LumaApi),
                 external_id: Set(format!("{org}-{}", visibility.as_str())),
                 title: Set(visibility.as_str().into()),
                 start_at: Set(now),
                 end_at: Set(now),
                 timezone: Set("UTC".into()),
-                location_type: Set("unknown".into()),
-                visibility: Set(visibility.as_str().into()),
+                location_type: Set(convene_types::LocationType::Unknown),
+                visibility: Set(visibility),
                 tags: Set("[]".into()),
                 content_hash: Set(String::new()),
                 synced_at: Set(now),

@@ -1,5 +1,6 @@
 //! The one error type of the UI layer, shared by server functions and the browser.
 
+use convene_types::InputField;
 use leptos::prelude::*;
 use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
@@ -15,11 +16,11 @@ pub enum AppError {
     Forbidden,
     #[error("{0} not found.")]
     NotFound(String),
-    /// Input that breaks a rule; `field` names the form field so the message can sit beside it.
+    /// Input that breaks a rule; `field` names the input so the message can sit beside it.
     #[error("{field}: {message}")]
-    Invalid { field: String, message: String },
+    Invalid { field: InputField, message: String },
     #[error("{field}: {message}")]
-    Conflict { field: String, message: String },
+    Conflict { field: InputField, message: String },
     #[error("Wrong email or password.")]
     WrongCredentials,
     #[error("Too many failed sign-ins. Try again in {retry_after_minutes} minutes.")]
@@ -63,18 +64,21 @@ impl FromServerFnError for AppError {
     }
 }
 
+/// A core error becomes the UI's error, and the response being built gets its status: every
+/// `?` on a core call in a server function or a page decides the status here, in one place.
 #[cfg(feature = "ssr")]
 impl From<convene::Error> for AppError {
     fn from(err: convene::Error) -> Self {
+        respond_with(AppError::from_core(err))
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl AppError {
+    fn from_core(err: convene::Error) -> Self {
         match err {
-            convene::Error::Invalid { field, message } => AppError::Invalid {
-                field: field.to_owned(),
-                message,
-            },
-            convene::Error::Conflict { field, message } => AppError::Conflict {
-                field: field.to_owned(),
-                message,
-            },
+            convene::Error::Invalid { field, message } => AppError::Invalid { field, message },
+            convene::Error::Conflict { field, message } => AppError::Conflict { field, message },
             convene::Error::NotFound(what) => AppError::NotFound(what),
             convene::Error::NotSignedIn => AppError::Unauthorized,
             convene::Error::Forbidden => AppError::Forbidden,
@@ -103,9 +107,9 @@ impl From<convene::Error> for AppError {
 }
 
 /// Gives the error's status to the HTTP response (during SSR and for server function calls),
-/// then returns it; use as `.map_err(respond_with)`.
-pub fn respond_with(err: impl Into<AppError>) -> AppError {
-    let err = err.into();
+/// then returns it. Core errors pass through it on their own (`From`); the UI's own errors
+/// (a page that does not exist) call it directly.
+pub fn respond_with(err: AppError) -> AppError {
     #[cfg(feature = "ssr")]
     if !is_plain_form_post()
         && let Some(response) = use_context::<leptos_axum::ResponseOptions>()
@@ -166,7 +170,7 @@ mod tests {
     #[test]
     fn round_trips_through_the_wire_encoding() {
         let err = AppError::Invalid {
-            field: "slug".into(),
+            field: InputField::Slug,
             message: "must be 2 to 64 characters long".into(),
         };
         assert_eq!(AppError::de(err.ser()), err);

@@ -30,11 +30,12 @@ where
     })
 }
 
-/// The message for `field`, when the error names it.
+/// The message for the form field named `field`, when the error is about it (an
+/// [`convene_types::InputField`]'s text is its form field's name).
 pub fn field_message(error: Option<AppError>, field: &str) -> Option<String> {
     match error? {
         AppError::Invalid { field: f, message } | AppError::Conflict { field: f, message }
-            if f == field =>
+            if f.as_str() == field =>
         {
             Some(message)
         }
@@ -115,7 +116,7 @@ mod tests {
     #[test]
     fn field_errors_go_to_their_field_and_the_rest_above_the_form() {
         let invalid = AppError::Invalid {
-            field: "email".into(),
+            field: convene_types::InputField::Email,
             message: "must look like name@example.org".into(),
         };
         assert_eq!(

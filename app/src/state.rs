@@ -3,7 +3,7 @@
 use axum::extract::FromRef;
 use leptos::prelude::*;
 
-use crate::error::AppError;
+use crate::error::{AppError, respond_with};
 use convene::refresh::Refresher;
 use convene::store::DatabaseConnection;
 
@@ -34,7 +34,7 @@ impl AppState {
     pub fn current() -> Result<AppState, AppError> {
         use_context::<AppState>().ok_or_else(|| {
             tracing::error!("AppState missing from the Leptos context");
-            AppError::Internal
+            respond_with(AppError::Internal)
         })
     }
 }

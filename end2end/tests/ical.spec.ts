@@ -34,6 +34,18 @@ test("an admin imports an iCal feed and its events reach the dashboard", async (
   const cards = page.locator(`.dash-card[data-org=${ICAL_ORG.slug}]`);
   await expect(cards.first()).toBeVisible();
   await expect(page.locator(".dash-card", { hasText: "London talk night" })).toBeVisible();
+
+  // A feed-only organization is connected everywhere: no "Connect lu.ma" line on the
+  // dashboard, an events link in the directory, and its events page opens on the list.
+  await expect(page.locator(".not-connected", { hasText: ICAL_ORG.name })).toHaveCount(0);
+  await page.goto("/orgs");
+  await hydrated(page);
+  const card = page.locator(`.organization-card[data-slug=${ICAL_ORG.slug}]`);
+  await card.getByRole("link", { name: "Events" }).click();
+  await expect(page).toHaveURL(new RegExp(`/orgs/${ICAL_ORG.slug}/events$`));
+  await expect(page.locator(".view-switch a", { hasText: "Calendar" })).toHaveCount(0);
+  await expect(page.locator(".view-switch a", { hasText: "List" })).toHaveAttribute("aria-current", "page");
+  await expect(page.locator(".event-item", { hasText: "London talk night" })).toBeVisible();
 });
 
 test("a member copies their personal feed address and it serves their calendar", async ({ page, context }) => {

@@ -12,6 +12,7 @@ mod m20261124_000006_create_feed_tokens;
 mod m20261130_000001_add_event_all_day;
 mod m20261130_000002_event_privacy;
 mod m20261130_000003_event_cross_listed;
+mod m20261130_000004_sync_run_failure;
 
 pub struct Migrator;
 
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000001_add_event_all_day::Migration),
             Box::new(m20261130_000002_event_privacy::Migration),
             Box::new(m20261130_000003_event_cross_listed::Migration),
+            Box::new(m20261130_000004_sync_run_failure::Migration),
         ]
     }
 }

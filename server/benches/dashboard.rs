@@ -95,7 +95,7 @@ async fn seed(database_url: &str, events: i64) {
                 let start = now + Duration::minutes(1 + n * minutes_per_year / events);
                 event::ActiveModel {
                     organization_id: Set(org_ids[(n % ORGANIZATIONS) as usize]),
-                    source: Set("luma_api".into()),
+                    source: Set(convene_types::EventSource::LumaApi),
                     external_id: Set(format!("evt-{n}")),
                     title: Set(format!("Meetup number {n}")),
                     description_md: Set(Some(
@@ -110,8 +110,12 @@ async fn seed(database_url: &str, events: i64) {
                     event_url: Set(Some(format!("https://luma.com/e{n}"))),
                     location_text: Set((n % 4 != 0).then(|| format!("Hall {}, Berlin", n % 50))),
                     meeting_url: Set(None),
-                    location_type: Set(if n % 4 == 0 { "online" } else { "in_person" }.into()),
-                    visibility: Set("public".into()),
+                    location_type: Set(if n % 4 == 0 {
+                        convene_types::LocationType::Online
+                    } else {
+                        convene_types::LocationType::InPerson
+                    }),
+                    visibility: Set(convene_types::Visibility::Public),
                     tags: Set("[]".into()),
                     content_hash: Set(String::new()),
                     synced_at: Set(now),

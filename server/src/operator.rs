@@ -6,13 +6,14 @@ use std::io::{BufRead, IsTerminal};
 use clap::Subcommand;
 use convene::access::Role;
 use convene::accounts::{DisplayName, Email, Password};
-use convene::luma::calendar_ref::CalendarReference;
-use convene::luma::client::{ApiKey, ClientConfig, LumaClient};
+use convene::integration::{self, ChangedBy, IntegrationForm};
+use convene::luma::client::{ClientConfig, LumaClient};
 use convene::secrets::SecretKey;
-use convene::store::organizations::{self, LumaConnection, NewOrganization};
+use convene::store::organizations::{self, NewOrganization};
 use convene::store::users::{self, NewUser};
 use convene::store::{self, DatabaseConnection, memberships};
 use convene::sync::{Importer, SyncOutcome, SyncTrigger};
+use convene_types::InputField;
 
 /// Where `user add` reads the password when stdin is not used. Never a flag: command lines are
 /// visible to every user of the machine and end up in shell history.
@@ -160,9 +161,9 @@ async fn user(db: &DatabaseConnection, command: UserCommand) -> Result<String, S
         name,
         site_admin,
     } = command;
-    let email = Email::parse(&email).map_err(|e| e.to_string())?;
-    let display_name = DisplayName::parse(&name).map_err(|e| e.to_string())?;
-    let password = Password::parse_new(read_password(&email)?).map_err(|e| e.to_string())?;
+    let email = Email::parse(&email).map_err(cli_error)?;
+    let display_name = DisplayName::parse(&name).map_err(cli_error)?;
+    let password = Password::parse_new(read_password(&email)?).map_err(cli_error)?;
     let user = users::create(
         db,
         NewUser {
@@ -173,7 +174,7 @@ async fn user(db: &DatabaseConnection, command: UserCommand) -> Result<String, S
         },
     )
     .await
-    .map_err(|e| e.to_string())?;
+    .map_err(cli_error)?;
     Ok(format!(
         "created user {} ({}, id {}){}",
         user.email,
@@ -193,10 +194,8 @@ async fn add_org(
     name: &str,
     description: &str,
 ) -> Result<String, String> {
-    let new = NewOrganization::parse(slug, name, description).map_err(|e| e.to_string())?;
-    let org = organizations::create(db, new)
-        .await
-        .map_err(|e| e.to_string())?;
+    let new = NewOrganization::parse(slug, name, description).map_err(cli_error)?;
+    let org = organizations::create(db, new).await.map_err(cli_error)?;
     Ok(format!(
         "created organization {} ({}, id {}); add an admin with `convene member add --org {} --email … --admin`",
         org.slug, org.name, org.id, org.slug
@@ -205,21 +204,21 @@ async fn add_org(
 
 async fn member(db: &DatabaseConnection, command: MemberCommand) -> Result<String, String> {
     let MemberCommand::Add { org, email, admin } = command;
-    let email = Email::parse(&email).map_err(|e| e.to_string())?;
+    let email = Email::parse(&email).map_err(cli_error)?;
     let organization = organizations::find_by_slug(db, org.trim())
         .await
         .map_err(|e| e.to_string())?
-        .ok_or_else(|| format!("org: no organization with slug {:?}", org.trim()))?;
+        .ok_or_else(|| format!("--org: no organization with slug {:?}", org.trim()))?;
     let user = users::find_by_email(db, &email)
         .await
         .map_err(|e| e.to_string())?
         .ok_or_else(|| {
-            format!("email: no user with email {email}; create one with `convene user add`")
+            format!("--email: no user with email {email}; create one with `convene user add`")
         })?;
     let role = if admin { Role::Admin } else { Role::Member };
     memberships::add(db, user.id, organization.id, role)
         .await
-        .map_err(|e| e.to_string())?;
+        .map_err(cli_error)?;
     Ok(format!(
         "added {} to {} as {role}",
         user.email, organization.slug
@@ -233,9 +232,48 @@ async fn find_org(
     organizations::find_by_slug(db, slug.trim())
         .await
         .map_err(|e| e.to_string())?
-        .ok_or_else(|| format!("org: no organization with slug {:?}", slug.trim()))
+        .ok_or_else(|| format!("--org: no organization with slug {:?}", slug.trim()))
 }
 
+/// The command line's words for the input a core refusal is about (its flags, where the web
+/// form has field names).
+fn flag(field: InputField) -> &'static str {
+    match field {
+        InputField::FeedUrl => "--url",
+        InputField::Calendar => "--calendar-url",
+        InputField::ApiKey => "--api-key-env",
+        InputField::Timezone => "--timezone",
+        InputField::Slug => "--slug",
+        InputField::Name | InputField::DisplayName => "--name",
+        InputField::Description => "--description",
+        InputField::Email => "--email",
+        InputField::Role => "--admin",
+        InputField::Membership | InputField::Organizations => "--org",
+        other => other.as_str(),
+    }
+}
+
+/// A core error in one line, naming the flag it is about.
+fn cli_error(err: convene::Error) -> String {
+    match err {
+        convene::Error::Invalid { field, message }
+        | convene::Error::Conflict { field, message } => {
+            format!("{}: {message}", flag(field))
+        }
+        other => other.to_string(),
+    }
+}
+
+fn importer(db: &DatabaseConnection, context: &OperatorContext) -> Result<Importer, String> {
+    Ok(Importer::new(
+        db.clone(),
+        context.luma_client()?,
+        context.secret_key.clone(),
+    )
+    .with_feeds(context.feeds))
+}
+
+/// The settings panel's "Save" of a feed: the same core call, so the same checks and audit line.
 async fn connect_feed(
     db: &DatabaseConnection,
     context: &OperatorContext,
@@ -243,18 +281,21 @@ async fn connect_feed(
     url: &str,
     timezone: &str,
 ) -> Result<String, String> {
-    use convene::ical::connect;
     let organization = find_org(db, slug).await?;
-    // The core names the form field ical_url; the command line calls it --url.
-    let flag = |err: convene::Error| err.to_string().replacen("ical_url", "url", 1);
-    let checked = connect::check(url, timezone, context.feeds, chrono::Utc::now())
-        .await
-        .map_err(flag)?;
-    connect::save(db, organization.id, &checked)
-        .await
-        .map_err(|err| err.to_string())?;
-    tracing::info!(target: "audit", org = %organization.slug, feed = %checked.url, "iCal feed connected from the command line");
-    let key_note = if organization.luma_api_key_sealed.is_some() {
+    let checked = integration::connect_feed(
+        db,
+        context.feeds,
+        &organization,
+        url,
+        timezone,
+        ChangedBy::CommandLine,
+        chrono::Utc::now(),
+    )
+    .await
+    .map_err(cli_error)?;
+    let key_note = if organization.calendar_source().imports_events()
+        && organization.luma_api_key_last_four.is_some()
+    {
         " (the lu.ma API key stays in use while it is set)"
     } else {
         ""
@@ -269,6 +310,7 @@ async fn connect_feed(
     ))
 }
 
+/// The settings panel's "Save" of a key: checked with lu.ma, which names the calendar.
 async fn connect_luma(
     db: &DatabaseConnection,
     context: &OperatorContext,
@@ -280,57 +322,27 @@ async fn connect_luma(
     let key = std::env::var(api_key_env)
         .ok()
         .filter(|key| !key.trim().is_empty())
-        .ok_or_else(|| format!("api-key-env: the environment variable {api_key_env} is not set"))?;
-    let key = ApiKey::new(key);
-    let reference = calendar_url
-        .map(|url| CalendarReference::parse(&url))
-        .transpose()
-        // The core names the form field; the command line calls it --calendar-url.
-        .map_err(|err| err.to_string().replacen("calendar_url", "calendar-url", 1))?;
-    let calendar = context
-        .luma_client()?
-        .get_calendar(&key)
-        .await
-        .map_err(|err| format!("lu.ma: {err}"))?;
-    let reference = reference.unwrap_or(CalendarReference {
-        page_url: None,
-        calendar_id: None,
-    });
-    if let Some(given) = reference.calendar_id.filter(|given| *given != calendar.id) {
-        return Err(format!(
-            "calendar-url: the key belongs to \"{}\" ({}), not to {given}",
-            calendar.name, calendar.id
-        ));
-    }
-    let sealed = context
-        .secret_key
-        .seal(
-            key.expose(),
-            convene::secrets::Purpose::LumaApiKey {
-                organization_id: organization.id,
-            },
-        )
-        .map_err(|err| err.to_string())?;
-    organizations::connect_luma(
-        db,
-        organization.id,
-        LumaConnection {
-            calendar_url: reference.page_url.or(calendar.url.clone()),
-            calendar_id: Some(calendar.id.clone()),
-            calendar_name: Some(calendar.name.clone()),
-            sealed_api_key: Some(sealed),
-            api_key_last_four: Some(key.last_four()),
+        .ok_or_else(|| {
+            format!("--api-key-env: the environment variable {api_key_env} is not set")
+        })?;
+    let saved = integration::save(
+        &importer(db, context)?,
+        &organization,
+        IntegrationForm {
+            calendar: calendar_url.unwrap_or_default(),
+            api_key: Some(key),
         },
+        ChangedBy::CommandLine,
     )
     .await
-    .map_err(|e| e.to_string())?;
+    .map_err(cli_error)?;
     Ok(format!(
         "connected {} to the lu.ma calendar \"{}\" ({}); the key ends in …{}. Import now with `convene sync --org {}`",
-        organization.slug,
-        calendar.name,
-        calendar.id,
-        key.last_four(),
-        organization.slug
+        saved.slug,
+        saved.luma_calendar_name.as_deref().unwrap_or("?"),
+        saved.luma_calendar_id.as_deref().unwrap_or("?"),
+        saved.luma_api_key_last_four.as_deref().unwrap_or("?"),
+        saved.slug
     ))
 }
 
@@ -353,12 +365,7 @@ async fn sync(
             "no organization is connected to lu.ma; connect one with `convene org luma`".into(),
         );
     }
-    let importer = Importer::new(
-        db.clone(),
-        context.luma_client()?,
-        context.secret_key.clone(),
-    )
-    .with_feeds(context.feeds);
+    let importer = importer(db, context)?;
     let mut lines = Vec::new();
     let mut failed = 0;
     for org in &organizations {

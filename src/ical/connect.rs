@@ -12,6 +12,7 @@ use crate::ical::feed::{FeedSettings, read_feed_off_thread};
 use crate::ical::fetch::{FeedClient, FeedClientConfig, Fetched, Validators};
 use crate::luma::calendar_ref::is_calendar_id;
 use crate::store::entities::organization;
+use convene_types::InputField;
 
 /// lu.ma's public feed of a calendar, free of Luma Plus.
 pub const LUMA_FEED_PREFIX: &str = "https://api.lu.ma/ics/get?entity=calendar&id=";
@@ -20,7 +21,10 @@ pub const LUMA_FEED_PREFIX: &str = "https://api.lu.ma/ics/get?entity=calendar&id
 pub fn feed_url(input: &str) -> Result<Url, Error> {
     let input = input.trim();
     if input.is_empty() {
-        return Err(Error::invalid("ical_url", "enter the feed's address"));
+        return Err(Error::invalid(
+            InputField::FeedUrl,
+            "enter the feed's address",
+        ));
     }
     let address = if is_calendar_id(input) {
         format!("{LUMA_FEED_PREFIX}{input}")
@@ -29,13 +33,13 @@ pub fn feed_url(input: &str) -> Result<Url, Error> {
     };
     let url = Url::parse(&address).map_err(|_| {
         Error::invalid(
-            "ical_url",
+            InputField::FeedUrl,
             "is not an address: paste the feed's https:// link or a lu.ma cal-… id",
         )
     })?;
     if !matches!(url.scheme(), "http" | "https") {
         return Err(Error::invalid(
-            "ical_url",
+            InputField::FeedUrl,
             "only http:// and https:// feeds can be read",
         ));
     }
@@ -46,7 +50,7 @@ pub fn feed_url(input: &str) -> Result<Url, Error> {
 pub fn display_timezone(input: &str) -> Result<Tz, Error> {
     input.trim().parse::<Tz>().map_err(|_| {
         Error::invalid(
-            "timezone",
+            InputField::Timezone,
             format!("{input:?} is not a timezone name like Europe/Berlin"),
         )
     })
@@ -90,7 +94,7 @@ pub async fn check(
 ) -> Result<FeedCheck, Error> {
     let url = feed_url(input_url)?;
     let timezone = display_timezone(timezone)?;
-    let feed_problem = |message: String| Error::invalid("ical_url", message);
+    let feed_problem = |message: String| Error::invalid(InputField::FeedUrl, message);
     let client = FeedClient::new(feeds).map_err(|err| feed_problem(err.to_string()))?;
     let text = match client
         .fetch(&url, &Validators::default())
@@ -170,7 +174,7 @@ mod tests {
             Some("calendar.google.com")
         );
         let field = |input: &str| match feed_url(input) {
-            Err(Error::Invalid { field, .. }) => field,
+            Err(Error::Invalid { field, .. }) => field.as_str(),
             other => panic!("expected a field error, got {other:?}"),
         };
         assert_eq!(field(""), "ical_url");
@@ -179,7 +183,7 @@ mod tests {
         assert!(matches!(
             display_timezone("Mars/Olympus"),
             Err(Error::Invalid {
-                field: "timezone",
+                field: InputField::Timezone,
                 ..
             })
         ));

@@ -85,7 +85,7 @@ fn vevent(item: &Event) -> icalendar::Event {
         .status(EventStatus::Confirmed);
     // The place as anyone may see it: never a join link, never a guests-only address. An
     // online event points to its lu.ma page, where registering reveals the link.
-    let (label, online) = place(&item.location_type, item.location_text.as_deref());
+    let (label, online) = place(item.location_type, item.location_text.as_deref());
     // URL is written raw by the library: only a link without spaces or controls goes in.
     let page = https_only(item.event_url.clone()).and_then(|url| bounds::link(&url));
     match &page {
@@ -210,7 +210,7 @@ mod tests {
         Event {
             id: n,
             organization_id: 1,
-            source: "luma_api".into(),
+            source: convene_types::EventSource::LumaApi,
             external_id: external_id.into(),
             title: title.into(),
             description_md: Some(format!(
@@ -223,8 +223,12 @@ mod tests {
             event_url: Some(format!("https://luma.com/e{n}")),
             location_text: (n % 2 == 0).then(|| "c-base, Rungestraße 20; Berlin".to_owned()),
             meeting_url: (n % 2 == 1).then(|| "https://meet.example.org/x".to_owned()),
-            location_type: if n % 2 == 0 { "in_person" } else { "online" }.into(),
-            visibility: "public".into(),
+            location_type: if n % 2 == 0 {
+                convene_types::LocationType::InPerson
+            } else {
+                convene_types::LocationType::Online
+            },
+            visibility: convene_types::Visibility::Public,
             tags: "[]".into(),
             content_hash: String::new(),
             all_day: false,

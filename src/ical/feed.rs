@@ -589,7 +589,7 @@ impl Details {
             event_url,
             location_type,
             location_text,
-            visibility: Visibility::from_ical_class(event.property_value("CLASS")),
+            visibility: crate::visibility::from_ical_class(event.property_value("CLASS")),
             all_day: false,
         }
     }
@@ -657,5 +657,4 @@ fn split_luma_link(description: &str) -> (String, Option<String>) {
 }
 
 #[cfg(test)]
-#[path = "feed_tests.rs"]
 mod tests;

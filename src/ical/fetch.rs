@@ -259,5 +259,4 @@ pub fn is_public(ip: IpAddr) -> bool {
 }
 
 #[cfg(test)]
-#[path = "fetch_tests.rs"]
 mod tests;

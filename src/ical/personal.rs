@@ -64,6 +64,7 @@ pub async fn regenerate(
     )
     .exec(db)
     .await?;
+    tracing::info!(target: "audit", user_id, "personal feed address issued");
     Ok(token)
 }
 
@@ -134,14 +135,14 @@ mod tests {
             let start = now + Duration::days(2);
             event::Entity::insert(event::ActiveModel {
                 organization_id: Set(org.id),
-                source: Set("ical".into()),
+                source: Set(convene_types::EventSource::Ical),
                 external_id: Set(format!("{slug}-1")),
                 title: Set(format!("Event of {slug}")),
                 start_at: Set(start),
                 end_at: Set(start + Duration::hours(2)),
                 timezone: Set("UTC".into()),
-                location_type: Set("unknown".into()),
-                visibility: Set("public".into()),
+                location_type: Set(convene_types::LocationType::Unknown),
+                visibility: Set(convene_types::Visibility::Public),
                 tags: Set("[]".into()),
                 content_hash: Set(String::new()),
                 synced_at: Set(now),

@@ -5,9 +5,10 @@
 use url::Url;
 
 use crate::Error;
+use convene_types::InputField;
 
 /// The field these errors name (the settings form's and the CLI's).
-const FIELD: &str = "calendar_url";
+const FIELD: InputField = InputField::Calendar;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CalendarReference {

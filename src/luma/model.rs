@@ -20,23 +20,7 @@ fn malformed(message: impl Into<String>) -> MalformedResponse {
     MalformedResponse(message.into())
 }
 
-/// How people attend.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum LocationType {
-    InPerson,
-    Online,
-    Unknown,
-}
-
-impl LocationType {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            LocationType::InPerson => "in_person",
-            LocationType::Online => "online",
-            LocationType::Unknown => "unknown",
-        }
-    }
-}
+pub use convene_types::LocationType;
 
 /// One event as Convene stores it, whatever shape lu.ma sent.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -335,7 +319,7 @@ fn normalise(wire: WireEvent) -> Result<ImportedEvent, MalformedResponse> {
         address_hidden: address_hidden && location_type != LocationType::Online,
         location_text,
         location_type,
-        visibility: Visibility::from_luma(wire.visibility.as_deref()),
+        visibility: crate::visibility::from_luma(wire.visibility.as_deref()),
         cross_listed: wire.platform.as_deref().map(str::trim) == Some("external"),
         tags: bounds::tags(
             wire.tags

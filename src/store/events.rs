@@ -8,6 +8,7 @@ use sea_orm::{
 use crate::Error;
 use crate::store::entities::event;
 use crate::visibility::Audience;
+use convene_types::LocationType;
 
 pub use event::Model as Event;
 
@@ -39,8 +40,8 @@ pub async fn upcoming_for_organization(
 
 /// Where the event happens as pages show it (the place, "Online", or not yet known), and
 /// whether it is online.
-pub fn place(location_type: &str, location_text: Option<&str>) -> (String, bool) {
-    let online = location_type == "online";
+pub fn place(location_type: LocationType, location_text: Option<&str>) -> (String, bool) {
+    let online = location_type == LocationType::Online;
     let label = match (location_text, online) {
         (Some(place), _) => place.to_owned(),
         (None, true) => "Online".to_owned(),
@@ -81,7 +82,7 @@ mod tests {
     ) {
         event::ActiveModel {
             organization_id: Set(org),
-            source: Set("luma_api".into()),
+            source: Set(convene_types::EventSource::LumaApi),
             external_id: Set(id.into()),
             title: Set(id.into()),
             description_md: Set(None),
@@ -92,8 +93,8 @@ mod tests {
             event_url: Set(None),
             location_text: Set(None),
             meeting_url: Set(None),
-            location_type: Set("unknown".into()),
-            visibility: Set("public".into()),
+            location_type: Set(convene_types::LocationType::Unknown),
+            visibility: Set(convene_types::Visibility::Public),
             tags: Set("[]".into()),
             content_hash: Set(id.into()),
             synced_at: Set(start),

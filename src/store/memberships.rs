@@ -11,6 +11,7 @@ use crate::Error;
 use crate::access::Role;
 use crate::error::is_unique_violation;
 use crate::store::entities::{membership, organization, user};
+use convene_types::InputField;
 
 const LAST_ADMIN: &str =
     "an organization keeps at least one admin: make another member admin first";
@@ -30,13 +31,12 @@ pub async fn role_of(
     user_id: i64,
     organization_id: i64,
 ) -> Result<Option<Role>, Error> {
-    membership::Entity::find()
+    Ok(membership::Entity::find()
         .filter(membership::Column::UserId.eq(user_id))
         .filter(membership::Column::OrganizationId.eq(organization_id))
         .one(db)
         .await?
-        .map(|m| Role::parse(&m.role))
-        .transpose()
+        .map(|m| m.role))
 }
 
 /// Adds the user with `role`; joining twice is a [`Error::Conflict`].
@@ -49,7 +49,7 @@ pub async fn add(
     membership::ActiveModel {
         user_id: Set(user_id),
         organization_id: Set(organization_id),
-        role: Set(role.as_str().to_owned()),
+        role: Set(role),
         created_at: Set(Utc::now()),
         ..Default::default()
     }
@@ -58,7 +58,7 @@ pub async fn add(
     .map_err(|err| {
         if is_unique_violation(&err) {
             Error::Conflict {
-                field: "membership",
+                field: InputField::Membership,
                 message: "already a member of this organization".into(),
             }
         } else {
@@ -77,9 +77,9 @@ pub async fn remove(
     let txn = db.begin().await?;
     lock_organization(&txn, organization_id).await?;
     let current = find(&txn, user_id, organization_id).await?;
-    if current.role == Role::Admin.as_str() && admin_count(&txn, organization_id).await? <= 1 {
+    if current.role == Role::Admin && admin_count(&txn, organization_id).await? <= 1 {
         return Err(Error::Conflict {
-            field: "role",
+            field: InputField::Role,
             message: LAST_ADMIN.into(),
         });
     }
@@ -100,17 +100,17 @@ pub async fn set_role(
     let txn = db.begin().await?;
     lock_organization(&txn, organization_id).await?;
     let current = find(&txn, user_id, organization_id).await?;
-    if current.role == Role::Admin.as_str()
+    if current.role == Role::Admin
         && role == Role::Member
         && admin_count(&txn, organization_id).await? <= 1
     {
         return Err(Error::Conflict {
-            field: "role",
+            field: InputField::Role,
             message: LAST_ADMIN.into(),
         });
     }
     let mut row: membership::ActiveModel = current.into();
-    row.role = Set(role.as_str().to_owned());
+    row.role = Set(role);
     row.update(&txn).await?;
     txn.commit().await?;
     Ok(())
@@ -128,14 +128,14 @@ pub async fn list(db: &impl ConnectionTrait, organization_id: i64) -> Result<Vec
         .into_iter()
         .filter_map(|(membership, user)| {
             let user = user?;
-            Some(Role::parse(&membership.role).map(|role| Member {
+            Some(Member {
                 user_id: user.id,
                 display_name: user.display_name,
                 email: user.email,
-                role,
-            }))
+                role: membership.role,
+            })
         })
-        .collect::<Result<Vec<_>, _>>()?;
+        .collect::<Vec<_>>();
     members.sort_by(|a, b| {
         (b.role == Role::Admin)
             .cmp(&(a.role == Role::Admin))
@@ -171,11 +171,10 @@ pub async fn organizations_of(
         .find_also_related(membership::Entity)
         .all(db)
         .await?;
-    rows.into_iter()
-        .filter_map(|(org, membership)| {
-            membership.map(|m| Role::parse(&m.role).map(|role| (org, role)))
-        })
-        .collect()
+    Ok(rows
+        .into_iter()
+        .filter_map(|(org, membership)| membership.map(|m| (org, m.role)))
+        .collect())
 }
 
 pub async fn count(db: &impl ConnectionTrait, organization_id: i64) -> Result<u64, Error> {
@@ -201,7 +200,7 @@ async fn find(
 async fn admin_count(db: &impl ConnectionTrait, organization_id: i64) -> Result<u64, Error> {
     Ok(membership::Entity::find()
         .filter(membership::Column::OrganizationId.eq(organization_id))
-        .filter(membership::Column::Role.eq(Role::Admin.as_str()))
+        .filter(membership::Column::Role.eq(Role::Admin))
         .count(db)
         .await?)
 }
@@ -265,7 +264,7 @@ mod tests {
         assert!(matches!(
             err,
             Error::Conflict {
-                field: "membership",
+                field: InputField::Membership,
                 ..
             }
         ));

@@ -8,6 +8,7 @@ use sea_orm::{
 
 use crate::access::Role;
 use crate::store::memberships;
+use convene_types::InputField;
 
 use crate::error::{Error, is_unique_violation};
 use crate::slug::Slug;
@@ -30,21 +31,21 @@ pub struct NewOrganization {
 impl NewOrganization {
     /// Trims every field and checks it; errors name the field.
     pub fn parse(slug: &str, name: &str, description: &str) -> Result<Self, Error> {
-        let slug = Slug::parse("slug", slug)?;
+        let slug = Slug::parse(InputField::Slug, slug)?;
         let name = name.trim();
         if name.is_empty() {
-            return Err(Error::invalid("name", "must not be empty"));
+            return Err(Error::invalid(InputField::Name, "must not be empty"));
         }
         if name.chars().count() > NAME_MAX_CHARS {
             return Err(Error::invalid(
-                "name",
+                InputField::Name,
                 format!("must be at most {NAME_MAX_CHARS} characters"),
             ));
         }
         let description = description.trim();
         if description.chars().count() > DESCRIPTION_MAX_CHARS {
             return Err(Error::invalid(
-                "description",
+                InputField::Description,
                 format!("must be at most {DESCRIPTION_MAX_CHARS} characters"),
             ));
         }
@@ -174,7 +175,7 @@ pub async fn create(
     row.insert(db).await.map_err(|err| {
         if is_unique_violation(&err) {
             Error::Conflict {
-                field: "slug",
+                field: InputField::Slug,
                 message: format!("{slug} is already taken"),
             }
         } else {
@@ -187,6 +188,7 @@ pub async fn create(
 mod tests {
     use super::*;
     use crate::testing::fresh_store;
+    use convene_types::InputField;
 
     #[test]
     fn parse_trims_and_names_the_bad_field() {
@@ -228,7 +230,13 @@ mod tests {
         create(store.db(), new.clone()).await.unwrap();
         let err = create(store.db(), new).await.unwrap_err();
         assert!(
-            matches!(err, Error::Conflict { field: "slug", .. }),
+            matches!(
+                err,
+                Error::Conflict {
+                    field: InputField::Slug,
+                    ..
+                }
+            ),
             "{err:?}"
         );
         assert_eq!(count(store.db()).await.unwrap(), 1);

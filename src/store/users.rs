@@ -8,6 +8,7 @@ use sea_orm::{
 use crate::accounts::{DisplayName, Email, Password};
 use crate::error::{Error, is_unique_violation};
 use crate::store::entities::user;
+use convene_types::InputField;
 
 pub use user::Model as User;
 
@@ -34,7 +35,7 @@ pub async fn create(db: &impl ConnectionTrait, new: NewUser) -> Result<User, Err
     row.insert(db).await.map_err(|err| {
         if is_unique_violation(&err) {
             Error::Conflict {
-                field: "email",
+                field: InputField::Email,
                 message: "an account with this email already exists".into(),
             }
         } else {
@@ -61,6 +62,7 @@ pub async fn find_by_id(db: &impl ConnectionTrait, id: i64) -> Result<Option<Use
 mod tests {
     use super::*;
     use crate::testing::fresh_store;
+    use convene_types::InputField;
 
     pub(crate) fn new_user(email: &str) -> NewUser {
         NewUser {
@@ -97,7 +99,13 @@ mod tests {
             .await
             .unwrap_err();
         assert!(
-            matches!(err, Error::Conflict { field: "email", .. }),
+            matches!(
+                err,
+                Error::Conflict {
+                    field: InputField::Email,
+                    ..
+                }
+            ),
             "{err:?}"
         );
     }

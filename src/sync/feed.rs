@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 
-use super::{FetchedFrom, Importer, Reconciled, SyncCounts, WINDOW_PAST};
+use super::{FetchedFrom, Importer, Reconciled, RunFailure, SyncCounts, SyncFailure, WINDOW_PAST};
 use crate::ical::feed::{FeedSettings, read_feed_off_thread};
 use crate::ical::fetch::{FeedClient, Fetched, Validators};
 use crate::store::entities::organization;
@@ -20,39 +20,39 @@ impl Importer {
         run_id: i64,
         now: DateTime<Utc>,
         counts: &mut SyncCounts,
-    ) -> Result<Option<String>, String> {
-        let address = org
-            .ical_url
-            .as_deref()
-            .ok_or("no iCal feed is configured for this organization")?;
-        let url = url::Url::parse(address)
-            .map_err(|err| format!("ical_url: {address:?} is not a URL: {err}"))?;
+    ) -> Result<(), RunFailure> {
+        let configuration = |why: String| RunFailure::new(SyncFailure::Configuration, why);
+        let address = org.ical_url.as_deref().ok_or_else(|| {
+            configuration("no iCal feed is configured for this organization".into())
+        })?;
+        let url = url::Url::parse(address).map_err(|err| {
+            configuration(format!("the feed address {address:?} is not a URL: {err}"))
+        })?;
         let known = Validators {
             etag: org.ical_etag.clone(),
             last_modified: org.ical_last_modified.clone(),
         };
-        let client = FeedClient::new(self.feeds).map_err(|err| err.to_string())?;
+        let client = FeedClient::new(self.feeds)?;
         counts.requests_made = 1;
-        let fetched = client
-            .fetch(&url, &known)
-            .await
-            .map_err(|err| err.to_string())?;
+        let fetched = client.fetch(&url, &known).await?;
         counts.pages_fetched = 1;
         let (text, validators) = match fetched {
             Fetched::Unchanged => {
                 let from = FetchedFrom::Feed(known);
                 self.store(org, run_id, Vec::new(), &[], from, counts, now)
                     .await
-                    .map_err(|err| format!("saving the sync failed: {err}"))?;
-                return Ok(None);
+                    .map_err(RunFailure::store)?;
+                return Ok(());
             }
             Fetched::Feed { text, validators } => (text, validators),
         };
         let display_timezone = match org.display_timezone.as_deref() {
             None => chrono_tz::UTC,
-            Some(zone) => zone
-                .parse()
-                .map_err(|_| format!("display_timezone: {zone:?} is not a timezone name"))?,
+            Some(zone) => zone.parse().map_err(|_| {
+                configuration(format!(
+                    "the display timezone {zone:?} is not a timezone name"
+                ))
+            })?,
         };
         let settings = FeedSettings {
             display_timezone,
@@ -60,13 +60,11 @@ impl Importer {
             until: now + FEED_WINDOW_AHEAD,
         };
         // Parsing and expansion run on a blocking thread with a time limit.
-        let events = read_feed_off_thread(text, settings)
-            .await
-            .map_err(|err| err.to_string())?;
+        let events = read_feed_off_thread(text, settings).await?;
         let (changes, vanished) = match self
             .reconcile(org.id, settings.from, events, true)
             .await
-            .map_err(|err| err.to_string())?
+            .map_err(RunFailure::store)?
         {
             Reconciled::Plan {
                 changes,
@@ -76,7 +74,7 @@ impl Importer {
                 counts.skipped_private = skipped_private;
                 (changes, vanished)
             }
-            Reconciled::Suspicious(why) => return Ok(Some(why)),
+            Reconciled::Suspicious(why) => return Err(why),
         };
         self.store(
             org,
@@ -88,7 +86,6 @@ impl Importer {
             now,
         )
         .await
-        .map_err(|err| format!("saving the events failed: {err}"))?;
-        Ok(None)
+        .map_err(RunFailure::store)
     }
 }

@@ -4,13 +4,14 @@
 use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
-use super::{Change, FetchedFrom, Importer, Reconciled, SyncCounts, WINDOW_PAST};
+use super::{
+    Change, FetchedFrom, Importer, Reconciled, RunFailure, SyncCounts, SyncFailure, WINDOW_PAST,
+};
 use crate::luma::client::{ApiKey, LumaClient, Window};
 use crate::store::entities::{organization, sync_run};
 
 impl Importer {
-    /// `Ok(None)`: stored. `Ok(Some(why))`: the answer was not believed, nothing changed.
-    /// `Err(why)`: lu.ma failed, nothing changed. Database errors are failures too.
+    /// Stored, or nothing changed and the failure says why (a disbelieved answer included).
     pub(super) async fn fetch_and_store(
         &self,
         org: &organization::Model,
@@ -18,8 +19,10 @@ impl Importer {
         client: &LumaClient,
         now: DateTime<Utc>,
         counts: &mut SyncCounts,
-    ) -> Result<Option<String>, String> {
-        let key = self.stored_key(org)?;
+    ) -> Result<(), RunFailure> {
+        let key = self
+            .stored_key(org)
+            .map_err(|why| RunFailure::new(SyncFailure::Configuration, why))?;
         let window = Window {
             after: now - WINDOW_PAST,
             before: None,
@@ -27,14 +30,13 @@ impl Importer {
         // Progress for "Sync now": the settings panel polls the run while it is running.
         let (fetched, pages) = client
             .fetch_window_reporting(&key, window, |pages| self.record_progress(run_id, pages))
-            .await
-            .map_err(|err| err.to_string())?;
+            .await?;
         counts.pages_fetched = pages;
 
         let (mut changes, vanished) = match self
             .reconcile(org.id, window.after, fetched, false)
             .await
-            .map_err(|err| err.to_string())?
+            .map_err(RunFailure::store)?
         {
             Reconciled::Plan {
                 changes,
@@ -44,7 +46,7 @@ impl Importer {
                 counts.skipped_private = skipped_private;
                 (changes, vanished)
             }
-            Reconciled::Suspicious(why) => return Ok(Some(why)),
+            Reconciled::Suspicious(why) => return Err(why),
         };
 
         // Descriptions for new and changed events only, all fetched before anything is written.
@@ -55,10 +57,7 @@ impl Importer {
                 Change::Reappeared(_) | Change::Unchanged(_) => None,
             })
             .collect();
-        let mut descriptions = client
-            .get_descriptions(&key, wanted)
-            .await
-            .map_err(|err| err.to_string())?;
+        let mut descriptions = client.get_descriptions(&key, wanted).await?;
         for change in &mut changes {
             if let Change::New(event) | Change::Changed(_, event) = change
                 && let Some(description) = descriptions.remove(&event.external_id)
@@ -78,8 +77,7 @@ impl Importer {
             now,
         )
         .await
-        .map_err(|err| format!("saving the events failed: {err}"))?;
-        Ok(None)
+        .map_err(RunFailure::store)
     }
 
     /// Best effort: a failed progress write is logged and the sync goes on (its result is what

@@ -76,13 +76,10 @@ impl AuthActions {
 
 #[server]
 pub async fn get_current_user() -> Result<Option<CurrentUser>, AppError> {
-    use crate::error::respond_with;
     use crate::state::AppState;
 
-    let state = AppState::current().map_err(respond_with)?;
-    let user = session::signed_in_user(&state)
-        .await
-        .map_err(respond_with)?;
+    let state = AppState::current()?;
+    let user = session::signed_in_user(&state).await?;
     Ok(user.map(|user| CurrentUser {
         id: user.id,
         display_name: user.display_name,
@@ -97,17 +94,15 @@ pub async fn sign_up(
     display_name: String,
     password: String,
 ) -> Result<(), AppError> {
+    use crate::state::AppState;
     use convene::accounts::{DisplayName, Email, Password};
     use convene::store::users::{self, NewUser};
 
-    use crate::error::respond_with;
-    use crate::state::AppState;
-
-    let state = AppState::current().map_err(respond_with)?;
+    let state = AppState::current()?;
     let new = NewUser {
-        email: Email::parse(&email).map_err(respond_with)?,
-        display_name: DisplayName::parse(&display_name).map_err(respond_with)?,
-        password: Password::parse_new(password).map_err(respond_with)?,
+        email: Email::parse(&email)?,
+        display_name: DisplayName::parse(&display_name)?,
+        password: Password::parse_new(password)?,
         is_site_admin: false,
     };
     // Counted once the form is valid: what it limits is the password hash that follows.
@@ -117,10 +112,10 @@ pub async fn sign_up(
         .admit(&client, std::time::Instant::now())
         .map_err(|err| {
             tracing::info!(%client, "sign-up refused: too many from this client");
-            respond_with(err)
+            AppError::from(err)
         })?;
-    let user = users::create(&state.db, new).await.map_err(respond_with)?;
-    session::start(user.id).await.map_err(respond_with)?;
+    let user = users::create(&state.db, new).await?;
+    session::start(user.id).await?;
     tracing::info!(user_id = user.id, "account created");
     leptos_axum::redirect("/");
     Ok(())
@@ -128,14 +123,12 @@ pub async fn sign_up(
 
 #[server]
 pub async fn sign_in(email: String, password: String) -> Result<(), AppError> {
+    use crate::state::AppState;
     use convene::accounts::Password;
     use convene::store::sign_in;
 
-    use crate::error::respond_with;
-    use crate::state::AppState;
-
-    let state = AppState::current().map_err(respond_with)?;
-    convene::accounts::check_demo_account(&email, state.demo).map_err(respond_with)?;
+    let state = AppState::current()?;
+    convene::accounts::check_demo_account(&email, state.demo)?;
     let client = session::client_address(&state).await;
     let user = sign_in::authenticate(
         &state.db,
@@ -147,9 +140,9 @@ pub async fn sign_in(email: String, password: String) -> Result<(), AppError> {
     .await
     .map_err(|err| {
         tracing::info!(%client, reason = %err, "sign-in refused");
-        respond_with(err)
+        AppError::from(err)
     })?;
-    session::start(user.id).await.map_err(respond_with)?;
+    session::start(user.id).await?;
     tracing::info!(user_id = user.id, "signed in");
     leptos_axum::redirect("/");
     Ok(())
@@ -157,9 +150,7 @@ pub async fn sign_in(email: String, password: String) -> Result<(), AppError> {
 
 #[server]
 pub async fn sign_out() -> Result<(), AppError> {
-    use crate::error::respond_with;
-
-    session::end().await.map_err(respond_with)?;
+    session::end().await?;
     leptos_axum::redirect("/");
     Ok(())
 }

@@ -7,7 +7,7 @@ use convene::access::Actor;
 use convene::store::users::{self, User};
 use tower_sessions::Session;
 
-use crate::error::AppError;
+use crate::error::{AppError, respond_with};
 use crate::state::AppState;
 
 const USER_ID_KEY: &str = "user_id";
@@ -17,13 +17,13 @@ const EXTENDED_ON_KEY: &str = "extended_on";
 async fn current_session() -> Result<Session, AppError> {
     leptos_axum::extract::<Session>().await.map_err(|err| {
         tracing::error!(error = %err, "no session on the request (is the session layer missing?)");
-        AppError::Internal
+        respond_with(AppError::Internal)
     })
 }
 
 fn session_failed(err: tower_sessions::session::Error) -> AppError {
     tracing::error!(error = %err, "session store failed");
-    AppError::Internal
+    respond_with(AppError::Internal)
 }
 
 /// Signs `user_id` in on a fresh session id (rotation stops session fixation).

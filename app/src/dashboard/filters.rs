@@ -8,12 +8,31 @@ use leptos_router::hooks::use_query_map;
 use super::browser;
 use super::page::{Layout, VIEWER_ZONE_KEY, ViewerZone};
 use super::{Dashboard, OrganizationOption, get_organization_options};
+use convene_types::{Attendance, DashboardRange};
+
+fn range_label(range: DashboardRange) -> &'static str {
+    match range {
+        DashboardRange::Week => "This week",
+        DashboardRange::Next30Days => "Next 30 days",
+        DashboardRange::Next90Days => "Next 90 days",
+        DashboardRange::Custom => "Custom dates",
+    }
+}
+
+fn attendance_label(attendance: Attendance) -> &'static str {
+    match attendance {
+        Attendance::Any => "Online and in person",
+        Attendance::Online => "Online",
+        Attendance::InPerson => "In person",
+    }
+}
 
 #[component]
 pub(super) fn FilterForm(dashboard: Dashboard, layout: Memo<Layout>) -> impl IntoView {
     let query = use_query_map();
     let current = move |key: &str| query.read().get(key).unwrap_or_default();
     let zone = expect_context::<ViewerZone>();
+    let (range, attendance) = (dashboard.range, dashboard.attendance);
     // With JavaScript every change applies at once; without, the Apply button does.
     let apply = move |ev: leptos::ev::Event| {
         use leptos::wasm_bindgen::JsCast;
@@ -74,26 +93,35 @@ pub(super) fn FilterForm(dashboard: Dashboard, layout: Memo<Layout>) -> impl Int
                     <div class="field">
                         <label for="filter-range">"When"</label>
                         <select id="filter-range" name="range" on:change=apply>
-                            <option value="week" selected=current("range") == "week">"This week"</option>
-                            <option value="30" selected=matches!(current("range").as_str(), "" | "30")>"Next 30 days"</option>
-                            <option value="90" selected=current("range") == "90">"Next 90 days"</option>
-                            <option value="custom" selected=current("range") == "custom">"Custom dates"</option>
+                            {DashboardRange::ALL
+                                .iter()
+                                .map(|&option| view! {
+                                    <option value=option.as_str() selected=option == range>
+                                        {range_label(option)}
+                                    </option>
+                                })
+                                .collect_view()}
                         </select>
                     </div>
-                    <div class="field" hidden=move || current("range") != "custom">
+                    <div class="field" hidden=range != DashboardRange::Custom>
                         <label for="filter-from">"From"</label>
                         <input id="filter-from" type="date" name="from" value=current("from") />
                     </div>
-                    <div class="field" hidden=move || current("range") != "custom">
+                    <div class="field" hidden=range != DashboardRange::Custom>
                         <label for="filter-to">"To"</label>
                         <input id="filter-to" type="date" name="to" value=current("to") />
                     </div>
                     <div class="field">
                         <label for="filter-mode">"Where"</label>
                         <select id="filter-mode" name="mode" on:change=apply>
-                            <option value="" selected=current("mode").is_empty()>"Online and in person"</option>
-                            <option value="online" selected=current("mode") == "online">"Online"</option>
-                            <option value="in_person" selected=current("mode") == "in_person">"In person"</option>
+                            {Attendance::ALL
+                                .iter()
+                                .map(|&option| view! {
+                                    <option value=option.as_str() selected=option == attendance>
+                                        {attendance_label(option)}
+                                    </option>
+                                })
+                                .collect_view()}
                         </select>
                     </div>
                 </div>

@@ -304,9 +304,9 @@ fn PersonalFeed() -> impl IntoView {
 fn NotConnected(organizations: Vec<OrganizationChoice>) -> impl IntoView {
     let lines: Vec<_> = organizations
         .into_iter()
-        .filter(|org| !org.calendar_connected)
+        .filter(|org| !org.shows_events)
         .map(|org| {
-            let settings = org.viewer_is_admin.then(|| {
+            let settings = org.viewer_can_manage.then(|| {
                 view! {
                     " · "
                     <a href=format!("/orgs/{}/settings", org.slug)>"Connect lu.ma in settings"</a>

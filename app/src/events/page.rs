@@ -42,7 +42,7 @@ pub fn EventsPage() -> impl IntoView {
 #[component]
 fn EventsView(events: OrganizationEvents, view: Memo<View>) -> impl IntoView {
     // Without lu.ma's embed (a feed-only organization), the list is the page.
-    let has_embed = events.calendar_id.is_some();
+    let has_embed = events.embed_calendar_id.is_some();
     let view = Memo::new(move |_| if has_embed { view.get() } else { View::List });
     let base = format!("/orgs/{}/events", events.slug);
     let settings_link = events.viewer_can_manage.then(|| {
@@ -85,7 +85,7 @@ fn EventsView(events: OrganizationEvents, view: Memo<View>) -> impl IntoView {
     let feed_href = format!("{base}.ics");
     let days = events.days.clone();
     let name = events.name.clone();
-    let calendar_id = events.calendar_id.clone();
+    let calendar_id = events.embed_calendar_id.clone();
     let calendar_url = events.calendar_url.clone();
 
     view! {

@@ -7,10 +7,12 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
+use convene_types::SyncOutcome;
+
 use super::{
-    CalendarCheck, DisconnectLuma, LumaSettings, RemoveIcalFeed, RemoveLumaKey, SaveIcalFeed,
-    SaveLumaSettings, StartLumaSync, SyncRunView, SyncStart, TestLumaConnection, get_luma_settings,
-    list_timezones,
+    CalendarCheck, DisconnectLuma, FeedUse, IntegrationSettings, RemoveIcalFeed, RemoveLumaKey,
+    SaveIcalFeed, SaveLumaSettings, StartLumaSync, SyncRunView, SyncStart, SyncStatusView,
+    TestLumaConnection, get_luma_settings, get_sync_status, list_timezones,
 };
 use crate::error::{AppError, ErrorNotice};
 use crate::forms::{Field, FormAlert, field_message, form_error};
@@ -57,13 +59,13 @@ pub fn SettingsPage() -> impl IntoView {
                 save_feed.version().get(),
             )
         },
-        |(slug, ..)| get_luma_settings(slug),
+        |(slug, ..)| get_sync_status(slug),
     );
     Effect::new(move |_| {
         let running = status_data
             .get()
             .and_then(Result::ok)
-            .is_some_and(|settings| settings.running().is_some());
+            .is_some_and(|status| status.running);
         if running {
             set_timeout(move || set_poll.update(|n| *n += 1), POLL_EVERY);
         }
@@ -103,7 +105,7 @@ pub fn SettingsPage() -> impl IntoView {
 
 #[component]
 fn CalendarPanel(
-    settings: LumaSettings,
+    settings: IntegrationSettings,
     save: ServerAction<SaveLumaSettings>,
     remove_key: ServerAction<RemoveLumaKey>,
 ) -> impl IntoView {
@@ -141,14 +143,7 @@ fn CalendarPanel(
             .into_any(),
         })
     };
-    let connection = match (&settings.calendar_id, &settings.calendar_name) {
-        (Some(id), Some(name)) => format!("Connected to “{name}” ({id})."),
-        (Some(id), None) => format!("Calendar {id}; add an API key to import its events."),
-        (None, _) if !settings.calendar_input.is_empty() => {
-            "Calendar page saved. The embed needs the calendar's id: add an API key, or paste its cal-… id or iCal link.".to_owned()
-        }
-        (None, _) => "Not connected yet.".to_owned(),
-    };
+    let connection = settings.connection.clone();
     let key_status = settings.key_last_four.clone().map(|last_four| {
         let remove_slug = slug.clone();
         view! {
@@ -235,20 +230,19 @@ fn CalendarPanel(
 /// works (Google Calendar, Nextcloud…). Used while there is no API key.
 #[component]
 fn FeedPanel(
-    settings: LumaSettings,
+    settings: IntegrationSettings,
     timezones: Vec<String>,
     save_feed: ServerAction<SaveIcalFeed>,
     remove_feed: ServerAction<RemoveIcalFeed>,
 ) -> impl IntoView {
     let save_error = form_error(save_feed);
     let remove_error = form_error(remove_feed);
-    let feed = RwSignal::new(settings.ical_url.clone().unwrap_or_default());
+    let feed = RwSignal::new(settings.feed_url.clone().unwrap_or_default());
     let chosen_zone = settings
         .display_timezone
         .clone()
         .unwrap_or_else(|| "UTC".to_owned());
-    let luma_feed = settings.calendar_id.clone().map(|id| {
-        let address = format!("https://api.lu.ma/ics/get?entity=calendar&id={id}");
+    let luma_feed = settings.luma_feed_url.clone().map(|address| {
         view! {
             <button
                 type="button"
@@ -259,12 +253,13 @@ fn FeedPanel(
             </button>
         }
     });
-    let status = match (&settings.ical_url, settings.key_last_four.is_some()) {
-        (Some(url), false) => format!("Importing from {url}."),
-        (Some(url), true) => format!("Saved: {url}. The API key is used while it is set."),
-        (None, _) => "No feed saved.".to_owned(),
+    let url = settings.feed_url.clone().unwrap_or_default();
+    let status = match settings.feed_use {
+        FeedUse::Imported => format!("Importing from {url}."),
+        FeedUse::StandingBy => format!("Saved: {url}. The API key is used while it is set."),
+        FeedUse::NotSaved => "No feed saved.".to_owned(),
     };
-    let remove = settings.ical_url.is_some().then(|| {
+    let remove = settings.feed_url.is_some().then(|| {
         let slug = settings.slug.clone();
         view! {
             <ActionForm action=remove_feed>
@@ -333,7 +328,7 @@ fn FeedPanel(
 
 #[component]
 fn SyncPanel(
-    status_data: Resource<Result<LumaSettings, AppError>>,
+    status_data: Resource<Result<SyncStatusView, AppError>>,
     start_sync: ServerAction<StartLumaSync>,
 ) -> impl IntoView {
     let sync_error = form_error(start_sync);
@@ -350,9 +345,9 @@ fn SyncPanel(
             <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     let settings = status_data.await?;
-                    let running = settings.running().is_some();
+                    let running = settings.running;
                     let slug = settings.slug.clone();
-                    let can_sync = settings.key_last_four.is_some() || settings.ical_url.is_some();
+                    let can_sync = settings.can_sync;
                     Ok::<_, AppError>(view! {
                         <dl class="facts">
                             <dt>"Last successful sync"</dt>
@@ -364,7 +359,7 @@ fn SyncPanel(
                             </dd>
                             <dt>"Last outcome"</dt>
                             <dd>
-                                {settings.last_outcome.clone().unwrap_or_else(|| "none yet".into())}
+                                {settings.last_outcome.map_or("none yet", SyncOutcome::as_str)}
                                 {settings.last_message.clone().map(|m| format!(": {m}"))}
                             </dd>
                             <dt>"Events stored"</dt>
@@ -411,9 +406,9 @@ fn live_line(run: &SyncRunView) -> String {
         1 => " 1 private event was left out: lu.ma lists private events for nobody, so Convene does not show them.".to_owned(),
         n => format!(" {n} private events were left out: lu.ma lists private events for nobody, so Convene does not show them."),
     };
-    match run.outcome.as_str() {
-        "running" => format!("Syncing… {} fetched so far.", pages(run.pages)),
-        "ok" => format!(
+    match run.outcome {
+        SyncOutcome::Running => format!("Syncing… {} fetched so far.", pages(run.pages)),
+        SyncOutcome::Ok => format!(
             "Synced {}: {} created, {} updated, {} removed, {} unchanged ({} fetched{}).{private}",
             run.started_relative,
             run.created,
@@ -426,10 +421,10 @@ fn live_line(run: &SyncRunView) -> String {
                 .map(|d| format!(", {d}"))
                 .unwrap_or_default(),
         ),
-        "interrupted" => {
+        SyncOutcome::Interrupted => {
             "The last sync was interrupted (the server stopped); sync again.".to_owned()
         }
-        outcome => format!(
+        outcome @ (SyncOutcome::Partial | SyncOutcome::Failed) => format!(
             "Sync {outcome} {}: {}",
             run.started_relative,
             run.message.as_deref().unwrap_or("no details")
@@ -446,9 +441,9 @@ fn RunTable(runs: Vec<SyncRunView>) -> impl IntoView {
         .into_iter()
         .map(|run| {
             view! {
-                <tr data-outcome=run.outcome.clone()>
+                <tr data-outcome=run.outcome.as_str()>
                     <td title=run.started.clone()>{run.started_relative.clone()}</td>
-                    <td>{run.trigger.replace('_', " ")}</td>
+                    <td>{run.trigger.as_str().replace('_', " ")}</td>
                     <td>{run.duration.clone().unwrap_or_else(|| "…".into())}</td>
                     <td>{run.pages}</td>
                     <td>{run.created}</td>
@@ -456,7 +451,7 @@ fn RunTable(runs: Vec<SyncRunView>) -> impl IntoView {
                     <td>{run.removed}</td>
                     <td>{run.unchanged}</td>
                     <td>
-                        <span class=format!("badge badge-{}", run.outcome)>{run.outcome.clone()}</span>
+                        <span class=format!("badge badge-{}", run.outcome)>{run.outcome.as_str()}</span>
                         {run.message.clone().map(|m| view! { <span class="run-message">{m}</span> })}
                     </td>
                 </tr>
@@ -489,19 +484,16 @@ fn RunTable(runs: Vec<SyncRunView>) -> impl IntoView {
 
 #[component]
 fn DisconnectPanel(
-    settings: LumaSettings,
+    settings: IntegrationSettings,
     disconnect: ServerAction<DisconnectLuma>,
-    status_data: Resource<Result<LumaSettings, AppError>>,
+    status_data: Resource<Result<SyncStatusView, AppError>>,
 ) -> impl IntoView {
     let error = form_error(disconnect);
-    let connected = settings.calendar_id.is_some()
-        || settings.key_last_four.is_some()
-        || !settings.calendar_input.is_empty();
-    if !connected {
+    if !settings.luma_connected {
         return ().into_any();
     }
     // From the status, which follows syncs; the form's copy is as old as the page.
-    let stored_at_load = settings.events_stored;
+    let stored_at_load = settings.status.events_stored;
     let count = move || {
         status_data
             .get()

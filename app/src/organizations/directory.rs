@@ -118,7 +118,7 @@ fn OrganizationList(
                         <p class="card-meta">
                             {member_count_label(org.member_count)}
                             {org
-                                .calendar_connected
+                                .shows_events
                                 .then(|| {
                                     view! {
                                         " · "

@@ -41,7 +41,7 @@ mod tests {
             name: name.into(),
             description: description.into(),
             member_count: 0,
-            calendar_connected: false,
+            shows_events: false,
         }
     }
 

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
-use super::{MemberRole, MemberRow, RemoveMember, SetMemberRole, list_members};
+use super::{MemberRow, RemoveMember, Role, SetMemberRole, list_members};
 use crate::error::{AppError, ErrorNotice};
 use crate::forms::form_error;
 
@@ -56,8 +56,8 @@ fn MemberTable(
         .into_iter()
         .map(|member| {
             let (new_role, label) = match member.role {
-                MemberRole::Admin => ("Member", "Make member"),
-                MemberRole::Member => ("Admin", "Make admin"),
+                Role::Admin => (Role::Member, "Make member"),
+                Role::Member => (Role::Admin, "Make admin"),
             };
             let user_id = member.user_id.to_string();
             // Each form's children own their copies.
@@ -69,15 +69,15 @@ fn MemberTable(
                     <td>{member.email}</td>
                     <td>
                         {match member.role {
-                            MemberRole::Admin => "Admin",
-                            MemberRole::Member => "Member",
+                            Role::Admin => "Admin",
+                            Role::Member => "Member",
                         }}
                     </td>
                     <td class="actions">
                         <ActionForm action=set_role>
                             <input type="hidden" name="slug" value=role_slug />
                             <input type="hidden" name="user_id" value=role_user />
-                            <input type="hidden" name="role" value=new_role />
+                            <input type="hidden" name="role" value=new_role.as_str() />
                             <button type="submit" class="button button-secondary">{label}</button>
                         </ActionForm>
                         <ActionForm action=remove>

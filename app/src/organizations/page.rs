@@ -5,9 +5,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use super::directory::member_count_label;
-use super::{
-    JoinOrganization, LeaveOrganization, MemberRole, OrganizationDetails, get_organization,
-};
+use super::{JoinOrganization, LeaveOrganization, OrganizationDetails, Role, get_organization};
 use crate::auth::AuthActions;
 use crate::error::{AppError, ErrorNotice};
 use crate::forms::form_error;
@@ -71,8 +69,8 @@ fn OrganizationView(
             <div class="membership">
                 <p>
                     {match role {
-                        MemberRole::Admin => "You are an admin of this organization.",
-                        MemberRole::Member => "You are a member.",
+                        Role::Admin => "You are an admin of this organization.",
+                        Role::Member => "You are a member.",
                     }}
                 </p>
                 <ActionForm action=leave>

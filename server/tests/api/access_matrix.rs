@@ -11,8 +11,8 @@ use app::dashboard::{
 use app::error::AppError;
 use app::events::GetOrganizationEvents;
 use app::integration::{
-    DisconnectLuma, GetLumaSettings, ListTimezones, RemoveIcalFeed, RemoveLumaKey, SaveIcalFeed,
-    SaveLumaSettings, StartLumaSync, TestLumaConnection,
+    DisconnectLuma, GetLumaSettings, GetSyncStatus, ListTimezones, RemoveIcalFeed, RemoveLumaKey,
+    SaveIcalFeed, SaveLumaSettings, StartLumaSync, TestLumaConnection,
 };
 use app::organizations::{
     CreateOrganization, GetOrganization, JoinOrganization, LeaveOrganization, ListMembers,
@@ -81,6 +81,7 @@ const MATRIX: &[(&str, [Expect; 6])] = &[
     ("get_personal_feed",   [Status(401), Allowed,     Allowed,     Allowed,     Allowed,     Allowed]),
     ("regenerate_personal_feed", [Status(401), Allowed, Allowed,    Allowed,     Allowed,     Allowed]),
     ("get_luma_settings",   [Status(401), Status(403), Status(403), Status(403), Allowed,     Allowed]),
+    ("get_sync_status",     [Status(401), Status(403), Status(403), Status(403), Allowed,     Allowed]),
     // 422 where allowed: no key typed, none stored (the rule answering, not a permission).
     ("test_luma_connection", [Status(401), Status(403), Status(403), Status(403), Status(422), Status(422)]),
     ("save_luma_settings",  [Status(401), Status(403), Status(403), Status(403), Allowed,     Allowed]),
@@ -195,7 +196,7 @@ impl World {
             "list_members" => (ListMembers::PATH, vec![("slug", ORG)]),
             "set_member_role" => (
                 SetMemberRole::PATH,
-                vec![("slug", ORG), ("user_id", &target), ("role", "Admin")],
+                vec![("slug", ORG), ("user_id", &target), ("role", "admin")],
             ),
             "remove_member" => (
                 RemoveMember::PATH,
@@ -221,6 +222,7 @@ impl World {
             "get_personal_feed" => (GetPersonalFeed::PATH, vec![]),
             "regenerate_personal_feed" => (RegeneratePersonalFeed::PATH, vec![]),
             "get_luma_settings" => (GetLumaSettings::PATH, vec![("slug", ORG)]),
+            "get_sync_status" => (GetSyncStatus::PATH, vec![("slug", ORG)]),
             "test_luma_connection" => (
                 TestLumaConnection::PATH,
                 vec![("slug", ORG), ("api_key", "")],
@@ -350,6 +352,7 @@ fn the_matrix_covers_every_server_function() {
         GetPersonalFeed::PATH,
         RegeneratePersonalFeed::PATH,
         GetLumaSettings::PATH,
+        GetSyncStatus::PATH,
         TestLumaConnection::PATH,
         SaveLumaSettings::PATH,
         RemoveLumaKey::PATH,

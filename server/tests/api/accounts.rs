@@ -61,7 +61,7 @@ async fn sign_up_with_bad_input_names_the_field_and_creates_nothing() {
     assert!(session_cookie(&response).is_none());
     let error: AppError = response.json().await.unwrap();
     assert!(
-        matches!(error, AppError::Invalid { ref field, .. } if field == "email"),
+        matches!(error, AppError::Invalid { ref field, .. } if field.as_str() == "email"),
         "{error:?}"
     );
 
@@ -78,7 +78,7 @@ async fn sign_up_with_bad_input_names_the_field_and_creates_nothing() {
         .await;
     let error: AppError = response.json().await.unwrap();
     assert!(
-        matches!(error, AppError::Invalid { ref field, .. } if field == "password"),
+        matches!(error, AppError::Invalid { ref field, .. } if field.as_str() == "password"),
         "{error:?}"
     );
 
@@ -98,7 +98,7 @@ async fn sign_up_with_bad_input_names_the_field_and_creates_nothing() {
     assert_eq!(response.status().as_u16(), 409);
     let error: AppError = response.json().await.unwrap();
     assert!(
-        matches!(error, AppError::Conflict { ref field, .. } if field == "email"),
+        matches!(error, AppError::Conflict { ref field, .. } if field.as_str() == "email"),
         "{error:?}"
     );
 }

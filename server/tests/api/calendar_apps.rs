@@ -220,7 +220,7 @@ async fn a_feed_only_organization_counts_as_connected_everywhere() {
         .iter()
         .find(|org| org.slug == "rust-berlin")
         .unwrap();
-    assert!(berlin.calendar_connected);
+    assert!(berlin.shows_events);
     // Its events page opens on the list: there is no lu.ma embed to show.
     let (status, page) = app.get_html("/orgs/rust-berlin/events").await;
     assert_eq!(status, 200);

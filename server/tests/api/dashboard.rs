@@ -182,7 +182,7 @@ async fn show_more_pages_follow_on_and_bad_filters_name_their_field() {
     assert_eq!(response.status().as_u16(), 422);
     let error: AppError = response.json().await.unwrap();
     assert!(
-        matches!(error, AppError::Invalid { ref field, .. } if field == "range"),
+        matches!(error, AppError::Invalid { ref field, .. } if field.as_str() == "range"),
         "{error:?}"
     );
 }

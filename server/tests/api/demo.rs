@@ -31,7 +31,12 @@ async fn a_fresh_store_starts_with_imported_demo_events_and_accounts() {
     assert_eq!(orgs.len(), 4);
     for org in &orgs {
         assert!(org.is_demo, "{} is marked as demo data", org.slug);
-        assert_eq!(org.last_sync_outcome.as_deref(), Some("ok"), "{}", org.slug);
+        assert_eq!(
+            org.last_sync_outcome,
+            Some(convene::sync::SyncOutcome::Ok),
+            "{}",
+            org.slug
+        );
         assert!(org.events_last_synced_at.is_some());
     }
 

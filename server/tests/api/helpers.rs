@@ -384,3 +384,66 @@ impl ServerProcess {
         self.child.try_wait().unwrap().is_none()
     }
 }
+
+/// The audit line saying `message` about organization `org` (and containing `detail`) in
+/// `logs`: its field names in order and who made the change (`by`). Panics when there is none.
+pub fn audit_line(logs: &str, message: &str, org: &str, detail: &str) -> (Vec<String>, String) {
+    let org_field = format!("org={org}");
+    let line = logs
+        .lines()
+        .find(|line| {
+            line.contains(" audit: ")
+                && line.contains(message)
+                && line.split_whitespace().any(|word| word == org_field)
+                && line.contains(detail)
+        })
+        .unwrap_or_else(|| panic!("no audit line {message:?} for {org} in:\n{logs}"));
+    // After the target: a server's line starts with the request's span fields.
+    let (_, event) = line.split_once(" audit: ").unwrap_or(("", line));
+    let fields: Vec<(String, String)> = event
+        .split_whitespace()
+        .filter_map(|word| word.split_once('='))
+        .map(|(name, value)| (name.to_owned(), value.to_owned()))
+        .collect();
+    let by = fields
+        .iter()
+        .find(|(name, _)| name == "by")
+        .map(|(_, value)| value.clone())
+        .unwrap_or_else(|| panic!("the audit line names no one: {line}"));
+    (fields.into_iter().map(|(name, _)| name).collect(), by)
+}
+
+/// Signs up `email` and gives them `role` in the organization `slug` (none: just signed in);
+/// returns their session cookie.
+pub async fn person_in(
+    app: &TestApp,
+    slug: &str,
+    email: &str,
+    role: Option<convene::access::Role>,
+) -> String {
+    let cookie = app.sign_up(email, "Person", "correct horse battery").await;
+    if let Some(role) = role {
+        let db = convene::store::connect(&app.database_url).await.unwrap();
+        let org = convene::store::organizations::find_by_slug(&db, slug)
+            .await
+            .unwrap()
+            .unwrap();
+        let user = convene::store::users::find_by_email(
+            &db,
+            &convene::accounts::Email::parse(email).unwrap(),
+        )
+        .await
+        .unwrap()
+        .unwrap();
+        convene::store::memberships::add(&db, user.id, org.id, role)
+            .await
+            .unwrap();
+        db.close().await.unwrap();
+    }
+    cookie
+}
+
+/// Signs up `email` as an admin of the organization `slug`; returns their session cookie.
+pub async fn admin_of(app: &TestApp, slug: &str, email: &str) -> String {
+    person_in(app, slug, email, Some(convene::access::Role::Admin)).await
+}

@@ -16,7 +16,7 @@ use convene::luma::fake::{FakeCalendar, FakeLuma};
 use convene::secrets::SecretKey;
 use convene::store::entities::{event, organization, sync_run};
 use convene::store::organizations::{self, NewOrganization};
-use convene::sync::{Importer, SyncOutcome, SyncTrigger};
+use convene::sync::{Importer, SyncFailure, SyncOutcome, SyncTrigger};
 use convene::testing::{fresh_database_url, scratch_dir};
 use leptos::server_fn::ServerFn;
 
@@ -394,7 +394,7 @@ async fn hostile_feeds_fail_their_own_run_and_nothing_else() {
     let deadline = Instant::now() + Duration::from_secs(120);
     loop {
         let finished = sync_run::Entity::find()
-            .filter(sync_run::Column::Outcome.ne(convene::sync::RUNNING))
+            .filter(sync_run::Column::Outcome.ne(convene::sync::SyncOutcome::Running))
             .all(&db)
             .await
             .unwrap()
@@ -439,7 +439,11 @@ async fn hostile_feeds_fail_their_own_run_and_nothing_else() {
             .await
             .unwrap()
             .expect("a run");
-        assert_eq!(run.outcome, "failed", "{slug}");
+        assert_eq!(run.outcome, SyncOutcome::Failed, "{slug}");
+        assert!(
+            run.failure.is_some(),
+            "{slug}: a failed run says why, by kind"
+        );
         let message = run.error_message.unwrap_or_default();
         assert!(message.contains(why), "{slug}: {message}");
         assert_eq!(
@@ -460,7 +464,16 @@ async fn hostile_feeds_fail_their_own_run_and_nothing_else() {
         let after = stored(&db, org_id).await;
         match case.expect {
             Expect::Refused(why) => {
-                assert_eq!(run.outcome, "failed", "{}", case.slug);
+                assert_eq!(run.outcome, SyncOutcome::Failed, "{}", case.slug);
+                assert!(
+                    matches!(
+                        run.failure,
+                        Some(SyncFailure::FeedUnreadable | SyncFailure::FeedFetch)
+                    ),
+                    "{}: {:?}",
+                    case.slug,
+                    run.failure
+                );
                 let message = run.error_message.unwrap_or_default();
                 assert!(message.contains(why), "{}: {message}", case.slug);
                 assert_eq!(
@@ -470,7 +483,13 @@ async fn hostile_feeds_fail_their_own_run_and_nothing_else() {
                 );
             }
             Expect::Read => {
-                assert_eq!(run.outcome, "ok", "{}: {:?}", case.slug, run.error_message);
+                assert_eq!(
+                    run.outcome,
+                    SyncOutcome::Ok,
+                    "{}: {:?}",
+                    case.slug,
+                    run.error_message
+                );
             }
         }
     }

@@ -116,7 +116,7 @@ async fn user_add_takes_the_password_from_stdin_and_refuses_duplicates() {
     assert_eq!(out.code, 1);
     assert_eq!(
         out.stderr.trim(),
-        "convene: email: an account with this email already exists"
+        "convene: --email: an account with this email already exists"
     );
 }
 
@@ -129,7 +129,11 @@ async fn user_add_names_the_bad_field() {
         None,
     );
     assert_eq!(out.code, 1);
-    assert!(out.stderr.starts_with("convene: email: "), "{}", out.stderr);
+    assert!(
+        out.stderr.starts_with("convene: --email: "),
+        "{}",
+        out.stderr
+    );
 
     let out = cli.run(
         &["user", "add", "--email", "x@example.org", "--name", "X"],
@@ -160,7 +164,11 @@ async fn org_add_then_member_add_as_admin() {
         None,
     );
     assert_eq!(out.code, 1);
-    assert!(out.stderr.starts_with("convene: slug: "), "{}", out.stderr);
+    assert!(
+        out.stderr.starts_with("convene: --slug: "),
+        "{}",
+        out.stderr
+    );
 
     let out = cli.run(
         &["org", "add", "--slug", "rust-oslo", "--name", "Rust Oslo"],
@@ -194,7 +202,7 @@ async fn org_add_then_member_add_as_admin() {
     assert_eq!(out.code, 1);
     assert_eq!(
         out.stderr.trim(),
-        "convene: org: no organization with slug \"nowhere\""
+        "convene: --org: no organization with slug \"nowhere\""
     );
 
     let out = cli.run(
@@ -211,7 +219,7 @@ async fn org_add_then_member_add_as_admin() {
     );
     assert_eq!(out.code, 1);
     assert!(
-        out.stderr.starts_with("convene: email: no user"),
+        out.stderr.starts_with("convene: --email: no user"),
         "{}",
         out.stderr
     );
@@ -324,6 +332,15 @@ mod luma {
             "{}",
             out.stdout
         );
+        let (fields, by) = crate::helpers::audit_line(
+            &out.stderr,
+            "lu.ma settings saved",
+            "rust-oslo",
+            "cal-oslo",
+        );
+        assert_eq!(fields, crate::luma_settings::SETTINGS_SAVED_FIELDS);
+        assert_eq!(by, "cli");
+        assert!(!out.stderr.contains(KEY), "the key is never logged");
 
         let out = cli.run_with_env(&["sync", "--org", "rust-oslo"], &env, None, None);
         assert_eq!(out.code, 0, "{}", out.stderr);
@@ -386,7 +403,7 @@ mod luma {
         assert_eq!(out.code, 1);
         assert_eq!(
             out.stderr.trim(),
-            "convene: lu.ma: key rejected: the calendar needs Luma Plus, or the key was revoked"
+            "convene: --api-key-env: key rejected: the calendar needs Luma Plus, or the key was revoked"
         );
 
         let out = cli.run_with_env(
@@ -398,7 +415,7 @@ mod luma {
         assert_eq!(out.code, 1);
         assert_eq!(
             out.stderr.trim(),
-            "convene: api-key-env: the environment variable NOPE is not set"
+            "convene: --api-key-env: the environment variable NOPE is not set"
         );
 
         let env = [("LUMA_API_BASE", base.as_str()), ("OSLO_KEY", KEY)];
@@ -419,7 +436,7 @@ mod luma {
         );
         assert_eq!(out.code, 1);
         assert!(
-            out.stderr.starts_with("convene: calendar-url: "),
+            out.stderr.starts_with("convene: --calendar-url: "),
             "{}",
             out.stderr
         );
@@ -504,5 +521,60 @@ mod ical {
             .unwrap();
         assert_eq!(org.ical_url.as_deref(), Some(url.as_str()));
         assert_eq!(org.display_timezone.as_deref(), Some("Europe/Oslo"));
+    }
+
+    /// The settings panel and the command line connect a feed through the same core call, so
+    /// they write the same audit line; only who made the change differs.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn org_ical_writes_the_settings_panels_audit_line() {
+        use app::integration::SaveIcalFeed;
+        use leptos::server_fn::ServerFn;
+
+        use crate::helpers::{Seed, admin_of, audit_line, captured_logs, spawn_app_with};
+
+        let url = serve_feed().await;
+        let cli = Cli::new().await;
+        cli.run(
+            &["org", "add", "--slug", "audit-cli", "--name", "Audit"],
+            None,
+            None,
+        );
+        let out = cli.run_with_env(
+            &["org", "ical", "--org", "audit-cli", "--url", &url],
+            &[("CONVENE_ALLOW_PRIVATE_FEEDS", "1")],
+            None,
+            None,
+        );
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        let (cli_fields, cli_by) = audit_line(&out.stderr, "iCal feed saved", "audit-cli", &url);
+
+        let app = spawn_app_with(Seed::Organizations).await;
+        let admin = admin_of(&app, "rust-lisbon", "audit-admin@example.org").await;
+        let response = app
+            .call(
+                SaveIcalFeed::PATH,
+                &[
+                    ("slug", "rust-lisbon"),
+                    ("ical_url", &url),
+                    ("timezone", "UTC"),
+                ],
+                Some(&admin),
+            )
+            .await;
+        assert!(response.status().is_success(), "{}", response.status());
+        let (panel_fields, panel_by) = audit_line(
+            &captured_logs().text(),
+            "iCal feed saved",
+            "rust-lisbon",
+            &url,
+        );
+
+        assert_eq!(cli_fields, ["by", "org", "feed", "events"]);
+        assert_eq!(
+            panel_fields, cli_fields,
+            "the same line from both front ends"
+        );
+        assert_eq!(cli_by, "cli");
+        assert!(panel_by.starts_with("user:"), "{panel_by}");
     }
 }

@@ -3,7 +3,7 @@
 use app::auth::{SignIn, SignOut};
 use app::organizations::{
     CreateOrganization, JoinOrganization, LeaveOrganization, ListMembers, ListOrganizations,
-    MemberRole, MemberRow, OrganizationSummary, SetMemberRole,
+    MemberRow, OrganizationSummary, Role, SetMemberRole,
 };
 use convene::accounts::{DisplayName, Email, Password};
 use convene::store::{self, users};
@@ -146,10 +146,7 @@ async fn a_site_admin_creates_an_organization_and_makes_someone_its_admin() {
         .iter()
         .map(|m| (m.display_name.as_str(), m.role))
         .collect();
-    assert_eq!(
-        roles,
-        [("Root", MemberRole::Admin), ("Ada", MemberRole::Member)]
-    );
+    assert_eq!(roles, [("Root", Role::Admin), ("Ada", Role::Member)]);
 
     let ada_id = members[1].user_id.to_string();
     let response = app
@@ -158,7 +155,7 @@ async fn a_site_admin_creates_an_organization_and_makes_someone_its_admin() {
             &[
                 ("slug", "rust-oslo"),
                 ("user_id", &ada_id),
-                ("role", "Admin"),
+                ("role", "admin"),
             ],
             Some(&root),
         )

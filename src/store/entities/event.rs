@@ -1,6 +1,7 @@
 //! The `events` table: events imported from lu.ma (later also iCal), one row per
 //! (organization, external id). `removed_at` is set when the event disappears upstream.
 
+use convene_types::{EventSource, LocationType, Visibility};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -9,8 +10,7 @@ pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
     pub organization_id: i64,
-    /// `luma_api` (later `ical`).
-    pub source: String,
+    pub source: EventSource,
     pub external_id: String,
     #[sea_orm(column_type = "Text")]
     pub title: String,
@@ -37,11 +37,9 @@ pub struct Model {
     pub cross_listed: bool,
     /// The random id of the addresses we publish (`/events/<public_id>.ics`).
     pub public_id: Option<String>,
-    /// `in_person`, `online` or `unknown`.
-    pub location_type: String,
-    /// `public` or `members-only` (`crate::visibility::Visibility`); private events are
-    /// never stored.
-    pub visibility: String,
+    pub location_type: LocationType,
+    /// Public or members-only: private events are never stored.
+    pub visibility: Visibility,
     /// A JSON array of tag names.
     #[sea_orm(column_type = "Text")]
     pub tags: String,

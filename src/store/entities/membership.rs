@@ -1,5 +1,6 @@
 //! The `memberships` table: one row per (user, organization), with the user's role there.
 
+use convene_types::Role;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -9,8 +10,7 @@ pub struct Model {
     pub id: i64,
     pub user_id: i64,
     pub organization_id: i64,
-    /// `member` or `admin`; see [`crate::access::Role`].
-    pub role: String,
+    pub role: Role,
     pub created_at: DateTimeUtc,
 }
 

@@ -1,5 +1,6 @@
 //! The `organizations` table.
 
+use convene_types::SyncOutcome;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -24,7 +25,7 @@ pub struct Model {
     pub luma_api_key_last_four: Option<String>,
     /// The last successful sync.
     pub events_last_synced_at: Option<DateTimeUtc>,
-    pub last_sync_outcome: Option<String>,
+    pub last_sync_outcome: Option<SyncOutcome>,
     #[sea_orm(column_type = "Text", nullable)]
     pub last_sync_message: Option<String>,
     /// The lu.ma API to use for this organization when not the `LUMA_API_BASE` setting; only
@@ -77,6 +78,15 @@ impl Model {
     /// It has a calendar to import from: a lu.ma API key, or an iCal feed.
     pub fn imports_events(&self) -> bool {
         self.calendar_source().imports_events()
+    }
+
+    /// [`Model::imports_events`] as SQL over `organizations`, for queries that join them: the
+    /// same rule, so a page and its query never disagree.
+    pub fn imports_events_expr() -> sea_orm::sea_query::SimpleExpr {
+        use sea_orm::sea_query::{Expr, ExprTrait};
+        Expr::col((Entity, Column::LumaApiKeySealed))
+            .is_not_null()
+            .or(Expr::col((Entity, Column::IcalUrl)).is_not_null())
     }
 
     /// lu.ma's calendar embed can be shown: the calendar's `cal-…` id is known.

@@ -1,5 +1,6 @@
 //! The `sync_runs` table: one row per import attempt for an organization (the last 50 are kept).
 
+use convene_types::{SyncFailure, SyncOutcome, SyncTrigger};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -8,12 +9,10 @@ pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
     pub organization_id: i64,
-    /// `daily`, `page_load`, `manual`, `cli` or `demo`.
-    pub trigger: String,
+    pub trigger: SyncTrigger,
     pub started_at: DateTimeUtc,
     pub finished_at: Option<DateTimeUtc>,
-    /// `running`, `ok`, `partial`, `failed` or `interrupted`.
-    pub outcome: String,
+    pub outcome: SyncOutcome,
     pub pages_fetched: i32,
     pub events_created: i32,
     pub events_updated: i32,
@@ -22,6 +21,8 @@ pub struct Model {
     pub requests_made: i32,
     #[sea_orm(column_type = "Text", nullable)]
     pub error_message: Option<String>,
+    /// Why a failed or partial run did not import, by kind (none for older runs).
+    pub failure: Option<SyncFailure>,
     /// Private events the fetch held and Convene left out (lu.ma never lists them).
     pub events_skipped_private: i32,
 }

@@ -152,7 +152,7 @@ async fn a_feed_imports_and_an_unchanged_feed_costs_one_304() {
     assert_eq!(first.counts.created, 3);
     let events = w.events().await;
     let meetup = events.iter().find(|e| e.external_id == "evt-0001").unwrap();
-    assert_eq!(meetup.source, SOURCE_ICAL);
+    assert_eq!(meetup.source, EventSource::Ical);
     assert_eq!(meetup.timezone, "Europe/Berlin");
     assert_eq!(meetup.event_url.as_deref(), Some("https://luma.com/e1"));
     assert_eq!(meetup.description_md.as_deref(), Some("Details"));
@@ -283,7 +283,7 @@ async fn moving_from_the_feed_to_the_api_keeps_one_copy_of_each_event() {
     assert!(
         events
             .iter()
-            .all(|e| e.source == SOURCE_LUMA_API && e.removed_at.is_none())
+            .all(|e| e.source == EventSource::LumaApi && e.removed_at.is_none())
     );
 }
 

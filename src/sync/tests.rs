@@ -10,6 +10,7 @@ use serde_json::json;
 use super::*;
 use crate::luma::client::{ClientConfig, LumaClient};
 use crate::luma::fake::{FakeCalendar, FakeLuma, Fault, sample_event};
+use crate::luma::model::LocationType;
 use crate::secrets::SecretKey;
 use crate::store::organizations::{self, LumaConnection, NewOrganization};
 use crate::testing::{TestStore, fresh_store};
@@ -135,7 +136,7 @@ async fn the_first_sync_imports_every_event_with_its_description() {
     assert_eq!(events.len(), 120);
     let first = events.iter().find(|e| e.external_id == "evt-0000").unwrap();
     assert_eq!(first.description_md.as_deref(), Some("Details of meetup 0"));
-    assert_eq!(first.source, SOURCE_LUMA_API);
+    assert_eq!(first.source, EventSource::LumaApi);
     assert_eq!(first.tags, r#"["Talks"]"#);
 
     let org = organization::Entity::find_by_id(world.org_id)
@@ -144,7 +145,7 @@ async fn the_first_sync_imports_every_event_with_its_description() {
         .unwrap()
         .unwrap();
     assert_eq!(org.events_last_synced_at, Some(now()));
-    assert_eq!(org.last_sync_outcome.as_deref(), Some("ok"));
+    assert_eq!(org.last_sync_outcome, Some(SyncOutcome::Ok));
     let run = sync_run::Entity::find_by_id(report.run_id)
         .one(world.store.db())
         .await
@@ -217,15 +218,25 @@ async fn every_fault_keeps_every_stored_event_and_records_why() {
     let world = world(10).await;
     world.sync().await;
     let before = world.events().await;
-    let faults: [(Vec<Fault>, &str); 4] = [
-        (vec![Fault::ServerError, Fault::ServerError], "server error"),
-        (vec![Fault::MalformedJson], "malformed lu.ma response"),
+    // Each fault, the words the run records and the kind it is filed under.
+    let faults: [(Vec<Fault>, &str, SyncFailure); 4] = [
+        (
+            vec![Fault::ServerError, Fault::ServerError],
+            "server error",
+            SyncFailure::LumaUnavailable,
+        ),
+        (
+            vec![Fault::MalformedJson],
+            "malformed lu.ma response",
+            SyncFailure::LumaAnswer,
+        ),
         (
             vec![
                 Fault::Stall(StdDuration::from_secs(2)),
                 Fault::Stall(StdDuration::from_secs(2)),
             ],
             "did not answer within",
+            SyncFailure::LumaUnavailable,
         ),
         (
             vec![
@@ -235,16 +246,28 @@ async fn every_fault_keeps_every_stored_event_and_records_why() {
                 Fault::ServerError,
             ],
             "server error",
+            SyncFailure::LumaUnavailable,
         ),
     ];
-    for (queue, expected) in faults {
+    for (queue, expected, kind) in faults {
         for fault in queue {
             world.fake.push_fault(KEY, fault);
         }
         let report = world.sync().await;
         assert_eq!(report.outcome, SyncOutcome::Failed);
+        assert_eq!(report.failure, Some(kind), "{:?}", report.message);
         let message = report.message.unwrap();
         assert!(message.contains(expected), "{message}");
+        let run = sync_run::Entity::find_by_id(report.run_id)
+            .one(world.store.db())
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            run.failure,
+            Some(kind),
+            "stored, so runs can be found by kind"
+        );
         assert_eq!(
             world.events().await,
             before,
@@ -255,7 +278,7 @@ async fn every_fault_keeps_every_stored_event_and_records_why() {
             .await
             .unwrap()
             .unwrap();
-        assert_eq!(org.last_sync_outcome.as_deref(), Some("failed"));
+        assert_eq!(org.last_sync_outcome, Some(SyncOutcome::Failed));
         assert_eq!(
             org.events_last_synced_at,
             Some(now()),
@@ -276,6 +299,7 @@ async fn a_rejected_key_fails_clearly_without_retrying_and_is_never_recorded() {
         report.message.as_deref(),
         Some("key rejected: the calendar needs Luma Plus, or the key was revoked")
     );
+    assert_eq!(report.failure, Some(SyncFailure::KeyRejected));
     assert_eq!(world.fake.requests(wrong), 1, "a 401 is not retried");
     assert_eq!(world.live().await, 3);
     let runs = sync_run::Entity::find()
@@ -300,6 +324,7 @@ async fn a_suddenly_empty_calendar_removes_nothing() {
     }
     let report = world.sync().await;
     assert_eq!(report.outcome, SyncOutcome::Partial);
+    assert_eq!(report.failure, Some(SyncFailure::Suspicious));
     assert!(report.message.unwrap().contains("nothing was removed"));
     assert_eq!(world.live().await, 5);
 }
@@ -413,14 +438,14 @@ async fn lu_mas_privacy_is_kept_private_events_left_out_addresses_and_join_links
         "private: never stored"
     );
     let members = by_id("evt-0001");
-    assert_eq!(members.visibility, "members-only");
+    assert_eq!(members.visibility, Visibility::MembersOnly);
     assert_eq!(
         members.location_text.as_deref(),
         Some("Berlin, Berlin, Germany")
     );
     assert!(members.address_hidden);
     let online = by_id("evt-0003");
-    assert_eq!(online.location_type, "online");
+    assert_eq!(online.location_type, LocationType::Online);
     assert!(stored.iter().all(|e| e.meeting_url.is_none()));
     let everything = format!("{stored:?}");
     assert!(!everything.contains("Secret Street") && !everything.contains("zoom.us"));

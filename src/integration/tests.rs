@@ -67,6 +67,7 @@ impl World {
                 calendar: calendar.into(),
                 api_key: api_key.map(str::to_owned),
             },
+            ChangedBy::User(1),
         )
         .await
     }
@@ -74,7 +75,7 @@ impl World {
 
 fn field_of(err: &Error) -> &'static str {
     match err {
-        Error::Invalid { field, .. } => field,
+        Error::Invalid { field, .. } => field.as_str(),
         other => panic!("not a field error: {other:?}"),
     }
 }
@@ -209,16 +210,23 @@ async fn removing_the_key_keeps_the_calendar_and_disconnecting_hides_or_deletes_
     assert_eq!(status.events_stored, 5);
     assert_eq!(status.runs.len(), 1);
 
-    let org = remove_key(world.store.db(), &world.reload().await)
+    let org = remove_key(world.store.db(), &world.reload().await, ChangedBy::User(1))
         .await
         .unwrap();
     assert_eq!(org.luma_api_key_sealed, None);
     assert_eq!(org.luma_api_key_last_four, None);
     assert_eq!(org.luma_calendar_id.as_deref(), Some("cal-oslo"));
 
-    let hidden = disconnect(world.store.db(), &org, ImportedEvents::Keep, Utc::now())
-        .await
-        .unwrap();
+    let hidden = disconnect(
+        world.store.db(),
+        &org,
+        Some(ImportedEvents::Keep),
+        true,
+        ChangedBy::User(1),
+        Utc::now(),
+    )
+    .await
+    .unwrap();
     assert_eq!(hidden, 5);
     let org = world.reload().await;
     assert_eq!(org.luma_calendar_id, None);
@@ -233,12 +241,54 @@ async fn removing_the_key_keeps_the_calendar_and_disconnecting_hides_or_deletes_
         "kept"
     );
 
-    let deleted = disconnect(world.store.db(), &org, ImportedEvents::Delete, Utc::now())
-        .await
-        .unwrap();
+    let deleted = disconnect(
+        world.store.db(),
+        &org,
+        Some(ImportedEvents::Delete),
+        true,
+        ChangedBy::CommandLine,
+        Utc::now(),
+    )
+    .await
+    .unwrap();
     assert_eq!(deleted, 5);
     assert_eq!(
         event::Entity::find().count(world.store.db()).await.unwrap(),
         0
+    );
+}
+
+#[tokio::test]
+async fn disconnecting_needs_a_choice_and_a_confirmation_and_changes_nothing_without() {
+    let world = World::new().await;
+    let org = world.reload().await;
+    let refused = |result: Result<u64, Error>| match result {
+        Err(Error::Invalid { field, .. }) => field,
+        other => panic!("expected a refusal, got {other:?}"),
+    };
+    let no_choice = disconnect(
+        world.store.db(),
+        &org,
+        None,
+        true,
+        ChangedBy::User(1),
+        Utc::now(),
+    )
+    .await;
+    assert_eq!(refused(no_choice), InputField::ImportedEvents);
+    let unconfirmed = disconnect(
+        world.store.db(),
+        &org,
+        Some(ImportedEvents::Keep),
+        false,
+        ChangedBy::User(1),
+        Utc::now(),
+    )
+    .await;
+    assert_eq!(refused(unconfirmed), InputField::Confirmed);
+    assert_eq!(
+        world.reload().await,
+        org,
+        "a refusal changes nothing stored"
     );
 }

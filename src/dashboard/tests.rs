@@ -17,7 +17,7 @@ fn now() -> DateTime<Utc> {
 fn row(org: i64, n: i64, start: DateTime<Utc>, title: &str, online: bool) -> event::ActiveModel {
     event::ActiveModel {
         organization_id: Set(org),
-        source: Set("luma_api".into()),
+        source: Set(convene_types::EventSource::LumaApi),
         external_id: Set(format!("evt-{org}-{n}")),
         title: Set(title.into()),
         description_md: Set(None),
@@ -28,8 +28,12 @@ fn row(org: i64, n: i64, start: DateTime<Utc>, title: &str, online: bool) -> eve
         event_url: Set(None),
         location_text: Set((!online).then(|| format!("Hall {n}, Berlin"))),
         meeting_url: Set(None),
-        location_type: Set(if online { "online" } else { "in_person" }.into()),
-        visibility: Set("public".into()),
+        location_type: Set(if online {
+            convene_types::LocationType::Online
+        } else {
+            convene_types::LocationType::InPerson
+        }),
+        visibility: Set(convene_types::Visibility::Public),
         tags: Set("[]".into()),
         content_hash: Set(String::new()),
         synced_at: Set(start),
@@ -130,10 +134,10 @@ async fn the_window_filters_and_removed_events_decide_what_shows() {
     assert!(titles(&store, &wildcard).await.is_empty());
 
     let mut online = window.clone();
-    online.attendance = Some(Attendance::Online);
+    online.attendance = Attendance::Online;
     assert_eq!(titles(&store, &online).await, ["Online rust workshop"]);
     let mut in_person = window.clone();
-    in_person.attendance = Some(Attendance::InPerson);
+    in_person.attendance = Attendance::InPerson;
     assert_eq!(
         titles(&store, &in_person).await,
         ["Ongoing talk", "Rust hack night"]
@@ -209,9 +213,9 @@ async fn the_change_marker_moves_only_with_changes() {
     assert_eq!(change_marker(store.db()).await.unwrap(), 0);
     let run = |created: i32| sync_run::ActiveModel {
         organization_id: Set(berlin.id),
-        trigger: Set("daily".into()),
+        trigger: Set(convene_types::SyncTrigger::Daily),
         started_at: Set(now()),
-        outcome: Set("ok".into()),
+        outcome: Set(convene_types::SyncOutcome::Ok),
         events_created: Set(created),
         ..Default::default()
     };
@@ -433,8 +437,8 @@ fn one_lu_ma_event_listed_by_two_organizations_is_one_card() {
         location_text: None,
         address_hidden: false,
         cross_listed,
-        location_type: "online".into(),
-        visibility: "public".into(),
+        location_type: convene_types::LocationType::Online,
+        visibility: convene_types::Visibility::Public,
         public_id: None,
         organization_id: org,
         org_slug: name.to_lowercase(),

@@ -168,7 +168,7 @@ async fn sync_now_runs_once_at_a_time_here_and_across_replicas_and_reports_progr
         ManualSync::AlreadyRunning
     ));
     let running = last_run(store.db(), org.id).await.unwrap().unwrap();
-    assert_eq!(running.outcome, RUNNING);
+    assert_eq!(running.outcome, SyncOutcome::Running);
     assert_eq!(
         running.pages_fetched, 1,
         "progress is visible while it runs"
@@ -179,7 +179,7 @@ async fn sync_now_runs_once_at_a_time_here_and_across_replicas_and_reports_progr
     assert_eq!(report.counts.pages_fetched, 3);
     let finished = last_run(store.db(), org.id).await.unwrap().unwrap();
     assert!(!is_running(&finished, Utc::now()));
-    assert_eq!(finished.trigger, "manual");
+    assert_eq!(finished.trigger, SyncTrigger::Manual);
 
     // Done: the next click starts a new one, even though the data is fresh.
     assert!(matches!(
@@ -191,13 +191,13 @@ async fn sync_now_runs_once_at_a_time_here_and_across_replicas_and_reports_progr
 #[test]
 fn a_run_left_running_for_too_long_counts_as_interrupted() {
     let now = Utc::now();
-    let run = |started_minutes_ago: i64, outcome: &str| sync_run::Model {
+    let run = |started_minutes_ago: i64, outcome: SyncOutcome| sync_run::Model {
         id: 1,
         organization_id: 1,
-        trigger: "manual".into(),
+        trigger: SyncTrigger::Manual,
         started_at: now - Duration::minutes(started_minutes_ago),
         finished_at: None,
-        outcome: outcome.into(),
+        outcome,
         events_skipped_private: 0,
         pages_fetched: 0,
         events_created: 0,
@@ -206,8 +206,9 @@ fn a_run_left_running_for_too_long_counts_as_interrupted() {
         events_unchanged: 0,
         requests_made: 0,
         error_message: None,
+        failure: None,
     };
-    assert!(is_running(&run(1, RUNNING), now));
-    assert!(!is_running(&run(16, RUNNING), now));
-    assert!(!is_running(&run(1, "ok"), now));
+    assert!(is_running(&run(1, SyncOutcome::Running), now));
+    assert!(!is_running(&run(16, SyncOutcome::Running), now));
+    assert!(!is_running(&run(1, SyncOutcome::Ok), now));
 }

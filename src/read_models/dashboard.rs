@@ -1,0 +1,265 @@
+//! The dashboard: upcoming events across every organization, the viewer's own first, and the
+//! organizations the page is about, as cards ready to show.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{DateTime, Utc};
+use convene_types::DashboardRange;
+use convene_types::views::{
+    Dashboard, DashboardEvent as Card, DashboardFilters, OrganizationChoice, OrganizationOption,
+};
+use sea_orm::ConnectionTrait;
+
+use crate::Error;
+use crate::access::{Actor, Role, can_manage};
+use crate::dashboard::{self, DashboardEvent, DashboardQuery, FilterParams};
+use crate::refresh::Refresher;
+use crate::store::events;
+use crate::store::organizations::{self, Organization};
+use crate::timefmt;
+use crate::visibility::Visibility;
+
+/// The query the filters ask for, and a label for its range (each value checked).
+pub fn query(
+    filters: &DashboardFilters,
+    now: DateTime<Utc>,
+) -> Result<(DashboardQuery, String), Error> {
+    DashboardQuery::from_params(
+        &FilterParams {
+            organizations: &filters.orgs,
+            range: &filters.range,
+            from: &filters.from,
+            to: &filters.to,
+            text: &filters.q,
+            mode: &filters.mode,
+            after: &filters.after,
+        },
+        now,
+    )
+}
+
+/// The dashboard for this viewer and these filters. Organizations whose shown events are older
+/// than the TTL get a background refresh (stale-while-revalidate).
+pub async fn page(
+    db: &impl ConnectionTrait,
+    refresher: &Refresher,
+    viewer: Option<Actor>,
+    filters: &DashboardFilters,
+    now: DateTime<Utc>,
+) -> Result<Dashboard, Error> {
+    let (query, range_label) = query(filters, now)?;
+    let data = dashboard::load(db, viewer, &query).await?;
+    let roles: HashMap<i64, Role> = data
+        .mine
+        .iter()
+        .map(|(org, role)| (org.id, *role))
+        .collect();
+
+    let mut refreshed = HashSet::new();
+    for item in &data.page.events {
+        if refreshed.insert(item.organization_id)
+            && let Err(err) = refresher.ensure_fresh(item.freshness(), now).await
+        {
+            tracing::warn!(org = %item.org_slug, error = %err, "page-load refresh could not start");
+        }
+    }
+
+    let chosen_ids: HashSet<i64> = data.chosen.iter().map(|org| org.id).collect();
+    let shown = shown_organizations(data.mine.into_iter().map(|(org, _)| org), data.chosen);
+    Ok(Dashboard {
+        signed_in: viewer.is_some(),
+        next: data.page.next.map(|cursor| cursor.encode()),
+        events: dashboard::merge_cross_listed(data.page.events)
+            .into_iter()
+            .map(|merged| {
+                let mine = std::iter::once(merged.event.organization_id)
+                    .chain(merged.also_listed_by.iter().map(|(id, _)| *id))
+                    .any(|id| roles.contains_key(&id));
+                let also = merged
+                    .also_listed_by
+                    .into_iter()
+                    .map(|(_, name)| name)
+                    .collect();
+                card(merged.event, also, mine, now)
+            })
+            .collect(),
+        organizations: shown
+            .into_iter()
+            .map(|org| OrganizationChoice {
+                mine: roles.contains_key(&org.id),
+                chosen: chosen_ids.contains(&org.id),
+                viewer_can_manage: can_manage(viewer, roles.get(&org.id).copied()),
+                shows_events: org.calendar_source().shows_events(),
+                slug: org.slug,
+                name: org.name,
+            })
+            .collect(),
+        // Both were checked by `query` above.
+        range: match filters.range.as_str() {
+            "" => DashboardRange::default(),
+            text => text.parse().unwrap_or_default(),
+        },
+        range_label,
+        attendance: query.attendance,
+        marker: data.marker,
+    })
+}
+
+/// The viewer's organizations and the chosen ones, once each, by name.
+fn shown_organizations(
+    mine: impl Iterator<Item = Organization>,
+    chosen: Vec<Organization>,
+) -> Vec<Organization> {
+    let chosen_ids: HashSet<i64> = chosen.iter().map(|org| org.id).collect();
+    let mut shown: Vec<Organization> = mine
+        .filter(|org| !chosen_ids.contains(&org.id))
+        .chain(chosen)
+        .collect();
+    shown.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
+    shown
+}
+
+/// Every organization's slug and name, for the filter's picker.
+pub async fn organization_options(
+    db: &impl ConnectionTrait,
+) -> Result<Vec<OrganizationOption>, Error> {
+    Ok(organizations::choices(db)
+        .await?
+        .into_iter()
+        .map(|(slug, name)| OrganizationOption { slug, name })
+        .collect())
+}
+
+fn card(
+    event: DashboardEvent,
+    also_listed_by: Vec<String>,
+    mine: bool,
+    now: DateTime<Utc>,
+) -> Card {
+    let zone = timefmt::zone(&event.timezone);
+    let (starts, ends) = timefmt::start_and_end(event.start_at, event.end_at, zone, event.all_day);
+    let (location, online) = events::place(event.location_type, event.location_text.as_deref());
+    let google_calendar_url = crate::ical::export::google_calendar_link(
+        &event.title,
+        event.start_at,
+        event.end_at,
+        event.all_day.then_some(event.timezone.as_str()),
+        &location,
+        event.event_url.as_deref(),
+    );
+    Card {
+        calendar_file: event
+            .public_id
+            .as_ref()
+            .map(|public_id| format!("/events/{public_id}.ics")),
+        members_only: event.visibility == Visibility::MembersOnly,
+        address_hidden: event.address_hidden,
+        cross_listed: event.cross_listed,
+        also_listed_by,
+        luma_id: event.external_id,
+        title: event.title,
+        org_slug: event.org_slug,
+        org_name: event.org_name,
+        mine,
+        start_utc: event.start_at.to_rfc3339(),
+        end_utc: event.end_at.to_rfc3339(),
+        starts,
+        ends,
+        when: timefmt::event_span(event.start_at, event.end_at, zone, event.all_day),
+        all_day: event.all_day,
+        timezone: event.timezone,
+        hint: timefmt::hint(event.start_at, event.end_at, now, zone),
+        day_label: timefmt::day_label(event.start_at, now, zone),
+        google_calendar_url,
+        location,
+        online,
+        cover_url: events::https_only(event.cover_url),
+        event_url: events::https_only(event.event_url),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{TimeZone, Utc};
+
+    use super::{DashboardFilters, query};
+
+    #[test]
+    fn filters_become_a_query_or_name_the_bad_field() {
+        let now = Utc.with_ymd_and_hms(2026, 11, 25, 10, 0, 0).unwrap(); // a Wednesday
+        let (q, label) = query(&DashboardFilters::default(), now).unwrap();
+        assert_eq!(label, "Next 30 days");
+        assert_eq!((q.until - q.from).num_days(), 30);
+
+        let week = DashboardFilters {
+            range: "week".into(),
+            ..Default::default()
+        };
+        let (q, label) = query(&week, now).unwrap();
+        assert_eq!(label, "This week");
+        assert_eq!(
+            q.until,
+            Utc.with_ymd_and_hms(2026, 11, 30, 0, 0, 0).unwrap()
+        );
+
+        let custom = DashboardFilters {
+            range: "custom".into(),
+            from: "2026-12-01".into(),
+            to: "2026-12-08".into(),
+            orgs: vec!["rust-berlin".into(), " ".into()],
+            q: "Talk".into(),
+            mode: "online".into(),
+            ..Default::default()
+        };
+        let (q, label) = query(&custom, now).unwrap();
+        assert_eq!(label, "1 Dec 2026 – 8 Dec 2026");
+        assert_eq!(q.from, Utc.with_ymd_and_hms(2026, 12, 1, 0, 0, 0).unwrap());
+        assert_eq!(q.until, Utc.with_ymd_and_hms(2026, 12, 9, 0, 0, 0).unwrap());
+        assert_eq!(q.organizations, ["rust-berlin"]);
+        assert_eq!(q.text.as_deref(), Some("talk"));
+
+        let field = |filters: DashboardFilters| match query(&filters, now) {
+            Err(crate::Error::Invalid { field, .. }) => field.as_str(),
+            other => panic!("expected a field error, got {other:?}"),
+        };
+        assert_eq!(
+            field(DashboardFilters {
+                range: "year".into(),
+                ..Default::default()
+            }),
+            "range"
+        );
+        assert_eq!(
+            field(DashboardFilters {
+                range: "custom".into(),
+                from: "soon".into(),
+                to: "2026-12-01".into(),
+                ..Default::default()
+            }),
+            "from"
+        );
+        assert_eq!(
+            field(DashboardFilters {
+                range: "custom".into(),
+                from: "2026-12-08".into(),
+                to: "2026-12-01".into(),
+                ..Default::default()
+            }),
+            "to"
+        );
+        assert_eq!(
+            field(DashboardFilters {
+                mode: "hybrid".into(),
+                ..Default::default()
+            }),
+            "mode"
+        );
+        assert_eq!(
+            field(DashboardFilters {
+                after: "x".into(),
+                ..Default::default()
+            }),
+            "after"
+        );
+    }
+}

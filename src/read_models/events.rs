@@ -1,0 +1,176 @@
+//! An organization's events page: the list from the store, grouped by each event's own local
+//! day, and whether lu.ma's embed is shown instead.
+
+use chrono::{DateTime, Utc};
+use convene_types::views::{EventCard, EventDay, OrganizationEvents};
+use sea_orm::ConnectionTrait;
+
+use crate::Error;
+use crate::read_models::organizations::OrgRequest;
+use crate::refresh::{Freshness, Refresher};
+use crate::store::events::{self, Event};
+use crate::visibility::{Audience, Visibility};
+use crate::{markdown, timefmt};
+
+/// Events shown on the list, at most (a few months of a busy calendar).
+pub const LIST_LIMIT: u64 = 200;
+
+/// The page, after starting a background refresh when the stored events are older than the
+/// TTL (stale-while-revalidate: the page answers with what is stored).
+pub async fn page(
+    db: &impl ConnectionTrait,
+    refresher: &Refresher,
+    request: OrgRequest,
+    now: DateTime<Utc>,
+) -> Result<OrganizationEvents, Error> {
+    let org = request.organization;
+    let refreshing = match refresher.ensure_fresh(&org, now).await {
+        Ok(Freshness::RefreshStarted(_)) => true,
+        Ok(_) => false,
+        Err(err) => {
+            tracing::warn!(org = %org.slug, error = %err, "page-load refresh could not start");
+            false
+        }
+    };
+    let audience =
+        Audience::of_organization(request.viewer.actor, request.viewer.is_member(), org.id);
+    let upcoming =
+        events::upcoming_for_organization(db, org.id, &audience, now, LIST_LIMIT).await?;
+    Ok(OrganizationEvents {
+        connected: org.calendar_source().shows_events(),
+        embed_calendar_id: org
+            .has_embed()
+            .then(|| org.luma_calendar_id.clone())
+            .flatten(),
+        calendar_url: org
+            .luma_calendar_url
+            .clone()
+            .filter(|url| url.starts_with("https://")),
+        viewer_can_manage: request.viewer.can_manage(),
+        updated: org
+            .events_last_synced_at
+            .map(|at| format!("Updated {}", timefmt::relative(at, now))),
+        refreshing,
+        days: by_day(upcoming),
+        slug: org.slug,
+        name: org.name,
+        is_demo: org.is_demo,
+    })
+}
+
+fn card(event: Event) -> (String, String, EventCard) {
+    let zone = timefmt::zone(&event.timezone);
+    let (starts, ends) = timefmt::start_and_end(event.start_at, event.end_at, zone, event.all_day);
+    let (location, online) = events::place(event.location_type, event.location_text.as_deref());
+    let card = EventCard {
+        luma_id: event.external_id,
+        title: event.title,
+        starts,
+        ends,
+        when: timefmt::event_span(event.start_at, event.end_at, zone, event.all_day),
+        all_day: event.all_day,
+        timezone: event.timezone,
+        location,
+        online,
+        members_only: event.visibility == Visibility::MembersOnly,
+        address_hidden: event.address_hidden,
+        cross_listed: event.cross_listed,
+        cover_url: events::https_only(event.cover_url),
+        event_url: events::https_only(event.event_url),
+        description_html: event
+            .description_md
+            .filter(|text| !text.trim().is_empty())
+            .map(|text| markdown::to_safe_html(&text)),
+    };
+    (
+        timefmt::local_date(event.start_at, zone),
+        timefmt::day_heading(event.start_at, zone),
+        card,
+    )
+}
+
+/// Consecutive events of the same local date under one heading.
+fn by_day(events: Vec<Event>) -> Vec<EventDay> {
+    let mut days: Vec<(String, EventDay)> = Vec::new();
+    for event in events {
+        let (date, heading, card) = card(event);
+        match days.last_mut() {
+            Some((last, day)) if *last == date => day.events.push(card),
+            _ => days.push((
+                date,
+                EventDay {
+                    heading,
+                    events: vec![card],
+                },
+            )),
+        }
+    }
+    days.into_iter().map(|(_, day)| day).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{TimeZone, Utc};
+
+    use super::{Visibility, by_day};
+    use crate::store::events::Event;
+
+    fn event(id: &str, start: (u32, u32), zone: &str) -> Event {
+        let start_at = Utc
+            .with_ymd_and_hms(2026, 10, start.0, start.1, 0, 0)
+            .unwrap();
+        Event {
+            id: 1,
+            organization_id: 1,
+            source: convene_types::EventSource::LumaApi,
+            external_id: id.into(),
+            title: format!("Event {id}"),
+            description_md: Some("<script>alert(1)</script>\n\n**Hi**".into()),
+            start_at,
+            end_at: start_at + chrono::Duration::hours(2),
+            timezone: zone.into(),
+            cover_url: Some("http://insecure.example/c.png".into()),
+            event_url: Some("https://luma.com/x".into()),
+            location_text: None,
+            meeting_url: None,
+            address_hidden: false,
+            cross_listed: false,
+            public_id: None,
+            location_type: convene_types::LocationType::Online,
+            visibility: Visibility::Public,
+            tags: "[]".into(),
+            content_hash: String::new(),
+            all_day: false,
+            synced_at: start_at,
+            removed_at: None,
+        }
+    }
+
+    #[test]
+    fn events_are_grouped_by_their_own_local_day_and_made_safe() {
+        let days = by_day(vec![
+            event("evt-a", (24, 17), "Europe/London"),
+            event("evt-b", (24, 20), "Europe/London"),
+            // 01:00 UTC on the 25th is still the 24th in New York.
+            event("evt-c", (25, 1), "America/New_York"),
+            event("evt-d", (26, 18), "Europe/London"),
+        ]);
+        let headings: Vec<&str> = days.iter().map(|d| d.heading.as_str()).collect();
+        assert_eq!(
+            headings,
+            ["Saturday 24 October 2026", "Monday 26 October 2026"]
+        );
+        assert_eq!(days[0].events.len(), 3);
+        let first = &days[0].events[0];
+        assert_eq!(first.starts, "Sat 24 Oct, 18:00 BST");
+        assert_eq!(first.ends, "20:00");
+        assert_eq!(days[1].events[0].starts, "Mon 26 Oct, 18:00 GMT");
+        assert_eq!(first.location, "Online");
+        assert_eq!(first.cover_url, None, "plain http covers are dropped");
+        let html = first.description_html.as_deref().unwrap();
+        assert!(
+            !html.contains("<script") && html.contains("<strong>Hi</strong>"),
+            "{html}"
+        );
+    }
+}

@@ -1,0 +1,8 @@
+//! What each page shows, built here from the store so the UI renders decided values: the
+//! read models of `convene_types::views`. Server functions authorize, call one of these, and
+//! return the result.
+
+pub mod dashboard;
+pub mod events;
+pub mod integration;
+pub mod organizations;

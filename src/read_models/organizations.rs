@@ -1,0 +1,95 @@
+//! The directory, an organization's page and its member list.
+
+use std::collections::HashMap;
+
+use convene_types::views::{MemberRow, OrganizationDetails, OrganizationSummary};
+use sea_orm::ConnectionTrait;
+
+use crate::Error;
+use crate::access::{Actor, OrgViewer};
+use crate::store::memberships;
+use crate::store::organizations::{self, Organization};
+
+/// An organization and the one looking at it: what every organization-scoped request starts
+/// from.
+#[derive(Debug, Clone)]
+pub struct OrgRequest {
+    pub organization: Organization,
+    pub viewer: OrgViewer,
+}
+
+/// Loads the organization (not found when the slug names none) and the viewer's role there.
+pub async fn org_request(
+    db: &impl ConnectionTrait,
+    slug: &str,
+    actor: Option<Actor>,
+) -> Result<OrgRequest, Error> {
+    let organization = organizations::find_by_slug(db, slug.trim())
+        .await?
+        .ok_or_else(|| Error::NotFound("Organization".into()))?;
+    let role = match actor {
+        Some(actor) => memberships::role_of(db, actor.user_id, organization.id).await?,
+        None => None,
+    };
+    Ok(OrgRequest {
+        organization,
+        viewer: OrgViewer { actor, role },
+    })
+}
+
+pub fn summary(org: &Organization, member_count: i64) -> OrganizationSummary {
+    OrganizationSummary {
+        slug: org.slug.clone(),
+        name: org.name.clone(),
+        description: org.description.clone(),
+        member_count,
+        shows_events: org.calendar_source().shows_events(),
+    }
+}
+
+/// Every organization, alphabetically, with member counts (two queries, whatever the size).
+pub async fn directory(db: &impl ConnectionTrait) -> Result<Vec<OrganizationSummary>, Error> {
+    let all = organizations::list_all(db).await?;
+    let counts: HashMap<i64, i64> = memberships::counts_by_organization(db)
+        .await?
+        .into_iter()
+        .collect();
+    Ok(all
+        .iter()
+        .map(|org| summary(org, counts.get(&org.id).copied().unwrap_or(0)))
+        .collect())
+}
+
+/// The organization's page as this viewer sees it.
+pub async fn details(
+    db: &impl ConnectionTrait,
+    request: &OrgRequest,
+) -> Result<OrganizationDetails, Error> {
+    let count = memberships::count(db, request.organization.id).await?;
+    Ok(OrganizationDetails {
+        organization: summary(
+            &request.organization,
+            i64::try_from(count).unwrap_or(i64::MAX),
+        ),
+        signed_in: request.viewer.actor.is_some(),
+        viewer_role: request.viewer.role,
+        viewer_can_manage: request.viewer.can_manage(),
+    })
+}
+
+/// The member list (admins first); callers check that the viewer manages the organization.
+pub async fn members(
+    db: &impl ConnectionTrait,
+    organization: &Organization,
+) -> Result<Vec<MemberRow>, Error> {
+    Ok(memberships::list(db, organization.id)
+        .await?
+        .into_iter()
+        .map(|member| MemberRow {
+            user_id: member.user_id,
+            display_name: member.display_name,
+            email: member.email,
+            role: member.role,
+        })
+        .collect())
+}

@@ -1,0 +1,300 @@
+//! Every closed set of values that crosses a layer: stored in a column, carried in a read model,
+//! or given in a URL. Each has one text form, used by the store, the wire and the URL alike.
+
+use std::fmt;
+
+/// A text that names none of an enum's values.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseError {
+    /// The values that would have been understood.
+    pub expected: &'static [&'static str],
+    pub given: String,
+}
+
+impl fmt::Display for ParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let shown: Vec<String> = self
+            .expected
+            .iter()
+            .map(|value| format!("{value:?}"))
+            .collect();
+        write!(
+            f,
+            "must be one of {}, not {:?}",
+            shown.join(", "),
+            self.given
+        )
+    }
+}
+
+impl std::error::Error for ParseError {}
+
+/// An enum with one text per variant: `as_str`, `Display`, `FromStr`, and serde all use it.
+/// `stored` ones also map to a text column (feature `sea-orm`).
+macro_rules! text_enum {
+    (
+        $(#[$meta:meta])*
+        $kind:ident enum $name:ident {
+            $( $(#[$vmeta:meta])* $variant:ident = $text:literal, )+
+        }
+    ) => {
+        text_enum!(@define $kind, $(#[$meta])* $name { $( $(#[$vmeta])* $variant = $text, )+ });
+
+        impl $name {
+            /// Every value, in declaration order.
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+            const TEXTS: &'static [&'static str] = &[$($text),+];
+
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$variant => $text,)+
+                }
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = ParseError;
+
+            fn from_str(text: &str) -> Result<Self, ParseError> {
+                match text {
+                    $($text => Ok($name::$variant),)+
+                    other => Err(ParseError {
+                        expected: Self::TEXTS,
+                        given: other.chars().take(40).collect(),
+                    }),
+                }
+            }
+        }
+    };
+    (@define stored, $(#[$meta:meta])* $name:ident { $( $(#[$vmeta:meta])* $variant:ident = $text:literal, )+ }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+        #[cfg_attr(feature = "sea-orm", derive(sea_orm::DeriveActiveEnum, sea_orm::EnumIter))]
+        #[cfg_attr(
+            feature = "sea-orm",
+            sea_orm(rs_type = "String", db_type = "String(sea_orm::sea_query::StringLen::None)")
+        )]
+        pub enum $name {
+            $(
+                $(#[$vmeta])*
+                #[serde(rename = $text)]
+                #[cfg_attr(feature = "sea-orm", sea_orm(string_value = $text))]
+                $variant,
+            )+
+        }
+    };
+    (@define plain, $(#[$meta:meta])* $name:ident { $( $(#[$vmeta:meta])* $variant:ident = $text:literal, )+ }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+        pub enum $name {
+            $(
+                $(#[$vmeta])*
+                #[serde(rename = $text)]
+                $variant,
+            )+
+        }
+    };
+}
+
+text_enum! {
+    /// A member's role in one organization.
+    stored enum Role {
+        Member = "member",
+        Admin = "admin",
+    }
+}
+
+text_enum! {
+    /// What started a sync run.
+    stored enum SyncTrigger {
+        Daily = "daily",
+        /// A page showed data older than an hour.
+        PageLoad = "page_load",
+        /// "Sync now" in the settings panel.
+        Manual = "manual",
+        Cli = "cli",
+        /// Demo mode's first import at start-up.
+        Demo = "demo",
+    }
+}
+
+text_enum! {
+    /// Where a sync run stands, or how it ended.
+    stored enum SyncOutcome {
+        /// Still going (or, when it started long ago, left running by a stopped process).
+        Running = "running",
+        Ok = "ok",
+        /// Nothing was changed because the answer looked wrong (suspiciously empty).
+        Partial = "partial",
+        Failed = "failed",
+        /// The run's process or task stopped before it finished (closed afterwards).
+        Interrupted = "interrupted",
+    }
+}
+
+text_enum! {
+    /// Why a run failed or changed nothing, by kind: alerts and the history can tell them apart.
+    stored enum SyncFailure {
+        /// Nothing to import from, or a stored key that cannot be opened.
+        Configuration = "configuration",
+        /// lu.ma refused the key (revoked, or the calendar lacks Luma Plus).
+        KeyRejected = "key_rejected",
+        /// lu.ma's rate limit did not clear.
+        RateLimited = "rate_limited",
+        /// lu.ma was unreachable, slow or failing (timeouts, server errors).
+        LumaUnavailable = "luma_unavailable",
+        /// lu.ma answered something Convene cannot read or did not expect.
+        LumaAnswer = "luma_answer",
+        /// The feed could not be fetched (refused address, HTTP error, too large, unreachable).
+        FeedFetch = "feed_fetch",
+        /// The feed was fetched but is not a calendar Convene can read within its limits.
+        FeedUnreadable = "feed_unreadable",
+        /// The answer looked wrong (suspiciously empty), so nothing was changed.
+        Suspicious = "suspicious",
+        /// The store refused a write.
+        Store = "store",
+        /// A bug: the run's task panicked.
+        Internal = "internal",
+        /// The process stopped during the run.
+        Interrupted = "interrupted",
+    }
+}
+
+text_enum! {
+    /// Where an event was imported from.
+    stored enum EventSource {
+        LumaApi = "luma_api",
+        Ical = "ical",
+    }
+}
+
+text_enum! {
+    /// Where an event takes place, as far as its source says.
+    stored enum LocationType {
+        InPerson = "in_person",
+        Online = "online",
+        Unknown = "unknown",
+    }
+}
+
+text_enum! {
+    /// An event's visibility on lu.ma (`visibility`), or a feed's `CLASS`.
+    stored enum Visibility {
+        /// Listed: anyone may see it.
+        Public = "public",
+        /// Only the calendar's members see it on lu.ma.
+        MembersOnly = "members-only",
+        /// Unlisted (reachable by link only): Convene never imports it.
+        Private = "private",
+    }
+}
+
+text_enum! {
+    /// The dashboard's date range (`range=` in its URL).
+    #[derive(Default)]
+    plain enum DashboardRange {
+        /// Today to the end of Sunday.
+        Week = "week",
+        #[default]
+        Next30Days = "30",
+        Next90Days = "90",
+        /// `from=` to `to=`, both days included.
+        Custom = "custom",
+    }
+}
+
+text_enum! {
+    /// Online, in person, or both (`mode=` in the dashboard's URL; empty means both).
+    #[derive(Default)]
+    plain enum Attendance {
+        #[default]
+        Any = "",
+        Online = "online",
+        InPerson = "in_person",
+    }
+}
+
+text_enum! {
+    /// The input a refusal is about. The core names it; each front end says it in its own words
+    /// (the text here is the web form's field name; the command line names its flags).
+    plain enum InputField {
+        Slug = "slug",
+        Name = "name",
+        Description = "description",
+        Email = "email",
+        Password = "password",
+        DisplayName = "display_name",
+        Role = "role",
+        Membership = "membership",
+        /// The lu.ma calendar: its page, `cal-…` id or iCal link.
+        Calendar = "calendar_url",
+        ApiKey = "api_key",
+        FeedUrl = "ical_url",
+        Timezone = "timezone",
+        /// Keep or delete the imported events when disconnecting.
+        ImportedEvents = "events",
+        Confirmed = "confirmed",
+        Organizations = "org",
+        Text = "q",
+        Range = "range",
+        From = "from",
+        To = "to",
+        Attendance = "mode",
+        After = "after",
+        /// `CONVENE_TRUSTED_PROXIES` (configuration, not a form).
+        TrustedProxies = "trusted_proxies",
+    }
+}
+
+impl SyncOutcome {
+    /// A run that ended in a state worth an admin's attention.
+    pub fn is_problem(self) -> bool {
+        matches!(
+            self,
+            SyncOutcome::Failed | SyncOutcome::Partial | SyncOutcome::Interrupted
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_value_reads_back_from_its_text_and_serde_agrees() {
+        for role in Role::ALL {
+            assert_eq!(role.as_str().parse::<Role>(), Ok(*role));
+        }
+        for outcome in SyncOutcome::ALL {
+            assert_eq!(outcome.as_str().parse::<SyncOutcome>(), Ok(*outcome));
+            let json = serde_json::to_string(outcome).unwrap();
+            assert_eq!(json, format!("\"{}\"", outcome.as_str()));
+            assert_eq!(
+                serde_json::from_str::<SyncOutcome>(&json).unwrap(),
+                *outcome
+            );
+        }
+        for range in DashboardRange::ALL {
+            assert_eq!(range.as_str().parse::<DashboardRange>(), Ok(*range));
+        }
+        assert_eq!("".parse::<Attendance>(), Ok(Attendance::Any));
+        assert_eq!(Visibility::MembersOnly.to_string(), "members-only");
+    }
+
+    #[test]
+    fn an_unknown_text_is_refused_with_what_would_do() {
+        let err = "year".parse::<DashboardRange>().unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            r#"must be one of "week", "30", "90", "custom", not "year""#
+        );
+        let long = "x".repeat(1000);
+        assert_eq!(long.parse::<Role>().unwrap_err().given.len(), 40);
+    }
+}

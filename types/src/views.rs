@@ -1,0 +1,307 @@
+//! Read models: what each page shows, decided by the core and rendered by the UI as given.
+//! Every string is ready to display; every rule (who may manage, whether an organization shows
+//! events, whether a run is still going) is already applied.
+
+use serde::{Deserialize, Serialize};
+
+use crate::{Attendance, DashboardRange, Role, SyncFailure, SyncOutcome, SyncTrigger};
+
+// --- Organizations ---------------------------------------------------------------------------
+
+/// One organization as the directory shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrganizationSummary {
+    pub slug: String,
+    pub name: String,
+    pub description: String,
+    pub member_count: i64,
+    /// Its events page has something to show (imported events, or lu.ma's embed).
+    pub shows_events: bool,
+}
+
+/// An organization's page, as the viewer may see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrganizationDetails {
+    pub organization: OrganizationSummary,
+    pub signed_in: bool,
+    /// The viewer's own role there, if they are a member.
+    pub viewer_role: Option<Role>,
+    /// Org admins and site admins manage members and the calendar.
+    pub viewer_can_manage: bool,
+}
+
+/// One row of an organization's member list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberRow {
+    pub user_id: i64,
+    pub display_name: String,
+    pub email: String,
+    pub role: Role,
+}
+
+// --- An organization's events page ------------------------------------------------------------
+
+/// One event as the list shows it; every string is ready to display, the description already
+/// sanitised HTML.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EventCard {
+    /// lu.ma's `evt-…` id (for the checkout button).
+    pub luma_id: String,
+    pub title: String,
+    /// "Sat 24 Oct, 18:00 BST", in the event's own timezone.
+    pub starts: String,
+    /// "21:00", same timezone ("all day" for an all-day event).
+    pub ends: String,
+    /// The whole time as the list shows it: "Sat 24 Oct, 18:00 BST – 21:00", "Wed 9 Dec, all day".
+    pub when: String,
+    pub all_day: bool,
+    pub timezone: String,
+    /// The place, or "Online".
+    pub location: String,
+    pub online: bool,
+    /// Shown to the organization's members only ("Members only").
+    pub members_only: bool,
+    /// `location` is the city: lu.ma shares the address with registered guests only.
+    pub address_hidden: bool,
+    /// Listed by this organization's calendar, managed by another.
+    pub cross_listed: bool,
+    /// `https` only.
+    pub cover_url: Option<String>,
+    /// lu.ma's event page (`https` only): where people register.
+    pub event_url: Option<String>,
+    pub description_html: Option<String>,
+}
+
+/// Events of one local day, in order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EventDay {
+    /// "Saturday 24 October 2026".
+    pub heading: String,
+    pub events: Vec<EventCard>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrganizationEvents {
+    pub slug: String,
+    pub name: String,
+    pub is_demo: bool,
+    /// For lu.ma's embed, when the page shows it; only well-formed `cal-…` ids get here.
+    pub embed_calendar_id: Option<String>,
+    /// For "Open on lu.ma" (`https` only).
+    pub calendar_url: Option<String>,
+    /// The organization shows events (imported, or lu.ma's embed); without, the page says
+    /// how to connect a calendar.
+    pub connected: bool,
+    pub viewer_can_manage: bool,
+    /// "Updated 5 minutes ago".
+    pub updated: Option<String>,
+    /// A background refresh started with this page load.
+    pub refreshing: bool,
+    pub days: Vec<EventDay>,
+}
+
+// --- The dashboard ----------------------------------------------------------------------------
+
+/// The filters, as the URL query carries them (empty strings mean "not set"). Untrusted: the
+/// core parses them and names the field it refuses.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DashboardFilters {
+    /// Organization slugs; none means all.
+    pub orgs: Vec<String>,
+    /// A [`crate::DashboardRange`]'s text; empty means the next 30 days.
+    pub range: String,
+    /// `custom` range bounds, `YYYY-MM-DD`, both days included.
+    pub from: String,
+    pub to: String,
+    pub q: String,
+    /// An [`crate::Attendance`]'s text; empty means both.
+    pub mode: String,
+    /// Where the page starts (a cursor from an earlier page).
+    pub after: String,
+}
+
+/// One event card; every string ready to show, in the event's own timezone.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DashboardEvent {
+    /// The event's calendar file, `/events/<public id>.ics` (a random id: row ids are never
+    /// published).
+    pub calendar_file: Option<String>,
+    pub luma_id: String,
+    pub title: String,
+    pub org_slug: String,
+    pub org_name: String,
+    /// One of the viewer's organizations.
+    pub mine: bool,
+    /// RFC 3339 UTC, for `<time datetime>` and for the viewer-timezone display.
+    pub start_utc: String,
+    pub end_utc: String,
+    /// "Sat 24 Oct, 18:00 BST" ("Wed 9 Dec" for an all-day event).
+    pub starts: String,
+    /// "20:00" ("all day").
+    pub ends: String,
+    /// The whole time as the card shows it: "Sat 24 Oct, 18:00 BST – 20:00", "Wed 9 Dec, all day".
+    pub when: String,
+    /// Given as dates: shown as such whatever the viewer's zone.
+    pub all_day: bool,
+    pub timezone: String,
+    /// "in 3 hours", "tomorrow".
+    pub hint: String,
+    /// "Today", "Tomorrow", "Sat 28 Nov": the agenda's day heading.
+    pub day_label: String,
+    pub location: String,
+    pub online: bool,
+    /// Shown to the organization's members only ("Members only").
+    pub members_only: bool,
+    /// `location` is the city: lu.ma shares the address with registered guests only.
+    pub address_hidden: bool,
+    /// Listed by `org_name`'s calendar, managed by another ("Listed from another calendar").
+    pub cross_listed: bool,
+    /// Other organizations listing the same lu.ma event: one card, "Hosted by A with B".
+    pub also_listed_by: Vec<String>,
+    pub cover_url: Option<String>,
+    pub event_url: Option<String>,
+    /// Google Calendar's "add this event" link.
+    pub google_calendar_url: String,
+}
+
+/// An organization the page is about (one of the viewer's, or one the filter names), as the
+/// filter's chips and the "not connected" lines need it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrganizationChoice {
+    pub slug: String,
+    pub name: String,
+    pub mine: bool,
+    /// The filter names it (by slug or by name).
+    pub chosen: bool,
+    pub viewer_can_manage: bool,
+    /// Its events can appear (imported, or lu.ma's embed on its events page).
+    pub shows_events: bool,
+}
+
+/// One entry of the "add an organization" picker.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrganizationOption {
+    pub slug: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Dashboard {
+    pub signed_in: bool,
+    /// In start order; the page groups them by section and organization, or by day.
+    pub events: Vec<DashboardEvent>,
+    /// The viewer's organizations and the chosen ones, by name (not every organization: the
+    /// picker loads those on demand).
+    pub organizations: Vec<OrganizationChoice>,
+    /// The cursor of the next page, when there is one.
+    pub next: Option<String>,
+    /// The range the filters asked for, as understood.
+    pub range: DashboardRange,
+    /// "Next 30 days", "This week", "1 Dec 2026 – 8 Dec 2026".
+    pub range_label: String,
+    pub attendance: Attendance,
+    /// Moves when a sync changes events; the page reloads its data when it does.
+    pub marker: i64,
+}
+
+// --- The lu.ma settings panel -----------------------------------------------------------------
+
+/// What the panel's form shows. Never carries the key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IntegrationSettings {
+    pub slug: String,
+    pub organization_name: String,
+    pub is_demo: bool,
+    /// What the calendar field shows: the page, else the `cal-…` id.
+    pub calendar_input: String,
+    /// "Connected to “Rust Berlin” (cal-…).", or what is missing.
+    pub connection: String,
+    pub key_last_four: Option<String>,
+    /// lu.ma's own iCal link for the connected calendar (offered as the feed to import).
+    pub luma_feed_url: Option<String>,
+    /// The saved feed address.
+    pub feed_url: Option<String>,
+    pub feed_use: FeedUse,
+    /// The zone for times a feed gives in UTC.
+    pub display_timezone: Option<String>,
+    /// Something is connected that "Disconnect" would remove.
+    pub luma_connected: bool,
+    pub status: SyncStatusView,
+}
+
+/// Whether a saved feed is what the imports read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum FeedUse {
+    NotSaved,
+    /// The feed is imported.
+    Imported,
+    /// Saved, but the API key is used while it is set.
+    StandingBy,
+}
+
+/// The sync part of the panel: cheap to load, polled while a run is going.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SyncStatusView {
+    pub slug: String,
+    /// A lu.ma key or a feed is saved: "Sync now" has something to import.
+    pub can_sync: bool,
+    /// A run is going (the first of `runs`).
+    pub running: bool,
+    pub last_synced: Option<String>,
+    pub last_synced_relative: Option<String>,
+    pub last_outcome: Option<SyncOutcome>,
+    pub last_message: Option<String>,
+    pub events_stored: u64,
+    /// None when the daily import is switched off.
+    pub next_daily_run: Option<String>,
+    /// Newest first; the first may be running.
+    pub runs: Vec<SyncRunView>,
+}
+
+/// One sync run as the panel lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SyncRunView {
+    pub id: i64,
+    pub trigger: SyncTrigger,
+    pub started: String,
+    pub started_relative: String,
+    /// "12.0 s"; none while running.
+    pub duration: Option<String>,
+    /// A run left running by a stopped process reads as interrupted.
+    pub outcome: SyncOutcome,
+    pub failure: Option<SyncFailure>,
+    pub pages: i32,
+    pub created: i32,
+    pub updated: i32,
+    pub removed: i32,
+    pub unchanged: i32,
+    pub requests: i32,
+    /// Private events the run left out (lu.ma lists them for nobody).
+    pub skipped_private: i32,
+    pub message: Option<String>,
+}
+
+/// The calendar a key opens, as "Test connection" reports it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CalendarCheck {
+    pub name: String,
+    pub id: String,
+}
+
+/// What "Sync now" did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SyncStart {
+    Started,
+    /// One was already running; nothing new was started.
+    AlreadyRunning,
+}
+
+/// What happens to imported events when an organization disconnects from lu.ma (the form's
+/// `keep` or `delete`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ImportedEvents {
+    /// Kept in the store but hidden everywhere (marked removed).
+    Keep,
+    Delete,
+}
