@@ -34,6 +34,9 @@ pub enum AppError {
     Luma(String),
     #[error("Something went wrong on our side. Please try again.")]
     Internal,
+    /// The request's arguments could not be read (a crafted or outdated request).
+    #[error("The request was not understood: {0}")]
+    BadRequest(String),
     /// The request never reached the function, or its answer could not be read.
     #[error("Could not reach the server: {0}")]
     Transport(String),
@@ -46,6 +49,7 @@ impl AppError {
             AppError::Unauthorized => 401,
             AppError::Forbidden => 403,
             AppError::NotFound(_) => 404,
+            AppError::BadRequest(_) => 400,
             AppError::Invalid { .. } => 422,
             AppError::Conflict { .. } => 409,
             AppError::WrongCredentials => 401,
@@ -60,7 +64,11 @@ impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
-        AppError::Transport(value.to_string())
+        match value {
+            // On the server: the arguments did not decode. A 400 naming why, not a 500.
+            ServerFnErrorErr::Args(detail) => respond_with(AppError::BadRequest(detail)),
+            other => AppError::Transport(other.to_string()),
+        }
     }
 }
 

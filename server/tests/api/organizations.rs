@@ -161,6 +161,21 @@ async fn a_site_admin_creates_an_organization_and_makes_someone_its_admin() {
         )
         .await;
     assert!(response.status().is_success(), "{}", response.status());
+    // A role that does not exist is refused as a bad request, saying which would do.
+    let response = app
+        .call(
+            SetMemberRole::PATH,
+            &[
+                ("slug", "rust-oslo"),
+                ("user_id", &ada_id),
+                ("role", "owner"),
+            ],
+            Some(&root),
+        )
+        .await;
+    assert_eq!(response.status(), 400);
+    let body = response.text().await.unwrap();
+    assert!(body.contains("`member` or `admin`"), "{body}");
     let page = app.page_as("/orgs/rust-oslo", Some(&ada)).await;
     assert!(page.contains("You are an admin of this organization."));
     assert!(
