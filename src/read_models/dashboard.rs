@@ -180,6 +180,57 @@ fn card(
 
 #[cfg(test)]
 mod tests {
+    use super::shown_organizations;
+    use crate::store::organizations::Organization;
+
+    fn org(id: i64, name: &str) -> Organization {
+        Organization {
+            id,
+            slug: name.to_lowercase(),
+            name: name.into(),
+            description: String::new(),
+            created_at: chrono::Utc::now(),
+            luma_calendar_url: None,
+            luma_calendar_id: None,
+            luma_calendar_name: None,
+            luma_api_key_sealed: None,
+            luma_api_key_last_four: None,
+            events_last_synced_at: None,
+            last_sync_outcome: None,
+            last_sync_message: None,
+            luma_api_base: None,
+            is_demo: false,
+            ical_url: None,
+            ical_etag: None,
+            ical_last_modified: None,
+            display_timezone: None,
+        }
+    }
+
+    #[test]
+    fn the_page_is_about_my_organizations_and_the_chosen_ones_once_each_by_name() {
+        // (mine, chosen, shown by name)
+        let cases: [(&[(i64, &str)], &[(i64, &str)], &[&str]); 4] = [
+            (&[], &[], &[]),
+            (&[(2, "Oslo"), (1, "Berlin")], &[], &["Berlin", "Oslo"]),
+            (&[(1, "Berlin")], &[(3, "Athens")], &["Athens", "Berlin"]),
+            // Mine and chosen: once.
+            (
+                &[(1, "Berlin"), (2, "Oslo")],
+                &[(1, "Berlin")],
+                &["Berlin", "Oslo"],
+            ),
+        ];
+        for (mine, chosen, expected) in cases {
+            let shown = shown_organizations(
+                mine.iter().map(|(id, name)| org(*id, name)),
+                chosen.iter().map(|(id, name)| org(*id, name)).collect(),
+            );
+            let names: Vec<&str> = shown.iter().map(|org| org.name.as_str()).collect();
+            assert_eq!(names, expected, "mine {mine:?}, chosen {chosen:?}");
+        }
+    }
+
     use chrono::{TimeZone, Utc};
 
     use super::{DashboardFilters, query};

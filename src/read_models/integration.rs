@@ -129,3 +129,47 @@ pub fn run_view(run: sync_run::Model, now: DateTime<Utc>) -> SyncRunView {
         message: run.error_message,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use chrono::{Duration, Utc};
+
+    use super::*;
+
+    #[test]
+    fn a_run_shows_as_it_stands_and_a_stale_running_one_as_interrupted() {
+        let now = Utc::now();
+        // (outcome stored, started minutes ago, outcome shown)
+        let cases = [
+            (SyncOutcome::Running, 1, SyncOutcome::Running),
+            (SyncOutcome::Running, 16, SyncOutcome::Interrupted),
+            (SyncOutcome::Ok, 16, SyncOutcome::Ok),
+            (SyncOutcome::Failed, 1, SyncOutcome::Failed),
+            (SyncOutcome::Partial, 1, SyncOutcome::Partial),
+        ];
+        for (stored, minutes_ago, shown) in cases {
+            let run = sync_run::Model {
+                id: 1,
+                organization_id: 1,
+                trigger: convene_types::SyncTrigger::Daily,
+                started_at: now - Duration::minutes(minutes_ago),
+                finished_at: None,
+                outcome: stored,
+                pages_fetched: 0,
+                events_created: 0,
+                events_updated: 0,
+                events_removed: 0,
+                events_unchanged: 0,
+                requests_made: 0,
+                error_message: None,
+                events_skipped_private: 0,
+                failure: None,
+            };
+            assert_eq!(
+                run_view(run, now).outcome,
+                shown,
+                "{stored} started {minutes_ago} min ago"
+            );
+        }
+    }
+}
