@@ -209,8 +209,9 @@ mod tests {
 
     #[test]
     fn the_page_is_about_my_organizations_and_the_chosen_ones_once_each_by_name() {
+        type Orgs = &'static [(i64, &'static str)];
         // (mine, chosen, shown by name)
-        let cases: [(&[(i64, &str)], &[(i64, &str)], &[&str]); 4] = [
+        let cases: [(Orgs, Orgs, &[&str]); 4] = [
             (&[], &[], &[]),
             (&[(2, "Oslo"), (1, "Berlin")], &[], &["Berlin", "Oslo"]),
             (&[(1, "Berlin")], &[(3, "Athens")], &["Athens", "Berlin"]),
