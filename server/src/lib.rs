@@ -1,6 +1,7 @@
 //! The `convene` server: settings, start-up, routes and the command line. `main.rs` only calls
 //! [`cli::run`].
 
+pub mod assets;
 pub mod cli;
 pub mod fake_luma;
 pub mod feeds;

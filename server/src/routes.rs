@@ -1,7 +1,7 @@
 //! The HTTP surface: the Leptos pages and server functions, `/healthz`, static files and 404s,
 //! behind the session layer.
 
-use crate::feeds;
+use crate::{assets, feeds};
 use app::auth::session::RequestUser;
 use app::state::AppState;
 use app::{App, shell};
@@ -51,8 +51,13 @@ pub fn router(state: AppState, secure_cookies: bool) -> Router {
         .with_same_site(SameSite::Lax)
         .with_secure(secure_cookies)
         .with_expiry(Expiry::OnInactivity(Duration::days(SESSION_IDLE_DAYS)));
+    let pkg_dir = std::path::Path::new(leptos_options.site_root.as_ref())
+        .join(leptos_options.site_pkg_dir.as_ref());
+    let pkg_path = format!("/{}", leptos_options.site_pkg_dir);
+    let hashed_names = leptos_options.hash_files;
     Router::new()
         .route("/healthz", get(healthz))
+        .nest_service(&pkg_path, assets::pkg_service(pkg_dir, hashed_names))
         .route("/orgs/{slug}/events.ics", get(feeds::organization_feed))
         .route("/feeds/{file}", get(feeds::personal_feed))
         .route("/events/{file}", get(feeds::single_event))
@@ -64,6 +69,8 @@ pub fn router(state: AppState, secure_cookies: bool) -> Router {
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(sessions)
+        .layer(axum::middleware::from_fn(assets::revalidate_pages))
+        .layer(assets::compression())
         .layer(axum::middleware::from_fn(refuse_cross_site))
         .layer(RequestBodyLimitLayer::new(MAX_REQUEST_BODY_BYTES))
         // A panic while answering becomes a 500 for that request (and a log line), never more.

@@ -37,6 +37,23 @@ pub enum StartupError {
     Bind { addr: SocketAddr, source: io::Error },
 }
 
+/// Writes the `.br`/`.gz` copies of a fresh build's assets in the background (seconds for a
+/// release bundle); until they exist the plain files are served. Without a site directory
+/// (tests) there is nothing to do.
+fn precompress_assets(options: &leptos::config::LeptosOptions) {
+    let dir = std::path::Path::new(options.site_root.as_ref()).join(options.site_pkg_dir.as_ref());
+    if !dir.is_dir() {
+        return;
+    }
+    tokio::task::spawn_blocking(move || match crate::assets::precompress(&dir) {
+        Ok(0) => {}
+        Ok(written) => tracing::info!(written, dir = %dir.display(), "assets precompressed"),
+        Err(err) => {
+            tracing::warn!(error = %err, dir = %dir.display(), "precompressing assets failed; they are sent as they are")
+        }
+    });
+}
+
 pub struct Application {
     listener: TcpListener,
     local_addr: SocketAddr,
@@ -84,6 +101,7 @@ impl Application {
         let local_addr = listener.local_addr().map_err(bind_error)?;
         let mut leptos_options = settings.leptos_options.clone();
         leptos_options.site_addr = local_addr;
+        precompress_assets(&leptos_options);
         // Background loops under a supervisor: one that panics or ends is logged and started
         // again, so a bug never silently ends daily imports for the life of the process.
         let housekeeping = {

@@ -11,6 +11,7 @@ mod accounts;
 mod calendar_apps;
 mod config;
 mod dashboard;
+mod delivery;
 mod demo;
 mod fake_luma_cli;
 mod feeds;
