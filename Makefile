@@ -15,7 +15,7 @@ E2E_ENV := LEPTOS_SITE_ADDR=127.0.0.1:3100 CONVENE_DATA_DIR=$(E2E_DIR) \
 	DATABASE_URL="sqlite://$(E2E_DIR)/convene.db?mode=rwc" CONVENE_DEMO=1 CONVENE_ALLOW_PRIVATE_FEEDS=1 \
 	CONVENE_SECRET_KEY= TEST_DATABASE_URL= LUMA_API_BASE=http://127.0.0.1:3199/
 
-.PHONY: run test setup setup-test fmt-check lint test-rust test-e2e build-release watch bench bench-dashboard fuzz
+.PHONY: run test setup setup-test fmt-check lint test-rust test-e2e build-release watch bench bench-dashboard bench-web fuzz
 
 # The local demo: demo organizations, accounts and events (a deployment leaves CONVENE_DEMO off).
 run: setup
@@ -74,3 +74,17 @@ bench:
 bench-dashboard:
 	command -v wrk >/dev/null || { [[ $$(id -u) -eq 0 ]] && apt-get install -y -qq wrk || sudo apt-get install -y -qq wrk; }
 	RUSTFLAGS="--cfg erase_components" cargo bench -p server --bench dashboard
+
+# What a first and a second visit to each page cost in Chromium (bytes on the wire, time until
+# usable under Fast 4G with a 4x slower CPU), against the release build with the demo data.
+BENCH_WEB_DIR := target/bench-web
+CARGO_TARGET := $(or $(CARGO_TARGET_DIR),target)
+bench-web: setup-test build-release
+	rm -rf $(BENCH_WEB_DIR) && mkdir -p $(BENCH_WEB_DIR)
+	env LEPTOS_OUTPUT_NAME=convene LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_PKG_DIR=pkg \
+		LEPTOS_HASH_FILES=true LEPTOS_SITE_ADDR=127.0.0.1:3300 CONVENE_DATA_DIR=$(BENCH_WEB_DIR) \
+		DATABASE_URL="sqlite://$(BENCH_WEB_DIR)/convene.db?mode=rwc" CONVENE_DEMO=1 \
+		CONVENE_SECRET_KEY= CONVENE_DAILY_SYNC=0 \
+		$(CARGO_TARGET)/release/convene > $(BENCH_WEB_DIR)/server.log 2>&1 & server=$$!; \
+	trap 'kill $$server' EXIT; \
+	cd end2end && BENCH_JSON=../$(BENCH_WEB_DIR)/figures.json node bench/web.mjs
