@@ -15,7 +15,7 @@ E2E_ENV := LEPTOS_SITE_ADDR=127.0.0.1:3100 CONVENE_DATA_DIR=$(E2E_DIR) \
 	DATABASE_URL="sqlite://$(E2E_DIR)/convene.db?mode=rwc" CONVENE_DEMO=1 CONVENE_ALLOW_PRIVATE_FEEDS=1 \
 	CONVENE_SECRET_KEY= TEST_DATABASE_URL= LUMA_API_BASE=http://127.0.0.1:3199/
 
-.PHONY: run test setup setup-test fmt-check lint test-rust test-e2e build-release watch bench bench-dashboard bench-web fuzz
+.PHONY: run test setup setup-test fmt-check lint test-rust test-e2e build-release watch bench bench-dashboard bench-web bench-wasm-size fuzz
 
 # The local demo: demo organizations, accounts and events (a deployment leaves CONVENE_DEMO off).
 run: setup
@@ -88,3 +88,7 @@ bench-web: setup-test build-release
 		$(CARGO_TARGET)/release/convene > $(BENCH_WEB_DIR)/server.log 2>&1 & server=$$!; \
 	trap 'kill $$server' EXIT; \
 	cd end2end && BENCH_JSON=../$(BENCH_WEB_DIR)/figures.json node bench/web.mjs
+
+# The release wasm at each opt-level (LEVELS="z s"), in its own target dir.
+bench-wasm-size: setup
+	scripts/wasm-size.sh
