@@ -50,13 +50,21 @@ pub struct FilterParams<'a> {
     pub after: &'a str,
 }
 
+/// The date range a request asked for, as understood, and how the page names it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChosenRange {
+    pub range: DashboardRange,
+    /// "Next 30 days", "This week", "1 Dec 2026 – 8 Dec 2026".
+    pub label: String,
+}
+
 impl DashboardQuery {
-    /// The query a request's filters ask for, and a label for its range ("Next 30 days").
+    /// The query a request's filters ask for, and the range it chose.
     /// Every value is checked and bounded; a bad one is refused naming its parameter.
     pub fn from_params(
         params: &FilterParams<'_>,
         now: DateTime<Utc>,
-    ) -> Result<(Self, String), Error> {
+    ) -> Result<(Self, ChosenRange), Error> {
         use chrono::{Datelike, Duration};
         let ahead = |days: i64| {
             now.checked_add_signed(Duration::days(days)).ok_or_else(|| {
@@ -132,7 +140,7 @@ impl DashboardQuery {
         if !params.after.is_empty() {
             query.after = Some(Cursor::decode(params.after)?);
         }
-        Ok((query, label))
+        Ok((query, ChosenRange { range, label }))
     }
 }
 

@@ -16,6 +16,7 @@ use std::path::{Path, PathBuf};
 
 use axum::body::Body;
 use axum::http::{HeaderValue, Method, Request, Response, StatusCode, header};
+use axum::response::IntoResponse;
 use sha2::{Digest, Sha256};
 use tower_http::CompressionLevel;
 use tower_http::compression::CompressionLayer;
@@ -90,12 +91,16 @@ pub async fn revalidate_pages(
     if !is_get || !is_page || response.status() != StatusCode::OK {
         return response;
     }
+    if axum::body::HttpBody::size_hint(response.body()).lower() > ETAG_MAX_BYTES as u64 {
+        return response;
+    }
     let (mut parts, body) = response.into_parts();
     let bytes = match axum::body::to_bytes(body, ETAG_MAX_BYTES).await {
         Ok(bytes) => bytes,
         Err(err) => {
-            tracing::warn!(error = %err, "a page could not be read for its ETag");
-            return Response::from_parts(parts, Body::empty());
+            // The body is gone: answer an error rather than an empty page that looks fine.
+            tracing::error!(error = %err, "a page could not be read for its ETag");
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
         }
     };
     let tag = page_etag(&bytes);

@@ -293,9 +293,7 @@ async fn connect_feed(
     )
     .await
     .map_err(cli_error)?;
-    let key_note = if organization.calendar_source().imports_events()
-        && organization.luma_api_key_last_four.is_some()
-    {
+    let key_note = if organization.luma_api_key_sealed.is_some() {
         " (the lu.ma API key stays in use while it is set)"
     } else {
         ""

@@ -4,7 +4,6 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
-use convene_types::DashboardRange;
 use convene_types::views::{
     Dashboard, DashboardEvent as Card, DashboardFilters, OrganizationChoice, OrganizationOption,
 };
@@ -12,18 +11,18 @@ use sea_orm::ConnectionTrait;
 
 use crate::Error;
 use crate::access::{Actor, Role, can_manage};
-use crate::dashboard::{self, DashboardEvent, DashboardQuery, FilterParams};
+use crate::dashboard::{self, ChosenRange, DashboardEvent, DashboardQuery, FilterParams};
 use crate::refresh::Refresher;
 use crate::store::events;
 use crate::store::organizations::{self, Organization};
 use crate::timefmt;
 use crate::visibility::Visibility;
 
-/// The query the filters ask for, and a label for its range (each value checked).
+/// The query the filters ask for, and the range it chose (each value checked).
 pub fn query(
     filters: &DashboardFilters,
     now: DateTime<Utc>,
-) -> Result<(DashboardQuery, String), Error> {
+) -> Result<(DashboardQuery, ChosenRange), Error> {
     DashboardQuery::from_params(
         &FilterParams {
             organizations: &filters.orgs,
@@ -47,7 +46,7 @@ pub async fn page(
     filters: &DashboardFilters,
     now: DateTime<Utc>,
 ) -> Result<Dashboard, Error> {
-    let (query, range_label) = query(filters, now)?;
+    let (query, chosen_range) = query(filters, now)?;
     let data = dashboard::load(db, viewer, &query).await?;
     let roles: HashMap<i64, Role> = data
         .mine
@@ -65,7 +64,11 @@ pub async fn page(
     }
 
     let chosen_ids: HashSet<i64> = data.chosen.iter().map(|org| org.id).collect();
-    let shown = shown_organizations(data.mine.into_iter().map(|(org, _)| org), data.chosen);
+    let shown = shown_organizations(
+        data.mine.into_iter().map(|(org, _)| org),
+        data.chosen,
+        &chosen_ids,
+    );
     Ok(Dashboard {
         signed_in: viewer.is_some(),
         next: data.page.next.map(|cursor| cursor.encode()),
@@ -94,12 +97,8 @@ pub async fn page(
                 name: org.name,
             })
             .collect(),
-        // Both were checked by `query` above.
-        range: match filters.range.as_str() {
-            "" => DashboardRange::default(),
-            text => text.parse().unwrap_or_default(),
-        },
-        range_label,
+        range: chosen_range.range,
+        range_label: chosen_range.label,
         attendance: query.attendance,
         marker: data.marker,
     })
@@ -109,8 +108,8 @@ pub async fn page(
 fn shown_organizations(
     mine: impl Iterator<Item = Organization>,
     chosen: Vec<Organization>,
+    chosen_ids: &HashSet<i64>,
 ) -> Vec<Organization> {
-    let chosen_ids: HashSet<i64> = chosen.iter().map(|org| org.id).collect();
     let mut shown: Vec<Organization> = mine
         .filter(|org| !chosen_ids.contains(&org.id))
         .chain(chosen)
@@ -223,9 +222,11 @@ mod tests {
             ),
         ];
         for (mine, chosen, expected) in cases {
+            let chosen_ids = chosen.iter().map(|(id, _)| *id).collect();
             let shown = shown_organizations(
                 mine.iter().map(|(id, name)| org(*id, name)),
                 chosen.iter().map(|(id, name)| org(*id, name)).collect(),
+                &chosen_ids,
             );
             let names: Vec<&str> = shown.iter().map(|org| org.name.as_str()).collect();
             assert_eq!(names, expected, "mine {mine:?}, chosen {chosen:?}");
@@ -239,16 +240,18 @@ mod tests {
     #[test]
     fn filters_become_a_query_or_name_the_bad_field() {
         let now = Utc.with_ymd_and_hms(2026, 11, 25, 10, 0, 0).unwrap(); // a Wednesday
-        let (q, label) = query(&DashboardFilters::default(), now).unwrap();
-        assert_eq!(label, "Next 30 days");
+        let (q, chosen) = query(&DashboardFilters::default(), now).unwrap();
+        assert_eq!(chosen.label, "Next 30 days");
+        assert_eq!(chosen.range, convene_types::DashboardRange::Next30Days);
         assert_eq!((q.until - q.from).num_days(), 30);
 
         let week = DashboardFilters {
             range: "week".into(),
             ..Default::default()
         };
-        let (q, label) = query(&week, now).unwrap();
-        assert_eq!(label, "This week");
+        let (q, chosen) = query(&week, now).unwrap();
+        assert_eq!(chosen.label, "This week");
+        assert_eq!(chosen.range, convene_types::DashboardRange::Week);
         assert_eq!(
             q.until,
             Utc.with_ymd_and_hms(2026, 11, 30, 0, 0, 0).unwrap()
@@ -263,8 +266,9 @@ mod tests {
             mode: "online".into(),
             ..Default::default()
         };
-        let (q, label) = query(&custom, now).unwrap();
-        assert_eq!(label, "1 Dec 2026 – 8 Dec 2026");
+        let (q, chosen) = query(&custom, now).unwrap();
+        assert_eq!(chosen.label, "1 Dec 2026 – 8 Dec 2026");
+        assert_eq!(chosen.range, convene_types::DashboardRange::Custom);
         assert_eq!(q.from, Utc.with_ymd_and_hms(2026, 12, 1, 0, 0, 0).unwrap());
         assert_eq!(q.until, Utc.with_ymd_and_hms(2026, 12, 9, 0, 0, 0).unwrap());
         assert_eq!(q.organizations, ["rust-berlin"]);

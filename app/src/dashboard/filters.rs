@@ -103,11 +103,11 @@ pub(super) fn FilterForm(dashboard: Dashboard, layout: Memo<Layout>) -> impl Int
                                 .collect_view()}
                         </select>
                     </div>
-                    <div class="field" hidden=range != DashboardRange::Custom>
+                    <div class="field" hidden=move || current("range") != DashboardRange::Custom.as_str()>
                         <label for="filter-from">"From"</label>
                         <input id="filter-from" type="date" name="from" value=current("from") />
                     </div>
-                    <div class="field" hidden=range != DashboardRange::Custom>
+                    <div class="field" hidden=move || current("range") != DashboardRange::Custom.as_str()>
                         <label for="filter-to">"To"</label>
                         <input id="filter-to" type="date" name="to" value=current("to") />
                     </div>
