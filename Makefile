@@ -5,15 +5,18 @@ SHELL := /bin/bash
 export PATH := $(CURDIR)/tools/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 
 # Plain cargo runs with the environment cargo-leptos gives debug builds, so clippy, the tests and
-# `cargo leptos end-to-end` share one set of compiled dependencies instead of rebuilding them.
+# `cargo leptos watch` share one set of compiled dependencies instead of rebuilding them.
 LEPTOS_DEBUG_ENV := LEPTOS_OUTPUT_NAME=convene RUSTFLAGS="--cfg erase_components"
 SERVER_PACKAGES := -p convene-types -p convene -p migration -p app -p server
-# The browser tests get their own address and a store that is fresh on every run.
+# The browser tests get their own address and a store that is fresh on every run. They run on
+# the release build: what users get, and what the byte budgets (end2end/tests/budgets.spec.ts)
+# are about.
 E2E_DIR := target/e2e
 # The browser tests' fake lu.ma (started by end2end/global-setup.ts) answers on port 3199.
 E2E_ENV := LEPTOS_SITE_ADDR=127.0.0.1:3100 CONVENE_DATA_DIR=$(E2E_DIR) \
 	DATABASE_URL="sqlite://$(E2E_DIR)/convene.db?mode=rwc" CONVENE_DEMO=1 CONVENE_ALLOW_PRIVATE_FEEDS=1 \
-	CONVENE_SECRET_KEY= TEST_DATABASE_URL= LUMA_API_BASE=http://127.0.0.1:3199/
+	CONVENE_SECRET_KEY= TEST_DATABASE_URL= LUMA_API_BASE=http://127.0.0.1:3199/ \
+	CONVENE_E2E_PROFILE=release
 
 .PHONY: run test setup setup-test fmt-check lint test-rust test-e2e build-release watch bench bench-dashboard bench-web bench-wasm-size fuzz
 
@@ -21,7 +24,7 @@ E2E_ENV := LEPTOS_SITE_ADDR=127.0.0.1:3100 CONVENE_DATA_DIR=$(E2E_DIR) \
 run: setup
 	CONVENE_DEMO=$${CONVENE_DEMO:-1} cargo leptos serve --release
 
-test: setup-test fmt-check lint test-rust test-e2e build-release
+test: setup-test fmt-check lint test-rust test-e2e
 	@echo "make test: all checks passed"
 
 setup:
@@ -47,10 +50,9 @@ test-rust:
 
 test-e2e:
 	rm -rf $(E2E_DIR) end2end/screenshots && mkdir -p $(E2E_DIR)
-	env $(E2E_ENV) cargo leptos end-to-end
+	env $(E2E_ENV) cargo leptos end-to-end --release
 
-# The release build `make run` serves. Debug builds erase view types, release builds do not, so
-# only this proves that release still compiles (it once overflowed the recursion limit).
+# The release build `make run` serves (`make test` builds it for the browser tests).
 build-release:
 	cargo leptos build --release
 

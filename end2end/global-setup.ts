@@ -47,9 +47,10 @@ export default async function globalSetup(config: FullConfig) {
   throw new Error(`server at ${baseURL} did not become healthy in ${WAIT_MS / 1000}s: ${lastError}`);
 }
 
-// Same binary and store as the server under test (the Makefile's environment names the store).
+// Same binary and store as the server under test (the Makefile's environment names the store
+// and the build: the suite runs on the release build, whose byte budgets it checks).
 const targetDir = process.env.CARGO_TARGET_DIR ?? path.resolve(__dirname, "..", "target");
-const convene = path.join(targetDir, "debug", "convene");
+const convene = path.join(targetDir, process.env.CONVENE_E2E_PROFILE ?? "debug", "convene");
 const projectDir = path.resolve(__dirname, "..");
 
 function run(args: string[], extraEnv: Record<string, string> = {}) {

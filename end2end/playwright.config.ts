@@ -1,4 +1,5 @@
-// Browser tests run against the debug server that `cargo leptos end-to-end` starts.
+// Browser tests run against the server that `cargo leptos end-to-end` starts (`make test-e2e`:
+// the release build).
 // Chromium comes from Debian (apt); Playwright's own browser download is unreachable here.
 import { defineConfig } from "@playwright/test";
 

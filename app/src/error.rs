@@ -133,7 +133,7 @@ pub fn respond_with(err: AppError) -> AppError {
 /// A server function called by an HTML form without JavaScript: Leptos answers with a redirect
 /// back to the form (the error rides in the URL), which another status would break.
 #[cfg(feature = "ssr")]
-fn is_plain_form_post() -> bool {
+pub(crate) fn is_plain_form_post() -> bool {
     use_context::<axum::http::request::Parts>().is_some_and(|parts| {
         parts.method == axum::http::Method::POST
             && parts.uri.path().starts_with("/api/")

@@ -4,7 +4,6 @@
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos::server_fn::error::ServerFnUrlError;
-use leptos_router::hooks::use_query_map;
 
 use crate::error::AppError;
 
@@ -15,19 +14,104 @@ where
     S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
     S::Output: Clone + Send + Sync + 'static,
 {
-    let query = use_query_map();
-    Signal::derive(move || {
-        if let Some(result) = action.value().get() {
-            return result.err();
-        }
-        let query = query.read();
-        if query.get_str("__path") != Some(S::PATH) {
-            return None;
-        }
-        query
-            .get_str("__err")
-            .map(ServerFnUrlError::<AppError>::decode_err)
+    // The page's address does not change while it is open (navigation loads a new page).
+    let from_url = (url_param("__path").as_deref() == Some(S::PATH))
+        .then(|| url_param("__err"))
+        .flatten()
+        .map(|err| ServerFnUrlError::<AppError>::decode_err(&err));
+    Signal::derive(move || match action.value().get() {
+        Some(result) => result.err(),
+        None => from_url.clone(),
     })
+}
+
+/// What the visitor typed in `field` before a plain form post failed: the server sends it back
+/// in the URL beside the error ([`keep_typed`]), so the form shows it again.
+pub fn typed(field: &str) -> Option<String> {
+    url_param("__err").and(url_param(field))
+}
+
+/// A failed plain form post (no JavaScript) goes back to its page with the error in the URL
+/// (Leptos's `__path` and `__err`); this sends back what was typed in `fields` too. Never for
+/// secrets. With JavaScript the form keeps its values itself and nothing changes.
+#[cfg(feature = "ssr")]
+pub fn keep_typed(err: AppError, server_fn_path: &str, fields: &[(&str, &str)]) -> AppError {
+    use axum::http::header::REFERER;
+
+    if !crate::error::is_plain_form_post() {
+        return err;
+    }
+    let Some(mut referer) = use_context::<axum::http::request::Parts>().and_then(|parts| {
+        let referer = parts.headers.get(REFERER)?.to_str().ok()?;
+        Some(referer.to_owned())
+    }) else {
+        return err;
+    };
+    ServerFnUrlError::<AppError>::strip_error_info(&mut referer);
+    let Ok(mut url) = ServerFnUrlError::new(server_fn_path, err.clone()).to_url(&referer) else {
+        return err;
+    };
+    let kept: Vec<(String, String)> = url
+        .query_pairs()
+        .filter(|(key, _)| !fields.iter().any(|(field, _)| key == field))
+        .map(|(key, value)| (key.into_owned(), value.into_owned()))
+        .collect();
+    url.query_pairs_mut()
+        .clear()
+        .extend_pairs(kept)
+        .extend_pairs(fields.iter().copied());
+    leptos_axum::redirect(url.as_str());
+    err
+}
+
+/// A parameter of the page's query string: from the request on the server, from the address bar
+/// in an island (which has no router).
+pub fn url_param(key: &str) -> Option<String> {
+    #[cfg(feature = "ssr")]
+    {
+        leptos_router::hooks::use_query_map().with_untracked(|query| query.get(key))
+    }
+    #[cfg(all(feature = "hydrate", not(feature = "ssr")))]
+    {
+        let search = window().location().search().ok()?;
+        query_param(&search, key)
+    }
+    #[cfg(not(any(feature = "ssr", feature = "hydrate")))]
+    {
+        let _ = key;
+        None
+    }
+}
+
+/// The first value of `key` in a query string (`?a=1&b=x+y`), decoded.
+#[cfg_attr(
+    not(any(feature = "hydrate", test)),
+    expect(dead_code, reason = "islands only")
+)]
+fn query_param(search: &str, key: &str) -> Option<String> {
+    search
+        .trim_start_matches('?')
+        .split('&')
+        .filter_map(|pair| pair.split_once('=').or(Some((pair, ""))))
+        .find(|(name, _)| percent_decode(name).as_deref() == Some(key))
+        .and_then(|(_, value)| percent_decode(value))
+}
+
+/// `application/x-www-form-urlencoded` decoding; `None` for malformed escapes or non-UTF-8.
+fn percent_decode(text: &str) -> Option<String> {
+    let mut bytes = Vec::with_capacity(text.len());
+    let mut rest = text.bytes();
+    while let Some(byte) = rest.next() {
+        bytes.push(match byte {
+            b'+' => b' ',
+            b'%' => {
+                let hex = [rest.next()?, rest.next()?];
+                u8::from_str_radix(std::str::from_utf8(&hex).ok()?, 16).ok()?
+            }
+            other => other,
+        });
+    }
+    String::from_utf8(bytes).ok()
 }
 
 /// The message for the form field named `field`, when the error is about it (an
@@ -88,6 +172,7 @@ pub fn Field(
     let id = format!("field-{name}");
     let error_id = format!("{id}-error");
     let message = move || field_message(error.get(), name);
+    let value = value.or_else(|| (kind != "password").then(|| typed(name)).flatten());
     view! {
         <div class="field" class:field-invalid=move || message().is_some()>
             <label for=id.clone()>{label}</label>
@@ -112,6 +197,19 @@ pub fn Field(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn query_parameters_are_found_and_decoded() {
+        let search = "?__path=%2Fapi%2Fsave&q=rust+berlin&empty&x=%E2%9C%93";
+        assert_eq!(query_param(search, "__path").as_deref(), Some("/api/save"));
+        assert_eq!(query_param(search, "q").as_deref(), Some("rust berlin"));
+        assert_eq!(query_param(search, "empty").as_deref(), Some(""));
+        assert_eq!(query_param(search, "x").as_deref(), Some("✓"));
+        assert_eq!(query_param(search, "missing"), None);
+        assert_eq!(query_param("?bad=%4", "bad"), None);
+        assert_eq!(query_param("?bad=%zz", "bad"), None);
+        assert_eq!(query_param("", "q"), None);
+    }
 
     #[test]
     fn field_errors_go_to_their_field_and_the_rest_above_the_form() {

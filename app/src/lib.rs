@@ -1,7 +1,9 @@
 //! Convene's user interface: the shell, the router and each feature's pages and server functions.
 //!
 //! Built twice: with `ssr` into the server (rendering and server functions) and with `hydrate`
-//! into the browser's wasm bundle.
+//! into the browser's wasm bundle. Leptos runs in islands mode: every page renders on the server
+//! only, links and forms work as plain HTML, and only the parts marked `#[island]` (the
+//! dashboard's and the settings panel's) hydrate. Pages without one load no WebAssembly at all.
 // Release builds keep every view's full type (debug builds erase them): the dashboard's and the
 // events page's nested views need more than the default 128 levels to compute their layouts.
 #![recursion_limit = "256"]
@@ -44,7 +46,12 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 // `/pkg/convene.<hash>.css` when names carry their content's hash (release).
                 <HashedStylesheet options=options.clone() id="leptos" />
                 <AutoReload options=options.clone() />
-                <HydrationScripts options />
+                {if page_has_islands() {
+                    view! { <HydrationScripts options islands=true /> }.into_any()
+                } else {
+                    skip_hydration();
+                    ().into_any()
+                }}
                 <MetaTags />
             </head>
             <body>
@@ -58,7 +65,6 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     AuthActions::provide();
-    mark_hydrated();
 
     view! {
         <Title formatter=|page: String| {
@@ -96,9 +102,41 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// Sets `data-hydrated` on `<html>` once the wasm app has taken over the server-rendered page.
-/// Effects never run during SSR, so the attribute is proof of hydration (browser tests wait on it).
-fn mark_hydrated() {
+/// Whether the page being rendered holds an island, and so needs the wasm bundle: the dashboard
+/// and an organization's settings. Every other page is complete as HTML.
+fn page_has_islands() -> bool {
+    #[cfg(feature = "ssr")]
+    {
+        use_context::<axum::http::request::Parts>()
+            .is_some_and(|parts| path_has_islands(parts.uri.path()))
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        false
+    }
+}
+
+/// The routes whose pages render an island (`DashboardPanel`, `SettingsPanels`).
+pub fn path_has_islands(path: &str) -> bool {
+    let path = path.trim_end_matches('/');
+    path == "/dashboard"
+        || path
+            .strip_prefix("/orgs/")
+            .and_then(|rest| rest.strip_suffix("/settings"))
+            .is_some_and(|slug| !slug.is_empty() && !slug.contains('/'))
+}
+
+/// A page without islands is never hydrated: its resources need not be serialized into it.
+fn skip_hydration() {
+    if let Some(context) = Owner::current_shared_context() {
+        context.set_is_hydrating(false);
+    }
+}
+
+/// Sets `data-hydrated` on `<html>` once an island has taken over its server-rendered part.
+/// Effects never run during SSR, so the attribute is proof of hydration (browser tests and the
+/// benchmark wait on it). Each page has at most one island, which calls this.
+pub(crate) fn mark_hydrated() {
     Effect::new(|_| {
         if let Some(root) = document().document_element()
             && let Err(err) = root.set_attribute("data-hydrated", "true")
@@ -106,4 +144,30 @@ fn mark_hydrated() {
             leptos::logging::warn!("could not mark the page as hydrated: {err:?}");
         }
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::path_has_islands;
+
+    #[test]
+    fn only_the_dashboard_and_settings_load_the_wasm_bundle() {
+        for path in ["/dashboard", "/dashboard/", "/orgs/rust-berlin/settings"] {
+            assert!(path_has_islands(path), "{path}");
+        }
+        for path in [
+            "/",
+            "/orgs",
+            "/orgs/rust-berlin",
+            "/orgs/rust-berlin/events",
+            "/orgs/rust-berlin/members",
+            "/orgs//settings",
+            "/orgs/a/b/settings",
+            "/login",
+            "/signup",
+            "/no/such/page",
+        ] {
+            assert!(!path_has_islands(path), "{path}");
+        }
+    }
 }

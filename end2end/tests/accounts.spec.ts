@@ -1,3 +1,4 @@
+import { usable } from "./helpers";
 import { expect, test, type Page } from "@playwright/test";
 
 const PASSWORD = "correct horse battery";
@@ -14,7 +15,7 @@ async function signUp(page: Page, email: string, name: string) {
 test("sign up, sign out, a wrong password, then sign in (hydrated)", async ({ page }) => {
   const email = unique("ada");
   await page.goto("/signup");
-  await expect(page.locator("html")).toHaveAttribute("data-hydrated", "true");
+  await usable(page);
   await signUp(page, email, "Ada Lovelace");
   await expect(page.locator(".user-name")).toHaveText("Ada Lovelace");
   await expect(page).toHaveURL(/\/$/);
@@ -24,7 +25,7 @@ test("sign up, sign out, a wrong password, then sign in (hydrated)", async ({ pa
   await expect(page.locator(".user-name")).toHaveCount(0);
 
   await page.goto("/login");
-  await expect(page.locator("html")).toHaveAttribute("data-hydrated", "true");
+  await usable(page);
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill("not my password");
   await page.getByRole("button", { name: "Sign in" }).click();
@@ -38,7 +39,7 @@ test("sign up, sign out, a wrong password, then sign in (hydrated)", async ({ pa
 
 test("a bad field is named beside it", async ({ page }) => {
   await page.goto("/signup");
-  await expect(page.locator("html")).toHaveAttribute("data-hydrated", "true");
+  await usable(page);
   await page.getByLabel("Email").fill(unique("short"));
   await page.getByLabel("Display name").fill("Shorty");
   await page.getByLabel("Password").fill("short12");

@@ -2,7 +2,7 @@
 // Lisbon). Screenshots of both layouts, at desktop width and at 375 px, go to
 // end2end/screenshots/.
 import { expect, test, type Page } from "@playwright/test";
-import { hydrated, signIn } from "./helpers";
+import { signIn, usable } from "./helpers";
 
 const DEMO_MEMBER = { email: "member@demo.convene.test", password: "convene-demo" };
 // Far from the demo's own zones, so viewer times differ visibly.
@@ -27,7 +27,7 @@ const eventIds = (page: Page) =>
 test("a member filters, switches layout and timezone, and loads more", async ({ page, browser }) => {
   await signIn(page, DEMO_MEMBER.email, DEMO_MEMBER.password);
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Dashboard" }).click();
-  await hydrated(page);
+  await usable(page);
 
   // Their organizations first.
   const yours = page.getByRole("region", { name: "Your orgs" });
@@ -80,7 +80,7 @@ test("a member filters, switches layout and timezone, and loads more", async ({ 
 
   // By day, every event this quarter.
   await page.goto("/dashboard?range=90");
-  await hydrated(page);
+  await usable(page);
   await page.getByRole("link", { name: "By day" }).click();
   await expect(page).toHaveURL(/layout=day/);
   await expect(page.locator(".day-group h2").first()).toBeVisible();
@@ -111,7 +111,7 @@ test("a member filters, switches layout and timezone, and loads more", async ({ 
   );
   for (const [shown, expected] of headings) expect(shown).toBe(expected);
   await page.reload();
-  await hydrated(page);
+  await usable(page);
   await expect(page.locator(".dash-card time").first()).toContainText("GMT+9"); // remembered
   await capture(page, "dashboard-by-day");
   await page.getByLabel(/Show times in my timezone/).uncheck();
@@ -129,7 +129,7 @@ test("a member filters, switches layout and timezone, and loads more", async ({ 
 test("a members-only event is labelled for a member and absent for a visitor", async ({ page, browser }) => {
   await signIn(page, DEMO_MEMBER.email, DEMO_MEMBER.password);
   await page.goto("/dashboard?org=rust-berlin");
-  await hydrated(page);
+  await usable(page);
   const card = page.locator(".dash-card[data-event=evt-demoBerlinMembers]");
   await expect(card).toBeVisible();
   await expect(card.locator(".badge-members")).toHaveText("Members only");
@@ -140,7 +140,7 @@ test("a members-only event is labelled for a member and absent for a visitor", a
 
   const visitor = await browser.newPage();
   await visitor.goto("/dashboard?org=rust-berlin");
-  await hydrated(visitor);
+  await usable(visitor);
   await expect(visitor.locator(".dash-card").first()).toBeVisible();
   await expect(visitor.locator(".dash-card[data-event=evt-demoBerlinMembers]")).toHaveCount(0);
   await expect(visitor.locator(".badge-members")).toHaveCount(0);

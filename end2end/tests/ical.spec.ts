@@ -2,7 +2,7 @@
 // `convene fake-luma`), syncs, and its events appear on the dashboard; the organization's own
 // feed then serves them to calendar apps.
 import { expect, test } from "@playwright/test";
-import { hydrated, signIn } from "./helpers";
+import { signIn, usable } from "./helpers";
 import { ICAL_ORG, LUMA_ORG } from "../global-setup";
 
 const FEED = "http://127.0.0.1:3199/ics/get?entity=calendar&id=cal-e2eCalendar";
@@ -10,7 +10,7 @@ const FEED = "http://127.0.0.1:3199/ics/get?entity=calendar&id=cal-e2eCalendar";
 test("an admin imports an iCal feed and its events reach the dashboard", async ({ page }) => {
   await signIn(page, LUMA_ORG.admin.email, LUMA_ORG.admin.password);
   await page.goto(`/orgs/${ICAL_ORG.slug}/settings`);
-  await hydrated(page);
+  await usable(page);
 
   const panel = page.getByRole("region", { name: "iCal feed (without Luma Plus)" });
   await expect(panel.getByTestId("feed-status")).toHaveText("No feed saved.");
@@ -30,7 +30,7 @@ test("an admin imports an iCal feed and its events reach the dashboard", async (
   await expect(sync.getByTestId("events-stored")).toHaveText("4");
 
   await page.goto(`/dashboard?range=90&org=${ICAL_ORG.slug}`);
-  await hydrated(page);
+  await usable(page);
   const cards = page.locator(`.dash-card[data-org=${ICAL_ORG.slug}]`);
   await expect(cards.first()).toBeVisible();
   await expect(page.locator(".dash-card", { hasText: "London talk night" })).toBeVisible();
@@ -39,7 +39,7 @@ test("an admin imports an iCal feed and its events reach the dashboard", async (
   // dashboard, an events link in the directory, and its events page opens on the list.
   await expect(page.locator(".not-connected", { hasText: ICAL_ORG.name })).toHaveCount(0);
   await page.goto("/orgs");
-  await hydrated(page);
+  await usable(page);
   const card = page.locator(`.organization-card[data-slug=${ICAL_ORG.slug}]`);
   await card.getByRole("link", { name: "Events" }).click();
   await expect(page).toHaveURL(new RegExp(`/orgs/${ICAL_ORG.slug}/events$`));
@@ -52,7 +52,7 @@ test("a member copies their personal feed address and it serves their calendar",
   await context.grantPermissions(["clipboard-read", "clipboard-write"]);
   await signIn(page, "member@demo.convene.test", "convene-demo");
   await page.goto("/dashboard");
-  await hydrated(page);
+  await usable(page);
   await page.getByText("Subscribe in your calendar app").click();
   const address = page.getByLabel("Your calendar feed address");
   await expect(address).toHaveValue(/\/feeds\/[0-9a-f]{64}\.ics$/);

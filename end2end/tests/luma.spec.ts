@@ -2,7 +2,7 @@
 // cannot open the settings. Screenshots of both pages, at desktop width and at 375 px, go to
 // end2end/screenshots/ (git-ignored) for a look at the finish.
 import { expect, test, type Page } from "@playwright/test";
-import { hydrated, signIn } from "./helpers";
+import { signIn, usable } from "./helpers";
 import { LUMA_ORG } from "../global-setup";
 
 const SHOTS = "screenshots";
@@ -25,10 +25,10 @@ async function capture(page: Page, name: string) {
 test("an org admin connects lu.ma, syncs, and sees the events in their own timezones", async ({ page }) => {
   await signIn(page, LUMA_ORG.admin.email, LUMA_ORG.admin.password);
   await page.goto(`/orgs/${LUMA_ORG.slug}`);
-  await hydrated(page);
+  await usable(page);
   await page.getByRole("link", { name: "lu.ma settings" }).click();
   await expect(page.getByRole("heading", { name: "lu.ma settings" })).toBeVisible();
-  await hydrated(page);
+  await usable(page);
 
   const calendar = page.getByRole("region", { name: "Calendar" });
   await calendar.getByLabel("API key").fill(LUMA_ORG.apiKey);
@@ -51,7 +51,7 @@ test("an org admin connects lu.ma, syncs, and sees the events in their own timez
   await capture(page, "settings");
 
   await page.goto(`/orgs/${LUMA_ORG.slug}/events`);
-  await hydrated(page);
+  await usable(page);
   await expect(page.locator(".luma-embed iframe")).toHaveAttribute(
     "src",
     "https://lu.ma/embed/calendar/cal-e2eCalendar/events?lt=light",
@@ -93,14 +93,14 @@ test("an org admin connects lu.ma, syncs, and sees the events in their own timez
 test("a member cannot open the settings panel", async ({ page }) => {
   const email = `member-${Date.now()}@example.org`;
   await page.goto("/signup");
-  await hydrated(page);
+  await usable(page);
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Display name").fill("Mia Member");
   await page.getByLabel("Password").fill("correct horse battery");
   await page.getByRole("button", { name: "Create account" }).click();
   await expect(page.locator(".user-name")).toHaveText("Mia Member");
   await page.goto(`/orgs/${LUMA_ORG.slug}`);
-  await hydrated(page);
+  await usable(page);
   await page.getByRole("button", { name: "Join" }).click();
   await expect(page.getByText("You are a member.")).toBeVisible();
   await expect(page.getByRole("link", { name: "lu.ma settings" })).toHaveCount(0);

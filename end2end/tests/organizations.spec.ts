@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { signIn } from "./helpers";
+import { signIn, usable } from "./helpers";
 import { SITE_ADMIN } from "../global-setup";
 
 const PASSWORD = "correct horse battery";
@@ -7,7 +7,7 @@ const suffix = () => `${Date.now()}-${Math.floor(Math.random() * 1e6)}`;
 
 async function signUp(page: Page, name: string) {
   await page.goto("/signup");
-  await expect(page.locator("html")).toHaveAttribute("data-hydrated", "true");
+  await usable(page);
   await page.getByLabel("Email").fill(`${name.toLowerCase().replace(/\W/g, "")}-${suffix()}@example.org`);
   await page.getByLabel("Display name").fill(name);
   await page.getByLabel("Password").fill(PASSWORD);
@@ -23,7 +23,7 @@ test("a newcomer joins two organizations and leaves one", async ({ page }) => {
   await expect(page.getByText("You are a member.")).toBeVisible();
 
   await page.goto("/orgs/rust-lisbon");
-  await expect(page.locator("html")).toHaveAttribute("data-hydrated", "true");
+  await usable(page);
   await page.getByRole("button", { name: "Join" }).click();
   await expect(page.getByText("You are a member.")).toBeVisible();
   await page.getByRole("button", { name: "Leave" }).click();
@@ -40,7 +40,7 @@ test("a site admin creates an organization and makes a member its admin", async 
 
   await signIn(admin, SITE_ADMIN.email, SITE_ADMIN.password);
   await admin.goto("/orgs");
-  await expect(admin.locator("html")).toHaveAttribute("data-hydrated", "true");
+  await usable(admin);
   const form = admin.getByRole("region", { name: "Create an organization" });
   await form.getByLabel("Name").fill("End To End");
   await form.getByLabel("Address (slug)").fill(slug);
@@ -50,7 +50,7 @@ test("a site admin creates an organization and makes a member its admin", async 
 
   await signUp(member, "Grace");
   await member.goto(`/orgs/${slug}`);
-  await expect(member.locator("html")).toHaveAttribute("data-hydrated", "true");
+  await usable(member);
   await member.getByRole("button", { name: "Join" }).click();
   await expect(member.getByText("You are a member.")).toBeVisible();
 
@@ -68,7 +68,7 @@ test("the last admin cannot leave, and is told why", async ({ page }) => {
   await signIn(page, SITE_ADMIN.email, SITE_ADMIN.password);
   const slug = `solo-${suffix()}`;
   await page.goto("/orgs");
-  await expect(page.locator("html")).toHaveAttribute("data-hydrated", "true");
+  await usable(page);
   const form = page.getByRole("region", { name: "Create an organization" });
   await form.getByLabel("Name").fill("Solo");
   await form.getByLabel("Address (slug)").fill(slug);

@@ -97,28 +97,39 @@ pub async fn sign_up(
     use crate::state::AppState;
     use convene::accounts::{DisplayName, Email, Password};
     use convene::store::users::{self, NewUser};
+    use leptos::server_fn::ServerFn;
 
-    let state = AppState::current()?;
-    let new = NewUser {
-        email: Email::parse(&email)?,
-        display_name: DisplayName::parse(&display_name)?,
-        password: Password::parse_new(password)?,
-        is_site_admin: false,
-    };
-    // Counted once the form is valid: what it limits is the password hash that follows.
-    let client = session::client_address(&state).await;
-    state
-        .sign_ups
-        .admit(&client, std::time::Instant::now())
-        .map_err(|err| {
-            tracing::info!(%client, "sign-up refused: too many from this client");
-            AppError::from(err)
-        })?;
-    let user = users::create(&state.db, new).await?;
-    session::start(user.id).await?;
-    tracing::info!(user_id = user.id, "account created");
-    leptos_axum::redirect("/");
-    Ok(())
+    let created = async {
+        let state = AppState::current()?;
+        let new = NewUser {
+            email: Email::parse(&email)?,
+            display_name: DisplayName::parse(&display_name)?,
+            password: Password::parse_new(password)?,
+            is_site_admin: false,
+        };
+        // Counted once the form is valid: what it limits is the password hash that follows.
+        let client = session::client_address(&state).await;
+        state
+            .sign_ups
+            .admit(&client, std::time::Instant::now())
+            .map_err(|err| {
+                tracing::info!(%client, "sign-up refused: too many from this client");
+                AppError::from(err)
+            })?;
+        let user = users::create(&state.db, new).await?;
+        session::start(user.id).await?;
+        tracing::info!(user_id = user.id, "account created");
+        leptos_axum::redirect("/");
+        Ok::<(), AppError>(())
+    }
+    .await;
+    created.map_err(|err| {
+        let typed = [
+            ("email", email.as_str()),
+            ("display_name", display_name.as_str()),
+        ];
+        crate::forms::keep_typed(err, SignUp::PATH, &typed)
+    })
 }
 
 #[server]
@@ -126,26 +137,31 @@ pub async fn sign_in(email: String, password: String) -> Result<(), AppError> {
     use crate::state::AppState;
     use convene::accounts::Password;
     use convene::store::sign_in;
+    use leptos::server_fn::ServerFn;
 
-    let state = AppState::current()?;
-    convene::accounts::check_demo_account(&email, state.demo)?;
-    let client = session::client_address(&state).await;
-    let user = sign_in::authenticate(
-        &state.db,
-        &email,
-        Password::for_sign_in(password),
-        &client,
-        chrono::Utc::now(),
-    )
-    .await
-    .map_err(|err| {
-        tracing::info!(%client, reason = %err, "sign-in refused");
-        AppError::from(err)
-    })?;
-    session::start(user.id).await?;
-    tracing::info!(user_id = user.id, "signed in");
-    leptos_axum::redirect("/");
-    Ok(())
+    let signed_in = async {
+        let state = AppState::current()?;
+        convene::accounts::check_demo_account(&email, state.demo)?;
+        let client = session::client_address(&state).await;
+        let user = sign_in::authenticate(
+            &state.db,
+            &email,
+            Password::for_sign_in(password),
+            &client,
+            chrono::Utc::now(),
+        )
+        .await
+        .map_err(|err| {
+            tracing::info!(%client, reason = %err, "sign-in refused");
+            AppError::from(err)
+        })?;
+        session::start(user.id).await?;
+        tracing::info!(user_id = user.id, "signed in");
+        leptos_axum::redirect("/");
+        Ok::<(), AppError>(())
+    }
+    .await;
+    signed_in.map_err(|err| crate::forms::keep_typed(err, SignIn::PATH, &[("email", &email)]))
 }
 
 #[server]

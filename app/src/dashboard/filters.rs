@@ -1,9 +1,7 @@
 //! The dashboard's filter form: a GET form, so a filtered view is a plain link that renders on
-//! the server; after hydration it navigates client-side and every change applies at once.
+//! the server; once its island is hydrated every change applies at once (a new page load).
 
 use leptos::prelude::*;
-use leptos_router::components::Form;
-use leptos_router::hooks::use_query_map;
 
 use super::browser;
 use super::page::{Layout, VIEWER_ZONE_KEY, ViewerZone};
@@ -27,10 +25,30 @@ fn attendance_label(attendance: Attendance) -> &'static str {
     }
 }
 
+/// The page's query string, in order: the island has no router to ask.
+#[derive(Clone)]
+pub(super) struct PageQuery(pub(super) Vec<(String, String)>);
+
+impl PageQuery {
+    fn expect() -> Self {
+        expect_context::<Self>()
+    }
+
+    /// The first value of `key`, or "".
+    fn get(&self, key: &str) -> String {
+        self.0
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    }
+}
+
 #[component]
-pub(super) fn FilterForm(dashboard: Dashboard, layout: Memo<Layout>) -> impl IntoView {
-    let query = use_query_map();
-    let current = move |key: &str| query.read().get(key).unwrap_or_default();
+pub(super) fn FilterForm(dashboard: Dashboard, layout: Layout) -> impl IntoView {
+    let query = PageQuery::expect();
+    let current = move |key: &str| query.get(key);
+    let hide_dates = current("range") != DashboardRange::Custom.as_str();
     let zone = expect_context::<ViewerZone>();
     let (range, attendance) = (dashboard.range, dashboard.attendance);
     // With JavaScript every change applies at once; without, the Apply button does.
@@ -67,7 +85,7 @@ pub(super) fn FilterForm(dashboard: Dashboard, layout: Memo<Layout>) -> impl Int
             }
         })
         .collect_view();
-    let layout_value = move || match layout.get() {
+    let layout_value = match layout {
         Layout::ByDay => "day",
         Layout::ByOrganization => "org",
     };
@@ -76,14 +94,14 @@ pub(super) fn FilterForm(dashboard: Dashboard, layout: Memo<Layout>) -> impl Int
         <section class="panel filters" aria-labelledby="filters-heading">
             <h2 id="filters-heading" class="visually-hidden">"Filters"</h2>
             <nav class="view-switch" aria-label="Layout">
-                <a href=move || with_query("layout", "org") aria-current=move || (layout.get() == Layout::ByOrganization).then_some("page")>
+                <a href=with_query("layout", "org") aria-current=(layout == Layout::ByOrganization).then_some("page")>
                     "By organization"
                 </a>
-                <a href=move || with_query("layout", "day") aria-current=move || (layout.get() == Layout::ByDay).then_some("page")>
+                <a href=with_query("layout", "day") aria-current=(layout == Layout::ByDay).then_some("page")>
                     "By day"
                 </a>
             </nav>
-            <Form method="GET" action="/dashboard">
+            <form method="get" action="/dashboard">
                 <input type="hidden" name="layout" value=layout_value />
                 <div class="filter-grid">
                     <div class="field">
@@ -103,11 +121,11 @@ pub(super) fn FilterForm(dashboard: Dashboard, layout: Memo<Layout>) -> impl Int
                                 .collect_view()}
                         </select>
                     </div>
-                    <div class="field" hidden=move || current("range") != DashboardRange::Custom.as_str()>
+                    <div class="field" hidden=hide_dates>
                         <label for="filter-from">"From"</label>
                         <input id="filter-from" type="date" name="from" value=current("from") />
                     </div>
-                    <div class="field" hidden=move || current("range") != DashboardRange::Custom.as_str()>
+                    <div class="field" hidden=hide_dates>
                         <label for="filter-to">"To"</label>
                         <input id="filter-to" type="date" name="to" value=current("to") />
                     </div>
@@ -134,7 +152,7 @@ pub(super) fn FilterForm(dashboard: Dashboard, layout: Memo<Layout>) -> impl Int
                     <button type="submit" class="button">"Apply"</button>
                     <a class="button button-secondary" href="/dashboard">"Clear"</a>
                 </div>
-            </Form>
+            </form>
             <div class="filter-footer">
                 <p class="card-meta">{dashboard.range_label.clone()}</p>
                 <label class="choice">
@@ -219,10 +237,9 @@ fn OrganizationPicker(apply: impl Fn(leptos::ev::Event) + Copy + 'static) -> imp
 
 /// The current URL with `key` set to `value` (other filters kept).
 pub(super) fn with_query(key: &str, value: &str) -> String {
-    let query = use_query_map().get_untracked();
-    let mut pairs: Vec<(String, String)> = query
+    let mut pairs: Vec<(String, String)> = PageQuery::expect()
+        .0
         .into_iter()
-        .map(|(k, v)| (k.to_string(), v))
         .filter(|(k, _)| k != key)
         .collect();
     pairs.push((key.to_owned(), value.to_owned()));

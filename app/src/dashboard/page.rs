@@ -1,14 +1,17 @@
 //! The dashboard page: the filters (`filters.rs`) read from the URL, two layouts, "Show more",
 //! times in the viewer's timezone on request, and a quiet reload when a sync changes events.
+//! The page renders on the server; everything below its heading is one island
+//! (`DashboardPanel`), hydrated from the data it was rendered with.
 
 use std::time::Duration;
 
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
+use serde::{Deserialize, Serialize};
 
 use super::browser;
-use super::filters::{FilterForm, with_query};
+use super::filters::{FilterForm, PageQuery, with_query};
 use super::{
     Dashboard, DashboardEvent, DashboardFilters, OrganizationChoice, get_dashboard,
     get_dashboard_marker, get_personal_feed, regenerate_personal_feed,
@@ -20,7 +23,7 @@ const MARKER_EVERY: Duration = Duration::from_secs(20);
 /// Where the "times in my timezone" choice is remembered.
 pub(super) const VIEWER_ZONE_KEY: &str = "convene.viewerTimezone";
 
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub(super) enum Layout {
     ByOrganization,
     ByDay,
@@ -35,39 +38,32 @@ pub(super) struct ViewerZone {
 
 #[component]
 pub fn DashboardPage() -> impl IntoView {
-    let query = use_query_map();
-    let filters = Memo::new(move |_| {
-        let query = query.read();
-        let text = |key: &str| query.get(key).unwrap_or_default();
-        DashboardFilters {
-            orgs: query.get_all("org").unwrap_or_default(),
-            range: text("range"),
-            from: text("from"),
-            to: text("to"),
-            q: text("q"),
-            mode: text("mode"),
-            after: text("after"),
-        }
-    });
-    let layout = Memo::new(move |_| match query.read().get_str("layout") {
+    let query = use_query_map().get_untracked();
+    let text = |key: &str| query.get(key).unwrap_or_default();
+    let filters = DashboardFilters {
+        orgs: query.get_all("org").unwrap_or_default(),
+        range: text("range"),
+        from: text("from"),
+        to: text("to"),
+        q: text("q"),
+        mode: text("mode"),
+        after: text("after"),
+    };
+    let layout = match query.get_str("layout") {
         Some("day") => Layout::ByDay,
         _ => Layout::ByOrganization,
-    });
-    let (reloads, set_reloads) = signal(0_u32);
-    let dashboard = Resource::new(
-        move || (filters.get(), reloads.get()),
-        |(filters, _)| get_dashboard(filters),
-    );
-    let zone = ViewerZone {
-        name: RwSignal::new(None),
-        enabled: RwSignal::new(false),
     };
-    provide_context(zone);
-    Effect::new(move |_| {
-        zone.name.set(browser::timezone());
-        zone.enabled.set(browser::remembered(VIEWER_ZONE_KEY));
-    });
-    watch_for_changes(dashboard, set_reloads);
+    let pairs: Vec<(String, String)> = query
+        .into_iter()
+        .map(|(key, value)| (key.to_string(), value))
+        .collect();
+    let dashboard = Resource::new(
+        {
+            let filters = filters.clone();
+            move || filters.clone()
+        },
+        get_dashboard,
+    );
 
     view! {
         <Title text="Dashboard" />
@@ -77,37 +73,68 @@ pub fn DashboardPage() -> impl IntoView {
         </header>
         <Transition fallback=|| view! { <p class="loading">"Loading events…"</p> }>
             <ErrorBoundary fallback=|errors| view! { <ErrorNotice errors /> }>
-                {move || Suspend::new(async move {
-                    let dashboard = dashboard.await?;
-                    Ok::<_, AppError>(view! { <DashboardView dashboard filters=filters.get_untracked() layout /> })
-                })}
+                {move || {
+                    let (filters, query) = (filters.clone(), pairs.clone());
+                    Suspend::new(async move {
+                        let dashboard = dashboard.await?;
+                        Ok::<_, AppError>(view! { <DashboardPanel dashboard filters layout query /> })
+                    })
+                }}
             </ErrorBoundary>
         </Transition>
     }
 }
 
+/// The filters, the events and the viewer's own parts (the personal feed), interactive: its
+/// props travel in the page as JSON, so the island starts from what the server rendered.
+#[island]
+fn DashboardPanel(
+    dashboard: Dashboard,
+    filters: DashboardFilters,
+    layout: Layout,
+    /// The page's query, in order (links that change one filter keep the others).
+    query: Vec<(String, String)>,
+) -> impl IntoView {
+    crate::mark_hydrated();
+    provide_context(PageQuery(query));
+    let zone = ViewerZone {
+        name: RwSignal::new(None),
+        enabled: RwSignal::new(false),
+    };
+    provide_context(zone);
+    Effect::new(move |_| {
+        zone.name.set(browser::timezone());
+        zone.enabled.set(browser::remembered(VIEWER_ZONE_KEY));
+    });
+    let shown = RwSignal::new(dashboard);
+    watch_for_changes(shown, filters.clone());
+    move || view! { <DashboardView dashboard=shown.get() filters=filters.clone() layout /> }
+}
+
 /// Polls the change marker while the page is open; a new one reloads the data (the old list
 /// stays on screen meanwhile).
-fn watch_for_changes(
-    dashboard: Resource<Result<Dashboard, AppError>>,
-    set_reloads: WriteSignal<u32>,
-) {
+fn watch_for_changes(shown: RwSignal<Dashboard>, filters: DashboardFilters) {
     Effect::new(move |_| {
+        let filters = filters.clone();
         let handle = set_interval_with_handle(
             move || {
-                let shown = dashboard
-                    .get_untracked()
-                    .and_then(Result::ok)
-                    .map(|d| d.marker);
+                let marker = shown.with_untracked(|dashboard| dashboard.marker);
+                let filters = filters.clone();
                 leptos::task::spawn_local(async move {
-                    match (get_dashboard_marker().await, shown) {
-                        (Ok(current), Some(shown)) if current != shown => {
-                            set_reloads.update(|n| *n += 1);
-                        }
-                        (Ok(_), _) => {}
+                    let changed = match get_dashboard_marker().await {
+                        Ok(current) => current != marker,
                         // The next tick asks again.
-                        (Err(err), _) => {
+                        Err(err) => {
                             leptos::logging::warn!("could not check for new events: {err}");
+                            false
+                        }
+                    };
+                    if changed {
+                        match get_dashboard(filters).await {
+                            Ok(dashboard) => shown.set(dashboard),
+                            Err(err) => {
+                                leptos::logging::warn!("could not reload the events: {err}");
+                            }
                         }
                     }
                 });
@@ -122,11 +149,7 @@ fn watch_for_changes(
 }
 
 #[component]
-fn DashboardView(
-    dashboard: Dashboard,
-    filters: DashboardFilters,
-    layout: Memo<Layout>,
-) -> impl IntoView {
+fn DashboardView(dashboard: Dashboard, filters: DashboardFilters, layout: Layout) -> impl IntoView {
     // "Show more" appends pages here; a new first page (new filters) starts over.
     let more = RwSignal::new(Vec::<DashboardEvent>::new());
     let next = RwSignal::new(dashboard.next.clone());
@@ -181,7 +204,7 @@ fn DashboardView(
             .into_any()
         } else {
             view! {
-                {move || match layout.get() {
+                {match layout {
                     Layout::ByOrganization => view! { <ByOrganization events signed_in organizations=organizations.clone() /> }.into_any(),
                     Layout::ByDay => view! { <ByDay events /> }.into_any(),
                 }}

@@ -169,7 +169,9 @@ fn EventList(days: Vec<EventDay>) -> impl IntoView {
         return view! { <p class="empty-state">"No upcoming events."</p> }.into_any();
     }
     view! {
-        <LumaCheckout />
+        // lu.ma's checkout script wires up the "Register" buttons when it loads; without it they
+        // are plain links to lu.ma.
+        <script id="luma-checkout" src=CHECKOUT_SCRIPT async></script>
         <div class="event-days">
             {days
                 .into_iter()
@@ -239,54 +241,6 @@ fn EventItem(event: EventCard) -> impl IntoView {
             </div>
             <div class="event-actions">{register}</div>
         </li>
-    }
-}
-
-/// Loads lu.ma's checkout script once, and asks it to wire up buttons rendered after it loaded
-/// (hydration, client-side navigation). Without it, "Register" is a plain link to lu.ma.
-#[component]
-fn LumaCheckout() -> impl IntoView {
-    Effect::new(|_| {
-        let document = document();
-        if document.get_element_by_id("luma-checkout").is_some() {
-            init_checkout();
-            return;
-        }
-        let Ok(script) = document.create_element("script") else {
-            return;
-        };
-        let added = script
-            .set_attribute("id", "luma-checkout")
-            .and_then(|()| script.set_attribute("src", CHECKOUT_SCRIPT))
-            .and_then(|()| script.set_attribute("async", ""))
-            .and_then(|()| {
-                document
-                    .head()
-                    .map(|head| head.append_child(&script).map(drop))
-                    .unwrap_or(Ok(()))
-            });
-        if let Err(err) = added {
-            leptos::logging::warn!("could not load lu.ma's checkout script: {err:?}");
-        }
-    });
-    // Renders nothing itself.
-}
-
-/// `window.luma.initCheckout()`, when the script has loaded.
-fn init_checkout() {
-    #[cfg(feature = "hydrate")]
-    {
-        use leptos::wasm_bindgen::{JsCast, JsValue};
-        let luma = js_sys::Reflect::get(&window(), &JsValue::from_str("luma")).ok();
-        let init = luma
-            .as_ref()
-            .and_then(|luma| js_sys::Reflect::get(luma, &JsValue::from_str("initCheckout")).ok())
-            .and_then(|init| init.dyn_into::<js_sys::Function>().ok());
-        if let (Some(luma), Some(init)) = (luma, init)
-            && let Err(err) = init.call0(&luma)
-        {
-            leptos::logging::warn!("lu.ma's initCheckout failed: {err:?}");
-        }
     }
 }
 

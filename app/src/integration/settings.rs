@@ -1,5 +1,7 @@
 //! The settings page: the calendar and key form with "Test connection", "Sync now" with live
-//! progress, the sync history, and disconnecting.
+//! progress, the sync history, and disconnecting. The page renders on the server; the panels are
+//! one island (`SettingsPanels`), hydrated from the data they were rendered with. Each form also
+//! works as a plain HTML form before (or without) hydration.
 
 use std::time::Duration;
 
@@ -24,60 +26,22 @@ const POLL_EVERY: Duration = Duration::from_millis(800);
 pub fn SettingsPage() -> impl IntoView {
     let params = use_params_map();
     let slug = Memo::new(move |_| params.read().get("slug").unwrap_or_default());
-    let save = ServerAction::<SaveLumaSettings>::new();
-    let remove_key = ServerAction::<RemoveLumaKey>::new();
-    let disconnect = ServerAction::<DisconnectLuma>::new();
-    let start_sync = ServerAction::<StartLumaSync>::new();
-    let save_feed = ServerAction::<SaveIcalFeed>::new();
-    let remove_feed = ServerAction::<RemoveIcalFeed>::new();
-    let (poll, set_poll) = signal(0_u32);
-    let timezones = Resource::new(|| (), |_| list_timezones());
-
-    // The form reloads only when it was changed; the status also while a sync runs, so typing
-    // is never interrupted by polling.
-    let form_data = Resource::new(
-        move || {
-            (
-                slug.get(),
-                save.version().get(),
-                remove_key.version().get(),
-                disconnect.version().get(),
-                save_feed.version().get(),
-                remove_feed.version().get(),
-            )
+    let page = Resource::new(
+        move || slug.get(),
+        |slug| async move {
+            let settings = get_luma_settings(slug.clone()).await?;
+            let timezones = list_timezones().await?;
+            let status = get_sync_status(slug).await?;
+            Ok::<_, AppError>((settings, timezones, status))
         },
-        |(slug, ..)| get_luma_settings(slug),
     );
-    let status_data = Resource::new(
-        move || {
-            (
-                slug.get(),
-                poll.get(),
-                start_sync.version().get(),
-                save.version().get(),
-                disconnect.version().get(),
-                save_feed.version().get(),
-            )
-        },
-        |(slug, ..)| get_sync_status(slug),
-    );
-    Effect::new(move |_| {
-        let running = status_data
-            .get()
-            .and_then(Result::ok)
-            .is_some_and(|status| status.running);
-        if running {
-            set_timeout(move || set_poll.update(|n| *n += 1), POLL_EVERY);
-        }
-    });
 
     view! {
         <Title text="lu.ma settings" />
         <Transition fallback=|| view! { <p class="loading">"Loading settings…"</p> }>
             <ErrorBoundary fallback=|errors| view! { <ErrorNotice errors /> }>
                 {move || Suspend::new(async move {
-                    let settings = form_data.await?;
-                    let timezones = timezones.await?;
+                    let (settings, timezones, status) = page.await?;
                     Ok::<_, AppError>(view! {
                         <header class="page-intro">
                             <p class="breadcrumb">
@@ -92,15 +56,109 @@ pub fn SettingsPage() -> impl IntoView {
                                 <a href=format!("/orgs/{}/events", settings.slug)>"events page"</a>"."
                             </p>
                         </header>
-                        <CalendarPanel settings=settings.clone() save remove_key />
-                        <FeedPanel settings=settings.clone() timezones save_feed remove_feed />
-                        <SyncPanel status_data start_sync />
-                        <DisconnectPanel settings disconnect status_data />
+                        <SettingsPanels settings timezones status />
                     })
                 })}
             </ErrorBoundary>
         </Transition>
     }
+}
+
+/// Every panel of the page. A change that succeeds reloads what it changed (the form only when
+/// it was changed, so polling never interrupts typing); the status is polled while a sync runs.
+#[island]
+fn SettingsPanels(
+    settings: IntegrationSettings,
+    timezones: Vec<String>,
+    status: SyncStatusView,
+) -> impl IntoView {
+    crate::mark_hydrated();
+    let slug = settings.slug.clone();
+    let settings = RwSignal::new(settings);
+    let status = RwSignal::new(status);
+    let save = ServerAction::<SaveLumaSettings>::new();
+    let remove_key = ServerAction::<RemoveLumaKey>::new();
+    let disconnect = ServerAction::<DisconnectLuma>::new();
+    let start_sync = ServerAction::<StartLumaSync>::new();
+    let save_feed = ServerAction::<SaveIcalFeed>::new();
+    let remove_feed = ServerAction::<RemoveIcalFeed>::new();
+
+    let reload_settings = {
+        let slug = slug.clone();
+        move || {
+            let slug = slug.clone();
+            leptos::task::spawn_local(async move {
+                match get_luma_settings(slug).await {
+                    Ok(fresh) => settings.set(fresh),
+                    Err(err) => leptos::logging::warn!("could not reload the settings: {err}"),
+                }
+            });
+        }
+    };
+    let reload_status = move || {
+        let slug = slug.clone();
+        leptos::task::spawn_local(async move {
+            match get_sync_status(slug).await {
+                Ok(fresh) => status.set(fresh),
+                Err(err) => leptos::logging::warn!("could not reload the sync status: {err}"),
+            }
+        });
+    };
+    after_success(save, reload_settings.clone());
+    after_success(remove_key, reload_settings.clone());
+    after_success(disconnect, reload_settings.clone());
+    after_success(save_feed, reload_settings.clone());
+    after_success(remove_feed, reload_settings);
+    for action_version in [
+        save.version(),
+        disconnect.version(),
+        save_feed.version(),
+        start_sync.version(),
+    ] {
+        let reload_status = reload_status.clone();
+        Effect::new(move |previous: Option<usize>| {
+            let version = action_version.get();
+            if previous.is_some_and(|previous| previous != version) {
+                reload_status();
+            }
+            version
+        });
+    }
+    Effect::new({
+        let reload_status = reload_status.clone();
+        move |_| {
+            if status.with(|status| status.running) {
+                let reload_status = reload_status.clone();
+                set_timeout(reload_status, POLL_EVERY);
+            }
+        }
+    });
+
+    view! {
+        {move || {
+            let settings = settings.get();
+            view! {
+                <CalendarPanel settings=settings.clone() save remove_key />
+                <FeedPanel settings timezones=timezones.clone() save_feed remove_feed />
+            }
+        }}
+        <SyncPanel status start_sync />
+        {move || view! { <DisconnectPanel settings=settings.get() disconnect status /> }}
+    }
+}
+
+/// Runs `then` each time `action` completes without an error.
+fn after_success<S>(action: ServerAction<S>, then: impl Fn() + 'static)
+where
+    S: leptos::server_fn::ServerFn + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+    S::Error: Clone + Send + Sync + 'static,
+{
+    Effect::new(move |_| {
+        if matches!(action.value().get(), Some(Ok(_))) {
+            then();
+        }
+    });
 }
 
 #[component]
@@ -328,7 +386,7 @@ fn FeedPanel(
 
 #[component]
 fn SyncPanel(
-    status_data: Resource<Result<SyncStatusView, AppError>>,
+    status: RwSignal<SyncStatusView>,
     start_sync: ServerAction<StartLumaSync>,
 ) -> impl IntoView {
     let sync_error = form_error(start_sync);
@@ -342,13 +400,12 @@ fn SyncPanel(
     view! {
         <section class="panel" aria-labelledby="sync-heading">
             <h2 id="sync-heading">"Sync"</h2>
-            <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-                {move || Suspend::new(async move {
-                    let settings = status_data.await?;
+                {move || {
+                    let settings = status.get();
                     let running = settings.running;
                     let slug = settings.slug.clone();
                     let can_sync = settings.can_sync;
-                    Ok::<_, AppError>(view! {
+                    view! {
                         <dl class="facts">
                             <dt>"Last successful sync"</dt>
                             <dd>
@@ -381,9 +438,8 @@ fn SyncPanel(
                             {settings.runs.first().map(live_line)}
                         </p>
                         <RunTable runs=settings.runs.clone() />
-                    })
-                })}
-            </Transition>
+                    }
+                }}
             <p class="field-hint" hidden=move || already().is_none()>{already}</p>
             <FormAlert error=sync_error fields=&[] />
         </section>
@@ -486,20 +542,14 @@ fn RunTable(runs: Vec<SyncRunView>) -> impl IntoView {
 fn DisconnectPanel(
     settings: IntegrationSettings,
     disconnect: ServerAction<DisconnectLuma>,
-    status_data: Resource<Result<SyncStatusView, AppError>>,
+    status: RwSignal<SyncStatusView>,
 ) -> impl IntoView {
     let error = form_error(disconnect);
     if !settings.luma_connected {
         return ().into_any();
     }
-    // From the status, which follows syncs; the form's copy is as old as the page.
-    let stored_at_load = settings.status.events_stored;
-    let count = move || {
-        status_data
-            .get()
-            .and_then(Result::ok)
-            .map_or(stored_at_load, |status| status.events_stored)
-    };
+    // From the status, which follows syncs; the form's copy is as old as the last change.
+    let count = move || status.with(|status| status.events_stored);
     view! {
         <section class="panel panel-danger" aria-labelledby="disconnect-heading">
             <h2 id="disconnect-heading">"Disconnect"</h2>

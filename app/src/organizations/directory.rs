@@ -1,24 +1,20 @@
-//! The organizations directory: every organization with its member count, a filter that works
-//! as a plain GET form before hydration and filters live (keeping `?q=` in the URL) after it, and
-//! for site admins a form to create an organization.
+//! The organizations directory: every organization with its member count, a filter (a plain GET
+//! form: `?q=` filters on the server, so a filtered list is a link), and for site admins a form to
+//! create an organization. No island: the page loads no WebAssembly.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::NavigateOptions;
-use leptos_router::hooks::{use_location, use_navigate, use_query_map};
-use leptos_router::params::ParamsMap;
 
 use super::filter::{self, matches_filter};
 use super::{CreateOrganization, OrganizationSummary, list_organizations};
 use crate::auth::AuthActions;
 use crate::error::{AppError, ErrorNotice};
-use crate::forms::{Field, FormAlert, form_error};
+use crate::forms::{Field, FormAlert, form_error, typed, url_param};
 
 #[component]
 pub fn DirectoryPage() -> impl IntoView {
     let organizations = Resource::new(|| (), |_| list_organizations());
-    let query = use_query_map();
-    let filter = Memo::new(move |_| query.read().get("q").unwrap_or_default());
+    let filter = url_param("q").unwrap_or_default();
 
     view! {
         <Title text="Organizations" />
@@ -28,47 +24,27 @@ pub fn DirectoryPage() -> impl IntoView {
                 "Local groups of our community and the events they host on lu.ma."
             </p>
         </section>
-        <FilterBox filter />
+        <FilterBox filter=filter.clone() />
         <Transition fallback=|| view! { <p class="loading">"Loading organizations…"</p> }>
             <ErrorBoundary fallback=|errors| view! { <ErrorNotice errors /> }>
-                {move || Suspend::new(async move {
-                    let organizations = organizations.await?;
-                    Ok::<_, AppError>(view! { <OrganizationList organizations filter /> })
-                })}
+                {move || {
+                    let filter = filter.clone();
+                    Suspend::new(async move {
+                        let organizations = organizations.await?;
+                        Ok::<_, AppError>(view! { <OrganizationList organizations filter /> })
+                    })
+                }}
             </ErrorBoundary>
         </Transition>
         <CreateOrganizationPanel />
     }
 }
 
-/// A search box bound to `?q=`. Without JavaScript, submitting reloads the page filtered by the
-/// server; after hydration every keystroke filters in place and rewrites the URL (no reload).
+/// A search box bound to `?q=`: submitting loads the page filtered by the server.
 #[component]
-fn FilterBox(filter: Memo<String>) -> impl IntoView {
-    let navigate = use_navigate();
-    let location = use_location();
-    let on_input = move |ev| {
-        let text = event_target_value(&ev);
-        let mut params = ParamsMap::new();
-        if !text.trim().is_empty() {
-            params.insert("q", text);
-        }
-        navigate(
-            &format!(
-                "{}{}",
-                location.pathname.get_untracked(),
-                params.to_query_string()
-            ),
-            NavigateOptions {
-                replace: true,
-                scroll: false,
-                ..Default::default()
-            },
-        );
-    };
-
+fn FilterBox(filter: String) -> impl IntoView {
     view! {
-        <form class="filter" method="get" role="search" on:submit=|ev| ev.prevent_default()>
+        <form class="filter" method="get" role="search">
             <label for="organization-filter">"Filter organizations"</label>
             <div class="filter-row">
                 <input
@@ -77,8 +53,7 @@ fn FilterBox(filter: Memo<String>) -> impl IntoView {
                     name="q"
                     placeholder="Name or description"
                     autocomplete="off"
-                    prop:value=move || filter.get()
-                    on:input=on_input
+                    value=filter
                 />
                 <button type="submit" class="button button-secondary">"Filter"</button>
             </div>
@@ -87,29 +62,18 @@ fn FilterBox(filter: Memo<String>) -> impl IntoView {
 }
 
 #[component]
-fn OrganizationList(
-    organizations: Vec<OrganizationSummary>,
-    filter: Memo<String>,
-) -> impl IntoView {
+fn OrganizationList(organizations: Vec<OrganizationSummary>, filter: String) -> impl IntoView {
     let total = organizations.len();
-    let all = StoredValue::new(organizations);
-    let visible = Memo::new(move |_| {
-        let needle = filter.get();
-        all.with_value(|all| {
-            all.iter()
-                .filter(|org| matches_filter(org, &needle))
-                .cloned()
-                .collect::<Vec<_>>()
-        })
-    });
-
-    view! {
-        <p class="result-count" aria-live="polite">
-            {move || filter::describe_count(visible.read().len(), total, &filter.get())}
-        </p>
-        <Show when=move || !visible.read().is_empty()>
-            <ul class="organization-list">
-                <For each=move || visible.get() key=|org| org.slug.clone() let:org>
+    let visible: Vec<_> = organizations
+        .into_iter()
+        .filter(|org| matches_filter(org, &filter))
+        .collect();
+    let count = filter::describe_count(visible.len(), total, &filter);
+    let cards = (!visible.is_empty()).then(|| {
+        let cards = visible
+            .into_iter()
+            .map(|org| {
+                view! {
                     <li class="organization-card" data-slug=org.slug.clone()>
                         <h2>
                             <a href=format!("/orgs/{}", org.slug)>{org.name}</a>
@@ -127,14 +91,23 @@ fn OrganizationList(
                                 })}
                         </p>
                     </li>
-                </For>
-            </ul>
-        </Show>
-        <Show when=move || total == 0>
-            <p class="empty-state">
-                "No organizations yet. A site administrator can add the first one."
-            </p>
-        </Show>
+                }
+            })
+            .collect_view();
+        view! { <ul class="organization-list">{cards}</ul> }
+    });
+
+    view! {
+        <p class="result-count">{count}</p>
+        {cards}
+        {(total == 0)
+            .then(|| {
+                view! {
+                    <p class="empty-state">
+                        "No organizations yet. A site administrator can add the first one."
+                    </p>
+                }
+            })}
     }
 }
 
@@ -179,7 +152,9 @@ fn CreateOrganizationForm() -> impl IntoView {
                 />
                 <div class="field">
                     <label for="field-description">"Description"</label>
-                    <textarea id="field-description" name="description" rows="3"></textarea>
+                    <textarea id="field-description" name="description" rows="3">
+                        {typed("description")}
+                    </textarea>
                 </div>
                 <button type="submit" class="button" disabled=move || action.pending().get()>
                     "Create organization"

@@ -68,16 +68,29 @@ pub async fn create_organization(
     use convene::access::require_site_admin;
     use convene::store::organizations::{self, NewOrganization};
 
+    use leptos::server_fn::ServerFn;
+
     use crate::auth::session;
     use crate::state::AppState;
 
-    let state = AppState::current()?;
-    let actor = require_site_admin(session::actor(&state).await?)?;
-    let new = NewOrganization::parse(&slug, &name, &description)?;
-    let org = organizations::create_with_admin(&state.db, new, actor.user_id).await?;
-    tracing::info!(user_id = actor.user_id, org = %org.slug, "organization created");
-    leptos_axum::redirect(&format!("/orgs/{}", org.slug));
-    Ok(())
+    let created = async {
+        let state = AppState::current()?;
+        let actor = require_site_admin(session::actor(&state).await?)?;
+        let new = NewOrganization::parse(&slug, &name, &description)?;
+        let org = organizations::create_with_admin(&state.db, new, actor.user_id).await?;
+        tracing::info!(user_id = actor.user_id, org = %org.slug, "organization created");
+        leptos_axum::redirect(&format!("/orgs/{}", org.slug));
+        Ok::<(), AppError>(())
+    }
+    .await;
+    created.map_err(|err| {
+        let typed = [
+            ("slug", slug.as_str()),
+            ("name", name.as_str()),
+            ("description", description.as_str()),
+        ];
+        crate::forms::keep_typed(err, CreateOrganization::PATH, &typed)
+    })
 }
 
 #[server]

@@ -208,6 +208,10 @@ async fn without_javascript_the_form_error_comes_back_on_the_page() {
     assert!(response.status().is_redirection(), "{}", response.status());
     let location = response.headers()["location"].to_str().unwrap().to_owned();
     assert!(location.contains("/login?"), "{location}");
+    assert!(
+        !location.contains("whatever1"),
+        "the password never rides in the URL"
+    );
     let html = app
         .page_as(location.trim_start_matches(&app.url("")), None)
         .await;
@@ -215,6 +219,12 @@ async fn without_javascript_the_form_error_comes_back_on_the_page() {
         html.contains("Wrong email or password."),
         "the error is rendered in the page"
     );
+    // What was typed comes back in the form (the password field stays empty).
+    assert!(
+        html.contains("value=\"nobody@example.org\""),
+        "the email is kept"
+    );
+    assert!(!html.contains("whatever1"));
 }
 
 #[tokio::test]

@@ -18,10 +18,41 @@ async fn home_page_server_renders_the_organizations_from_the_store() {
         "the list must be in the HTML itself, not streamed in for a script to place"
     );
     assert!(html.contains("<title>Organizations · Convene</title>"));
+    // Islands: the directory has none, so it links no script and carries no hydration data.
+    assert!(
+        !html.contains("/pkg/convene.js") && !html.contains(".wasm"),
+        "no wasm bundle on a content page"
+    );
+    assert!(
+        !html.contains("modulepreload") && !html.contains("<script src"),
+        "no script is loaded on the directory"
+    );
+}
+
+#[tokio::test]
+async fn only_pages_with_an_island_link_the_wasm_bundle() {
+    let app = spawn_app().await;
+    let (status, html) = app.get_html("/dashboard").await;
+    assert_eq!(status, 200);
     assert!(
         html.contains("/pkg/convene.js"),
-        "hydration script is linked"
+        "the dashboard's island needs the bundle"
     );
+    assert_eq!(occurrences(&html, "<leptos-island"), 1);
+    for page in [
+        "/orgs/rust-berlin",
+        "/orgs/rust-berlin/events",
+        "/login",
+        "/signup",
+    ] {
+        let (status, html) = app.get_html(page).await;
+        assert_eq!(status, 200, "{page}");
+        assert!(
+            !html.contains("/pkg/convene.js"),
+            "{page} links the wasm bundle"
+        );
+        assert!(!html.contains("<leptos-island"), "{page} has an island");
+    }
 }
 
 #[tokio::test]
@@ -29,9 +60,11 @@ async fn filter_in_the_query_string_is_applied_on_the_server() {
     let app = spawn_app().await;
     let (status, html) = app.get_html("/?q=berlin").await;
     assert_eq!(status, 200);
-    // The page's hydration data carries every organization; the rendered cards must not.
     assert!(html.contains("data-slug=\"rust-berlin\""));
-    assert!(!html.contains("data-slug=\"rust-london\""));
+    assert!(
+        !html.contains("Rust London"),
+        "nothing of the others, not even as data"
+    );
     assert_eq!(occurrences(&html, "class=\"organization-card\""), 1);
     assert!(html.contains("Showing 1 of 4 organizations matching “berlin”"));
 }

@@ -1,0 +1,102 @@
+// What a visit to a page costs, measured in Chromium: shared by `make bench-web` (bench/web.mjs)
+// and the browser suite's byte budgets (tests/budgets.spec.ts), so both count the same way.
+// CommonJS, so that both the ESM benchmark and the TypeScript tests can import it.
+
+const PASSWORD = "convene-demo";
+const MEMBER = "member@demo.convene.test";
+const ADMIN = "admin@demo.convene.test";
+
+/** Content pages ship no WebAssembly; the dashboard and the settings panel ship their island. */
+const CONTENT_BUDGET = 60_000;
+const ISLAND_BUDGET = 200_000;
+
+/** The pages measured, each with its first-visit budget in bytes on the wire (issue #15). */
+const PAGES = [
+  { name: "directory", path: "/", budget: CONTENT_BUDGET },
+  { name: "organization", path: "/orgs/rust-berlin", budget: CONTENT_BUDGET },
+  { name: "events (calendar)", path: "/orgs/rust-berlin/events", budget: CONTENT_BUDGET },
+  { name: "events (list)", path: "/orgs/rust-berlin/events?view=list", budget: CONTENT_BUDGET },
+  { name: "dashboard (visitor)", path: "/dashboard", budget: ISLAND_BUDGET },
+  { name: "dashboard (member)", path: "/dashboard", as: MEMBER, budget: ISLAND_BUDGET },
+  { name: "settings", path: "/orgs/rust-berlin/settings", as: ADMIN, budget: ISLAND_BUDGET },
+  { name: "login", path: "/login", budget: CONTENT_BUDGET },
+];
+
+/** Emulated Fast 4G: about 9 Mbit/s both ways, 170 ms round trips. */
+const FAST_4G = {
+  offline: false,
+  latency: 170,
+  downloadThroughput: (9 * 1000 * 1000) / 8,
+  uploadThroughput: (9 * 1000 * 1000) / 8,
+};
+
+/** Usable: loaded, and the page's island hydrated when it has one (it marks <html>). */
+async function usable(page) {
+  await page.waitForLoadState("load");
+  await page.waitForFunction(
+    () => !document.querySelector("leptos-island") || document.documentElement.dataset.hydrated === "true",
+    undefined,
+    { timeout: 60_000 },
+  );
+}
+
+async function signIn(page, base, email) {
+  await page.goto(`${base}/login`);
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForSelector(".user-name");
+}
+
+/** The server writes the bundle's .br/.gz copies once after a build: wait for them. */
+async function waitForPrecompressed(base) {
+  const html = await (await fetch(`${base}/dashboard`)).text();
+  const wasm = html.match(/href="([^"]+\.wasm)"/)?.[1];
+  if (!wasm) throw new Error("no wasm link on /dashboard");
+  const deadline = Date.now() + 180_000;
+  while (Date.now() < deadline) {
+    const response = await fetch(`${base}${wasm}`, { method: "HEAD", headers: { "accept-encoding": "br" } });
+    if (response.headers.get("content-encoding") === "br") return;
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+  throw new Error(`${wasm} is not served precompressed`);
+}
+
+/** One visit: bytes received (headers and bodies, as sent) and ms until usable. */
+async function visit(page, cdp, url) {
+  let bytes = 0;
+  const finished = (event) => {
+    bytes += event.encodedDataLength;
+  };
+  cdp.on("Network.loadingFinished", finished);
+  await page.goto(url, { waitUntil: "load" });
+  await usable(page);
+  const usableMs = await page.evaluate(() => performance.now());
+  // Late requests of the page itself (server functions after hydration) count too.
+  await page.waitForLoadState("networkidle");
+  cdp.off("Network.loadingFinished", finished);
+  return { bytes, usableMs };
+}
+
+/**
+ * A first visit with an empty cache and a second one with its cache, as `spec.as` when given.
+ * `throttle` emulates Fast 4G and a 4x slower CPU (times mean nothing without it).
+ */
+async function measure(browser, base, spec, { throttle }) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send("Network.enable");
+  if (spec.as) await signIn(page, base, spec.as);
+  await cdp.send("Network.clearBrowserCache");
+  if (throttle) {
+    await cdp.send("Network.emulateNetworkConditions", FAST_4G);
+    await cdp.send("Emulation.setCPUThrottlingRate", { rate: 4 });
+  }
+  const first = await visit(page, cdp, `${base}${spec.path}`);
+  const second = await visit(page, cdp, `${base}${spec.path}`);
+  await context.close();
+  return { first, second };
+}
+
+module.exports = { PAGES, measure, usable, waitForPrecompressed };
