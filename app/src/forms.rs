@@ -15,14 +15,19 @@ where
     S::Output: Clone + Send + Sync + 'static,
 {
     // The page's address does not change while it is open (navigation loads a new page).
-    let from_url = (url_param("__path").as_deref() == Some(S::PATH))
-        .then(|| url_param("__err"))
-        .flatten()
-        .map(|err| ServerFnUrlError::<AppError>::decode_err(&err));
+    let from_url = url_error(S::PATH);
     Signal::derive(move || match action.value().get() {
         Some(result) => result.err(),
         None => from_url.clone(),
     })
+}
+
+/// The error a plain form post to the server function at `path` came back with, in the URL.
+pub fn url_error(path: &str) -> Option<AppError> {
+    (url_param("__path").as_deref() == Some(path))
+        .then(|| url_param("__err"))
+        .flatten()
+        .map(|err| ServerFnUrlError::<AppError>::decode_err(&err))
 }
 
 /// What the visitor typed in `field` before a plain form post failed: the server sends it back
@@ -172,7 +177,11 @@ pub fn Field(
     let id = format!("field-{name}");
     let error_id = format!("{id}-error");
     let message = move || field_message(error.get(), name);
-    let value = value.or_else(|| (kind != "password").then(|| typed(name)).flatten());
+    // What was typed before a failed plain post wins over what is stored.
+    let value = (kind != "password")
+        .then(|| typed(name))
+        .flatten()
+        .or(value);
     view! {
         <div class="field" class:field-invalid=move || message().is_some()>
             <label for=id.clone()>{label}</label>

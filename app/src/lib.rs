@@ -14,6 +14,7 @@ pub mod error;
 pub mod events;
 pub mod forms;
 pub mod integration;
+pub mod island_data;
 pub mod layout;
 pub mod not_found;
 pub mod organizations;
@@ -116,7 +117,8 @@ fn page_has_islands() -> bool {
     }
 }
 
-/// The routes whose pages render an island (`DashboardPanel`, `SettingsPanels`).
+/// The routes whose pages render islands: the dashboard (`EventsPanel`, `OrganizationPicker`,
+/// `PersonalFeed`) and the settings (`ConnectionTest`, `UseLumaFeed`, `SyncNow`).
 pub fn path_has_islands(path: &str) -> bool {
     let path = path.trim_end_matches('/');
     path == "/dashboard"
@@ -133,12 +135,30 @@ fn skip_hydration() {
     }
 }
 
-/// Sets `data-hydrated` on `<html>` once an island has taken over its server-rendered part.
-/// Effects never run during SSR, so the attribute is proof of hydration (browser tests and the
-/// benchmark wait on it). Each page has at most one island, which calls this.
+/// Counts an island as hydrated, and sets `data-hydrated` on `<html>` once every island of the
+/// page is. Every island calls this. Effects never run during SSR, so the attribute is proof of
+/// hydration (browser tests and the benchmark wait on it).
 pub(crate) fn mark_hydrated() {
+    thread_local! {
+        static HYDRATED_ISLANDS: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+    }
     Effect::new(|_| {
-        if let Some(root) = document().document_element()
+        let hydrated = HYDRATED_ISLANDS.with(|count| {
+            count.set(count.get() + 1);
+            count.get()
+        });
+        let document = document();
+        let islands = match document.query_selector_all("leptos-island") {
+            Ok(islands) => islands.length(),
+            Err(err) => {
+                leptos::logging::warn!("could not count the page's islands: {err:?}");
+                return;
+            }
+        };
+        if hydrated < islands {
+            return;
+        }
+        if let Some(root) = document.document_element()
             && let Err(err) = root.set_attribute("data-hydrated", "true")
         {
             leptos::logging::warn!("could not mark the page as hydrated: {err:?}");

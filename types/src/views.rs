@@ -258,6 +258,15 @@ pub struct SyncStatusView {
     pub runs: Vec<SyncRunView>,
 }
 
+/// What the settings page polls while a sync runs: small, so the page's island stays small.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SyncProgress {
+    /// A run is going.
+    pub running: bool,
+    /// The newest run in one line ("Syncing… 2 pages fetched so far.", "Synced …: 4 created…").
+    pub line: Option<String>,
+}
+
 /// One sync run as the panel lists it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SyncRunView {

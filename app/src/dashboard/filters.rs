@@ -1,10 +1,10 @@
-//! The dashboard's filter form: a GET form, so a filtered view is a plain link that renders on
-//! the server; once its island is hydrated every change applies at once (a new page load).
+//! The dashboard's filter form: a GET form rendered on the server, so a filtered view is a plain
+//! link. Its one island, the organization picker, also makes every change apply at once (a new
+//! page load); without JavaScript the Apply button does.
 
 use leptos::prelude::*;
 
-use super::browser;
-use super::page::{Layout, VIEWER_ZONE_KEY, ViewerZone};
+use super::page::Layout;
 use super::{Dashboard, OrganizationOption, get_organization_options};
 use convene_types::{Attendance, DashboardRange};
 
@@ -49,23 +49,7 @@ pub(super) fn FilterForm(dashboard: Dashboard, layout: Layout) -> impl IntoView 
     let query = PageQuery::expect();
     let current = move |key: &str| query.get(key);
     let hide_dates = current("range") != DashboardRange::Custom.as_str();
-    let zone = expect_context::<ViewerZone>();
     let (range, attendance) = (dashboard.range, dashboard.attendance);
-    // With JavaScript every change applies at once; without, the Apply button does.
-    let apply = move |ev: leptos::ev::Event| {
-        use leptos::wasm_bindgen::JsCast;
-        let field: leptos::web_sys::Element = event_target(&ev);
-        let form = field
-            .closest("form")
-            .ok()
-            .flatten()
-            .and_then(|form| form.dyn_into::<leptos::web_sys::HtmlFormElement>().ok());
-        if let Some(form) = form
-            && let Err(err) = form.request_submit()
-        {
-            leptos::logging::warn!("could not apply the filters: {err:?}");
-        }
-    };
     // Chips for the viewer's organizations and the chosen ones; any other is one pick away.
     let organizations = dashboard
         .organizations
@@ -78,7 +62,6 @@ pub(super) fn FilterForm(dashboard: Dashboard, layout: Layout) -> impl IntoView 
                         name="org"
                         value=org.slug.clone()
                         checked=org.chosen
-                        on:change=apply
                     />
                     {org.name.clone()}
                 </label>
@@ -101,7 +84,7 @@ pub(super) fn FilterForm(dashboard: Dashboard, layout: Layout) -> impl IntoView 
                     "By day"
                 </a>
             </nav>
-            <form method="get" action="/dashboard">
+            <form id=FILTERS_FORM method="get" action="/dashboard">
                 <input type="hidden" name="layout" value=layout_value />
                 <div class="filter-grid">
                     <div class="field">
@@ -110,7 +93,7 @@ pub(super) fn FilterForm(dashboard: Dashboard, layout: Layout) -> impl IntoView 
                     </div>
                     <div class="field">
                         <label for="filter-range">"When"</label>
-                        <select id="filter-range" name="range" on:change=apply>
+                        <select id="filter-range" name="range">
                             {DashboardRange::ALL
                                 .iter()
                                 .map(|&option| view! {
@@ -131,7 +114,7 @@ pub(super) fn FilterForm(dashboard: Dashboard, layout: Layout) -> impl IntoView 
                     </div>
                     <div class="field">
                         <label for="filter-mode">"Where"</label>
-                        <select id="filter-mode" name="mode" on:change=apply>
+                        <select id="filter-mode" name="mode">
                             {Attendance::ALL
                                 .iter()
                                 .map(|&option| view! {
@@ -146,7 +129,7 @@ pub(super) fn FilterForm(dashboard: Dashboard, layout: Layout) -> impl IntoView 
                 <fieldset class="org-filter">
                     <legend>"Organizations"</legend>
                     <div class="chips">{organizations}</div>
-                    <OrganizationPicker apply />
+                    <OrganizationPicker />
                 </fieldset>
                 <div class="form-actions">
                     <button type="submit" class="button">"Apply"</button>
@@ -155,20 +138,6 @@ pub(super) fn FilterForm(dashboard: Dashboard, layout: Layout) -> impl IntoView 
             </form>
             <div class="filter-footer">
                 <p class="card-meta">{dashboard.range_label.clone()}</p>
-                <label class="choice">
-                    <input
-                        type="checkbox"
-                        prop:checked=move || zone.enabled.get()
-                        disabled=move || zone.name.get().is_none()
-                        on:change=move |ev| {
-                            let on = event_target_checked(&ev);
-                            zone.enabled.set(on);
-                            browser::remember(VIEWER_ZONE_KEY, on);
-                        }
-                    />
-                    " Show times in my timezone"
-                    {move || zone.name.get().map(|name| format!(" ({name})"))}
-                </label>
             </div>
         </section>
     }
@@ -177,9 +146,27 @@ pub(super) fn FilterForm(dashboard: Dashboard, layout: Layout) -> impl IntoView 
 /// "Add an organization": a text field offering every organization by name. The list is
 /// fetched the first time the field gets focus, so the page itself stays small however many
 /// organizations there are. Choosing one applies it; a typed name works too (the server
-/// matches slugs and names), with or without JavaScript.
-#[component]
-fn OrganizationPicker(apply: impl Fn(leptos::ev::Event) + Copy + 'static) -> impl IntoView {
+/// matches slugs and names), with or without JavaScript. Once hydrated it also applies every
+/// ticked organization and every chosen range or place at once.
+#[island]
+fn OrganizationPicker() -> impl IntoView {
+    crate::mark_hydrated();
+    // A change to a checkbox or a list anywhere in the filters: the text fields wait for Enter.
+    let listener = window_event_listener(leptos::ev::change, |ev| {
+        let field: leptos::web_sys::Element = event_target(&ev);
+        let applies_at_once = matches!(field.tag_name().as_str(), "SELECT")
+            || field.get_attribute("type").as_deref() == Some("checkbox");
+        if applies_at_once
+            && field
+                .closest(&format!("#{FILTERS_FORM}"))
+                .ok()
+                .flatten()
+                .is_some()
+        {
+            submit_filters();
+        }
+    });
+    on_cleanup(move || listener.remove());
     // None: not asked for yet (or the last attempt failed); Some: loading or loaded.
     let options = RwSignal::new(None::<Vec<OrganizationOption>>);
     let load = move |_: leptos::ev::FocusEvent| {
@@ -205,7 +192,7 @@ fn OrganizationPicker(apply: impl Fn(leptos::ev::Event) + Copy + 'static) -> imp
                 .is_some_and(|list| list.iter().any(|option| option.slug == value))
         });
         if known {
-            apply(ev);
+            submit_filters();
         }
     };
     view! {
@@ -232,6 +219,22 @@ fn OrganizationPicker(apply: impl Fn(leptos::ev::Event) + Copy + 'static) -> imp
                 }}
             </datalist>
         </div>
+    }
+}
+
+/// The filter form's id: the picker's island finds it by it.
+const FILTERS_FORM: &str = "dashboard-filters";
+
+/// Submits the filter form as its Apply button would (a new page load).
+fn submit_filters() {
+    use leptos::wasm_bindgen::JsCast;
+    let form = document()
+        .get_element_by_id(FILTERS_FORM)
+        .and_then(|form| form.dyn_into::<leptos::web_sys::HtmlFormElement>().ok());
+    match form.map(|form| form.request_submit()) {
+        Some(Ok(())) => {}
+        Some(Err(err)) => leptos::logging::warn!("could not apply the filters: {err:?}"),
+        None => leptos::logging::warn!("the filter form is missing"),
     }
 }
 

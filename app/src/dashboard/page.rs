@@ -1,7 +1,8 @@
 //! The dashboard page: the filters (`filters.rs`) read from the URL, two layouts, "Show more",
 //! times in the viewer's timezone on request, and a quiet reload when a sync changes events.
-//! The page renders on the server; everything below its heading is one island
-//! (`DashboardPanel`), hydrated from the data it was rendered with.
+//! The page renders on the server, filters included; three islands hydrate: the events with their
+//! timezone toggle and "Show more" (`EventsPanel`, from the data it was rendered with), the
+//! organization picker (`filters.rs`) and the personal feed.
 
 use std::time::Duration;
 
@@ -17,6 +18,7 @@ use super::{
     get_dashboard_marker, get_personal_feed, regenerate_personal_feed,
 };
 use crate::error::{AppError, ErrorNotice};
+use crate::island_data::Packed;
 
 /// How often the open page asks whether a sync changed anything.
 const MARKER_EVERY: Duration = Duration::from_secs(20);
@@ -77,7 +79,7 @@ pub fn DashboardPage() -> impl IntoView {
                     let (filters, query) = (filters.clone(), pairs.clone());
                     Suspend::new(async move {
                         let dashboard = dashboard.await?;
-                        Ok::<_, AppError>(view! { <DashboardPanel dashboard filters layout query /> })
+                        Ok::<_, AppError>(view! { <DashboardView dashboard filters layout query /> })
                     })
                 }}
             </ErrorBoundary>
@@ -85,17 +87,60 @@ pub fn DashboardPage() -> impl IntoView {
     }
 }
 
-/// The filters, the events and the viewer's own parts (the personal feed), interactive: its
-/// props travel in the page as JSON, so the island starts from what the server rendered.
-#[island]
-fn DashboardPanel(
+/// The page below its heading, rendered on the server.
+#[component]
+fn DashboardView(
     dashboard: Dashboard,
+    filters: DashboardFilters,
+    layout: Layout,
+    query: Vec<(String, String)>,
+) -> impl IntoView {
+    provide_context(PageQuery(query.clone()));
+    let signed_in = dashboard.signed_in;
+    view! {
+        <FilterForm dashboard=dashboard.clone() layout />
+        {(!signed_in)
+            .then(|| {
+                view! {
+                    <p class="notice notice-info">
+                        <a href="/login">"Sign in"</a>
+                        " to see your organizations' events first, or "
+                        <a href="/signup">"create an account"</a>"."
+                    </p>
+                }
+            })}
+        <NotConnected organizations=dashboard.organizations.clone() />
+        {signed_in.then(|| view! { <PersonalFeed /> })}
+        {match Packed::new(&dashboard) {
+            Ok(dashboard) => view! { <EventsPanel dashboard filters layout query /> }.into_any(),
+            Err(err) => {
+                leptos::logging::error!("could not pack the dashboard for its island: {err}");
+                view! { <p class="notice notice-error">{AppError::Internal.to_string()}</p> }.into_any()
+            }
+        }}
+    }
+}
+
+/// The events, interactive: times in the viewer's timezone on request, "Show more", and a quiet
+/// reload when a sync changed them. Its props travel in the page as JSON, so the island starts
+/// from what the server rendered.
+#[island]
+fn EventsPanel(
+    dashboard: Packed<Dashboard>,
     filters: DashboardFilters,
     layout: Layout,
     /// The page's query, in order (links that change one filter keep the others).
     query: Vec<(String, String)>,
 ) -> impl IntoView {
     crate::mark_hydrated();
+    let dashboard = match dashboard.unpack() {
+        Ok(dashboard) => dashboard,
+        Err(err) => {
+            leptos::logging::error!("the dashboard's data did not decode: {err}");
+            return view! { <p class="notice notice-error">{AppError::Internal.to_string()}</p> }
+                .into_any();
+        }
+    };
     provide_context(PageQuery(query));
     let zone = ViewerZone {
         name: RwSignal::new(None),
@@ -108,7 +153,37 @@ fn DashboardPanel(
     });
     let shown = RwSignal::new(dashboard);
     watch_for_changes(shown, filters.clone());
-    move || view! { <DashboardView dashboard=shown.get() filters=filters.clone() layout /> }
+    view! {
+        <div class="events-panel">
+            <TimezoneChoice zone />
+            {move || view! { <EventsView dashboard=shown.get() filters=filters.clone() layout /> }}
+        </div>
+    }
+    .into_any()
+}
+
+/// "Show times in my timezone", remembered in the browser (disabled until the island knows the
+/// browser's zone).
+#[component]
+fn TimezoneChoice(zone: ViewerZone) -> impl IntoView {
+    view! {
+        <p class="timezone-choice">
+            <label class="choice">
+                <input
+                    type="checkbox"
+                    prop:checked=move || zone.enabled.get()
+                    disabled=move || zone.name.get().is_none()
+                    on:change=move |ev| {
+                        let on = event_target_checked(&ev);
+                        zone.enabled.set(on);
+                        browser::remember(VIEWER_ZONE_KEY, on);
+                    }
+                />
+                " Show times in my timezone"
+                {move || zone.name.get().map(|name| format!(" ({name})"))}
+            </label>
+        </p>
+    }
 }
 
 /// Polls the change marker while the page is open; a new one reloads the data (the old list
@@ -149,7 +224,7 @@ fn watch_for_changes(shown: RwSignal<Dashboard>, filters: DashboardFilters) {
 }
 
 #[component]
-fn DashboardView(dashboard: Dashboard, filters: DashboardFilters, layout: Layout) -> impl IntoView {
+fn EventsView(dashboard: Dashboard, filters: DashboardFilters, layout: Layout) -> impl IntoView {
     // "Show more" appends pages here; a new first page (new filters) starts over.
     let more = RwSignal::new(Vec::<DashboardEvent>::new());
     let next = RwSignal::new(dashboard.next.clone());
@@ -177,19 +252,6 @@ fn DashboardView(dashboard: Dashboard, filters: DashboardFilters, layout: Layout
     let no_events = dashboard.events.is_empty();
 
     view! {
-        <FilterForm dashboard=dashboard.clone() layout />
-        {(!signed_in)
-            .then(|| {
-                view! {
-                    <p class="notice notice-info">
-                        <a href="/login">"Sign in"</a>
-                        " to see your organizations' events first, or "
-                        <a href="/signup">"create an account"</a>"."
-                    </p>
-                }
-            })}
-        <NotConnected organizations=organizations.clone() />
-        {signed_in.then(|| view! { <PersonalFeed /> })}
         {if no_events {
             view! {
                 <section class="empty-state">
@@ -235,8 +297,9 @@ fn DashboardView(dashboard: Dashboard, filters: DashboardFilters, layout: Layout
 }
 
 /// "Subscribe in your calendar app": the member's personal feed, fetched when opened.
-#[component]
+#[island]
 fn PersonalFeed() -> impl IntoView {
+    crate::mark_hydrated();
     let link = RwSignal::new(None::<String>);
     let problem = RwSignal::new(None::<String>);
     let copied = RwSignal::new(false);

@@ -10,6 +10,7 @@
 //! | save_luma_settings   | 401       | 403       | 403    | 403             | yes       | yes        |
 //! | remove_luma_key      | 401       | 403       | 403    | 403             | yes       | yes        |
 //! | get_sync_status      | 401       | 403       | 403    | 403             | yes       | yes        |
+//! | get_sync_progress    | 401       | 403       | 403    | 403             | yes       | yes        |
 //! | start_luma_sync      | 401       | 403       | 403    | 403             | yes (422) | yes (422)  |
 //! | disconnect_luma      | 401       | 403       | 403    | 403             | yes       | yes        |
 //! | save_ical_feed       | 401       | 403       | 403    | 403             | yes (422) | yes (422)  |
@@ -26,8 +27,8 @@ use leptos::prelude::*;
 
 use crate::error::AppError;
 pub use convene_types::views::{
-    CalendarCheck, FeedUse, ImportedEvents, IntegrationSettings, SyncRunView, SyncStart,
-    SyncStatusView,
+    CalendarCheck, FeedUse, ImportedEvents, IntegrationSettings, SyncProgress, SyncRunView,
+    SyncStart, SyncStatusView,
 };
 pub use settings::SettingsPage;
 
@@ -90,6 +91,13 @@ pub async fn get_sync_status(slug: String) -> Result<SyncStatusView, AppError> {
     .await?)
 }
 
+/// Whether a sync still runs, and its progress in one line: what the page polls meanwhile.
+#[server]
+pub async fn get_sync_progress(slug: String) -> Result<SyncProgress, AppError> {
+    let status = get_sync_status(slug).await?;
+    Ok(settings::progress(&status))
+}
+
 #[server]
 pub async fn test_luma_connection(
     slug: String,
@@ -115,15 +123,24 @@ pub async fn save_luma_settings(
     #[server(default)] api_key: String,
 ) -> Result<(), AppError> {
     use convene::integration::{self, IntegrationForm};
+    use leptos::server_fn::ServerFn;
 
-    let request = ssr::admin_request(&slug).await?;
-    let form = IntegrationForm {
-        calendar: calendar_url,
-        api_key: Some(api_key),
-    };
-    let importer = request.state.refresher.importer();
-    integration::save(importer, &request.organization, form, request.by()).await?;
-    Ok(())
+    let saved = async {
+        let request = ssr::admin_request(&slug).await?;
+        let form = IntegrationForm {
+            calendar: calendar_url.clone(),
+            api_key: Some(api_key),
+        };
+        let importer = request.state.refresher.importer();
+        integration::save(importer, &request.organization, form, request.by()).await?;
+        Ok::<(), AppError>(())
+    }
+    .await;
+    // The key is a secret: it never goes back in the URL.
+    saved.map_err(|err| {
+        let typed = [("calendar_url", calendar_url.as_str())];
+        crate::forms::keep_typed(err, SaveLumaSettings::PATH, &typed)
+    })
 }
 
 /// The timezones a feed's organization can choose from. Static and public; fetched once per page
@@ -144,18 +161,30 @@ pub async fn save_ical_feed(
     ical_url: String,
     timezone: String,
 ) -> Result<(), AppError> {
-    let request = ssr::admin_request(&slug).await?;
-    convene::integration::connect_feed(
-        &request.state.db,
-        request.state.refresher.importer().feeds(),
-        &request.organization,
-        &ical_url,
-        &timezone,
-        request.by(),
-        chrono::Utc::now(),
-    )
-    .await?;
-    Ok(())
+    use leptos::server_fn::ServerFn;
+
+    let saved = async {
+        let request = ssr::admin_request(&slug).await?;
+        convene::integration::connect_feed(
+            &request.state.db,
+            request.state.refresher.importer().feeds(),
+            &request.organization,
+            &ical_url,
+            &timezone,
+            request.by(),
+            chrono::Utc::now(),
+        )
+        .await?;
+        Ok::<(), AppError>(())
+    }
+    .await;
+    saved.map_err(|err| {
+        let typed = [
+            ("ical_url", ical_url.as_str()),
+            ("timezone", timezone.as_str()),
+        ];
+        crate::forms::keep_typed(err, SaveIcalFeed::PATH, &typed)
+    })
 }
 
 /// Stops importing from the feed; imported events stay until a sync says otherwise.

@@ -1,11 +1,13 @@
 //! The settings page: the calendar and key form with "Test connection", "Sync now" with live
-//! progress, the sync history, and disconnecting. The page renders on the server; the panels are
-//! one island (`SettingsPanels`), hydrated from the data they were rendered with. Each form also
-//! works as a plain HTML form before (or without) hydration.
+//! progress, the sync history, and disconnecting. The page renders on the server and its forms
+//! are plain HTML forms: a change posts, and the page comes back with the result (or the error
+//! beside its field, with what was typed). Three small islands do what needs the page to stay:
+//! `ConnectionTest`, `UseLumaFeed` and `SyncNow` (progress while a sync runs).
 
 use std::time::Duration;
 
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
@@ -13,14 +15,19 @@ use convene_types::SyncOutcome;
 
 use super::{
     CalendarCheck, DisconnectLuma, FeedUse, IntegrationSettings, RemoveIcalFeed, RemoveLumaKey,
-    SaveIcalFeed, SaveLumaSettings, StartLumaSync, SyncRunView, SyncStart, SyncStatusView,
-    TestLumaConnection, get_luma_settings, get_sync_status, list_timezones,
+    SaveIcalFeed, SaveLumaSettings, StartLumaSync, SyncProgress, SyncRunView, SyncStart,
+    SyncStatusView, get_luma_settings, get_sync_progress, get_sync_status, list_timezones,
+    start_luma_sync, test_luma_connection,
 };
 use crate::error::{AppError, ErrorNotice};
-use crate::forms::{Field, FormAlert, field_message, form_error};
+use crate::forms::{Field, FormAlert, field_message, form_error, typed, url_error};
 
 /// How often the panel asks about a running sync.
 const POLL_EVERY: Duration = Duration::from_millis(800);
+/// The API key field: "Test connection" reads what is typed in it.
+const API_KEY_FIELD: &str = "field-api_key";
+/// The feed address field: "Use this calendar's lu.ma feed" fills it in.
+const FEED_FIELD: &str = "field-ical_url";
 
 #[component]
 pub fn SettingsPage() -> impl IntoView {
@@ -56,7 +63,13 @@ pub fn SettingsPage() -> impl IntoView {
                                 <a href=format!("/orgs/{}/events", settings.slug)>"events page"</a>"."
                             </p>
                         </header>
-                        <SettingsPanels settings timezones status />
+                        <CalendarPanel settings=settings.clone() />
+                        <FeedPanel settings=settings.clone() timezones />
+                        <section class="panel" aria-labelledby="sync-heading">
+                            <h2 id="sync-heading">"Sync"</h2>
+                            <SyncPanel status />
+                        </section>
+                        <DisconnectPanel settings />
                     })
                 })}
             </ErrorBoundary>
@@ -64,128 +77,110 @@ pub fn SettingsPage() -> impl IntoView {
     }
 }
 
-/// Every panel of the page. A change that succeeds reloads what it changed (the form only when
-/// it was changed, so polling never interrupts typing); the status is polled while a sync runs.
-#[island]
-fn SettingsPanels(
-    settings: IntegrationSettings,
-    timezones: Vec<String>,
-    status: SyncStatusView,
-) -> impl IntoView {
-    crate::mark_hydrated();
-    let slug = settings.slug.clone();
-    let settings = RwSignal::new(settings);
-    let status = RwSignal::new(status);
+#[component]
+fn CalendarPanel(settings: IntegrationSettings) -> impl IntoView {
     let save = ServerAction::<SaveLumaSettings>::new();
     let remove_key = ServerAction::<RemoveLumaKey>::new();
-    let disconnect = ServerAction::<DisconnectLuma>::new();
-    let start_sync = ServerAction::<StartLumaSync>::new();
-    let save_feed = ServerAction::<SaveIcalFeed>::new();
-    let remove_feed = ServerAction::<RemoveIcalFeed>::new();
-
-    let reload_settings = {
-        let slug = slug.clone();
-        move || {
-            let slug = slug.clone();
-            leptos::task::spawn_local(async move {
-                match get_luma_settings(slug).await {
-                    Ok(fresh) => settings.set(fresh),
-                    Err(err) => leptos::logging::warn!("could not reload the settings: {err}"),
-                }
-            });
-        }
-    };
-    let reload_status = move || {
-        let slug = slug.clone();
-        leptos::task::spawn_local(async move {
-            match get_sync_status(slug).await {
-                Ok(fresh) => status.set(fresh),
-                Err(err) => leptos::logging::warn!("could not reload the sync status: {err}"),
-            }
-        });
-    };
-    after_success(save, reload_settings.clone());
-    after_success(remove_key, reload_settings.clone());
-    after_success(disconnect, reload_settings.clone());
-    after_success(save_feed, reload_settings.clone());
-    after_success(remove_feed, reload_settings);
-    for action_version in [
-        save.version(),
-        disconnect.version(),
-        save_feed.version(),
-        start_sync.version(),
-    ] {
-        let reload_status = reload_status.clone();
-        Effect::new(move |previous: Option<usize>| {
-            let version = action_version.get();
-            if previous.is_some_and(|previous| previous != version) {
-                reload_status();
-            }
-            version
-        });
-    }
-    Effect::new({
-        let reload_status = reload_status.clone();
-        move |_| {
-            if status.with(|status| status.running) {
-                let reload_status = reload_status.clone();
-                set_timeout(reload_status, POLL_EVERY);
-            }
-        }
-    });
-
-    view! {
-        {move || {
-            let settings = settings.get();
-            view! {
-                <CalendarPanel settings=settings.clone() save remove_key />
-                <FeedPanel settings timezones=timezones.clone() save_feed remove_feed />
-            }
-        }}
-        <SyncPanel status start_sync />
-        {move || view! { <DisconnectPanel settings=settings.get() disconnect status /> }}
-    }
-}
-
-/// Runs `then` each time `action` completes without an error.
-fn after_success<S>(action: ServerAction<S>, then: impl Fn() + 'static)
-where
-    S: leptos::server_fn::ServerFn + Clone + Send + Sync + 'static,
-    S::Output: Clone + Send + Sync + 'static,
-    S::Error: Clone + Send + Sync + 'static,
-{
-    Effect::new(move |_| {
-        if matches!(action.value().get(), Some(Ok(_))) {
-            then();
-        }
-    });
-}
-
-#[component]
-fn CalendarPanel(
-    settings: IntegrationSettings,
-    save: ServerAction<SaveLumaSettings>,
-    remove_key: ServerAction<RemoveLumaKey>,
-) -> impl IntoView {
-    let test = ServerAction::<TestLumaConnection>::new();
     let save_error = form_error(save);
     let remove_error = form_error(remove_key);
-    let key_input = NodeRef::<leptos::html::Input>::new();
     let has_key = settings.key_last_four.is_some();
-    let (replacing_key, set_replacing_key) = signal(!has_key);
     let slug = settings.slug.clone();
-    let test_slug = slug.clone();
-    let run_test = move |_| {
-        let api_key = key_input
-            .get()
-            .map(|input| input.value())
-            .unwrap_or_default();
-        test.dispatch(TestLumaConnection {
-            slug: test_slug.clone(),
-            api_key,
-        });
+    let key_status = settings.key_last_four.clone().map(|last_four| {
+        view! {
+            <div class="key-status">
+                <p>"API key configured, ends in …"<code>{last_four}</code></p>
+                <ActionForm action=remove_key>
+                    <input type="hidden" name="slug" value=slug.clone() />
+                    <button type="submit" class="button button-danger">"Remove key"</button>
+                </ActionForm>
+            </div>
+        }
+    });
+    let key_error = field_message(save_error.get_untracked(), "api_key");
+    let key_field = view! {
+        <div class="field" class:field-invalid=key_error.is_some()>
+            <label for=API_KEY_FIELD>{if has_key { "New API key" } else { "API key" }}</label>
+            <input
+                id=API_KEY_FIELD
+                name="api_key"
+                type="password"
+                autocomplete="off"
+                aria-describedby="field-api_key-hint field-api_key-error"
+            />
+            <p class="field-hint" id="field-api_key-hint">
+                "From lu.ma: your calendar's Settings → Developer (needs Luma Plus). Stored encrypted; never shown again."
+            </p>
+            <p class="field-error" id="field-api_key-error" role="alert">
+                {key_error.clone()}
+            </p>
+        </div>
     };
-    let test_result = move || {
+    // With a key stored, a new one is typed only on request (open when the last try failed).
+    let key_field = if has_key {
+        view! {
+            <details class="replace-key" open=key_error.is_some()>
+                <summary class="button button-secondary">"Replace key"</summary>
+                {key_field}
+            </details>
+        }
+        .into_any()
+    } else {
+        key_field.into_any()
+    };
+
+    view! {
+        <section class="panel" aria-labelledby="calendar-heading">
+            <h2 id="calendar-heading">"Calendar"</h2>
+            {settings
+                .is_demo
+                .then(|| {
+                    view! {
+                        <p class="notice notice-info">
+                            "Demo organization: its calendar is served by Convene's bundled fake lu.ma."
+                        </p>
+                    }
+                })}
+            <p class="connection-status">{settings.connection.clone()}</p>
+            {key_status}
+            <FormAlert error=remove_error fields=&[] />
+            <ActionForm action=save>
+                <input type="hidden" name="slug" value=settings.slug.clone() />
+                <Field
+                    label="lu.ma calendar"
+                    name="calendar_url"
+                    value=settings.calendar_input.clone()
+                    required=false
+                    hint="Its page (https://lu.ma/your-calendar), its cal-… id or its iCal link. Optional with an API key."
+                    error=save_error
+                />
+                {key_field}
+                <FormAlert error=save_error fields=&["calendar_url", "api_key"] />
+                <div class="form-actions">
+                    <button type="submit" class="button">"Save"</button>
+                    <ConnectionTest slug=settings.slug.clone() />
+                </div>
+            </ActionForm>
+        </section>
+    }
+}
+
+/// "Test connection": asks lu.ma about the key typed (or the stored one) and says what it
+/// answered, without saving anything.
+#[island]
+fn ConnectionTest(slug: String) -> impl IntoView {
+    crate::mark_hydrated();
+    let test =
+        Action::new(move |api_key: &String| test_luma_connection(slug.clone(), api_key.clone()));
+    let run_test = move |_| {
+        use leptos::wasm_bindgen::JsCast;
+        let api_key = document()
+            .get_element_by_id(API_KEY_FIELD)
+            .and_then(|field| field.dyn_into::<leptos::web_sys::HtmlInputElement>().ok())
+            .map(|field| field.value())
+            .unwrap_or_default();
+        test.dispatch(api_key);
+    };
+    let result = move || {
         test.value().get().map(|result| match result {
             Ok(CalendarCheck { name, id }) => view! {
                 <p class="notice notice-ok" role="status">
@@ -201,116 +196,33 @@ fn CalendarPanel(
             .into_any(),
         })
     };
-    let connection = settings.connection.clone();
-    let key_status = settings.key_last_four.clone().map(|last_four| {
-        let remove_slug = slug.clone();
-        view! {
-            <div class="key-status">
-                <p>"API key configured, ends in …"<code>{last_four}</code></p>
-                <button
-                    type="button"
-                    class="button button-secondary"
-                    on:click=move |_| set_replacing_key.update(|on| *on = !*on)
-                >
-                    {move || if replacing_key.get() { "Keep this key" } else { "Replace key" }}
-                </button>
-                <ActionForm action=remove_key>
-                    <input type="hidden" name="slug" value=remove_slug />
-                    <button type="submit" class="button button-danger">"Remove key"</button>
-                </ActionForm>
-            </div>
-        }
-    });
-
     view! {
-        <section class="panel" aria-labelledby="calendar-heading">
-            <h2 id="calendar-heading">"Calendar"</h2>
-            {settings
-                .is_demo
-                .then(|| {
-                    view! {
-                        <p class="notice notice-info">
-                            "Demo organization: its calendar is served by Convene's bundled fake lu.ma."
-                        </p>
-                    }
-                })}
-            <p class="connection-status">{connection}</p>
-            {key_status}
-            <FormAlert error=remove_error fields=&[] />
-            <ActionForm action=save>
-                <input type="hidden" name="slug" value=slug.clone() />
-                <Field
-                    label="lu.ma calendar"
-                    name="calendar_url"
-                    value=settings.calendar_input.clone()
-                    required=false
-                    hint="Its page (https://lu.ma/your-calendar), its cal-… id or its iCal link. Optional with an API key."
-                    error=save_error
-                />
-                <div class="field" class:field-invalid=move || field_message(save_error.get(), "api_key").is_some() hidden=move || !replacing_key.get()>
-                    <label for="field-api_key">{if has_key { "New API key" } else { "API key" }}</label>
-                    <input
-                        id="field-api_key"
-                        name="api_key"
-                        type="password"
-                        autocomplete="off"
-                        node_ref=key_input
-                        aria-describedby="field-api_key-hint field-api_key-error"
-                    />
-                    <p class="field-hint" id="field-api_key-hint">
-                        "From lu.ma: your calendar's Settings → Developer (needs Luma Plus). Stored encrypted; never shown again."
-                    </p>
-                    <p class="field-error" id="field-api_key-error" role="alert">
-                        {move || field_message(save_error.get(), "api_key")}
-                    </p>
-                </div>
-                <FormAlert error=save_error fields=&["calendar_url", "api_key"] />
-                <div class="form-actions">
-                    <button type="submit" class="button" disabled=move || save.pending().get()>
-                        {move || if save.pending().get() { "Checking with lu.ma…" } else { "Save" }}
-                    </button>
-                    <button
-                        type="button"
-                        class="button button-secondary"
-                        on:click=run_test
-                        disabled=move || test.pending().get()
-                    >
-                        {move || if test.pending().get() { "Testing…" } else { "Test connection" }}
-                    </button>
-                </div>
-            </ActionForm>
-            {test_result}
-        </section>
+        <button
+            type="button"
+            class="button button-secondary"
+            on:click=run_test
+            disabled=move || test.pending().get()
+        >
+            {move || if test.pending().get() { "Testing…" } else { "Test connection" }}
+        </button>
+        <div class="test-result">{result}</div>
     }
 }
 
 /// Importing from the calendar's public iCal feed: no Luma Plus needed, and any calendar's feed
 /// works (Google Calendar, Nextcloud…). Used while there is no API key.
 #[component]
-fn FeedPanel(
-    settings: IntegrationSettings,
-    timezones: Vec<String>,
-    save_feed: ServerAction<SaveIcalFeed>,
-    remove_feed: ServerAction<RemoveIcalFeed>,
-) -> impl IntoView {
+fn FeedPanel(settings: IntegrationSettings, timezones: Vec<String>) -> impl IntoView {
+    let save_feed = ServerAction::<SaveIcalFeed>::new();
+    let remove_feed = ServerAction::<RemoveIcalFeed>::new();
     let save_error = form_error(save_feed);
     let remove_error = form_error(remove_feed);
-    let feed = RwSignal::new(settings.feed_url.clone().unwrap_or_default());
-    let chosen_zone = settings
-        .display_timezone
-        .clone()
+    let feed = typed("ical_url")
+        .or(settings.feed_url.clone())
+        .unwrap_or_default();
+    let chosen_zone = typed("timezone")
+        .or(settings.display_timezone.clone())
         .unwrap_or_else(|| "UTC".to_owned());
-    let luma_feed = settings.luma_feed_url.clone().map(|address| {
-        view! {
-            <button
-                type="button"
-                class="button button-secondary"
-                on:click=move |_| feed.set(address.clone())
-            >
-                "Use this calendar's lu.ma feed"
-            </button>
-        }
-    });
     let url = settings.feed_url.clone().unwrap_or_default();
     let status = match settings.feed_use {
         FeedUse::Imported => format!("Importing from {url}."),
@@ -334,20 +246,20 @@ fn FeedPanel(
             view! { <option value=zone selected=selected>{label}</option> }
         })
         .collect_view();
+    let error = move |field: &str| field_message(save_error.get_untracked(), field);
     view! {
         <section class="panel" aria-labelledby="feed-heading">
             <h2 id="feed-heading">"iCal feed (without Luma Plus)"</h2>
             <p class="connection-status" data-testid="feed-status">{status}</p>
             <ActionForm action=save_feed>
                 <input type="hidden" name="slug" value=settings.slug.clone() />
-                <div class="field" class:field-invalid=move || field_message(save_error.get(), "ical_url").is_some()>
-                    <label for="field-ical_url">"Feed address"</label>
+                <div class="field" class:field-invalid=error("ical_url").is_some()>
+                    <label for=FEED_FIELD>"Feed address"</label>
                     <input
-                        id="field-ical_url"
+                        id=FEED_FIELD
                         name="ical_url"
                         type="url"
-                        prop:value=move || feed.get()
-                        on:input=move |ev| feed.set(event_target_value(&ev))
+                        value=feed
                         placeholder="https://…/calendar.ics"
                         aria-describedby="field-ical_url-hint field-ical_url-error"
                     />
@@ -355,10 +267,10 @@ fn FeedPanel(
                         "lu.ma: the calendar's “Add iCal Subscription” link. Google Calendar: “Public address in iCal format”."
                     </p>
                     <p class="field-error" id="field-ical_url-error" role="alert">
-                        {move || field_message(save_error.get(), "ical_url")}
+                        {error("ical_url")}
                     </p>
                 </div>
-                <div class="field" class:field-invalid=move || field_message(save_error.get(), "timezone").is_some()>
+                <div class="field" class:field-invalid=error("timezone").is_some()>
                     <label for="field-timezone">"Timezone"</label>
                     <select id="field-timezone" name="timezone" aria-describedby="field-timezone-hint field-timezone-error">
                         {zones}
@@ -367,15 +279,13 @@ fn FeedPanel(
                         "Where the events happen. Used for times a feed gives in UTC only (lu.ma's), for all-day events and times without a zone, and for zone names the feed does not explain; times with their own zone (Google, Outlook) keep it."
                     </p>
                     <p class="field-error" id="field-timezone-error" role="alert">
-                        {move || field_message(save_error.get(), "timezone")}
+                        {error("timezone")}
                     </p>
                 </div>
                 <FormAlert error=save_error fields=&["ical_url", "timezone"] />
                 <div class="form-actions">
-                    <button type="submit" class="button" disabled=move || save_feed.pending().get()>
-                        {move || if save_feed.pending().get() { "Reading the feed…" } else { "Save feed" }}
-                    </button>
-                    {luma_feed}
+                    <button type="submit" class="button">"Save feed"</button>
+                    {settings.luma_feed_url.clone().map(|address| view! { <UseLumaFeed address /> })}
                 </div>
             </ActionForm>
             {remove}
@@ -384,65 +294,161 @@ fn FeedPanel(
     }
 }
 
-#[component]
-fn SyncPanel(
-    status: RwSignal<SyncStatusView>,
-    start_sync: ServerAction<StartLumaSync>,
-) -> impl IntoView {
-    let sync_error = form_error(start_sync);
-    let already = move || {
-        matches!(
-            start_sync.value().get(),
-            Some(Ok(SyncStart::AlreadyRunning))
-        )
-        .then_some("A sync was already running; showing its progress.")
+/// "Use this calendar's lu.ma feed": fills in the feed address lu.ma gives the connected
+/// calendar.
+#[island]
+fn UseLumaFeed(address: String) -> impl IntoView {
+    crate::mark_hydrated();
+    let fill_in = move |_| {
+        use leptos::wasm_bindgen::JsCast;
+        match document()
+            .get_element_by_id(FEED_FIELD)
+            .and_then(|field| field.dyn_into::<leptos::web_sys::HtmlInputElement>().ok())
+        {
+            Some(field) => field.set_value(&address),
+            None => leptos::logging::warn!("the feed address field is missing"),
+        }
     };
     view! {
-        <section class="panel" aria-labelledby="sync-heading">
-            <h2 id="sync-heading">"Sync"</h2>
-                {move || {
-                    let settings = status.get();
-                    let running = settings.running;
-                    let slug = settings.slug.clone();
-                    let can_sync = settings.can_sync;
-                    view! {
-                        <dl class="facts">
-                            <dt>"Last successful sync"</dt>
-                            <dd>
-                                {match (settings.last_synced_relative.clone(), settings.last_synced.clone()) {
-                                    (Some(relative), Some(absolute)) => format!("{relative} ({absolute})"),
-                                    _ => "never".to_owned(),
-                                }}
-                            </dd>
-                            <dt>"Last outcome"</dt>
-                            <dd>
-                                {settings.last_outcome.map_or("none yet", SyncOutcome::as_str)}
-                                {settings.last_message.clone().map(|m| format!(": {m}"))}
-                            </dd>
-                            <dt>"Events stored"</dt>
-                            <dd data-testid="events-stored">{settings.events_stored}</dd>
-                            <dt>"Next daily sync"</dt>
-                            <dd>{settings.next_daily_run.clone().unwrap_or_else(|| "off (CONVENE_DAILY_SYNC=0)".into())}</dd>
-                        </dl>
-                        <ActionForm action=start_sync>
-                            <input type="hidden" name="slug" value=slug />
-                            <button
-                                type="submit"
-                                class="button"
-                                disabled=move || running || !can_sync || start_sync.pending().get()
-                            >
-                                {if running { "Syncing…" } else { "Sync now" }}
-                            </button>
-                        </ActionForm>
-                        <p class="sync-live" role="status" aria-live="polite">
-                            {settings.runs.first().map(live_line)}
-                        </p>
-                        <RunTable runs=settings.runs.clone() />
-                    }
+        <button type="button" class="button button-secondary" on:click=fill_in>
+            "Use this calendar's lu.ma feed"
+        </button>
+    }
+}
+
+/// The sync's facts and its last runs, and "Sync now" with its progress (an island).
+#[component]
+fn SyncPanel(status: SyncStatusView) -> impl IntoView {
+    let progress = progress(&status);
+    view! {
+        <dl class="facts">
+            <dt>"Last successful sync"</dt>
+            <dd>
+                {match (status.last_synced_relative.clone(), status.last_synced.clone()) {
+                    (Some(relative), Some(absolute)) => format!("{relative} ({absolute})"),
+                    _ => "never".to_owned(),
                 }}
-            <p class="field-hint" hidden=move || already().is_none()>{already}</p>
-            <FormAlert error=sync_error fields=&[] />
-        </section>
+            </dd>
+            <dt>"Last outcome"</dt>
+            <dd>
+                {status.last_outcome.map_or("none yet", SyncOutcome::as_str)}
+                {status.last_message.clone().map(|m| format!(": {m}"))}
+            </dd>
+            <dt>"Events stored"</dt>
+            <dd data-testid="events-stored">{status.events_stored}</dd>
+            <dt>"Next daily sync"</dt>
+            <dd>{status.next_daily_run.clone().unwrap_or_else(|| "off (CONVENE_DAILY_SYNC=0)".into())}</dd>
+        </dl>
+        <SyncNow slug=status.slug.clone() can_sync=status.can_sync running=progress.running line=progress.line />
+        <RunTable runs=status.runs />
+    }
+}
+
+/// What the page polls while a sync runs.
+pub(super) fn progress(status: &SyncStatusView) -> SyncProgress {
+    SyncProgress {
+        running: status.running,
+        line: status.runs.first().map(live_line),
+    }
+}
+
+/// "Sync now" and the newest run's line, kept up to date every [`POLL_EVERY`] while a sync
+/// runs; once a run it watched ends, the page reloads to show the new facts and history.
+/// Without JavaScript the button posts and the page comes back with the run started.
+#[island]
+fn SyncNow(slug: String, can_sync: bool, running: bool, line: Option<String>) -> impl IntoView {
+    crate::mark_hydrated();
+    let progress = RwSignal::new(SyncProgress { running, line });
+    let start = Action::new({
+        let slug = slug.clone();
+        move |_: &()| start_luma_sync(slug.clone())
+    });
+    let poll = {
+        let slug = slug.clone();
+        move || {
+            let slug = slug.clone();
+            leptos::task::spawn_local(async move {
+                match get_sync_progress(slug).await {
+                    Ok(fresh) => progress.set(fresh),
+                    Err(err) => leptos::logging::warn!("could not check the sync: {err}"),
+                }
+            });
+        }
+    };
+    // The end of a run this page started or saw running reloads the page.
+    let saw_running = StoredValue::new(false);
+    // A started sync is polled from its start (it may even be over by then).
+    Effect::new({
+        let poll = poll.clone();
+        move |previous: Option<usize>| {
+            let version = start.version().get();
+            if previous.is_some_and(|previous| previous != version) {
+                if matches!(start.value().get_untracked(), Some(Ok(_))) {
+                    saw_running.set_value(true);
+                }
+                poll();
+            }
+            version
+        }
+    });
+    // One poll in flight at a time.
+    let poll_scheduled = StoredValue::new(false);
+    Effect::new(move |_| {
+        let running = progress.with(|progress| progress.running);
+        if !running {
+            if saw_running.get_value()
+                && let Err(err) = window().location().reload()
+            {
+                leptos::logging::warn!("could not reload after the sync: {err:?}");
+            }
+            return;
+        }
+        saw_running.set_value(true);
+        if !poll_scheduled.get_value() {
+            poll_scheduled.set_value(true);
+            let poll = poll.clone();
+            set_timeout(
+                move || {
+                    poll_scheduled.set_value(false);
+                    poll();
+                },
+                POLL_EVERY,
+            );
+        }
+    });
+    // Without JavaScript the form posts and the page comes back with the error in its URL.
+    let url_problem = url_error(StartLumaSync::PATH);
+    let problem = Memo::new(move |_| match start.value().get() {
+        Some(Ok(SyncStart::AlreadyRunning)) => {
+            Some("A sync was already running; showing its progress.".to_owned())
+        }
+        Some(Ok(_)) => None,
+        Some(Err(err)) => Some(err.to_string()),
+        None => url_problem.as_ref().map(AppError::to_string),
+    });
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        start.dispatch(());
+    };
+    let running = move || progress.with(|progress| progress.running);
+
+    view! {
+        <form method="post" action=StartLumaSync::url() on:submit=on_submit>
+            <input type="hidden" name="slug" value=slug />
+            <button
+                type="submit"
+                class="button"
+                disabled=move || running() || !can_sync || start.pending().get()
+            >
+                {move || if running() { "Syncing…" } else { "Sync now" }}
+            </button>
+        </form>
+        <p class="sync-live" role="status" aria-live="polite">
+            {move || progress.with(|progress| progress.line.clone())}
+        </p>
+        <p class="notice notice-error" role="alert" hidden=move || problem.read().is_none()>
+            {problem}
+        </p>
     }
 }
 
@@ -539,17 +545,13 @@ fn RunTable(runs: Vec<SyncRunView>) -> impl IntoView {
 }
 
 #[component]
-fn DisconnectPanel(
-    settings: IntegrationSettings,
-    disconnect: ServerAction<DisconnectLuma>,
-    status: RwSignal<SyncStatusView>,
-) -> impl IntoView {
+fn DisconnectPanel(settings: IntegrationSettings) -> impl IntoView {
+    let disconnect = ServerAction::<DisconnectLuma>::new();
     let error = form_error(disconnect);
     if !settings.luma_connected {
         return ().into_any();
     }
-    // From the status, which follows syncs; the form's copy is as old as the last change.
-    let count = move || status.with(|status| status.events_stored);
+    let count = settings.status.events_stored;
     view! {
         <section class="panel panel-danger" aria-labelledby="disconnect-heading">
             <h2 id="disconnect-heading">"Disconnect"</h2>

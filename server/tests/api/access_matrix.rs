@@ -11,8 +11,8 @@ use app::dashboard::{
 use app::error::AppError;
 use app::events::GetOrganizationEvents;
 use app::integration::{
-    DisconnectLuma, GetLumaSettings, GetSyncStatus, ListTimezones, RemoveIcalFeed, RemoveLumaKey,
-    SaveIcalFeed, SaveLumaSettings, StartLumaSync, TestLumaConnection,
+    DisconnectLuma, GetLumaSettings, GetSyncProgress, GetSyncStatus, ListTimezones, RemoveIcalFeed,
+    RemoveLumaKey, SaveIcalFeed, SaveLumaSettings, StartLumaSync, TestLumaConnection,
 };
 use app::organizations::{
     CreateOrganization, GetOrganization, JoinOrganization, LeaveOrganization, ListMembers,
@@ -82,6 +82,7 @@ const MATRIX: &[(&str, [Expect; 6])] = &[
     ("regenerate_personal_feed", [Status(401), Allowed, Allowed,    Allowed,     Allowed,     Allowed]),
     ("get_luma_settings",   [Status(401), Status(403), Status(403), Status(403), Allowed,     Allowed]),
     ("get_sync_status",     [Status(401), Status(403), Status(403), Status(403), Allowed,     Allowed]),
+    ("get_sync_progress",   [Status(401), Status(403), Status(403), Status(403), Allowed,     Allowed]),
     // 422 where allowed: no key typed, none stored (the rule answering, not a permission).
     ("test_luma_connection", [Status(401), Status(403), Status(403), Status(403), Status(422), Status(422)]),
     ("save_luma_settings",  [Status(401), Status(403), Status(403), Status(403), Allowed,     Allowed]),
@@ -223,6 +224,7 @@ impl World {
             "regenerate_personal_feed" => (RegeneratePersonalFeed::PATH, vec![]),
             "get_luma_settings" => (GetLumaSettings::PATH, vec![("slug", ORG)]),
             "get_sync_status" => (GetSyncStatus::PATH, vec![("slug", ORG)]),
+            "get_sync_progress" => (GetSyncProgress::PATH, vec![("slug", ORG)]),
             "test_luma_connection" => (
                 TestLumaConnection::PATH,
                 vec![("slug", ORG), ("api_key", "")],
@@ -353,6 +355,7 @@ fn the_matrix_covers_every_server_function() {
         RegeneratePersonalFeed::PATH,
         GetLumaSettings::PATH,
         GetSyncStatus::PATH,
+        GetSyncProgress::PATH,
         TestLumaConnection::PATH,
         SaveLumaSettings::PATH,
         RemoveLumaKey::PATH,
