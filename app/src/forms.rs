@@ -1,5 +1,5 @@
-//! Form helpers shared by features: errors shown beside the field they name, before and after
-//! hydration.
+//! Form helpers shared by features: errors shown beside the field they name, whether the form
+//! posted as plain HTML (the error and what was typed come back in the URL) or from an island.
 
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
