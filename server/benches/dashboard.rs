@@ -3,6 +3,10 @@
 //! as a static file, in the same run. Repeated at 1,000, 20,000 and 100,000 events, to show the
 //! render time stays flat as the store grows.
 //!
+//! Two realistic modes (issue #16): every request from another of 1,000 members (each in 1 to 8
+//! organizations, taken round-robin, so no cache sees the same viewer twice in a row), and the
+//! same with each member's own filters (`org=`, `q=`, `range=`, chosen from a fixed seed).
+//!
 //!     make bench-dashboard      # installs wrk (Debian) when missing
 //!
 //! Settings: `BENCH_SECONDS` per measurement (default 10), `BENCH_CONNECTIONS` (default 32),
@@ -20,7 +24,7 @@ use chrono::{Duration, Utc};
 use convene::access::Role;
 use convene::accounts::{DisplayName, Email, Password};
 use convene::secrets::{KeySource, SecretKey};
-use convene::store::entities::{event, organization};
+use convene::store::entities::{event, membership, organization, user};
 use convene::store::organizations::{self, NewOrganization};
 use convene::store::{memberships, users};
 use convene::testing::{fresh_sqlite_url, scratch_dir, store_at};
@@ -33,6 +37,8 @@ use server::startup::Application;
 const ORGANIZATIONS: i64 = 200;
 const MEMBER_OF: i64 = 5;
 const PASSWORD: &str = "correct horse battery";
+/// The realistic modes' members, each a member of 1 to 8 organizations.
+const MEMBERS: i64 = 1_000;
 
 fn env_number(name: &str, default: u64) -> u64 {
     std::env::var(name)
@@ -129,6 +135,120 @@ async fn seed(database_url: &str, events: i64) {
     txn.commit().await.unwrap();
 }
 
+/// The realistic modes' members: `MEMBERS` accounts sharing one password hash (hashing a
+/// thousand times would make the seeding slow, not the pages), member `i` of `1 + i % 8`
+/// organizations spread over all of them. Returns their emails.
+async fn seed_members(database_url: &str) -> Vec<String> {
+    let store = store_at(database_url.to_owned()).await;
+    let db = store.db();
+    let now = Utc::now();
+    let password_hash = Password::parse_new(PASSWORD.into())
+        .unwrap()
+        .hash()
+        .unwrap();
+    let emails: Vec<String> = (0..MEMBERS)
+        .map(|i| format!("viewer-{i:04}@example.org"))
+        .collect();
+    let users: Vec<user::ActiveModel> = emails
+        .iter()
+        .enumerate()
+        .map(|(i, email)| user::ActiveModel {
+            email: Set(email.clone()),
+            display_name: Set(format!("Viewer {i}")),
+            password_hash: Set(password_hash.clone()),
+            is_site_admin: Set(false),
+            created_at: Set(now),
+            ..Default::default()
+        })
+        .collect();
+    let txn = db.begin().await.unwrap();
+    for chunk in users.chunks(200) {
+        user::Entity::insert_many(chunk.to_vec())
+            .exec(&txn)
+            .await
+            .unwrap();
+    }
+    let user_ids: Vec<i64> = user::Entity::find()
+        .all(&txn)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|u| u.email.starts_with("viewer-"))
+        .map(|u| u.id)
+        .collect();
+    let org_ids: Vec<i64> = organization::Entity::find()
+        .all(&txn)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|o| o.id)
+        .collect();
+    let rows: Vec<membership::ActiveModel> = user_ids
+        .iter()
+        .enumerate()
+        .flat_map(|(i, &user_id)| {
+            let org_ids = &org_ids;
+            (0..1 + i % 8).map(move |k| membership::ActiveModel {
+                user_id: Set(user_id),
+                organization_id: Set(org_ids[(i * 7 + k * 29) % org_ids.len()]),
+                role: Set(Role::Member),
+                created_at: Set(now),
+                ..Default::default()
+            })
+        })
+        .collect();
+    for chunk in rows.chunks(500) {
+        membership::Entity::insert_many(chunk.to_vec())
+            .exec(&txn)
+            .await
+            .unwrap();
+    }
+    txn.commit().await.unwrap();
+    emails
+}
+
+/// A member's own filters for the filtered mode, from a fixed seed: one organization, maybe a
+/// word, and a range.
+fn filtered_path(viewer: usize) -> String {
+    // A small LCG: the same paths on every run.
+    let mut state = (viewer as u64).wrapping_mul(6_364_136_223_846_793_005) ^ 0x2545_f491;
+    let mut next = |bound: u64| {
+        state = state
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (state >> 33) % bound
+    };
+    let org = next(ORGANIZATIONS as u64);
+    let range = ["week", "30", "90"][next(3) as usize];
+    let q = ["", "meetup", "number+1", "hall"][next(4) as usize];
+    format!("/dashboard?org=org-{org:03}&range={range}&q={q}")
+}
+
+/// A wrk script that sends each request as the next of `cookies` (round-robin, the two threads
+/// starting half-way apart), to the matching path of `paths`.
+fn round_robin_script(cookies: &[String], paths: &[String]) -> std::path::PathBuf {
+    let quoted = |items: &[String]| {
+        items
+            .iter()
+            .map(|item| format!("{item:?}"))
+            .collect::<Vec<_>>()
+            .join(",\n")
+    };
+    let script = format!(
+        "local cookies = {{\n{}\n}}\nlocal paths = {{\n{}\n}}\n\
+         local threads = 0\n\
+         function setup(thread)\n  thread:set(\"viewer\", threads * {})\n  threads = threads + 1\nend\n\
+         function request()\n  viewer = (viewer or 0) % #cookies + 1\n  \
+         return wrk.format(\"GET\", paths[viewer], {{ [\"Cookie\"] = cookies[viewer] }})\nend\n",
+        quoted(cookies),
+        quoted(paths),
+        cookies.len() / 2,
+    );
+    let path = scratch_dir("bench-wrk").join("round-robin.lua");
+    std::fs::write(&path, script).unwrap();
+    path
+}
+
 struct Measured {
     requests_per_second: f64,
     p50_ms: f64,
@@ -137,16 +257,25 @@ struct Measured {
 
 /// `wrk --latency` against `url`; its "Requests/sec" and the 50% and 99% latencies.
 fn wrk(url: &str, cookie: &str, seconds: u64, connections: u64) -> Measured {
+    wrk_with(
+        url,
+        &["-H".to_owned(), format!("Cookie: {cookie}")],
+        seconds,
+        connections,
+    )
+}
+
+/// `wrk --latency` with `extra` arguments (a header, a script).
+fn wrk_with(url: &str, extra: &[String], seconds: u64, connections: u64) -> Measured {
     let output = Command::new("wrk")
         .args([
-            "-t2",
-            &format!("-c{connections}"),
-            &format!("-d{seconds}s"),
-            "--latency",
-            "-H",
-            &format!("Cookie: {cookie}"),
-            url,
+            "-t2".to_owned(),
+            format!("-c{connections}"),
+            format!("-d{seconds}s"),
+            "--latency".to_owned(),
         ])
+        .args(extra)
+        .arg(url)
         .output()
         .expect("wrk runs (make bench-dashboard installs it)");
     let text = String::from_utf8_lossy(&output.stdout);
@@ -179,9 +308,23 @@ fn wrk(url: &str, cookie: &str, seconds: u64, connections: u64) -> Measured {
     }
 }
 
+/// The session cookie a sign-in answered with (`name=value`).
+fn session_cookie(response: &reqwest::Response) -> String {
+    response
+        .headers()
+        .get_all(reqwest::header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("convene_session="))
+        .and_then(|v| v.split(';').next())
+        .expect("a sign-in sets the session cookie")
+        .to_owned()
+}
+
 async fn run(events: i64, seconds: u64, connections: u64) {
     let database_url = fresh_sqlite_url();
     seed(&database_url, events).await;
+    let viewers = seed_members(&database_url).await;
     let site_root = scratch_dir("bench-site");
     let listen: SocketAddr = "127.0.0.1:0".parse().unwrap();
     let settings = Settings {
@@ -216,15 +359,7 @@ async fn run(events: i64, seconds: u64, connections: u64) {
         .send()
         .await
         .unwrap();
-    let cookie = signed_in
-        .headers()
-        .get_all(reqwest::header::SET_COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with("convene_session="))
-        .and_then(|v| v.split(';').next())
-        .unwrap()
-        .to_owned();
+    let cookie = session_cookie(&signed_in);
     let page = client
         .get(format!("http://{address}/dashboard"))
         .header(reqwest::header::COOKIE, &cookie)
@@ -239,6 +374,43 @@ async fn run(events: i64, seconds: u64, connections: u64) {
         "a real dashboard"
     );
     std::fs::write(site_root.join("dashboard.html"), &page).unwrap();
+
+    // The realistic modes' sessions: each member signs in once, as a browser would.
+    let mut cookies = Vec::with_capacity(viewers.len());
+    for email in &viewers {
+        let signed_in = client
+            .post(format!("http://{address}{}", app::auth::SignIn::PATH))
+            .form(&[("email", email.as_str()), ("password", PASSWORD)])
+            .send()
+            .await
+            .unwrap();
+        cookies.push(session_cookie(&signed_in));
+    }
+    let everyone = round_robin_script(&cookies, &vec!["/dashboard".to_owned(); cookies.len()]);
+    let filtered = round_robin_script(
+        &cookies,
+        &(0..cookies.len()).map(filtered_path).collect::<Vec<_>>(),
+    );
+    let realistic = tokio::task::spawn_blocking(move || {
+        wrk_with(
+            &format!("http://{address}/dashboard"),
+            &["-s".to_owned(), everyone.display().to_string()],
+            seconds,
+            connections,
+        )
+    })
+    .await
+    .unwrap();
+    let realistic_filtered = tokio::task::spawn_blocking(move || {
+        wrk_with(
+            &format!("http://{address}/dashboard"),
+            &["-s".to_owned(), filtered.display().to_string()],
+            seconds,
+            connections,
+        )
+    })
+    .await
+    .unwrap();
 
     let dashboard = tokio::task::spawn_blocking({
         let cookie = cookie.clone();
@@ -326,6 +498,8 @@ async fn run(events: i64, seconds: u64, connections: u64) {
     .unwrap();
     for (name, m) in [
         ("/dashboard (SSR)", &dashboard),
+        ("/dashboard, 1,000 members", &realistic),
+        ("  …with their filters", &realistic_filtered),
         ("/dashboard, visitor", &anonymous),
         ("/orgs (SSR, 200 orgs)", &directory),
         ("/login (SSR, a form)", &sign_in_page),
@@ -333,7 +507,7 @@ async fn run(events: i64, seconds: u64, connections: u64) {
         ("same bytes, memory", &in_memory),
     ] {
         println!(
-            "  {events:>7} events  {name:<20} {:>9.0} req/s  p50 {:>6.2} ms  p99 {:>6.2} ms  {:>5.0}% of static",
+            "  {events:>7} events  {name:<26} {:>9.0} req/s  p50 {:>6.2} ms  p99 {:>6.2} ms  {:>5.0}% of static",
             m.requests_per_second,
             m.p50_ms,
             m.p99_ms,
