@@ -38,23 +38,29 @@ pub fn typed(field: &str) -> Option<String> {
 
 /// A failed plain form post (no JavaScript) goes back to its page with the error in the URL
 /// (Leptos's `__path` and `__err`); this sends back what was typed in `fields` too. Never for
-/// secrets. With JavaScript the form keeps its values itself and nothing changes.
+/// secrets. With JavaScript the form keeps its values itself and nothing changes. Returns
+/// `result` as it was.
 #[cfg(feature = "ssr")]
-pub fn keep_typed(err: AppError, server_fn_path: &str, fields: &[(&str, &str)]) -> AppError {
+pub fn keep_typed<T>(
+    result: Result<T, AppError>,
+    server_fn_path: &str,
+    fields: &[(&str, &str)],
+) -> Result<T, AppError> {
     use axum::http::header::REFERER;
 
-    if !crate::error::is_plain_form_post() {
-        return err;
-    }
+    let err = match result {
+        Err(err) if crate::error::is_plain_form_post() => err,
+        done => return done,
+    };
     let Some(mut referer) = use_context::<axum::http::request::Parts>().and_then(|parts| {
         let referer = parts.headers.get(REFERER)?.to_str().ok()?;
         Some(referer.to_owned())
     }) else {
-        return err;
+        return Err(err);
     };
     ServerFnUrlError::<AppError>::strip_error_info(&mut referer);
     let Ok(mut url) = ServerFnUrlError::new(server_fn_path, err.clone()).to_url(&referer) else {
-        return err;
+        return Err(err);
     };
     let kept: Vec<(String, String)> = url
         .query_pairs()
@@ -66,7 +72,7 @@ pub fn keep_typed(err: AppError, server_fn_path: &str, fields: &[(&str, &str)]) 
         .extend_pairs(kept)
         .extend_pairs(fields.iter().copied());
     leptos_axum::redirect(url.as_str());
-    err
+    Err(err)
 }
 
 /// A parameter of the page's query string: from the request on the server, from the address bar
@@ -78,45 +84,15 @@ pub fn url_param(key: &str) -> Option<String> {
     }
     #[cfg(all(feature = "hydrate", not(feature = "ssr")))]
     {
-        let search = window().location().search().ok()?;
-        query_param(&search, key)
+        use leptos_router::location::{BrowserUrl, LocationProvider};
+        // Decoded by the browser's own `URLSearchParams`.
+        BrowserUrl::current().ok()?.search_params().get(key)
     }
     #[cfg(not(any(feature = "ssr", feature = "hydrate")))]
     {
         let _ = key;
         None
     }
-}
-
-/// The first value of `key` in a query string (`?a=1&b=x+y`), decoded.
-#[cfg_attr(
-    not(any(feature = "hydrate", test)),
-    expect(dead_code, reason = "islands only")
-)]
-fn query_param(search: &str, key: &str) -> Option<String> {
-    search
-        .trim_start_matches('?')
-        .split('&')
-        .filter_map(|pair| pair.split_once('=').or(Some((pair, ""))))
-        .find(|(name, _)| percent_decode(name).as_deref() == Some(key))
-        .and_then(|(_, value)| percent_decode(value))
-}
-
-/// `application/x-www-form-urlencoded` decoding; `None` for malformed escapes or non-UTF-8.
-fn percent_decode(text: &str) -> Option<String> {
-    let mut bytes = Vec::with_capacity(text.len());
-    let mut rest = text.bytes();
-    while let Some(byte) = rest.next() {
-        bytes.push(match byte {
-            b'+' => b' ',
-            b'%' => {
-                let hex = [rest.next()?, rest.next()?];
-                u8::from_str_radix(std::str::from_utf8(&hex).ok()?, 16).ok()?
-            }
-            other => other,
-        });
-    }
-    String::from_utf8(bytes).ok()
 }
 
 /// The message for the form field named `field`, when the error is about it (an
@@ -168,6 +144,7 @@ pub fn Field(
     #[prop(default = "text")] kind: &'static str,
     #[prop(default = "")] autocomplete: &'static str,
     #[prop(optional)] hint: Option<&'static str>,
+    #[prop(optional)] placeholder: Option<&'static str>,
     /// What the field holds when the page loads.
     #[prop(optional, into)]
     value: Option<String>,
@@ -176,6 +153,11 @@ pub fn Field(
 ) -> impl IntoView {
     let id = format!("field-{name}");
     let error_id = format!("{id}-error");
+    let hint_id = format!("{id}-hint");
+    let described_by = match hint {
+        Some(_) => format!("{hint_id} {error_id}"),
+        None => error_id.clone(),
+    };
     let message = move || field_message(error.get(), name);
     // What was typed before a failed plain post wins over what is stored.
     let value = (kind != "password")
@@ -191,11 +173,12 @@ pub fn Field(
                 type=kind
                 autocomplete=autocomplete
                 value=value
+                placeholder=placeholder
                 required=required
                 aria-invalid=move || if message().is_some() { "true" } else { "false" }
-                aria-describedby=error_id.clone()
+                aria-describedby=described_by
             />
-            {hint.map(|hint| view! { <p class="field-hint">{hint}</p> })}
+            {hint.map(|hint| view! { <p class="field-hint" id=hint_id>{hint}</p> })}
             <p class="field-error" id=error_id role="alert">
                 {message}
             </p>
@@ -206,19 +189,6 @@ pub fn Field(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn query_parameters_are_found_and_decoded() {
-        let search = "?__path=%2Fapi%2Fsave&q=rust+berlin&empty&x=%E2%9C%93";
-        assert_eq!(query_param(search, "__path").as_deref(), Some("/api/save"));
-        assert_eq!(query_param(search, "q").as_deref(), Some("rust berlin"));
-        assert_eq!(query_param(search, "empty").as_deref(), Some(""));
-        assert_eq!(query_param(search, "x").as_deref(), Some("✓"));
-        assert_eq!(query_param(search, "missing"), None);
-        assert_eq!(query_param("?bad=%4", "bad"), None);
-        assert_eq!(query_param("?bad=%zz", "bad"), None);
-        assert_eq!(query_param("", "q"), None);
-    }
 
     #[test]
     fn field_errors_go_to_their_field_and_the_rest_above_the_form() {

@@ -391,26 +391,19 @@ async fn run(events: i64, seconds: u64, connections: u64) {
         &cookies,
         &(0..cookies.len()).map(filtered_path).collect::<Vec<_>>(),
     );
-    let realistic = tokio::task::spawn_blocking(move || {
-        wrk_with(
-            &format!("http://{address}/dashboard"),
-            &["-s".to_owned(), everyone.display().to_string()],
-            seconds,
-            connections,
-        )
-    })
-    .await
-    .unwrap();
-    let realistic_filtered = tokio::task::spawn_blocking(move || {
-        wrk_with(
-            &format!("http://{address}/dashboard"),
-            &["-s".to_owned(), filtered.display().to_string()],
-            seconds,
-            connections,
-        )
-    })
-    .await
-    .unwrap();
+    let scripted = |script: std::path::PathBuf| {
+        tokio::task::spawn_blocking(move || {
+            let script = ["-s".to_owned(), script.display().to_string()];
+            wrk_with(
+                &format!("http://{address}/dashboard"),
+                &script,
+                seconds,
+                connections,
+            )
+        })
+    };
+    let realistic = scripted(everyone).await.unwrap();
+    let realistic_filtered = scripted(filtered).await.unwrap();
 
     let dashboard = tokio::task::spawn_blocking({
         let cookie = cookie.clone();

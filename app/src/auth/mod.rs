@@ -123,13 +123,14 @@ pub async fn sign_up(
         Ok::<(), AppError>(())
     }
     .await;
-    created.map_err(|err| {
-        let typed = [
+    crate::forms::keep_typed(
+        created,
+        SignUp::PATH,
+        &[
             ("email", email.as_str()),
             ("display_name", display_name.as_str()),
-        ];
-        crate::forms::keep_typed(err, SignUp::PATH, &typed)
-    })
+        ],
+    )
 }
 
 #[server]
@@ -161,7 +162,7 @@ pub async fn sign_in(email: String, password: String) -> Result<(), AppError> {
         Ok::<(), AppError>(())
     }
     .await;
-    signed_in.map_err(|err| crate::forms::keep_typed(err, SignIn::PATH, &[("email", &email)]))
+    crate::forms::keep_typed(signed_in, SignIn::PATH, &[("email", &email)])
 }
 
 #[server]

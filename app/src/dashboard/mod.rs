@@ -8,6 +8,8 @@
 //! each about their own feed only.
 
 mod browser;
+mod events;
+mod feed;
 mod filters;
 mod page;
 

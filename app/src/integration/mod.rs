@@ -137,10 +137,11 @@ pub async fn save_luma_settings(
     }
     .await;
     // The key is a secret: it never goes back in the URL.
-    saved.map_err(|err| {
-        let typed = [("calendar_url", calendar_url.as_str())];
-        crate::forms::keep_typed(err, SaveLumaSettings::PATH, &typed)
-    })
+    crate::forms::keep_typed(
+        saved,
+        SaveLumaSettings::PATH,
+        &[("calendar_url", calendar_url.as_str())],
+    )
 }
 
 /// The timezones a feed's organization can choose from. Static and public; fetched once per page
@@ -178,13 +179,14 @@ pub async fn save_ical_feed(
         Ok::<(), AppError>(())
     }
     .await;
-    saved.map_err(|err| {
-        let typed = [
+    crate::forms::keep_typed(
+        saved,
+        SaveIcalFeed::PATH,
+        &[
             ("ical_url", ical_url.as_str()),
             ("timezone", timezone.as_str()),
-        ];
-        crate::forms::keep_typed(err, SaveIcalFeed::PATH, &typed)
-    })
+        ],
+    )
 }
 
 /// Stops importing from the feed; imported events stay until a sync says otherwise.

@@ -24,7 +24,7 @@ use crate::forms::{Field, FormAlert, field_message, form_error, typed, url_error
 
 /// How often the panel asks about a running sync.
 const POLL_EVERY: Duration = Duration::from_millis(800);
-/// The API key field: "Test connection" reads what is typed in it.
+/// The API key field (`Field` names it `field-<name>`): "Test connection" reads what is typed in it.
 const API_KEY_FIELD: &str = "field-api_key";
 /// The feed address field: "Use this calendar's lu.ma feed" fills it in.
 const FEED_FIELD: &str = "field-ical_url";
@@ -98,22 +98,15 @@ fn CalendarPanel(settings: IntegrationSettings) -> impl IntoView {
     });
     let key_error = field_message(save_error.get_untracked(), "api_key");
     let key_field = view! {
-        <div class="field" class:field-invalid=key_error.is_some()>
-            <label for=API_KEY_FIELD>{if has_key { "New API key" } else { "API key" }}</label>
-            <input
-                id=API_KEY_FIELD
-                name="api_key"
-                type="password"
-                autocomplete="off"
-                aria-describedby="field-api_key-hint field-api_key-error"
-            />
-            <p class="field-hint" id="field-api_key-hint">
-                "From lu.ma: your calendar's Settings → Developer (needs Luma Plus). Stored encrypted; never shown again."
-            </p>
-            <p class="field-error" id="field-api_key-error" role="alert">
-                {key_error.clone()}
-            </p>
-        </div>
+        <Field
+            label=if has_key { "New API key" } else { "API key" }
+            name="api_key"
+            kind="password"
+            autocomplete="off"
+            required=false
+            hint="From lu.ma: your calendar's Settings → Developer (needs Luma Plus). Stored encrypted; never shown again."
+            error=save_error
+        />
     };
     // With a key stored, a new one is typed only on request (open when the last try failed).
     let key_field = if has_key {
@@ -217,9 +210,6 @@ fn FeedPanel(settings: IntegrationSettings, timezones: Vec<String>) -> impl Into
     let remove_feed = ServerAction::<RemoveIcalFeed>::new();
     let save_error = form_error(save_feed);
     let remove_error = form_error(remove_feed);
-    let feed = typed("ical_url")
-        .or(settings.feed_url.clone())
-        .unwrap_or_default();
     let chosen_zone = typed("timezone")
         .or(settings.display_timezone.clone())
         .unwrap_or_else(|| "UTC".to_owned());
@@ -253,23 +243,16 @@ fn FeedPanel(settings: IntegrationSettings, timezones: Vec<String>) -> impl Into
             <p class="connection-status" data-testid="feed-status">{status}</p>
             <ActionForm action=save_feed>
                 <input type="hidden" name="slug" value=settings.slug.clone() />
-                <div class="field" class:field-invalid=error("ical_url").is_some()>
-                    <label for=FEED_FIELD>"Feed address"</label>
-                    <input
-                        id=FEED_FIELD
-                        name="ical_url"
-                        type="url"
-                        value=feed
-                        placeholder="https://…/calendar.ics"
-                        aria-describedby="field-ical_url-hint field-ical_url-error"
-                    />
-                    <p class="field-hint" id="field-ical_url-hint">
-                        "lu.ma: the calendar's “Add iCal Subscription” link. Google Calendar: “Public address in iCal format”."
-                    </p>
-                    <p class="field-error" id="field-ical_url-error" role="alert">
-                        {error("ical_url")}
-                    </p>
-                </div>
+                <Field
+                    label="Feed address"
+                    name="ical_url"
+                    kind="url"
+                    value=settings.feed_url.clone().unwrap_or_default()
+                    required=false
+                    placeholder="https://…/calendar.ics"
+                    hint="lu.ma: the calendar's “Add iCal Subscription” link. Google Calendar: “Public address in iCal format”."
+                    error=save_error
+                />
                 <div class="field" class:field-invalid=error("timezone").is_some()>
                     <label for="field-timezone">"Timezone"</label>
                     <select id="field-timezone" name="timezone" aria-describedby="field-timezone-hint field-timezone-error">

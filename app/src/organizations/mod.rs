@@ -83,14 +83,15 @@ pub async fn create_organization(
         Ok::<(), AppError>(())
     }
     .await;
-    created.map_err(|err| {
-        let typed = [
+    crate::forms::keep_typed(
+        created,
+        CreateOrganization::PATH,
+        &[
             ("slug", slug.as_str()),
             ("name", name.as_str()),
             ("description", description.as_str()),
-        ];
-        crate::forms::keep_typed(err, CreateOrganization::PATH, &typed)
-    })
+        ],
+    )
 }
 
 #[server]
