@@ -11,6 +11,7 @@ use sea_orm::{
 
 use crate::Error;
 use crate::access::{Actor, Role};
+use crate::cache::CachedReads;
 use crate::refresh::SyncState;
 use crate::store::entities::{event, organization, sync_run};
 use crate::store::memberships;
@@ -18,6 +19,9 @@ use crate::store::organizations::{self, Organization};
 use crate::visibility::{Audience, Visibility};
 pub use convene_types::Attendance;
 use convene_types::{DashboardRange, InputField, LocationType};
+
+mod window;
+pub use window::{Window, WindowKey};
 
 /// Events per page ("Show more" loads the next).
 pub const PAGE_SIZE: u64 = 20;
@@ -382,25 +386,32 @@ pub async fn upcoming(
     db: &impl ConnectionTrait,
     query: &DashboardQuery,
 ) -> Result<DashboardPage, Error> {
-    let mut events = statement(query)
+    let events = statement(query)
         .into_model::<DashboardEvent>()
         .all(db)
         .await?;
-    let more = events.len() as u64 > query.limit;
-    events.truncate(query.limit as usize);
+    Ok(page_of(events, query.limit))
+}
+
+/// A page from up to `limit + 1` rows in page order (one more than a page tells that more follow).
+fn page_of(mut events: Vec<DashboardEvent>, limit: u64) -> DashboardPage {
+    let more = events.len() as u64 > limit;
+    events.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
     let next = more.then(|| events.last()).flatten().map(|last| Cursor {
         start_at: last.start_at,
         id: last.id,
     });
-    Ok(DashboardPage { events, next })
+    DashboardPage { events, next }
 }
+
+/// Ongoing events started at most this many days ago; the start bound keeps the index usable.
+const LONGEST_EVENT: i64 = 3;
 
 /// The select behind [`upcoming`] (one more row than a page, to tell whether more follow).
 fn statement(query: &DashboardQuery) -> Select<event::Entity> {
     use event::Column as E;
     use organization::Column as O;
-    // Ongoing events started at most this long ago; the start bound keeps the index usable.
-    let longest_event = chrono::Duration::days(3);
+    let longest_event = chrono::Duration::days(LONGEST_EVENT);
     let mut select = event::Entity::find()
         .select_only()
         .columns([
@@ -503,20 +514,45 @@ pub struct DashboardData {
 }
 
 /// A dashboard render: three statements for a member (two for a visitor), plus one when the
-/// filter names organizations, whatever the number of events or organizations.
+/// filter names organizations, whatever the number of events or organizations. With `reads`,
+/// each part comes from the caches while the store's counters stand still: then a render reads
+/// nothing but the counters the request already read.
 pub async fn load(
     db: &impl ConnectionTrait,
+    reads: Option<CachedReads<'_>>,
     viewer: Option<Actor>,
     query: &DashboardQuery,
 ) -> Result<DashboardData, Error> {
     // The viewer's organizations first: they decide which members-only events show.
-    let mine = match viewer {
-        Some(actor) => memberships::organizations_of(db, actor.user_id).await?,
-        None => Vec::new(),
+    let mine = match (viewer, reads) {
+        (Some(actor), Some(reads)) => crate::cache::viewer(db, reads, actor.user_id)
+            .await?
+            .map(|viewer| viewer.organizations.clone())
+            .unwrap_or_default(),
+        (Some(actor), None) => memberships::organizations_of(db, actor.user_id).await?,
+        (None, _) => Vec::new(),
     };
     let mut query = query.clone();
     query.audience = Audience::of_viewer(viewer, mine.iter().map(|(org, _)| org.id).collect());
     let query = &query;
+    if let Some(reads) = reads {
+        let (chosen, page) = window::chosen_and_page(db, reads, query).await?;
+        let tag = reads.catalog_tag();
+        let marker = match reads.caches.marker.get(&(), tag) {
+            Some(marker) => marker,
+            None => {
+                let marker = change_marker(db).await?;
+                reads.caches.marker.put((), marker, tag);
+                marker
+            }
+        };
+        return Ok(DashboardData {
+            page,
+            mine,
+            chosen,
+            marker,
+        });
+    }
     let (chosen, page) = if query.organizations.is_empty() {
         (Vec::new(), upcoming(db, query).await?)
     } else {

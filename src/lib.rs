@@ -5,6 +5,7 @@
 pub mod access;
 pub mod accounts;
 pub mod bounds;
+pub mod cache;
 pub mod client_address;
 pub mod dashboard;
 #[cfg(any(test, feature = "fake-luma"))]

@@ -99,6 +99,18 @@ impl Audience {
         Self::of_viewer(actor, member_of)
     }
 
+    /// Whether this audience sees an event of `organization_id` with `visibility`: the rule of
+    /// [`Audience::condition`], for rows already in memory.
+    pub fn sees(&self, organization_id: i64, visibility: Visibility) -> bool {
+        match visibility {
+            Visibility::Public => true,
+            Visibility::MembersOnly => {
+                self.site_admin || self.member_of.contains(&organization_id)
+            }
+            Visibility::Private => false,
+        }
+    }
+
     /// The same rule as a condition on `events` rows, for queries.
     pub fn condition(&self) -> Condition {
         let public = event::Column::Visibility.eq(Visibility::Public);
@@ -183,8 +195,10 @@ mod tests {
             .unwrap();
         }
         let db = store.db();
+        // The SQL condition, checked against the in-memory rule the dashboard's shared
+        // windows apply: both must let the same rows through.
         let seen = |audience: Audience| async move {
-            event::Entity::find()
+            let by_sql: Vec<String> = event::Entity::find()
                 .filter(audience.condition())
                 .order_by_asc(event::Column::Id)
                 .all(db)
@@ -192,7 +206,18 @@ mod tests {
                 .unwrap()
                 .into_iter()
                 .map(|row| row.external_id)
-                .collect::<Vec<_>>()
+                .collect();
+            let in_memory: Vec<String> = event::Entity::find()
+                .order_by_asc(event::Column::Id)
+                .all(db)
+                .await
+                .unwrap()
+                .into_iter()
+                .filter(|row| audience.sees(row.organization_id, row.visibility))
+                .map(|row| row.external_id)
+                .collect();
+            assert_eq!(by_sql, in_memory, "{audience:?}");
+            by_sql
         };
         let admin = Actor {
             user_id: 1,

@@ -3,7 +3,10 @@
 use axum::extract::FromRef;
 use leptos::prelude::*;
 
+use std::sync::{Arc, Mutex, PoisonError};
+
 use crate::error::{AppError, respond_with};
+use convene::cache::{CachedReads, Caches, Counters};
 use convene::refresh::Refresher;
 use convene::store::DatabaseConnection;
 
@@ -21,6 +24,23 @@ pub struct AppState {
     pub trusted_proxies: convene::client_address::TrustedProxies,
     /// Sign-ups per client (each costs a password hash).
     pub sign_ups: std::sync::Arc<convene::sign_up_limit::SignUpLimit>,
+    /// Sessions, viewers and shared page data, valid while the store's change counters stand
+    /// still (`convene::cache`).
+    pub caches: Caches,
+}
+
+/// The store's change counters as the request being served first read them: one statement per
+/// request, before anything it reads through the caches. Provided per request by the routes.
+#[derive(Clone, Default)]
+pub struct RequestCounters(Arc<Mutex<Option<Counters>>>);
+
+impl RequestCounters {
+    /// A request that changed something (signing in or out) reads the counters again.
+    pub fn forget() {
+        if let Some(memo) = use_context::<RequestCounters>() {
+            *memo.0.lock().unwrap_or_else(PoisonError::into_inner) = None;
+        }
+    }
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -30,6 +50,29 @@ impl FromRef<AppState> for LeptosOptions {
 }
 
 impl AppState {
+    /// Reads through the caches, under the counters this request read (read now when this is
+    /// the request's first question).
+    pub async fn reads(&self) -> Result<CachedReads<'_>, AppError> {
+        let memo = use_context::<RequestCounters>();
+        let known = memo
+            .as_ref()
+            .and_then(|memo| *memo.0.lock().unwrap_or_else(PoisonError::into_inner));
+        let counters = match known {
+            Some(counters) => counters,
+            None => {
+                let counters = Counters::read(&self.db).await?;
+                if let Some(memo) = memo {
+                    *memo.0.lock().unwrap_or_else(PoisonError::into_inner) = Some(counters);
+                }
+                counters
+            }
+        };
+        Ok(CachedReads {
+            caches: &self.caches,
+            counters,
+        })
+    }
+
     /// The state of the request being served. Missing state is a wiring bug, logged as such.
     pub fn current() -> Result<AppState, AppError> {
         use_context::<AppState>().ok_or_else(|| {

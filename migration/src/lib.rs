@@ -13,6 +13,7 @@ mod m20261130_000001_add_event_all_day;
 mod m20261130_000002_event_privacy;
 mod m20261130_000003_event_cross_listed;
 mod m20261130_000004_sync_run_failure;
+mod m20261130_000005_change_counters;
 
 pub struct Migrator;
 
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000002_event_privacy::Migration),
             Box::new(m20261130_000003_event_cross_listed::Migration),
             Box::new(m20261130_000004_sync_run_failure::Migration),
+            Box::new(m20261130_000005_change_counters::Migration),
         ]
     }
 }

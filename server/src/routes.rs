@@ -3,7 +3,7 @@
 
 use crate::{assets, feeds};
 use app::auth::session::RequestUser;
-use app::state::AppState;
+use app::state::{AppState, RequestCounters};
 use app::{App, shell};
 use axum::Router;
 use axum::extract::State;
@@ -64,7 +64,10 @@ pub fn router(state: AppState, secure_cookies: bool) -> Router {
         .leptos_routes_with_context(
             &state,
             pages,
-            || provide_context(RequestUser::default()),
+            || {
+                provide_context(RequestUser::default());
+                provide_context(RequestCounters::default());
+            },
             move || shell(leptos_options.clone()),
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))

@@ -125,6 +125,7 @@ impl Application {
             demo: settings.demo,
             trusted_proxies: settings.trusted_proxies.clone(),
             sign_ups: Default::default(),
+            caches: Default::default(),
         };
         let router = routes::router(state, settings.secure_cookies);
         Ok(Self {

@@ -333,6 +333,7 @@ async fn a_render_costs_the_same_few_statements_however_much_there_is() {
         let mut query = DashboardQuery::new(now(), now() + Duration::days(30)).unwrap();
         let data = load(
             &counted,
+            None,
             Some(crate::access::Actor {
                 user_id: user.id,
                 is_site_admin: false,
@@ -350,6 +351,7 @@ async fn a_render_costs_the_same_few_statements_however_much_there_is() {
         query.organizations = vec!["org-1".into(), "ORG-0".into(), "no-such-org".into()];
         let data = load(
             &counted,
+            None,
             Some(crate::access::Actor {
                 user_id: user.id,
                 is_site_admin: false,
@@ -368,7 +370,7 @@ async fn a_render_costs_the_same_few_statements_however_much_there_is() {
         );
         let filtered = statements.swap(0, Ordering::Relaxed);
 
-        let visitor = load(&counted, None, &query).await.unwrap();
+        let visitor = load(&counted, None, None, &query).await.unwrap();
         assert!(visitor.mine.is_empty());
         (unfiltered, filtered, statements.load(Ordering::Relaxed))
     }
@@ -394,12 +396,12 @@ async fn a_filter_finds_organizations_by_name_and_unknown_ones_show_nothing() {
         .unwrap();
     let mut query = DashboardQuery::new(now(), now() + Duration::days(30)).unwrap();
     query.organizations = vec![" rust BERLIN ".into()];
-    let data = load(store.db(), None, &query).await.unwrap();
+    let data = load(store.db(), None, None, &query).await.unwrap();
     assert_eq!(data.chosen.len(), 1);
     assert_eq!(data.page.events.len(), 1);
 
     query.organizations = vec!["atlantis".into()];
-    let data = load(store.db(), None, &query).await.unwrap();
+    let data = load(store.db(), None, None, &query).await.unwrap();
     assert!(data.chosen.is_empty());
     assert!(
         data.page.events.is_empty(),
@@ -463,4 +465,161 @@ fn one_lu_ma_event_listed_by_two_organizations_is_one_card() {
         [(2, "Rust London".to_owned()), (4, "Rust Lisbon".to_owned())]
     );
     assert!(merged[1].also_listed_by.is_empty());
+}
+
+/// The shared windows give every viewer exactly the page their own statement gives: members
+/// of different organizations, a visitor and a site admin, with members-only events enough to
+/// push some viewers past a window's end (they go to the store), at several moments inside
+/// one cached minute, over every page.
+#[tokio::test]
+async fn cached_pages_equal_each_viewers_own_statement() {
+    use crate::access::Actor;
+    use crate::cache::{CachedReads, Caches, Counters};
+
+    let store = fresh_store().await;
+    let db = store.db();
+    let orgs = [
+        org(&store, "alpha").await,
+        org(&store, "beta").await,
+        org(&store, "gamma").await,
+    ];
+    let mut rows = Vec::new();
+    for n in 0..150_i64 {
+        // Alpha a quarter of the rows, beta half, gamma a quarter.
+        let org = &orgs[[0, 1, 2, 1][(n % 4) as usize]];
+        let mut row = row(
+            org.id,
+            n,
+            now() + Duration::minutes(17 * n - 90),
+            &format!("E{n}"),
+            n % 5 == 0,
+        );
+        // Beta's and gamma's first 120 rows are members-only: a visitor's first window holds
+        // only alpha's 20 public rows, one short of a page, so the visitor reads their own.
+        if org.slug != "alpha" && n < 120 {
+            row.visibility = Set(Visibility::MembersOnly);
+        }
+        rows.push(row);
+    }
+    event::Entity::insert_many(rows).exec(db).await.unwrap();
+    let mut viewers: Vec<Option<Actor>> = vec![None];
+    for (i, memberships_of) in [vec![0], vec![1], vec![0, 2], vec![]].iter().enumerate() {
+        let user = users::create(
+            db,
+            users::NewUser {
+                email: Email::parse(&format!("v{i}@example.org")).unwrap(),
+                display_name: DisplayName::parse("V").unwrap(),
+                password: Password::parse_new("correct horse battery".into()).unwrap(),
+                is_site_admin: i == 3,
+            },
+        )
+        .await
+        .unwrap();
+        for &o in memberships_of {
+            memberships::add(db, user.id, orgs[o].id, Role::Member)
+                .await
+                .unwrap();
+        }
+        viewers.push(Some(Actor {
+            user_id: user.id,
+            is_site_admin: i == 3,
+        }));
+    }
+    let caches = Caches::default();
+    let counters = Counters::read(db).await.unwrap();
+    let reads = CachedReads {
+        caches: &caches,
+        counters,
+    };
+    let mut several_pages = 0;
+    for seconds in [0, 25, 59] {
+        let at = now() + Duration::seconds(seconds);
+        for filter in [vec![], vec!["beta".to_owned()], vec!["alpha".into(), "gamma".into()]] {
+            for viewer in &viewers {
+                let mut query = DashboardQuery::new(at, at + Duration::days(30)).unwrap();
+                query.organizations = filter.clone();
+                let mut pages = 0;
+                loop {
+                    let cached = load(db, Some(reads), *viewer, &query).await.unwrap();
+                    let own = load(db, None, *viewer, &query).await.unwrap();
+                    assert_eq!(cached, own, "viewer {viewer:?}, {filter:?}, page {pages}");
+                    pages += 1;
+                    match cached.page.next {
+                        Some(next) => query.after = Some(next),
+                        None => break,
+                    }
+                }
+                several_pages += usize::from(pages > 1);
+            }
+        }
+    }
+    assert!(several_pages > 10, "{several_pages} walks had more than one page");
+    assert!(!caches.windows.is_empty());
+}
+
+/// A warm render reads nothing; a change anywhere in the store (here, a new membership
+/// written on another connection) makes the next render read again.
+#[tokio::test]
+async fn a_warm_render_reads_nothing_until_the_store_changes() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use crate::access::Actor;
+    use crate::cache::{CachedReads, Caches, Counters};
+
+    let store = fresh_store().await;
+    let user = member(&store).await;
+    let berlin = org(&store, "berlin").await;
+    let lisbon = org(&store, "lisbon").await;
+    memberships::add(store.db(), user.id, berlin.id, Role::Member)
+        .await
+        .unwrap();
+    let rows: Vec<_> = (0..30)
+        .map(|n| row(berlin.id, n, now() + Duration::hours(n + 1), "E", false))
+        .collect();
+    event::Entity::insert_many(rows)
+        .exec(store.db())
+        .await
+        .unwrap();
+    let mut counted = crate::store::connect(store.url()).await.unwrap();
+    let statements = Arc::new(AtomicUsize::new(0));
+    let counter = statements.clone();
+    counted.set_metric_callback(move |_| {
+        counter.fetch_add(1, Ordering::Relaxed);
+    });
+    let viewer = Some(Actor {
+        user_id: user.id,
+        is_site_admin: false,
+    });
+    let query = DashboardQuery::new(now(), now() + Duration::days(30)).unwrap();
+    let caches = Caches::default();
+    let render = |counters| {
+        let (counted, caches, query) = (&counted, &caches, &query);
+        async move {
+            let reads = CachedReads { caches, counters };
+            load(counted, Some(reads), viewer, query).await.unwrap()
+        }
+    };
+    let counters = Counters::read(&counted).await.unwrap();
+    statements.store(0, Ordering::Relaxed);
+    let cold = render(counters).await;
+    assert!(statements.swap(0, Ordering::Relaxed) >= 3);
+    let warm = render(counters).await;
+    assert_eq!(warm, cold);
+    assert_eq!(statements.swap(0, Ordering::Relaxed), 0, "a warm render");
+
+    memberships::add(store.db(), user.id, lisbon.id, Role::Member)
+        .await
+        .unwrap();
+    let moved = Counters::read(&counted).await.unwrap();
+    assert!(moved.people > counters.people, "{counters:?} → {moved:?}");
+    assert_eq!(moved.catalog, counters.catalog);
+    statements.store(0, Ordering::Relaxed);
+    let after = render(moved).await;
+    assert_eq!(after.mine.len(), 2, "the new membership shows");
+    assert_eq!(
+        statements.swap(0, Ordering::Relaxed),
+        2,
+        "only the viewer (user and organizations) is read again"
+    );
 }

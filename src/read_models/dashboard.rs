@@ -11,6 +11,7 @@ use sea_orm::ConnectionTrait;
 
 use crate::Error;
 use crate::access::{Actor, Role, can_manage};
+use crate::cache::CachedReads;
 use crate::dashboard::{self, ChosenRange, DashboardEvent, DashboardQuery, FilterParams};
 use crate::refresh::Refresher;
 use crate::store::events;
@@ -41,13 +42,14 @@ pub fn query(
 /// than the TTL get a background refresh (stale-while-revalidate).
 pub async fn page(
     db: &impl ConnectionTrait,
+    reads: Option<CachedReads<'_>>,
     refresher: &Refresher,
     viewer: Option<Actor>,
     filters: &DashboardFilters,
     now: DateTime<Utc>,
 ) -> Result<Dashboard, Error> {
     let (query, chosen_range) = query(filters, now)?;
-    let data = dashboard::load(db, viewer, &query).await?;
+    let data = dashboard::load(db, reads, viewer, &query).await?;
     let roles: HashMap<i64, Role> = data
         .mine
         .iter()

@@ -1,12 +1,14 @@
 //! The directory, an organization's page and its member list.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use convene_types::views::{MemberRow, OrganizationDetails, OrganizationSummary};
 use sea_orm::ConnectionTrait;
 
 use crate::Error;
 use crate::access::{Actor, OrgViewer};
+use crate::cache::CachedReads;
 use crate::store::memberships;
 use crate::store::organizations::{self, Organization};
 
@@ -47,8 +49,22 @@ pub fn summary(org: &Organization, member_count: i64) -> OrganizationSummary {
     }
 }
 
-/// Every organization, alphabetically, with member counts (two queries, whatever the size).
-pub async fn directory(db: &impl ConnectionTrait) -> Result<Vec<OrganizationSummary>, Error> {
+/// Every organization, alphabetically, with member counts: two queries whatever the size, or
+/// none while the caches' counters stand still.
+pub async fn directory(
+    db: &impl ConnectionTrait,
+    reads: CachedReads<'_>,
+) -> Result<Arc<Vec<OrganizationSummary>>, Error> {
+    let tag = reads.directory_tag();
+    if let Some(directory) = reads.caches.directory.get(&(), tag) {
+        return Ok(directory);
+    }
+    let directory = Arc::new(read_directory(db).await?);
+    reads.caches.directory.put((), directory.clone(), tag);
+    Ok(directory)
+}
+
+async fn read_directory(db: &impl ConnectionTrait) -> Result<Vec<OrganizationSummary>, Error> {
     let all = organizations::list_all(db).await?;
     let counts: HashMap<i64, i64> = memberships::counts_by_organization(db)
         .await?

@@ -8,7 +8,8 @@ use convene::store::users::{self, User};
 use tower_sessions::Session;
 
 use crate::error::{AppError, respond_with};
-use crate::state::AppState;
+use crate::state::{AppState, RequestCounters};
+use convene::cache::{CachedReads, SessionFacts};
 
 const USER_ID_KEY: &str = "user_id";
 /// The day (days since the Common Era) the session was last extended.
@@ -29,6 +30,7 @@ fn session_failed(err: tower_sessions::session::Error) -> AppError {
 /// Signs `user_id` in on a fresh session id (rotation stops session fixation).
 pub async fn start(user_id: i64) -> Result<(), AppError> {
     RequestUser::forget();
+    RequestCounters::forget();
     let session = current_session().await?;
     session.cycle_id().await.map_err(session_failed)?;
     session
@@ -41,6 +43,7 @@ pub async fn start(user_id: i64) -> Result<(), AppError> {
 /// Destroys the session on the server and clears the cookie.
 pub async fn end() -> Result<(), AppError> {
     RequestUser::forget();
+    RequestCounters::forget();
     current_session()
         .await?
         .flush()
@@ -84,19 +87,50 @@ pub async fn signed_in_user(state: &AppState) -> Result<Option<User>, AppError> 
 
 async fn look_up_user(state: &AppState) -> Result<Option<User>, AppError> {
     let session = current_session().await?;
-    let Some(user_id) = session_user_id(&session).await? else {
+    let reads = state.reads().await?;
+    let Some(user_id) = session_facts(&session, reads).await? else {
         return Ok(None);
     };
-    extend_daily(&session).await?;
-    Ok(users::find_by_id(&state.db, user_id).await?)
+    Ok(convene::cache::viewer(&state.db, reads, user_id)
+        .await?
+        .map(|viewer| viewer.user.clone()))
+}
+
+fn today() -> i32 {
+    use chrono::Datelike;
+    chrono::Utc::now().date_naive().num_days_from_ce()
+}
+
+/// The session's user, extended once a day. The session's facts come from the cache while
+/// no session changed in the store and the session was extended today (so it cannot have
+/// expired since); otherwise from the store, and a session holding a user is remembered.
+async fn session_facts(session: &Session, reads: CachedReads<'_>) -> Result<Option<i64>, AppError> {
+    let today = today();
+    let id = session.id().map(|id| id.0);
+    let cached = id.and_then(|id| reads.caches.sessions.get(&id, reads.sessions_tag()));
+    if let Some(facts) = cached.filter(|facts| facts.extended_on == Some(today)) {
+        return Ok(facts.user_id);
+    }
+    let Some(user_id) = session_user_id(session).await? else {
+        return Ok(None);
+    };
+    extend_daily(session).await?;
+    // A new or rotated session has its id only once saved, after the response.
+    if let Some(id) = session.id().map(|id| id.0) {
+        let facts = SessionFacts {
+            user_id: Some(user_id),
+            extended_on: Some(today),
+        };
+        reads.caches.sessions.put(id, facts, reads.sessions_tag());
+    }
+    Ok(Some(user_id))
 }
 
 /// Keeps a session in use alive: the idle timeout counts from the last day it was extended.
 /// Extending means saving the session (a write and a new cookie), so it happens on the first
 /// visit of each day rather than on every request.
 async fn extend_daily(session: &Session) -> Result<(), AppError> {
-    use chrono::Datelike;
-    let today = chrono::Utc::now().date_naive().num_days_from_ce();
+    let today = today();
     let extended_on = session
         .get::<i32>(EXTENDED_ON_KEY)
         .await

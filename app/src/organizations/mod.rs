@@ -56,7 +56,9 @@ mod ssr {
 #[server]
 pub async fn list_organizations() -> Result<Vec<OrganizationSummary>, AppError> {
     let state = crate::state::AppState::current()?;
-    Ok(convene::read_models::organizations::directory(&state.db).await?)
+    let directory =
+        convene::read_models::organizations::directory(&state.db, state.reads().await?).await?;
+    Ok(Vec::clone(&directory))
 }
 
 #[server]

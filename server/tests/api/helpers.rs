@@ -64,6 +64,19 @@ pub async fn spawn_app_adjusted(seed: Seed, adjust: impl FnOnce(&mut Settings)) 
         }
         db.close().await.expect("store closes");
     }
+    serve(app, database_url)
+}
+
+/// A second server on `app`'s store, as a second replica behind a load balancer would be.
+pub async fn spawn_replica(app: &TestApp) -> TestApp {
+    let settings = test_settings(app.database_url.clone(), false);
+    let replica = Application::build(&settings)
+        .await
+        .expect("replica builds");
+    serve(replica, app.database_url.clone())
+}
+
+fn serve(app: Application, database_url: String) -> TestApp {
     let address = app.local_addr();
     let (stop, stopped) = oneshot::channel::<()>();
     let server = tokio::spawn(app.run_until_stopped(async {

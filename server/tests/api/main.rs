@@ -8,6 +8,7 @@
 
 mod access_matrix;
 mod accounts;
+mod caching;
 mod calendar_apps;
 mod config;
 mod dashboard;

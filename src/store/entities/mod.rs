@@ -1,5 +1,6 @@
 //! SeaORM entities, one file per table.
 
+pub mod change_counter;
 pub mod event;
 pub mod feed_token;
 pub mod lease;

@@ -1,0 +1,272 @@
+//! Per-process caches that never serve what the store no longer says (issue #16).
+//!
+//! Triggers in the store bump a counter per topic in the same transaction as any change
+//! (`change_counters`: `catalog` for organizations, events and sync runs, `people` for users and
+//! memberships, `sessions` for changed or ended sessions), whoever writes: a page, the CLI, a sync
+//! or another replica. A request reads the counters once, before anything it caches, and every
+//! shelf here answers only under the counters it was filled under. So a change is seen by the
+//! next request on any replica sharing the database, and a reader that raced a change can
+//! never park its older rows under the newer counters.
+//!
+//! Nothing here is keyed by anything a viewer could share with another: sessions by their id,
+//! viewers by user id, and shared data (the event window of a filter, the directory) holds
+//! only what every audience may see before the per-viewer rules are applied to it.
+
+use std::collections::HashMap;
+use std::hash::Hash;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+
+use sea_orm::{ConnectionTrait, EntityTrait, QuerySelect};
+
+use crate::Error;
+use crate::access::Role;
+use crate::store::entities::change_counter;
+use crate::store::memberships;
+use crate::store::organizations::Organization;
+use crate::store::users::{self, User};
+
+/// The store's change counters, as one request read them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counters {
+    pub catalog: i64,
+    pub people: i64,
+    pub sessions: i64,
+}
+
+impl Counters {
+    /// One statement reading the three counters.
+    pub async fn read(db: &impl ConnectionTrait) -> Result<Self, Error> {
+        let rows: Vec<(String, i64)> = change_counter::Entity::find()
+            .select_only()
+            .column(change_counter::Column::Topic)
+            .column(change_counter::Column::Value)
+            .into_tuple()
+            .all(db)
+            .await?;
+        let mut counters = Self::default();
+        for (topic, value) in rows {
+            match topic.as_str() {
+                "catalog" => counters.catalog = value,
+                "people" => counters.people = value,
+                "sessions" => counters.sessions = value,
+                _ => {}
+            }
+        }
+        Ok(counters)
+    }
+}
+
+/// Which counters a shelf's contents depend on. Counters only grow, so a larger tag is newer.
+pub type Tag = (i64, i64);
+
+/// A map whose entries are valid under one tag; a newer tag empties it, an older one neither
+/// reads nor writes (that reader's rows may predate the change that moved the tag).
+pub struct Shelf<K, V> {
+    inner: Mutex<ShelfInner<K, V>>,
+    capacity: usize,
+}
+
+struct ShelfInner<K, V> {
+    tag: Tag,
+    entries: HashMap<K, V>,
+}
+
+impl<K: Eq + Hash, V: Clone> Shelf<K, V> {
+    /// At most `capacity` entries: a full shelf is emptied rather than grown (memory stays
+    /// bounded whatever keys arrive; the next requests refill it).
+    pub fn new(capacity: usize) -> Self {
+        Self {
+            inner: Mutex::new(ShelfInner {
+                tag: (i64::MIN, i64::MIN),
+                entries: HashMap::new(),
+            }),
+            capacity,
+        }
+    }
+
+    /// A poisoned lock only means another request panicked; the map is still whole.
+    fn lock(&self, tag: Tag) -> (MutexGuard<'_, ShelfInner<K, V>>, bool) {
+        let mut inner = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
+        if tag != inner.tag && tag.0 >= inner.tag.0 && tag.1 >= inner.tag.1 {
+            inner.tag = tag;
+            inner.entries.clear();
+        }
+        let current = inner.tag == tag;
+        (inner, current)
+    }
+
+    pub fn get(&self, key: &K, tag: Tag) -> Option<V> {
+        let (inner, current) = self.lock(tag);
+        current.then(|| inner.entries.get(key).cloned()).flatten()
+    }
+
+    /// Keeps `value`, read from the store after the counters that make `tag`.
+    pub fn put(&self, key: K, value: V, tag: Tag) {
+        let (mut inner, current) = self.lock(tag);
+        if !current {
+            return;
+        }
+        if inner.entries.len() >= self.capacity {
+            inner.entries.clear();
+        }
+        inner.entries.insert(key, value);
+    }
+
+    pub fn len(&self) -> usize {
+        self.inner
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .entries
+            .len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// What a session says, without its id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SessionFacts {
+    pub user_id: Option<i64>,
+    /// The day the session was last extended (days since the Common Era).
+    pub extended_on: Option<i32>,
+}
+
+/// Every cache of one process, shared by its requests (cheap to clone).
+#[derive(Clone)]
+pub struct Caches(Arc<Shelves>);
+
+pub struct Shelves {
+    /// By session id (the cookie's value never leaves this process's memory).
+    pub sessions: Shelf<i128, SessionFacts>,
+    /// By user id: the user and their organizations with their role (`None`: no such user).
+    pub viewers: Shelf<i64, Option<Arc<Viewer>>>,
+    /// The dashboard's event windows, by filter (shared: every audience's rows, before the
+    /// per-viewer rule).
+    pub windows: Shelf<crate::dashboard::WindowKey, Arc<crate::dashboard::Window>>,
+    /// The directory (every organization with its member count) and the dashboard's change
+    /// marker.
+    pub directory: Shelf<(), Arc<Vec<convene_types::views::OrganizationSummary>>>,
+    pub marker: Shelf<(), i64>,
+}
+
+/// Sizes: enough for every session and member of a large network, and every filter a busy
+/// minute asks for. An entry is a few hundred bytes, a window a few tens of kB.
+const SESSIONS: usize = 100_000;
+const VIEWERS: usize = 50_000;
+const WINDOWS: usize = 2_000;
+
+impl Default for Caches {
+    fn default() -> Self {
+        Self(Arc::new(Shelves {
+            sessions: Shelf::new(SESSIONS),
+            viewers: Shelf::new(VIEWERS),
+            windows: Shelf::new(WINDOWS),
+            directory: Shelf::new(1),
+            marker: Shelf::new(1),
+        }))
+    }
+}
+
+impl std::ops::Deref for Caches {
+    type Target = Shelves;
+    fn deref(&self) -> &Shelves {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Caches {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Caches")
+            .field("sessions", &self.sessions.len())
+            .field("viewers", &self.viewers.len())
+            .field("windows", &self.windows.len())
+            .finish()
+    }
+}
+
+/// The caches and the counters the current request read: what a cached read needs.
+#[derive(Clone, Copy)]
+pub struct CachedReads<'a> {
+    pub caches: &'a Caches,
+    pub counters: Counters,
+}
+
+impl CachedReads<'_> {
+    pub fn sessions_tag(&self) -> Tag {
+        (self.counters.sessions, 0)
+    }
+    /// A viewer's organizations depend on memberships and on the organizations themselves.
+    pub fn viewer_tag(&self) -> Tag {
+        (self.counters.people, self.counters.catalog)
+    }
+    pub fn catalog_tag(&self) -> Tag {
+        (self.counters.catalog, 0)
+    }
+    /// Member counts depend on people, names and calendars on the catalog.
+    pub fn directory_tag(&self) -> Tag {
+        (self.counters.catalog, self.counters.people)
+    }
+}
+
+/// A signed-in user and their organizations with their role there, by name.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Viewer {
+    pub user: User,
+    pub organizations: Vec<(Organization, Role)>,
+}
+
+/// The user behind a session and their organizations: from the cache, or two statements.
+pub async fn viewer(
+    db: &impl ConnectionTrait,
+    reads: CachedReads<'_>,
+    user_id: i64,
+) -> Result<Option<Arc<Viewer>>, Error> {
+    let tag = reads.viewer_tag();
+    if let Some(viewer) = reads.caches.viewers.get(&user_id, tag) {
+        return Ok(viewer);
+    }
+    let viewer = match users::find_by_id(db, user_id).await? {
+        Some(user) => Some(Arc::new(Viewer {
+            organizations: memberships::organizations_of(db, user.id).await?,
+            user,
+        })),
+        None => None,
+    };
+    reads.caches.viewers.put(user_id, viewer.clone(), tag);
+    Ok(viewer)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Shelf;
+
+    #[test]
+    fn a_shelf_answers_only_under_the_tag_it_was_filled_under() {
+        let shelf: Shelf<&str, u32> = Shelf::new(10);
+        shelf.put("a", 1, (1, 1));
+        assert_eq!(shelf.get(&"a", (1, 1)), Some(1));
+        // A newer tag (either counter moved) empties the shelf.
+        assert_eq!(shelf.get(&"a", (1, 2)), None);
+        // A reader that read the counters before the change can neither read nor write.
+        shelf.put("a", 1, (1, 1));
+        assert_eq!(shelf.get(&"a", (1, 1)), None);
+        assert_eq!(shelf.get(&"a", (1, 2)), None);
+        shelf.put("a", 2, (1, 2));
+        assert_eq!(shelf.get(&"a", (1, 2)), Some(2));
+        // Neither newer nor older (one counter back, one forward) is not trusted to fill it.
+        assert_eq!(shelf.get(&"a", (0, 3)), None);
+        assert_eq!(shelf.get(&"a", (1, 2)), Some(2));
+    }
+
+    #[test]
+    fn a_full_shelf_starts_over_instead_of_growing() {
+        let shelf: Shelf<u32, u32> = Shelf::new(3);
+        for key in 0..10 {
+            shelf.put(key, key, (0, 0));
+            assert!(shelf.len() <= 3);
+        }
+        assert_eq!(shelf.get(&9, (0, 0)), Some(9));
+    }
+}
