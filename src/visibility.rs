@@ -104,9 +104,7 @@ impl Audience {
     pub fn sees(&self, organization_id: i64, visibility: Visibility) -> bool {
         match visibility {
             Visibility::Public => true,
-            Visibility::MembersOnly => {
-                self.site_admin || self.member_of.contains(&organization_id)
-            }
+            Visibility::MembersOnly => self.site_admin || self.member_of.contains(&organization_id),
             Visibility::Private => false,
         }
     }

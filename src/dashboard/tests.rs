@@ -534,7 +534,11 @@ async fn cached_pages_equal_each_viewers_own_statement() {
     let mut several_pages = 0;
     for seconds in [0, 25, 59] {
         let at = now() + Duration::seconds(seconds);
-        for filter in [vec![], vec!["beta".to_owned()], vec!["alpha".into(), "gamma".into()]] {
+        for filter in [
+            vec![],
+            vec!["beta".to_owned()],
+            vec!["alpha".into(), "gamma".into()],
+        ] {
             for viewer in &viewers {
                 let mut query = DashboardQuery::new(at, at + Duration::days(30)).unwrap();
                 query.organizations = filter.clone();
@@ -553,7 +557,10 @@ async fn cached_pages_equal_each_viewers_own_statement() {
             }
         }
     }
-    assert!(several_pages > 10, "{several_pages} walks had more than one page");
+    assert!(
+        several_pages > 10,
+        "{several_pages} walks had more than one page"
+    );
     assert!(!caches.windows.is_empty());
 }
 

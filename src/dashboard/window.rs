@@ -114,7 +114,9 @@ impl Window {
     /// The page the query's own statement would return, or `None` when this window ends
     /// before the page does.
     fn page_for(&self, query: &DashboardQuery) -> Option<DashboardPage> {
-        let earliest_start = query.from.checked_sub_signed(Duration::days(LONGEST_EVENT))?;
+        let earliest_start = query
+            .from
+            .checked_sub_signed(Duration::days(LONGEST_EVENT))?;
         let wanted = usize::try_from(query.limit).ok()?.saturating_add(1);
         let events: Vec<DashboardEvent> = self
             .rows

@@ -168,7 +168,10 @@ struct Seen {
 
 async fn dashboard(app: &TestApp, cookie: Option<&str>) -> Seen {
     let body = app.page_as("/dashboard", cookie).await;
-    assert!(body.contains(PUBLIC), "every dashboard lists the public event");
+    assert!(
+        body.contains(PUBLIC),
+        "every dashboard lists the public event"
+    );
     let names: Vec<&'static str> = ["ada@example.org", "bob@example.org", "cleo@example.org"]
         .into_iter()
         .filter(|name| body.contains(&format!(">{name}<")))
@@ -231,8 +234,11 @@ async fn warm_caches_never_show_one_person_what_another_may_see() {
         "orgs": [], "range": "", "from": "", "to": "", "q": "", "mode": "", "after": ""
     }});
     for app in world.servers() {
-        for (cookie, sees) in [(Some(&world.ada), true), (Some(&world.bob), false), (None, false)]
-        {
+        for (cookie, sees) in [
+            (Some(&world.ada), true),
+            (Some(&world.bob), false),
+            (None, false),
+        ] {
             let body = app
                 .call_json(
                     app::dashboard::GetDashboard::PATH,
@@ -286,7 +292,11 @@ async fn every_change_shows_on_the_next_request_and_on_the_other_replica() {
         .await;
     assert!(joined.status().is_success(), "{}", joined.status());
     bob.members_only = true;
-    assert_eq!(dashboard(first, Some(&world.bob)).await, bob, "after joining");
+    assert_eq!(
+        dashboard(first, Some(&world.bob)).await,
+        bob,
+        "after joining"
+    );
     within_two_seconds(second, Some(&world.bob), &bob, "joining").await;
 
     // Bob leaves on the second server.
@@ -299,7 +309,11 @@ async fn every_change_shows_on_the_next_request_and_on_the_other_replica() {
         .await;
     assert!(left.status().is_success(), "{}", left.status());
     bob.members_only = false;
-    assert_eq!(dashboard(second, Some(&world.bob)).await, bob, "after leaving");
+    assert_eq!(
+        dashboard(second, Some(&world.bob)).await,
+        bob,
+        "after leaving"
+    );
     within_two_seconds(first, Some(&world.bob), &bob, "leaving").await;
 
     // Cleo (an admin) makes Ada an admin on the second server: Ada may list the members on
@@ -336,7 +350,9 @@ async fn every_change_shows_on_the_next_request_and_on_the_other_replica() {
     let db = store::connect(&first.database_url).await.unwrap();
     let ada = users::find_by_id(&db, world.ada_id).await.unwrap().unwrap();
     assert_eq!(
-        memberships::role_of(&db, ada.id, world.berlin).await.unwrap(),
+        memberships::role_of(&db, ada.id, world.berlin)
+            .await
+            .unwrap(),
         Some(Role::Admin)
     );
 
@@ -354,6 +370,10 @@ async fn every_change_shows_on_the_next_request_and_on_the_other_replica() {
         members_only: false,
         new_event: true,
     };
-    assert_eq!(dashboard(second, Some(&world.ada)).await, gone, "signed out");
+    assert_eq!(
+        dashboard(second, Some(&world.ada)).await,
+        gone,
+        "signed out"
+    );
     within_two_seconds(first, Some(&world.ada), &gone, "signing out").await;
 }

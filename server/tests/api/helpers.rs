@@ -70,9 +70,7 @@ pub async fn spawn_app_adjusted(seed: Seed, adjust: impl FnOnce(&mut Settings)) 
 /// A second server on `app`'s store, as a second replica behind a load balancer would be.
 pub async fn spawn_replica(app: &TestApp) -> TestApp {
     let settings = test_settings(app.database_url.clone(), false);
-    let replica = Application::build(&settings)
-        .await
-        .expect("replica builds");
+    let replica = Application::build(&settings).await.expect("replica builds");
     serve(replica, app.database_url.clone())
 }
 
