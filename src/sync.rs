@@ -110,6 +110,11 @@ pub struct SyncCounts {
     pub requests_made: u64,
     /// Private events left out: lu.ma lists them to nobody, so neither does Convene.
     pub skipped_private: u32,
+    /// Descriptions fetched after the list was stored: wanted, and fetched so far.
+    pub descriptions_wanted: u32,
+    pub descriptions_fetched: u32,
+    /// When the events were stored (and pages showed them), for the run's timing.
+    pub events_stored_at: Option<std::time::Instant>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -117,6 +122,8 @@ pub struct SyncReport {
     pub run_id: i64,
     pub outcome: SyncOutcome,
     pub counts: SyncCounts,
+    /// From the run's start until its events were stored: what a new calendar waits to show.
+    pub events_stored_in: Option<std::time::Duration>,
     /// Why the run failed or changed nothing, in words an admin understands.
     pub message: Option<String>,
     pub failure: Option<SyncFailure>,
@@ -137,7 +144,7 @@ pub struct Importer {
 /// What a run says when its task panicked (the panic itself goes to the log).
 pub const INTERNAL_FAILURE: &str = "internal error while importing; the details are in the server log and the next run will try again";
 /// What a run left running by a stopped process says once it is closed.
-pub const INTERRUPTED_MESSAGE: &str = "the server stopped while this run was going; nothing was changed and the next run imports again";
+pub const INTERRUPTED_MESSAGE: &str = "the server stopped while this run was going; what it had stored stays, and the next run imports the rest";
 
 /// Where a run's events came from: it names their `source`, and a feed's answer carries the
 /// validators the next conditional GET sends back.
@@ -235,6 +242,7 @@ impl Importer {
         }
         .insert(&self.db)
         .await?;
+        let started = std::time::Instant::now();
 
         // Each run in its own task: a panic (a bug, or input we failed to bound) becomes this
         // run's failure, and the caller (the daily loop, a page load) carries on.
@@ -273,13 +281,15 @@ impl Importer {
                 .await?;
             tracing::warn!(org = %org.slug, %outcome, kind = %failure.kind, message = %failure.message, "lu.ma sync did not complete");
         } else {
-            tracing::info!(org = %org.slug, created = counts.created, updated = counts.updated, removed = counts.removed, unchanged = counts.unchanged, requests = counts.requests_made, "lu.ma sync done");
+            tracing::info!(org = %org.slug, created = counts.created, updated = counts.updated, removed = counts.removed, unchanged = counts.unchanged, requests = counts.requests_made, descriptions = counts.descriptions_fetched, "lu.ma sync done");
         }
+        let events_stored_in = counts.events_stored_at.map(|at| at - started);
         self.trim_runs(organization_id).await?;
         Ok(SyncReport {
             run_id: run.id,
             outcome,
             counts,
+            events_stored_in,
             message: failure.as_ref().map(|failure| failure.message.clone()),
             failure: failure.map(|failure| failure.kind),
         })
@@ -413,6 +423,9 @@ impl Importer {
         now: DateTime<Utc>,
     ) -> Result<(), Error> {
         let source = from.source();
+        // lu.ma's list carries no descriptions: they follow in a second pass, and the run stays
+        // open until then. A feed carries its own, and its run ends here.
+        let descriptions_later = matches!(from, FetchedFrom::Api);
         let txn = self.db.begin().await?;
         let mut seen_ids = Vec::new();
         let mut new_rows = Vec::new();
@@ -420,11 +433,18 @@ impl Importer {
             match change {
                 Change::New(event) => {
                     counts.created += 1;
-                    new_rows.push(event_row(org.id, &event, source, now));
+                    let mut row = event_row(org.id, &event, source, now);
+                    row.description_pending = Set(descriptions_later);
+                    new_rows.push(row);
                 }
                 Change::Changed(id, event) => {
                     counts.updated += 1;
                     let mut row = event_row(org.id, &event, source, now);
+                    if descriptions_later {
+                        // The stored description stays until the second pass brings the new one.
+                        row.description_md = sea_orm::ActiveValue::NotSet;
+                        row.description_pending = Set(true);
+                    }
                     row.id = Set(id);
                     // The published address never changes.
                     row.public_id = sea_orm::ActiveValue::NotSet;
@@ -476,10 +496,12 @@ impl Importer {
         }
         let mut run = sync_run::ActiveModel {
             id: Set(run_id),
-            outcome: Set(SyncOutcome::Ok),
-            finished_at: Set(Some(Utc::now().max(now))),
             ..Default::default()
         };
+        if !descriptions_later {
+            run.outcome = Set(SyncOutcome::Ok);
+            run.finished_at = Set(Some(Utc::now().max(now)));
+        }
         fill_counts(&mut run, counts);
         run.update(&txn).await?;
         let mut synced = organization::ActiveModel {
@@ -495,6 +517,25 @@ impl Importer {
         }
         synced.update(&txn).await?;
         txn.commit().await?;
+        counts.events_stored_at = Some(std::time::Instant::now());
+        Ok(())
+    }
+
+    /// Closes a run whose events were stored earlier (a lu.ma run, after its descriptions).
+    async fn finish_run(
+        &self,
+        run_id: i64,
+        counts: &SyncCounts,
+        now: DateTime<Utc>,
+    ) -> Result<(), Error> {
+        let mut run = sync_run::ActiveModel {
+            id: Set(run_id),
+            outcome: Set(SyncOutcome::Ok),
+            finished_at: Set(Some(Utc::now().max(now))),
+            ..Default::default()
+        };
+        fill_counts(&mut run, counts);
+        run.update(&self.db).await?;
         Ok(())
     }
 
@@ -617,6 +658,8 @@ fn fill_counts(run: &mut sync_run::ActiveModel, counts: &SyncCounts) {
     run.events_unchanged = Set(small(counts.unchanged));
     run.requests_made = Set(i32::try_from(counts.requests_made).unwrap_or(i32::MAX));
     run.events_skipped_private = Set(small(counts.skipped_private));
+    run.descriptions_wanted = Set(small(counts.descriptions_wanted));
+    run.descriptions_fetched = Set(small(counts.descriptions_fetched));
 }
 
 /// A new event's public id: 96 random bits, so published addresses cannot be counted through.
@@ -647,6 +690,7 @@ pub fn event_row(
         meeting_url: Set(None),
         address_hidden: Set(event.address_hidden),
         cross_listed: Set(event.cross_listed),
+        description_pending: Set(false),
         public_id: Set(Some(new_public_id())),
         location_type: Set(event.location_type),
         visibility: Set(event.visibility),

@@ -14,6 +14,7 @@ mod m20261130_000002_event_privacy;
 mod m20261130_000003_event_cross_listed;
 mod m20261130_000004_sync_run_failure;
 mod m20261130_000005_change_counters;
+mod m20261130_000006_descriptions_later;
 
 pub struct Migrator;
 
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000003_event_cross_listed::Migration),
             Box::new(m20261130_000004_sync_run_failure::Migration),
             Box::new(m20261130_000005_change_counters::Migration),
+            Box::new(m20261130_000006_descriptions_later::Migration),
         ]
     }
 }

@@ -10,7 +10,9 @@
 //!     make bench-dashboard      # installs wrk (Debian) when missing
 //!
 //! Settings: `BENCH_SECONDS` per measurement (default 10), `BENCH_CONNECTIONS` (default 32),
-//! `BENCH_EVENTS` (default `1000,20000,100000`).
+//! `BENCH_EVENTS` (default `1000,20000,100000`). With `TEST_DATABASE_URL` set, every size runs
+//! on Postgres too. After each run it prints the process's memory (server and this driver in one
+//! process; wrk is another): resident now and at its peak.
 #![expect(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -27,7 +29,7 @@ use convene::secrets::{KeySource, SecretKey};
 use convene::store::entities::{event, membership, organization, user};
 use convene::store::organizations::{self, NewOrganization};
 use convene::store::{memberships, users};
-use convene::testing::{fresh_sqlite_url, scratch_dir, store_at};
+use convene::testing::{fresh_postgres_schema, fresh_sqlite_url, scratch_dir, store_at};
 use leptos::config::LeptosOptions;
 use leptos::server_fn::ServerFn;
 use sea_orm::{ActiveValue::Set, EntityTrait, TransactionTrait};
@@ -321,8 +323,21 @@ fn session_cookie(response: &reqwest::Response) -> String {
         .to_owned()
 }
 
-async fn run(events: i64, seconds: u64, connections: u64) {
-    let database_url = fresh_sqlite_url();
+/// The process's resident memory now and at its peak, in MB (`/proc/self/status`).
+fn memory_mb() -> (u64, u64) {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let kb = |field: &str| -> u64 {
+        status
+            .lines()
+            .find_map(|line| line.strip_prefix(field))
+            .and_then(|rest| rest.split_whitespace().next())
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(0)
+    };
+    (kb("VmRSS:") / 1024, kb("VmHWM:") / 1024)
+}
+
+async fn run(backend: &str, database_url: String, events: i64, seconds: u64, connections: u64) {
     seed(&database_url, events).await;
     let viewers = seed_members(&database_url).await;
     let site_root = scratch_dir("bench-site");
@@ -500,14 +515,18 @@ async fn run(events: i64, seconds: u64, connections: u64) {
         ("same bytes, memory", &in_memory),
     ] {
         println!(
-            "  {events:>7} events  {name:<26} {:>9.0} req/s  p50 {:>6.2} ms  p99 {:>6.2} ms  {:>5.0}% of static",
+            "  {backend:<8} {events:>7} events  {name:<26} {:>9.0} req/s  p50 {:>6.2} ms  p99 {:>6.2} ms  {:>5.0}% of static",
             m.requests_per_second,
             m.p50_ms,
             m.p99_ms,
             100.0 * m.requests_per_second / fixed.requests_per_second
         );
     }
-    println!("  page: {} bytes", page.len());
+    let (resident, peak) = memory_mb();
+    println!(
+        "  {backend:<8} {events:>7} events  page {} bytes; memory {resident} MB resident, {peak} MB peak",
+        page.len()
+    );
 }
 
 #[tokio::main]
@@ -515,12 +534,19 @@ async fn main() {
     let seconds = env_number("BENCH_SECONDS", 10);
     let connections = env_number("BENCH_CONNECTIONS", 32);
     println!(
-        "dashboard of a member of {MEMBER_OF} of {ORGANIZATIONS} organizations, SQLite, wrk -t2 -c{connections} -d{seconds}s"
+        "dashboard of a member of {MEMBER_OF} of {ORGANIZATIONS} organizations, wrk -t2 -c{connections} -d{seconds}s"
     );
+    let postgres = std::env::var("TEST_DATABASE_URL")
+        .ok()
+        .filter(|url| !url.is_empty());
     let sizes: Vec<i64> = std::env::var("BENCH_EVENTS")
         .map(|list| list.split(',').map(|n| n.trim().parse().unwrap()).collect())
         .unwrap_or_else(|_| vec![1_000, 20_000, 100_000]);
     for events in sizes {
-        run(events, seconds, connections).await;
+        run("SQLite", fresh_sqlite_url(), events, seconds, connections).await;
+        if let Some(base) = &postgres {
+            let url = fresh_postgres_schema(base).await;
+            run("Postgres", url, events, seconds, connections).await;
+        }
     }
 }

@@ -10,3 +10,9 @@ pub mod routes;
 pub mod settings;
 pub mod startup;
 pub mod telemetry;
+
+/// mimalloc for every binary linking the server (the `convene` binary, its tests and benches):
+/// rendering a page allocates a great deal, and under load glibc's malloc took about a quarter
+/// of the CPU of a dashboard render (`perf`, issue #16).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;

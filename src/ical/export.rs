@@ -234,6 +234,7 @@ mod tests {
             all_day: false,
             address_hidden: false,
             cross_listed: false,
+            description_pending: false,
             public_id: Some(format!("public{n}")),
             synced_at: start,
             removed_at: None,

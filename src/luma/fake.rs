@@ -43,6 +43,8 @@ pub enum Fault {
     /// Answer only after this long (past the client's timeout, typically).
     Stall(Duration),
     MalformedJson,
+    /// Answer normally (to let earlier requests through before a fault).
+    Pass,
 }
 
 #[derive(Debug, Default)]
@@ -122,6 +124,11 @@ impl FakeLuma {
             .push_back(fault);
     }
 
+    /// Forgets the faults still queued for `key`.
+    pub fn clear_faults(&self, key: &str) {
+        lock(&self.state).faults.remove(key);
+    }
+
     /// Requests made with `key`, faults and refusals included.
     pub fn requests(&self, key: &str) -> u64 {
         lock(&self.state).requests.get(key).copied().unwrap_or(0)
@@ -196,7 +203,7 @@ async fn admit(state: &Shared, headers: &HeaderMap) -> Result<String, Response> 
             return Err((StatusCode::OK, "{\"entries\": [ {\"id\": ").into_response());
         }
         Some(Fault::Stall(duration)) => tokio::time::sleep(duration).await,
-        None => {}
+        Some(Fault::Pass) | None => {}
     }
     if lock(state).calendars.contains_key(&key) {
         Ok(key)

@@ -135,6 +135,7 @@ mod tests {
             meeting_url: None,
             address_hidden: false,
             cross_listed: false,
+            description_pending: false,
             public_id: None,
             location_type: convene_types::LocationType::Online,
             visibility: Visibility::Public,

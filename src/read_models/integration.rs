@@ -126,6 +126,8 @@ pub fn run_view(run: sync_run::Model, now: DateTime<Utc>) -> SyncRunView {
         unchanged: run.events_unchanged,
         requests: run.requests_made,
         skipped_private: run.events_skipped_private,
+        descriptions_wanted: run.descriptions_wanted,
+        descriptions_fetched: run.descriptions_fetched,
         message: run.error_message,
     }
 }
@@ -163,6 +165,8 @@ mod tests {
                 requests_made: 0,
                 error_message: None,
                 events_skipped_private: 0,
+                descriptions_wanted: 0,
+                descriptions_fetched: 0,
                 failure: None,
             };
             assert_eq!(

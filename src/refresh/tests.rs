@@ -199,6 +199,8 @@ fn a_run_left_running_for_too_long_counts_as_interrupted() {
         finished_at: None,
         outcome,
         events_skipped_private: 0,
+        descriptions_wanted: 0,
+        descriptions_fetched: 0,
         pages_fetched: 0,
         events_created: 0,
         events_updated: 0,

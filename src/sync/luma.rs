@@ -1,14 +1,27 @@
-//! A run for an organization with a lu.ma API key: a window of list pages, then descriptions for
-//! new and changed events only, then the shared reconciliation and store.
+//! A run for an organization with a lu.ma API key: a window of list pages, reconciled and
+//! stored at once (a new calendar's events show within seconds), then a second pass fetching the
+//! descriptions of new and changed events, one `events/get` each within the request budget, in
+//! small batches. An event waits for its description with `description_pending`, so a run
+//! stopped half-way (a lu.ma failure, a killed process) leaves the rest to the next run.
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, TransactionTrait,
+};
 
 use super::{
     Change, FetchedFrom, Importer, Reconciled, RunFailure, SyncCounts, SyncFailure, WINDOW_PAST,
 };
 use crate::luma::client::{ApiKey, LumaClient, Window};
-use crate::store::entities::{organization, sync_run};
+use crate::store::entities::{event, organization, sync_run};
+
+/// Descriptions one run fetches at most: 1,500 requests take about 8 minutes of the 180-a-minute
+/// budget, so a run stays well inside [`crate::refresh::RUNNING_AT_MOST`]; the rest wait for the
+/// next run.
+pub const DESCRIPTIONS_PER_RUN: u64 = 1_500;
+/// Descriptions written per transaction: pages show them as they come, without a write per event.
+const DESCRIPTIONS_PER_WRITE: usize = 25;
 
 impl Importer {
     /// Stored, or nothing changed and the failure says why (a disbelieved answer included).
@@ -49,23 +62,12 @@ impl Importer {
             Reconciled::Suspicious(why) => return Err(why),
         };
 
-        // Descriptions for new and changed events only, all fetched before anything is written.
-        let wanted: Vec<String> = changes
-            .iter()
-            .filter_map(|change| match change {
-                Change::New(event) | Change::Changed(_, event) => Some(event.external_id.clone()),
-                Change::Reappeared(_) | Change::Unchanged(_) => None,
-            })
-            .collect();
-        let mut descriptions = client.get_descriptions(&key, wanted).await?;
+        // The list carries no descriptions; whatever it says of one is not kept.
         for change in &mut changes {
-            if let Change::New(event) | Change::Changed(_, event) = change
-                && let Some(description) = descriptions.remove(&event.external_id)
-            {
-                event.description_md = description;
+            if let Change::New(event) | Change::Changed(_, event) = change {
+                event.description_md = None;
             }
         }
-
         counts.requests_made = client.requests_made();
         self.store(
             org,
@@ -77,7 +79,77 @@ impl Importer {
             now,
         )
         .await
-        .map_err(RunFailure::store)
+        .map_err(RunFailure::store)?;
+        let described = self
+            .fetch_descriptions(org.id, run_id, client, &key, counts)
+            .await;
+        counts.requests_made = client.requests_made();
+        described?;
+        self.finish_run(run_id, counts, now)
+            .await
+            .map_err(RunFailure::store)
+    }
+
+    /// The second pass: descriptions of the organization's events that wait for one, soonest
+    /// first, at most [`DESCRIPTIONS_PER_RUN`], written a batch at a time with the run's count.
+    async fn fetch_descriptions(
+        &self,
+        organization_id: i64,
+        run_id: i64,
+        client: &LumaClient,
+        key: &ApiKey,
+        counts: &mut SyncCounts,
+    ) -> Result<(), RunFailure> {
+        let pending: Vec<(i64, String)> = event::Entity::find()
+            .select_only()
+            .columns([event::Column::Id, event::Column::ExternalId])
+            .filter(event::Column::OrganizationId.eq(organization_id))
+            .filter(event::Column::DescriptionPending.eq(true))
+            .filter(event::Column::RemovedAt.is_null())
+            .order_by_asc(event::Column::StartAt)
+            .limit(DESCRIPTIONS_PER_RUN)
+            .into_tuple()
+            .all(&self.db)
+            .await
+            .map_err(|err| RunFailure::store(err.into()))?;
+        counts.descriptions_wanted = u32::try_from(pending.len()).unwrap_or(u32::MAX);
+        for batch in pending.chunks(DESCRIPTIONS_PER_WRITE) {
+            let ids = batch.iter().map(|(_, external)| external.clone()).collect();
+            let mut descriptions = client.get_descriptions(key, ids).await?;
+            let txn = self
+                .db
+                .begin()
+                .await
+                .map_err(|err| RunFailure::store(err.into()))?;
+            for (id, external_id) in batch {
+                let mut row = event::ActiveModel {
+                    id: Set(*id),
+                    description_pending: Set(false),
+                    ..Default::default()
+                };
+                // Missing: lu.ma no longer has it; the next list removes it.
+                if let Some(description) = descriptions.remove(external_id) {
+                    row.description_md = Set(description);
+                }
+                row.update(&txn)
+                    .await
+                    .map_err(|err| RunFailure::store(err.into()))?;
+            }
+            counts.descriptions_fetched += u32::try_from(batch.len()).unwrap_or(u32::MAX);
+            counts.requests_made = client.requests_made();
+            let mut run = sync_run::ActiveModel {
+                id: Set(run_id),
+                ..Default::default()
+            };
+            super::fill_counts(&mut run, counts);
+            run.update(&txn)
+                .await
+                .map_err(|err| RunFailure::store(err.into()))?;
+            txn.commit()
+                .await
+                .map_err(|err| RunFailure::store(err.into()))?;
+        }
+        Ok(())
     }
 
     /// Best effort: a failed progress write is logged and the sync goes on (its result is what

@@ -497,3 +497,82 @@ async fn cross_listed_entries_are_imported_and_marked() {
             .cross_listed
     );
 }
+
+/// A first import stores lu.ma's list before any description: when every `events/get` fails,
+/// the events are stored and shown all the same, waiting for their descriptions; the run fails
+/// naming lu.ma; the next run fetches exactly the missing descriptions, and nothing else.
+#[tokio::test]
+async fn the_list_is_stored_first_and_descriptions_follow_even_after_a_failure() {
+    let world = world(30).await;
+    world.fake.push_fault(KEY, Fault::Pass);
+    for _ in 0..40 {
+        world.fake.push_fault(KEY, Fault::ServerError);
+    }
+    let report = world.sync().await;
+    assert_eq!(report.outcome, SyncOutcome::Failed, "{:?}", report.message);
+    assert_eq!(report.failure, Some(SyncFailure::LumaUnavailable));
+    let events = world.events().await;
+    assert_eq!(events.len(), 30, "the list is stored");
+    assert!(
+        events
+            .iter()
+            .all(|e| e.description_pending && e.description_md.is_none())
+    );
+    let run = sync_run::Entity::find_by_id(report.run_id)
+        .one(world.store.db())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (
+            run.events_created,
+            run.descriptions_wanted,
+            run.descriptions_fetched
+        ),
+        (30, 30, 0)
+    );
+
+    world.fake.clear_faults(KEY);
+    let gets_before = world.fake.event_gets(KEY);
+    let report = world.sync().await;
+    assert_eq!(report.outcome, SyncOutcome::Ok, "{:?}", report.message);
+    assert_eq!(report.counts.unchanged, 30);
+    assert_eq!(
+        (
+            report.counts.descriptions_wanted,
+            report.counts.descriptions_fetched
+        ),
+        (30, 30)
+    );
+    assert_eq!(world.fake.event_gets(KEY) - gets_before, 30);
+    assert_eq!(
+        report.counts.requests_made, 31,
+        "one page, thirty descriptions"
+    );
+    let events = world.events().await;
+    assert!(events.iter().all(|e| !e.description_pending));
+    let first = events.iter().find(|e| e.external_id == "evt-0000").unwrap();
+    assert_eq!(first.description_md.as_deref(), Some("Details of meetup 0"));
+
+    // A changed event keeps its description until the new one arrives.
+    let mut edited = sample_event(3, "cal-berlin");
+    edited["name"] = json!("Meetup 3, new room");
+    world.fake.upsert_event(KEY, edited);
+    world.fake.push_fault(KEY, Fault::Pass);
+    world.fake.push_fault(KEY, Fault::ServerError);
+    world.fake.push_fault(KEY, Fault::ServerError);
+    let report = world.sync().await;
+    assert_eq!(report.outcome, SyncOutcome::Failed);
+    let edited = world
+        .events()
+        .await
+        .into_iter()
+        .find(|e| e.external_id == "evt-0003")
+        .unwrap();
+    assert_eq!(edited.title, "Meetup 3, new room");
+    assert!(edited.description_pending);
+    assert_eq!(
+        edited.description_md.as_deref(),
+        Some("Details of meetup 3")
+    );
+}

@@ -287,6 +287,9 @@ pub struct SyncRunView {
     pub requests: i32,
     /// Private events the run left out (lu.ma lists them for nobody).
     pub skipped_private: i32,
+    /// Descriptions fetched after the events were stored: wanted, and fetched so far.
+    pub descriptions_wanted: i32,
+    pub descriptions_fetched: i32,
     pub message: Option<String>,
 }
 

@@ -452,6 +452,14 @@ fn live_line(run: &SyncRunView) -> String {
         n => format!(" {n} private events were left out: lu.ma lists private events for nobody, so Convene does not show them."),
     };
     match run.outcome {
+        // The events are stored once the pages are in; descriptions follow.
+        SyncOutcome::Running if run.descriptions_wanted > 0 => format!(
+            "Syncing… {} events stored from {}; descriptions {} of {}.",
+            run.created + run.updated + run.unchanged,
+            pages(run.pages),
+            run.descriptions_fetched,
+            run.descriptions_wanted
+        ),
         SyncOutcome::Running => format!("Syncing… {} fetched so far.", pages(run.pages)),
         SyncOutcome::Ok => format!(
             "Synced {}: {} created, {} updated, {} removed, {} unchanged ({} fetched{}).{private}",
@@ -567,4 +575,43 @@ fn DisconnectPanel(settings: IntegrationSettings) -> impl IntoView {
         </section>
     }
     .into_any()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{SyncOutcome, SyncRunView, live_line};
+
+    fn running(pages: i32, stored: i32, wanted: i32, fetched: i32) -> SyncRunView {
+        SyncRunView {
+            id: 1,
+            trigger: convene_types::SyncTrigger::Manual,
+            started: String::new(),
+            started_relative: "just now".into(),
+            duration: None,
+            outcome: SyncOutcome::Running,
+            failure: None,
+            pages,
+            created: stored,
+            updated: 0,
+            removed: 0,
+            unchanged: 0,
+            requests: 0,
+            skipped_private: 0,
+            descriptions_wanted: wanted,
+            descriptions_fetched: fetched,
+            message: None,
+        }
+    }
+
+    #[test]
+    fn a_running_sync_says_what_is_stored_and_how_many_descriptions_follow() {
+        assert_eq!(
+            live_line(&running(3, 0, 0, 0)),
+            "Syncing… 3 pages fetched so far."
+        );
+        assert_eq!(
+            live_line(&running(10, 500, 500, 125)),
+            "Syncing… 500 events stored from 10 pages; descriptions 125 of 500."
+        );
+    }
 }

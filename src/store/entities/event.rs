@@ -35,6 +35,9 @@ pub struct Model {
     pub address_hidden: bool,
     /// Listed by the organization's calendar, managed by another (lu.ma `platform: external`).
     pub cross_listed: bool,
+    /// Stored from lu.ma's list, its description not fetched yet (the run's second pass, or the
+    /// next run's, fetches it).
+    pub description_pending: bool,
     /// The random id of the addresses we publish (`/events/<public_id>.ics`).
     pub public_id: Option<String>,
     pub location_type: LocationType,

@@ -25,6 +25,9 @@ pub struct Model {
     pub failure: Option<SyncFailure>,
     /// Private events the fetch held and Convene left out (lu.ma never lists them).
     pub events_skipped_private: i32,
+    /// Descriptions this run set out to fetch after storing the list, and how many it has.
+    pub descriptions_wanted: i32,
+    pub descriptions_fetched: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
