@@ -149,10 +149,10 @@ fn request_nonce(body: &[u8]) -> Option<&[u8]> {
     (len > 0).then(|| &body[start..start + len])
 }
 
+/// memchr's SIMD search: comparing a window at every byte cost a memcmp call per byte of the
+/// page, 4% of a dashboard render's CPU.
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack
-        .windows(needle.len())
-        .position(|window| window == needle)
+    memchr::memmem::find(haystack, needle)
 }
 
 fn hex_prefix(bytes: &[u8], chars: usize) -> String {

@@ -29,8 +29,8 @@ struct ViewerZone {
 }
 
 /// The events, interactive: times in the viewer's timezone on request, "Show more", and a quiet
-/// reload when a sync changed them. Its props travel in the page as JSON, so the island starts
-/// from what the server rendered.
+/// reload when a sync changed them. Its data travels in the page beside it (`Packed`), so the
+/// island starts from what the server rendered.
 #[island]
 pub(super) fn EventsPanel(
     dashboard: Packed<Dashboard>,

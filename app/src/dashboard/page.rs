@@ -16,6 +16,9 @@ use super::{Dashboard, DashboardFilters, OrganizationChoice, get_dashboard};
 use crate::error::{AppError, ErrorNotice};
 use crate::island_data::Packed;
 
+/// The id of the element carrying the events island's data.
+const EVENTS_DATA: &str = "dashboard-events-data";
+
 #[derive(Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub(super) enum Layout {
     ByOrganization,
@@ -95,8 +98,14 @@ fn DashboardView(
             })}
         <NotConnected organizations=dashboard.organizations.clone() />
         {signed_in.then(|| view! { <PersonalFeed /> })}
-        {match Packed::new(&dashboard) {
-            Ok(dashboard) => view! { <EventsPanel dashboard filters layout query /> }.into_any(),
+        {match Packed::new(EVENTS_DATA, &dashboard) {
+            Ok(dashboard) => {
+                view! {
+                    {dashboard.script()}
+                    <EventsPanel dashboard filters layout query />
+                }
+                    .into_any()
+            }
             Err(err) => {
                 leptos::logging::error!("could not pack the dashboard for its island: {err}");
                 view! { <p class="notice notice-error">{AppError::Internal.to_string()}</p> }.into_any()
