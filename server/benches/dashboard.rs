@@ -458,6 +458,19 @@ async fn run(backend: &str, database_url: String, events: i64, seconds: u64, con
     })
     .await
     .unwrap();
+    let events_list = tokio::task::spawn_blocking({
+        let cookie = cookie.clone();
+        move || {
+            wrk(
+                &format!("http://{address}/orgs/org-000/events?view=list"),
+                &cookie,
+                seconds,
+                connections,
+            )
+        }
+    })
+    .await
+    .unwrap();
     let sign_in_page = tokio::task::spawn_blocking(move || {
         wrk(&format!("http://{address}/login"), "", seconds, connections)
     })
@@ -510,6 +523,7 @@ async fn run(backend: &str, database_url: String, events: i64, seconds: u64, con
         ("  …with their filters", &realistic_filtered),
         ("/dashboard, visitor", &anonymous),
         ("/orgs (SSR, 200 orgs)", &directory),
+        ("an events list (member)", &events_list),
         ("/login (SSR, a form)", &sign_in_page),
         ("same bytes, static", &fixed),
         ("same bytes, memory", &in_memory),

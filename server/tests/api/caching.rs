@@ -9,18 +9,17 @@ use std::time::{Duration, Instant};
 use app::auth::{SignIn, SignOut};
 use app::organizations::{JoinOrganization, LeaveOrganization, ListMembers, SetMemberRole};
 use convene::access::Role;
-use convene::luma::client::{ClientConfig, LumaClient};
 use convene::luma::fake::{FakeCalendar, FakeLuma};
-use convene::secrets::{Purpose, SecretKey};
-use convene::store::entities::organization;
+use convene::secrets::SecretKey;
 use convene::store::{self, memberships, organizations, users};
 use convene::sync::{Importer, SyncOutcome, SyncTrigger};
 use leptos::server_fn::ServerFn;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set};
 use serde_json::{Value, json};
 
 use crate::access_matrix::{PASSWORD, create_user};
-use crate::helpers::{Seed, TestApp, session_cookie, spawn_app_with, spawn_replica};
+use crate::helpers::{
+    Seed, TestApp, connect_to_fake_luma, session_cookie, spawn_app_with, spawn_replica,
+};
 
 const KEY: &str = "key-caching";
 const PUBLIC: &str = "Open meetup";
@@ -83,30 +82,7 @@ impl World {
             .id;
         // The sync runs here, outside both servers, as the daily import on a third replica
         // would: only the store tells the servers about it.
-        let secret = SecretKey::generate();
-        organization::ActiveModel {
-            id: Set(berlin),
-            luma_api_key_sealed: Set(Some(
-                secret
-                    .seal(
-                        KEY,
-                        Purpose::LumaApiKey {
-                            organization_id: berlin,
-                        },
-                    )
-                    .unwrap(),
-            )),
-            luma_api_base: Set(Some(fake.base_url().to_string())),
-            ..Default::default()
-        }
-        .update(&db)
-        .await
-        .unwrap();
-        let importer = Importer::new(
-            db.clone(),
-            LumaClient::new(ClientConfig::new(fake.base_url())).unwrap(),
-            secret,
-        );
+        let importer = connect_to_fake_luma(&db, berlin, &fake, KEY, SecretKey::generate()).await;
         let world_importer = importer.clone();
         let report = importer
             .run_org_sync(berlin, SyncTrigger::Cli, chrono::Utc::now())

@@ -424,6 +424,43 @@ pub fn audit_line(logs: &str, message: &str, org: &str, detail: &str) -> (Vec<St
     (fields.into_iter().map(|(name, _)| name).collect(), by)
 }
 
+/// Connects the organization `organization_id` to the fake lu.ma's calendar of `key` (sealed
+/// with `secret`) and returns an importer that syncs it from outside the servers, as the daily
+/// import of another replica would.
+pub async fn connect_to_fake_luma(
+    db: &convene::store::DatabaseConnection,
+    organization_id: i64,
+    fake: &convene::luma::fake::FakeLuma,
+    key: &str,
+    secret: SecretKey,
+) -> convene::sync::Importer {
+    use convene::luma::client::{ClientConfig, LumaClient};
+    use convene::store::entities::organization;
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set};
+
+    organization::ActiveModel {
+        id: Set(organization_id),
+        luma_api_key_sealed: Set(Some(
+            secret
+                .seal(
+                    key,
+                    convene::secrets::Purpose::LumaApiKey { organization_id },
+                )
+                .expect("sealed"),
+        )),
+        luma_api_base: Set(Some(fake.base_url().to_string())),
+        ..Default::default()
+    }
+    .update(db)
+    .await
+    .expect("organization connected");
+    convene::sync::Importer::new(
+        db.clone(),
+        LumaClient::new(ClientConfig::new(fake.base_url())).expect("lu.ma client"),
+        secret,
+    )
+}
+
 /// Signs up `email` and gives them `role` in the organization `slug` (none: just signed in);
 /// returns their session cookie.
 pub async fn person_in(

@@ -7,18 +7,17 @@
 use app::auth::SignIn;
 use app::dashboard::{Dashboard, GetDashboard, GetPersonalFeed};
 use convene::access::Role;
-use convene::luma::client::{ClientConfig, LumaClient};
 use convene::luma::fake::{FakeCalendar, FakeLuma};
 use convene::secrets::SecretKey;
-use convene::store::entities::{event, organization};
+use convene::store::entities::event;
 use convene::store::{self, memberships, organizations};
-use convene::sync::{Importer, SyncOutcome, SyncTrigger};
+use convene::sync::{SyncOutcome, SyncTrigger};
 use leptos::server_fn::ServerFn;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait};
+use sea_orm::EntityTrait;
 use serde_json::json;
 
 use crate::access_matrix::{PASSWORD, create_user};
-use crate::helpers::{Seed, TestApp, session_cookie, spawn_app_adjusted};
+use crate::helpers::{Seed, TestApp, connect_to_fake_luma, session_cookie, spawn_app_adjusted};
 
 const KEY: &str = "key-visibility";
 const STREET: &str = "Hinterhof 3, Secret Street 12";
@@ -155,29 +154,7 @@ impl World {
             .await
             .unwrap()
             .unwrap();
-        organization::ActiveModel {
-            id: Set(berlin.id),
-            luma_api_key_sealed: Set(Some(
-                secret
-                    .seal(
-                        KEY,
-                        convene::secrets::Purpose::LumaApiKey {
-                            organization_id: berlin.id,
-                        },
-                    )
-                    .unwrap(),
-            )),
-            luma_api_base: Set(Some(fake.base_url().to_string())),
-            ..Default::default()
-        }
-        .update(&db)
-        .await
-        .unwrap();
-        let importer = Importer::new(
-            db.clone(),
-            LumaClient::new(ClientConfig::new(fake.base_url())).unwrap(),
-            secret,
-        );
+        let importer = connect_to_fake_luma(&db, berlin.id, &fake, KEY, secret).await;
         let report = importer
             .run_org_sync(berlin.id, SyncTrigger::Cli, chrono::Utc::now())
             .await
