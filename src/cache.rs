@@ -148,6 +148,9 @@ pub struct Shelves {
     /// The directory (every organization with its member count) and the dashboard's change
     /// marker.
     pub directory: Shelf<(), Arc<Vec<convene_types::views::OrganizationSummary>>>,
+    /// An organization's events list, formatted, by (organization, whether the viewer sees its
+    /// members-only events, minute).
+    pub event_lists: Shelf<(i64, bool, i64), Arc<Vec<crate::read_models::events::Listed>>>,
     pub marker: Shelf<(), i64>,
 }
 
@@ -164,6 +167,7 @@ impl Default for Caches {
             viewers: Shelf::new(VIEWERS),
             windows: Shelf::new(WINDOWS),
             directory: Shelf::new(1),
+            event_lists: Shelf::new(WINDOWS),
             marker: Shelf::new(1),
         }))
     }

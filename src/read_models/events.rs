@@ -1,11 +1,14 @@
 //! An organization's events page: the list from the store, grouped by each event's own local
 //! day, and whether lu.ma's embed is shown instead.
 
+use std::sync::Arc;
+
 use chrono::{DateTime, Utc};
 use convene_types::views::{EventCard, EventDay, OrganizationEvents};
 use sea_orm::ConnectionTrait;
 
 use crate::Error;
+use crate::cache::CachedReads;
 use crate::read_models::organizations::OrgRequest;
 use crate::refresh::{Freshness, Refresher};
 use crate::store::events::{self, Event};
@@ -19,6 +22,7 @@ pub const LIST_LIMIT: u64 = 200;
 /// TTL (stale-while-revalidate: the page answers with what is stored).
 pub async fn page(
     db: &impl ConnectionTrait,
+    reads: Option<CachedReads<'_>>,
     refresher: &Refresher,
     request: OrgRequest,
     now: DateTime<Utc>,
@@ -34,8 +38,11 @@ pub async fn page(
     };
     let audience =
         Audience::of_organization(request.viewer.actor, request.viewer.is_member(), org.id);
-    let upcoming =
-        events::upcoming_for_organization(db, org.id, &audience, now, LIST_LIMIT).await?;
+    let listed = match reads {
+        Some(reads) => cached_list(db, reads, org.id, &audience, now).await?,
+        None => Arc::new(list(db, org.id, &audience, now).await?),
+    };
+    let still_on = listed.iter().filter(|event| event.end_at >= now).cloned();
     Ok(OrganizationEvents {
         connected: org.calendar_source().shows_events(),
         embed_calendar_id: org
@@ -51,11 +58,76 @@ pub async fn page(
             .events_last_synced_at
             .map(|at| format!("Updated {}", timefmt::relative(at, now))),
         refreshing,
-        days: by_day(upcoming),
+        days: by_day(still_on),
         slug: org.slug,
         name: org.name,
         is_demo: org.is_demo,
     })
+}
+
+/// One event of the list, formatted (its description rendered and sanitised), with its local date
+/// and day heading, and its end, which decides per request whether it is still on.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Listed {
+    end_at: DateTime<Utc>,
+    date: String,
+    heading: String,
+    card: EventCard,
+}
+
+async fn list(
+    db: &impl ConnectionTrait,
+    organization_id: i64,
+    audience: &Audience,
+    from: DateTime<Utc>,
+) -> Result<Vec<Listed>, Error> {
+    Ok(
+        events::upcoming_for_organization(db, organization_id, audience, from, LIST_LIMIT)
+            .await?
+            .into_iter()
+            .map(listed)
+            .collect(),
+    )
+}
+
+fn listed(event: Event) -> Listed {
+    let end_at = event.end_at;
+    let (date, heading, card) = card(event);
+    Listed {
+        end_at,
+        date,
+        heading,
+        card,
+    }
+}
+
+/// The list from the start of this minute, read and formatted once per minute, change of the
+/// catalog and audience (this organization's members see its members-only events, others
+/// not): Markdown rendering and sanitising were most of the page's cost.
+async fn cached_list(
+    db: &impl ConnectionTrait,
+    reads: CachedReads<'_>,
+    organization_id: i64,
+    audience: &Audience,
+    now: DateTime<Utc>,
+) -> Result<Arc<Vec<Listed>>, Error> {
+    let minute = now.timestamp().div_euclid(60);
+    let key = (
+        organization_id,
+        audience.sees(organization_id, Visibility::MembersOnly),
+        minute,
+    );
+    let tag = reads.catalog_tag();
+    if let Some(listed) = reads.caches.event_lists.get(&key, tag) {
+        return Ok(listed);
+    }
+    let from = minute
+        .checked_mul(60)
+        .and_then(|seconds| DateTime::from_timestamp(seconds, 0))
+        .unwrap_or(now);
+    let listed = Arc::new(list(db, organization_id, audience, from).await?);
+    reads.caches.event_lists.put(key, listed.clone(), tag);
+    Ok(listed)
 }
 
 fn card(event: Event) -> (String, String, EventCard) {
@@ -90,10 +162,15 @@ fn card(event: Event) -> (String, String, EventCard) {
 }
 
 /// Consecutive events of the same local date under one heading.
-fn by_day(events: Vec<Event>) -> Vec<EventDay> {
+fn by_day(events: impl Iterator<Item = Listed>) -> Vec<EventDay> {
     let mut days: Vec<(String, EventDay)> = Vec::new();
-    for event in events {
-        let (date, heading, card) = card(event);
+    for Listed {
+        date,
+        heading,
+        card,
+        ..
+    } in events
+    {
         match days.last_mut() {
             Some((last, day)) if *last == date => day.events.push(card),
             _ => days.push((
@@ -112,7 +189,7 @@ fn by_day(events: Vec<Event>) -> Vec<EventDay> {
 mod tests {
     use chrono::{TimeZone, Utc};
 
-    use super::{Visibility, by_day};
+    use super::{Visibility, by_day, listed};
     use crate::store::events::Event;
 
     fn event(id: &str, start: (u32, u32), zone: &str) -> Event {
@@ -149,13 +226,17 @@ mod tests {
 
     #[test]
     fn events_are_grouped_by_their_own_local_day_and_made_safe() {
-        let days = by_day(vec![
-            event("evt-a", (24, 17), "Europe/London"),
-            event("evt-b", (24, 20), "Europe/London"),
-            // 01:00 UTC on the 25th is still the 24th in New York.
-            event("evt-c", (25, 1), "America/New_York"),
-            event("evt-d", (26, 18), "Europe/London"),
-        ]);
+        let days = by_day(
+            [
+                event("evt-a", (24, 17), "Europe/London"),
+                event("evt-b", (24, 20), "Europe/London"),
+                // 01:00 UTC on the 25th is still the 24th in New York.
+                event("evt-c", (25, 1), "America/New_York"),
+                event("evt-d", (26, 18), "Europe/London"),
+            ]
+            .into_iter()
+            .map(listed),
+        );
         let headings: Vec<&str> = days.iter().map(|d| d.heading.as_str()).collect();
         assert_eq!(
             headings,

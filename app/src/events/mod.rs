@@ -17,13 +17,12 @@ pub async fn get_organization_events(slug: String) -> Result<OrganizationEvents,
     use crate::organizations::org_request;
 
     let (state, request) = org_request(&slug).await?;
-    Ok(
-        convene::read_models::events::page(
-            &state.db,
-            &state.refresher,
-            request,
-            chrono::Utc::now(),
-        )
-        .await?,
+    Ok(convene::read_models::events::page(
+        &state.db,
+        Some(state.reads().await?),
+        &state.refresher,
+        request,
+        chrono::Utc::now(),
     )
+    .await?)
 }

@@ -205,6 +205,23 @@ async fn warm_caches_never_show_one_person_what_another_may_see() {
             assert_eq!(dashboard(app, Some(&world.ada)).await, ada, "round {round}");
         }
     }
+    // The organization's events list, cached per audience: members see the members-only event.
+    for round in 0..2 {
+        for app in world.servers() {
+            for (cookie, sees) in [
+                (Some(world.ada.as_str()), true),
+                (Some(world.bob.as_str()), false),
+                (None, false),
+                (Some(world.ada.as_str()), true),
+            ] {
+                let list = app
+                    .page_as("/orgs/rust-berlin/events?view=list", cookie)
+                    .await;
+                assert!(list.contains(PUBLIC), "round {round}");
+                assert_eq!(list.contains(MEMBERS_ONLY), sees, "round {round}");
+            }
+        }
+    }
     // The data behind the events island as well: the same filters, three people.
     let filters = json!({ "filters": {
         "orgs": [], "range": "", "from": "", "to": "", "q": "", "mode": "", "after": ""
@@ -256,6 +273,10 @@ async fn every_change_shows_on_the_next_request_and_on_the_other_replica() {
     bob.new_event = true;
     for app in world.servers() {
         assert_eq!(dashboard(app, Some(&world.bob)).await, bob, "after a sync");
+        let list = app
+            .page_as("/orgs/rust-berlin/events?view=list", Some(&world.bob))
+            .await;
+        assert!(list.contains(NEW_EVENT), "the events list after a sync");
     }
 
     // Bob joins on the first server: there at once, on the second within 2 s.
