@@ -87,6 +87,7 @@ impl Window {
                 });
             }
             wide.organizations = chosen.iter().map(|org| org.slug.clone()).collect();
+            wide.organization_ids = chosen.iter().map(|org| org.id).collect();
             chosen
         };
         if let (Some(from), Some(until)) = (
@@ -160,6 +161,7 @@ pub(super) async fn chosen_and_page(
             let mut own = query.clone();
             if !window.chosen.is_empty() {
                 own.organizations = window.chosen.iter().map(|org| org.slug.clone()).collect();
+                own.organization_ids = window.chosen.iter().map(|org| org.id).collect();
             }
             super::upcoming(db, &own).await?
         }

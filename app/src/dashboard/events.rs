@@ -227,8 +227,11 @@ fn ByOrganization(
 ) -> impl IntoView {
     let member_of_none = signed_in && !organizations.iter().any(|org| org.mine);
     let section = move |mine: bool| {
+        // Disposed when the client went away mid-render (seen under wrk): nothing to render
+        // for nobody, rather than a panic in the render task.
         let chosen: Vec<DashboardEvent> = events
-            .get()
+            .try_get()
+            .unwrap_or_default()
             .into_iter()
             .filter(|event| !signed_in || event.mine == mine)
             .collect();
