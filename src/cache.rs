@@ -13,6 +13,7 @@
 //! only what every audience may see before the per-viewer rules are applied to it.
 
 use std::collections::HashMap;
+use std::future::Future;
 use std::hash::Hash;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
@@ -43,16 +44,22 @@ impl Counters {
             .into_tuple()
             .all(db)
             .await?;
-        let mut counters = Self::default();
-        for (topic, value) in rows {
-            match topic.as_str() {
-                "catalog" => counters.catalog = value,
-                "people" => counters.people = value,
-                "sessions" => counters.sessions = value,
-                _ => {}
-            }
-        }
-        Ok(counters)
+        let value_of = |topic: &str| {
+            rows.iter()
+                .find(|(name, _)| name == topic)
+                .map(|(_, value)| *value)
+                // Without its row a topic never moves, and caches would never let go.
+                .ok_or_else(|| {
+                    Error::Internal(format!(
+                        "change_counters has no {topic:?} row; run the migrations"
+                    ))
+                })
+        };
+        Ok(Self {
+            catalog: value_of("catalog")?,
+            people: value_of("people")?,
+            sessions: value_of("sessions")?,
+        })
     }
 }
 
@@ -95,6 +102,20 @@ impl<K: Eq + Hash, V: Clone> Shelf<K, V> {
         (inner, current)
     }
 
+    /// The entry under `tag`, or `read`'s answer, kept for the next request.
+    pub async fn get_or_read<F, Fut>(&self, key: K, tag: Tag, read: F) -> Result<V, Error>
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<V, Error>>,
+    {
+        if let Some(value) = self.get(&key, tag) {
+            return Ok(value);
+        }
+        let value = read().await?;
+        self.put(key, value.clone(), tag);
+        Ok(value)
+    }
+
     pub fn get(&self, key: &K, tag: Tag) -> Option<V> {
         let (inner, current) = self.lock(tag);
         current.then(|| inner.entries.get(key).cloned()).flatten()
@@ -125,10 +146,10 @@ impl<K: Eq + Hash, V: Clone> Shelf<K, V> {
     }
 }
 
-/// What a session says, without its id.
+/// What a signed-in session says, without its id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SessionFacts {
-    pub user_id: Option<i64>,
+    pub user_id: i64,
     /// The day the session was last extended (days since the Common Era).
     pub extended_on: Option<i32>,
 }
@@ -180,16 +201,6 @@ impl std::ops::Deref for Caches {
     }
 }
 
-impl std::fmt::Debug for Caches {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Caches")
-            .field("sessions", &self.sessions.len())
-            .field("viewers", &self.viewers.len())
-            .field("windows", &self.windows.len())
-            .finish()
-    }
-}
-
 /// The caches and the counters the current request read: what a cached read needs.
 #[derive(Clone, Copy)]
 pub struct CachedReads<'a> {
@@ -227,19 +238,19 @@ pub async fn viewer(
     reads: CachedReads<'_>,
     user_id: i64,
 ) -> Result<Option<Arc<Viewer>>, Error> {
-    let tag = reads.viewer_tag();
-    if let Some(viewer) = reads.caches.viewers.get(&user_id, tag) {
-        return Ok(viewer);
-    }
-    let viewer = match users::find_by_id(db, user_id).await? {
-        Some(user) => Some(Arc::new(Viewer {
-            organizations: memberships::organizations_of(db, user.id).await?,
-            user,
-        })),
-        None => None,
-    };
-    reads.caches.viewers.put(user_id, viewer.clone(), tag);
-    Ok(viewer)
+    reads
+        .caches
+        .viewers
+        .get_or_read(user_id, reads.viewer_tag(), || async {
+            Ok(match users::find_by_id(db, user_id).await? {
+                Some(user) => Some(Arc::new(Viewer {
+                    organizations: memberships::organizations_of(db, user.id).await?,
+                    user,
+                })),
+                None => None,
+            })
+        })
+        .await
 }
 
 #[cfg(test)]

@@ -544,15 +544,11 @@ pub async fn load(
     let query = &query;
     if let Some(reads) = reads {
         let (chosen, page) = window::chosen_and_page(db, reads, query).await?;
-        let tag = reads.catalog_tag();
-        let marker = match reads.caches.marker.get(&(), tag) {
-            Some(marker) => marker,
-            None => {
-                let marker = change_marker(db).await?;
-                reads.caches.marker.put((), marker, tag);
-                marker
-            }
-        };
+        let marker = reads
+            .caches
+            .marker
+            .get_or_read((), reads.catalog_tag(), || change_marker(db))
+            .await?;
         return Ok(DashboardData {
             page,
             mine,

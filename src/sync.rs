@@ -83,6 +83,12 @@ impl From<LumaError> for RunFailure {
     }
 }
 
+impl From<sea_orm::DbErr> for RunFailure {
+    fn from(err: sea_orm::DbErr) -> Self {
+        Self::store(err.into())
+    }
+}
+
 impl From<crate::ical::fetch::FetchError> for RunFailure {
     fn from(err: crate::ical::fetch::FetchError) -> Self {
         Self::new(SyncFailure::FeedFetch, err.to_string())
@@ -494,16 +500,9 @@ impl Importer {
                 .await?
                 .rows_affected as u32;
         }
-        let mut run = sync_run::ActiveModel {
-            id: Set(run_id),
-            ..Default::default()
-        };
-        if !descriptions_later {
-            run.outcome = Set(SyncOutcome::Ok);
-            run.finished_at = Set(Some(Utc::now().max(now)));
-        }
-        fill_counts(&mut run, counts);
-        run.update(&txn).await?;
+        run_row(run_id, counts, (!descriptions_later).then_some(now))
+            .update(&txn)
+            .await?;
         let mut synced = organization::ActiveModel {
             id: Set(org.id),
             events_last_synced_at: Set(Some(now)),
@@ -518,24 +517,6 @@ impl Importer {
         synced.update(&txn).await?;
         txn.commit().await?;
         counts.events_stored_at = Some(std::time::Instant::now());
-        Ok(())
-    }
-
-    /// Closes a run whose events were stored earlier (a lu.ma run, after its descriptions).
-    async fn finish_run(
-        &self,
-        run_id: i64,
-        counts: &SyncCounts,
-        now: DateTime<Utc>,
-    ) -> Result<(), Error> {
-        let mut run = sync_run::ActiveModel {
-            id: Set(run_id),
-            outcome: Set(SyncOutcome::Ok),
-            finished_at: Set(Some(Utc::now().max(now))),
-            ..Default::default()
-        };
-        fill_counts(&mut run, counts);
-        run.update(&self.db).await?;
         Ok(())
     }
 
@@ -647,6 +628,25 @@ pub async fn close_interrupted_runs(
         .exec(db)
         .await?;
     Ok(closed.rows_affected)
+}
+
+/// A run's row with its counts; with `finished`, closed as a success (at that run's `now`, or
+/// later).
+fn run_row(
+    run_id: i64,
+    counts: &SyncCounts,
+    finished: Option<DateTime<Utc>>,
+) -> sync_run::ActiveModel {
+    let mut run = sync_run::ActiveModel {
+        id: Set(run_id),
+        ..Default::default()
+    };
+    if let Some(now) = finished {
+        run.outcome = Set(SyncOutcome::Ok);
+        run.finished_at = Set(Some(Utc::now().max(now)));
+    }
+    fill_counts(&mut run, counts);
+    run
 }
 
 fn fill_counts(run: &mut sync_run::ActiveModel, counts: &SyncCounts) {

@@ -146,15 +146,13 @@ pub(super) async fn chosen_and_page(
     query: &DashboardQuery,
 ) -> Result<(Vec<Organization>, DashboardPage), Error> {
     let key = WindowKey::of(query);
-    let tag = reads.catalog_tag();
-    let window = match reads.caches.windows.get(&key, tag) {
-        Some(window) => window,
-        None => {
-            let window = std::sync::Arc::new(Window::read(db, query, &key).await?);
-            reads.caches.windows.put(key, window.clone(), tag);
-            window
-        }
-    };
+    let window = reads
+        .caches
+        .windows
+        .get_or_read(key.clone(), reads.catalog_tag(), || async {
+            Ok(std::sync::Arc::new(Window::read(db, query, &key).await?))
+        })
+        .await?;
     let page = match window.page_for(query) {
         Some(page) => page,
         None => {

@@ -42,14 +42,14 @@ pub fn query(
 /// than the TTL get a background refresh (stale-while-revalidate).
 pub async fn page(
     db: &impl ConnectionTrait,
-    reads: Option<CachedReads<'_>>,
+    reads: CachedReads<'_>,
     refresher: &Refresher,
     viewer: Option<Actor>,
     filters: &DashboardFilters,
     now: DateTime<Utc>,
 ) -> Result<Dashboard, Error> {
     let (query, chosen_range) = query(filters, now)?;
-    let data = dashboard::load(db, reads, viewer, &query).await?;
+    let data = dashboard::load(db, Some(reads), viewer, &query).await?;
     let roles: HashMap<i64, Role> = data
         .mine
         .iter()

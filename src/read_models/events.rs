@@ -22,7 +22,7 @@ pub const LIST_LIMIT: u64 = 200;
 /// TTL (stale-while-revalidate: the page answers with what is stored).
 pub async fn page(
     db: &impl ConnectionTrait,
-    reads: Option<CachedReads<'_>>,
+    reads: CachedReads<'_>,
     refresher: &Refresher,
     request: OrgRequest,
     now: DateTime<Utc>,
@@ -38,10 +38,7 @@ pub async fn page(
     };
     let audience =
         Audience::of_organization(request.viewer.actor, request.viewer.is_member(), org.id);
-    let listed = match reads {
-        Some(reads) => cached_list(db, reads, org.id, &audience, now).await?,
-        None => Arc::new(list(db, org.id, &audience, now).await?),
-    };
+    let listed = cached_list(db, reads, org.id, &audience, now).await?;
     let still_on = listed.iter().filter(|event| event.end_at >= now).cloned();
     Ok(OrganizationEvents {
         connected: org.calendar_source().shows_events(),
@@ -103,7 +100,9 @@ fn listed(event: Event) -> Listed {
 
 /// The list from the start of this minute, read and formatted once per minute, change of the
 /// catalog and audience (this organization's members see its members-only events, others
-/// not): Markdown rendering and sanitising were most of the page's cost.
+/// not): Markdown rendering and sanitising were most of the page's cost. Events that ended
+/// earlier in the minute are dropped per request, so a calendar with more than
+/// [`LIST_LIMIT`] upcoming events may show one or two fewer for the rest of that minute.
 async fn cached_list(
     db: &impl ConnectionTrait,
     reads: CachedReads<'_>,
@@ -117,17 +116,17 @@ async fn cached_list(
         audience.sees(organization_id, Visibility::MembersOnly),
         minute,
     );
-    let tag = reads.catalog_tag();
-    if let Some(listed) = reads.caches.event_lists.get(&key, tag) {
-        return Ok(listed);
-    }
     let from = minute
         .checked_mul(60)
         .and_then(|seconds| DateTime::from_timestamp(seconds, 0))
         .unwrap_or(now);
-    let listed = Arc::new(list(db, organization_id, audience, from).await?);
-    reads.caches.event_lists.put(key, listed.clone(), tag);
-    Ok(listed)
+    reads
+        .caches
+        .event_lists
+        .get_or_read(key, reads.catalog_tag(), || async {
+            Ok(Arc::new(list(db, organization_id, audience, from).await?))
+        })
+        .await
 }
 
 fn card(event: Event) -> (String, String, EventCard) {

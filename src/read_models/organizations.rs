@@ -55,13 +55,13 @@ pub async fn directory(
     db: &impl ConnectionTrait,
     reads: CachedReads<'_>,
 ) -> Result<Arc<Vec<OrganizationSummary>>, Error> {
-    let tag = reads.directory_tag();
-    if let Some(directory) = reads.caches.directory.get(&(), tag) {
-        return Ok(directory);
-    }
-    let directory = Arc::new(read_directory(db).await?);
-    reads.caches.directory.put((), directory.clone(), tag);
-    Ok(directory)
+    reads
+        .caches
+        .directory
+        .get_or_read((), reads.directory_tag(), || async {
+            Ok(Arc::new(read_directory(db).await?))
+        })
+        .await
 }
 
 async fn read_directory(db: &impl ConnectionTrait) -> Result<Vec<OrganizationSummary>, Error> {

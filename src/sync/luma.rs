@@ -10,9 +10,7 @@ use sea_orm::{
     QuerySelect, TransactionTrait,
 };
 
-use super::{
-    Change, FetchedFrom, Importer, Reconciled, RunFailure, SyncCounts, SyncFailure, WINDOW_PAST,
-};
+use super::{FetchedFrom, Importer, Reconciled, RunFailure, SyncCounts, SyncFailure, WINDOW_PAST};
 use crate::luma::client::{ApiKey, LumaClient, Window};
 use crate::store::entities::{event, organization, sync_run};
 
@@ -46,7 +44,7 @@ impl Importer {
             .await?;
         counts.pages_fetched = pages;
 
-        let (mut changes, vanished) = match self
+        let (changes, vanished) = match self
             .reconcile(org.id, window.after, fetched, false)
             .await
             .map_err(RunFailure::store)?
@@ -62,12 +60,6 @@ impl Importer {
             Reconciled::Suspicious(why) => return Err(why),
         };
 
-        // The list carries no descriptions; whatever it says of one is not kept.
-        for change in &mut changes {
-            if let Change::New(event) | Change::Changed(_, event) = change {
-                event.description_md = None;
-            }
-        }
         counts.requests_made = client.requests_made();
         self.store(
             org,
@@ -85,9 +77,10 @@ impl Importer {
             .await;
         counts.requests_made = client.requests_made();
         described?;
-        self.finish_run(run_id, counts, now)
-            .await
-            .map_err(RunFailure::store)
+        super::run_row(run_id, counts, Some(now))
+            .update(&self.db)
+            .await?;
+        Ok(())
     }
 
     /// The second pass: descriptions of the organization's events that wait for one, soonest
@@ -110,17 +103,12 @@ impl Importer {
             .limit(DESCRIPTIONS_PER_RUN)
             .into_tuple()
             .all(&self.db)
-            .await
-            .map_err(|err| RunFailure::store(err.into()))?;
+            .await?;
         counts.descriptions_wanted = u32::try_from(pending.len()).unwrap_or(u32::MAX);
         for batch in pending.chunks(DESCRIPTIONS_PER_WRITE) {
             let ids = batch.iter().map(|(_, external)| external.clone()).collect();
             let mut descriptions = client.get_descriptions(key, ids).await?;
-            let txn = self
-                .db
-                .begin()
-                .await
-                .map_err(|err| RunFailure::store(err.into()))?;
+            let txn = self.db.begin().await?;
             for (id, external_id) in batch {
                 let mut row = event::ActiveModel {
                     id: Set(*id),
@@ -131,23 +119,12 @@ impl Importer {
                 if let Some(description) = descriptions.remove(external_id) {
                     row.description_md = Set(description);
                 }
-                row.update(&txn)
-                    .await
-                    .map_err(|err| RunFailure::store(err.into()))?;
+                row.update(&txn).await?;
             }
             counts.descriptions_fetched += u32::try_from(batch.len()).unwrap_or(u32::MAX);
             counts.requests_made = client.requests_made();
-            let mut run = sync_run::ActiveModel {
-                id: Set(run_id),
-                ..Default::default()
-            };
-            super::fill_counts(&mut run, counts);
-            run.update(&txn)
-                .await
-                .map_err(|err| RunFailure::store(err.into()))?;
-            txn.commit()
-                .await
-                .map_err(|err| RunFailure::store(err.into()))?;
+            super::run_row(run_id, counts, None).update(&txn).await?;
+            txn.commit().await?;
         }
         Ok(())
     }

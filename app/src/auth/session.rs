@@ -109,7 +109,7 @@ async fn session_facts(session: &Session, reads: CachedReads<'_>) -> Result<Opti
     let id = session.id().map(|id| id.0);
     let cached = id.and_then(|id| reads.caches.sessions.get(&id, reads.sessions_tag()));
     if let Some(facts) = cached.filter(|facts| facts.extended_on == Some(today)) {
-        return Ok(facts.user_id);
+        return Ok(Some(facts.user_id));
     }
     let Some(user_id) = session_user_id(session).await? else {
         return Ok(None);
@@ -118,7 +118,7 @@ async fn session_facts(session: &Session, reads: CachedReads<'_>) -> Result<Opti
     // A new or rotated session has its id only once saved, after the response.
     if let Some(id) = session.id().map(|id| id.0) {
         let facts = SessionFacts {
-            user_id: Some(user_id),
+            user_id,
             extended_on: Some(today),
         };
         reads.caches.sessions.put(id, facts, reads.sessions_tag());

@@ -14,6 +14,7 @@ use super::{
     get_dashboard_marker,
 };
 use crate::error::AppError;
+use crate::events::RegisterLink;
 use crate::island_data::Packed;
 
 /// How often the open page asks whether a sync changed anything.
@@ -336,17 +337,7 @@ fn EventCard(event: DashboardEvent, show_org: bool) -> impl IntoView {
     };
     let register = event.event_url.clone().map(|url| {
         view! {
-            <a
-                class="button register"
-                href=url
-                target="_blank"
-                rel="noopener noreferrer"
-                data-luma-action="checkout"
-                data-luma-event-id=event.luma_id.clone()
-            >
-                "Register"
-                <span class="visually-hidden">" for "{event.title.clone()}</span>
-            </a>
+            <RegisterLink url luma_id=event.luma_id.clone() for_title=event.title.clone() />
         }
     });
     view! {

@@ -30,7 +30,7 @@ pub async fn get_dashboard(filters: DashboardFilters) -> Result<Dashboard, AppEr
     let viewer = session::actor(&state).await?;
     Ok(convene::read_models::dashboard::page(
         &state.db,
-        Some(state.reads().await?),
+        state.reads().await?,
         &state.refresher,
         viewer,
         &filters,

@@ -6,6 +6,8 @@
 
 mod page;
 
+pub(crate) use page::RegisterLink;
+
 use leptos::prelude::*;
 
 use crate::error::AppError;
@@ -19,7 +21,7 @@ pub async fn get_organization_events(slug: String) -> Result<OrganizationEvents,
     let (state, request) = org_request(&slug).await?;
     Ok(convene::read_models::events::page(
         &state.db,
-        Some(state.reads().await?),
+        state.reads().await?,
         &state.refresher,
         request,
         chrono::Utc::now(),

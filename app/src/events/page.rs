@@ -191,22 +191,35 @@ fn EventList(days: Vec<EventDay>) -> impl IntoView {
     .into_any()
 }
 
+/// lu.ma's Register button: a link to the event that lu.ma's checkout script opens as its
+/// dialog. `for_title` names the event to screen readers where several buttons share a list.
+#[component]
+pub(crate) fn RegisterLink(
+    url: String,
+    luma_id: String,
+    #[prop(optional)] for_title: Option<String>,
+) -> impl IntoView {
+    view! {
+        <a
+            class="button register"
+            href=url
+            target="_blank"
+            rel="noopener noreferrer"
+            data-luma-action="checkout"
+            data-luma-event-id=luma_id
+        >
+            "Register"
+            {for_title.map(|title| view! { <span class="visually-hidden">" for "{title}</span> })}
+        </a>
+    }
+}
+
 #[component]
 fn EventItem(event: EventCard) -> impl IntoView {
-    let register = event.event_url.clone().map(|url| {
-        view! {
-            <a
-                class="button register"
-                href=url
-                target="_blank"
-                rel="noopener noreferrer"
-                data-luma-action="checkout"
-                data-luma-event-id=event.luma_id.clone()
-            >
-                "Register"
-            </a>
-        }
-    });
+    let register = event
+        .event_url
+        .clone()
+        .map(|url| view! { <RegisterLink url luma_id=event.luma_id.clone() /> });
     view! {
         <li class="event-item" data-event=event.luma_id.clone()>
             {match event.cover_url.clone() {
