@@ -1,4 +1,7 @@
 //! Account inputs parsed once (email, display name, password) and Argon2id password hashing.
+//! `links`: account mail (confirmation, password reset).
+
+pub mod links;
 
 use std::fmt;
 

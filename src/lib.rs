@@ -14,6 +14,7 @@ pub mod error;
 pub mod ical;
 pub mod integration;
 pub mod luma;
+pub mod mail;
 pub mod markdown;
 pub mod read_models;
 pub mod refresh;

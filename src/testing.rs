@@ -10,6 +10,8 @@ use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection};
 
 use crate::store;
 
+pub mod smtp;
+
 static COUNTER: AtomicU32 = AtomicU32::new(0);
 /// Stale schemas are swept once per test process, not by every test.
 static SWEPT: AtomicBool = AtomicBool::new(false);

@@ -16,6 +16,7 @@ pub mod forms;
 pub mod integration;
 pub mod island_data;
 pub mod layout;
+pub mod mail;
 pub mod not_found;
 pub mod organizations;
 #[cfg(feature = "ssr")]
@@ -26,11 +27,15 @@ use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
+use crate::auth::links::{
+    ConfirmEmailPage, ForgotPasswordPage, ForgotPasswordSentPage, ResetPasswordPage, SignUpSentPage,
+};
 use crate::auth::{AuthActions, SignInPage, SignUpPage};
 use crate::dashboard::DashboardPage;
 use crate::events::EventsPage;
 use crate::integration::SettingsPage;
 use crate::layout::SiteLayout;
+use crate::mail::OutboxPage;
 use crate::not_found::NotFound;
 use crate::organizations::{DirectoryPage, MembersPage, OrganizationPage};
 
@@ -96,7 +101,21 @@ pub fn App() -> impl IntoView {
                         ssr=SsrMode::Async
                     />
                     <Route path=path!("/login") view=SignInPage ssr=SsrMode::Async />
+                    <Route path=path!("/login/forgot") view=ForgotPasswordPage ssr=SsrMode::Async />
+                    <Route
+                        path=path!("/login/forgot/sent")
+                        view=ForgotPasswordSentPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route path=path!("/login/reset") view=ResetPasswordPage ssr=SsrMode::Async />
                     <Route path=path!("/signup") view=SignUpPage ssr=SsrMode::Async />
+                    <Route path=path!("/signup/sent") view=SignUpSentPage ssr=SsrMode::Async />
+                    <Route
+                        path=path!("/account/confirm")
+                        view=ConfirmEmailPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route path=path!("/admin/mail") view=OutboxPage ssr=SsrMode::Async />
                 </Routes>
             </SiteLayout>
         </Router>

@@ -27,6 +27,10 @@ pub struct AppState {
     /// Sessions, viewers and shared page data, valid while the store's change counters stand
     /// still (`convene::cache`).
     pub caches: Caches,
+    /// Where people reach Convene: the start of every link in mail.
+    pub site: convene::mail::PublicUrl,
+    /// An SMTP server is configured (else mail waits in the outbox, for `/admin/mail`).
+    pub sends_mail: bool,
 }
 
 /// The store's change counters as the request being served first read them: one statement per

@@ -20,3 +20,20 @@ export async function signIn(page: Page, email: string, password: string) {
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page.locator(".user-name")).toBeVisible();
 }
+
+/**
+ * Creates an account through the sign-up form, which answers "Check your email" and signs
+ * nobody in (the address is confirmed by mail), then signs in with it.
+ */
+export async function signUp(page: Page, email: string, name: string, password: string) {
+  await page.goto("/signup");
+  await usable(page);
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Display name").fill(name);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page.getByRole("heading", { name: "Check your email" })).toBeVisible();
+  await expect(page.locator(".user-name")).toHaveCount(0);
+  await signIn(page, email, password);
+  await expect(page.locator(".user-name")).toHaveText(name);
+}

@@ -2,7 +2,7 @@
 // cannot open the settings. Screenshots of both pages, at desktop width and at 375 px, go to
 // end2end/screenshots/ (git-ignored) for a look at the finish.
 import { expect, test, type Page } from "@playwright/test";
-import { signIn, usable } from "./helpers";
+import { signIn, signUp, usable } from "./helpers";
 import { LUMA_ORG } from "../global-setup";
 
 const SHOTS = "screenshots";
@@ -92,13 +92,7 @@ test("an org admin connects lu.ma, syncs, and sees the events in their own timez
 
 test("a member cannot open the settings panel", async ({ page }) => {
   const email = `member-${Date.now()}@example.org`;
-  await page.goto("/signup");
-  await usable(page);
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Display name").fill("Mia Member");
-  await page.getByLabel("Password").fill("correct horse battery");
-  await page.getByRole("button", { name: "Create account" }).click();
-  await expect(page.locator(".user-name")).toHaveText("Mia Member");
+  await signUp(page, email, "Mia Member", "correct horse battery");
   await page.goto(`/orgs/${LUMA_ORG.slug}`);
   await usable(page);
   await page.getByRole("button", { name: "Join" }).click();

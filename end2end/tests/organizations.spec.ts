@@ -1,18 +1,12 @@
 import { expect, test, type Page } from "@playwright/test";
-import { signIn, usable } from "./helpers";
+import { signIn, signUp as signUpWith, usable } from "./helpers";
 import { SITE_ADMIN } from "../global-setup";
 
 const PASSWORD = "correct horse battery";
 const suffix = () => `${Date.now()}-${Math.floor(Math.random() * 1e6)}`;
 
 async function signUp(page: Page, name: string) {
-  await page.goto("/signup");
-  await usable(page);
-  await page.getByLabel("Email").fill(`${name.toLowerCase().replace(/\W/g, "")}-${suffix()}@example.org`);
-  await page.getByLabel("Display name").fill(name);
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Create account" }).click();
-  await expect(page.locator(".user-name")).toHaveText(name);
+  await signUpWith(page, `${name.toLowerCase().replace(/\W/g, "")}-${suffix()}@example.org`, name, PASSWORD);
 }
 
 test("a newcomer joins two organizations and leaves one", async ({ page }) => {

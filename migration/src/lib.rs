@@ -15,6 +15,7 @@ mod m20261130_000003_event_cross_listed;
 mod m20261130_000004_sync_run_failure;
 mod m20261130_000005_change_counters;
 mod m20261130_000006_descriptions_later;
+mod m20261130_000007_mail;
 
 pub struct Migrator;
 
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000004_sync_run_failure::Migration),
             Box::new(m20261130_000005_change_counters::Migration),
             Box::new(m20261130_000006_descriptions_later::Migration),
+            Box::new(m20261130_000007_mail::Migration),
         ]
     }
 }

@@ -357,6 +357,7 @@ async fn run(backend: &str, database_url: String, events: i64, seconds: u64, con
         daily_sync: None,
         luma_requests_per_minute: 180,
         refresh_ttl: Duration::hours(1),
+        mail: Default::default(),
         leptos_options: LeptosOptions::builder()
             .output_name("convene")
             .site_root(site_root.display().to_string())

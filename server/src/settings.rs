@@ -9,6 +9,8 @@ use chrono::NaiveTime;
 use convene::client_address::TrustedProxies;
 use convene::ical::fetch::FeedClientConfig;
 use convene::luma::client::ClientConfig;
+use convene::mail::MailConfig;
+use convene::mail::smtp::{FromAddress, SmtpServer};
 use convene::schedule::DailySchedule;
 use convene::secrets::{KeySource, SecretKey};
 use leptos::config::LeptosOptions;
@@ -136,6 +138,27 @@ pub struct SettingsArgs {
         default_value = "60"
     )]
     pub refresh_ttl_minutes: u32,
+    /// SMTP server for outgoing mail: `smtp://user:pass@host:587` (STARTTLS), `smtps://…:465`,
+    /// or `smtp://host:25?tls=none` for a local relay. Unset: mail is kept in the outbox and
+    /// shown to site admins at /admin/mail.
+    #[arg(
+        long,
+        env = "CONVENE_SMTP_URL",
+        value_name = "CONVENE_SMTP_URL",
+        hide_env_values = true
+    )]
+    pub smtp_url: Option<String>,
+    /// The From of every message [default: Convene <convene@host of CONVENE_PUBLIC_URL>]
+    #[arg(long, env = "CONVENE_MAIL_FROM", value_name = "CONVENE_MAIL_FROM")]
+    pub mail_from: Option<String>,
+    /// Seconds one SMTP conversation may take before it counts as a temporary failure.
+    #[arg(
+        long,
+        env = "CONVENE_SMTP_TIMEOUT_SECONDS",
+        value_name = "CONVENE_SMTP_TIMEOUT_SECONDS",
+        default_value = "20"
+    )]
+    pub smtp_timeout_seconds: u64,
 }
 
 /// The longest refresh TTL accepted: a week (the daily import refreshes sooner anyway).
@@ -167,6 +190,7 @@ pub struct Settings {
     pub luma_requests_per_minute: u32,
     /// How old an organization's events may be before a page load refreshes them.
     pub refresh_ttl: chrono::Duration,
+    pub mail: MailConfig,
     pub leptos_options: LeptosOptions,
 }
 
@@ -225,6 +249,12 @@ impl Settings {
                 .is_some_and(|url| url.scheme() == "https");
         let trusted_proxies = TrustedProxies::parse(&args.trusted_proxies)
             .map_err(|err| bad("CONVENE_TRUSTED_PROXIES", invalid_message(err)))?;
+        let mail = mail_config(
+            args.smtp_url.as_deref(),
+            args.mail_from.as_deref(),
+            args.smtp_timeout_seconds,
+            public_url.as_ref(),
+        )?;
         let leptos_options = leptos_options(args.listen)?;
         Ok(Settings {
             listen: args.listen,
@@ -241,6 +271,7 @@ impl Settings {
             daily_sync,
             luma_requests_per_minute,
             refresh_ttl,
+            mail,
             leptos_options,
         })
     }
@@ -263,7 +294,7 @@ impl Settings {
     /// One line for the start-up log; secrets are never part of it.
     pub fn summary(&self) -> String {
         format!(
-            "listen=http://{} database={} data_dir={} secret_key={} luma_api_base={} luma_requests_per_minute={} daily_sync={} refresh_ttl={}min demo={} secure_cookies={} trusted_proxies={} allow_private_feeds={} site_root={}",
+            "listen=http://{} database={} data_dir={} secret_key={} luma_api_base={} luma_requests_per_minute={} daily_sync={} refresh_ttl={}min demo={} secure_cookies={} trusted_proxies={} allow_private_feeds={} smtp={} mail_from={} site_root={}",
             self.listen,
             self.database_url,
             self.data_dir.display(),
@@ -283,6 +314,11 @@ impl Settings {
                 "set"
             },
             self.allow_private_feeds,
+            self.mail.smtp.as_ref().map_or_else(
+                || "off (kept in the outbox)".to_owned(),
+                |smtp| format!("{smtp:?}")
+            ),
+            self.mail.from,
             self.leptos_options.site_root,
         )
     }
@@ -306,6 +342,45 @@ fn daily_schedule(args: &SettingsArgs) -> Result<Option<DailySchedule>, Settings
         delay_between_organizations: std::time::Duration::from_millis(args.daily_sync_delay_ms),
     }))
 }
+
+/// Mail is optional: without an SMTP server it stays in the outbox.
+fn mail_config(
+    smtp_url: Option<&str>,
+    from: Option<&str>,
+    timeout_seconds: u64,
+    public_url: Option<&Url>,
+) -> Result<MailConfig, SettingsError> {
+    let smtp = smtp_url
+        .filter(|url| !url.trim().is_empty())
+        .map(SmtpServer::parse)
+        .transpose()
+        .map_err(|err| bad("CONVENE_SMTP_URL", err.to_string()))?;
+    let from = match from.filter(|from| !from.trim().is_empty()) {
+        Some(from) => {
+            FromAddress::parse(from).map_err(|err| bad("CONVENE_MAIL_FROM", err.to_string()))?
+        }
+        None => FromAddress::default_for(
+            public_url
+                .and_then(|url| url.host_str())
+                .unwrap_or("localhost"),
+        ),
+    };
+    if !(1..=300).contains(&timeout_seconds) {
+        return Err(bad(
+            "CONVENE_SMTP_TIMEOUT_SECONDS",
+            format!("{timeout_seconds} is outside 1 to 300 seconds"),
+        ));
+    }
+    Ok(MailConfig {
+        smtp,
+        from,
+        smtp_timeout: std::time::Duration::from_secs(timeout_seconds),
+        poll_every: MAIL_POLL_EVERY,
+    })
+}
+
+/// How often the mail sender looks at the outbox when nothing was due.
+const MAIL_POLL_EVERY: std::time::Duration = std::time::Duration::from_secs(5);
 
 fn parse_budget(per_minute: u32) -> Result<u32, SettingsError> {
     match per_minute {
@@ -463,9 +538,20 @@ mod tests {
             daily_sync: None,
             luma_requests_per_minute: 120,
             refresh_ttl: chrono::Duration::minutes(60),
+            mail: mail_config(
+                Some("smtp://mailer:hunter2@mail.example.org"),
+                None,
+                20,
+                Some(&"https://events.example.org".parse().unwrap()),
+            )
+            .unwrap(),
             leptos_options: LeptosOptions::builder().output_name("convene").build(),
         };
         let summary = settings.summary();
+        assert!(
+            summary.contains("mail_from=Convene <convene@events.example.org>"),
+            "{summary}"
+        );
         assert!(
             summary.contains("secret_key=from CONVENE_SECRET_KEY"),
             "{summary}"
@@ -501,6 +587,28 @@ mod tests {
                 err.to_string().starts_with("CONVENE_REFRESH_TTL_MINUTES: "),
                 "{err}"
             );
+        }
+    }
+
+    #[test]
+    fn mail_settings_name_the_setting_to_fix() {
+        let off = mail_config(None, None, 20, None).unwrap();
+        assert!(off.smtp.is_none());
+        assert_eq!(off.from.to_string(), "Convene <convene@localhost>");
+        for (smtp, from, timeout, setting) in [
+            (
+                Some("http://mail.example.org"),
+                None,
+                20,
+                "CONVENE_SMTP_URL: ",
+            ),
+            (None, Some("not an address"), 20, "CONVENE_MAIL_FROM: "),
+            (None, None, 0, "CONVENE_SMTP_TIMEOUT_SECONDS: "),
+        ] {
+            let err = mail_config(smtp, from, timeout, None)
+                .unwrap_err()
+                .to_string();
+            assert!(err.starts_with(setting), "{err}");
         }
     }
 

@@ -10,6 +10,9 @@ use axum::Router;
 use axum::serve::ListenerExt;
 use convene::demo::{self, Demo, DemoSetup};
 use convene::luma::client::LumaClient;
+use convene::mail::PublicUrl;
+use convene::mail::sender::SenderPace;
+use convene::mail::smtp::Mailer;
 use convene::refresh::Refresher;
 use convene::schedule::{DailySchedule, RESTART_PAUSE, supervise};
 use convene::store::sessions::SeaOrmSessionStore;
@@ -33,6 +36,10 @@ pub enum StartupError {
     Demo(convene::Error),
     #[error("LUMA_API_BASE: cannot build the lu.ma client: {0}")]
     Luma(convene::luma::client::LumaError),
+    #[error("CONVENE_SMTP_URL: {0}")]
+    Smtp(convene::mail::smtp::SmtpSettingError),
+    #[error("CONVENE_PUBLIC_URL: {0}")]
+    PublicUrl(convene::Error),
     #[error("LEPTOS_SITE_ADDR: cannot listen on {addr}: {source}")]
     Bind { addr: SocketAddr, source: io::Error },
 }
@@ -60,6 +67,7 @@ pub struct Application {
     router: Router,
     housekeeping: JoinHandle<()>,
     daily: Option<JoinHandle<()>>,
+    mail_sender: Option<JoinHandle<()>>,
     /// Keeps the demo's fake lu.ma serving as long as the application runs.
     _demo: Option<Demo>,
 }
@@ -116,6 +124,14 @@ impl Application {
                 daily_imports(importer.clone(), db.clone(), schedule)
             }))
         });
+        let mail_sender = start_mail_sender(&db, settings)?;
+        // Links in mail: the public address, or the address this process answers on.
+        let site = settings
+            .public_url
+            .clone()
+            .map_or_else(|| format!("http://{local_addr}/").parse::<url::Url>(), Ok)
+            .map_err(|err| StartupError::PublicUrl(convene::Error::Internal(err.to_string())))
+            .and_then(|url| PublicUrl::new(url).map_err(StartupError::PublicUrl))?;
         let refresher = Refresher::new(importer, db.clone(), settings.refresh_ttl);
         let state = AppState {
             leptos_options,
@@ -126,6 +142,8 @@ impl Application {
             trusted_proxies: settings.trusted_proxies.clone(),
             sign_ups: Default::default(),
             caches: Default::default(),
+            site,
+            sends_mail: settings.mail.smtp.is_some(),
         };
         let router = routes::router(state, settings.secure_cookies);
         Ok(Self {
@@ -134,6 +152,7 @@ impl Application {
             router,
             housekeeping,
             daily,
+            mail_sender,
             _demo: demo,
         })
     }
@@ -164,11 +183,42 @@ impl Application {
         .with_graceful_shutdown(shutdown)
         .await;
         self.housekeeping.abort();
-        if let Some(daily) = self.daily {
-            daily.abort();
+        for task in [self.daily, self.mail_sender].into_iter().flatten() {
+            task.abort();
         }
         served
     }
+}
+
+/// With an SMTP server, the supervised sender; without one, mail stays in the outbox.
+fn start_mail_sender(
+    db: &DatabaseConnection,
+    settings: &Settings,
+) -> Result<Option<JoinHandle<()>>, StartupError> {
+    let config = &settings.mail;
+    let Some(server) = &config.smtp else {
+        tracing::info!(
+            "no CONVENE_SMTP_URL: mail is kept in the outbox, where site admins read it at /admin/mail"
+        );
+        return Ok(None);
+    };
+    if server.is_unencrypted() {
+        tracing::warn!(smtp = ?server, "CONVENE_SMTP_URL has tls=none: mail leaves this process unencrypted");
+    }
+    let mailer =
+        Mailer::new(server, &config.from, config.smtp_timeout).map_err(StartupError::Smtp)?;
+    let pace = SenderPace::new(config.smtp_timeout, config.poll_every);
+    let owner = format!(
+        "convene-{}-{}",
+        std::process::id(),
+        &convene::secrets::random_token()[..8]
+    );
+    let db = db.clone();
+    Ok(Some(tokio::spawn(supervise(
+        "mail sender",
+        RESTART_PAUSE,
+        move || convene::mail::sender::run(db.clone(), mailer.clone(), owner.clone(), pace),
+    ))))
 }
 
 /// Demo mode: the fake lu.ma starts, an empty store is seeded and imported (so the first page

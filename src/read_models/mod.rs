@@ -5,4 +5,5 @@
 pub mod dashboard;
 pub mod events;
 pub mod integration;
+pub mod mail;
 pub mod organizations;

@@ -48,6 +48,9 @@ fn to_chrono(when: OffsetDateTime) -> DateTime<Utc> {
         .unwrap_or(DateTime::UNIX_EPOCH)
 }
 
+/// The key under which the app keeps the signed-in user's id in a session.
+pub const USER_ID_KEY: &str = "user_id";
+
 fn to_row(record: &Record) -> session_store::Result<session::ActiveModel> {
     let data = serde_json::to_string(&record.data)
         .map_err(|err| session_store::Error::Encode(err.to_string()))?;
@@ -55,7 +58,23 @@ fn to_row(record: &Record) -> session_store::Result<session::ActiveModel> {
         id_hash: Set(id_hash(&record.id)),
         data: Set(data),
         expires_at: Set(to_chrono(record.expiry_date)),
+        user_id: Set(record
+            .data
+            .get(USER_ID_KEY)
+            .and_then(serde_json::Value::as_i64)),
     })
+}
+
+/// Ends every session of one account (a password reset: whoever else was signed in is not).
+pub async fn delete_all_of_user(
+    db: &impl sea_orm::ConnectionTrait,
+    user_id: i64,
+) -> Result<u64, sea_orm::DbErr> {
+    Ok(session::Entity::delete_many()
+        .filter(session::Column::UserId.eq(user_id))
+        .exec(db)
+        .await?
+        .rows_affected)
 }
 
 #[async_trait::async_trait]
@@ -78,7 +97,11 @@ impl SessionStore for SeaOrmSessionStore {
         session::Entity::insert(to_row(record)?)
             .on_conflict(
                 OnConflict::column(session::Column::IdHash)
-                    .update_columns([session::Column::Data, session::Column::ExpiresAt])
+                    .update_columns([
+                        session::Column::Data,
+                        session::Column::ExpiresAt,
+                        session::Column::UserId,
+                    ])
                     .to_owned(),
             )
             .exec(&self.db)

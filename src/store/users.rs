@@ -21,7 +21,9 @@ pub struct NewUser {
     pub is_site_admin: bool,
 }
 
-/// Creates the account; a taken email is a [`Error::Conflict`] on `email`.
+/// Creates the account, its address confirmed: an operator (or demo mode) vouches for it. People
+/// signing up go through `accounts::links::sign_up`, which confirms by mail. A taken email is a
+/// [`Error::Conflict`] on `email`.
 pub async fn create(db: &impl ConnectionTrait, new: NewUser) -> Result<User, Error> {
     let password_hash = new.password.hash_off_thread().await?;
     let row = user::ActiveModel {
@@ -30,6 +32,7 @@ pub async fn create(db: &impl ConnectionTrait, new: NewUser) -> Result<User, Err
         password_hash: Set(password_hash),
         is_site_admin: Set(new.is_site_admin),
         created_at: Set(Utc::now()),
+        email_confirmed_at: Set(Some(Utc::now())),
         ..Default::default()
     };
     row.insert(db).await.map_err(|err| {

@@ -196,6 +196,54 @@ text_enum! {
 }
 
 text_enum! {
+    /// What a message in the outbox is: account mail (sent to any address, confirmed or not)
+    /// or a member's mail (sent to confirmed addresses only).
+    stored enum MailKind {
+        /// "Confirm your email address" after sign-up.
+        ConfirmEmail = "confirm_email",
+        /// Someone signed up with an address that already has an account.
+        AccountExists = "account_exists",
+        /// "Forgot password?": a single-use link valid for an hour.
+        PasswordReset = "password_reset",
+        /// Confirming a new address given on the account page.
+        ChangeEmail = "change_email",
+    }
+}
+
+impl MailKind {
+    /// Account mail carries a single-use link: once sent, the stored copy is cleared of it, so
+    /// the outbox (and whoever reads `/admin/mail`) holds no key to someone's account.
+    pub fn carries_a_secret_link(self) -> bool {
+        matches!(
+            self,
+            MailKind::ConfirmEmail | MailKind::PasswordReset | MailKind::ChangeEmail
+        )
+    }
+}
+
+text_enum! {
+    /// Where a message in the outbox stands.
+    stored enum MailStatus {
+        /// Waiting for the sender (or for its next try after a temporary failure; or, with no
+        /// SMTP server configured, kept for `/admin/mail`).
+        Queued = "queued",
+        /// The SMTP server accepted it.
+        Sent = "sent",
+        /// Refused for good, or still failing after every retry; the reason is kept.
+        Failed = "failed",
+    }
+}
+
+text_enum! {
+    /// What a single-use link sent by mail allows.
+    stored enum TokenPurpose {
+        ConfirmEmail = "confirm_email",
+        ResetPassword = "reset_password",
+        ChangeEmail = "change_email",
+    }
+}
+
+text_enum! {
     /// The dashboard's date range (`range=` in its URL).
     #[derive(Default)]
     plain enum DashboardRange {
@@ -247,6 +295,8 @@ text_enum! {
         To = "to",
         Attendance = "mode",
         After = "after",
+        /// A single-use link's token (confirmation, password reset).
+        Token = "token",
         /// `CONVENE_TRUSTED_PROXIES` (configuration, not a form).
         TrustedProxies = "trusted_proxies",
     }

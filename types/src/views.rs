@@ -4,7 +4,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{Attendance, DashboardRange, Role, SyncFailure, SyncOutcome, SyncTrigger};
+use crate::{
+    Attendance, DashboardRange, MailKind, MailStatus, Role, SyncFailure, SyncOutcome, SyncTrigger,
+};
 
 // --- Organizations ---------------------------------------------------------------------------
 
@@ -316,4 +318,32 @@ pub enum ImportedEvents {
     /// Kept in the store but hidden everywhere (marked removed).
     Keep,
     Delete,
+}
+
+// --- Mail ------------------------------------------------------------------------------------
+
+/// The outbox as a site admin reads it at `/admin/mail`, newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Outbox {
+    /// False: no SMTP server is configured, so queued messages wait here to be read.
+    pub sends_mail: bool,
+    pub messages: Vec<OutboxMessage>,
+}
+
+/// One message in the outbox.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutboxMessage {
+    pub id: i64,
+    pub kind: MailKind,
+    pub recipient: String,
+    pub subject: String,
+    pub status: MailStatus,
+    /// "Sent Mon 30 Nov, 18:40 UTC", "Waiting: no SMTP server is configured", "Next try …".
+    pub status_line: String,
+    pub attempts: i32,
+    pub last_error: Option<String>,
+    /// "Mon 30 Nov, 18:39 UTC".
+    pub created: String,
+    pub text_body: String,
+    pub html_body: String,
 }

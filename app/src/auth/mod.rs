@@ -2,8 +2,10 @@
 //!
 //! Access (all public endpoints by nature): `get_current_user` answers anyone (nothing for
 //! anonymous callers); `sign_up` and `sign_in` are for anyone; `sign_out` ends the caller's own
-//! session, if any.
+//! session, if any. Sign-up signs nobody in: it answers "check your email" whether or not the
+//! address has an account, and the confirmation link signs in (`links`).
 
+pub mod links;
 #[cfg(feature = "ssr")]
 pub mod session;
 
@@ -95,17 +97,16 @@ pub async fn sign_up(
     password: String,
 ) -> Result<(), AppError> {
     use crate::state::AppState;
+    use convene::accounts::links::{self, SignUpOutcome};
     use convene::accounts::{DisplayName, Email, Password};
-    use convene::store::users::{self, NewUser};
     use leptos::server_fn::ServerFn;
 
     let created = async {
         let state = AppState::current()?;
-        let new = NewUser {
+        let new = links::SignUp {
             email: Email::parse(&email)?,
             display_name: DisplayName::parse(&display_name)?,
             password: Password::parse_new(password)?,
-            is_site_admin: false,
         };
         // Counted once the form is valid: what it limits is the password hash that follows.
         let client = session::client_address(&state).await;
@@ -116,10 +117,18 @@ pub async fn sign_up(
                 tracing::info!(%client, "sign-up refused: too many from this client");
                 AppError::from(err)
             })?;
-        let user = users::create(&state.db, new).await?;
-        session::start(user.id).await?;
-        tracing::info!(user_id = user.id, "account created");
-        leptos_axum::redirect("/");
+        match links::sign_up(&state.db, new, &state.site, chrono::Utc::now()).await? {
+            SignUpOutcome::Created { user_id } => {
+                tracing::info!(user_id, "account created; confirmation mail queued");
+            }
+            SignUpOutcome::AddressTaken { user_id } => {
+                tracing::info!(
+                    user_id,
+                    "sign-up with a registered address; its owner is told"
+                );
+            }
+        }
+        leptos_axum::redirect("/signup/sent");
         Ok::<(), AppError>(())
     }
     .await;
@@ -228,6 +237,9 @@ pub fn SignInPage() -> impl IntoView {
                     "Sign in"
                 </button>
             </ActionForm>
+            <p class="auth-switch">
+                <a href="/login/forgot">"Forgot your password?"</a>
+            </p>
             <p class="auth-switch">"New here? " <a href="/signup">"Create an account"</a></p>
         </section>
     }

@@ -11,7 +11,7 @@ use crate::error::{AppError, respond_with};
 use crate::state::{AppState, RequestCounters};
 use convene::cache::{CachedReads, SessionFacts};
 
-const USER_ID_KEY: &str = "user_id";
+use convene::store::sessions::USER_ID_KEY;
 /// The day (days since the Common Era) the session was last extended.
 const EXTENDED_ON_KEY: &str = "extended_on";
 

@@ -1,8 +1,10 @@
 //! Every server function, called as each kind of visitor, against the matrix documented in
-//! `app/src/organizations/mod.rs` (`app/src/auth/mod.rs` for the account functions,
+//! `app/src/organizations/mod.rs` (`app/src/auth/mod.rs` and `app/src/auth/links.rs` for the
+//! account functions, `app/src/mail.rs` for the outbox,
 //! `app/src/integration/mod.rs` for the lu.ma settings, `app/src/events/mod.rs` for events).
 //! Each cell runs in a fresh world so one call's effects never change another's answer.
 
+use app::auth::links::{ConfirmEmail, LinkIsUsable, RequestPasswordReset, ResetPassword};
 use app::auth::{GetCurrentUser, SignIn, SignOut, SignUp};
 use app::dashboard::{
     GetDashboard, GetDashboardMarker, GetOrganizationOptions, GetPersonalFeed,
@@ -14,6 +16,7 @@ use app::integration::{
     DisconnectLuma, GetLumaSettings, GetSyncProgress, GetSyncStatus, ListTimezones, RemoveIcalFeed,
     RemoveLumaKey, SaveIcalFeed, SaveLumaSettings, StartLumaSync, TestLumaConnection,
 };
+use app::mail::GetOutbox;
 use app::organizations::{
     CreateOrganization, GetOrganization, JoinOrganization, LeaveOrganization, ListMembers,
     ListOrganizations, RemoveMember, SetMemberRole,
@@ -74,6 +77,12 @@ const MATRIX: &[(&str, [Expect; 6])] = &[
     ("sign_up",             [Allowed;     6]),
     ("sign_in",             [Allowed;     6]),
     ("sign_out",            [Allowed;     6]),
+    ("request_password_reset", [Allowed;  6]),
+    // 422 for everyone: the link's token is its authority, and this one opens nothing.
+    ("reset_password",      [Status(422); 6]),
+    ("confirm_email",       [Status(422); 6]),
+    ("link_is_usable",      [Allowed;     6]),
+    ("get_outbox",          [Status(401), Status(403), Status(403), Status(403), Status(403), Allowed]),
     ("get_organization_events", [Allowed; 6]),
     ("get_dashboard",       [Allowed;     6]),
     ("get_dashboard_marker", [Allowed;    6]),
@@ -217,6 +226,19 @@ impl World {
                 vec![("email", &sign_in_email), ("password", PASSWORD)],
             ),
             "sign_out" => (SignOut::PATH, vec![]),
+            "request_password_reset" => {
+                (RequestPasswordReset::PATH, vec![("email", &sign_in_email)])
+            }
+            "reset_password" => (
+                ResetPassword::PATH,
+                vec![("token", "not-a-token"), ("password", "a new password")],
+            ),
+            "confirm_email" => (ConfirmEmail::PATH, vec![("token", "not-a-token")]),
+            "link_is_usable" => (
+                LinkIsUsable::PATH,
+                vec![("token", "not-a-token"), ("purpose", "reset_password")],
+            ),
+            "get_outbox" => (GetOutbox::PATH, vec![]),
             "get_organization_events" => (GetOrganizationEvents::PATH, vec![("slug", ORG)]),
             "get_dashboard_marker" => (GetDashboardMarker::PATH, vec![]),
             "get_organization_options" => (GetOrganizationOptions::PATH, vec![]),
@@ -347,6 +369,11 @@ fn the_matrix_covers_every_server_function() {
         SignUp::PATH,
         SignIn::PATH,
         SignOut::PATH,
+        RequestPasswordReset::PATH,
+        ResetPassword::PATH,
+        ConfirmEmail::PATH,
+        LinkIsUsable::PATH,
+        GetOutbox::PATH,
         GetOrganizationEvents::PATH,
         GetDashboard::PATH,
         GetDashboardMarker::PATH,

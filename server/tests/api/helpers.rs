@@ -67,6 +67,15 @@ pub async fn spawn_app_adjusted(seed: Seed, adjust: impl FnOnce(&mut Settings)) 
     serve(app, database_url)
 }
 
+/// Settings sending mail to `receiver` (the test suite's SMTP receiver on port 0).
+pub fn with_smtp(receiver: &convene::testing::smtp::SmtpReceiver) -> impl FnOnce(&mut Settings) {
+    let url = receiver.url();
+    move |settings| {
+        settings.mail.smtp =
+            Some(convene::mail::smtp::SmtpServer::parse(&url).expect("receiver address"));
+    }
+}
+
 /// A second server on `app`'s store, as a second replica behind a load balancer would be.
 pub async fn spawn_replica(app: &TestApp) -> TestApp {
     let settings = test_settings(app.database_url.clone(), false);
@@ -110,6 +119,12 @@ pub fn test_settings(database_url: String, demo: bool) -> Settings {
         daily_sync: None,
         luma_requests_per_minute: 180,
         refresh_ttl: chrono::Duration::minutes(60),
+        // No SMTP server unless a test gives one ([`with_smtp`]): mail stays in the outbox.
+        mail: convene::mail::MailConfig {
+            smtp_timeout: Duration::from_secs(5),
+            poll_every: Duration::from_millis(50),
+            ..Default::default()
+        },
         leptos_options: LeptosOptions::builder()
             .output_name("convene")
             .site_addr(listen)
@@ -232,7 +247,8 @@ impl TestApp {
             .expect("page body")
     }
 
-    /// Signs up a fresh account and returns its session cookie.
+    /// Signs up a fresh account, then signs in (sign-up itself signs nobody in), and returns
+    /// the session cookie.
     pub async fn sign_up(&self, email: &str, name: &str, password: &str) -> String {
         use app::auth::SignUp;
         use leptos::server_fn::ServerFn;
@@ -252,7 +268,21 @@ impl TestApp {
             "sign-up failed: {}",
             response.status()
         );
-        session_cookie(&response).expect("sign-up sets the session cookie")
+        self.sign_in(email, password).await
+    }
+
+    /// Signs in to an existing account and returns the session cookie.
+    pub async fn sign_in(&self, email: &str, password: &str) -> String {
+        use app::auth::SignIn;
+        use leptos::server_fn::ServerFn;
+        let response = self
+            .call(
+                SignIn::PATH,
+                &[("email", email), ("password", password)],
+                None,
+            )
+            .await;
+        session_cookie(&response).expect("sign-in sets the session cookie")
     }
 }
 

@@ -20,6 +20,7 @@ mod health;
 mod helpers;
 mod hostile_feeds;
 mod luma_settings;
+mod mail;
 mod operator_cli;
 mod organizations;
 mod pages;

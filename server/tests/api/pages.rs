@@ -44,7 +44,12 @@ async fn only_pages_with_an_island_link_the_wasm_bundle() {
         "/orgs/rust-berlin",
         "/orgs/rust-berlin/events",
         "/login",
+        "/login/forgot",
+        "/login/forgot/sent",
+        "/login/reset?token=nothing",
         "/signup",
+        "/signup/sent",
+        "/account/confirm?token=nothing",
     ] {
         let (status, html) = app.get_html(page).await;
         assert_eq!(status, 200, "{page}");

@@ -1,9 +1,11 @@
 //! SeaORM entities, one file per table.
 
+pub mod account_token;
 pub mod change_counter;
 pub mod event;
 pub mod feed_token;
 pub mod lease;
+pub mod mail_message;
 pub mod membership;
 pub mod organization;
 pub mod session;

@@ -15,6 +15,9 @@ pub struct Model {
     pub password_hash: String,
     pub is_site_admin: bool,
     pub created_at: DateTimeUtc,
+    /// When the owner followed the confirmation link; member mail goes to confirmed
+    /// addresses only.
+    pub email_confirmed_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,0 +1,260 @@
+//! Pages behind account mail: "check your email" after sign-up, "forgot password?", the reset
+//! link's page, and the confirmation link's page.
+//!
+//! Access: all for anyone (a link's token is its own authority). Links in mail are opened with
+//! GET, which only shows a form: mail scanners that fetch every link spend nothing. The form's
+//! POST spends the link.
+
+use convene_types::TokenPurpose;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use crate::error::AppError;
+use crate::forms::{Field, FormAlert, form_error, url_param};
+
+#[server]
+pub async fn request_password_reset(email: String) -> Result<(), AppError> {
+    use crate::state::AppState;
+    use convene::accounts::Email;
+    use convene::accounts::links;
+    use leptos::server_fn::ServerFn;
+
+    let asked = async {
+        let state = AppState::current()?;
+        let email = Email::parse(&email)?;
+        let outcome =
+            links::request_password_reset(&state.db, &email, &state.site, chrono::Utc::now())
+                .await?;
+        // The page says the same in every case; the log tells the operator.
+        tracing::info!(?outcome, "password reset asked for");
+        leptos_axum::redirect("/login/forgot/sent");
+        Ok::<(), AppError>(())
+    }
+    .await;
+    crate::forms::keep_typed(asked, RequestPasswordReset::PATH, &[("email", &email)])
+}
+
+#[server]
+pub async fn reset_password(token: String, password: String) -> Result<(), AppError> {
+    use crate::auth::session;
+    use crate::state::AppState;
+    use convene::accounts::{Password, links};
+    use leptos::server_fn::ServerFn;
+
+    let reset = async {
+        let state = AppState::current()?;
+        let password = Password::parse_new(password)?;
+        let user = links::reset_password(&state.db, &token, password, chrono::Utc::now()).await?;
+        session::start(user.id).await?;
+        leptos_axum::redirect("/");
+        Ok::<(), AppError>(())
+    }
+    .await;
+    crate::forms::keep_typed(reset, ResetPassword::PATH, &[])
+}
+
+#[server]
+pub async fn confirm_email(token: String) -> Result<(), AppError> {
+    use crate::auth::session;
+    use crate::state::AppState;
+    use convene::accounts::links;
+    use leptos::server_fn::ServerFn;
+
+    let confirmed = async {
+        let state = AppState::current()?;
+        let user = links::confirm_email(&state.db, &token, chrono::Utc::now()).await?;
+        tracing::info!(user_id = user.id, "email address confirmed");
+        session::start(user.id).await?;
+        leptos_axum::redirect("/");
+        Ok::<(), AppError>(())
+    }
+    .await;
+    crate::forms::keep_typed(confirmed, ConfirmEmail::PATH, &[])
+}
+
+/// Whether a mailed link still works, so its page shows the form or says to ask again.
+#[server]
+pub async fn link_is_usable(token: String, purpose: TokenPurpose) -> Result<bool, AppError> {
+    use crate::state::AppState;
+    let state = AppState::current()?;
+    Ok(
+        convene::accounts::links::token_is_usable(&state.db, &token, purpose, chrono::Utc::now())
+            .await?,
+    )
+}
+
+/// After sign-up, whether or not the address had an account.
+#[component]
+pub fn SignUpSentPage() -> impl IntoView {
+    view! {
+        <Title text="Check your email" />
+        <section class="auth-card" aria-labelledby="sent-heading">
+            <h1 id="sent-heading">"Check your email"</h1>
+            <p class="lede">
+                "We sent a message to the address you gave. Follow its link to confirm your address and sign in."
+            </p>
+            <p>
+                "Nothing arrived after a few minutes? Look in your spam folder, or "
+                <a href="/signup">"sign up again"</a> ". Already confirmed? "
+                <a href="/login">"Sign in"</a> "."
+            </p>
+        </section>
+    }
+}
+
+#[component]
+pub fn ForgotPasswordPage() -> impl IntoView {
+    let action = ServerAction::<RequestPasswordReset>::new();
+    let error = form_error(action);
+    const FIELDS: &[&str] = &["email"];
+    view! {
+        <Title text="Forgot password" />
+        <section class="auth-card" aria-labelledby="forgot-heading">
+            <h1 id="forgot-heading">"Forgot your password?"</h1>
+            <p class="lede">"We will send you a link to set a new one."</p>
+            <ActionForm action>
+                <FormAlert error fields=FIELDS />
+                <Field label="Email" name="email" kind="email" autocomplete="email" error />
+                <button type="submit" class="button" disabled=move || action.pending().get()>
+                    "Send me a link"
+                </button>
+            </ActionForm>
+            <p class="auth-switch">"Remembered it? " <a href="/login">"Sign in"</a></p>
+        </section>
+    }
+}
+
+#[component]
+pub fn ForgotPasswordSentPage() -> impl IntoView {
+    view! {
+        <Title text="Check your email" />
+        <section class="auth-card" aria-labelledby="sent-heading">
+            <h1 id="sent-heading">"Check your email"</h1>
+            <p class="lede">
+                "If an account uses that address, a link to set a new password is on its way. It works once, for an hour."
+            </p>
+            <p>
+                "Nothing arrived? Look in your spam folder, or " <a href="/login/forgot">"ask again"</a>
+                " in a few minutes."
+            </p>
+        </section>
+    }
+}
+
+/// A link that no longer works: say so, and where to get a new one.
+#[component]
+fn SpentLink(ask_again: &'static str, label: &'static str) -> impl IntoView {
+    view! {
+        <p class="notice notice-error" role="alert">
+            "This link has expired or was already used."
+        </p>
+        <p>
+            <a class="button" href=ask_again>
+                {label}
+            </a>
+        </p>
+    }
+}
+
+#[component]
+pub fn ResetPasswordPage() -> impl IntoView {
+    let action = ServerAction::<ResetPassword>::new();
+    let error = form_error(action);
+    const FIELDS: &[&str] = &["password"];
+    let token = url_param("token").unwrap_or_default();
+    let usable = {
+        let token = token.clone();
+        Resource::new(
+            || (),
+            move |_| link_is_usable(token.clone(), TokenPurpose::ResetPassword),
+        )
+    };
+    view! {
+        <Title text="Set a new password" />
+        <section class="auth-card" aria-labelledby="reset-heading">
+            <h1 id="reset-heading">"Set a new password"</h1>
+            <Suspense fallback=|| ()>
+                {move || {
+                    let token = token.clone();
+                    Suspend::new(async move {
+                        if !matches!(usable.await, Ok(true)) {
+                            return view! {
+                                <SpentLink ask_again="/login/forgot" label="Send me a new link" />
+                            }
+                                .into_any();
+                        }
+                        view! {
+                            <ActionForm action>
+                                <FormAlert error fields=FIELDS />
+                                <input type="hidden" name="token" value=token />
+                                <Field
+                                    label="New password"
+                                    name="password"
+                                    kind="password"
+                                    autocomplete="new-password"
+                                    hint="At least 8 characters. You will be signed out everywhere else."
+                                    error
+                                />
+                                <button
+                                    type="submit"
+                                    class="button"
+                                    disabled=move || action.pending().get()
+                                >
+                                    "Set password and sign in"
+                                </button>
+                            </ActionForm>
+                        }
+                            .into_any()
+                    })
+                }}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+pub fn ConfirmEmailPage() -> impl IntoView {
+    let action = ServerAction::<ConfirmEmail>::new();
+    let error = form_error(action);
+    let token = url_param("token").unwrap_or_default();
+    let usable = {
+        let token = token.clone();
+        Resource::new(
+            || (),
+            move |_| link_is_usable(token.clone(), TokenPurpose::ConfirmEmail),
+        )
+    };
+    view! {
+        <Title text="Confirm your email address" />
+        <section class="auth-card" aria-labelledby="confirm-heading">
+            <h1 id="confirm-heading">"Confirm your email address"</h1>
+            <Suspense fallback=|| ()>
+                {move || {
+                    let token = token.clone();
+                    Suspend::new(async move {
+                        if !matches!(usable.await, Ok(true)) {
+                            return view! {
+                                <SpentLink ask_again="/login" label="Sign in" />
+                            }
+                                .into_any();
+                        }
+                        view! {
+                            <ActionForm action>
+                                <FormAlert error fields=&[] />
+                                <input type="hidden" name="token" value=token />
+                                <button
+                                    type="submit"
+                                    class="button"
+                                    disabled=move || action.pending().get()
+                                >
+                                    "Confirm and sign in"
+                                </button>
+                            </ActionForm>
+                        }
+                            .into_any()
+                    })
+                }}
+            </Suspense>
+        </section>
+    }
+}

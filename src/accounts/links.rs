@@ -1,0 +1,366 @@
+//! Account mail: sign-up that confirms the address, without telling anyone whether an address
+//! is registered; "forgot password?" with single-use links valid for an hour. Each message is
+//! written to the outbox in the transaction that records what it is about (the account, the
+//! token), so both happen or neither. Tokens are random, stored as their SHA-256, and each
+//! opens one thing once.
+
+use chrono::{DateTime, Duration, Utc};
+use convene_types::{InputField, MailKind, TokenPurpose};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    TransactionTrait,
+};
+use sha2::{Digest, Sha256};
+
+use crate::Error;
+use crate::accounts::{DisplayName, Email, Password};
+use crate::error::is_unique_violation;
+use crate::mail::outbox::{self, OutgoingMail};
+use crate::mail::{PublicUrl, compose};
+use crate::store::entities::{account_token, user};
+use crate::store::sessions;
+use crate::store::users::{self, User};
+
+/// How long a sign-up's confirmation link works.
+pub const CONFIRM_VALID_FOR: Duration = Duration::days(7);
+/// How long a password reset link works.
+pub const RESET_VALID_FOR: Duration = Duration::hours(1);
+
+/// What a sign-up did. The page says the same for both ("check your email"); only the mail
+/// differs, and it goes to the address's owner.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignUpOutcome {
+    /// A new, unconfirmed account; its confirmation link is in the outbox.
+    Created { user_id: i64 },
+    /// The address already has an account; its owner is told (at most once an hour).
+    AddressTaken { user_id: i64 },
+}
+
+/// A sign-up's fields, parsed.
+#[derive(Debug)]
+pub struct SignUp {
+    pub email: Email,
+    pub display_name: DisplayName,
+    pub password: Password,
+}
+
+/// Creates an unconfirmed account and queues its confirmation link; or, when the address is
+/// taken, queues a note to its owner. The password is hashed either way, so both take as long.
+pub async fn sign_up(
+    db: &DatabaseConnection,
+    new: SignUp,
+    site: &PublicUrl,
+    now: DateTime<Utc>,
+) -> Result<SignUpOutcome, Error> {
+    let password_hash = new.password.hash_off_thread().await?;
+    let txn = db.begin().await?;
+    if let Some(owner) = users::find_by_email(&txn, &new.email).await? {
+        queue_account_exists(&txn, &owner, site, now).await?;
+        txn.commit().await?;
+        return Ok(SignUpOutcome::AddressTaken { user_id: owner.id });
+    }
+    let inserted = user::ActiveModel {
+        email: Set(new.email.as_str().to_owned()),
+        display_name: Set(new.display_name.as_str().to_owned()),
+        password_hash: Set(password_hash),
+        is_site_admin: Set(false),
+        created_at: Set(now),
+        email_confirmed_at: Set(None),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await;
+    let user = match inserted {
+        Ok(user) => user,
+        // Two sign-ups with one address at once: the second is the "taken" case.
+        Err(err) if is_unique_violation(&err) => {
+            drop(txn);
+            let owner = users::find_by_email(db, &new.email)
+                .await?
+                .ok_or_else(|| Error::Internal("an address both taken and free".into()))?;
+            let txn = db.begin().await?;
+            queue_account_exists(&txn, &owner, site, now).await?;
+            txn.commit().await?;
+            return Ok(SignUpOutcome::AddressTaken { user_id: owner.id });
+        }
+        Err(err) => return Err(err.into()),
+    };
+    queue_confirmation(&txn, &user, site, now).await?;
+    txn.commit().await?;
+    Ok(SignUpOutcome::Created { user_id: user.id })
+}
+
+/// A new confirmation link for an account (sign-up, or "send it again").
+async fn queue_confirmation(
+    txn: &impl sea_orm::ConnectionTrait,
+    user: &User,
+    site: &PublicUrl,
+    now: DateTime<Utc>,
+) -> Result<(), Error> {
+    let (token, token_id) = issue(
+        txn,
+        user.id,
+        TokenPurpose::ConfirmEmail,
+        None,
+        now + CONFIRM_VALID_FOR,
+        now,
+    )
+    .await?;
+    let link = site.link(&format!("/account/confirm?token={token}"));
+    outbox::enqueue(
+        txn,
+        OutgoingMail {
+            idempotency_key: format!("confirm-email:{token_id}"),
+            kind: MailKind::ConfirmEmail,
+            recipient: user.email.clone(),
+            user_id: Some(user.id),
+            content: compose::confirm_email(
+                &user.display_name,
+                &link,
+                CONFIRM_VALID_FOR.num_days(),
+            ),
+        },
+        now,
+    )
+    .await?;
+    Ok(())
+}
+
+/// Tells an address's owner that someone signed up with it; once an hour at most, so the
+/// sign-up form cannot be used to flood someone's inbox.
+async fn queue_account_exists(
+    txn: &impl sea_orm::ConnectionTrait,
+    owner: &User,
+    site: &PublicUrl,
+    now: DateTime<Utc>,
+) -> Result<(), Error> {
+    outbox::enqueue(
+        txn,
+        OutgoingMail {
+            idempotency_key: format!("account-exists:{}:{}", owner.id, now.format("%Y-%m-%dT%H")),
+            kind: MailKind::AccountExists,
+            recipient: owner.email.clone(),
+            user_id: Some(owner.id),
+            content: compose::account_exists(
+                &owner.display_name,
+                &site.link("/login"),
+                &site.link("/login/forgot"),
+            ),
+        },
+        now,
+    )
+    .await?;
+    Ok(())
+}
+
+/// What "forgot password?" did; the page says the same whatever it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ResetRequest {
+    /// A link is in the outbox.
+    Queued,
+    /// No account has this address: nothing is sent.
+    NoAccount,
+    /// A link was sent less than [`RESET_EVERY`] ago: that one is still good.
+    TooSoon,
+}
+
+/// One reset link per account per this long: asking again sooner sends nothing.
+pub const RESET_EVERY: Duration = Duration::minutes(5);
+
+/// Queues a single-use link to set a new password.
+pub async fn request_password_reset(
+    db: &DatabaseConnection,
+    email: &Email,
+    site: &PublicUrl,
+    now: DateTime<Utc>,
+) -> Result<ResetRequest, Error> {
+    let Some(owner) = users::find_by_email(db, email).await? else {
+        return Ok(ResetRequest::NoAccount);
+    };
+    let recent = account_token::Entity::find()
+        .filter(account_token::Column::UserId.eq(owner.id))
+        .filter(account_token::Column::Purpose.eq(TokenPurpose::ResetPassword))
+        .filter(account_token::Column::CreatedAt.gt(now - RESET_EVERY))
+        .one(db)
+        .await?;
+    if recent.is_some() {
+        return Ok(ResetRequest::TooSoon);
+    }
+    let txn = db.begin().await?;
+    let (token, token_id) = issue(
+        &txn,
+        owner.id,
+        TokenPurpose::ResetPassword,
+        None,
+        now + RESET_VALID_FOR,
+        now,
+    )
+    .await?;
+    let link = site.link(&format!("/login/reset?token={token}"));
+    outbox::enqueue(
+        &txn,
+        OutgoingMail {
+            idempotency_key: format!("password-reset:{token_id}"),
+            kind: MailKind::PasswordReset,
+            recipient: owner.email.clone(),
+            user_id: Some(owner.id),
+            content: compose::password_reset(
+                &owner.display_name,
+                &link,
+                RESET_VALID_FOR.num_minutes(),
+            ),
+        },
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(ResetRequest::Queued)
+}
+
+/// True when `token` would open `purpose` now (the page shows its form, or says the link is
+/// spent). Opening it is [`reset_password`] or [`confirm_email`].
+pub async fn token_is_usable(
+    db: &DatabaseConnection,
+    token: &str,
+    purpose: TokenPurpose,
+    now: DateTime<Utc>,
+) -> Result<bool, Error> {
+    Ok(usable(db, token, purpose, now).await?.is_some())
+}
+
+/// Sets a new password with a reset link, which is spent; every session of the account ends
+/// (the caller then signs in afresh). Also confirms the address: the link proved it.
+pub async fn reset_password(
+    db: &DatabaseConnection,
+    token: &str,
+    password: Password,
+    now: DateTime<Utc>,
+) -> Result<User, Error> {
+    let password_hash = password.hash_off_thread().await?;
+    let txn = db.begin().await?;
+    let row = spend(&txn, token, TokenPurpose::ResetPassword, now).await?;
+    let mut account = user::Entity::find_by_id(row.user_id)
+        .one(&txn)
+        .await?
+        .ok_or_else(spent_link)?;
+    let confirmed = account.email_confirmed_at.unwrap_or(now);
+    user::Entity::update_many()
+        .col_expr(user::Column::PasswordHash, Expr::value(password_hash))
+        .col_expr(user::Column::EmailConfirmedAt, Expr::value(confirmed))
+        .filter(user::Column::Id.eq(account.id))
+        .exec(&txn)
+        .await?;
+    let ended = sessions::delete_all_of_user(&txn, account.id).await?;
+    txn.commit().await?;
+    tracing::info!(
+        user_id = account.id,
+        sessions_ended = ended,
+        "password reset"
+    );
+    account.email_confirmed_at = Some(confirmed);
+    Ok(account)
+}
+
+/// Confirms the address a sign-up link was sent to; the link is spent.
+pub async fn confirm_email(
+    db: &DatabaseConnection,
+    token: &str,
+    now: DateTime<Utc>,
+) -> Result<User, Error> {
+    let txn = db.begin().await?;
+    let row = spend(&txn, token, TokenPurpose::ConfirmEmail, now).await?;
+    let mut account = user::Entity::find_by_id(row.user_id)
+        .one(&txn)
+        .await?
+        .ok_or_else(spent_link)?;
+    let confirmed = account.email_confirmed_at.unwrap_or(now);
+    user::Entity::update_many()
+        .col_expr(user::Column::EmailConfirmedAt, Expr::value(confirmed))
+        .filter(user::Column::Id.eq(account.id))
+        .exec(&txn)
+        .await?;
+    txn.commit().await?;
+    account.email_confirmed_at = Some(confirmed);
+    Ok(account)
+}
+
+fn spent_link() -> Error {
+    Error::invalid(
+        InputField::Token,
+        "this link has expired or was already used: ask for a new one",
+    )
+}
+
+fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// Longer than any token we issue; anything longer is not one of ours.
+const TOKEN_MAX_LEN: usize = 128;
+
+async fn usable(
+    db: &impl sea_orm::ConnectionTrait,
+    token: &str,
+    purpose: TokenPurpose,
+    now: DateTime<Utc>,
+) -> Result<Option<account_token::Model>, Error> {
+    if token.is_empty() || token.len() > TOKEN_MAX_LEN {
+        return Ok(None);
+    }
+    Ok(account_token::Entity::find()
+        .filter(account_token::Column::TokenHash.eq(token_hash(token)))
+        .filter(account_token::Column::Purpose.eq(purpose))
+        .filter(account_token::Column::UsedAt.is_null())
+        .filter(account_token::Column::ExpiresAt.gt(now))
+        .one(db)
+        .await?)
+}
+
+/// Marks the token used, once: of two requests racing with one link, one wins.
+async fn spend(
+    txn: &impl sea_orm::ConnectionTrait,
+    token: &str,
+    purpose: TokenPurpose,
+    now: DateTime<Utc>,
+) -> Result<account_token::Model, Error> {
+    let row = usable(txn, token, purpose, now)
+        .await?
+        .ok_or_else(spent_link)?;
+    let spent = account_token::Entity::update_many()
+        .col_expr(account_token::Column::UsedAt, Expr::value(now))
+        .filter(account_token::Column::Id.eq(row.id))
+        .filter(account_token::Column::UsedAt.is_null())
+        .exec(txn)
+        .await?
+        .rows_affected;
+    if spent != 1 {
+        return Err(spent_link());
+    }
+    Ok(row)
+}
+
+/// Stores a fresh token's hash; returns the token (for the link) and its row id.
+async fn issue(
+    txn: &impl sea_orm::ConnectionTrait,
+    user_id: i64,
+    purpose: TokenPurpose,
+    new_email: Option<String>,
+    expires_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<(String, i64), Error> {
+    let token = crate::secrets::random_token();
+    let row = account_token::ActiveModel {
+        user_id: Set(user_id),
+        purpose: Set(purpose),
+        token_hash: Set(token_hash(&token)),
+        new_email: Set(new_email),
+        expires_at: Set(expires_at),
+        used_at: Set(None),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(txn)
+    .await?;
+    Ok((token, row.id))
+}
