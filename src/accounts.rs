@@ -2,6 +2,7 @@
 //! `links`: account mail (confirmation, password reset).
 
 pub mod links;
+pub mod profile;
 
 use std::fmt;
 

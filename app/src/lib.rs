@@ -8,6 +8,7 @@
 // events page's nested views need more than the default 128 levels to compute their layouts.
 #![recursion_limit = "256"]
 
+pub mod account;
 pub mod auth;
 pub mod dashboard;
 pub mod error;
@@ -27,6 +28,7 @@ use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
+use crate::account::{AccountPage, ConfirmEmailChangePage};
 use crate::auth::links::{
     ConfirmEmailPage, ForgotPasswordPage, ForgotPasswordSentPage, ResetPasswordPage, SignUpSentPage,
 };
@@ -35,7 +37,7 @@ use crate::dashboard::DashboardPage;
 use crate::events::EventsPage;
 use crate::integration::SettingsPage;
 use crate::layout::SiteLayout;
-use crate::mail::OutboxPage;
+use crate::mail::{OutboxPage, UnsubscribePage};
 use crate::not_found::NotFound;
 use crate::organizations::{DirectoryPage, MembersPage, OrganizationPage};
 
@@ -116,6 +118,17 @@ pub fn App() -> impl IntoView {
                         ssr=SsrMode::Async
                     />
                     <Route path=path!("/admin/mail") view=OutboxPage ssr=SsrMode::Async />
+                    <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async />
+                    <Route
+                        path=path!("/account/email")
+                        view=ConfirmEmailChangePage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/mail/unsubscribe")
+                        view=UnsubscribePage
+                        ssr=SsrMode::Async
+                    />
                 </Routes>
             </SiteLayout>
         </Router>

@@ -26,6 +26,10 @@ fn kind_label(kind: MailKind) -> &'static str {
         MailKind::AccountExists => "Sign-up with a registered address",
         MailKind::PasswordReset => "Password reset",
         MailKind::ChangeEmail => "New address confirmation",
+        MailKind::WeeklyDigest => "Weekly digest",
+        MailKind::NewEvents => "New events",
+        MailKind::ImportFailing => "Import failing",
+        MailKind::ImportRecovered => "Import working again",
     }
 }
 
@@ -115,5 +119,81 @@ fn OutboxEntry(message: OutboxMessage) -> impl IntoView {
                 ></iframe>
             </details>
         </li>
+    }
+}
+
+/// What an unsubscribe link switches off, for its page ("the weekly digest"); 422 for a link
+/// Convene did not write. Access: anyone holding the link (its signature is the authority).
+#[server]
+pub async fn describe_unsubscribe(t: String) -> Result<String, AppError> {
+    use crate::state::AppState;
+    let state = AppState::current()?;
+    let (_, list) = convene::mail::lists::verify(state.refresher.importer().secret_key(), &t)?;
+    Ok(list.description().to_owned())
+}
+
+/// `/mail/unsubscribe?t=…`: the page behind every message's unsubscribe link. Opening it
+/// changes nothing (mail scanners open links); its button posts the one-click request.
+#[component]
+pub fn UnsubscribePage() -> impl IntoView {
+    use crate::forms::url_param;
+
+    let token = url_param("t").unwrap_or_default();
+    let done = url_param("done").is_some();
+    let list = {
+        let token = token.clone();
+        Resource::new(|| (), move |_| describe_unsubscribe(token.clone()))
+    };
+    view! {
+        <Title text="Unsubscribe" />
+        <section class="auth-card" aria-labelledby="unsubscribe-heading">
+            <h1 id="unsubscribe-heading">"Unsubscribe"</h1>
+            <Suspense fallback=|| ()>
+                {move || {
+                    let token = token.clone();
+                    Suspend::new(async move {
+                        match list.await {
+                            Err(err) => {
+                                view! {
+                                    <p class="notice notice-error" role="alert">
+                                        {err.to_string()}
+                                    </p>
+                                }
+                                    .into_any()
+                            }
+                            Ok(list) if done => {
+                                view! {
+                                    <p class="notice notice-ok" role="status">
+                                        {format!("Done: you will no longer get {list}.")}
+                                    </p>
+                                    <p>
+                                        "Changed your mind? Switch it on again in your "
+                                        <a href="/account">"mail settings"</a> "."
+                                    </p>
+                                }
+                                    .into_any()
+                            }
+                            Ok(list) => {
+                                let action = format!("/mail/unsubscribe?t={token}");
+                                view! {
+                                    <p class="lede">{format!("Stop getting {list}?")}</p>
+                                    <form method="post" action=action>
+                                        <input
+                                            type="hidden"
+                                            name="List-Unsubscribe"
+                                            value="One-Click"
+                                        />
+                                        <button type="submit" class="button">
+                                            "Unsubscribe"
+                                        </button>
+                                    </form>
+                                }
+                                    .into_any()
+                            }
+                        }
+                    })
+                }}
+            </Suspense>
+        </section>
     }
 }

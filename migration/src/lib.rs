@@ -16,6 +16,7 @@ mod m20261130_000004_sync_run_failure;
 mod m20261130_000005_change_counters;
 mod m20261130_000006_descriptions_later;
 mod m20261130_000007_mail;
+mod m20261130_000008_member_mail;
 
 pub struct Migrator;
 
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000005_change_counters::Migration),
             Box::new(m20261130_000006_descriptions_later::Migration),
             Box::new(m20261130_000007_mail::Migration),
+            Box::new(m20261130_000008_member_mail::Migration),
         ]
     }
 }

@@ -1,7 +1,7 @@
 //! The HTTP surface: the Leptos pages and server functions, `/healthz`, static files and 404s,
 //! behind the session layer.
 
-use crate::{assets, feeds};
+use crate::{assets, feeds, unsubscribe};
 use app::auth::session::RequestUser;
 use app::state::{AppState, RequestCounters};
 use app::{App, shell};
@@ -9,7 +9,7 @@ use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Json};
-use axum::routing::get;
+use axum::routing::{get, post};
 use convene::store::sessions::SeaOrmSessionStore;
 use leptos::prelude::provide_context;
 use std::sync::OnceLock;
@@ -61,6 +61,7 @@ pub fn router(state: AppState, secure_cookies: bool) -> Router {
         .route("/orgs/{slug}/events.ics", get(feeds::organization_feed))
         .route("/feeds/{file}", get(feeds::personal_feed))
         .route("/events/{file}", get(feeds::single_event))
+        .route("/mail/unsubscribe", post(unsubscribe::one_click))
         .leptos_routes_with_context(
             &state,
             pages,

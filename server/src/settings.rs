@@ -376,6 +376,7 @@ fn mail_config(
         from,
         smtp_timeout: std::time::Duration::from_secs(timeout_seconds),
         poll_every: MAIL_POLL_EVERY,
+        member_mail_every: Some(convene::mail::MEMBER_MAIL_EVERY),
     })
 }
 

@@ -11,6 +11,7 @@ use axum::serve::ListenerExt;
 use convene::demo::{self, Demo, DemoSetup};
 use convene::luma::client::LumaClient;
 use convene::mail::PublicUrl;
+use convene::mail::jobs::MemberMail;
 use convene::mail::sender::SenderPace;
 use convene::mail::smtp::Mailer;
 use convene::refresh::Refresher;
@@ -68,6 +69,7 @@ pub struct Application {
     housekeeping: JoinHandle<()>,
     daily: Option<JoinHandle<()>>,
     mail_sender: Option<JoinHandle<()>>,
+    member_mail: Option<JoinHandle<()>>,
     /// Keeps the demo's fake lu.ma serving as long as the application runs.
     _demo: Option<Demo>,
 }
@@ -132,6 +134,26 @@ impl Application {
             .map_or_else(|| format!("http://{local_addr}/").parse::<url::Url>(), Ok)
             .map_err(|err| StartupError::PublicUrl(convene::Error::Internal(err.to_string())))
             .and_then(|url| PublicUrl::new(url).map_err(StartupError::PublicUrl))?;
+        let member_mail = MemberMail {
+            db: db.clone(),
+            site: site.clone(),
+            key: settings.secret_key.clone(),
+        };
+        if let Some(demo) = &demo
+            && matches!(demo.setup, DemoSetup::Seeded)
+        {
+            queue_demo_digests(&member_mail).await;
+        }
+        let member_mail = settings.mail.member_mail_every.map(|every| {
+            let owner = format!(
+                "convene-{}-{}",
+                std::process::id(),
+                &convene::secrets::random_token()[..8]
+            );
+            tokio::spawn(supervise("member mail", RESTART_PAUSE, move || {
+                member_mail.clone().run(owner.clone(), every)
+            }))
+        });
         let refresher = Refresher::new(importer, db.clone(), settings.refresh_ttl);
         let state = AppState {
             leptos_options,
@@ -153,6 +175,7 @@ impl Application {
             housekeeping,
             daily,
             mail_sender,
+            member_mail,
             _demo: demo,
         })
     }
@@ -183,7 +206,10 @@ impl Application {
         .with_graceful_shutdown(shutdown)
         .await;
         self.housekeeping.abort();
-        for task in [self.daily, self.mail_sender].into_iter().flatten() {
+        for task in [self.daily, self.mail_sender, self.member_mail]
+            .into_iter()
+            .flatten()
+        {
             task.abort();
         }
         served
@@ -219,6 +245,33 @@ fn start_mail_sender(
         RESTART_PAUSE,
         move || convene::mail::sender::run(db.clone(), mailer.clone(), owner.clone(), pace),
     ))))
+}
+
+/// Demo mode shows its accounts' weekly digests in `/admin/mail` at once, whatever the day.
+async fn queue_demo_digests(member_mail: &MemberMail) {
+    for email in [demo::DEMO_MEMBER_EMAIL, demo::DEMO_ADMIN_EMAIL] {
+        let queued = async {
+            let email = convene::accounts::Email::parse(email)?;
+            let Some(user) = convene::store::users::find_by_email(&member_mail.db, &email).await?
+            else {
+                return Ok(0);
+            };
+            convene::mail::digest::queue_now(
+                &member_mail.db,
+                &member_mail.site,
+                &member_mail.key,
+                user.id,
+                chrono::Utc::now(),
+            )
+            .await
+            .map(|pass| pass.queued)
+        }
+        .await;
+        match queued {
+            Ok(_) => {}
+            Err(err) => tracing::warn!(error = %err, email, "demo digest not written"),
+        }
+    }
 }
 
 /// Demo mode: the fake lu.ma starts, an empty store is seeded and imported (so the first page

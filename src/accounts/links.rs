@@ -120,6 +120,7 @@ async fn queue_confirmation(
                 &link,
                 CONFIRM_VALID_FOR.num_days(),
             ),
+            unsubscribe_url: None,
         },
         now,
     )
@@ -147,6 +148,7 @@ async fn queue_account_exists(
                 &site.link("/login"),
                 &site.link("/login/forgot"),
             ),
+            unsubscribe_url: None,
         },
         now,
     )
@@ -210,6 +212,7 @@ pub async fn request_password_reset(
                 &link,
                 RESET_VALID_FOR.num_minutes(),
             ),
+            unsubscribe_url: None,
         },
         now,
     )
@@ -363,4 +366,134 @@ async fn issue(
     .insert(txn)
     .await?;
     Ok((token, row.id))
+}
+
+/// How long a link confirming a new address works.
+pub const CHANGE_VALID_FOR: Duration = Duration::hours(24);
+
+/// Asks to move the account to `new_email`: with the current password, a link goes to the new
+/// address, and the account keeps the old one until it is followed.
+pub async fn request_email_change(
+    db: &DatabaseConnection,
+    user_id: i64,
+    new_email: Email,
+    password: Password,
+    site: &PublicUrl,
+    now: DateTime<Utc>,
+) -> Result<(), Error> {
+    let account = user::Entity::find_by_id(user_id)
+        .one(db)
+        .await?
+        .ok_or(Error::NotSignedIn)?;
+    if !password.matches_off_thread(&account.password_hash).await {
+        return Err(Error::invalid(
+            InputField::CurrentPassword,
+            "is not your current password",
+        ));
+    }
+    if new_email.as_str() == account.email {
+        return Err(Error::invalid(InputField::Email, "is already your address"));
+    }
+    if users::find_by_email(db, &new_email).await?.is_some() {
+        return Err(Error::Conflict {
+            field: InputField::Email,
+            message: "another account uses this address".into(),
+        });
+    }
+    let txn = db.begin().await?;
+    let (token, token_id) = issue(
+        &txn,
+        user_id,
+        TokenPurpose::ChangeEmail,
+        Some(new_email.as_str().to_owned()),
+        now + CHANGE_VALID_FOR,
+        now,
+    )
+    .await?;
+    let link = site.link(&format!("/account/email?token={token}"));
+    outbox::enqueue(
+        &txn,
+        OutgoingMail {
+            idempotency_key: format!("change-email:{token_id}"),
+            kind: MailKind::ChangeEmail,
+            recipient: new_email.as_str().to_owned(),
+            user_id: Some(user_id),
+            content: compose::change_email(
+                &account.display_name,
+                &link,
+                CHANGE_VALID_FOR.num_hours(),
+            ),
+            unsubscribe_url: None,
+        },
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Moves the account to the address the link was sent to (confirmed by following it).
+pub async fn confirm_email_change(
+    db: &DatabaseConnection,
+    token: &str,
+    now: DateTime<Utc>,
+) -> Result<User, Error> {
+    let txn = db.begin().await?;
+    let row = spend(&txn, token, TokenPurpose::ChangeEmail, now).await?;
+    let new_email = row.new_email.clone().ok_or_else(spent_link)?;
+    let moved = user::Entity::update_many()
+        .col_expr(user::Column::Email, Expr::value(new_email.clone()))
+        .col_expr(user::Column::EmailConfirmedAt, Expr::value(now))
+        .filter(user::Column::Id.eq(row.user_id))
+        .exec(&txn)
+        .await;
+    match moved {
+        Ok(_) => {}
+        // Someone took the address since the link was sent.
+        Err(err) if is_unique_violation(&err) => {
+            return Err(Error::Conflict {
+                field: InputField::Email,
+                message: "another account uses this address now".into(),
+            });
+        }
+        Err(err) => return Err(err.into()),
+    }
+    let account = user::Entity::find_by_id(row.user_id)
+        .one(&txn)
+        .await?
+        .ok_or_else(spent_link)?;
+    txn.commit().await?;
+    Ok(account)
+}
+
+/// One confirmation link per account per this long.
+pub const CONFIRMATION_EVERY: Duration = Duration::minutes(5);
+
+/// Sends a fresh confirmation link to an unconfirmed account; false when it is confirmed or a
+/// link went out less than [`CONFIRMATION_EVERY`] ago.
+pub async fn resend_confirmation(
+    db: &DatabaseConnection,
+    user_id: i64,
+    site: &PublicUrl,
+    now: DateTime<Utc>,
+) -> Result<bool, Error> {
+    let Some(account) = user::Entity::find_by_id(user_id).one(db).await? else {
+        return Err(Error::NotSignedIn);
+    };
+    if account.email_confirmed_at.is_some() {
+        return Ok(false);
+    }
+    let recent = account_token::Entity::find()
+        .filter(account_token::Column::UserId.eq(user_id))
+        .filter(account_token::Column::Purpose.eq(TokenPurpose::ConfirmEmail))
+        .filter(account_token::Column::CreatedAt.gt(now - CONFIRMATION_EVERY))
+        .one(db)
+        .await?;
+    if recent.is_some() {
+        return Ok(false);
+    }
+    let txn = db.begin().await?;
+    queue_confirmation(&txn, &account, site, now).await?;
+    txn.commit().await?;
+    Ok(true)
 }

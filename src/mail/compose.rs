@@ -17,10 +17,108 @@ enum Block<'a> {
         label: &'a str,
         url: &'a str,
     },
+    Heading(&'a str),
+    Events(&'a [EventItem]),
+}
+
+/// An event as a message lists it, every text decided (visibility applied, times formatted).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventItem {
+    pub title: String,
+    pub organization: String,
+    /// "Members only" when it is; nothing for public events.
+    pub label: Option<String>,
+    /// In the reader's timezone: "Mon 7 Dec, 19:00 CET – 21:00".
+    pub when: String,
+    /// In the event's own timezone, when that differs from the reader's.
+    pub own_time: Option<String>,
+    pub place: String,
+    pub register_url: Option<String>,
+    pub calendar_url: Option<String>,
+}
+
+/// A list of events under a heading.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Section {
+    pub heading: String,
+    pub events: Vec<EventItem>,
+}
+
+/// The end of a message: why it came, and the links that change what comes.
+pub struct Footer<'a> {
+    pub why: &'a str,
+    /// (label, address), e.g. ("Unsubscribe from the weekly digest", one-click link).
+    pub links: Vec<(&'a str, &'a str)>,
+}
+
+impl Footer<'_> {
+    fn account() -> Self {
+        Self {
+            why: ACCOUNT_FOOTER,
+            links: Vec::new(),
+        }
+    }
+}
+
+fn event_text(event: &EventItem) -> String {
+    let mut text = format!("* {} ({})", event.title, event.organization);
+    if let Some(label) = &event.label {
+        text.push_str(&format!(" [{label}]"));
+    }
+    text.push_str(&format!("\n  {}", event.when));
+    if let Some(own) = &event.own_time {
+        text.push_str(&format!(" ({own})"));
+    }
+    text.push_str(&format!("\n  {}", event.place));
+    if let Some(url) = &event.register_url {
+        text.push_str(&format!("\n  Register on lu.ma: {url}"));
+    }
+    if let Some(url) = &event.calendar_url {
+        text.push_str(&format!("\n  Add to calendar: {url}"));
+    }
+    text.push('\n');
+    text
+}
+
+fn event_html(event: &EventItem) -> String {
+    let mut html = format!(
+        "<li style=\"margin:0 0 1rem\"><strong>{}</strong> <span style=\"color:#57606a\">{}</span>",
+        escape(&event.title),
+        escape(&event.organization)
+    );
+    if let Some(label) = &event.label {
+        html.push_str(&format!(
+            " <span style=\"font-size:.8rem;background:#eef2f6;border-radius:999px;padding:0 .4rem\">{}</span>",
+            escape(label)
+        ));
+    }
+    html.push_str(&format!("<br>{}", escape(&event.when)));
+    if let Some(own) = &event.own_time {
+        html.push_str(&format!(
+            " <span style=\"color:#57606a\">({})</span>",
+            escape(own)
+        ));
+    }
+    html.push_str(&format!("<br>{}", escape(&event.place)));
+    let links: Vec<String> = [
+        ("Register on lu.ma", &event.register_url),
+        ("Add to calendar", &event.calendar_url),
+    ]
+    .into_iter()
+    .filter_map(|(label, url)| {
+        url.as_ref()
+            .map(|url| format!("<a href=\"{}\">{label}</a>", escape(url)))
+    })
+    .collect();
+    if !links.is_empty() {
+        html.push_str(&format!("<br>{}", links.join(" · ")));
+    }
+    html.push_str("</li>");
+    html
 }
 
 /// Renders `blocks` as both parts, under a greeting and over the footer.
-fn compose(subject: String, name: &str, blocks: &[Block<'_>], footer: &str) -> Composed {
+fn compose(subject: String, name: &str, blocks: &[Block<'_>], footer: Footer<'_>) -> Composed {
     let mut text = format!("Hello {name},\n\n");
     let mut html = String::from(
         "<!DOCTYPE html><html><head><meta charset=\"utf-8\"></head>\
@@ -43,13 +141,39 @@ fn compose(subject: String, name: &str, blocks: &[Block<'_>], footer: &str) -> C
                     escape(label)
                 ));
             }
+            Block::Heading(heading) => {
+                let underline = "=".repeat(heading.chars().count());
+                text.push_str(&format!("{heading}\n{underline}\n\n"));
+                html.push_str(&format!(
+                    "<h2 style=\"font-size:1.1rem;margin:1.5rem 0 .5rem\">{}</h2>",
+                    escape(heading)
+                ));
+            }
+            Block::Events(events) => {
+                html.push_str("<ul style=\"padding-left:1.2rem\">");
+                for event in *events {
+                    text.push_str(&event_text(event));
+                    text.push('\n');
+                    html.push_str(&event_html(event));
+                }
+                html.push_str("</ul>");
+            }
         }
     }
-    text.push_str(&format!("-- \n{footer}\n"));
+    text.push_str(&format!("-- \n{}\n", footer.why));
     html.push_str(&format!(
-        "<hr><p style=\"color:#57606a;font-size:.875rem\">{}</p></body></html>",
-        escape(footer)
+        "<hr><p style=\"color:#57606a;font-size:.875rem\">{}",
+        escape(footer.why)
     ));
+    for (label, url) in &footer.links {
+        text.push_str(&format!("{label}: {url}\n"));
+        html.push_str(&format!(
+            "<br><a href=\"{}\">{}</a>",
+            escape(url),
+            escape(label)
+        ));
+    }
+    html.push_str("</p></body></html>");
     Composed {
         subject,
         text,
@@ -92,7 +216,7 @@ pub fn confirm_email(name: &str, link: &str, valid_for_days: i64) -> Composed {
                 "The link works for {valid_for_days} days. If you did not sign up, ignore this message: no account uses this address until it is confirmed."
             )),
         ],
-        ACCOUNT_FOOTER,
+        Footer::account(),
     )
 }
 
@@ -114,7 +238,7 @@ pub fn account_exists(name: &str, sign_in: &str, forgot_password: &str) -> Compo
                 "Forgot your password? You can set a new one here: {forgot_password}"
             )),
         ],
-        ACCOUNT_FOOTER,
+        Footer::account(),
     )
 }
 
@@ -133,7 +257,121 @@ pub fn password_reset(name: &str, link: &str, valid_for_minutes: i64) -> Compose
                 "The link works once, for {valid_for_minutes} minutes. Setting a new password signs you out everywhere else. If you did not ask, ignore this message: your password stays as it is."
             )),
         ],
-        ACCOUNT_FOOTER,
+        Footer::account(),
+    )
+}
+
+/// Confirming a new address given on the account page: the link goes to the new address.
+pub fn change_email(name: &str, link: &str, valid_for_hours: i64) -> Composed {
+    compose(
+        "Confirm your new email address for Convene".into(),
+        name,
+        &[
+            Block::Paragraph(
+                "You asked to use this address for your Convene account. Your account keeps its old address until you confirm.",
+            ),
+            Block::Action {
+                label: "Use this address",
+                url: link,
+            },
+            Block::Paragraph(&format!(
+                "The link works once, for {valid_for_hours} hours."
+            )),
+        ],
+        Footer::account(),
+    )
+}
+
+/// "1 new event", "3 upcoming events".
+fn events_count(count: usize, adjective: &str) -> String {
+    format!(
+        "{count} {adjective} {}",
+        if count == 1 { "event" } else { "events" }
+    )
+}
+
+/// The weekly digest: the reader's organizations first, then the rest of the network.
+pub fn weekly_digest(
+    name: &str,
+    intro: &str,
+    sections: &[Section],
+    footer: Footer<'_>,
+) -> Composed {
+    let mut blocks = vec![Block::Paragraph(intro)];
+    for section in sections {
+        blocks.push(Block::Heading(&section.heading));
+        blocks.push(Block::Events(&section.events));
+    }
+    let count: usize = sections.iter().map(|section| section.events.len()).sum();
+    compose(
+        format!("Your next two weeks: {}", events_count(count, "upcoming")),
+        name,
+        &blocks,
+        footer,
+    )
+}
+
+/// Events the reader's organizations added since the last such message.
+pub fn new_events(name: &str, sections: &[Section], footer: Footer<'_>) -> Composed {
+    let mut blocks = Vec::new();
+    for section in sections {
+        blocks.push(Block::Heading(&section.heading));
+        blocks.push(Block::Events(&section.events));
+    }
+    let count: usize = sections.iter().map(|section| section.events.len()).sum();
+    let subject = match sections {
+        [only] => format!("{}: {}", only.heading, events_count(count, "new")),
+        _ => format!("{} from your organizations", events_count(count, "new")),
+    };
+    compose(subject, name, &blocks, footer)
+}
+
+/// To an organization's admins: its import failed three runs in a row.
+pub fn import_failing(
+    name: &str,
+    organization: &str,
+    reason: &str,
+    settings_url: &str,
+    footer: Footer<'_>,
+) -> Composed {
+    compose(
+        format!("{organization}: events are not being imported"),
+        name,
+        &[
+            Block::Paragraph(&format!(
+                "The last three imports of {organization}'s events failed, so Convene shows what it imported before. The last one said:"
+            )),
+            Block::Paragraph(reason),
+            Block::Action {
+                label: "Open the lu.ma settings",
+                url: settings_url,
+            },
+            Block::Paragraph("You will hear from us once more, when imports work again."),
+        ],
+        footer,
+    )
+}
+
+/// To an organization's admins: imports work again.
+pub fn import_recovered(
+    name: &str,
+    organization: &str,
+    settings_url: &str,
+    footer: Footer<'_>,
+) -> Composed {
+    compose(
+        format!("{organization}: events are being imported again"),
+        name,
+        &[
+            Block::Paragraph(&format!(
+                "The last import of {organization}'s events worked: Convene is up to date again."
+            )),
+            Block::Action {
+                label: "See the import history",
+                url: settings_url,
+            },
+        ],
+        footer,
     )
 }
 

@@ -24,6 +24,8 @@ pub struct OutgoingMail {
     pub recipient: String,
     pub user_id: Option<i64>,
     pub content: Composed,
+    /// The one-click unsubscribe address (member mail; account mail has none).
+    pub unsubscribe_url: Option<String>,
 }
 
 /// The longest idempotency key stored (the column's width).
@@ -50,10 +52,11 @@ pub async fn enqueue(
         subject: Set(mail.content.subject),
         text_body: Set(mail.content.text),
         html_body: Set(mail.content.html),
-        unsubscribe_url: Set(None),
+        unsubscribe_url: Set(mail.unsubscribe_url),
         status: Set(MailStatus::Queued),
         attempts: Set(0),
-        next_attempt_at: Set(now),
+        // Due at once, by the clock too (a job may write for a moment of its choosing).
+        next_attempt_at: Set(now.min(Utc::now())),
         last_error: Set(None),
         created_at: Set(now),
         sent_at: Set(None),
@@ -197,6 +200,7 @@ mod tests {
                 text: "https://example.org/login/reset?token=secret".into(),
                 html: "<a href=\"https://example.org/login/reset?token=secret\">reset</a>".into(),
             },
+            unsubscribe_url: None,
         }
     }
 

@@ -134,6 +134,7 @@ mod tests {
                 text: "Plain words.".into(),
                 html: "<p>Plain words.</p>".into(),
             },
+            unsubscribe_url: Some("https://example.org/mail/unsubscribe?t=1.digest.ab".into()),
         }
     }
 
@@ -184,6 +185,14 @@ mod tests {
         assert!(text.contains("Subject: About second"), "{text}");
         assert!(text.contains("multipart/alternative"), "{text}");
         assert!(text.contains("Message-ID: <"), "{text}");
+        assert!(
+            text.contains("List-Unsubscribe: <https://example.org/mail/unsubscribe?t=1.digest.ab>"),
+            "{text}"
+        );
+        assert!(
+            text.contains("List-Unsubscribe-Post: List-Unsubscribe=One-Click"),
+            "{text}"
+        );
 
         let first = recent(store.db(), 10).await.unwrap().pop().unwrap();
         assert_eq!(first.status, MailStatus::Queued);

@@ -205,6 +205,7 @@ mod tests {
             ical_etag: None,
             ical_last_modified: None,
             display_timezone: None,
+            import_alerting: false,
         }
     }
 

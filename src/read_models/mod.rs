@@ -2,6 +2,7 @@
 //! read models of `convene_types::views`. Server functions authorize, call one of these, and
 //! return the result.
 
+pub mod account;
 pub mod dashboard;
 pub mod events;
 pub mod integration;

@@ -10,7 +10,7 @@ use sea_orm::{
 use crate::Error;
 use crate::access::Role;
 use crate::error::is_unique_violation;
-use crate::store::entities::{membership, organization, user};
+use crate::store::entities::{event, membership, organization, user};
 use convene_types::InputField;
 
 const LAST_ADMIN: &str =
@@ -46,11 +46,21 @@ pub async fn add(
     organization_id: i64,
     role: Role,
 ) -> Result<(), Error> {
+    // A newcomer hears of events added from now on, not of every event already there.
+    let newest_event: Option<i64> = event::Entity::find()
+        .select_only()
+        .column_as(event::Column::Id.max(), "newest")
+        .into_tuple::<Option<i64>>()
+        .one(db)
+        .await?
+        .flatten();
     membership::ActiveModel {
         user_id: Set(user_id),
         organization_id: Set(organization_id),
         role: Set(role),
         created_at: Set(Utc::now()),
+        new_event_mail: Set(true),
+        new_events_after_id: Set(newest_event.unwrap_or(0)),
         ..Default::default()
     }
     .insert(db)

@@ -207,10 +207,30 @@ text_enum! {
         PasswordReset = "password_reset",
         /// Confirming a new address given on the account page.
         ChangeEmail = "change_email",
+        /// The weekly digest of upcoming events.
+        WeeklyDigest = "weekly_digest",
+        /// Events an organization added since the member was last told.
+        NewEvents = "new_events",
+        /// To an organization's admins: its import failed three runs in a row.
+        ImportFailing = "import_failing",
+        /// To an organization's admins: its import works again.
+        ImportRecovered = "import_recovered",
     }
 }
 
 impl MailKind {
+    /// Account mail goes to any address (it is how an address gets confirmed); everything else
+    /// only to confirmed addresses.
+    pub fn is_account_mail(self) -> bool {
+        matches!(
+            self,
+            MailKind::ConfirmEmail
+                | MailKind::AccountExists
+                | MailKind::PasswordReset
+                | MailKind::ChangeEmail
+        )
+    }
+
     /// Account mail carries a single-use link: once sent, the stored copy is cleared of it, so
     /// the outbox (and whoever reads `/admin/mail`) holds no key to someone's account.
     pub fn carries_a_secret_link(self) -> bool {
@@ -277,6 +297,10 @@ text_enum! {
         Description = "description",
         Email = "email",
         Password = "password",
+        /// The password typed to prove it is you (changing the email or the password).
+        CurrentPassword = "current_password",
+        /// The weekly digest's day.
+        Weekday = "weekday",
         DisplayName = "display_name",
         Role = "role",
         Membership = "membership",

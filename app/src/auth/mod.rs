@@ -257,9 +257,12 @@ pub fn UserMenu() -> impl IntoView {
                     Ok(Some(user)) => {
                         view! {
                             <div class="user-menu">
-                                <span class="user-name" title=user.email.clone()>
+                                {user
+                                    .is_site_admin
+                                    .then(|| view! { <a href="/admin/mail">"Mail"</a> })}
+                                <a class="user-name" href="/account" title=user.email.clone()>
                                     {user.display_name.clone()}
-                                </span>
+                                </a>
                                 <ActionForm action=actions.sign_out>
                                     <button type="submit" class="button button-secondary">
                                         "Sign out"

@@ -10,6 +10,7 @@ use super::{get_personal_feed, regenerate_personal_feed};
 #[island]
 pub(super) fn PersonalFeed() -> impl IntoView {
     crate::mark_hydrated();
+    remember_timezone_once();
     let link = RwSignal::new(None::<String>);
     let problem = RwSignal::new(None::<String>);
     let copied = RwSignal::new(false);
@@ -92,4 +93,24 @@ pub(super) fn PersonalFeed() -> impl IntoView {
             {move || problem.get().map(|text| view! { <p class="notice notice-error" role="alert">{text}</p> })}
         </details>
     }
+}
+
+/// The member's timezone, guessed from the browser once per browser (for digests and mail;
+/// the server keeps it only while the member has chosen none on `/account`).
+fn remember_timezone_once() {
+    const SENT: &str = "convene.timezone-sent";
+    Effect::new(move |_| {
+        if browser::remembered(SENT) {
+            return;
+        }
+        let Some(zone) = browser::timezone() else {
+            return;
+        };
+        leptos::task::spawn_local(async move {
+            match crate::account::remember_timezone(zone).await {
+                Ok(_) => browser::remember(SENT, true),
+                Err(err) => leptos::logging::warn!("could not keep the browser's timezone: {err}"),
+            }
+        });
+    });
 }

@@ -4,6 +4,10 @@
 //! `app/src/integration/mod.rs` for the lu.ma settings, `app/src/events/mod.rs` for events).
 //! Each cell runs in a fresh world so one call's effects never change another's answer.
 
+use app::account::{
+    ChangeEmail, ChangePassword, ConfirmEmailChange, GetAccount, RememberTimezone,
+    ResendConfirmation, SaveMailSettings, SaveProfile, SetNewEventMail,
+};
 use app::auth::links::{ConfirmEmail, LinkIsUsable, RequestPasswordReset, ResetPassword};
 use app::auth::{GetCurrentUser, SignIn, SignOut, SignUp};
 use app::dashboard::{
@@ -16,7 +20,7 @@ use app::integration::{
     DisconnectLuma, GetLumaSettings, GetSyncProgress, GetSyncStatus, ListTimezones, RemoveIcalFeed,
     RemoveLumaKey, SaveIcalFeed, SaveLumaSettings, StartLumaSync, TestLumaConnection,
 };
-use app::mail::GetOutbox;
+use app::mail::{DescribeUnsubscribe, GetOutbox};
 use app::organizations::{
     CreateOrganization, GetOrganization, JoinOrganization, LeaveOrganization, ListMembers,
     ListOrganizations, RemoveMember, SetMemberRole,
@@ -83,6 +87,18 @@ const MATRIX: &[(&str, [Expect; 6])] = &[
     ("confirm_email",       [Status(422); 6]),
     ("link_is_usable",      [Allowed;     6]),
     ("get_outbox",          [Status(401), Status(403), Status(403), Status(403), Status(403), Allowed]),
+    // 422 for everyone: a link Convene did not sign.
+    ("describe_unsubscribe", [Status(422); 6]),
+    ("get_account",         [Status(401), Allowed,     Allowed,     Allowed,     Allowed,     Allowed]),
+    ("save_profile",        [Status(401), Allowed,     Allowed,     Allowed,     Allowed,     Allowed]),
+    ("remember_timezone",   [Status(401), Allowed,     Allowed,     Allowed,     Allowed,     Allowed]),
+    ("change_email",        [Status(401), Allowed,     Allowed,     Allowed,     Allowed,     Allowed]),
+    ("change_password",     [Status(401), Allowed,     Allowed,     Allowed,     Allowed,     Allowed]),
+    ("save_mail_settings",  [Status(401), Allowed,     Allowed,     Allowed,     Allowed,     Allowed]),
+    // 404 where allowed but not a member: there is no membership to switch.
+    ("set_new_event_mail",  [Status(401), Status(404), Allowed,     Status(404), Allowed,     Status(404)]),
+    ("resend_confirmation", [Status(401), Allowed,     Allowed,     Allowed,     Allowed,     Allowed]),
+    ("confirm_email_change", [Status(422); 6]),
     ("get_organization_events", [Allowed; 6]),
     ("get_dashboard",       [Allowed;     6]),
     ("get_dashboard_marker", [Allowed;    6]),
@@ -239,6 +255,31 @@ impl World {
                 vec![("token", "not-a-token"), ("purpose", "reset_password")],
             ),
             "get_outbox" => (GetOutbox::PATH, vec![]),
+            "describe_unsubscribe" => (DescribeUnsubscribe::PATH, vec![("t", "1.digest.00")]),
+            "get_account" => (GetAccount::PATH, vec![]),
+            "save_profile" => (
+                SaveProfile::PATH,
+                vec![("display_name", "New Name"), ("timezone", "Europe/Berlin")],
+            ),
+            "remember_timezone" => (RememberTimezone::PATH, vec![("timezone", "Europe/Berlin")]),
+            "change_email" => (
+                ChangeEmail::PATH,
+                vec![("email", &signup_email), ("current_password", PASSWORD)],
+            ),
+            "change_password" => (
+                ChangePassword::PATH,
+                vec![
+                    ("current_password", PASSWORD),
+                    ("password", "another password"),
+                ],
+            ),
+            "save_mail_settings" => (
+                SaveMailSettings::PATH,
+                vec![("weekday", "3"), ("digest", "on")],
+            ),
+            "set_new_event_mail" => (SetNewEventMail::PATH, vec![("slug", ORG), ("on", "off")]),
+            "resend_confirmation" => (ResendConfirmation::PATH, vec![]),
+            "confirm_email_change" => (ConfirmEmailChange::PATH, vec![("token", "not-a-token")]),
             "get_organization_events" => (GetOrganizationEvents::PATH, vec![("slug", ORG)]),
             "get_dashboard_marker" => (GetDashboardMarker::PATH, vec![]),
             "get_organization_options" => (GetOrganizationOptions::PATH, vec![]),
@@ -374,6 +415,16 @@ fn the_matrix_covers_every_server_function() {
         ConfirmEmail::PATH,
         LinkIsUsable::PATH,
         GetOutbox::PATH,
+        DescribeUnsubscribe::PATH,
+        GetAccount::PATH,
+        SaveProfile::PATH,
+        RememberTimezone::PATH,
+        ChangeEmail::PATH,
+        ChangePassword::PATH,
+        SaveMailSettings::PATH,
+        SetNewEventMail::PATH,
+        ResendConfirmation::PATH,
+        ConfirmEmailChange::PATH,
         GetOrganizationEvents::PATH,
         GetDashboard::PATH,
         GetDashboardMarker::PATH,

@@ -15,6 +15,8 @@ use tokio::task::JoinHandle;
 pub struct TestApp {
     pub address: SocketAddr,
     pub database_url: String,
+    /// The server's secret key (what signs its unsubscribe links, seals its lu.ma keys).
+    pub secret_key: SecretKey,
     pub client: reqwest::Client,
     stop: Option<oneshot::Sender<()>>,
     server: Option<JoinHandle<std::io::Result<()>>>,
@@ -64,7 +66,7 @@ pub async fn spawn_app_adjusted(seed: Seed, adjust: impl FnOnce(&mut Settings)) 
         }
         db.close().await.expect("store closes");
     }
-    serve(app, database_url)
+    serve(app, database_url, settings.secret_key)
 }
 
 /// Settings sending mail to `receiver` (the test suite's SMTP receiver on port 0).
@@ -80,10 +82,10 @@ pub fn with_smtp(receiver: &convene::testing::smtp::SmtpReceiver) -> impl FnOnce
 pub async fn spawn_replica(app: &TestApp) -> TestApp {
     let settings = test_settings(app.database_url.clone(), false);
     let replica = Application::build(&settings).await.expect("replica builds");
-    serve(replica, app.database_url.clone())
+    serve(replica, app.database_url.clone(), settings.secret_key)
 }
 
-fn serve(app: Application, database_url: String) -> TestApp {
+fn serve(app: Application, database_url: String, secret_key: SecretKey) -> TestApp {
     let address = app.local_addr();
     let (stop, stopped) = oneshot::channel::<()>();
     let server = tokio::spawn(app.run_until_stopped(async {
@@ -92,6 +94,7 @@ fn serve(app: Application, database_url: String) -> TestApp {
     TestApp {
         address,
         database_url,
+        secret_key,
         client: reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .timeout(Duration::from_secs(30))
@@ -123,6 +126,8 @@ pub fn test_settings(database_url: String, demo: bool) -> Settings {
         mail: convene::mail::MailConfig {
             smtp_timeout: Duration::from_secs(5),
             poll_every: Duration::from_millis(50),
+            // Tests write member mail at moments of their choosing (`MemberMail::pass`).
+            member_mail_every: None,
             ..Default::default()
         },
         leptos_options: LeptosOptions::builder()

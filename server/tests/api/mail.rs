@@ -392,6 +392,7 @@ async fn a_sender_killed_mid_batch_loses_nothing_and_sends_nothing_twice() {
                 text: format!("Message {n}."),
                 html: format!("<p>Message {n}.</p>"),
             },
+            unsubscribe_url: None,
         };
         assert!(enqueue(&store, mail, now).await.unwrap());
     }
@@ -457,5 +458,196 @@ async fn a_sender_killed_mid_batch_loses_nothing_and_sends_nothing_twice() {
         rows.iter()
             .all(|row| row.status == MailStatus::Sent && row.attempts == 1),
         "{rows:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_new_address_is_used_once_confirmed_from_it() {
+    use app::account::{ChangeEmail, ConfirmEmailChange};
+
+    let receiver = SmtpReceiver::start().await;
+    let app = spawn_app_adjusted(Seed::Nothing, with_smtp(&receiver)).await;
+    let store = db(&app).await;
+    let ada = app.sign_up("ada@example.org", "Ada", PASSWORD).await;
+    receiver.wait_for(1, WAIT).await;
+
+    let wrong = app
+        .call(
+            ChangeEmail::PATH,
+            &[
+                ("email", "ada@new.example.org"),
+                ("current_password", "not it at all"),
+            ],
+            Some(&ada),
+        )
+        .await;
+    assert_eq!(wrong.status().as_u16(), 422);
+    let error: AppError = wrong.json().await.unwrap();
+    assert!(
+        matches!(error, AppError::Invalid { ref field, .. } if field.as_str() == "current_password"),
+        "{error:?}"
+    );
+    let asked = app
+        .call(
+            ChangeEmail::PATH,
+            &[
+                ("email", "Ada@New.example.org"),
+                ("current_password", PASSWORD),
+            ],
+            Some(&ada),
+        )
+        .await;
+    assert!(asked.status().is_success() || asked.status().is_redirection());
+    let mail = read(&receiver.wait_for(2, WAIT).await[1]);
+    assert_eq!(
+        mail.to, "ada@new.example.org",
+        "the link goes to the new address"
+    );
+    assert_eq!(mail.subject, "Confirm your new email address for Convene");
+    let link = link(&mail.text, "/account/email?token=");
+    let page = app.page_as("/account", Some(&ada)).await;
+    assert!(page.contains("ada@example.org"), "still the old address");
+    assert!(page.contains("Waiting for you to follow the link sent to ada@new.example.org"));
+
+    // Someone else cannot take an address in use.
+    let bo = app.sign_up("bo@example.org", "Bo", PASSWORD).await;
+    let taken = app
+        .call(
+            ChangeEmail::PATH,
+            &[("email", "ada@example.org"), ("current_password", PASSWORD)],
+            Some(&bo),
+        )
+        .await;
+    assert_eq!(taken.status().as_u16(), 409);
+
+    let token = token_of(&link);
+    let confirmed = app
+        .call(ConfirmEmailChange::PATH, &[("token", &token)], None)
+        .await;
+    assert_eq!(
+        confirmed.headers().get("location").unwrap(),
+        "/account?saved=address"
+    );
+    let moved = user::Entity::find()
+        .filter(user::Column::DisplayName.eq("Ada"))
+        .one(&store)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(moved.email, "ada@new.example.org");
+    assert!(moved.email_confirmed_at.is_some());
+    app.sign_in("ada@new.example.org", PASSWORD).await;
+    let old = app
+        .call(
+            SignIn::PATH,
+            &[("email", "ada@example.org"), ("password", PASSWORD)],
+            None,
+        )
+        .await;
+    assert_eq!(old.status().as_u16(), 401);
+    let again = app
+        .call(ConfirmEmailChange::PATH, &[("token", &token)], None)
+        .await;
+    assert_eq!(again.status().as_u16(), 422, "single use");
+}
+
+#[tokio::test]
+async fn the_account_page_keeps_the_timezone_and_mail_settings() {
+    use app::account::{RememberTimezone, SaveMailSettings, SaveProfile, SetNewEventMail};
+    use convene::store::entities::membership;
+
+    let app = spawn_app_adjusted(Seed::Organizations, |_| {}).await;
+    let store = db(&app).await;
+    let ada = crate::helpers::person_in(
+        &app,
+        "rust-berlin",
+        "ada@example.org",
+        Some(convene::access::Role::Member),
+    )
+    .await;
+    assert_eq!(app.get_as("/account", None).await.status().as_u16(), 401);
+    let me = || async {
+        user::Entity::find()
+            .filter(user::Column::Email.eq("ada@example.org"))
+            .one(&store)
+            .await
+            .unwrap()
+            .unwrap()
+    };
+
+    // The browser's guess is kept while nothing was chosen, never over a choice.
+    let guessed: bool = app
+        .call(
+            RememberTimezone::PATH,
+            &[("timezone", "Asia/Tokyo")],
+            Some(&ada),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(guessed);
+    app.call(
+        SaveProfile::PATH,
+        &[("display_name", "Ada L."), ("timezone", "Europe/Lisbon")],
+        Some(&ada),
+    )
+    .await;
+    let kept: bool = app
+        .call(
+            RememberTimezone::PATH,
+            &[("timezone", "Asia/Tokyo")],
+            Some(&ada),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(!kept);
+    let bad = app
+        .call(
+            SaveProfile::PATH,
+            &[("display_name", "Ada"), ("timezone", "Mars/Olympus")],
+            Some(&ada),
+        )
+        .await;
+    assert_eq!(bad.status().as_u16(), 422);
+    let account = me().await;
+    assert_eq!(account.timezone.as_deref(), Some("Europe/Lisbon"));
+    assert_eq!(account.display_name, "Ada L.");
+
+    // Unchecked boxes are absent from the form: the digest goes off, Wednesday kept.
+    app.call(SaveMailSettings::PATH, &[("weekday", "3")], Some(&ada))
+        .await;
+    let account = me().await;
+    assert!(!account.digest_enabled && !account.import_alert_mail);
+    assert_eq!(account.digest_weekday, 3);
+    let bad_day = app
+        .call(SaveMailSettings::PATH, &[("weekday", "8")], Some(&ada))
+        .await;
+    assert_eq!(bad_day.status().as_u16(), 422);
+
+    app.call(
+        SetNewEventMail::PATH,
+        &[("slug", "rust-berlin"), ("on", "off")],
+        Some(&ada),
+    )
+    .await;
+    let membership = membership::Entity::find()
+        .filter(membership::Column::UserId.eq(account.id))
+        .one(&store)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(!membership.new_event_mail);
+    let page = app.page_as("/account", Some(&ada)).await;
+    assert!(
+        page.contains("<input type=\"hidden\" name=\"on\" value=\"on\">"),
+        "Rust Berlin's new-event mail shows as off, with a button to turn it on"
+    );
+    assert!(page.contains("Turn on"));
+    assert!(
+        page.contains("value=\"Europe/Lisbon\" selected"),
+        "the chosen zone is selected"
     );
 }

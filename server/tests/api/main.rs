@@ -21,6 +21,7 @@ mod helpers;
 mod hostile_feeds;
 mod luma_settings;
 mod mail;
+mod member_mail;
 mod operator_cli;
 mod organizations;
 mod pages;

@@ -12,6 +12,10 @@ pub struct Model {
     pub organization_id: i64,
     pub role: Role,
     pub created_at: DateTimeUtc,
+    /// Mail this member about the organization's new events.
+    pub new_event_mail: bool,
+    /// The member has been told of the organization's events up to this id.
+    pub new_events_after_id: i64,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

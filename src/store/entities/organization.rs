@@ -41,6 +41,8 @@ pub struct Model {
     pub ical_last_modified: Option<String>,
     /// IANA zone the organization's events show in when its feed gives only UTC times.
     pub display_timezone: Option<String>,
+    /// Its admins were told the import keeps failing; they are told once when it recovers.
+    pub import_alerting: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -18,6 +18,13 @@ pub struct Model {
     /// When the owner followed the confirmation link; member mail goes to confirmed
     /// addresses only.
     pub email_confirmed_at: Option<DateTimeUtc>,
+    /// An IANA zone: digests come at 07:00 here and show times here. `None`: UTC.
+    pub timezone: Option<String>,
+    pub digest_enabled: bool,
+    /// ISO weekday of the digest: 1 is Monday.
+    pub digest_weekday: i16,
+    /// Org admins: mail when their organization's import keeps failing.
+    pub import_alert_mail: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

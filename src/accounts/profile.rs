@@ -1,0 +1,167 @@
+//! The account page's changes: name and timezone, password, and what mail comes. Each takes the
+//! signed-in user's id (the caller authorized) and input parsed by the core's rules.
+
+use chrono_tz::Tz;
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect, TransactionTrait,
+};
+
+use crate::Error;
+use crate::accounts::{DisplayName, Password};
+use crate::store::entities::{event, membership, user};
+use crate::store::sessions;
+use convene_types::InputField;
+
+/// Saves the name and the timezone digests and mail use.
+pub async fn save_profile(
+    db: &DatabaseConnection,
+    user_id: i64,
+    name: DisplayName,
+    timezone: Tz,
+) -> Result<(), Error> {
+    user::Entity::update_many()
+        .col_expr(user::Column::DisplayName, Expr::value(name.as_str()))
+        .col_expr(user::Column::Timezone, Expr::value(timezone.name()))
+        .filter(user::Column::Id.eq(user_id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// The browser's timezone, kept only while the member has chosen none (a guess, made once).
+pub async fn remember_timezone(
+    db: &DatabaseConnection,
+    user_id: i64,
+    timezone: Tz,
+) -> Result<bool, Error> {
+    Ok(user::Entity::update_many()
+        .col_expr(user::Column::Timezone, Expr::value(timezone.name()))
+        .filter(user::Column::Id.eq(user_id))
+        .filter(user::Column::Timezone.is_null())
+        .exec(db)
+        .await?
+        .rows_affected
+        == 1)
+}
+
+/// A new password, given the current one; every session of the account ends (the caller
+/// signs its own in again).
+pub async fn change_password(
+    db: &DatabaseConnection,
+    user_id: i64,
+    current: Password,
+    new: Password,
+) -> Result<(), Error> {
+    let account = user::Entity::find_by_id(user_id)
+        .one(db)
+        .await?
+        .ok_or(Error::NotSignedIn)?;
+    if !current.matches_off_thread(&account.password_hash).await {
+        return Err(Error::invalid(
+            InputField::CurrentPassword,
+            "is not your current password",
+        ));
+    }
+    let hash = new.hash_off_thread().await?;
+    let txn = db.begin().await?;
+    user::Entity::update_many()
+        .col_expr(user::Column::PasswordHash, Expr::value(hash))
+        .filter(user::Column::Id.eq(user_id))
+        .exec(&txn)
+        .await?;
+    sessions::delete_all_of_user(&txn, user_id).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// What mail a member wants, apart from each organization's new events.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MailSettings {
+    pub digest_enabled: bool,
+    /// ISO weekday, 1 (Monday) to 7.
+    pub digest_weekday: i16,
+    pub import_alert_mail: bool,
+}
+
+impl MailSettings {
+    pub fn parse(digest: bool, weekday: &str, import_alerts: bool) -> Result<Self, Error> {
+        let digest_weekday = weekday
+            .trim()
+            .parse::<i16>()
+            .ok()
+            .filter(|day| (1..=7).contains(day))
+            .ok_or_else(|| Error::invalid(InputField::Weekday, "must be a day of the week"))?;
+        Ok(Self {
+            digest_enabled: digest,
+            digest_weekday,
+            import_alert_mail: import_alerts,
+        })
+    }
+}
+
+pub async fn save_mail_settings(
+    db: &DatabaseConnection,
+    user_id: i64,
+    settings: MailSettings,
+) -> Result<(), Error> {
+    user::Entity::update_many()
+        .col_expr(
+            user::Column::DigestEnabled,
+            Expr::value(settings.digest_enabled),
+        )
+        .col_expr(
+            user::Column::DigestWeekday,
+            Expr::value(settings.digest_weekday),
+        )
+        .col_expr(
+            user::Column::ImportAlertMail,
+            Expr::value(settings.import_alert_mail),
+        )
+        .filter(user::Column::Id.eq(user_id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// New-event mail from one organization on or off. Switched on, it starts from now: what was
+/// added while it was off is not sent at once.
+pub async fn set_new_event_mail(
+    db: &DatabaseConnection,
+    user_id: i64,
+    organization_id: i64,
+    on: bool,
+) -> Result<(), Error> {
+    let mut update = membership::Entity::update_many()
+        .col_expr(membership::Column::NewEventMail, Expr::value(on))
+        .filter(membership::Column::UserId.eq(user_id))
+        .filter(membership::Column::OrganizationId.eq(organization_id));
+    if on {
+        let newest: Option<i64> = event::Entity::find()
+            .select_only()
+            .column_as(event::Column::Id.max(), "newest")
+            .into_tuple::<Option<i64>>()
+            .one(db)
+            .await?
+            .flatten();
+        update = update
+            .col_expr(
+                membership::Column::NewEventsAfterId,
+                Expr::value(newest.unwrap_or(0)),
+            )
+            .filter(membership::Column::NewEventMail.eq(false));
+    }
+    let changed = update.exec(db).await?.rows_affected;
+    if changed == 0 && !on {
+        // Nothing to switch off means no such membership.
+        let member = membership::Entity::find()
+            .filter(membership::Column::UserId.eq(user_id))
+            .filter(membership::Column::OrganizationId.eq(organization_id))
+            .one(db)
+            .await?;
+        if member.is_none() {
+            return Err(Error::NotFound("Membership".into()));
+        }
+    }
+    Ok(())
+}

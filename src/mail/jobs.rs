@@ -1,0 +1,78 @@
+//! Member mail on a schedule: every few minutes, the replica holding the `member_mail` lease
+//! writes the digests that are due, the new-event batches and the import alerts into the
+//! outbox (the sender then sends them). Each step is idempotent, so a pass cut short by a crash
+//! is finished by the next one, on any replica.
+
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::DatabaseConnection;
+
+use crate::Error;
+use crate::mail::PublicUrl;
+use crate::mail::alerts::{self, AlertPass};
+use crate::mail::digest::{self, DigestPass};
+use crate::mail::news::{self, NewsPass};
+use crate::secrets::SecretKey;
+use crate::store::leases;
+
+pub const JOBS_LEASE: &str = "member_mail";
+
+/// What one pass wrote.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct MemberMailPass {
+    pub held_lease: bool,
+    pub digests: DigestPass,
+    pub news: NewsPass,
+    pub alerts: AlertPass,
+}
+
+/// Everything that writes member mail, with what its links need.
+#[derive(Clone)]
+pub struct MemberMail {
+    pub db: DatabaseConnection,
+    pub site: PublicUrl,
+    pub key: SecretKey,
+}
+
+impl MemberMail {
+    /// One pass, while this process holds the lease (held for `every` and a margin, so a slow
+    /// pass is not started twice).
+    pub async fn pass(
+        &self,
+        owner: &str,
+        every: std::time::Duration,
+        now: DateTime<Utc>,
+    ) -> Result<MemberMailPass, Error> {
+        let ttl = Duration::from_std(every).unwrap_or(Duration::minutes(5)) + Duration::minutes(5);
+        if !leases::try_take(&self.db, JOBS_LEASE, owner, ttl, now).await? {
+            return Ok(MemberMailPass::default());
+        }
+        Ok(MemberMailPass {
+            held_lease: true,
+            alerts: alerts::sweep(&self.db, &self.site, &self.key, now).await?,
+            news: news::queue_batch(&self.db, &self.site, &self.key, now).await?,
+            digests: digest::queue_due(&self.db, &self.site, &self.key, now).await?,
+        })
+    }
+
+    /// Passes for the life of the process (run it under `schedule::supervise`).
+    pub async fn run(self, owner: String, every: std::time::Duration) {
+        let mut ticks = tokio::time::interval(every);
+        loop {
+            ticks.tick().await;
+            match self.pass(&owner, every, Utc::now()).await {
+                Ok(pass) if pass.digests.queued + pass.news.queued + pass.alerts.queued > 0 => {
+                    tracing::info!(
+                        digests = pass.digests.queued,
+                        new_events = pass.news.queued,
+                        alerts = pass.alerts.queued,
+                        "member mail queued"
+                    )
+                }
+                Ok(_) => {}
+                Err(err) => {
+                    tracing::error!(error = %err, "member mail pass failed; the next one tries again")
+                }
+            }
+        }
+    }
+}

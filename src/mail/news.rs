@@ -1,0 +1,186 @@
+//! "New events from my organizations": one message per member per batch, listing what their
+//! organizations added since the last one, never one per event. Each membership remembers the
+//! last event id it was told of (ids only grow, and one organization's imports never overlap),
+//! so a batch is "events stored after that id"; the message and the moved marks are written in
+//! one transaction.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{DateTime, Utc};
+use convene_types::{MailKind, Visibility};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, TransactionTrait};
+use sha2::{Digest, Sha256};
+
+use crate::Error;
+use crate::mail::PublicUrl;
+use crate::mail::compose::{self, Footer, Section};
+use crate::mail::lists::{self, MailList};
+use crate::mail::member::{self, MailEvent};
+use crate::mail::outbox::{self, OutgoingMail};
+use crate::secrets::SecretKey;
+use crate::store::entities::membership;
+
+/// Events listed per message at most (the rest are counted).
+pub const LISTED: usize = 30;
+
+/// What one batch wrote.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct NewsPass {
+    pub queued: usize,
+    /// Memberships whose mark moved (with or without a message).
+    pub marks_moved: usize,
+}
+
+/// Writes one message per member with news, and moves every mark past what it covered.
+pub async fn queue_batch(
+    db: &DatabaseConnection,
+    site: &PublicUrl,
+    key_for_links: &SecretKey,
+    now: DateTime<Utc>,
+) -> Result<NewsPass, Error> {
+    let subscribed: Vec<membership::Model> = member::memberships(db)
+        .await?
+        .into_iter()
+        .filter(|membership| membership.new_event_mail)
+        .collect();
+    let Some(oldest_mark) = subscribed
+        .iter()
+        .map(|membership| membership.new_events_after_id)
+        .min()
+    else {
+        return Ok(NewsPass::default());
+    };
+    let stored = member::stored_after(db, oldest_mark).await?;
+    if stored.is_empty() {
+        return Ok(NewsPass::default());
+    }
+    let mut by_organization: HashMap<i64, Vec<&MailEvent>> = HashMap::new();
+    for event in &stored {
+        by_organization
+            .entry(event.organization_id)
+            .or_default()
+            .push(event);
+    }
+    let readers = member::readers(db).await?;
+    let names = member::organization_names(db).await?;
+    let mut by_member: BTreeMap<i64, Vec<&membership::Model>> = BTreeMap::new();
+    for membership in &subscribed {
+        by_member
+            .entry(membership.user_id)
+            .or_default()
+            .push(membership);
+    }
+    let mut pass = NewsPass::default();
+    for (user_id, memberships) in by_member {
+        // (membership, its new mark, the news it covers)
+        let mut moves = Vec::new();
+        let mut sections = Vec::new();
+        for membership in memberships {
+            let Some(events) = by_organization.get(&membership.organization_id) else {
+                continue;
+            };
+            let after: Vec<&&MailEvent> = events
+                .iter()
+                .filter(|event| event.id > membership.new_events_after_id)
+                .collect();
+            let Some(newest) = after.iter().map(|event| event.id).max() else {
+                continue;
+            };
+            moves.push((membership.id, newest));
+            // A member sees the organization's members-only events; removed and past events
+            // are no news.
+            let mut news: Vec<&MailEvent> = after
+                .into_iter()
+                .copied()
+                .filter(|event| {
+                    event.removed_at.is_none()
+                        && event.start_at > now
+                        && event.visibility != Visibility::Private
+                })
+                .collect();
+            news.sort_by_key(|event| (event.start_at, event.id));
+            if news.is_empty() {
+                continue;
+            }
+            sections.push((membership.organization_id, news));
+        }
+        if moves.is_empty() {
+            continue;
+        }
+        let mail = readers.get(&user_id).and_then(|reader| {
+            (!sections.is_empty()).then(|| {
+                let sections: Vec<Section> = sections
+                    .iter()
+                    .map(|(organization_id, news)| {
+                        let name = names.get(organization_id).map_or("", String::as_str);
+                        let mut heading = name.to_owned();
+                        if news.len() > LISTED {
+                            heading.push_str(&format!(" (the first {LISTED} of {})", news.len()));
+                        }
+                        Section {
+                            heading,
+                            events: news
+                                .iter()
+                                .take(LISTED)
+                                .map(|event| member::item(event, name, reader.zone, site))
+                                .collect(),
+                        }
+                    })
+                    .collect();
+                let unsubscribe =
+                    lists::unsubscribe_url(site, key_for_links, user_id, MailList::NewEvents);
+                let settings = site.link("/account");
+                let content = compose::new_events(
+                    &reader.name,
+                    &sections,
+                    Footer {
+                        why: "You get this because you asked to hear of new events from your organizations (each can be switched off on your account page).",
+                        links: vec![
+                            ("Unsubscribe from new-event mail", &unsubscribe),
+                            ("Mail settings", &settings),
+                        ],
+                    },
+                );
+                OutgoingMail {
+                    idempotency_key: batch_key(user_id, &moves),
+                    kind: MailKind::NewEvents,
+                    recipient: reader.email.clone(),
+                    user_id: Some(user_id),
+                    content,
+                    unsubscribe_url: Some(unsubscribe),
+                }
+            })
+        });
+        let txn = db.begin().await?;
+        if let Some(mail) = mail
+            && outbox::enqueue(&txn, mail, now).await?
+        {
+            pass.queued += 1;
+        }
+        for (membership_id, newest) in &moves {
+            // Only forward: a batch racing another never moves a mark back.
+            membership::Entity::update_many()
+                .col_expr(membership::Column::NewEventsAfterId, Expr::value(*newest))
+                .filter(membership::Column::Id.eq(*membership_id))
+                .filter(membership::Column::NewEventsAfterId.lt(*newest))
+                .exec(&txn)
+                .await?;
+        }
+        txn.commit().await?;
+        pass.marks_moved += moves.len();
+    }
+    Ok(pass)
+}
+
+/// The same batch (the same marks moved to the same ids) is the same message.
+fn batch_key(user_id: i64, moves: &[(i64, i64)]) -> String {
+    let mut moves = moves.to_vec();
+    moves.sort_unstable();
+    let listed: Vec<String> = moves
+        .iter()
+        .map(|(membership, newest)| format!("{membership}>{newest}"))
+        .collect();
+    let digest = hex::encode(Sha256::digest(listed.join(",").as_bytes()));
+    format!("new-events:{user_id}:{}", &digest[..32])
+}
