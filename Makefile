@@ -18,7 +18,7 @@ E2E_ENV := LEPTOS_SITE_ADDR=127.0.0.1:3100 CONVENE_DATA_DIR=$(E2E_DIR) \
 	CONVENE_SECRET_KEY= TEST_DATABASE_URL= LUMA_API_BASE=http://127.0.0.1:3199/ \
 	CONVENE_E2E_PROFILE=release
 
-.PHONY: run test setup setup-test fmt-check lint test-rust test-e2e build-release watch bench bench-dashboard bench-web bench-wasm-size fuzz
+.PHONY: run test setup setup-test fmt-check lint test-rust test-e2e build-release watch bench bench-digest bench-dashboard bench-web bench-wasm-size fuzz
 
 # The local demo: demo organizations, accounts and events (a deployment leaves CONVENE_DEMO off).
 run: setup
@@ -49,8 +49,12 @@ test-rust:
 	fi
 
 test-e2e:
-	rm -rf $(E2E_DIR) end2end/screenshots && mkdir -p $(E2E_DIR)
+	rm -rf $(E2E_DIR) end2end/screenshots end2end/test-results/.last-run.json && mkdir -p $(E2E_DIR)
 	env $(E2E_ENV) cargo leptos end-to-end --release
+	@# cargo-leptos 0.3.10 exits 0 even when the build fails; Playwright's own record of the run is
+	@# what says the tests ran, and passed.
+	@grep -Eq '"status": *"passed"' end2end/test-results/.last-run.json \
+		|| { echo "make test-e2e: the browser tests did not run, or did not pass"; exit 1; }
 
 # The release build `make run` serves (`make test` builds it for the browser tests).
 build-release:
@@ -71,6 +75,11 @@ watch: setup
 # The import benchmark (README, "Measured"): SQLite, and Postgres when TEST_DATABASE_URL is set.
 bench:
 	cargo bench -p convene --bench import --features test-support,fake-luma
+
+# The digest benchmark (README, "Measured"): SQLite, and Postgres when TEST_DATABASE_URL is set.
+# Its own target directory: built with other flags than the release `make run` serves.
+bench-digest:
+	CARGO_TARGET_DIR=$${CARGO_TARGET_DIR:-target}/bench cargo bench -p convene --bench digest --features test-support
 
 # The dashboard benchmark (README, "Measured"): needs wrk, from Debian's packages.
 bench-dashboard:

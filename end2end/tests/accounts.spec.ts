@@ -88,7 +88,7 @@ test("forgot password: the link from the outbox sets a new password and signs in
   // The link works on this server whatever address the message was written for.
   const { pathname, search } = new URL(link!);
   await member.goto(pathname + search);
-  await member.getByLabel("New password").fill("a brand new password");
+  await member.getByLabel("New password", { exact: true }).fill("a brand new password");
   await member.getByRole("button", { name: "Set password and sign in" }).click();
   await expect(member.locator(".user-name")).toHaveText("Forgetful Fay");
 

@@ -303,10 +303,11 @@ async fn start_demo(
                 "demo mode: organizations connected to the bundled fake lu.ma and imported (CONVENE_DEMO=0 turns this off)"
             );
             tracing::info!(
-                "demo accounts (password {:?}): {} is an admin of Rust Berlin, {} a member of Rust Berlin and Rust Lisbon",
+                "demo accounts (password {:?}): {} is an admin of Rust Berlin, {} a member of Rust Berlin and Rust Lisbon, {} a site admin (the mail the demo keeps is at /admin/mail)",
                 demo::DEMO_PASSWORD,
                 demo::DEMO_ADMIN_EMAIL,
-                demo::DEMO_MEMBER_EMAIL
+                demo::DEMO_MEMBER_EMAIL,
+                demo::DEMO_OPERATOR_EMAIL
             );
         }
         DemoSetup::Repointed(organizations) => tracing::info!(

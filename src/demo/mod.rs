@@ -24,10 +24,12 @@ use crate::store::organizations::{self, LumaConnection, NewOrganization};
 use crate::store::{memberships, users};
 use crate::sync::{Importer, SyncReport, SyncTrigger};
 
-/// The password of both demo accounts. Demo data lives only in local, throwaway stores.
+/// The password of the demo accounts. Demo data lives only in local, throwaway stores.
 pub const DEMO_PASSWORD: &str = "convene-demo";
 pub const DEMO_MEMBER_EMAIL: &str = "member@demo.convene.test";
 pub const DEMO_ADMIN_EMAIL: &str = "admin@demo.convene.test";
+/// A site admin, member of nothing: reads the outbox at `/admin/mail` (the demo sends no mail).
+pub const DEMO_OPERATOR_EMAIL: &str = "operator@demo.convene.test";
 
 struct DemoOrganization {
     slug: &'static str,
@@ -178,6 +180,16 @@ async fn seed(
     let txn = db.begin().await?;
     let member = demo_account(&txn, DEMO_MEMBER_EMAIL, "Dana Demo").await?;
     let admin = demo_account(&txn, DEMO_ADMIN_EMAIL, "Alex Admin").await?;
+    users::create(
+        &txn,
+        users::NewUser {
+            email: Email::parse(DEMO_OPERATOR_EMAIL)?,
+            display_name: DisplayName::parse("Olu Operator")?,
+            password: Password::parse_new(DEMO_PASSWORD.to_owned())?,
+            is_site_admin: true,
+        },
+    )
+    .await?;
     for (demo, (key, calendar)) in DEMO_ORGANIZATIONS.iter().zip(calendars) {
         let org = organizations::create(
             &txn,
@@ -352,7 +364,7 @@ mod tests {
         assert!(reports.iter().all(|(_, r)| r.outcome == SyncOutcome::Ok));
         assert_eq!(
             user::Entity::find().count(store.db()).await.unwrap(),
-            2,
+            3,
             "no accounts added"
         );
     }

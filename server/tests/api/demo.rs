@@ -53,6 +53,26 @@ async fn a_fresh_store_starts_with_imported_demo_events_and_accounts() {
         response.status()
     );
 
+    // Its members' digests wait in the outbox, for the demo's site admin to read.
+    let operator = app
+        .call(
+            SignIn::PATH,
+            &[
+                ("email", convene::demo::DEMO_OPERATOR_EMAIL),
+                ("password", DEMO_PASSWORD),
+            ],
+            None,
+        )
+        .await;
+    let operator = session_cookie(&operator).expect("the demo's site admin signs in");
+    let outbox = app.page_as("/admin/mail", Some(&operator)).await;
+    for digest_of in ["member@demo.convene.test", "admin@demo.convene.test"] {
+        assert!(
+            outbox.contains(digest_of) && outbox.contains("Your next two weeks:"),
+            "the demo's digest for {digest_of} at /admin/mail"
+        );
+    }
+
     let logs = captured_logs().text();
     assert!(
         logs.contains(DEMO_ADMIN_EMAIL),
@@ -84,7 +104,7 @@ async fn a_restart_reuses_the_demo_store_without_adding_to_it() {
     assert_eq!(organization::Entity::find().count(&db).await.unwrap(), 4);
     assert_eq!(
         user::Entity::find().count(&db).await.unwrap(),
-        2,
+        3,
         "no second set of accounts"
     );
     assert_eq!(

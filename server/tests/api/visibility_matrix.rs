@@ -1,7 +1,7 @@
 //! lu.ma's visibility on every surface: each kind of event (public, members-only, private, a
 //! guests-only address, online with a join link) × each viewer (visitor, member of the
 //! organization, member of another, org admin, site admin) × each surface (dashboard, events
-//! list, organization feed, personal feed, single-event file). Events come in through the real
+//! list, organization feed, personal feed, single-event file, the weekly digest). Events come in through the real
 //! import from the fake lu.ma, the way lu.ma's API sends them: with everything.
 
 use app::auth::SignIn;
@@ -332,5 +332,51 @@ async fn each_viewer_sees_on_each_surface_what_lu_ma_would_show_them() {
             404,
             "row ids address nothing"
         );
+    }
+
+    // Mail: each member's weekly digest, read from the outbox (no SMTP server here). Mail is
+    // stricter than pages for site admins: members-only events go only to that
+    // organization's members.
+    let site = convene::mail::PublicUrl::new(app.url("/").parse().unwrap()).unwrap();
+    for viewer in VIEWERS {
+        if viewer == Viewer::Visitor {
+            continue;
+        }
+        let email = format!("{viewer:?}@example.org").to_lowercase();
+        let user = convene::store::users::find_by_email(
+            &db,
+            &convene::accounts::Email::parse(&email).unwrap(),
+        )
+        .await
+        .unwrap()
+        .unwrap();
+        let pass = convene::mail::digest::queue_now(
+            &db,
+            &site,
+            &app.secret_key,
+            user.id,
+            chrono::Utc::now(),
+        )
+        .await
+        .unwrap();
+        assert_eq!(pass.queued, 1, "a digest for {viewer:?}");
+        let digest = convene::store::entities::mail_message::Entity::find()
+            .all(&db)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|mail| mail.recipient == email)
+            .unwrap();
+        for (part, body) in [
+            ("digest text", &digest.text_body),
+            ("digest HTML", &digest.html_body),
+        ] {
+            assert_nothing_secret(part, viewer, body);
+            let expect_mail = match viewer {
+                Viewer::Member | Viewer::OrgAdmin => expected(viewer, true),
+                _ => expected(Viewer::Visitor, false),
+            };
+            assert_eq!(titles_in(body), expect_mail, "{part} as {viewer:?}");
+        }
     }
 }
