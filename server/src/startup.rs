@@ -334,8 +334,9 @@ async fn warn_about_idle_demo(db: &DatabaseConnection) {
     }
 }
 
-/// Every hour (and once at start): drop expired sessions and sign-in failures older than the
-/// throttling window, and close the sync runs a stopped process left running.
+/// Every hour (and once at start): drop expired sessions, sign-in failures older than the
+/// throttling window, mail older than a month and expired account links, and close the sync
+/// runs a stopped process left running.
 async fn housekeeping(db: DatabaseConnection) {
     let mut every_hour = tokio::time::interval(HOUSEKEEPING_EVERY);
     loop {
@@ -361,6 +362,16 @@ async fn housekeeping(db: DatabaseConnection) {
         }
         if let Err(err) = convene::store::sign_in::forget_old_failures(&db, now).await {
             tracing::warn!(error = %err, "forgetting old sign-in failures failed");
+        }
+        match convene::mail::outbox::prune(&db, now).await {
+            Ok(forgotten) if forgotten > 0 => {
+                tracing::info!(forgotten, "mail older than a month forgotten")
+            }
+            Ok(_) => {}
+            Err(err) => tracing::warn!(error = %err, "forgetting old mail failed"),
+        }
+        if let Err(err) = convene::accounts::links::forget_expired_tokens(&db, now).await {
+            tracing::warn!(error = %err, "forgetting expired account links failed");
         }
     }
 }

@@ -288,6 +288,18 @@ pub async fn confirm_email(
     Ok(account)
 }
 
+/// Forgets tokens that expired more than a day ago (used or not): they open nothing.
+pub async fn forget_expired_tokens(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+) -> Result<u64, Error> {
+    Ok(account_token::Entity::delete_many()
+        .filter(account_token::Column::ExpiresAt.lt(now - Duration::days(1)))
+        .exec(db)
+        .await?
+        .rows_affected)
+}
+
 fn spent_link() -> Error {
     Error::invalid(
         InputField::Token,

@@ -175,6 +175,19 @@ pub fn retry_after(attempts: i32) -> Option<Duration> {
         .map(|minutes| Duration::minutes(*minutes))
 }
 
+/// How long the outbox keeps a message, whatever became of it.
+pub const KEPT_FOR: Duration = Duration::days(30);
+
+/// Forgets messages written more than [`KEPT_FOR`] ago (sent, failed, or never sent for lack of
+/// an SMTP server): the outbox is a queue and a recent log, not an archive. Returns how many.
+pub async fn prune(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<u64, Error> {
+    Ok(mail_message::Entity::delete_many()
+        .filter(mail_message::Column::CreatedAt.lt(now - KEPT_FOR))
+        .exec(db)
+        .await?
+        .rows_affected)
+}
+
 /// The newest messages first, for `/admin/mail`.
 pub async fn recent(db: &impl ConnectionTrait, limit: u64) -> Result<Vec<StoredMail>, Error> {
     Ok(mail_message::Entity::find()
@@ -253,6 +266,30 @@ mod tests {
         assert_eq!(stored[0].text_body, CLEARED_BODY);
         assert!(!stored[0].html_body.contains("secret"));
         assert!(due(store.db(), later, 10).await.unwrap().is_empty());
+    }
+
+    #[tokio::test]
+    async fn messages_older_than_a_month_are_forgotten() {
+        let store = fresh_store().await;
+        let now = Utc::now();
+        enqueue(
+            store.db(),
+            mail("old"),
+            now - KEPT_FOR - Duration::minutes(1),
+        )
+        .await
+        .unwrap();
+        enqueue(
+            store.db(),
+            mail("recent"),
+            now - KEPT_FOR + Duration::minutes(1),
+        )
+        .await
+        .unwrap();
+        assert_eq!(prune(store.db(), now).await.unwrap(), 1);
+        let kept = recent(store.db(), 10).await.unwrap();
+        assert_eq!(kept.len(), 1);
+        assert_eq!(kept[0].idempotency_key, "recent");
     }
 
     #[tokio::test]

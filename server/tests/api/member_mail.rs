@@ -319,6 +319,7 @@ async fn the_weekly_digest_lists_my_organizations_first_at_seven_local_time_in_a
         "{text}"
     );
     assert!(text.contains("Register on lu.ma: https://lu.ma/b1"));
+    assert!(text.contains("You get this digest every Monday at 07:00 (Europe/Berlin)"));
     assert!(text.contains(&world.app.url("/events/pubb1.ics")));
     assert!(mail.html.contains("Berlin talk night"));
     assert!(mail.html.contains("href=\"https://lu.ma/l1\""));
