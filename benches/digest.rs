@@ -232,7 +232,7 @@ async fn run(backend: &str, url: String, orgs: usize, events: usize, members: us
         .collect();
     let started = Instant::now();
     let txn = store.db().begin().await.unwrap();
-    // Small chunks: a message is ~15 kB, and each statement carries its rows.
+    // 50 rows a statement, as the outbox writes them (`outbox::enqueue_many`).
     for chunk in copies.chunks(50) {
         mail_message::Entity::insert_many(chunk.to_vec())
             .exec_without_returning(&txn)

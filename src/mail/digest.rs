@@ -10,7 +10,6 @@ use chrono_tz::Tz;
 use convene_types::{MailKind, Visibility};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect,
-    TransactionTrait,
 };
 
 use crate::Error;
@@ -33,7 +32,7 @@ pub const LATE_BY_AT_MOST: Duration = Duration::hours(24);
 pub const OWN_SHOWN: usize = 40;
 /// Events of other organizations listed.
 pub const ELSEWHERE_SHOWN: usize = 5;
-/// Messages written per transaction.
+/// Digests built, then written, at a time (bounds the memory a pass holds).
 const PER_WRITE: usize = 200;
 
 /// The ISO weekday of `day` (1 is Monday).
@@ -168,21 +167,18 @@ async fn queue(
     }
     let no_organizations = HashSet::new();
     for chunk in due.chunks(PER_WRITE) {
-        let txn = db.begin().await?;
+        let mut mails = Vec::with_capacity(chunk.len());
         for (reader, week) in chunk {
             let mine = organizations_of
                 .get(&reader.user_id)
                 .unwrap_or(&no_organizations);
-            let Some(mail) = digest(reader, week, mine, &events, &names, site, key_for_links)
-            else {
-                pass.empty += 1;
-                continue;
-            };
-            if outbox::enqueue(&txn, mail, now).await? {
-                pass.queued += 1;
+            match digest(reader, week, mine, &events, &names, site, key_for_links) {
+                Some(mail) => mails.push(mail),
+                None => pass.empty += 1,
             }
         }
-        txn.commit().await?;
+        let written = outbox::enqueue_many(db, mails, now).await?;
+        pass.queued += usize::try_from(written).unwrap_or(usize::MAX);
     }
     Ok(pass)
 }
