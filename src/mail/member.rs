@@ -144,12 +144,28 @@ pub async fn starting_between(
         .await?)
 }
 
-/// Events stored after `after_id` (ids only grow), whatever their state, oldest first.
+/// Each organization's newest event id (ids only grow).
+pub async fn newest_event_ids(db: &impl ConnectionTrait) -> Result<HashMap<i64, i64>, Error> {
+    Ok(event::Entity::find()
+        .select_only()
+        .column(event::Column::OrganizationId)
+        .column_as(event::Column::Id.max(), "newest")
+        .group_by(event::Column::OrganizationId)
+        .into_tuple::<(i64, i64)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect())
+}
+
+/// The organization's events stored after `after_id`, whatever their state, oldest first.
 pub async fn stored_after(
     db: &impl ConnectionTrait,
+    organization_id: i64,
     after_id: i64,
 ) -> Result<Vec<MailEvent>, Error> {
     Ok(mail_events()
+        .filter(event::Column::OrganizationId.eq(organization_id))
         .filter(event::Column::Id.gt(after_id))
         .order_by_asc(event::Column::Id)
         .into_model::<MailEvent>()

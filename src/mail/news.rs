@@ -44,14 +44,25 @@ pub async fn queue_batch(
         .into_iter()
         .filter(|membership| membership.new_event_mail)
         .collect();
-    let Some(oldest_mark) = subscribed
-        .iter()
-        .map(|membership| membership.new_events_after_id)
-        .min()
-    else {
-        return Ok(NewsPass::default());
-    };
-    let stored = member::stored_after(db, oldest_mark).await?;
+    // Per organization, the lowest mark of its subscribers; only organizations that stored an
+    // event past it are read (a quiet organization costs nothing, however old its marks).
+    let mut lowest_mark: HashMap<i64, i64> = HashMap::new();
+    for membership in &subscribed {
+        let mark = lowest_mark
+            .entry(membership.organization_id)
+            .or_insert(membership.new_events_after_id);
+        *mark = (*mark).min(membership.new_events_after_id);
+    }
+    let newest = member::newest_event_ids(db).await?;
+    let mut stored = Vec::new();
+    for (organization_id, mark) in lowest_mark {
+        if newest
+            .get(&organization_id)
+            .is_some_and(|newest| *newest > mark)
+        {
+            stored.extend(member::stored_after(db, organization_id, mark).await?);
+        }
+    }
     if stored.is_empty() {
         return Ok(NewsPass::default());
     }
