@@ -9,7 +9,7 @@ use convene_types::{InputField, MailKind, TokenPurpose};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    TransactionTrait,
+    QuerySelect, TransactionTrait,
 };
 use sha2::{Digest, Sha256};
 
@@ -163,12 +163,15 @@ pub enum ResetRequest {
     Queued,
     /// No account has this address: nothing is sent.
     NoAccount,
-    /// A link was sent less than [`RESET_EVERY`] ago: that one is still good.
+    /// A link was sent less than [`RESET_EVERY`] ago (that one is still good), or
+    /// [`RESETS_A_DAY`] were sent today.
     TooSoon,
 }
 
 /// One reset link per account per this long: asking again sooner sends nothing.
 pub const RESET_EVERY: Duration = Duration::minutes(5);
+/// Reset links one account gets in a day at most, however they are spaced.
+pub const RESETS_A_DAY: usize = 3;
 
 /// Queues a single-use link to set a new password.
 pub async fn request_password_reset(
@@ -180,13 +183,17 @@ pub async fn request_password_reset(
     let Some(owner) = users::find_by_email(db, email).await? else {
         return Ok(ResetRequest::NoAccount);
     };
-    let recent = account_token::Entity::find()
+    // Anyone may ask for anyone: an address gets one link per 5 minutes and a few a day.
+    let today: Vec<DateTime<Utc>> = account_token::Entity::find()
+        .select_only()
+        .column(account_token::Column::CreatedAt)
         .filter(account_token::Column::UserId.eq(owner.id))
         .filter(account_token::Column::Purpose.eq(TokenPurpose::ResetPassword))
-        .filter(account_token::Column::CreatedAt.gt(now - RESET_EVERY))
-        .one(db)
+        .filter(account_token::Column::CreatedAt.gt(now - Duration::days(1)))
+        .into_tuple()
+        .all(db)
         .await?;
-    if recent.is_some() {
+    if today.len() >= RESETS_A_DAY || today.iter().any(|at| *at > now - RESET_EVERY) {
         return Ok(ResetRequest::TooSoon);
     }
     let txn = db.begin().await?;
@@ -508,4 +515,60 @@ pub async fn resend_confirmation(
     queue_confirmation(&txn, &account, site, now).await?;
     txn.commit().await?;
     Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::users::NewUser;
+    use crate::testing::fresh_store;
+
+    #[tokio::test]
+    async fn an_address_gets_one_reset_link_per_five_minutes_and_three_a_day() {
+        let store = fresh_store().await;
+        let email = Email::parse("ada@example.org").unwrap();
+        users::create(
+            store.db(),
+            NewUser {
+                email: email.clone(),
+                display_name: DisplayName::parse("Ada").unwrap(),
+                password: Password::parse_new("correct horse battery".into()).unwrap(),
+                is_site_admin: false,
+            },
+        )
+        .await
+        .unwrap();
+        let site = PublicUrl::new("https://events.example.org".parse().unwrap()).unwrap();
+        let start = Utc::now();
+        let ask = |at| request_password_reset(store.db(), &email, &site, at);
+        assert_eq!(ask(start).await.unwrap(), ResetRequest::Queued);
+        assert_eq!(
+            ask(start + Duration::minutes(4)).await.unwrap(),
+            ResetRequest::TooSoon
+        );
+        assert_eq!(
+            ask(start + Duration::minutes(6)).await.unwrap(),
+            ResetRequest::Queued
+        );
+        assert_eq!(
+            ask(start + Duration::minutes(12)).await.unwrap(),
+            ResetRequest::Queued
+        );
+        assert_eq!(
+            ask(start + Duration::hours(3)).await.unwrap(),
+            ResetRequest::TooSoon,
+            "three a day"
+        );
+        assert_eq!(
+            ask(start + Duration::hours(25)).await.unwrap(),
+            ResetRequest::Queued
+        );
+        let nobody = Email::parse("nobody@example.org").unwrap();
+        assert_eq!(
+            request_password_reset(store.db(), &nobody, &site, start)
+                .await
+                .unwrap(),
+            ResetRequest::NoAccount
+        );
+    }
 }
