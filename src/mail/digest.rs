@@ -194,23 +194,28 @@ fn digest(
     site: &PublicUrl,
     key_for_links: &SecretKey,
 ) -> Option<OutgoingMail> {
-    let name_of = |event: &MailEvent| {
-        names
-            .get(&event.organization_id)
-            .map_or("", String::as_str)
-            .to_owned()
-    };
-    let own: Vec<&MailEvent> = events
+    let own = member::merge_cross_listed(
+        events
+            .iter()
+            .filter(|event| mine.contains(&event.organization_id))
+            .collect(),
+    );
+    // The network's list leaves out what the member's own list already has (a cross-listing).
+    let listed: HashSet<&str> = own
         .iter()
-        .filter(|event| mine.contains(&event.organization_id))
+        .map(|(event, _)| event.external_id.as_str())
         .collect();
-    let elsewhere: Vec<&MailEvent> = events
-        .iter()
-        .filter(|event| {
-            !mine.contains(&event.organization_id) && event.visibility == Visibility::Public
-        })
-        .take(ELSEWHERE_SHOWN)
-        .collect();
+    let mut elsewhere = member::merge_cross_listed(
+        events
+            .iter()
+            .filter(|event| {
+                !mine.contains(&event.organization_id)
+                    && event.visibility == Visibility::Public
+                    && !listed.contains(event.external_id.as_str())
+            })
+            .collect(),
+    );
+    elsewhere.truncate(ELSEWHERE_SHOWN);
     if own.is_empty() && elsewhere.is_empty() {
         return None;
     }
@@ -225,7 +230,10 @@ fn digest(
             events: own
                 .iter()
                 .take(OWN_SHOWN)
-                .map(|event| member::item(event, &name_of(event), reader.zone, site))
+                .map(|(event, others)| {
+                    let hosts = member::hosts(event.organization_id, others, names);
+                    member::item(event, &hosts, reader.zone, site)
+                })
                 .collect(),
         });
     }
@@ -234,7 +242,10 @@ fn digest(
             heading: "Elsewhere in the network".to_owned(),
             events: elsewhere
                 .iter()
-                .map(|event| member::item(event, &name_of(event), reader.zone, site))
+                .map(|(event, others)| {
+                    let hosts = member::hosts(event.organization_id, others, names);
+                    member::item(event, &hosts, reader.zone, site)
+                })
                 .collect(),
         });
     }

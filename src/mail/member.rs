@@ -93,6 +93,10 @@ pub async fn organization_names(db: &impl ConnectionTrait) -> Result<HashMap<i64
 pub struct MailEvent {
     pub id: i64,
     pub organization_id: i64,
+    /// lu.ma's `evt-…` id (or a feed's own): copies of one lu.ma event share it.
+    pub external_id: String,
+    /// Listed by this organization's calendar, managed by another's.
+    pub cross_listed: bool,
     pub title: String,
     pub start_at: DateTime<Utc>,
     pub end_at: DateTime<Utc>,
@@ -111,6 +115,8 @@ fn mail_events() -> sea_orm::Select<event::Entity> {
     event::Entity::find().select_only().columns([
         event::Column::Id,
         event::Column::OrganizationId,
+        event::Column::ExternalId,
+        event::Column::CrossListed,
         event::Column::Title,
         event::Column::StartAt,
         event::Column::EndAt,
@@ -173,6 +179,45 @@ pub async fn stored_after(
         .await?)
 }
 
+/// Folds copies of one lu.ma event (reaching us through several organizations' calendars) into
+/// one entry, in the list's order, as the dashboard does: the copy of the calendar that manages
+/// it leads, and the others' organizations follow ("Rust Berlin with Rust Lisbon"). Feed events
+/// are never merged (their ids are the feeds' own).
+pub fn merge_cross_listed<'a>(events: Vec<&'a MailEvent>) -> Vec<(&'a MailEvent, Vec<i64>)> {
+    let mut merged: Vec<(&MailEvent, Vec<i64>)> = Vec::with_capacity(events.len());
+    for event in events {
+        let same = event.external_id.starts_with("evt-").then(|| {
+            merged
+                .iter()
+                .position(|(lead, _)| lead.external_id == event.external_id)
+        });
+        match same.flatten() {
+            Some(index) => {
+                let (lead, others) = &mut merged[index];
+                if lead.cross_listed && !event.cross_listed {
+                    others.insert(0, lead.organization_id);
+                    *lead = event;
+                } else {
+                    others.push(event.organization_id);
+                }
+            }
+            None => merged.push((event, Vec::new())),
+        }
+    }
+    merged
+}
+
+/// "Rust Berlin", or "Rust Berlin with Rust Lisbon" for an event several calendars list.
+pub fn hosts(organization_id: i64, others: &[i64], names: &HashMap<i64, String>) -> String {
+    let name = |id: &i64| names.get(id).map_or("", String::as_str).to_owned();
+    let mut hosts = name(&organization_id);
+    if !others.is_empty() {
+        let others: Vec<String> = others.iter().map(name).collect();
+        hosts.push_str(&format!(" with {}", others.join(", ")));
+    }
+    hosts
+}
+
 /// The event as a message lists it to a reader in `zone`. The caller decided the reader may
 /// see it; only its public facts are here (no join link is ever stored, a guests-only address
 /// is stored as its city).
@@ -213,5 +258,60 @@ pub fn item(event: &MailEvent, organization: &str, zone: Tz, site: &PublicUrl) -
             .public_id
             .as_ref()
             .map(|id| site.link(&format!("/events/{id}.ics"))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn event(id: i64, organization_id: i64, external_id: &str, cross_listed: bool) -> MailEvent {
+        let start = Utc::now();
+        MailEvent {
+            id,
+            organization_id,
+            external_id: external_id.into(),
+            cross_listed,
+            title: format!("Event {id}"),
+            start_at: start,
+            end_at: start,
+            all_day: false,
+            timezone: "UTC".into(),
+            event_url: None,
+            location_text: None,
+            address_hidden: false,
+            public_id: None,
+            location_type: LocationType::Online,
+            visibility: Visibility::Public,
+            removed_at: None,
+        }
+    }
+
+    #[test]
+    fn copies_of_one_luma_event_fold_into_one_entry_led_by_its_own_calendar() {
+        let listed_by_lisbon = event(1, 20, "evt-shared", true);
+        let managed_by_berlin = event(2, 10, "evt-shared", false);
+        let other = event(3, 10, "evt-other", false);
+        let feed_a = event(4, 10, "feed-uid@example.org", false);
+        let feed_b = event(5, 20, "feed-uid@example.org", false);
+        let merged = merge_cross_listed(vec![
+            &listed_by_lisbon,
+            &other,
+            &managed_by_berlin,
+            &feed_a,
+            &feed_b,
+        ]);
+        let shape: Vec<(i64, Vec<i64>)> = merged
+            .iter()
+            .map(|(lead, others)| (lead.id, others.clone()))
+            .collect();
+        assert_eq!(
+            shape,
+            [(2, vec![20]), (3, vec![]), (4, vec![]), (5, vec![])]
+        );
+        let names: HashMap<i64, String> =
+            [(10, "Rust Berlin".into()), (20, "Rust Lisbon".into())].into();
+        assert_eq!(hosts(10, &[20], &names), "Rust Berlin with Rust Lisbon");
+        assert_eq!(hosts(10, &[], &names), "Rust Berlin");
     }
 }
