@@ -183,7 +183,7 @@ pub async fn stored_after(
 /// one entry, in the list's order, as the dashboard does: the copy of the calendar that manages
 /// it leads, and the others' organizations follow ("Rust Berlin with Rust Lisbon"). Feed events
 /// are never merged (their ids are the feeds' own).
-pub fn merge_cross_listed<'a>(events: Vec<&'a MailEvent>) -> Vec<(&'a MailEvent, Vec<i64>)> {
+pub fn merge_cross_listed(events: Vec<&MailEvent>) -> Vec<(&MailEvent, Vec<i64>)> {
     let mut merged: Vec<(&MailEvent, Vec<i64>)> = Vec::with_capacity(events.len());
     for event in events {
         let same = event.external_id.starts_with("evt-").then(|| {
