@@ -7,7 +7,7 @@ use app::state::{AppState, RequestCounters};
 use app::{App, shell};
 use axum::Router;
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Json};
 use axum::routing::{get, post};
 use convene::store::sessions::SeaOrmSessionStore;
@@ -18,6 +18,7 @@ use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list};
 use serde::Serialize;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::cookie::time::Duration;
@@ -57,6 +58,7 @@ pub fn router(state: AppState, secure_cookies: bool) -> Router {
     let hashed_names = leptos_options.hash_files;
     Router::new()
         .route("/healthz", get(healthz))
+        .route("/robots.txt", get(robots))
         .nest_service(&pkg_path, assets::pkg_service(pkg_dir, hashed_names))
         .route("/orgs/{slug}/events.ics", get(feeds::organization_feed))
         .route("/feeds/{file}", get(feeds::personal_feed))
@@ -73,6 +75,16 @@ pub fn router(state: AppState, secure_cookies: bool) -> Router {
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(sessions)
+        // No page may be framed by another site (clickjacking): the embeddable widget of
+        // issue #18 will be the one route that allows it.
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("frame-ancestors 'none'"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
         .layer(axum::middleware::from_fn(assets::revalidate_pages))
         .layer(assets::compression())
         .layer(axum::middleware::from_fn(refuse_cross_site))
@@ -126,6 +138,27 @@ fn request_span(request: &axum::http::Request<axum::body::Body>) -> tracing::Spa
         path
     };
     tracing::debug_span!("request", method = %request.method(), path = %shown)
+}
+
+/// What crawlers may read: the public pages, not accounts, mail, the API or personal feeds.
+const ROBOTS: &str = "User-agent: *\n\
+Allow: /\n\
+Disallow: /account\n\
+Disallow: /admin/\n\
+Disallow: /api/\n\
+Disallow: /feeds/\n\
+Disallow: /login\n\
+Disallow: /mail/\n\
+Disallow: /signup\n";
+
+async fn robots() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "text/plain; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        ROBOTS,
+    )
 }
 
 #[derive(Serialize)]

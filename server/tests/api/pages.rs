@@ -112,3 +112,53 @@ async fn list_organizations_server_function_answers_json() {
         ["rust-berlin", "rust-lisbon", "rust-london", "rust-nyc"]
     );
 }
+
+#[tokio::test]
+async fn no_page_or_answer_may_be_framed_by_another_site() {
+    let app = spawn_app().await;
+    for path in [
+        "/",
+        "/dashboard",
+        "/login",
+        "/orgs/rust-berlin/events.ics",
+        "/no/such/page",
+    ] {
+        let response = app.get(path).await;
+        let headers = response.headers();
+        assert_eq!(
+            headers
+                .get("content-security-policy")
+                .and_then(|value| value.to_str().ok()),
+            Some("frame-ancestors 'none'"),
+            "{path}"
+        );
+        assert_eq!(
+            headers
+                .get("x-frame-options")
+                .and_then(|value| value.to_str().ok()),
+            Some("DENY"),
+            "{path}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn robots_may_read_public_pages_but_not_accounts_mail_or_feeds() {
+    let app = spawn_app().await;
+    let response = app.get("/robots.txt").await;
+    assert_eq!(response.status(), 200);
+    assert!(
+        response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/plain")
+    );
+    let text = response.text().await.unwrap();
+    assert!(text.starts_with("User-agent: *\nAllow: /\n"), "{text}");
+    for private in ["/account", "/admin/", "/api/", "/feeds/", "/mail/"] {
+        assert!(
+            text.contains(&format!("Disallow: {private}\n")),
+            "{private}"
+        );
+    }
+}
