@@ -98,34 +98,20 @@ async fn queue_confirmation(
     site: &PublicUrl,
     now: DateTime<Utc>,
 ) -> Result<(), Error> {
-    let (token, token_id) = issue(
+    mail_link(
         txn,
-        user.id,
-        TokenPurpose::ConfirmEmail,
-        None,
-        now + CONFIRM_VALID_FOR,
-        now,
-    )
-    .await?;
-    let link = site.link(&format!("/account/confirm?token={token}"));
-    outbox::enqueue(
-        txn,
-        OutgoingMail {
-            idempotency_key: format!("confirm-email:{token_id}"),
-            kind: MailKind::ConfirmEmail,
-            recipient: user.email.clone(),
-            user_id: Some(user.id),
-            content: compose::confirm_email(
-                &user.display_name,
-                &link,
-                CONFIRM_VALID_FOR.num_days(),
-            ),
-            unsubscribe_url: None,
+        LinkMail {
+            user_id: user.id,
+            recipient: &user.email,
+            purpose: TokenPurpose::ConfirmEmail,
+            new_email: None,
+            expires_at: now + CONFIRM_VALID_FOR,
         },
+        |link| compose::confirm_email(&user.display_name, link, CONFIRM_VALID_FOR.num_days()),
+        site,
         now,
     )
-    .await?;
-    Ok(())
+    .await
 }
 
 /// Tells an address's owner that someone signed up with it; once an hour at most, so the
@@ -184,43 +170,28 @@ pub async fn request_password_reset(
         return Ok(ResetRequest::NoAccount);
     };
     // Anyone may ask for anyone: an address gets one link per 5 minutes and a few a day.
-    let today: Vec<DateTime<Utc>> = account_token::Entity::find()
-        .select_only()
-        .column(account_token::Column::CreatedAt)
-        .filter(account_token::Column::UserId.eq(owner.id))
-        .filter(account_token::Column::Purpose.eq(TokenPurpose::ResetPassword))
-        .filter(account_token::Column::CreatedAt.gt(now - Duration::days(1)))
-        .into_tuple()
-        .all(db)
-        .await?;
+    let today = issued_since(
+        db,
+        owner.id,
+        TokenPurpose::ResetPassword,
+        now - Duration::days(1),
+    )
+    .await?;
     if today.len() >= RESETS_A_DAY || today.iter().any(|at| *at > now - RESET_EVERY) {
         return Ok(ResetRequest::TooSoon);
     }
     let txn = db.begin().await?;
-    let (token, token_id) = issue(
+    mail_link(
         &txn,
-        owner.id,
-        TokenPurpose::ResetPassword,
-        None,
-        now + RESET_VALID_FOR,
-        now,
-    )
-    .await?;
-    let link = site.link(&format!("/login/reset?token={token}"));
-    outbox::enqueue(
-        &txn,
-        OutgoingMail {
-            idempotency_key: format!("password-reset:{token_id}"),
-            kind: MailKind::PasswordReset,
-            recipient: owner.email.clone(),
-            user_id: Some(owner.id),
-            content: compose::password_reset(
-                &owner.display_name,
-                &link,
-                RESET_VALID_FOR.num_minutes(),
-            ),
-            unsubscribe_url: None,
+        LinkMail {
+            user_id: owner.id,
+            recipient: &owner.email,
+            purpose: TokenPurpose::ResetPassword,
+            new_email: None,
+            expires_at: now + RESET_VALID_FOR,
         },
+        |link| compose::password_reset(&owner.display_name, link, RESET_VALID_FOR.num_minutes()),
+        site,
         now,
     )
     .await?;
@@ -362,29 +333,81 @@ async fn spend(
     Ok(row)
 }
 
-/// Stores a fresh token's hash; returns the token (for the link) and its row id.
-async fn issue(
-    txn: &impl sea_orm::ConnectionTrait,
+/// A single-use link to mail: whose, to which address, for what, until when.
+struct LinkMail<'a> {
     user_id: i64,
+    recipient: &'a str,
     purpose: TokenPurpose,
-    new_email: Option<String>,
+    /// The address being confirmed, for [`TokenPurpose::ChangeEmail`].
+    new_email: Option<&'a str>,
     expires_at: DateTime<Utc>,
+}
+
+/// The page a link leads to, and the kind of the message carrying it.
+fn page_and_mail(purpose: TokenPurpose) -> (&'static str, MailKind) {
+    match purpose {
+        TokenPurpose::ConfirmEmail => ("/account/confirm", MailKind::ConfirmEmail),
+        TokenPurpose::ResetPassword => ("/login/reset", MailKind::PasswordReset),
+        TokenPurpose::ChangeEmail => ("/account/email", MailKind::ChangeEmail),
+    }
+}
+
+/// Stores a fresh token's hash and queues the message carrying its link (`content` writes the
+/// message around the link), both in the caller's transaction.
+async fn mail_link(
+    txn: &impl sea_orm::ConnectionTrait,
+    mail: LinkMail<'_>,
+    content: impl FnOnce(&str) -> compose::Composed,
+    site: &PublicUrl,
     now: DateTime<Utc>,
-) -> Result<(String, i64), Error> {
+) -> Result<(), Error> {
     let token = crate::secrets::random_token();
     let row = account_token::ActiveModel {
-        user_id: Set(user_id),
-        purpose: Set(purpose),
+        user_id: Set(mail.user_id),
+        purpose: Set(mail.purpose),
         token_hash: Set(token_hash(&token)),
-        new_email: Set(new_email),
-        expires_at: Set(expires_at),
+        new_email: Set(mail.new_email.map(str::to_owned)),
+        expires_at: Set(mail.expires_at),
         used_at: Set(None),
         created_at: Set(now),
         ..Default::default()
     }
     .insert(txn)
     .await?;
-    Ok((token, row.id))
+    let (page, kind) = page_and_mail(mail.purpose);
+    let link = site.link(&format!("{page}?token={token}"));
+    outbox::enqueue(
+        txn,
+        OutgoingMail {
+            idempotency_key: format!("{kind}:{}", row.id),
+            kind,
+            recipient: mail.recipient.to_owned(),
+            user_id: Some(mail.user_id),
+            content: content(&link),
+            unsubscribe_url: None,
+        },
+        now,
+    )
+    .await?;
+    Ok(())
+}
+
+/// When the account's links for `purpose` were issued since `since`.
+async fn issued_since(
+    db: &impl sea_orm::ConnectionTrait,
+    user_id: i64,
+    purpose: TokenPurpose,
+    since: DateTime<Utc>,
+) -> Result<Vec<DateTime<Utc>>, Error> {
+    Ok(account_token::Entity::find()
+        .select_only()
+        .column(account_token::Column::CreatedAt)
+        .filter(account_token::Column::UserId.eq(user_id))
+        .filter(account_token::Column::Purpose.eq(purpose))
+        .filter(account_token::Column::CreatedAt.gt(since))
+        .into_tuple()
+        .all(db)
+        .await?)
 }
 
 /// How long a link confirming a new address works.
@@ -420,30 +443,17 @@ pub async fn request_email_change(
         });
     }
     let txn = db.begin().await?;
-    let (token, token_id) = issue(
+    mail_link(
         &txn,
-        user_id,
-        TokenPurpose::ChangeEmail,
-        Some(new_email.as_str().to_owned()),
-        now + CHANGE_VALID_FOR,
-        now,
-    )
-    .await?;
-    let link = site.link(&format!("/account/email?token={token}"));
-    outbox::enqueue(
-        &txn,
-        OutgoingMail {
-            idempotency_key: format!("change-email:{token_id}"),
-            kind: MailKind::ChangeEmail,
-            recipient: new_email.as_str().to_owned(),
-            user_id: Some(user_id),
-            content: compose::change_email(
-                &account.display_name,
-                &link,
-                CHANGE_VALID_FOR.num_hours(),
-            ),
-            unsubscribe_url: None,
+        LinkMail {
+            user_id,
+            recipient: new_email.as_str(),
+            purpose: TokenPurpose::ChangeEmail,
+            new_email: Some(new_email.as_str()),
+            expires_at: now + CHANGE_VALID_FOR,
         },
+        |link| compose::change_email(&account.display_name, link, CHANGE_VALID_FOR.num_hours()),
+        site,
         now,
     )
     .await?;
@@ -502,13 +512,15 @@ pub async fn resend_confirmation(
     if account.email_confirmed_at.is_some() {
         return Ok(false);
     }
-    let recent = account_token::Entity::find()
-        .filter(account_token::Column::UserId.eq(user_id))
-        .filter(account_token::Column::Purpose.eq(TokenPurpose::ConfirmEmail))
-        .filter(account_token::Column::CreatedAt.gt(now - CONFIRMATION_EVERY))
-        .one(db)
-        .await?;
-    if recent.is_some() {
+    if !issued_since(
+        db,
+        user_id,
+        TokenPurpose::ConfirmEmail,
+        now - CONFIRMATION_EVERY,
+    )
+    .await?
+    .is_empty()
+    {
         return Ok(false);
     }
     let txn = db.begin().await?;

@@ -152,6 +152,23 @@ pub async fn switch_off(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Whatever a query string holds, it is refused, or it is exactly a token we wrote.
+        #[test]
+        fn generated_unsubscribe_links_verify_only_as_written(
+            text in prop_oneof![
+                ".{0,150}",
+                "[0-9]{1,20}\\.(digest|new-events|import-alerts|x)\\.[0-9a-f]{0,40}",
+            ]
+        ) {
+            let key = SecretKey::from_hex(&"ab".repeat(32)).unwrap();
+            if let Ok((user_id, list)) = verify(&key, &text) {
+                prop_assert_eq!(token(&key, user_id, list), text);
+            }
+        }
+    }
 
     #[test]
     fn a_token_verifies_only_unchanged_and_under_its_key() {

@@ -156,58 +156,74 @@ fn SpentLink(ask_again: &'static str, label: &'static str) -> impl IntoView {
     }
 }
 
+/// The part of a mailed link's page below its heading: the form (given the link's token)
+/// while the link works, else a way to get a new one.
+#[component]
+fn WhileLinkWorks<F>(
+    purpose: TokenPurpose,
+    ask_again: &'static str,
+    label: &'static str,
+    form: F,
+) -> impl IntoView
+where
+    F: Fn(String) -> AnyView + Clone + Send + Sync + 'static,
+{
+    let token = url_param("token").unwrap_or_default();
+    let usable = {
+        let token = token.clone();
+        Resource::new(|| (), move |_| link_is_usable(token.clone(), purpose))
+    };
+    view! {
+        <Suspense fallback=|| ()>
+            {move || {
+                let (token, form) = (token.clone(), form.clone());
+                Suspend::new(async move {
+                    if matches!(usable.await, Ok(true)) {
+                        form(token)
+                    } else {
+                        view! { <SpentLink ask_again label /> }.into_any()
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
 #[component]
 pub fn ResetPasswordPage() -> impl IntoView {
     let action = ServerAction::<ResetPassword>::new();
     let error = form_error(action);
     const FIELDS: &[&str] = &["password"];
-    let token = url_param("token").unwrap_or_default();
-    let usable = {
-        let token = token.clone();
-        Resource::new(
-            || (),
-            move |_| link_is_usable(token.clone(), TokenPurpose::ResetPassword),
-        )
+    let form = move |token: String| {
+        view! {
+            <ActionForm action>
+                <FormAlert error fields=FIELDS />
+                <input type="hidden" name="token" value=token />
+                <Field
+                    label="New password"
+                    name="password"
+                    kind="password"
+                    autocomplete="new-password"
+                    hint="At least 8 characters. You will be signed out everywhere else."
+                    error
+                />
+                <button type="submit" class="button" disabled=move || action.pending().get()>
+                    "Set password and sign in"
+                </button>
+            </ActionForm>
+        }
+        .into_any()
     };
     view! {
         <Title text="Set a new password" />
         <section class="auth-card" aria-labelledby="reset-heading">
             <h1 id="reset-heading">"Set a new password"</h1>
-            <Suspense fallback=|| ()>
-                {move || {
-                    let token = token.clone();
-                    Suspend::new(async move {
-                        if !matches!(usable.await, Ok(true)) {
-                            return view! {
-                                <SpentLink ask_again="/login/forgot" label="Send me a new link" />
-                            }
-                                .into_any();
-                        }
-                        view! {
-                            <ActionForm action>
-                                <FormAlert error fields=FIELDS />
-                                <input type="hidden" name="token" value=token />
-                                <Field
-                                    label="New password"
-                                    name="password"
-                                    kind="password"
-                                    autocomplete="new-password"
-                                    hint="At least 8 characters. You will be signed out everywhere else."
-                                    error
-                                />
-                                <button
-                                    type="submit"
-                                    class="button"
-                                    disabled=move || action.pending().get()
-                                >
-                                    "Set password and sign in"
-                                </button>
-                            </ActionForm>
-                        }
-                            .into_any()
-                    })
-                }}
-            </Suspense>
+            <WhileLinkWorks
+                purpose=TokenPurpose::ResetPassword
+                ask_again="/login/forgot"
+                label="Send me a new link"
+                form
+            />
         </section>
     }
 }
@@ -216,45 +232,28 @@ pub fn ResetPasswordPage() -> impl IntoView {
 pub fn ConfirmEmailPage() -> impl IntoView {
     let action = ServerAction::<ConfirmEmail>::new();
     let error = form_error(action);
-    let token = url_param("token").unwrap_or_default();
-    let usable = {
-        let token = token.clone();
-        Resource::new(
-            || (),
-            move |_| link_is_usable(token.clone(), TokenPurpose::ConfirmEmail),
-        )
+    let form = move |token: String| {
+        view! {
+            <ActionForm action>
+                <FormAlert error fields=&[] />
+                <input type="hidden" name="token" value=token />
+                <button type="submit" class="button" disabled=move || action.pending().get()>
+                    "Confirm and sign in"
+                </button>
+            </ActionForm>
+        }
+        .into_any()
     };
     view! {
         <Title text="Confirm your email address" />
         <section class="auth-card" aria-labelledby="confirm-heading">
             <h1 id="confirm-heading">"Confirm your email address"</h1>
-            <Suspense fallback=|| ()>
-                {move || {
-                    let token = token.clone();
-                    Suspend::new(async move {
-                        if !matches!(usable.await, Ok(true)) {
-                            return view! {
-                                <SpentLink ask_again="/login" label="Sign in" />
-                            }
-                                .into_any();
-                        }
-                        view! {
-                            <ActionForm action>
-                                <FormAlert error fields=&[] />
-                                <input type="hidden" name="token" value=token />
-                                <button
-                                    type="submit"
-                                    class="button"
-                                    disabled=move || action.pending().get()
-                                >
-                                    "Confirm and sign in"
-                                </button>
-                            </ActionForm>
-                        }
-                            .into_any()
-                    })
-                }}
-            </Suspense>
+            <WhileLinkWorks
+                purpose=TokenPurpose::ConfirmEmail
+                ask_again="/login"
+                label="Sign in"
+                form
+            />
         </section>
     }
 }
