@@ -4,6 +4,7 @@
 
 pub mod access;
 pub mod accounts;
+pub mod atom;
 pub mod bounds;
 pub mod cache;
 pub mod client_address;

@@ -5,7 +5,7 @@
 
 use std::collections::HashSet;
 
-use pulldown_cmark::{Options, Parser, html};
+use pulldown_cmark::{Event, Options, Parser, TagEnd, html};
 
 /// Markdown to HTML that is safe to insert into a page.
 pub fn to_safe_html(markdown: &str) -> String {
@@ -18,6 +18,43 @@ pub fn to_safe_html(markdown: &str) -> String {
         ),
     );
     sanitizer().clean(&raw).to_string()
+}
+
+/// The words of a description without markup (raw HTML dropped), on one line and at most
+/// `max_chars` characters (cut at a word, with "…"): for link previews and search results.
+pub fn to_plain_text(markdown: &str, max_chars: usize) -> String {
+    let mut words = String::new();
+    for event in Parser::new_ext(
+        markdown,
+        Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TABLES,
+    ) {
+        match event {
+            Event::Text(text) | Event::Code(text) => words.push_str(&text),
+            Event::SoftBreak
+            | Event::HardBreak
+            | Event::End(
+                TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::TableCell,
+            ) => words.push(' '),
+            _ => {}
+        }
+    }
+    let words: Vec<&str> = words.split_whitespace().collect();
+    let mut line = String::new();
+    for word in words {
+        let needed = line.chars().count() + usize::from(!line.is_empty()) + word.chars().count();
+        if needed > max_chars {
+            if line.is_empty() {
+                line = word.chars().take(max_chars.saturating_sub(1)).collect();
+            }
+            line.push('…');
+            return line;
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    line
 }
 
 fn sanitizer() -> ammonia::Builder<'static> {
@@ -37,6 +74,28 @@ fn sanitizer() -> ammonia::Builder<'static> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plain_text_keeps_the_words_on_one_line_and_cuts_at_a_word() {
+        assert_eq!(
+            to_plain_text(
+                "# Hi\n\n**Bring** a [laptop](https://x.org).\n<b>raw</b>\n- one\n- two",
+                100
+            ),
+            "Hi Bring a laptop. raw one two"
+        );
+        assert_eq!(to_plain_text("one two three", 9), "one two…");
+        assert_eq!(to_plain_text("abcdefghij", 5), "abcd…");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn generated_descriptions_give_bounded_plain_text(text in "\\PC{0,400}", max in 1usize..80) {
+            let plain = to_plain_text(&text, max);
+            proptest::prop_assert!(plain.chars().count() <= max);
+            proptest::prop_assert!(!plain.contains('\n'));
+        }
+    }
 
     #[test]
     fn formatting_and_https_links_survive() {

@@ -118,16 +118,23 @@ impl AppError {
 /// then returns it. Core errors pass through it on their own (`From`); the UI's own errors
 /// (a page that does not exist) call it directly.
 pub fn respond_with(err: AppError) -> AppError {
+    set_status(err.status());
+    err
+}
+
+/// Gives the response being built `status`: a page that renders an answer of its own (a
+/// members-only event's notice) with a refusal's status.
+#[cfg_attr(not(feature = "ssr"), expect(unused_variables))]
+pub fn set_status(status: u16) {
     #[cfg(feature = "ssr")]
     if !is_plain_form_post()
         && let Some(response) = use_context::<leptos_axum::ResponseOptions>()
     {
         response.set_status(
-            axum::http::StatusCode::from_u16(err.status())
+            axum::http::StatusCode::from_u16(status)
                 .unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR),
         );
     }
-    err
 }
 
 /// A server function called by an HTML form without JavaScript: Leptos answers with a redirect

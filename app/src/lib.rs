@@ -20,6 +20,7 @@ pub mod layout;
 pub mod mail;
 pub mod not_found;
 pub mod organizations;
+pub mod previews;
 #[cfg(feature = "ssr")]
 pub mod state;
 
@@ -34,7 +35,7 @@ use crate::auth::links::{
 };
 use crate::auth::{AuthActions, SignInPage, SignUpPage};
 use crate::dashboard::DashboardPage;
-use crate::events::EventsPage;
+use crate::events::{EventsPage, SingleEventPage};
 use crate::integration::SettingsPage;
 use crate::layout::SiteLayout;
 use crate::mail::{OutboxPage, UnsubscribePage};
@@ -102,6 +103,7 @@ pub fn App() -> impl IntoView {
                         view=SettingsPage
                         ssr=SsrMode::Async
                     />
+                    <Route path=path!("/events/:id") view=SingleEventPage ssr=SsrMode::Async />
                     <Route path=path!("/login") view=SignInPage ssr=SsrMode::Async />
                     <Route path=path!("/login/forgot") view=ForgotPasswordPage ssr=SsrMode::Async />
                     <Route
@@ -150,10 +152,14 @@ fn page_has_islands() -> bool {
 }
 
 /// The routes whose pages render islands: the dashboard (`EventsPanel`, `OrganizationPicker`,
-/// `PersonalFeed`) and the settings (`ConnectionTest`, `UseLumaFeed`, `SyncNow`).
+/// `PersonalFeed`), an event's page (`EventTimes`) and the settings (`ConnectionTest`,
+/// `UseLumaFeed`, `SyncNow`).
 pub fn path_has_islands(path: &str) -> bool {
     let path = path.trim_end_matches('/');
     path == "/dashboard"
+        || path
+            .strip_prefix("/events/")
+            .is_some_and(|id| !id.is_empty() && !id.contains('/') && !id.ends_with(".ics"))
         || path
             .strip_prefix("/orgs/")
             .and_then(|rest| rest.strip_suffix("/settings"))
@@ -204,7 +210,12 @@ mod tests {
 
     #[test]
     fn only_the_dashboard_and_settings_load_the_wasm_bundle() {
-        for path in ["/dashboard", "/dashboard/", "/orgs/rust-berlin/settings"] {
+        for path in [
+            "/dashboard",
+            "/dashboard/",
+            "/orgs/rust-berlin/settings",
+            "/events/a1b2c3",
+        ] {
             assert!(path_has_islands(path), "{path}");
         }
         for path in [
@@ -218,6 +229,8 @@ mod tests {
             "/login",
             "/signup",
             "/no/such/page",
+            "/events/a1b2c3.ics",
+            "/events/",
         ] {
             assert!(!path_has_islands(path), "{path}");
         }

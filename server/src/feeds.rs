@@ -1,16 +1,20 @@
-//! Subscribable iCalendar feeds: `/orgs/{slug}/events.ics` and the personal `/feeds/<token>.ics`.
+//! Subscribable feeds: iCalendar (`/orgs/{slug}/events.ics`, the personal `/feeds/<token>.ics`,
+//! one event's `/events/<public id>.ics`) and Atom (`/orgs/{slug}/events.atom`, `/events.atom`).
 //! Thin: the core writes the feeds; this answers with caching headers and "304 Not Modified" for
 //! an unchanged one.
 
 use app::state::AppState;
-use axum::extract::{Path, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::extract::{Path, Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 /// Calendar apps may keep a feed this long before asking again.
 const PUBLIC: &str = "public, max-age=300";
 /// The same, but only in the subscriber's own client: a personal feed is nobody else's.
 const PRIVATE: &str = "private, max-age=300";
+const CALENDAR: &str = "text/calendar; charset=utf-8";
+const ATOM: &str = "application/atom+xml; charset=utf-8";
 
 pub async fn organization_feed(
     State(state): State<AppState>,
@@ -22,6 +26,34 @@ pub async fn organization_feed(
         Ok(None) => (StatusCode::NOT_FOUND, "No such organization").into_response(),
         Err(err) => {
             tracing::error!(org = %slug, error = %err, "writing an organization's feed failed");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}
+
+/// An organization's upcoming public events as Atom.
+pub async fn organization_atom(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    match convene::atom::organization_feed(&state.db, &state.site, &slug, chrono::Utc::now()).await
+    {
+        Ok(Some(body)) => feed_response(body, ATOM, &headers, PUBLIC),
+        Ok(None) => (StatusCode::NOT_FOUND, "No such organization").into_response(),
+        Err(err) => {
+            tracing::error!(org = %slug, error = %err, "writing an organization's Atom feed failed");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}
+
+/// Every organization's upcoming public events as Atom.
+pub async fn network_atom(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    match convene::atom::network_feed(&state.db, &state.site, chrono::Utc::now()).await {
+        Ok(body) => feed_response(body, ATOM, &headers, PUBLIC),
+        Err(err) => {
+            tracing::error!(error = %err, "writing the network's Atom feed failed");
             StatusCode::INTERNAL_SERVER_ERROR.into_response()
         }
     }
@@ -48,18 +80,42 @@ pub async fn personal_feed(
     }
 }
 
+/// `/events/<public id>.ics` shares its path with the event's page (`/events/<public id>`),
+/// which the router cannot tell apart (no suffix patterns): calendar files are answered here,
+/// before the pages see the request.
+pub async fn event_calendar_files(
+    State(state): State<AppState>,
+    session: tower_sessions::Session,
+    request: Request,
+    next: Next,
+) -> Response {
+    let file = request
+        .uri()
+        .path()
+        .strip_prefix("/events/")
+        .filter(|file| file.ends_with(".ics"));
+    match file {
+        Some(file) if matches!(*request.method(), Method::GET | Method::HEAD) => {
+            let file = file.to_owned();
+            single_event(state, &file, session, request.headers()).await
+        }
+        _ => next.run(request).await,
+    }
+}
+
 /// One event as a calendar file ("Add to calendar" on the dashboard's cards):
 /// `<public id>.ics`, for whoever may see the event (a members-only one needs the member's
 /// session). Unknown, removed and hidden events are all the same 404.
-pub async fn single_event(
-    State(state): State<AppState>,
-    Path(file): Path<String>,
+async fn single_event(
+    state: AppState,
+    file: &str,
     session: tower_sessions::Session,
-    headers: HeaderMap,
+    headers: &HeaderMap,
 ) -> Response {
-    let Some(public_id) = file.strip_suffix(".ics").filter(|id| {
-        !id.is_empty() && id.len() <= 32 && id.bytes().all(|b| b.is_ascii_alphanumeric())
-    }) else {
+    let Some(public_id) = file
+        .strip_suffix(".ics")
+        .filter(|id| convene::read_models::event_page::is_public_id(id))
+    else {
         return StatusCode::NOT_FOUND.into_response();
     };
     let actor = app::auth::session::actor_of_session(&state.db, &session).await;
@@ -81,7 +137,7 @@ pub async fn single_event(
     };
     match convene::ical::export::single_event(&state.db, public_id, &audience).await {
         Ok(Some(body)) => {
-            let mut response = calendar_response(body, &headers, cache_control);
+            let mut response = calendar_response(body, headers, cache_control);
             response.headers_mut().insert(
                 header::CONTENT_DISPOSITION,
                 HeaderValue::from_static("attachment; filename=\"event.ics\""),
@@ -97,6 +153,16 @@ pub async fn single_event(
 }
 
 fn calendar_response(body: String, request: &HeaderMap, cache_control: &'static str) -> Response {
+    feed_response(body, CALENDAR, request, cache_control)
+}
+
+/// A feed with its `ETag`, or "304 Not Modified" when the client has these very bytes.
+fn feed_response(
+    body: String,
+    content_type: &'static str,
+    request: &HeaderMap,
+    cache_control: &'static str,
+) -> Response {
     let etag = convene::ical::export::etag(&body);
     let unchanged = request
         .get(header::IF_NONE_MATCH)
@@ -105,11 +171,7 @@ fn calendar_response(body: String, request: &HeaderMap, cache_control: &'static 
     let mut response = if unchanged {
         StatusCode::NOT_MODIFIED.into_response()
     } else {
-        (
-            [(header::CONTENT_TYPE, "text/calendar; charset=utf-8")],
-            body,
-        )
-            .into_response()
+        ([(header::CONTENT_TYPE, content_type)], body).into_response()
     };
     let headers = response.headers_mut();
     headers.insert(

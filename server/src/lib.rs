@@ -11,6 +11,7 @@ pub mod settings;
 pub mod startup;
 pub mod telemetry;
 pub mod unsubscribe;
+pub mod web;
 
 /// mimalloc for every binary linking the server (the `convene` binary, its tests and benches):
 /// rendering a page allocates a great deal, and under load glibc's malloc took about a quarter

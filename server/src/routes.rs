@@ -1,7 +1,7 @@
 //! The HTTP surface: the Leptos pages and server functions, `/healthz`, static files and 404s,
 //! behind the session layer.
 
-use crate::{assets, feeds, unsubscribe};
+use crate::{assets, feeds, unsubscribe, web};
 use app::auth::session::RequestUser;
 use app::state::{AppState, RequestCounters};
 use app::{App, shell};
@@ -58,11 +58,13 @@ pub fn router(state: AppState, secure_cookies: bool) -> Router {
     let hashed_names = leptos_options.hash_files;
     Router::new()
         .route("/healthz", get(healthz))
-        .route("/robots.txt", get(robots))
+        .route("/robots.txt", get(web::robots))
+        .route("/sitemap.xml", get(web::sitemap))
         .nest_service(&pkg_path, assets::pkg_service(pkg_dir, hashed_names))
         .route("/orgs/{slug}/events.ics", get(feeds::organization_feed))
+        .route("/orgs/{slug}/events.atom", get(feeds::organization_atom))
+        .route("/events.atom", get(feeds::network_atom))
         .route("/feeds/{file}", get(feeds::personal_feed))
-        .route("/events/{file}", get(feeds::single_event))
         .route("/mail/unsubscribe", post(unsubscribe::one_click))
         .leptos_routes_with_context(
             &state,
@@ -74,6 +76,10 @@ pub fn router(state: AppState, secure_cookies: bool) -> Router {
             move || shell(leptos_options.clone()),
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            feeds::event_calendar_files,
+        ))
         .layer(sessions)
         // No page may be framed by another site (clickjacking): the embeddable widget of
         // issue #18 will be the one route that allows it.
@@ -138,27 +144,6 @@ fn request_span(request: &axum::http::Request<axum::body::Body>) -> tracing::Spa
         path
     };
     tracing::debug_span!("request", method = %request.method(), path = %shown)
-}
-
-/// What crawlers may read: the public pages, not accounts, mail, the API or personal feeds.
-const ROBOTS: &str = "User-agent: *\n\
-Allow: /\n\
-Disallow: /account\n\
-Disallow: /admin/\n\
-Disallow: /api/\n\
-Disallow: /feeds/\n\
-Disallow: /login\n\
-Disallow: /mail/\n\
-Disallow: /signup\n";
-
-async fn robots() -> impl IntoResponse {
-    (
-        [
-            (header::CONTENT_TYPE, "text/plain; charset=utf-8"),
-            (header::CACHE_CONTROL, "public, max-age=86400"),
-        ],
-        ROBOTS,
-    )
 }
 
 #[derive(Serialize)]

@@ -153,6 +153,10 @@ fn card(
             .public_id
             .as_ref()
             .map(|public_id| format!("/events/{public_id}.ics")),
+        page_url: event
+            .public_id
+            .as_ref()
+            .map(|public_id| format!("/events/{public_id}")),
         members_only: event.visibility == Visibility::MembersOnly,
         address_hidden: event.address_hidden,
         cross_listed: event.cross_listed,

@@ -134,6 +134,7 @@ fn card(event: Event) -> (String, String, EventCard) {
     let (starts, ends) = timefmt::start_and_end(event.start_at, event.end_at, zone, event.all_day);
     let (location, online) = events::place(event.location_type, event.location_text.as_deref());
     let card = EventCard {
+        page_url: crate::read_models::event_page::path(&event),
         luma_id: event.external_id,
         title: event.title,
         starts,

@@ -4,7 +4,9 @@
 
 pub mod account;
 pub mod dashboard;
+pub mod event_page;
 pub mod events;
 pub mod integration;
 pub mod mail;
 pub mod organizations;
+pub mod sitemap;

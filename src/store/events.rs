@@ -13,7 +13,7 @@ use convene_types::LocationType;
 pub use event::Model as Event;
 
 /// The longest event we look back for when asking what is still on (a weekend conference).
-const LONGEST_EVENT: Duration = Duration::days(3);
+pub(crate) const LONGEST_EVENT: Duration = Duration::days(3);
 
 /// An organization's live events that have not ended by `now` and `audience` may see,
 /// soonest first, at most `limit`.

@@ -49,6 +49,8 @@ pub struct MemberRow {
 pub struct EventCard {
     /// lu.ma's `evt-…` id (for the checkout button).
     pub luma_id: String,
+    /// The event's own page, `/events/<public id>`.
+    pub page_url: Option<String>,
     pub title: String,
     /// "Sat 24 Oct, 18:00 BST", in the event's own timezone.
     pub starts: String,
@@ -102,6 +104,71 @@ pub struct OrganizationEvents {
     pub days: Vec<EventDay>,
 }
 
+// --- One event's page ------------------------------------------------------------------------
+
+/// `/events/<public id>`: what a visitor may know of one event, as the page, its machine-readable
+/// markup and its link previews show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum EventPageView {
+    Shown(Box<EventPage>),
+    /// A members-only event seen by someone who is not a member: only whose it is.
+    MembersOnly {
+        org_slug: String,
+        org_name: String,
+        signed_in: bool,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EventPage {
+    pub public_id: String,
+    /// lu.ma's `evt-…` id (for the checkout button).
+    pub luma_id: String,
+    pub title: String,
+    pub org_slug: String,
+    pub org_name: String,
+    /// "Saturday 24 October 2026", in the event's own zone.
+    pub date_heading: String,
+    /// "Sat 24 Oct, 18:00 BST – 20:00", in the event's own zone.
+    pub when: String,
+    /// RFC 3339 UTC, for `<time datetime>` and the viewer-timezone display.
+    pub start_utc: String,
+    pub end_utc: String,
+    pub all_day: bool,
+    pub timezone: String,
+    /// It is over (the page stays, saying so).
+    pub ended: bool,
+    pub location: String,
+    pub online: bool,
+    pub address_hidden: bool,
+    pub members_only: bool,
+    pub cross_listed: bool,
+    pub cover_url: Option<String>,
+    /// lu.ma's page (`https` only): where people register.
+    pub event_url: Option<String>,
+    /// Sanitised HTML.
+    pub description_html: Option<String>,
+    /// Plain text for link previews and search results (at most 200 characters).
+    pub summary: String,
+    pub calendar_file: String,
+    pub google_calendar_url: String,
+    /// The absolute address of this page.
+    pub canonical_url: String,
+    /// schema.org `Event` JSON-LD, safe inside `<script>`; none for members-only events.
+    pub json_ld: Option<String>,
+    /// Other upcoming events of the same organization that the viewer may see.
+    pub more: Vec<EventLink>,
+}
+
+/// A link to an event's page, with its time: "More from Rust Berlin".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EventLink {
+    pub title: String,
+    pub when: String,
+    /// `/events/<public id>`.
+    pub url: String,
+}
+
 // --- The dashboard ----------------------------------------------------------------------------
 
 /// The filters, as the URL query carries them (empty strings mean "not set"). Untrusted: the
@@ -128,6 +195,8 @@ pub struct DashboardEvent {
     /// The event's calendar file, `/events/<public id>.ics` (a random id: row ids are never
     /// published).
     pub calendar_file: Option<String>,
+    /// The event's own page, `/events/<public id>`.
+    pub page_url: Option<String>,
     pub luma_id: String,
     pub title: String,
     pub org_slug: String,

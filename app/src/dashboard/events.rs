@@ -24,9 +24,24 @@ const VIEWER_ZONE_KEY: &str = "convene.viewerTimezone";
 
 /// The viewer's timezone, once known (after hydration), and whether to show times in it.
 #[derive(Clone, Copy)]
-struct ViewerZone {
-    name: RwSignal<Option<String>>,
-    enabled: RwSignal<bool>,
+pub(crate) struct ViewerZone {
+    pub name: RwSignal<Option<String>>,
+    pub enabled: RwSignal<bool>,
+}
+
+impl ViewerZone {
+    /// Unknown until hydrated; then the browser's zone and the remembered choice.
+    pub fn after_hydration() -> Self {
+        let zone = ViewerZone {
+            name: RwSignal::new(None),
+            enabled: RwSignal::new(false),
+        };
+        Effect::new(move |_| {
+            zone.name.set(browser::timezone());
+            zone.enabled.set(browser::remembered(VIEWER_ZONE_KEY));
+        });
+        zone
+    }
 }
 
 /// The events, interactive: times in the viewer's timezone on request, "Show more", and a quiet
@@ -50,15 +65,8 @@ pub(super) fn EventsPanel(
         }
     };
     provide_context(PageQuery(query));
-    let zone = ViewerZone {
-        name: RwSignal::new(None),
-        enabled: RwSignal::new(false),
-    };
+    let zone = ViewerZone::after_hydration();
     provide_context(zone);
-    Effect::new(move |_| {
-        zone.name.set(browser::timezone());
-        zone.enabled.set(browser::remembered(VIEWER_ZONE_KEY));
-    });
     let shown = RwSignal::new(dashboard);
     watch_for_changes(shown, filters.clone());
     view! {
@@ -73,7 +81,7 @@ pub(super) fn EventsPanel(
 /// "Show times in my timezone", remembered in the browser (disabled until the island knows the
 /// browser's zone).
 #[component]
-fn TimezoneChoice(zone: ViewerZone) -> impl IntoView {
+pub(crate) fn TimezoneChoice(zone: ViewerZone) -> impl IntoView {
     view! {
         <p class="timezone-choice">
             <label class="choice">
@@ -348,7 +356,10 @@ fn EventCard(event: DashboardEvent, show_org: bool) -> impl IntoView {
             }}
             <div class="dash-body">
                 <h4>
-                    {event.title.clone()}
+                    {match event.page_url.clone() {
+                        Some(url) => view! { <a href=url>{event.title.clone()}</a> }.into_any(),
+                        None => event.title.clone().into_any(),
+                    }}
                     {event.members_only.then(|| view! { " " <span class="badge badge-members">"Members only"</span> })}
                 </h4>
                 {(show_org || event.cross_listed || !event.also_listed_by.is_empty()).then(|| view! {

@@ -15,6 +15,7 @@ use super::filters::{FilterForm, PageQuery};
 use super::{Dashboard, DashboardFilters, OrganizationChoice, get_dashboard};
 use crate::error::{AppError, ErrorNotice};
 use crate::island_data::Packed;
+use crate::previews::{AtomFeedLink, PagePreview, absolute};
 
 /// The id of the element carrying the events island's data.
 const EVENTS_DATA: &str = "dashboard-events-data";
@@ -56,6 +57,13 @@ pub fn DashboardPage() -> impl IntoView {
 
     view! {
         <Title text="Dashboard" />
+        <PagePreview
+            title="Upcoming events".to_owned()
+            description="Upcoming events across every organization of the network.".to_owned()
+            url=absolute("/dashboard")
+            image=None
+        />
+        <AtomFeedLink title="Convene · upcoming events".to_owned() path="/events.atom".to_owned() />
         <header class="page-intro">
             <h1>"Dashboard"</h1>
             <p class="lede">"Upcoming events across every organization, yours first."</p>

@@ -4,11 +4,9 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use super::{EventCard, EventDay, OrganizationEvents, get_organization_events};
+use super::{CHECKOUT_SCRIPT, EventCard, EventDay, OrganizationEvents, get_organization_events};
 use crate::error::{AppError, ErrorNotice};
-
-/// lu.ma's checkout script: turns "Register" links into lu.ma's registration dialog.
-const CHECKOUT_SCRIPT: &str = "https://embed.lu.ma/checkout-button.js";
+use crate::previews::{AtomFeedLink, PagePreview, absolute};
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum View {
@@ -88,8 +86,16 @@ fn EventsView(events: OrganizationEvents, view: Memo<View>) -> impl IntoView {
     let calendar_id = events.embed_calendar_id.clone();
     let calendar_url = events.calendar_url.clone();
 
+    let atom_href = format!("{base}.atom");
     view! {
         <Title text=format!("Events · {}", events.name) />
+        <PagePreview
+            title=format!("Events · {}", events.name)
+            description=format!("Upcoming events of {} on Convene.", events.name)
+            url=absolute(&base)
+            image=None
+        />
+        <AtomFeedLink title=format!("{} · events", events.name) path=atom_href.clone() />
         {header}
         <div class="events-toolbar">
             <nav class="view-switch" aria-label="View">
@@ -120,6 +126,9 @@ fn EventsView(events: OrganizationEvents, view: Memo<View>) -> impl IntoView {
             // rel=external: a file for calendar apps, not a page for the client-side router.
             <a class="open-on-luma" href=feed_href rel="external">
                 "Subscribe (.ics)"
+            </a>
+            <a href=atom_href rel="external" type="application/atom+xml">
+                "Atom feed"
             </a>
             {settings_link}
         </div>
@@ -228,7 +237,10 @@ fn EventItem(event: EventCard) -> impl IntoView {
             }}
             <div class="event-body">
                 <h3>
-                    {event.title.clone()}
+                    {match event.page_url.clone() {
+                        Some(url) => view! { <a href=url>{event.title.clone()}</a> }.into_any(),
+                        None => event.title.clone().into_any(),
+                    }}
                     {event.members_only.then(|| view! { " " <span class="badge badge-members">"Members only"</span> })}
                     {event.cross_listed.then(|| view! { " " <span class="badge">"Listed from another calendar"</span> })}
                 </h3>

@@ -9,6 +9,7 @@ use super::{JoinOrganization, LeaveOrganization, OrganizationDetails, Role, get_
 use crate::auth::AuthActions;
 use crate::error::{AppError, ErrorNotice};
 use crate::forms::form_error;
+use crate::previews::{AtomFeedLink, PagePreview, absolute};
 
 #[component]
 pub fn OrganizationPage() -> impl IntoView {
@@ -82,8 +83,23 @@ fn OrganizationView(
         .into_any(),
     };
 
+    let description = if org.description.is_empty() {
+        format!("{} on Convene: its events and members.", org.name)
+    } else {
+        org.description.clone()
+    };
     view! {
         <Title text=org.name.clone() />
+        <PagePreview
+            title=org.name.clone()
+            description
+            url=absolute(&format!("/orgs/{}", org.slug))
+            image=None
+        />
+        <AtomFeedLink
+            title=format!("{} · events", org.name)
+            path=format!("/orgs/{}/events.atom", org.slug)
+        />
         <article class="organization-page">
             <header class="page-intro">
                 <p class="breadcrumb">

@@ -15,7 +15,7 @@ use app::dashboard::{
     RegeneratePersonalFeed,
 };
 use app::error::AppError;
-use app::events::GetOrganizationEvents;
+use app::events::{GetEventPage, GetOrganizationEvents};
 use app::integration::{
     DisconnectLuma, GetLumaSettings, GetSyncProgress, GetSyncStatus, ListTimezones, RemoveIcalFeed,
     RemoveLumaKey, SaveIcalFeed, SaveLumaSettings, StartLumaSync, TestLumaConnection,
@@ -100,6 +100,9 @@ const MATRIX: &[(&str, [Expect; 6])] = &[
     ("resend_confirmation", [Status(401), Allowed,     Allowed,     Allowed,     Allowed,     Allowed]),
     ("confirm_email_change", [Status(422); 6]),
     ("get_organization_events", [Allowed; 6]),
+    // 404 for everyone: no event has this id. Who sees which event's page (and the 401 and 403
+    // of a members-only one) is `visibility_matrix.rs`.
+    ("get_event_page",      [Status(404); 6]),
     ("get_dashboard",       [Allowed;     6]),
     ("get_dashboard_marker", [Allowed;    6]),
     ("get_organization_options", [Allowed; 6]),
@@ -281,6 +284,7 @@ impl World {
             "resend_confirmation" => (ResendConfirmation::PATH, vec![]),
             "confirm_email_change" => (ConfirmEmailChange::PATH, vec![("token", "not-a-token")]),
             "get_organization_events" => (GetOrganizationEvents::PATH, vec![("slug", ORG)]),
+            "get_event_page" => (GetEventPage::PATH, vec![("public_id", "nosuchevent")]),
             "get_dashboard_marker" => (GetDashboardMarker::PATH, vec![]),
             "get_organization_options" => (GetOrganizationOptions::PATH, vec![]),
             "get_personal_feed" => (GetPersonalFeed::PATH, vec![]),
@@ -426,6 +430,7 @@ fn the_matrix_covers_every_server_function() {
         ResendConfirmation::PATH,
         ConfirmEmailChange::PATH,
         GetOrganizationEvents::PATH,
+        GetEventPage::PATH,
         GetDashboard::PATH,
         GetDashboardMarker::PATH,
         GetOrganizationOptions::PATH,

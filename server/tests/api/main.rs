@@ -22,6 +22,7 @@ mod hostile_feeds;
 mod luma_settings;
 mod mail;
 mod member_mail;
+mod open_web;
 mod operator_cli;
 mod organizations;
 mod pages;

@@ -1,7 +1,8 @@
 //! lu.ma's visibility on every surface: each kind of event (public, members-only, private, a
 //! guests-only address, online with a join link) × each viewer (visitor, member of the
 //! organization, member of another, org admin, site admin) × each surface (dashboard, events
-//! list, organization feed, personal feed, single-event file, the weekly digest). Events come in through the real
+//! list, organization feed, personal feed, single-event file, event page and its markup, the
+//! sitemap, the weekly digest). Events come in through the real
 //! import from the fake lu.ma, the way lu.ma's API sends them: with everything.
 
 use app::auth::SignIn;
@@ -289,6 +290,17 @@ async fn each_viewer_sees_on_each_surface_what_lu_ma_would_show_them() {
             "org feed as {viewer:?}"
         );
 
+        // Atom feeds, the organization's and the network's: public events only, whoever asks.
+        for path in ["/orgs/rust-berlin/events.atom", "/events.atom"] {
+            let atom = app.get_as(path, cookie).await.text().await.unwrap();
+            assert_nothing_secret("Atom feed", viewer, &atom);
+            assert_eq!(
+                titles_in(&atom),
+                expected(Viewer::Visitor, false),
+                "{path} as {viewer:?}"
+            );
+        }
+
         // The personal feed: the viewer's organizations, members-only events included.
         if let Some(cookie) = cookie {
             let path: String = app
@@ -324,7 +336,66 @@ async fn each_viewer_sees_on_each_surface_what_lu_ma_would_show_them() {
             let body = response.text().await.unwrap();
             assert_nothing_secret("event file", viewer, &body);
         }
+
+        // Event pages: the event for those allowed; for others a members-only event is only
+        // whose it is (401 for a visitor, 403 for a non-member), its title never on the page.
+        for title in [PUBLIC, MEMBERS_ONLY, GUESTS_ONLY, ONLINE] {
+            let response = app
+                .get_as(&format!("/events/{}", public_id(title)), cookie)
+                .await;
+            let status = response.status().as_u16();
+            let body = response.text().await.unwrap();
+            assert_nothing_secret("event page", viewer, &body);
+            let allowed = expected(viewer, true).contains(&title);
+            let refused = if viewer == Viewer::Visitor { 401 } else { 403 };
+            assert_eq!(
+                status,
+                if allowed { 200 } else { refused },
+                "{title} page as {viewer:?}"
+            );
+            assert_eq!(
+                body.contains(title),
+                allowed,
+                "{title} on its page as {viewer:?}"
+            );
+            // "More from Rust Berlin" follows the same rules.
+            let shown = titles_in(&body);
+            assert!(
+                shown
+                    .iter()
+                    .all(|t| allowed && expected(viewer, true).contains(t)),
+                "{title}'s page as {viewer:?} shows {shown:?}"
+            );
+            assert_eq!(
+                body.contains("application/ld+json"),
+                allowed && title != MEMBERS_ONLY,
+                "{title}'s markup as {viewer:?}: public events only"
+            );
+        }
         let row_id = stored.iter().find(|e| e.title == PUBLIC).unwrap().id;
+        assert_eq!(
+            app.get_as(&format!("/events/{row_id}"), cookie)
+                .await
+                .status(),
+            404,
+            "row ids address no page"
+        );
+
+        // The sitemap: public events' pages only, whoever asks.
+        let sitemap = app
+            .get_as("/sitemap.xml", cookie)
+            .await
+            .text()
+            .await
+            .unwrap();
+        for title in [PUBLIC, MEMBERS_ONLY, GUESTS_ONLY, ONLINE] {
+            assert_eq!(
+                sitemap.contains(&format!("/events/{}<", public_id(title))),
+                title != MEMBERS_ONLY,
+                "{title} in the sitemap as {viewer:?}"
+            );
+        }
+
         assert_eq!(
             app.get_as(&format!("/events/{row_id}.ics"), cookie)
                 .await

@@ -1,0 +1,227 @@
+//! One event's page (`/events/:id`): complete as HTML (search engines and link previews read
+//! it without JavaScript), with one island for what only a browser knows: the viewer's
+//! timezone, and lu.ma's checkout on the Register button once hydrated.
+
+use leptos::prelude::*;
+use leptos_meta::{Meta, Title};
+use leptos_router::hooks::use_params_map;
+
+use super::{CHECKOUT_SCRIPT, EventPage, EventPageView, RegisterLink, get_event_page};
+use crate::dashboard::browser;
+use crate::dashboard::{TimezoneChoice, ViewerZone};
+use crate::error::{AppError, ErrorNotice};
+use crate::previews::PagePreview;
+
+#[component]
+pub fn SingleEventPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = Memo::new(move |_| params.read().get("id").unwrap_or_default());
+    let page = Resource::new(move || id.get(), get_event_page);
+    view! {
+        <Transition fallback=|| view! { <p class="loading">"Loading the event…"</p> }>
+            <ErrorBoundary fallback=|errors| view! { <ErrorNotice errors /> }>
+                {move || Suspend::new(async move {
+                    let shown = match page.await {
+                        Ok(EventPageView::Shown(page)) => view! { <EventView page=*page /> }.into_any(),
+                        Ok(EventPageView::MembersOnly { org_slug, org_name, signed_in }) => {
+                            view! { <MembersOnlyNotice org_slug org_name signed_in /> }.into_any()
+                        }
+                        Err(AppError::NotFound(_)) => view! { <NoSuchEvent /> }.into_any(),
+                        Err(err) => return Err(err),
+                    };
+                    Ok::<_, AppError>(shown)
+                })}
+            </ErrorBoundary>
+        </Transition>
+    }
+}
+
+#[component]
+fn NoSuchEvent() -> impl IntoView {
+    view! {
+        <Title text="Event not found" />
+        <section class="not-found">
+            <h1>"Event not found"</h1>
+            <p>
+                "There is no event at this address. It may have been cancelled or made private on lu.ma."
+            </p>
+            <p>
+                <a class="button" href="/dashboard">"See upcoming events"</a>
+            </p>
+        </section>
+    }
+}
+
+#[component]
+fn MembersOnlyNotice(org_slug: String, org_name: String, signed_in: bool) -> impl IntoView {
+    let org_page = format!("/orgs/{org_slug}");
+    view! {
+        <Title text=format!("Members-only event · {org_name}") />
+        <Meta name="robots" content="noindex" />
+        <section class="not-found">
+            <h1>"Members-only event"</h1>
+            {if signed_in {
+                view! {
+                    <p>
+                        "This event is for members of "
+                        <a href=org_page.clone()>{org_name.clone()}</a>
+                        ". Join the organization to see it."
+                    </p>
+                }
+                    .into_any()
+            } else {
+                view! {
+                    <p>
+                        "This event is for members of "<a href=org_page.clone()>{org_name.clone()}</a>
+                        ". Sign in to see it."
+                    </p>
+                    <p>
+                        <a class="button" href="/login">"Sign in"</a>
+                    </p>
+                }
+                    .into_any()
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn EventView(page: EventPage) -> impl IntoView {
+    let org_page = format!("/orgs/{}", page.org_slug);
+    let register = page.event_url.clone().filter(|_| !page.ended).map(|url| {
+        view! { <RegisterLink url luma_id=page.luma_id.clone() /> }
+    });
+    view! {
+        <Title text=page.title.clone() />
+        <PagePreview
+            title=page.title.clone()
+            description=page.summary.clone()
+            url=page.canonical_url.clone()
+            image=page.cover_url.clone()
+        />
+        // A members-only event's page is for members: search engines never see it anyway.
+        {page.members_only.then(|| view! { <Meta name="robots" content="noindex" /> })}
+        <article class="event-page" data-event=page.public_id.clone()>
+            <p class="breadcrumb">
+                <a href=org_page.clone()>{page.org_name.clone()}</a>
+                " · "
+                <a href=format!("{org_page}/events")>"Events"</a>
+            </p>
+            {page
+                .cover_url
+                .clone()
+                .map(|url| view! { <img class="event-page-cover" src=url alt="" /> })}
+            <h1>
+                {page.title.clone()}
+                {page.members_only.then(|| view! { " " <span class="badge badge-members">"Members only"</span> })}
+                {page.cross_listed.then(|| view! { " " <span class="badge">"Listed from another calendar"</span> })}
+            </h1>
+            {page.ended.then(|| view! { <p class="notice">"This event has ended."</p> })}
+            <p class="event-date">{page.date_heading.clone()}</p>
+            <EventTimes
+                when=page.when.clone()
+                start_utc=page.start_utc.clone()
+                end_utc=page.end_utc.clone()
+                all_day=page.all_day
+                timezone=page.timezone.clone()
+            />
+            <p class="event-place" class:online=page.online>
+                {page.location.clone()}
+                {page.address_hidden.then(|| view! { <span class="address-note">" · Address shared with registered guests on lu.ma"</span> })}
+            </p>
+            <p class="event-actions">
+                {register}
+                <a class="button button-secondary" href=page.calendar_file.clone() download="event.ics">
+                    "Add to calendar"
+                </a>
+                <a
+                    class="button button-secondary"
+                    href=page.google_calendar_url.clone()
+                    target="_blank"
+                    rel="noopener noreferrer"
+                >
+                    "Google Calendar"
+                </a>
+            </p>
+            {page
+                .description_html
+                .clone()
+                .map(|html| {
+                    // Sanitised on the server (convene::markdown).
+                    view! { <div class="event-page-description" inner_html=html></div> }
+                })}
+            <MoreFrom org_name=page.org_name.clone() org_page more=page.more.clone() />
+        </article>
+        {page
+            .json_ld
+            .clone()
+            .map(|markup| {
+                // Made safe inside <script> by the core (no `<`, `>` or `&`).
+                view! { <script type="application/ld+json" inner_html=markup></script> }
+            })}
+        <script id="luma-checkout" src=CHECKOUT_SCRIPT async></script>
+    }
+}
+
+#[component]
+fn MoreFrom(
+    org_name: String,
+    org_page: String,
+    more: Vec<convene_types::views::EventLink>,
+) -> impl IntoView {
+    if more.is_empty() {
+        return ().into_any();
+    }
+    view! {
+        <section class="more-events">
+            <h2>"More from "{org_name}</h2>
+            <ul>
+                {more
+                    .into_iter()
+                    .map(|event| {
+                        view! {
+                            <li>
+                                <a href=event.url>{event.title}</a>
+                                " "
+                                <span class="card-meta">{event.when}</span>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+            <p>
+                <a href=format!("{org_page}/events")>"All events"</a>
+            </p>
+        </section>
+    }
+    .into_any()
+}
+
+/// The event's time in its own zone, or in the viewer's on request (the dashboard's choice,
+/// remembered in the browser); and, once hydrated, lu.ma's checkout for the Register button.
+#[island]
+fn EventTimes(
+    when: String,
+    start_utc: String,
+    end_utc: String,
+    all_day: bool,
+    timezone: String,
+) -> impl IntoView {
+    crate::mark_hydrated();
+    let zone = ViewerZone::after_hydration();
+    Effect::new(|_| browser::init_luma_checkout());
+    let datetime = start_utc.clone();
+    let time = move || {
+        if zone.enabled.get() && !all_day {
+            browser::in_viewer_zone(&start_utc, &end_utc).unwrap_or_else(|| when.clone())
+        } else {
+            when.clone()
+        }
+    };
+    view! {
+        <p class="event-time">
+            <time datetime=datetime title=timezone>{time}</time>
+        </p>
+        {(!all_day).then(|| view! { <TimezoneChoice zone /> })}
+    }
+}
