@@ -29,6 +29,8 @@ pub mod sync;
 #[cfg(any(test, feature = "test-support"))]
 pub mod testing;
 pub mod timefmt;
+pub mod topics;
 pub mod visibility;
+pub mod widget;
 
 pub use error::{Error, Result};

@@ -71,3 +71,93 @@ test("an event's page: reached from the dashboard, the same without JavaScript, 
   expect(await plain.locator(".more-events li a").allTextContents()).toEqual(more);
   await noScript.close();
 });
+
+test("the widget on another site: its events, its height, links in a new tab", async ({ page, context }) => {
+  // The snippet, as an organization's page offers it.
+  await page.goto("/orgs/rust-berlin");
+  const snippet = (await page.locator(".embed-snippet pre").textContent())?.trim() ?? "";
+  expect(snippet).toContain("<iframe");
+  expect(snippet).toContain("/embed/widget.js");
+
+  // A page on another origin (another port) that pastes it.
+  const http = await import("node:http");
+  const host = http.createServer((_, response) => {
+    response.writeHead(200, { "content-type": "text/html; charset=utf-8" });
+    response.end(`<!DOCTYPE html><html lang="en"><head><title>Our group</title></head>
+      <body style="font-family:sans-serif;max-width:40rem;margin:2rem auto"><h1>Our group's website</h1>
+      <p>Our next events:</p>${snippet}<p>Footer</p></body></html>`);
+  });
+  await new Promise<void>((ready) => host.listen(0, "localhost", ready));
+  const address = host.address();
+  const port = typeof address === "object" && address ? address.port : 0;
+  try {
+    await page.goto(`http://localhost:${port}/`);
+    const frame = page.frameLocator("iframe[data-convene-widget]");
+    const events = frame.locator(".w-event");
+    await expect(events.first()).toBeVisible();
+    expect(await events.count()).toBeGreaterThan(0);
+
+    // The frame takes its content's height (the snippet starts it at 320 px).
+    const iframe = page.locator("iframe[data-convene-widget]");
+    await expect
+      .poll(async () => {
+        const [outer, inner] = await Promise.all([
+          iframe.evaluate((el) => el.getBoundingClientRect().height),
+          frame.locator("html").evaluate((el) => el.scrollHeight),
+        ]);
+        return Math.abs(outer - inner);
+      })
+      .toBeLessThanOrEqual(1);
+    expect(await iframe.evaluate((el) => (el as HTMLElement).style.height)).not.toBe("320px");
+    await page.screenshot({ path: "screenshots/widget-on-another-site.png", fullPage: true });
+
+    // Links leave the host page alone: Convene's event page opens in a new tab.
+    const name = events.first().locator("a.w-name");
+    await expect(name).toHaveAttribute("target", "_blank");
+    await expect(events.first().locator("a.w-register")).toHaveAttribute("target", "_blank");
+    await expect(events.first().locator("a.w-register")).toHaveAttribute("href", /^https:\/\/(lu\.ma|luma\.com)\//);
+    const [tab] = await Promise.all([context.waitForEvent("page"), name.click()]);
+    await tab.waitForLoadState();
+    expect(tab.url()).toMatch(/\/events\/[0-9a-f]{24}$/);
+    await expect(tab.getByRole("heading", { level: 1 })).toContainText(((await name.textContent()) ?? "").trim());
+    expect(page.url()).toBe(`http://localhost:${port}/`);
+
+    // Dark, as a site with a dark design would ask.
+    await page.goto(`http://localhost:${port}/`);
+    await page.evaluate(() => {
+      const frame = document.querySelector("iframe[data-convene-widget]") as HTMLIFrameElement;
+      frame.src = frame.src + "&theme=dark&limit=3";
+    });
+    await expect(frame.locator("html")).toHaveAttribute("data-theme", "dark");
+    await expect(frame.locator(".w-event")).toHaveCount(3);
+    await page.screenshot({ path: "screenshots/widget-dark.png", fullPage: true });
+  } finally {
+    host.close();
+  }
+});
+
+test("copy the dashboard's view as text and as Markdown for a newsletter", async ({ page, context }) => {
+  await context.grantPermissions(["clipboard-read", "clipboard-write"]);
+  await page.goto("/dashboard?org=rust-berlin");
+  await usable(page);
+  const cards = page.locator(".dash-card");
+  await expect(cards.first()).toBeVisible();
+  const count = await cards.count();
+  const firstTitle = ((await cards.first().locator("h4 a").textContent()) ?? "").trim();
+
+  await page.getByRole("button", { name: "Copy as text" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Copied" })).toHaveText(`Copied ${count} events as text.`);
+  const text = await page.evaluate(() => navigator.clipboard.readText());
+  expect(text).toContain(firstTitle);
+  expect(text.split("\n").filter((line) => line.startsWith("- ")).length).toBe(count);
+  expect(text).toMatch(/^\w{3} \d{1,2} \w{3}\n- /);
+  expect(text).toMatch(/\n {2}https:\/\//);
+
+  await page.getByRole("button", { name: "Copy as Markdown" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Copied" })).toHaveText(`Copied ${count} events as Markdown.`);
+  const markdown = await page.evaluate(() => navigator.clipboard.readText());
+  expect(markdown.startsWith("### ")).toBe(true);
+  const items = markdown.split("\n").filter((line) => line.startsWith("- **"));
+  expect(items.length).toBe(count);
+  expect(items.every((line) => /\]\(<https?:\/\/[^>]+>\)/.test(line))).toBe(true);
+});

@@ -3,6 +3,7 @@
 
 pub mod assets;
 pub mod cli;
+pub mod embed;
 pub mod fake_luma;
 pub mod feeds;
 pub mod operator;

@@ -1,7 +1,7 @@
 //! The HTTP surface: the Leptos pages and server functions, `/healthz`, static files and 404s,
 //! behind the session layer.
 
-use crate::{assets, feeds, unsubscribe, web};
+use crate::{assets, embed, feeds, unsubscribe, web};
 use app::auth::session::RequestUser;
 use app::state::{AppState, RequestCounters};
 use app::{App, shell};
@@ -64,6 +64,8 @@ pub fn router(state: AppState, secure_cookies: bool) -> Router {
         .route("/orgs/{slug}/events.ics", get(feeds::organization_feed))
         .route("/orgs/{slug}/events.atom", get(feeds::organization_atom))
         .route("/events.atom", get(feeds::network_atom))
+        .route("/embed/events", get(embed::events))
+        .route("/embed/widget.js", get(embed::script))
         .route("/feeds/{file}", get(feeds::personal_feed))
         .route("/mail/unsubscribe", post(unsubscribe::one_click))
         .leptos_routes_with_context(
@@ -81,15 +83,21 @@ pub fn router(state: AppState, secure_cookies: bool) -> Router {
             feeds::event_calendar_files,
         ))
         .layer(sessions)
-        // No page may be framed by another site (clickjacking): the embeddable widget of
-        // issue #18 will be the one route that allows it.
+        // No page may be framed by another site (clickjacking), but the widget (`embed`),
+        // which says so itself; older browsers read X-Frame-Options instead.
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static("frame-ancestors 'none'"),
         ))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_FRAME_OPTIONS,
-            HeaderValue::from_static("DENY"),
+            |response: &axum::response::Response| {
+                let framable = response
+                    .headers()
+                    .get(header::CONTENT_SECURITY_POLICY)
+                    .is_some_and(|policy| policy == embed::FRAMED_BY_ANY_SITE);
+                (!framable).then(|| HeaderValue::from_static("DENY"))
+            },
         ))
         .layer(axum::middleware::from_fn(assets::revalidate_pages))
         .layer(assets::compression())

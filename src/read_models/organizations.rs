@@ -79,8 +79,10 @@ async fn read_directory(db: &impl ConnectionTrait) -> Result<Vec<OrganizationSum
 /// The organization's page as this viewer sees it.
 pub async fn details(
     db: &impl ConnectionTrait,
+    site: &crate::mail::PublicUrl,
     request: &OrgRequest,
 ) -> Result<OrganizationDetails, Error> {
+    let org = &request.organization;
     let count = memberships::count(db, request.organization.id).await?;
     Ok(OrganizationDetails {
         organization: summary(
@@ -90,6 +92,8 @@ pub async fn details(
         signed_in: request.viewer.actor.is_some(),
         viewer_role: request.viewer.role,
         viewer_can_manage: request.viewer.can_manage(),
+        widget_snippet: crate::widget::snippet(site, &org.slug, &org.name),
+        widget_url: site.link(&format!("/embed/events?org={}", org.slug)),
     })
 }
 

@@ -57,7 +57,7 @@ fn write(urls: &[(String, Option<DateTime<Utc>>)]) -> String {
     );
     for (url, modified) in urls {
         xml.push_str("<url><loc>");
-        xml.push_str(&escape_xml(url));
+        xml.push_str(&crate::atom::escape(url));
         xml.push_str("</loc>");
         if let Some(modified) = modified {
             xml.push_str("<lastmod>");
@@ -68,20 +68,4 @@ fn write(urls: &[(String, Option<DateTime<Utc>>)]) -> String {
     }
     xml.push_str("</urlset>\n");
     xml
-}
-
-/// Text made safe as XML character data or a quoted attribute value.
-pub fn escape_xml(text: &str) -> String {
-    let mut escaped = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => escaped.push_str("&amp;"),
-            '<' => escaped.push_str("&lt;"),
-            '>' => escaped.push_str("&gt;"),
-            '"' => escaped.push_str("&quot;"),
-            '\'' => escaped.push_str("&apos;"),
-            _ => escaped.push(c),
-        }
-    }
-    escaped
 }

@@ -321,6 +321,12 @@ text_enum! {
         After = "after",
         /// A single-use link's token (confirmation, password reset).
         Token = "token",
+        /// What events are about (a lu.ma tag), as a slug.
+        Topic = "topic",
+        /// How many events the widget lists.
+        Limit = "limit",
+        /// The widget's colours: light or dark.
+        Theme = "theme",
         /// `CONVENE_TRUSTED_PROXIES` (configuration, not a form).
         TrustedProxies = "trusted_proxies",
     }

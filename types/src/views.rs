@@ -30,6 +30,11 @@ pub struct OrganizationDetails {
     pub viewer_role: Option<Role>,
     /// Org admins and site admins manage members and the calendar.
     pub viewer_can_manage: bool,
+    /// The HTML a member pastes into their own site to show the organization's events (the
+    /// widget's frame and the script that sizes it).
+    pub widget_snippet: String,
+    /// The widget's address, for a preview.
+    pub widget_url: String,
 }
 
 /// One row of an organization's member list.

@@ -8,6 +8,7 @@ use leptos::prelude::*;
 
 use super::browser;
 use super::filters::{PageQuery, with_query};
+use super::newsletter::CopyAsText;
 use super::page::Layout;
 use super::{
     Dashboard, DashboardEvent, DashboardFilters, OrganizationChoice, get_dashboard,
@@ -182,6 +183,7 @@ fn EventsView(dashboard: Dashboard, filters: DashboardFilters, layout: Layout) -
             .into_any()
         } else {
             view! {
+                <CopyAsText events />
                 {match layout {
                     Layout::ByOrganization => view! { <ByOrganization events signed_in organizations=organizations.clone() /> }.into_any(),
                     Layout::ByDay => view! { <ByDay events /> }.into_any(),

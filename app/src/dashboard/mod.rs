@@ -11,6 +11,7 @@ pub(crate) mod browser;
 mod events;
 mod feed;
 mod filters;
+mod newsletter;
 mod page;
 
 use leptos::prelude::*;

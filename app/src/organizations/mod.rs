@@ -99,7 +99,7 @@ pub async fn create_organization(
 #[server]
 pub async fn get_organization(slug: String) -> Result<OrganizationDetails, AppError> {
     let (state, request) = ssr::org_request(&slug).await?;
-    Ok(convene::read_models::organizations::details(&state.db, &request).await?)
+    Ok(convene::read_models::organizations::details(&state.db, &state.site, &request).await?)
 }
 
 #[server]

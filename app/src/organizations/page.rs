@@ -127,6 +127,23 @@ fn OrganizationView(
                     {move || join_error.get().or(leave_error.get()).map(|e| e.to_string())}
                 </p>
             </section>
+            <section class="embed-snippet" aria-labelledby="embed-heading">
+                <h2 id="embed-heading">"On your own site"</h2>
+                <p>
+                    "Paste this where "{org.name.clone()}
+                    "'s next events should appear on your website. The list keeps itself up to date and fits its height to the events; its links open Convene or lu.ma in a new tab. Add "
+                    <code>"&topic=…"</code>", "<code>"&limit=…"</code>" (up to 20) or "
+                    <code>"&theme=dark"</code>" to its address to choose."
+                </p>
+                <pre class="snippet" tabindex="0" aria-label="Widget code to paste">
+                    <code>{details.widget_snippet.clone()}</code>
+                </pre>
+                <p>
+                    <a href=details.widget_url.clone() target="_blank" rel="noopener">
+                        "Preview the widget"
+                    </a>
+                </p>
+            </section>
             <Show when=move || details.viewer_can_manage>
                 <nav class="admin-links" aria-label="Organization admin">
                     <a href=format!("/orgs/{}/members", org.slug)>"Manage members"</a>

@@ -474,3 +474,123 @@ async fn atom_feeds_are_valid_link_each_event_page_and_answer_304_when_unchanged
         assert!(meta(&html, "og:title").is_some(), "{page}'s link preview");
     }
 }
+
+#[tokio::test]
+async fn the_widget_may_be_framed_by_any_site_and_nothing_else_may() {
+    let app = spawn_app_with(Seed::Demo).await;
+    let event = next_public_event(&app).await;
+    let db = store::connect(&app.database_url).await.unwrap();
+    let org = convene::store::entities::organization::Entity::find_by_id(event.organization_id)
+        .one(&db)
+        .await
+        .unwrap()
+        .unwrap();
+    db.close().await.unwrap();
+
+    let response = app
+        .get(&format!("/embed/events?org={}&limit=20", org.slug))
+        .await;
+    assert_eq!(response.status(), 200);
+    let headers = response.headers().clone();
+    assert!(
+        headers["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
+    assert_eq!(headers["content-security-policy"], "frame-ancestors *");
+    assert!(
+        headers.get("x-frame-options").is_none(),
+        "older browsers would refuse the frame"
+    );
+    let html = response.text().await.unwrap();
+    let page = app.url(&format!("/events/{}", event.public_id.clone().unwrap()));
+    assert!(
+        html.contains(&format!(
+            "href=\"{page}\" target=\"_blank\" rel=\"noopener\""
+        )),
+        "the event links its page, in a new tab"
+    );
+    assert!(html.contains("Register on lu.ma"));
+    assert!(html.contains("<html lang=\"en\" data-theme=\"light\">"));
+    assert!(
+        !html.contains("/pkg/"),
+        "no wasm, no site stylesheet: one small document"
+    );
+
+    let one = app
+        .get(&format!(
+            "/embed/events?org={}&limit=1&theme=dark",
+            org.slug
+        ))
+        .await;
+    let one = one.text().await.unwrap();
+    assert_eq!(occurrences(&one, "class=\"w-event\""), 1);
+    assert!(one.contains("data-theme=\"dark\""));
+    let network = app.get("/embed/events").await.text().await.unwrap();
+    assert!(
+        occurrences(&network, "class=\"w-event\"") >= 1,
+        "the network's events"
+    );
+
+    // Refusals say what to change, framed like the widget; nothing else may be framed.
+    for (query, status, words) in [
+        (
+            "limit=500",
+            400,
+            "limit: must be a whole number from 1 to 20",
+        ),
+        ("theme=blue", 400, "theme: must be \"light\" or \"dark\""),
+        (
+            "topic=%25%25",
+            400,
+            "topic: a topic needs letters or digits",
+        ),
+        ("org=no-such-org", 404, "no organization has this name"),
+    ] {
+        let response = app.get(&format!("/embed/events?{query}")).await;
+        assert_eq!(response.status(), status, "{query}");
+        assert_eq!(
+            response.headers()["content-security-policy"],
+            "frame-ancestors *"
+        );
+        let body = response.text().await.unwrap();
+        assert!(
+            body.contains(&words.replace('"', "&quot;")),
+            "{query}: {body}"
+        );
+    }
+    for path in [
+        "/",
+        &format!("/orgs/{}", org.slug),
+        &format!("/events/{}", event.public_id.unwrap()),
+    ] {
+        let response = app.get(path).await;
+        assert_eq!(
+            response.headers()["content-security-policy"],
+            "frame-ancestors 'none'",
+            "{path}"
+        );
+        assert_eq!(response.headers()["x-frame-options"], "DENY", "{path}");
+    }
+
+    // The organization's page offers the snippet; its script is served to any site.
+    let (_, org_page) = app.get_html(&format!("/orgs/{}", org.slug)).await;
+    assert!(
+        org_page.contains(&format!(
+            "&lt;iframe src=\"{}\"",
+            app.url(&format!("/embed/events?org={}", org.slug))
+        )),
+        "the snippet, as text to copy: {:?}",
+        between(&org_page, "<pre", "</pre>")
+    );
+    let script = app.get("/embed/widget.js").await;
+    assert_eq!(script.status(), 200);
+    assert!(
+        script.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/javascript")
+    );
+    assert!(script.text().await.unwrap().contains("data-convene-widget"));
+}

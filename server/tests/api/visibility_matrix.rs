@@ -301,6 +301,20 @@ async fn each_viewer_sees_on_each_surface_what_lu_ma_would_show_them() {
             );
         }
 
+        // The widget other sites frame: public events only, whoever's cookie comes along.
+        let widget = app
+            .get_as("/embed/events?org=rust-berlin&limit=20", cookie)
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert_nothing_secret("widget", viewer, &widget);
+        assert_eq!(
+            titles_in(&widget),
+            expected(Viewer::Visitor, false),
+            "widget as {viewer:?}"
+        );
+
         // The personal feed: the viewer's organizations, members-only events included.
         if let Some(cookie) = cookie {
             let path: String = app
