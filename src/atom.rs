@@ -57,27 +57,63 @@ pub async fn network_feed(
     site: &PublicUrl,
     now: DateTime<Utc>,
 ) -> Result<String, Error> {
-    let rows = event::Entity::find()
-        .find_also_related(organization::Entity)
-        .filter(event::Column::RemovedAt.is_null())
-        .filter(Audience::public().condition())
-        .filter(event::Column::StartAt.gte(now - LONGEST_EVENT))
-        .filter(event::Column::EndAt.gte(now))
-        .order_by_asc(event::Column::StartAt)
-        .order_by_asc(event::Column::Id)
-        .limit(MAX_ENTRIES)
-        .all(db)
-        .await?;
-    let entries: Vec<(Event, String)> = rows
-        .into_iter()
-        .filter_map(|(item, org)| org.map(|org| (item, org.name)))
-        .collect();
     let head = FeedHead {
         title: "Convene · upcoming events",
         path: "/events.atom",
         page: "/dashboard",
     };
+    let entries = upcoming_public(db, None, now).await?;
     Ok(write(site, &head, &entries, DateTime::UNIX_EPOCH))
+}
+
+/// The feed of every organization's upcoming public events about one topic; `None` when no
+/// live event has it.
+pub async fn topic_feed(
+    db: &impl ConnectionTrait,
+    site: &PublicUrl,
+    topic: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<String>, Error> {
+    let Ok(Some(slug)) = crate::topics::parse_param(topic) else {
+        return Ok(None);
+    };
+    let Some(name) = crate::topics::name_of(db, &slug).await? else {
+        return Ok(None);
+    };
+    let head = FeedHead {
+        title: &format!("Convene · {name}"),
+        path: &format!("/topics/{slug}/events.atom"),
+        page: &format!("/topics/{slug}"),
+    };
+    let entries = upcoming_public(db, Some(&slug), now).await?;
+    Ok(Some(write(site, &head, &entries, DateTime::UNIX_EPOCH)))
+}
+
+/// Upcoming public events of every organization (about `topic`, when given), soonest first,
+/// with their organization's name.
+async fn upcoming_public(
+    db: &impl ConnectionTrait,
+    topic: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<Vec<(Event, String)>, Error> {
+    let mut found = event::Entity::find()
+        .find_also_related(organization::Entity)
+        .filter(event::Column::RemovedAt.is_null())
+        .filter(Audience::public().condition())
+        .filter(event::Column::StartAt.gte(now - LONGEST_EVENT))
+        .filter(event::Column::EndAt.gte(now));
+    if let Some(topic) = topic {
+        found = found.filter(crate::topics::has_topic(topic));
+    }
+    Ok(found
+        .order_by_asc(event::Column::StartAt)
+        .order_by_asc(event::Column::Id)
+        .limit(MAX_ENTRIES)
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|(item, org)| org.map(|org| (item, org.name)))
+        .collect())
 }
 
 /// The feed document. `updated` is the newest entry's sync, or `empty_since` for a feed without

@@ -52,6 +52,8 @@ pub struct FilterParams<'a> {
     pub mode: &'a str,
     /// A cursor from an earlier page.
     pub after: &'a str,
+    /// A topic's slug or name.
+    pub topic: &'a str,
 }
 
 /// The date range a request asked for, as understood, and how the page names it.
@@ -144,6 +146,7 @@ impl DashboardQuery {
         if !params.after.is_empty() {
             query.after = Some(Cursor::decode(params.after)?);
         }
+        query.topic = crate::topics::parse_param(params.topic)?;
         Ok((query, ChosenRange { range, label }))
     }
 }
@@ -246,6 +249,8 @@ pub struct DashboardQuery {
     /// Lower-cased text to find in the title or the location.
     pub text: Option<String>,
     pub attendance: Attendance,
+    /// A topic's slug: only events about it.
+    pub topic: Option<String>,
     pub after: Option<Cursor>,
     pub limit: u64,
     /// Whose page it is: which members-only events it may show (public only by default).
@@ -267,6 +272,7 @@ impl DashboardQuery {
             organization_ids: Vec::new(),
             text: None,
             attendance: Attendance::Any,
+            topic: None,
             after: None,
             limit: PAGE_SIZE,
             audience: Audience::public(),
@@ -461,6 +467,9 @@ fn statement(query: &DashboardQuery) -> Select<event::Entity> {
                 .add(lower(event::Column::Title).like(LikeExpr::new(&pattern).escape('\\')))
                 .add(lower(event::Column::LocationText).like(LikeExpr::new(&pattern).escape('\\'))),
         );
+    }
+    if let Some(topic) = &query.topic {
+        select = select.filter(crate::topics::has_topic(topic));
     }
     match query.attendance {
         Attendance::Online => {
@@ -668,6 +677,7 @@ mod params_tests {
             mode in ".{0,10}",
             after in prop_oneof![".{0,30}", "-?[0-9]{1,20}_-?[0-9]{1,20}"],
             organizations in proptest::collection::vec(".{0,20}", 0..60),
+            topic in ".{0,80}",
             offset_days in -40_000i64..40_000,
         ) {
             let now = now() + chrono::Duration::days(offset_days);
@@ -679,6 +689,7 @@ mod params_tests {
                 text: &text,
                 mode: &mode,
                 after: &after,
+                topic: &topic,
             };
             match DashboardQuery::from_params(&params, now) {
                 Ok((query, _)) => {

@@ -17,6 +17,7 @@ pub mod integration;
 pub mod luma;
 pub mod mail;
 pub mod markdown;
+pub mod newsletter;
 pub mod read_models;
 pub mod refresh;
 pub mod same_origin;

@@ -500,6 +500,9 @@ impl Importer {
                 .await?
                 .rows_affected as u32;
         }
+        if counts.created + counts.updated + counts.removed > 0 {
+            crate::topics::rebuild(&txn, org.id).await?;
+        }
         run_row(run_id, counts, (!descriptions_later).then_some(now))
             .update(&txn)
             .await?;

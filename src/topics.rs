@@ -3,10 +3,20 @@
 //! is `rust-webassembly`), so "AI", "ai" and " A.I. " meet where they should and a topic fits
 //! in an address.
 
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{DateTime, Utc};
 use convene_types::InputField;
+use sea_orm::sea_query::{Expr, ExprTrait, Func, Query};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait,
+    QueryFilter, QueryOrder, QuerySelect, TransactionSession, TransactionTrait,
+};
 
 use crate::Error;
 use crate::bounds;
+use crate::store::entities::{change_counter, event, event_topic, topic_rule};
+use crate::visibility::Audience;
 
 /// A topic slug is at most this long (a tag is at most [`bounds::TAG_MAX_CHARS`]).
 pub const SLUG_MAX_CHARS: usize = 60;
@@ -85,6 +95,286 @@ pub fn of_tags(stored: &str) -> Vec<Topic> {
     topics
 }
 
+/// How an organization shows one of its tags.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Rule {
+    /// Shown under this name (the topic is this name's slug); `None`: under its own.
+    pub name: Option<String>,
+    pub hidden: bool,
+}
+
+/// An event's topics after its organization's `rules` (by the tag's slug): renamed ones under
+/// their new name, hidden ones gone, each topic once.
+pub fn apply(tags: Vec<Topic>, rules: &HashMap<String, Rule>) -> Vec<Topic> {
+    let mut topics: Vec<Topic> = Vec::new();
+    for tag in tags {
+        let rule = rules.get(&tag.slug);
+        if rule.is_some_and(|rule| rule.hidden) {
+            continue;
+        }
+        let shown = match rule.and_then(|rule| rule.name.as_ref()) {
+            Some(name) => match slug(name) {
+                Some(slug) => Topic {
+                    slug,
+                    name: name.clone(),
+                },
+                None => tag,
+            },
+            None => tag,
+        };
+        if !topics.iter().any(|topic| topic.slug == shown.slug) {
+            topics.push(shown);
+        }
+    }
+    topics
+}
+
+async fn rules_of(
+    db: &impl ConnectionTrait,
+    organization_id: i64,
+) -> Result<HashMap<String, Rule>, Error> {
+    Ok(topic_rule::Entity::find()
+        .filter(topic_rule::Column::OrganizationId.eq(organization_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|rule| {
+            (
+                rule.tag_slug,
+                Rule {
+                    name: rule.name,
+                    hidden: rule.hidden,
+                },
+            )
+        })
+        .collect())
+}
+
+/// Writes the organization's `event_topics` again from its live events' tags and its rules:
+/// after an import changed events, and after an admin changed a rule (in their transaction).
+pub async fn rebuild(db: &impl ConnectionTrait, organization_id: i64) -> Result<(), Error> {
+    let rules = rules_of(db, organization_id).await?;
+    let tagged: Vec<(i64, String)> = event::Entity::find()
+        .select_only()
+        .column(event::Column::Id)
+        .column(event::Column::Tags)
+        .filter(event::Column::OrganizationId.eq(organization_id))
+        .filter(event::Column::RemovedAt.is_null())
+        .filter(event::Column::Tags.ne("[]"))
+        .into_tuple()
+        .all(db)
+        .await?;
+    event_topic::Entity::delete_many()
+        .filter(event_topic::Column::OrganizationId.eq(organization_id))
+        .exec(db)
+        .await?;
+    let rows: Vec<event_topic::ActiveModel> = tagged
+        .into_iter()
+        .flat_map(|(event_id, tags)| {
+            apply(of_tags(&tags), &rules)
+                .into_iter()
+                .map(move |topic| event_topic::ActiveModel {
+                    event_id: Set(event_id),
+                    slug: Set(topic.slug),
+                    organization_id: Set(organization_id),
+                    name: Set(topic.name),
+                })
+        })
+        .collect();
+    for chunk in rows.chunks(200) {
+        event_topic::Entity::insert_many(chunk.to_vec())
+            .exec(db)
+            .await?;
+    }
+    Ok(())
+}
+
+/// One of an organization's tags as its admin sees it in the settings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TagUse {
+    pub tag: Topic,
+    /// Live events carrying it.
+    pub events: u32,
+    pub rule: Rule,
+}
+
+/// Every tag of the organization's live events, by name, with its rule.
+pub async fn organization_tags(
+    db: &impl ConnectionTrait,
+    organization_id: i64,
+) -> Result<Vec<TagUse>, Error> {
+    let rules = rules_of(db, organization_id).await?;
+    let tags: Vec<String> = event::Entity::find()
+        .select_only()
+        .column(event::Column::Tags)
+        .filter(event::Column::OrganizationId.eq(organization_id))
+        .filter(event::Column::RemovedAt.is_null())
+        .filter(event::Column::Tags.ne("[]"))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut used: BTreeMap<String, (Topic, u32)> = BTreeMap::new();
+    for tag in tags.iter().flat_map(|tags| of_tags(tags)) {
+        used.entry(tag.slug.clone()).or_insert((tag, 0)).1 += 1;
+    }
+    Ok(used
+        .into_values()
+        .map(|(tag, events)| TagUse {
+            rule: rules.get(&tag.slug).cloned().unwrap_or_default(),
+            tag,
+            events,
+        })
+        .collect())
+}
+
+/// An admin's rule for one of the organization's tags: show it as `name` (empty: its own
+/// name; the name of another topic merges the two), or hide it. The topics are rebuilt in the
+/// same transaction, so pages show the change on the next request.
+pub async fn save_rule(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    organization_id: i64,
+    tag_slug: &str,
+    name: &str,
+    hidden: bool,
+) -> Result<(), Error> {
+    let known = organization_tags(db, organization_id)
+        .await?
+        .into_iter()
+        .any(|used| used.tag.slug == tag_slug);
+    if !known {
+        return Err(Error::NotFound("Topic".into()));
+    }
+    let name = bounds::one_line(name, bounds::TAG_MAX_CHARS + 1);
+    if name.chars().count() > bounds::TAG_MAX_CHARS {
+        return Err(Error::invalid(
+            InputField::Topic,
+            format!(
+                "a topic's name is at most {} characters",
+                bounds::TAG_MAX_CHARS
+            ),
+        ));
+    }
+    if !name.is_empty() && slug(&name).is_none() {
+        return Err(Error::invalid(
+            InputField::Topic,
+            "a topic's name needs letters or digits",
+        ));
+    }
+    let txn = db.begin().await?;
+    topic_rule::Entity::delete_many()
+        .filter(topic_rule::Column::OrganizationId.eq(organization_id))
+        .filter(topic_rule::Column::TagSlug.eq(tag_slug))
+        .exec(&txn)
+        .await?;
+    if !name.is_empty() || hidden {
+        topic_rule::ActiveModel {
+            organization_id: Set(organization_id),
+            tag_slug: Set(tag_slug.to_owned()),
+            name: Set((!name.is_empty()).then_some(name)),
+            hidden: Set(hidden),
+        }
+        .insert(&txn)
+        .await?;
+    }
+    rebuild(&txn, organization_id).await?;
+    // Topic rules have no trigger of their own: what pages cached of the events moves on here.
+    change_counter::Entity::update_many()
+        .col_expr(
+            change_counter::Column::Value,
+            Expr::col(change_counter::Column::Value).add(1),
+        )
+        .filter(change_counter::Column::Topic.eq("catalog"))
+        .exec(&txn)
+        .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Upcoming events' topics that `audience` may see, most used first (then by name): the
+/// dashboard's topic choice and the topic index.
+pub async fn upcoming(
+    db: &impl ConnectionTrait,
+    audience: &Audience,
+    now: DateTime<Utc>,
+    limit: u64,
+) -> Result<Vec<(Topic, i64)>, Error> {
+    let rows: Vec<(String, String, i64)> = event_topic::Entity::find()
+        .select_only()
+        .column(event_topic::Column::Slug)
+        .column_as(
+            Expr::expr(Func::max(Expr::col((
+                event_topic::Entity,
+                event_topic::Column::Name,
+            )))),
+            "name",
+        )
+        .column_as(
+            Expr::expr(Func::count(Expr::col((
+                event_topic::Entity,
+                event_topic::Column::EventId,
+            )))),
+            "events",
+        )
+        .filter(event_topic::Column::EventId.in_subquery(visible_upcoming(audience, now)))
+        .group_by(event_topic::Column::Slug)
+        .order_by_desc(Func::count(Expr::col((
+            event_topic::Entity,
+            event_topic::Column::EventId,
+        ))))
+        .order_by_asc(event_topic::Column::Slug)
+        .limit(limit)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(slug, name, events)| (Topic { slug, name }, events))
+        .collect())
+}
+
+/// The ids of live events `audience` may see that have not ended.
+fn visible_upcoming(
+    audience: &Audience,
+    now: DateTime<Utc>,
+) -> sea_orm::sea_query::SelectStatement {
+    Query::select()
+        .column(event::Column::Id)
+        .from(event::Entity)
+        .cond_where(
+            Condition::all()
+                .add(event::Column::RemovedAt.is_null())
+                .add(event::Column::EndAt.gte(now))
+                .add(audience.condition()),
+        )
+        .to_owned()
+}
+
+/// A condition on `events` rows: the event has the topic `slug`.
+pub fn has_topic(slug: &str) -> Condition {
+    Condition::all().add(
+        event::Column::Id.in_subquery(
+            Query::select()
+                .column(event_topic::Column::EventId)
+                .from(event_topic::Entity)
+                .and_where(event_topic::Column::Slug.eq(slug))
+                .to_owned(),
+        ),
+    )
+}
+
+/// The name a topic is shown with (the first of its names, alphabetically); `None` when no
+/// live event has it.
+pub async fn name_of(db: &impl ConnectionTrait, slug: &str) -> Result<Option<String>, Error> {
+    Ok(event_topic::Entity::find()
+        .select_only()
+        .column(event_topic::Column::Name)
+        .filter(event_topic::Column::Slug.eq(slug))
+        .order_by_asc(event_topic::Column::Name)
+        .into_tuple()
+        .one(db)
+        .await?)
+}
+
 #[cfg(test)]
 mod tests {
     use proptest::prelude::*;
@@ -116,6 +406,43 @@ mod tests {
             ]
         );
         assert!(of_tags("not json").is_empty());
+    }
+
+    #[test]
+    fn rules_rename_merge_and_hide() {
+        let rules = HashMap::from([
+            (
+                "webdev".to_owned(),
+                Rule {
+                    name: Some("Web Dev".into()),
+                    hidden: false,
+                },
+            ),
+            (
+                "off-topic".to_owned(),
+                Rule {
+                    name: None,
+                    hidden: true,
+                },
+            ),
+        ]);
+        let topics = apply(
+            of_tags(r#"["WebDev", "Web Dev", "Off topic", "Rust"]"#),
+            &rules,
+        );
+        assert_eq!(
+            topics,
+            [
+                Topic {
+                    slug: "web-dev".into(),
+                    name: "Web Dev".into()
+                },
+                Topic {
+                    slug: "rust".into(),
+                    name: "Rust".into()
+                },
+            ]
+        );
     }
 
     #[test]

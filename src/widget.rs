@@ -24,8 +24,6 @@ use crate::{timefmt, topics};
 pub const DEFAULT_LIMIT: u64 = 5;
 /// Events listed at most, whatever the embedding page asks.
 pub const MAX_LIMIT: u64 = 20;
-/// Upcoming events read to find those of one topic (topics are filtered in memory).
-const TOPIC_SCAN: u64 = 500;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Theme {
@@ -100,11 +98,6 @@ pub async fn render(
         },
         None => None,
     };
-    let scan = if query.topic.is_some() {
-        TOPIC_SCAN
-    } else {
-        query.limit
-    };
     let mut found = event::Entity::find()
         .find_also_related(organization::Entity)
         .filter(event::Column::RemovedAt.is_null())
@@ -115,22 +108,17 @@ pub async fn render(
     if let Some(org) = &org {
         found = found.filter(event::Column::OrganizationId.eq(org.id));
     }
+    if let Some(topic) = &query.topic {
+        found = found.filter(topics::has_topic(topic));
+    }
     let listed: Vec<(Event, String)> = found
         .order_by_asc(event::Column::StartAt)
         .order_by_asc(event::Column::Id)
-        .limit(scan)
+        .limit(query.limit)
         .all(db)
         .await?
         .into_iter()
         .filter_map(|(item, org)| org.map(|org| (item, org.name)))
-        .filter(|(item, _)| {
-            query.topic.as_ref().is_none_or(|topic| {
-                topics::of_tags(&item.tags)
-                    .iter()
-                    .any(|found| &found.slug == topic)
-            })
-        })
-        .take(query.limit as usize)
         .collect();
     let (heading, more_path) = match &org {
         Some(org) => (

@@ -23,6 +23,7 @@ pub mod organizations;
 pub mod previews;
 #[cfg(feature = "ssr")]
 pub mod state;
+pub mod topics;
 
 use leptos::prelude::*;
 use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
@@ -41,6 +42,7 @@ use crate::layout::SiteLayout;
 use crate::mail::{OutboxPage, UnsubscribePage};
 use crate::not_found::NotFound;
 use crate::organizations::{DirectoryPage, MembersPage, OrganizationPage};
+use crate::topics::{TopicPageView, TopicSettingsPage};
 
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -104,6 +106,12 @@ pub fn App() -> impl IntoView {
                         ssr=SsrMode::Async
                     />
                     <Route path=path!("/events/:id") view=SingleEventPage ssr=SsrMode::Async />
+                    <Route path=path!("/topics/:slug") view=TopicPageView ssr=SsrMode::Async />
+                    <Route
+                        path=path!("/orgs/:slug/topics")
+                        view=TopicSettingsPage
+                        ssr=SsrMode::Async
+                    />
                     <Route path=path!("/login") view=SignInPage ssr=SsrMode::Async />
                     <Route path=path!("/login/forgot") view=ForgotPasswordPage ssr=SsrMode::Async />
                     <Route
@@ -152,14 +160,10 @@ fn page_has_islands() -> bool {
 }
 
 /// The routes whose pages render islands: the dashboard (`EventsPanel`, `OrganizationPicker`,
-/// `PersonalFeed`), an event's page (`EventTimes`) and the settings (`ConnectionTest`,
-/// `UseLumaFeed`, `SyncNow`).
+/// `PersonalFeed`) and the settings (`ConnectionTest`, `UseLumaFeed`, `SyncNow`).
 pub fn path_has_islands(path: &str) -> bool {
     let path = path.trim_end_matches('/');
     path == "/dashboard"
-        || path
-            .strip_prefix("/events/")
-            .is_some_and(|id| !id.is_empty() && !id.contains('/') && !id.ends_with(".ics"))
         || path
             .strip_prefix("/orgs/")
             .and_then(|rest| rest.strip_suffix("/settings"))
@@ -210,12 +214,7 @@ mod tests {
 
     #[test]
     fn only_the_dashboard_and_settings_load_the_wasm_bundle() {
-        for path in [
-            "/dashboard",
-            "/dashboard/",
-            "/orgs/rust-berlin/settings",
-            "/events/a1b2c3",
-        ] {
+        for path in ["/dashboard", "/dashboard/", "/orgs/rust-berlin/settings"] {
             assert!(path_has_islands(path), "{path}");
         }
         for path in [
@@ -229,8 +228,7 @@ mod tests {
             "/login",
             "/signup",
             "/no/such/page",
-            "/events/a1b2c3.ics",
-            "/events/",
+            "/events/a1b2c3",
         ] {
             assert!(!path_has_islands(path), "{path}");
         }

@@ -20,7 +20,18 @@ const PAGES = [
   { name: "dashboard (member)", path: "/dashboard", as: MEMBER, budget: ISLAND_BUDGET },
   { name: "settings", path: "/orgs/rust-berlin/settings", as: ADMIN, budget: ISLAND_BUDGET },
   { name: "login", path: "/login", budget: CONTENT_BUDGET },
+  { name: "event page", path: firstEventPage, budget: CONTENT_BUDGET },
+  { name: "topic", path: "/topics/talks", budget: CONTENT_BUDGET },
+  { name: "widget", path: "/embed/events?org=rust-berlin", budget: CONTENT_BUDGET },
 ];
+
+/** An event's page (its address is random): the first one the sitemap lists. */
+async function firstEventPage(base) {
+  const sitemap = await (await fetch(`${base}/sitemap.xml`)).text();
+  const url = sitemap.match(/<loc>([^<]*\/events\/[0-9a-f]+)<\/loc>/)?.[1];
+  if (!url) throw new Error("the sitemap lists no event page");
+  return new URL(url).pathname;
+}
 
 /** Emulated Fast 4G: about 9 Mbit/s both ways, 170 ms round trips. */
 const FAST_4G = {
@@ -93,8 +104,9 @@ async function measure(browser, base, spec, { throttle }) {
     await cdp.send("Network.emulateNetworkConditions", FAST_4G);
     await cdp.send("Emulation.setCPUThrottlingRate", { rate: 4 });
   }
-  const first = await visit(page, cdp, `${base}${spec.path}`);
-  const second = await visit(page, cdp, `${base}${spec.path}`);
+  const path = typeof spec.path === "function" ? await spec.path(base) : spec.path;
+  const first = await visit(page, cdp, `${base}${path}`);
+  const second = await visit(page, cdp, `${base}${path}`);
   await context.close();
   return { first, second };
 }

@@ -145,19 +145,28 @@ test("copy the dashboard's view as text and as Markdown for a newsletter", async
   const count = await cards.count();
   const firstTitle = ((await cards.first().locator("h4 a").textContent()) ?? "").trim();
 
-  await page.getByRole("button", { name: "Copy as text" }).click();
-  await expect(page.getByRole("status").filter({ hasText: "Copied" })).toHaveText(`Copied ${count} events as text.`);
-  const text = await page.evaluate(() => navigator.clipboard.readText());
-  expect(text).toContain(firstTitle);
-  expect(text.split("\n").filter((line) => line.startsWith("- ")).length).toBe(count);
-  expect(text).toMatch(/^\w{3} \d{1,2} \w{3}\n- /);
-  expect(text).toMatch(/\n {2}https:\/\//);
+  // The whole filtered view (not only the first page of cards), the status saying how many.
+  const copied = async (format: string) => {
+    await page.getByRole("link", { name: `Copy as ${format}` }).click();
+    const status = page.locator("#copy-status");
+    await expect(status).toHaveText(new RegExp(`^Copied \\d+ events? as ${format}\\.$`));
+    const said = Number(((await status.textContent()) ?? "").match(/\d+/)?.[0]);
+    expect(said).toBeGreaterThanOrEqual(count);
+    const copiedText = await page.evaluate(() => navigator.clipboard.readText());
+    await page.locator("#copy-status").evaluate((el) => (el.textContent = ""));
+    return { said, copiedText };
+  };
 
-  await page.getByRole("button", { name: "Copy as Markdown" }).click();
-  await expect(page.getByRole("status").filter({ hasText: "Copied" })).toHaveText(`Copied ${count} events as Markdown.`);
-  const markdown = await page.evaluate(() => navigator.clipboard.readText());
-  expect(markdown.startsWith("### ")).toBe(true);
-  const items = markdown.split("\n").filter((line) => line.startsWith("- **"));
-  expect(items.length).toBe(count);
+  const text = await copied("text");
+  expect(text.copiedText).toContain(firstTitle);
+  expect(text.copiedText.split("\n").filter((line) => line.startsWith("- ")).length).toBe(text.said);
+  expect(text.copiedText).toMatch(/^\w{3} \d{1,2} \w{3}\n- /);
+  expect(text.copiedText).toMatch(/\n {2}https:\/\//);
+
+  const markdown = await copied("Markdown");
+  expect(markdown.copiedText.startsWith("### ")).toBe(true);
+  const items = markdown.copiedText.split("\n").filter((line) => line.startsWith("- **"));
+  expect(items.length).toBe(markdown.said);
   expect(items.every((line) => /\]\(<https?:\/\/[^>]+>\)/.test(line))).toBe(true);
+  expect(page.url()).toContain("/dashboard?org=rust-berlin");
 });

@@ -17,6 +17,7 @@ mod m20261130_000005_change_counters;
 mod m20261130_000006_descriptions_later;
 mod m20261130_000007_mail;
 mod m20261130_000008_member_mail;
+mod m20261130_000009_topics;
 
 pub struct Migrator;
 
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000006_descriptions_later::Migration),
             Box::new(m20261130_000007_mail::Migration),
             Box::new(m20261130_000008_member_mail::Migration),
+            Box::new(m20261130_000009_topics::Migration),
         ]
     }
 }

@@ -1,5 +1,6 @@
 //! Subscribable feeds: iCalendar (`/orgs/{slug}/events.ics`, the personal `/feeds/<token>.ics`,
-//! one event's `/events/<public id>.ics`) and Atom (`/orgs/{slug}/events.atom`, `/events.atom`).
+//! one event's `/events/<public id>.ics`) and Atom (`/orgs/{slug}/events.atom`, `/events.atom`,
+//! `/topics/{topic}/events.atom`).
 //! Thin: the core writes the feeds; this answers with caching headers and "304 Not Modified" for
 //! an unchanged one.
 
@@ -54,6 +55,22 @@ pub async fn network_atom(State(state): State<AppState>, headers: HeaderMap) -> 
         Ok(body) => feed_response(body, ATOM, &headers, PUBLIC),
         Err(err) => {
             tracing::error!(error = %err, "writing the network's Atom feed failed");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}
+
+/// Every organization's upcoming public events about one topic, as Atom.
+pub async fn topic_atom(
+    State(state): State<AppState>,
+    Path(topic): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    match convene::atom::topic_feed(&state.db, &state.site, &topic, chrono::Utc::now()).await {
+        Ok(Some(body)) => feed_response(body, ATOM, &headers, PUBLIC),
+        Ok(None) => (StatusCode::NOT_FOUND, "No such topic").into_response(),
+        Err(err) => {
+            tracing::error!(error = %err, "writing a topic's Atom feed failed");
             StatusCode::INTERNAL_SERVER_ERROR.into_response()
         }
     }

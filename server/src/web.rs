@@ -1,10 +1,12 @@
-//! What crawlers and other sites read: `/robots.txt` and `/sitemap.xml`. Thin: the core writes
-//! them.
+//! What crawlers and other sites read (`/robots.txt`, `/sitemap.xml`), and the dashboard's view
+//! as text for newsletters. Thin: the core writes them.
 
 use app::state::AppState;
-use axum::extract::State;
+use axum::extract::{RawQuery, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use convene::newsletter::Format;
+use convene_types::views::DashboardFilters;
 
 /// What crawlers may read: the public pages, not accounts, mail, the API or personal feeds.
 const ROBOTS: &str = "User-agent: *\n\
@@ -42,4 +44,84 @@ pub async fn sitemap(State(state): State<AppState>) -> Response {
             StatusCode::INTERNAL_SERVER_ERROR.into_response()
         }
     }
+}
+
+/// "Copy as text" and "Copy as Markdown": the dashboard's view for these filters (the
+/// dashboard's own query string) as text, with the viewer's session deciding what they may
+/// see. Only the viewer's browser may keep it.
+pub async fn newsletter(
+    state: AppState,
+    session: tower_sessions::Session,
+    query: Option<String>,
+    format: Format,
+) -> Response {
+    let mut filters = DashboardFilters::default();
+    for (key, value) in url::form_urlencoded::parse(query.unwrap_or_default().as_bytes()) {
+        let value = value.into_owned();
+        match key.as_ref() {
+            "org" => filters.orgs.push(value),
+            "range" => filters.range = value,
+            "from" => filters.from = value,
+            "to" => filters.to = value,
+            "q" => filters.q = value,
+            "mode" => filters.mode = value,
+            "topic" => filters.topic = value,
+            _ => {}
+        }
+    }
+    let actor = match app::auth::session::actor_of_session(&state.db, &session).await {
+        Ok(actor) => actor,
+        Err(err) => {
+            tracing::error!(error = %err, "finding who asks for a newsletter failed");
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        }
+    };
+    let content_type = match format {
+        Format::Text => "text/plain; charset=utf-8",
+        Format::Markdown => "text/markdown; charset=utf-8",
+    };
+    match convene::read_models::dashboard::newsletter(
+        &state.db,
+        &state.site,
+        actor,
+        &filters,
+        format,
+        chrono::Utc::now(),
+    )
+    .await
+    {
+        Ok(text) => (
+            [
+                (header::CONTENT_TYPE, content_type),
+                (header::CACHE_CONTROL, "private, no-cache"),
+            ],
+            text,
+        )
+            .into_response(),
+        Err(convene::Error::Invalid { field, message }) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            format!("{field}: {message}"),
+        )
+            .into_response(),
+        Err(err) => {
+            tracing::error!(error = %err, "writing a newsletter failed");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}
+
+pub async fn newsletter_text(
+    State(state): State<AppState>,
+    session: tower_sessions::Session,
+    RawQuery(query): RawQuery,
+) -> Response {
+    newsletter(state, session, query, Format::Text).await
+}
+
+pub async fn newsletter_markdown(
+    State(state): State<AppState>,
+    session: tower_sessions::Session,
+    RawQuery(query): RawQuery,
+) -> Response {
+    newsletter(state, session, query, Format::Markdown).await
 }

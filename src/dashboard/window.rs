@@ -26,6 +26,7 @@ pub struct WindowKey {
     organizations: Vec<String>,
     text: Option<String>,
     attendance: Attendance,
+    topic: Option<String>,
     after: Option<(i64, i64)>,
     from_minute: i64,
     until_minute: i64,
@@ -55,6 +56,7 @@ impl WindowKey {
             organizations: query.organizations.clone(),
             text: query.text.clone(),
             attendance: query.attendance,
+            topic: query.topic.clone(),
             after: query
                 .after
                 .map(|cursor| (cursor.start_at.timestamp_millis(), cursor.id)),

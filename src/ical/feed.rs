@@ -551,6 +551,8 @@ struct Details {
     location_text: Option<String>,
     visibility: Visibility,
     all_day: bool,
+    /// `CATEGORIES`, as topics (bounded like lu.ma's tags).
+    tags: Vec<String>,
 }
 
 impl Details {
@@ -591,6 +593,7 @@ impl Details {
             location_text,
             visibility: crate::visibility::from_ical_class(event.property_value("CLASS")),
             all_day: false,
+            tags: categories(event),
         }
     }
 
@@ -624,10 +627,48 @@ impl Details {
             location_type: self.location_type,
             visibility: self.visibility,
             cross_listed: false,
-            tags: Vec::new(),
+            tags: self.tags.clone(),
             description_md: self.description.clone(),
         }
     }
+}
+
+/// `CATEGORIES`: one property or several, each a comma-separated list (`\,` is a comma
+/// inside a name). At most [`bounds::TAGS_MAX`] names are read, however many are given.
+fn categories(event: &Event) -> Vec<String> {
+    let values = event
+        .properties()
+        .get("CATEGORIES")
+        .into_iter()
+        .chain(
+            event
+                .multi_properties()
+                .get("CATEGORIES")
+                .into_iter()
+                .flatten(),
+        )
+        .map(|property| property.value());
+    let mut names = Vec::new();
+    'values: for value in values {
+        let mut name = String::new();
+        let mut chars = value.chars();
+        while let Some(c) = chars.next() {
+            match c {
+                '\\' => {
+                    if let Some(escaped) = chars.next() {
+                        name.push(escaped);
+                    }
+                }
+                ',' => names.push(std::mem::take(&mut name)),
+                _ => name.push(c),
+            }
+            if names.len() > bounds::TAGS_MAX * 2 {
+                break 'values;
+            }
+        }
+        names.push(name);
+    }
+    bounds::tags(names)
 }
 
 fn is_web_address(text: &str) -> bool {

@@ -33,9 +33,40 @@ pub fn query(
             text: &filters.q,
             mode: &filters.mode,
             after: &filters.after,
+            topic: &filters.topic,
         },
         now,
     )
+}
+
+/// Events in a newsletter at most (the dashboard shows them by pages of 20).
+pub const NEWSLETTER_MAX: u64 = 200;
+
+/// The dashboard's view as text to paste (`crate::newsletter`): the same filters and the same
+/// rules of who sees what, up to [`NEWSLETTER_MAX`] events.
+pub async fn newsletter(
+    db: &impl ConnectionTrait,
+    site: &crate::mail::PublicUrl,
+    viewer: Option<Actor>,
+    filters: &DashboardFilters,
+    format: crate::newsletter::Format,
+    now: DateTime<Utc>,
+) -> Result<String, Error> {
+    let (mut query, _) = query(filters, now)?;
+    query.limit = NEWSLETTER_MAX;
+    let data = dashboard::load(db, None, viewer, &query).await?;
+    let cards: Vec<Card> = dashboard::merge_cross_listed(data.page.events)
+        .into_iter()
+        .map(|merged| {
+            let also = merged
+                .also_listed_by
+                .into_iter()
+                .map(|(_, name)| name)
+                .collect();
+            card(merged.event, also, false, now)
+        })
+        .collect();
+    Ok(crate::newsletter::write(&cards, format, site))
 }
 
 /// The dashboard for this viewer and these filters. Organizations whose shown events are older

@@ -10,3 +10,4 @@ pub mod integration;
 pub mod mail;
 pub mod organizations;
 pub mod sitemap;
+pub mod topics;

@@ -229,25 +229,3 @@ pub fn copy_text(text: &str) -> Result<(), String> {
         Err("no clipboard on the server".to_owned())
     }
 }
-
-/// Asks lu.ma's checkout script, when it has loaded, to wire up Register buttons that appeared
-/// after it ran (`window.luma.initCheckout()`, as lu.ma's embed guide says for hydrated pages).
-/// Before the script loads there is nothing to do: it wires every button it finds.
-pub fn init_luma_checkout() {
-    #[cfg(feature = "hydrate")]
-    {
-        use leptos::wasm_bindgen::{JsCast, JsValue};
-        let Ok(luma) = js_sys::Reflect::get(&leptos::prelude::window(), &JsValue::from_str("luma"))
-        else {
-            return;
-        };
-        let Ok(init) = js_sys::Reflect::get(&luma, &JsValue::from_str("initCheckout")) else {
-            return;
-        };
-        if let Ok(init) = init.dyn_into::<js_sys::Function>()
-            && let Err(err) = init.call0(&luma)
-        {
-            leptos::logging::warn!("lu.ma's checkout did not start: {err:?}");
-        }
-    }
-}

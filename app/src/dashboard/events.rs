@@ -8,7 +8,6 @@ use leptos::prelude::*;
 
 use super::browser;
 use super::filters::{PageQuery, with_query};
-use super::newsletter::CopyAsText;
 use super::page::Layout;
 use super::{
     Dashboard, DashboardEvent, DashboardFilters, OrganizationChoice, get_dashboard,
@@ -25,14 +24,14 @@ const VIEWER_ZONE_KEY: &str = "convene.viewerTimezone";
 
 /// The viewer's timezone, once known (after hydration), and whether to show times in it.
 #[derive(Clone, Copy)]
-pub(crate) struct ViewerZone {
-    pub name: RwSignal<Option<String>>,
-    pub enabled: RwSignal<bool>,
+struct ViewerZone {
+    name: RwSignal<Option<String>>,
+    enabled: RwSignal<bool>,
 }
 
 impl ViewerZone {
     /// Unknown until hydrated; then the browser's zone and the remembered choice.
-    pub fn after_hydration() -> Self {
+    fn after_hydration() -> Self {
         let zone = ViewerZone {
             name: RwSignal::new(None),
             enabled: RwSignal::new(false),
@@ -82,7 +81,7 @@ pub(super) fn EventsPanel(
 /// "Show times in my timezone", remembered in the browser (disabled until the island knows the
 /// browser's zone).
 #[component]
-pub(crate) fn TimezoneChoice(zone: ViewerZone) -> impl IntoView {
+fn TimezoneChoice(zone: ViewerZone) -> impl IntoView {
     view! {
         <p class="timezone-choice">
             <label class="choice">
@@ -183,7 +182,6 @@ fn EventsView(dashboard: Dashboard, filters: DashboardFilters, layout: Layout) -
             .into_any()
         } else {
             view! {
-                <CopyAsText events />
                 {match layout {
                     Layout::ByOrganization => view! { <ByOrganization events signed_in organizations=organizations.clone() /> }.into_any(),
                     Layout::ByDay => view! { <ByDay events /> }.into_any(),

@@ -112,6 +112,7 @@ pub(super) fn FilterForm(dashboard: Dashboard, layout: Layout) -> impl IntoView 
                         <label for="filter-to">"To"</label>
                         <input id="filter-to" type="date" name="to" value=current("to") />
                     </div>
+                    <TopicChoice current=current("topic") />
                     <div class="field">
                         <label for="filter-mode">"Where"</label>
                         <select id="filter-mode" name="mode">
@@ -140,6 +141,45 @@ pub(super) fn FilterForm(dashboard: Dashboard, layout: Layout) -> impl IntoView 
                 <p class="card-meta">{dashboard.range_label.clone()}</p>
             </div>
         </section>
+    }
+}
+
+/// The topics of upcoming events the viewer may see (most used first), and the chosen one.
+#[component]
+fn TopicChoice(current: String) -> impl IntoView {
+    let options = Resource::new(|| (), |_| crate::topics::list_topic_options());
+    view! {
+        <div class="field">
+            <label for="filter-topic">"Topic"</label>
+            <select id="filter-topic" name="topic">
+                <option value="">"Any topic"</option>
+                <Suspense fallback=|| ()>
+                    {move || Suspend::new({
+                        let current = current.clone();
+                        async move {
+                            let mut options = options.await.unwrap_or_else(|err| {
+                                leptos::logging::warn!("no topics for the filter: {err}");
+                                Vec::new()
+                            });
+                            if !current.is_empty() && !options.iter().any(|topic| topic.slug == current) {
+                                options.push(crate::topics::TopicOption {
+                                    slug: current.clone(),
+                                    name: current.clone(),
+                                    events: 0,
+                                });
+                            }
+                            options
+                                .into_iter()
+                                .map(|topic| {
+                                    let selected = topic.slug == current;
+                                    view! { <option value=topic.slug selected=selected>{topic.name}</option> }
+                                })
+                                .collect_view()
+                        }
+                    })}
+                </Suspense>
+            </select>
+        </div>
     }
 }
 
@@ -253,7 +293,7 @@ pub(super) fn with_query(key: &str, value: &str) -> String {
     format!("/dashboard?{}", encoded.join("&"))
 }
 
-fn urlencode(text: &str) -> String {
+pub(super) fn urlencode(text: &str) -> String {
     text.bytes()
         .map(|b| match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {

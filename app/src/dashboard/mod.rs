@@ -7,11 +7,10 @@
 //! `get_personal_feed` and `regenerate_personal_feed` answer signed-in users (401 otherwise),
 //! each about their own feed only.
 
-pub(crate) mod browser;
+mod browser;
 mod events;
 mod feed;
 mod filters;
-mod newsletter;
 mod page;
 
 use leptos::prelude::*;
@@ -20,7 +19,6 @@ use crate::error::AppError;
 pub use convene_types::views::{
     Dashboard, DashboardEvent, DashboardFilters, OrganizationChoice, OrganizationOption,
 };
-pub(crate) use events::{TimezoneChoice, ViewerZone};
 pub use page::DashboardPage;
 
 #[server(input = leptos::server_fn::codec::Json)]

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use super::events::EventsPanel;
 use super::feed::PersonalFeed;
-use super::filters::{FilterForm, PageQuery};
+use super::filters::{FilterForm, PageQuery, urlencode};
 use super::{Dashboard, DashboardFilters, OrganizationChoice, get_dashboard};
 use crate::error::{AppError, ErrorNotice};
 use crate::island_data::Packed;
@@ -38,6 +38,7 @@ pub fn DashboardPage() -> impl IntoView {
         q: text("q"),
         mode: text("mode"),
         after: text("after"),
+        topic: text("topic"),
     };
     let layout = match query.get_str("layout") {
         Some("day") => Layout::ByDay,
@@ -106,6 +107,7 @@ fn DashboardView(
             })}
         <NotConnected organizations=dashboard.organizations.clone() />
         {signed_in.then(|| view! { <PersonalFeed /> })}
+        {(!dashboard.events.is_empty()).then(|| view! { <CopyAsText query=query.clone() /> })}
         {match Packed::new(EVENTS_DATA, &dashboard) {
             Ok(dashboard) => {
                 view! {
@@ -121,6 +123,43 @@ fn DashboardView(
         }}
     }
 }
+
+/// Copies the page's view for a newsletter: the server writes the text (`/dashboard/newsletter.txt`
+/// and `.md`, same filters); a few lines of script put it on the clipboard. Without
+/// JavaScript, the links open the text to copy by hand. No WebAssembly: the island bundle is
+/// at its byte budget.
+#[component]
+fn CopyAsText(query: Vec<(String, String)>) -> impl IntoView {
+    let kept: Vec<String> = query
+        .iter()
+        .filter(|(key, _)| !matches!(key.as_str(), "after" | "layout"))
+        .map(|(key, value)| format!("{}={}", urlencode(key), urlencode(value)))
+        .collect();
+    let kept = kept.join("&");
+    let link = |file: &str| {
+        if kept.is_empty() {
+            format!("/dashboard/{file}")
+        } else {
+            format!("/dashboard/{file}?{kept}")
+        }
+    };
+    view! {
+        <p class="copy-as-text">
+            <a class="button button-secondary" href=link("newsletter.txt") data-copy="text" rel="external">
+                "Copy as text"
+            </a>
+            <a class="button button-secondary" href=link("newsletter.md") data-copy="Markdown" rel="external">
+                "Copy as Markdown"
+            </a>
+            <span id="copy-status" class="card-meta" role="status"></span>
+            <script inner_html=COPY_SCRIPT></script>
+        </p>
+    }
+}
+
+/// Fetches the text behind a `data-copy` link and puts it on the clipboard, saying how many
+/// events it holds; where that fails, the link opens the text instead.
+const COPY_SCRIPT: &str = "document.addEventListener('click',function(e){var a=e.target.closest&&e.target.closest('a[data-copy]');if(!a||!navigator.clipboard)return;e.preventDefault();var s=document.getElementById('copy-status');fetch(a.href,{credentials:'same-origin'}).then(function(r){if(!r.ok)throw new Error('status '+r.status);return r.text();}).then(function(t){return navigator.clipboard.writeText(t).then(function(){var n=t.split('\n').filter(function(l){return l.indexOf('- ')===0;}).length;s.textContent='Copied '+n+(n===1?' event':' events')+' as '+a.dataset.copy+'.';});}).catch(function(x){s.textContent='Could not copy ('+x.message+'). Opening the text instead.';location.href=a.href;});});";
 
 /// The organizations the page is about (the viewer's, the chosen ones) that have no calendar
 /// yet.

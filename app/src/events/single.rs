@@ -1,14 +1,12 @@
 //! One event's page (`/events/:id`): complete as HTML (search engines and link previews read
-//! it without JavaScript), with one island for what only a browser knows: the viewer's
-//! timezone, and lu.ma's checkout on the Register button once hydrated.
+//! it without JavaScript). What only a browser knows (the viewer's timezone) is a few lines of
+//! script, not an island: the page loads no WebAssembly.
 
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_params_map;
 
 use super::{CHECKOUT_SCRIPT, EventPage, EventPageView, RegisterLink, get_event_page};
-use crate::dashboard::browser;
-use crate::dashboard::{TimezoneChoice, ViewerZone};
 use crate::error::{AppError, ErrorNotice};
 use crate::previews::PagePreview;
 
@@ -197,9 +195,10 @@ fn MoreFrom(
     .into_any()
 }
 
-/// The event's time in its own zone, or in the viewer's on request (the dashboard's choice,
-/// remembered in the browser); and, once hydrated, lu.ma's checkout for the Register button.
-#[island]
+/// The event's time in its own zone, with "Show times in my timezone" (the dashboard's choice,
+/// remembered in the same place). The page loads no WebAssembly: a few lines of script do it,
+/// so a visitor from a search engine gets the page at its content's weight.
+#[component]
 fn EventTimes(
     when: String,
     start_utc: String,
@@ -207,21 +206,41 @@ fn EventTimes(
     all_day: bool,
     timezone: String,
 ) -> impl IntoView {
-    crate::mark_hydrated();
-    let zone = ViewerZone::after_hydration();
-    Effect::new(|_| browser::init_luma_checkout());
-    let datetime = start_utc.clone();
-    let time = move || {
-        if zone.enabled.get() && !all_day {
-            browser::in_viewer_zone(&start_utc, &end_utc).unwrap_or_else(|| when.clone())
-        } else {
-            when.clone()
-        }
-    };
     view! {
         <p class="event-time">
-            <time datetime=datetime title=timezone>{time}</time>
+            <time datetime=start_utc data-end=end_utc title=timezone>{when}</time>
         </p>
-        {(!all_day).then(|| view! { <TimezoneChoice zone /> })}
+        {(!all_day)
+            .then(|| {
+                view! {
+                    <p class="timezone-choice">
+                        <label class="choice">
+                            // Enabled by the script once it knows the browser's zone.
+                            <input type="checkbox" id="viewer-zone" disabled />
+                            " Show times in my timezone"
+                            <span id="viewer-zone-name"></span>
+                        </label>
+                    </p>
+                    <script inner_html=VIEWER_ZONE_SCRIPT></script>
+                }
+            })}
     }
 }
+
+/// The toggle: the event's time in the browser's zone, formatted as the dashboard's island
+/// formats it ("Sat 28 Nov, 19:00 – 21:00 GMT+1"), the choice kept in local storage under the
+/// dashboard's key; then lu.ma's checkout is asked to wire the Register button again, as lu.ma's
+/// guide says for content a script changed.
+const VIEWER_ZONE_SCRIPT: &str = "(function(){\
+var t=document.querySelector('.event-page .event-time time'),c=document.getElementById('viewer-zone');\
+if(!t||!c)return;var own=t.textContent,K='convene.viewerTimezone',z;\
+try{z=Intl.DateTimeFormat().resolvedOptions().timeZone;}catch(e){}if(!z)return;\
+document.getElementById('viewer-zone-name').textContent=' ('+z+')';c.disabled=false;\
+function show(on){if(!on){t.textContent=own;return;}\
+var o={weekday:'short',day:'numeric',month:'short',hour:'2-digit',minute:'2-digit',hourCycle:'h23'};\
+var a=new Intl.DateTimeFormat('en-GB',o).format(new Date(t.getAttribute('datetime')));\
+delete o.weekday;delete o.day;delete o.month;o.timeZoneName='short';\
+t.textContent=a+' – '+new Intl.DateTimeFormat('en-GB',o).format(new Date(t.dataset.end));}\
+var on=false;try{on=localStorage.getItem(K)==='1';}catch(e){}c.checked=on;show(on);\
+c.addEventListener('change',function(){show(c.checked);try{localStorage.setItem(K,c.checked?'1':'0');}catch(e){}});\
+if(window.luma&&luma.initCheckout)luma.initCheckout();})();";

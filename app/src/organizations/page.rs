@@ -148,6 +148,7 @@ fn OrganizationView(
                 <nav class="admin-links" aria-label="Organization admin">
                     <a href=format!("/orgs/{}/members", org.slug)>"Manage members"</a>
                     <a href=format!("/orgs/{}/settings", org.slug)>"lu.ma settings"</a>
+                    <a href=format!("/orgs/{}/topics", org.slug)>"Topics"</a>
                 </nav>
             </Show>
         </article>

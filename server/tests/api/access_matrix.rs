@@ -25,6 +25,7 @@ use app::organizations::{
     CreateOrganization, GetOrganization, JoinOrganization, LeaveOrganization, ListMembers,
     ListOrganizations, RemoveMember, SetMemberRole,
 };
+use app::topics::{GetTopicPage, GetTopicSettings, ListTopicOptions, SaveTopicRule};
 use convene::access::Role;
 use convene::accounts::{DisplayName, Email, Password};
 use convene::store::users::{self, NewUser};
@@ -103,6 +104,12 @@ const MATRIX: &[(&str, [Expect; 6])] = &[
     // 404 for everyone: no event has this id. Who sees which event's page (and the 401 and 403
     // of a members-only one) is `visibility_matrix.rs`.
     ("get_event_page",      [Status(404); 6]),
+    ("list_topic_options",  [Allowed;     6]),
+    // 404 for everyone: no event has this topic.
+    ("get_topic_page",      [Status(404); 6]),
+    ("get_topic_settings",  [Status(401), Status(403), Status(403), Status(403), Allowed,     Allowed]),
+    // 404 where allowed: the organization has no such tag (the rule answering).
+    ("save_topic_rule",     [Status(401), Status(403), Status(403), Status(403), Status(404), Status(404)]),
     ("get_dashboard",       [Allowed;     6]),
     ("get_dashboard_marker", [Allowed;    6]),
     ("get_organization_options", [Allowed; 6]),
@@ -285,6 +292,13 @@ impl World {
             "confirm_email_change" => (ConfirmEmailChange::PATH, vec![("token", "not-a-token")]),
             "get_organization_events" => (GetOrganizationEvents::PATH, vec![("slug", ORG)]),
             "get_event_page" => (GetEventPage::PATH, vec![("public_id", "nosuchevent")]),
+            "list_topic_options" => (ListTopicOptions::PATH, vec![]),
+            "get_topic_page" => (GetTopicPage::PATH, vec![("slug", "no-such-topic")]),
+            "get_topic_settings" => (GetTopicSettings::PATH, vec![("slug", ORG)]),
+            "save_topic_rule" => (
+                SaveTopicRule::PATH,
+                vec![("slug", ORG), ("tag", "talks"), ("name", "Talks")],
+            ),
             "get_dashboard_marker" => (GetDashboardMarker::PATH, vec![]),
             "get_organization_options" => (GetOrganizationOptions::PATH, vec![]),
             "get_personal_feed" => (GetPersonalFeed::PATH, vec![]),
@@ -431,6 +445,10 @@ fn the_matrix_covers_every_server_function() {
         ConfirmEmailChange::PATH,
         GetOrganizationEvents::PATH,
         GetEventPage::PATH,
+        ListTopicOptions::PATH,
+        GetTopicPage::PATH,
+        GetTopicSettings::PATH,
+        SaveTopicRule::PATH,
         GetDashboard::PATH,
         GetDashboardMarker::PATH,
         GetOrganizationOptions::PATH,

@@ -110,10 +110,9 @@ async fn an_event_page_is_complete_html_with_markup_previews_and_one_canonical_a
         html.contains("Show times in my timezone"),
         "the viewer-zone toggle"
     );
-    assert_eq!(
-        occurrences(&html, "<leptos-island"),
-        1,
-        "one island: the times"
+    assert!(
+        !html.contains("<leptos-island") && !html.contains("/pkg/convene.js"),
+        "no WebAssembly on an event's page: a few lines of script do the timezone"
     );
     assert!(
         html.contains("More from "),
@@ -593,4 +592,216 @@ async fn the_widget_may_be_framed_by_any_site_and_nothing_else_may() {
             .starts_with("text/javascript")
     );
     assert!(script.text().await.unwrap().contains("data-convene-widget"));
+}
+
+/// Titles of the events a topic's page lists.
+fn topic_titles(html: &str) -> Vec<String> {
+    let list = between(html, "<ul class=\"topic-events\">", "</ul>").unwrap_or_default();
+    list.split("<li>")
+        .skip(1)
+        .filter_map(|item| between(item, "\">", "</a>"))
+        .map(|title| title.replace("<!>", "").replace("&amp;", "&"))
+        .collect()
+}
+
+#[tokio::test]
+async fn topics_from_tags_have_pages_feeds_a_dashboard_filter_and_an_admins_rules() {
+    use app::topics::{GetTopicSettings, SaveTopicRule, TopicSettings};
+    use leptos::server_fn::ServerFn;
+
+    let app = spawn_app_with(Seed::Demo).await;
+    // lu.ma tags become topics, across organizations.
+    let (status, html) = app.get_html("/topics/talks").await;
+    assert_eq!(status, 200);
+    let titles = topic_titles(&html);
+    for title in [
+        "Talk night: async Rust in production",
+        "Lightning talks",
+        "Rust London: talks evening",
+    ] {
+        assert!(titles.iter().any(|t| t == title), "{title} in {titles:?}");
+    }
+    assert!(!titles.iter().any(|t| t == "Hack & Learn"));
+    assert_eq!(
+        canonical_link(&html),
+        Some(app.url("/topics/talks").as_str())
+    );
+    assert!(html.contains(&format!(
+        "href=\"{}\"",
+        app.url("/topics/talks/events.atom")
+    )));
+    // A name finds its topic too; an unknown one is not found.
+    assert_eq!(app.get("/topics/Talks").await.status(), 200);
+    assert_eq!(app.get("/topics/no-such-topic").await.status(), 404);
+    assert_eq!(
+        app.get("/topics/no-such-topic/events.atom").await.status(),
+        404
+    );
+
+    let feed = app
+        .get("/topics/talks/events.atom")
+        .await
+        .text()
+        .await
+        .unwrap();
+    let entries = assert_valid_atom(&feed);
+    assert!(entries.iter().any(|(title, _)| title == "Lightning talks"));
+    assert!(
+        !entries
+            .iter()
+            .any(|(title, _)| title == "Hack &amp; Learn" || title == "Hack & Learn")
+    );
+
+    // The dashboard filters by topic, in its URL, and offers the topics.
+    let (_, dashboard) = app.get_html("/dashboard?topic=talks").await;
+    assert!(dashboard.contains("Lightning talks"));
+    assert!(
+        !dashboard.contains("Hack &amp; Learn"),
+        "other topics' events are filtered out"
+    );
+    assert!(
+        dashboard.contains("<option value=\"talks\" selected"),
+        "the choice shows"
+    );
+    let (status, refused) = app.get_html("/dashboard?topic=%25%25").await;
+    assert_eq!(status, 422);
+    assert!(refused.contains("a topic needs letters or digits"));
+    // The widget takes a topic as well.
+    let widget = app
+        .get("/embed/events?topic=talks&limit=20")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(widget.contains("Lightning talks") && !widget.contains("Hack &amp; Learn"));
+
+    // Rust Berlin's admin merges "Hack night" into "Talks", then hides "Talks".
+    let admin = app
+        .sign_in(
+            convene::demo::DEMO_ADMIN_EMAIL,
+            convene::demo::DEMO_PASSWORD,
+        )
+        .await;
+    let settings: TopicSettings = app
+        .call(
+            GetTopicSettings::PATH,
+            &[("slug", "rust-berlin")],
+            Some(&admin),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let tags: Vec<&str> = settings
+        .tags
+        .iter()
+        .map(|tag| tag.tag_slug.as_str())
+        .collect();
+    assert!(
+        tags.contains(&"hack-night") && tags.contains(&"talks"),
+        "{tags:?}"
+    );
+    let save = |tag: &'static str, name: &'static str, hidden: bool| {
+        let admin = admin.clone();
+        let app = &app;
+        async move {
+            let mut form = vec![("slug", "rust-berlin"), ("tag", tag), ("name", name)];
+            if hidden {
+                form.push(("hidden", "on"));
+            }
+            app.call(SaveTopicRule::PATH, &form, Some(&admin))
+                .await
+                .status()
+        }
+    };
+    assert_eq!(save("hack-night", "Talks", false).await, 200);
+    let titles = topic_titles(&app.get_html("/topics/talks").await.1);
+    assert!(
+        titles.iter().any(|t| t == "Hack & Learn"),
+        "merged: {titles:?}"
+    );
+    assert!(
+        !titles.iter().any(|t| t == "Project night"),
+        "only Rust Berlin's rule"
+    );
+    assert_eq!(save("talks", "", true).await, 200);
+    let titles = topic_titles(&app.get_html("/topics/talks").await.1);
+    assert!(
+        !titles
+            .iter()
+            .any(|t| t == "Talk night: async Rust in production"),
+        "hidden: {titles:?}"
+    );
+    assert!(
+        titles.iter().any(|t| t == "Lightning talks"),
+        "other organizations keep theirs"
+    );
+    assert!(
+        titles.iter().any(|t| t == "Hack & Learn"),
+        "a rule on another tag stays"
+    );
+    // A refusal names the problem and changes nothing.
+    assert_eq!(save("no-such-tag", "X", false).await, 404);
+    assert_eq!(save("social", "!!!", false).await, 422);
+    let titles = topic_titles(&app.get_html("/topics/social").await.1);
+    assert!(titles.iter().any(|t| t == "Year-end social"));
+}
+
+#[tokio::test]
+async fn the_dashboards_view_as_text_and_markdown_for_newsletters() {
+    let app = spawn_app_with(Seed::Demo).await;
+    let response = app
+        .get("/dashboard/newsletter.txt?org=rust-berlin&layout=day")
+        .await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(
+        response.headers()["content-type"],
+        "text/plain; charset=utf-8"
+    );
+    assert_eq!(response.headers()["cache-control"], "private, no-cache");
+    let text = response.text().await.unwrap();
+    assert!(text.contains("Hack & Learn (Rust Berlin)"), "{text}");
+    assert!(text.contains("\n  https://luma.com/demo-berlin-1\n"));
+    assert!(
+        !text.contains("Members' planning evening"),
+        "members-only stays with members"
+    );
+    assert!(!text.contains("Rust Lisbon"), "the filter holds");
+
+    let markdown = app.get("/dashboard/newsletter.md?org=rust-berlin").await;
+    assert_eq!(
+        markdown.headers()["content-type"],
+        "text/markdown; charset=utf-8"
+    );
+    let markdown = markdown.text().await.unwrap();
+    assert!(markdown.starts_with("### "));
+    assert!(
+        markdown.contains("[Hack & Learn](<https://luma.com/demo-berlin-1>)"),
+        "{markdown}"
+    );
+
+    let member = app
+        .sign_in(
+            convene::demo::DEMO_MEMBER_EMAIL,
+            convene::demo::DEMO_PASSWORD,
+        )
+        .await;
+    let theirs = app
+        .get_as("/dashboard/newsletter.txt?org=rust-berlin", Some(&member))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        theirs.contains("Members' planning evening"),
+        "a member's own view"
+    );
+
+    let refused = app.get("/dashboard/newsletter.txt?range=forever").await;
+    assert_eq!(refused.status(), 422);
+    assert!(refused.text().await.unwrap().starts_with("range:"));
+
+    // The dashboard offers both, for the same filters.
+    let (_, page) = app.get_html("/dashboard?org=rust-berlin&layout=day").await;
+    assert!(page.contains("href=\"/dashboard/newsletter.md?org=rust-berlin\""));
 }

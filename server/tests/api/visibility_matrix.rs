@@ -63,6 +63,8 @@ fn luma_event(id: &str, name: &str, days: i64) -> serde_json::Value {
 fn calendar() -> FakeCalendar {
     let mut members = luma_event("evt-members", MEMBERS_ONLY, 2);
     members["visibility"] = json!("members-only");
+    // One topic on a public and a members-only event: topic pages and feeds apply the rules.
+    members["tags"] = json!([{"id": "tag-1", "name": "Planning"}]);
     let mut private = luma_event("evt-private", PRIVATE, 3);
     private["visibility"] = json!("private");
     let mut guests = luma_event("evt-guests", GUESTS_ONLY, 4);
@@ -81,7 +83,11 @@ fn calendar() -> FakeCalendar {
         slug: "rust-berlin".into(),
         timezone: "Europe/Berlin".into(),
         events: vec![
-            luma_event("evt-public", PUBLIC, 1),
+            {
+                let mut public = luma_event("evt-public", PUBLIC, 1);
+                public["tags"] = json!([{"id": "tag-1", "name": "Planning"}]);
+                public
+            },
             members,
             private,
             guests,
@@ -300,6 +306,40 @@ async fn each_viewer_sees_on_each_surface_what_lu_ma_would_show_them() {
                 "{path} as {viewer:?}"
             );
         }
+
+        // A topic's page, as the dashboard does; its feed and the widget, public only.
+        let topic = app
+            .get_as("/topics/planning", cookie)
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert_nothing_secret("topic page", viewer, &topic);
+        let mut on_topic = vec![PUBLIC];
+        if expected(viewer, true).contains(&MEMBERS_ONLY) {
+            on_topic.push(MEMBERS_ONLY);
+        }
+        on_topic.sort();
+        assert_eq!(titles_in(&topic), on_topic, "topic page as {viewer:?}");
+        for path in [
+            "/topics/planning/events.atom",
+            "/embed/events?topic=planning",
+        ] {
+            let public = app.get_as(path, cookie).await.text().await.unwrap();
+            assert_eq!(titles_in(&public), [PUBLIC], "{path} as {viewer:?}");
+        }
+        let text = app
+            .get_as("/dashboard/newsletter.txt?org=rust-berlin", cookie)
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert_nothing_secret("newsletter text", viewer, &text);
+        assert_eq!(
+            titles_in(&text),
+            expected(viewer, true),
+            "newsletter as {viewer:?}"
+        );
 
         // The widget other sites frame: public events only, whoever's cookie comes along.
         let widget = app

@@ -3,6 +3,7 @@
 pub mod account_token;
 pub mod change_counter;
 pub mod event;
+pub mod event_topic;
 pub mod feed_token;
 pub mod lease;
 pub mod mail_message;
@@ -11,4 +12,5 @@ pub mod organization;
 pub mod session;
 pub mod sign_in_failure;
 pub mod sync_run;
+pub mod topic_rule;
 pub mod user;

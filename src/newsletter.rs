@@ -1,10 +1,8 @@
 //! "Copy as text" and "Copy as Markdown": the dashboard's current view as a list to paste into
-//! a newsletter or a chat, events grouped by their own local day, each with its lu.ma link.
+//! a newsletter or a chat, events grouped by their own local day, each with its lu.ma link (or
+//! its Convene page when it has none).
 
-use leptos::prelude::*;
-
-use super::DashboardEvent;
-use super::browser;
+use convene_types::views::DashboardEvent;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -12,9 +10,9 @@ pub enum Format {
     Markdown,
 }
 
-/// The events, in start order, under their day ("Sat 24 Oct"); `origin` makes Convene's own
+/// The events, in start order, under their day ("Sat 24 Oct"); `site` makes Convene's own
 /// links absolute for events without a lu.ma page.
-pub fn newsletter(events: &[DashboardEvent], format: Format, origin: &str) -> String {
+pub fn write(events: &[DashboardEvent], format: Format, site: &crate::mail::PublicUrl) -> String {
     let mut sorted: Vec<&DashboardEvent> = events.iter().collect();
     sorted.sort_by(|a, b| a.start_utc.cmp(&b.start_utc));
     let mut out = String::new();
@@ -32,12 +30,10 @@ pub fn newsletter(events: &[DashboardEvent], format: Format, origin: &str) -> St
             current_day = Some(day);
         }
         let time = time_of(event, day);
-        let link = event.event_url.clone().or_else(|| {
-            event
-                .page_url
-                .as_ref()
-                .map(|path| format!("{origin}{path}"))
-        });
+        let link = event
+            .event_url
+            .clone()
+            .or_else(|| event.page_url.as_ref().map(|path| site.link(path)));
         let hosts = if event.also_listed_by.is_empty() {
             event.org_name.clone()
         } else {
@@ -123,38 +119,13 @@ fn escape_markdown(text: &str) -> String {
     escaped
 }
 
-/// The two buttons, and what happened.
-#[component]
-pub(super) fn CopyAsText(events: Signal<Vec<DashboardEvent>>) -> impl IntoView {
-    let said = RwSignal::new(None::<String>);
-    let copy = move |format: Format| {
-        let events = events.get_untracked();
-        let text = newsletter(&events, format, &browser::origin());
-        let what = match format {
-            Format::Text => "text",
-            Format::Markdown => "Markdown",
-        };
-        said.set(Some(match browser::copy_text(&text) {
-            Ok(()) => format!("Copied {} events as {what}.", events.len()),
-            Err(err) => format!("Could not copy ({err})."),
-        }));
-    };
-    view! {
-        <p class="copy-as-text">
-            <button type="button" class="button button-secondary" on:click=move |_| copy(Format::Text)>
-                "Copy as text"
-            </button>
-            <button type="button" class="button button-secondary" on:click=move |_| copy(Format::Markdown)>
-                "Copy as Markdown"
-            </button>
-            <span class="card-meta" role="status">{move || said.get()}</span>
-        </p>
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn site() -> crate::mail::PublicUrl {
+        crate::mail::PublicUrl::new("https://convene.example/".parse().unwrap()).unwrap()
+    }
 
     fn event(title: &str, starts: &str, when: &str, start_utc: &str) -> DashboardEvent {
         DashboardEvent {
@@ -214,7 +185,7 @@ mod tests {
     #[test]
     fn text_groups_by_day_in_start_order_with_links() {
         assert_eq!(
-            newsletter(&week(), Format::Text, "https://convene.example"),
+            write(&week(), Format::Text, &site()),
             "Sat 24 Oct\n\
              - 10:00 CEST – 12:00 · Hack & Learn (Rust Berlin) · Hall 1\n  https://luma.com/x\n\
              - 18:00 CEST – 20:00 · Talks [beta] *live* (Rust Berlin) · Hall 1\n  https://convene.example/events/abc\n\
@@ -226,7 +197,7 @@ mod tests {
 
     #[test]
     fn markdown_escapes_what_events_bring() {
-        let markdown = newsletter(&week(), Format::Markdown, "https://convene.example");
+        let markdown = write(&week(), Format::Markdown, &site());
         assert!(markdown.starts_with("### Sat 24 Oct\n\n- **10:00 CEST – 12:00** [Hack & Learn](<https://luma.com/x>) · Rust Berlin · Hall 1\n"), "{markdown}");
         assert!(
             markdown
