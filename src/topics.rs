@@ -150,11 +150,12 @@ async fn rules_of(
         .collect())
 }
 
-/// Writes the organization's `event_topics` again from its live events' tags and its rules:
-/// after an import changed events, and after an admin changed a rule (in their transaction).
-pub async fn rebuild(db: &impl ConnectionTrait, organization_id: i64) -> Result<(), Error> {
-    let rules = rules_of(db, organization_id).await?;
-    let tagged: Vec<(i64, String)> = event::Entity::find()
+/// The id and stored tags of each of the organization's live events that has tags.
+async fn tagged_events(
+    db: &impl ConnectionTrait,
+    organization_id: i64,
+) -> Result<Vec<(i64, String)>, Error> {
+    Ok(event::Entity::find()
         .select_only()
         .column(event::Column::Id)
         .column(event::Column::Tags)
@@ -163,7 +164,14 @@ pub async fn rebuild(db: &impl ConnectionTrait, organization_id: i64) -> Result<
         .filter(event::Column::Tags.ne("[]"))
         .into_tuple()
         .all(db)
-        .await?;
+        .await?)
+}
+
+/// Writes the organization's `event_topics` again from its live events' tags and its rules:
+/// after an import changed events, and after an admin changed a rule (in their transaction).
+pub async fn rebuild(db: &impl ConnectionTrait, organization_id: i64) -> Result<(), Error> {
+    let rules = rules_of(db, organization_id).await?;
+    let tagged = tagged_events(db, organization_id).await?;
     event_topic::Entity::delete_many()
         .filter(event_topic::Column::OrganizationId.eq(organization_id))
         .exec(db)
@@ -204,17 +212,9 @@ pub async fn organization_tags(
     organization_id: i64,
 ) -> Result<Vec<TagUse>, Error> {
     let rules = rules_of(db, organization_id).await?;
-    let tags: Vec<String> = event::Entity::find()
-        .select_only()
-        .column(event::Column::Tags)
-        .filter(event::Column::OrganizationId.eq(organization_id))
-        .filter(event::Column::RemovedAt.is_null())
-        .filter(event::Column::Tags.ne("[]"))
-        .into_tuple()
-        .all(db)
-        .await?;
+    let tagged = tagged_events(db, organization_id).await?;
     let mut used: BTreeMap<String, (Topic, u32)> = BTreeMap::new();
-    for tag in tags.iter().flat_map(|tags| of_tags(tags)) {
+    for tag in tagged.iter().flat_map(|(_, tags)| of_tags(tags)) {
         used.entry(tag.slug.clone()).or_insert((tag, 0)).1 += 1;
     }
     Ok(used

@@ -2,24 +2,11 @@
 // Lisbon). Screenshots of both layouts, at desktop width and at 375 px, go to
 // end2end/screenshots/.
 import { expect, test, type Page } from "@playwright/test";
-import { signIn, usable } from "./helpers";
+import { capture, signIn, usable } from "./helpers";
 
 const DEMO_MEMBER = { email: "member@demo.convene.test", password: "convene-demo" };
 // Far from the demo's own zones, so viewer times differ visibly.
 test.use({ timezoneId: "Asia/Tokyo" });
-
-async function capture(page: Page, name: string) {
-  for (const size of [
-    { name: "desktop", width: 1280, height: 900 },
-    { name: "375", width: 375, height: 812 },
-  ]) {
-    await page.setViewportSize({ width: size.width, height: size.height });
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-    expect(overflow, `${name} at ${size.name}: the page scrolls sideways`).toBeLessThanOrEqual(0);
-    await page.screenshot({ path: `screenshots/${name}-${size.name}.png`, fullPage: true });
-  }
-  await page.setViewportSize({ width: 1280, height: 900 });
-}
 
 const eventIds = (page: Page) =>
   page.locator(".dash-card").evaluateAll((cards) => cards.map((c) => c.getAttribute("data-event")));

@@ -37,3 +37,20 @@ export async function signUp(page: Page, email: string, name: string, password: 
   await signIn(page, email, password);
   await expect(page.locator(".user-name")).toHaveText(name);
 }
+
+/**
+ * Screenshots of the page at desktop width and at 375 px into end2end/screenshots/ (git-ignored,
+ * for a look at the finish), and a check that at neither width the page scrolls sideways.
+ */
+export async function capture(page: Page, name: string) {
+  for (const size of [
+    { name: "desktop", width: 1280, height: 900 },
+    { name: "375", width: 375, height: 812 },
+  ]) {
+    await page.setViewportSize({ width: size.width, height: size.height });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow, `${name} at ${size.name}: the page scrolls sideways`).toBeLessThanOrEqual(0);
+    await page.screenshot({ path: `screenshots/${name}-${size.name}.png`, fullPage: true });
+  }
+  await page.setViewportSize({ width: 1280, height: 900 });
+}

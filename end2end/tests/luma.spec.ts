@@ -1,26 +1,9 @@
 // An org admin connects lu.ma in the settings panel, syncs, and sees the events page; a member
 // cannot open the settings. Screenshots of both pages, at desktop width and at 375 px, go to
 // end2end/screenshots/ (git-ignored) for a look at the finish.
-import { expect, test, type Page } from "@playwright/test";
-import { signIn, signUp, usable } from "./helpers";
+import { expect, test } from "@playwright/test";
+import { capture, signIn, signUp, usable } from "./helpers";
 import { LUMA_ORG } from "../global-setup";
-
-const SHOTS = "screenshots";
-const WIDTHS = [
-  { name: "desktop", width: 1280, height: 900 },
-  { name: "375", width: 375, height: 812 },
-];
-
-/** Screenshots at every width, and a check that nothing is wider than the window. */
-async function capture(page: Page, name: string) {
-  for (const size of WIDTHS) {
-    await page.setViewportSize({ width: size.width, height: size.height });
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-    expect(overflow, `${name} at ${size.name}: the page scrolls sideways`).toBeLessThanOrEqual(0);
-    await page.screenshot({ path: `${SHOTS}/${name}-${size.name}.png`, fullPage: true });
-  }
-  await page.setViewportSize({ width: 1280, height: 900 });
-}
 
 test("an org admin connects lu.ma, syncs, and sees the events in their own timezones", async ({ page }) => {
   await signIn(page, LUMA_ORG.admin.email, LUMA_ORG.admin.password);

@@ -1,23 +1,10 @@
 // Convene on the open web (issue #18): each event's own page, read with and without
 // JavaScript. Screenshots at desktop width and at 375 px go to end2end/screenshots/.
-import { expect, test, type Page } from "@playwright/test";
-import { usable } from "./helpers";
+import { expect, test } from "@playwright/test";
+import { capture, usable } from "./helpers";
 
 // Far from the demo's own zones, so viewer times differ visibly.
 test.use({ timezoneId: "Asia/Tokyo" });
-
-async function capture(page: Page, name: string) {
-  for (const size of [
-    { name: "desktop", width: 1280, height: 900 },
-    { name: "375", width: 375, height: 812 },
-  ]) {
-    await page.setViewportSize({ width: size.width, height: size.height });
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-    expect(overflow, `${name} at ${size.name}: the page scrolls sideways`).toBeLessThanOrEqual(0);
-    await page.screenshot({ path: `screenshots/${name}-${size.name}.png`, fullPage: true });
-  }
-  await page.setViewportSize({ width: 1280, height: 900 });
-}
 
 test("an event's page: reached from the dashboard, the same without JavaScript, times in the viewer's zone", async ({
   page,

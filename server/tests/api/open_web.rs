@@ -29,6 +29,20 @@ async fn next_public_event(app: &TestApp) -> event::Model {
     found
 }
 
+async fn organization_of(
+    app: &TestApp,
+    event: &event::Model,
+) -> convene::store::organizations::Organization {
+    let db = store::connect(&app.database_url).await.unwrap();
+    let org = convene::store::entities::organization::Entity::find_by_id(event.organization_id)
+        .one(&db)
+        .await
+        .unwrap()
+        .unwrap();
+    db.close().await.unwrap();
+    org
+}
+
 /// Text as HTML writes it.
 fn escaped(text: &str) -> String {
     text.replace('&', "&amp;")
@@ -185,15 +199,7 @@ async fn an_event_page_is_complete_html_with_markup_previews_and_one_canonical_a
     );
 
     // The organization's list and the dashboard link to the page.
-    let slug = {
-        let db = store::connect(&app.database_url).await.unwrap();
-        let org = convene::store::entities::organization::Entity::find_by_id(event.organization_id)
-            .one(&db)
-            .await
-            .unwrap()
-            .unwrap();
-        org.slug
-    };
+    let slug = organization_of(&app, &event).await.slug;
     let (_, list) = app
         .get_html(&format!("/orgs/{slug}/events?view=list"))
         .await;
@@ -406,13 +412,7 @@ async fn atom_feeds_are_valid_link_each_event_page_and_answer_304_when_unchanged
     let app = spawn_app_with(Seed::Demo).await;
     let event = next_public_event(&app).await;
     let page = app.url(&format!("/events/{}", event.public_id.clone().unwrap()));
-    let db = store::connect(&app.database_url).await.unwrap();
-    let org = convene::store::entities::organization::Entity::find_by_id(event.organization_id)
-        .one(&db)
-        .await
-        .unwrap()
-        .unwrap();
-    db.close().await.unwrap();
+    let org = organization_of(&app, &event).await;
 
     for path in [
         format!("/orgs/{}/events.atom", org.slug),
@@ -478,13 +478,7 @@ async fn atom_feeds_are_valid_link_each_event_page_and_answer_304_when_unchanged
 async fn the_widget_may_be_framed_by_any_site_and_nothing_else_may() {
     let app = spawn_app_with(Seed::Demo).await;
     let event = next_public_event(&app).await;
-    let db = store::connect(&app.database_url).await.unwrap();
-    let org = convene::store::entities::organization::Entity::find_by_id(event.organization_id)
-        .one(&db)
-        .await
-        .unwrap()
-        .unwrap();
-    db.close().await.unwrap();
+    let org = organization_of(&app, &event).await;
 
     let response = app
         .get(&format!("/embed/events?org={}&limit=20", org.slug))
