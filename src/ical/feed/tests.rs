@@ -577,3 +577,33 @@ fn an_all_day_series_in_a_calendar_named_by_its_windows_zone_expands() {
             .all(|e| e.all_day && e.timezone == "Europe/Berlin")
     );
 }
+
+#[test]
+fn categories_become_tags_once_each_and_bounded() {
+    let many: Vec<String> = (0..100).map(|n| format!("T{n}")).collect();
+    let feed = format!(
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:cats@example.org\r\n\
+         DTSTART:20261203T180000Z\r\nDTEND:20261203T200000Z\r\nSUMMARY:Meetup\r\n\
+         CATEGORIES:Rust,Web Dev,Food\\, drinks\r\nCATEGORIES:rust,Meetup\r\nEND:VEVENT\r\n\
+         BEGIN:VEVENT\r\nUID:many@example.org\r\nDTSTART:20261204T180000Z\r\n\
+         DTEND:20261204T200000Z\r\nSUMMARY:Many\r\nCATEGORIES:{}\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
+        many.join(",")
+    );
+    let events = read_feed(&feed, &settings(chrono_tz::Europe::Berlin)).unwrap();
+    let tags = &find(&events, "cats@example.org").tags;
+    assert_eq!(tags, &["Rust", "Web Dev", "Food, drinks", "rust", "Meetup"]);
+    let topics: Vec<String> =
+        crate::topics::of_tags(&serde_json::Value::from(tags.clone()).to_string())
+            .into_iter()
+            .map(|topic| topic.slug)
+            .collect();
+    assert_eq!(
+        topics,
+        ["rust", "web-dev", "food-drinks", "meetup"],
+        "rust and Rust meet"
+    );
+    assert_eq!(
+        find(&events, "many@example.org").tags.len(),
+        crate::bounds::TAGS_MAX
+    );
+}
