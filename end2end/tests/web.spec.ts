@@ -68,11 +68,13 @@ test("the widget on another site: its events, its height, links in a new tab", a
 
   // A page on another origin (another port) that pastes it.
   const http = await import("node:http");
-  const host = http.createServer((_, response) => {
+  // At /dark, the snippet as a site with a dark design would change it.
+  const dark = snippet.replace("?org=rust-berlin", "?org=rust-berlin&theme=dark&limit=3");
+  const host = http.createServer((request, response) => {
     response.writeHead(200, { "content-type": "text/html; charset=utf-8" });
     response.end(`<!DOCTYPE html><html lang="en"><head><title>Our group</title></head>
       <body style="font-family:sans-serif;max-width:40rem;margin:2rem auto"><h1>Our group's website</h1>
-      <p>Our next events:</p>${snippet}<p>Footer</p></body></html>`);
+      <p>Our next events:</p>${request.url === "/dark" ? dark : snippet}<p>Footer</p></body></html>`);
   });
   await new Promise<void>((ready) => host.listen(0, "localhost", ready));
   const address = host.address();
@@ -110,11 +112,7 @@ test("the widget on another site: its events, its height, links in a new tab", a
     expect(page.url()).toBe(`http://localhost:${port}/`);
 
     // Dark, as a site with a dark design would ask.
-    await page.goto(`http://localhost:${port}/`);
-    await page.evaluate(() => {
-      const frame = document.querySelector("iframe[data-convene-widget]") as HTMLIFrameElement;
-      frame.src = frame.src + "&theme=dark&limit=3";
-    });
+    await page.goto(`http://localhost:${port}/dark`);
     await expect(frame.locator("html")).toHaveAttribute("data-theme", "dark");
     await expect(frame.locator(".w-event")).toHaveCount(3);
     await page.screenshot({ path: "screenshots/widget-dark.png", fullPage: true });

@@ -158,8 +158,8 @@ fn CopyAsText(query: Vec<(String, String)>) -> impl IntoView {
 }
 
 /// Fetches the text behind a `data-copy` link and puts it on the clipboard, saying how many
-/// events it holds; where that fails, the link opens the text instead.
-const COPY_SCRIPT: &str = "document.addEventListener('click',function(e){var a=e.target.closest&&e.target.closest('a[data-copy]');if(!a||!navigator.clipboard)return;e.preventDefault();var s=document.getElementById('copy-status');fetch(a.href,{credentials:'same-origin'}).then(function(r){if(!r.ok)throw new Error('status '+r.status);return r.text();}).then(function(t){return navigator.clipboard.writeText(t).then(function(){var n=t.split('\n').filter(function(l){return l.indexOf('- ')===0;}).length;s.textContent='Copied '+n+(n===1?' event':' events')+' as '+a.dataset.copy+'.';});}).catch(function(x){s.textContent='Could not copy ('+x.message+'). Opening the text instead.';location.href=a.href;});});";
+/// events it holds; where that fails it says why, and the link then simply opens the text.
+const COPY_SCRIPT: &str = "document.addEventListener('click',function(e){var a=e.target.closest&&e.target.closest('a[data-copy]');if(!a||!navigator.clipboard)return;e.preventDefault();var s=document.getElementById('copy-status');fetch(a.href,{credentials:'same-origin'}).then(function(r){if(!r.ok)throw new Error('status '+r.status);return r.text();}).then(function(t){return navigator.clipboard.writeText(t).then(function(){var n=t.split('\\n').filter(function(l){return l.indexOf('- ')===0;}).length;s.textContent='Copied '+n+(n===1?' event':' events')+' as '+a.dataset.copy+'.';});}).catch(function(x){s.textContent='Could not copy ('+x.message+'): open the link to copy the text by hand.';a.removeAttribute('data-copy');});});";
 
 /// The organizations the page is about (the viewer's, the chosen ones) that have no calendar
 /// yet.
@@ -190,4 +190,14 @@ fn NotConnected(organizations: Vec<OrganizationChoice>) -> impl IntoView {
             </aside>
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_copy_script_is_one_line_of_javascript() {
+        // A line break inside one of its quoted strings would be a syntax error.
+        assert!(!super::COPY_SCRIPT.contains('\n'));
+        assert!(super::COPY_SCRIPT.contains(r"split('\n')"));
+    }
 }
