@@ -14,6 +14,7 @@ Allow: /\n\
 Disallow: /account\n\
 Disallow: /admin/\n\
 Disallow: /api/\n\
+Disallow: /dashboard/newsletter\n\
 Disallow: /feeds/\n\
 Disallow: /login\n\
 Disallow: /mail/\n\
