@@ -60,7 +60,9 @@ pub fn SettingsPage() -> impl IntoView {
                             <p class="lede">
                                 "Connect "{settings.organization_name.clone()}
                                 "'s lu.ma calendar: its events are imported every day and shown on the "
-                                <a href=format!("/orgs/{}/events", settings.slug)>"events page"</a>"."
+                                <a href=format!("/orgs/{}/events", settings.slug)>"events page"</a>
+                                ". Their tags become topics: "
+                                <a href=format!("/orgs/{}/topics", settings.slug)>"rename, merge or hide them"</a>"."
                             </p>
                         </header>
                         <CalendarPanel settings=settings.clone() />

@@ -691,6 +691,18 @@ async fn topics_from_tags_have_pages_feeds_a_dashboard_filter_and_an_admins_rule
         .iter()
         .map(|tag| tag.tag_slug.as_str())
         .collect();
+    let panel = app
+        .page_as("/orgs/rust-berlin/settings", Some(&admin))
+        .await;
+    assert!(
+        panel.contains("href=\"/orgs/rust-berlin/topics\""),
+        "the settings panel leads to the topics"
+    );
+    let response = app.get_as("/orgs/rust-berlin/topics", Some(&admin)).await;
+    assert_eq!(response.status(), 200);
+    let topics_page = response.text().await.unwrap();
+    assert!(topics_page.contains("Hack night") && topics_page.contains("shown as"));
+    assert_eq!(app.get("/orgs/rust-berlin/topics").await.status(), 401);
     assert!(
         tags.contains(&"hack-night") && tags.contains(&"talks"),
         "{tags:?}"
