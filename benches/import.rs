@@ -70,7 +70,9 @@ fn calendars(orgs: u32, events: u32) -> Vec<(String, FakeCalendar)> {
                 name: format!("Bench {i}"),
                 slug: format!("bench-{i}"),
                 timezone: "Europe/Berlin".into(),
-                events: (0..events).map(|n| sample_event(n, &id)).collect(),
+                events: (0..events)
+                    .map(|n| sample_event(Utc::now(), n, &id))
+                    .collect(),
                 legacy_shape: false,
             };
             (format!("bench-key-{i:03}"), calendar)

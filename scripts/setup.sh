@@ -34,6 +34,13 @@ if [[ ! -x tools/node_modules/.bin/wasm-opt ]]; then
 fi
 
 if [[ "${1:-}" == "--test" ]]; then
+  if ! command -v faketime >/dev/null; then
+    say "installing faketime from Debian's packages (the test suite runs again with the clock moved)"
+    sudo_if_needed=""
+    [[ $(id -u) -ne 0 ]] && sudo_if_needed="sudo"
+    $sudo_if_needed apt-get update -qq
+    $sudo_if_needed apt-get install -y -qq faketime
+  fi
   if [[ ! -x /usr/bin/chromium ]]; then
     say "installing Chromium from Debian's packages"
     sudo_if_needed=""

@@ -22,9 +22,11 @@ pub const TAGS_MAX: usize = 20;
 pub const TAG_MAX_CHARS: usize = 60;
 /// The longest event: a festival or a term-long course fits, a "decade-long" typo does not.
 pub const EVENT_MAX_LENGTH: Duration = Duration::days(366);
-/// Events must start and end inside these years; anything else is a broken or hostile date.
+/// Events must start and end inside these years; anything else is a broken or hostile date. The
+/// last is the last that four-digit years (iCalendar, RFC 3339, our text columns) can write: a
+/// limit of the formats, not a guess about the calendar, so it never goes stale.
 pub const FIRST_YEAR: i32 = 1900;
-pub const LAST_YEAR: i32 = 2199;
+pub const LAST_YEAR: i32 = 9999;
 
 /// The mark that ends a cut field.
 const CUT: char = '…';
@@ -284,7 +286,7 @@ mod tests {
             end_after(start, -Duration::hours(1)),
             Err(TimeBoundError::EndsBeforeStart)
         );
-        let late = Utc.with_ymd_and_hms(2199, 12, 31, 23, 0, 0).unwrap();
+        let late = Utc.with_ymd_and_hms(9999, 12, 31, 23, 0, 0).unwrap();
         assert!(matches!(
             end_after(late, Duration::hours(2)),
             Err(TimeBoundError::OutOfRange(_))

@@ -31,9 +31,10 @@ pub const TEXT_MAX_CHARS: usize = 100;
 pub const FILTER_ORGANIZATIONS_MAX: usize = 50;
 /// The longest organization slug or name a filter may carry.
 pub const FILTER_ORGANIZATION_MAX_CHARS: usize = 100;
-/// Custom ranges take dates in these years.
+/// Custom ranges take dates from this year on, up to [`FILTER_YEARS_AHEAD`] years after today's:
+/// the upper bound moves with the clock, so the filter never stops working on a later date.
 pub const FILTER_FIRST_YEAR: i32 = 2000;
-pub const FILTER_LAST_YEAR: i32 = 2199;
+pub const FILTER_YEARS_AHEAD: i32 = 100;
 /// The longest cursor (`after=`) accepted; real ones are under 40 characters.
 const CURSOR_MAX_CHARS: usize = 64;
 
@@ -107,8 +108,8 @@ impl DashboardQuery {
                 (now, until, "This week".to_owned())
             }
             DashboardRange::Custom => {
-                let first = filter_date(InputField::From, params.from)?;
-                let last = filter_date(InputField::To, params.to)?;
+                let first = filter_date(InputField::From, params.from, now)?;
+                let last = filter_date(InputField::To, params.to, now)?;
                 if last < first {
                     return Err(Error::invalid(
                         InputField::To,
@@ -151,18 +152,29 @@ impl DashboardQuery {
     }
 }
 
-/// A custom range's day: `YYYY-MM-DD` between [`FILTER_FIRST_YEAR`] and [`FILTER_LAST_YEAR`].
-fn filter_date(field: InputField, text: &str) -> Result<chrono::NaiveDate, Error> {
+/// A custom range's day: `YYYY-MM-DD` from [`FILTER_FIRST_YEAR`] to [`FILTER_YEARS_AHEAD`] years
+/// after `now`'s year.
+fn filter_date(
+    field: InputField,
+    text: &str,
+    now: DateTime<Utc>,
+) -> Result<chrono::NaiveDate, Error> {
     use chrono::Datelike;
     let text = text.trim();
     let day = (text.len() == 10)
         .then(|| chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").ok())
         .flatten()
-        .ok_or_else(|| Error::invalid(field, "must be a date like 2026-12-01"))?;
-    if !(FILTER_FIRST_YEAR..=FILTER_LAST_YEAR).contains(&day.year()) {
+        .ok_or_else(|| {
+            Error::invalid(
+                field,
+                format!("must be a date like {}", now.format("%Y-%m-%d")),
+            )
+        })?;
+    let last_year = now.year().saturating_add(FILTER_YEARS_AHEAD);
+    if !(FILTER_FIRST_YEAR..=last_year).contains(&day.year()) {
         return Err(Error::invalid(
             field,
-            format!("must be a date between {FILTER_FIRST_YEAR} and {FILTER_LAST_YEAR}"),
+            format!("must be a date between {FILTER_FIRST_YEAR} and {last_year}"),
         ));
     }
     Ok(day)
@@ -623,7 +635,7 @@ mod params_tests {
         assert_eq!(refused(custom("2026-12-01", "+262143-12-31")).0, "to");
         assert_eq!(
             refused(custom("2026-12-01", "9999-12-31")),
-            ("to", "must be a date between 2000 and 2199".to_owned())
+            ("to", "must be a date between 2000 and 2126".to_owned())
         );
         assert_eq!(refused(custom("0001-01-01", "2026-12-31")).0, "from");
         let orgs: Vec<String> = (0..300).map(|n| format!("org-{n}")).collect();
@@ -662,9 +674,12 @@ mod params_tests {
             .0,
             "org"
         );
-        let (query, _) = DashboardQuery::from_params(&custom("2199-12-01", "2199-12-31"), now())
+        let (query, _) = DashboardQuery::from_params(&custom("2126-12-01", "2126-12-31"), now())
             .expect("the last year is allowed");
         assert!(query.until > query.from);
+        // The bound moves with the clock: a century on, that century's dates are accepted.
+        let later = now() + chrono::Duration::days(100 * 366);
+        assert!(DashboardQuery::from_params(&custom("2200-01-01", "2200-01-31"), later).is_ok());
     }
 
     proptest! {

@@ -152,7 +152,9 @@ mod tests {
             name: id.into(),
             slug: id.into(),
             timezone: "UTC".into(),
-            events: (0..events).map(|n| sample_event(n, id)).collect(),
+            events: (0..events)
+                .map(|n| sample_event(Utc::now(), n, id))
+                .collect(),
             legacy_shape: false,
         }
     }

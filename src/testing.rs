@@ -20,6 +20,15 @@ const SWEEP_LOCK_KEY: i64 = 0x0c0_17e5e;
 /// Schemas left by earlier runs are dropped once they are this old.
 const STALE_SCHEMA_SECS: u64 = 3_600;
 
+/// The variables that move this process's clock (Debian's faketime, as `make
+/// test-rust-moved-clock` preloads it), for a child started with a cleared environment: the
+/// server or command a test starts keeps the test's clock. Empty on the real clock.
+pub fn moved_clock_env() -> Vec<(String, String)> {
+    std::env::vars()
+        .filter(|(name, _)| name == "LD_PRELOAD" || name.starts_with("FAKETIME"))
+        .collect()
+}
+
 /// A fresh empty directory under the system temp dir, unique to this call.
 pub fn scratch_dir(label: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("convene-test-{label}-{}", unique_suffix()));

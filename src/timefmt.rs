@@ -88,6 +88,20 @@ pub fn day_heading(at: DateTime<Utc>, zone: Tz) -> String {
     at.with_timezone(&zone).format("%A %-d %B %Y").to_string()
 }
 
+/// "Monday": a day of the week's English name.
+pub fn weekday_name(day: chrono::Weekday) -> &'static str {
+    use chrono::Weekday;
+    match day {
+        Weekday::Mon => "Monday",
+        Weekday::Tue => "Tuesday",
+        Weekday::Wed => "Wednesday",
+        Weekday::Thu => "Thursday",
+        Weekday::Fri => "Friday",
+        Weekday::Sat => "Saturday",
+        Weekday::Sun => "Sunday",
+    }
+}
+
 /// "2026-10-24": the local date, for grouping by day.
 pub fn local_date(at: DateTime<Utc>, zone: Tz) -> String {
     at.with_timezone(&zone).format("%Y-%m-%d").to_string()

@@ -28,7 +28,9 @@ impl World {
             name: "Rust Oslo".into(),
             slug: "rust-oslo".into(),
             timezone: "Europe/Oslo".into(),
-            events: (0..5).map(|n| sample_event(n, "cal-oslo")).collect(),
+            events: (0..5)
+                .map(|n| sample_event(Utc::now(), n, "cal-oslo"))
+                .collect(),
             legacy_shape: false,
         };
         let fake = FakeLuma::start(0, vec![(KEY.into(), calendar)])

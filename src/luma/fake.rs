@@ -407,15 +407,17 @@ async fn event(
     }
 }
 
-/// A plausible flat 2026-shape event: number `n` is on 1 December 2026 plus `n` days, 18:00 UTC,
-/// two hours, in person in Berlin, with a description.
-pub fn sample_event(n: u32, calendar_id: &str) -> Value {
-    let start = chrono::DateTime::<chrono::Utc>::from_naive_utc_and_offset(
-        chrono::NaiveDate::from_ymd_opt(2026, 12, 1)
-            .and_then(|d| d.and_hms_opt(18, 0, 0))
-            .unwrap_or_default(),
-        chrono::Utc,
-    ) + chrono::Duration::days(i64::from(n));
+/// A plausible flat 2026-shape event: number `n` starts at 18:00 UTC on the day after `now`, plus
+/// `n` days, and lasts two hours, in person in Berlin, with a description. Dated from the `now` the
+/// test uses, so that the same test imports the same events on any date.
+pub fn sample_event(now: chrono::DateTime<chrono::Utc>, n: u32, calendar_id: &str) -> Value {
+    let first = now
+        .date_naive()
+        .succ_opt()
+        .and_then(|day| day.and_hms_opt(18, 0, 0))
+        .map(|start| start.and_utc())
+        .unwrap_or(now);
+    let start = first + chrono::Duration::days(i64::from(n));
     json!({
         "id": format!("evt-{n:04}"),
         "calendar_id": calendar_id,

@@ -669,7 +669,7 @@ mod tests {
 
     #[test]
     fn hostile_values_are_refused_or_bounded_without_panicking() {
-        let body = r#"{"entries":[{"id":"evt-1","start_at":"9999-12-31T00:00:00Z","duration_interval":"P99999999999W"}]}"#;
+        let body = r#"{"entries":[{"id":"evt-1","start_at":"1899-12-31T00:00:00Z","duration_interval":"P99999999999W"}]}"#;
         assert!(
             parse_event_page(body)
                 .unwrap_err()

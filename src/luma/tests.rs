@@ -16,7 +16,9 @@ fn calendar(events: u32, legacy_shape: bool) -> FakeCalendar {
         name: "Rust Berlin".into(),
         slug: "rust-berlin".into(),
         timezone: "Europe/Berlin".into(),
-        events: (0..events).map(|n| sample_event(n, "cal-berlin")).collect(),
+        events: (0..events)
+            .map(|n| sample_event(now(), n, "cal-berlin"))
+            .collect(),
         legacy_shape,
     }
 }
@@ -39,6 +41,11 @@ fn client(fake: &FakeLuma) -> LumaClient {
     config.request_timeout = Duration::from_millis(500);
     config.max_attempts = 3;
     LumaClient::new(config).unwrap()
+}
+
+/// The clock these tests compare against: the windows below are fixed dates, so the events are too.
+fn now() -> chrono::DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 30, 12, 0, 0).unwrap()
 }
 
 fn window() -> Window {

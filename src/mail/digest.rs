@@ -252,9 +252,7 @@ fn digest(
     let unsubscribe =
         lists::unsubscribe_url(site, key_for_links, reader.user_id, MailList::WeeklyDigest);
     let settings = site.link("/account");
-    // "Monday": chrono's own long day names.
-    let day = chrono::NaiveDate::from_isoywd_opt(2026, 1, weekday(reader.digest_weekday))
-        .map_or_else(|| "Monday".to_owned(), |date| date.format("%A").to_string());
+    let day = crate::timefmt::weekday_name(weekday(reader.digest_weekday));
     let why = format!(
         "You get this digest every {day} at 07:00 ({zone}) because you have a Convene account.",
         zone = reader.zone.name()

@@ -17,8 +17,8 @@ const KEY: &str = "sk-refresh-0001";
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_hundred_concurrent_page_loads_start_exactly_one_sync() {
     let store = fresh_store().await;
-    let (org, _fake, refresher) = connected(&store, 20).await;
     let now = Utc.with_ymd_and_hms(2026, 11, 30, 12, 0, 0).unwrap();
+    let (org, _fake, refresher) = connected(&store, 20, now).await;
 
     let mut calls = tokio::task::JoinSet::new();
     for _ in 0..100 {
@@ -84,10 +84,11 @@ async fn organizations_without_lu_ma_have_nothing_to_refresh() {
     ));
 }
 
-/// An organization connected to its own fake calendar of `events` events.
+/// An organization connected to its own fake calendar of `events` events, dated from `now`.
 async fn connected(
     store: &crate::testing::TestStore,
     events: u32,
+    now: chrono::DateTime<Utc>,
 ) -> (organization::Model, FakeLuma, Refresher) {
     let org = organizations::create(
         store.db(),
@@ -100,7 +101,7 @@ async fn connected(
         name: "Lisbon".into(),
         slug: "lisbon".into(),
         timezone: "Europe/Lisbon".into(),
-        events: (0..events).map(|n| sample_event(n, "cal-l")).collect(),
+        events: (0..events).map(|n| sample_event(now, n, "cal-l")).collect(),
         legacy_shape: false,
     };
     let fake = FakeLuma::start(0, vec![(KEY.into(), calendar)])
@@ -139,7 +140,8 @@ async fn connected(
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sync_now_runs_once_at_a_time_here_and_across_replicas_and_reports_progress() {
     let store = fresh_store().await;
-    let (org, fake, refresher) = connected(&store, 120).await;
+    let now = Utc::now();
+    let (org, fake, refresher) = connected(&store, 120, now).await;
     fake.set_page_cap(50);
     // The second page stalls, so the first sync is still running while the others ask.
     fake.push_fault(KEY, crate::luma::fake::Fault::Stall(StdDuration::ZERO));
@@ -147,7 +149,6 @@ async fn sync_now_runs_once_at_a_time_here_and_across_replicas_and_reports_progr
         KEY,
         crate::luma::fake::Fault::Stall(StdDuration::from_millis(1500)),
     );
-    let now = Utc::now();
 
     let ManualSync::Started(first) = refresher.sync_now(org.id, now).await.unwrap() else {
         panic!("nothing was running");

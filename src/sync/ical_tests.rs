@@ -234,7 +234,9 @@ async fn moving_from_the_feed_to_the_api_keeps_one_copy_of_each_event() {
         name: "Rust Berlin".into(),
         slug: "rust-berlin".into(),
         timezone: "Europe/Berlin".into(),
-        events: (0..2).map(|n| sample_event(n, "cal-berlin")).collect(),
+        events: (0..2)
+            .map(|n| sample_event(now(), n, "cal-berlin"))
+            .collect(),
         legacy_shape: false,
     };
     let key = "sk-luma-berlin-0001";

@@ -43,7 +43,9 @@ async fn world(events: u32) -> World {
         name: "Rust Berlin".into(),
         slug: "rust-berlin".into(),
         timezone: "Europe/Berlin".into(),
-        events: (0..events).map(|n| sample_event(n, "cal-berlin")).collect(),
+        events: (0..events)
+            .map(|n| sample_event(now(), n, "cal-berlin"))
+            .collect(),
         legacy_shape: false,
     };
     let fake = FakeLuma::start(0, vec![(KEY.into(), calendar)])
@@ -186,7 +188,7 @@ async fn upstream_cancellations_and_edits_are_reconciled() {
     let world = world(10).await;
     world.sync().await;
     world.fake.remove_event(KEY, "evt-0005");
-    let mut edited = sample_event(6, "cal-berlin");
+    let mut edited = sample_event(now(), 6, "cal-berlin");
     edited["name"] = json!("Meetup 6 (moved to the big room)");
     world.fake.upsert_event(KEY, edited);
 
@@ -207,7 +209,9 @@ async fn upstream_cancellations_and_edits_are_reconciled() {
     assert_eq!(renamed.title, "Meetup 6 (moved to the big room)");
 
     // It comes back: live again, counted as an update.
-    world.fake.upsert_event(KEY, sample_event(5, "cal-berlin"));
+    world
+        .fake
+        .upsert_event(KEY, sample_event(now(), 5, "cal-berlin"));
     let report = world.sync().await;
     assert_eq!(report.counts.updated, 1);
     assert_eq!(world.live().await, 10);
@@ -379,7 +383,7 @@ async fn london_events_keep_their_wall_clock_time_across_the_october_change() {
 fn a_repeated_id_in_one_fetch_is_kept_once_the_later_copy_winning() {
     let event = |id: &str, title: &str| {
         let mut event = crate::luma::model::parse_event_page(
-            &json!({"entries": [sample_event(0, "cal-1")]}).to_string(),
+            &json!({"entries": [sample_event(now(), 0, "cal-1")]}).to_string(),
         )
         .unwrap()
         .events
@@ -403,20 +407,25 @@ fn a_repeated_id_in_one_fetch_is_kept_once_the_later_copy_winning() {
 #[tokio::test]
 async fn lu_mas_privacy_is_kept_private_events_left_out_addresses_and_join_links_never_stored() {
     let world = world(0).await;
-    let mut members = sample_event(1, "cal-berlin");
+    let mut members = sample_event(now(), 1, "cal-berlin");
     members["visibility"] = json!("members-only");
     members["location_visibility"] = json!("guests-only");
     members["geo_address_json"] = json!({
         "address": "Hinterhof 3, Secret Street 12", "city": "Berlin", "region": "Berlin",
         "country": "Germany", "full_address": "Hinterhof 3, Secret Street 12, 10115 Berlin"
     });
-    let mut private = sample_event(2, "cal-berlin");
+    let mut private = sample_event(now(), 2, "cal-berlin");
     private["visibility"] = json!("private");
-    let mut online = sample_event(3, "cal-berlin");
+    let mut online = sample_event(now(), 3, "cal-berlin");
     online["location_type"] = json!("zoom");
     online["geo_address_json"] = json!(null);
     online["meeting_url"] = json!("https://zoom.us/j/123?pwd=secret");
-    for event in [sample_event(0, "cal-berlin"), members, private, online] {
+    for event in [
+        sample_event(now(), 0, "cal-berlin"),
+        members,
+        private,
+        online,
+    ] {
         world.fake.upsert_event(KEY, event);
     }
 
@@ -457,7 +466,7 @@ async fn lu_mas_privacy_is_kept_private_events_left_out_addresses_and_join_links
     assert!(public_ids.iter().all(|id| id.len() == 24));
 
     // An event made private on lu.ma leaves Convene's pages at the next sync.
-    let mut now_private = sample_event(0, "cal-berlin");
+    let mut now_private = sample_event(now(), 0, "cal-berlin");
     now_private["visibility"] = json!("private");
     world.fake.upsert_event(KEY, now_private);
     let report = world.sync().await;
@@ -478,7 +487,7 @@ async fn lu_mas_privacy_is_kept_private_events_left_out_addresses_and_join_links
 #[tokio::test]
 async fn cross_listed_entries_are_imported_and_marked() {
     let world = world(1).await;
-    let mut external = sample_event(1, "cal-elsewhere");
+    let mut external = sample_event(now(), 1, "cal-elsewhere");
     external["platform"] = json!("external");
     world.fake.upsert_event(KEY, external);
     let report = world.sync().await;
@@ -555,7 +564,7 @@ async fn the_list_is_stored_first_and_descriptions_follow_even_after_a_failure()
     assert_eq!(first.description_md.as_deref(), Some("Details of meetup 0"));
 
     // A changed event keeps its description until the new one arrives.
-    let mut edited = sample_event(3, "cal-berlin");
+    let mut edited = sample_event(now(), 3, "cal-berlin");
     edited["name"] = json!("Meetup 3, new room");
     world.fake.upsert_event(KEY, edited);
     world.fake.push_fault(KEY, Fault::Pass);

@@ -8,6 +8,7 @@ fn run_convene(env: &[(&str, &str)]) -> (i32, String) {
     let data_dir = scratch_dir("config");
     let output = Command::new(env!("CARGO_BIN_EXE_convene"))
         .env_clear()
+        .envs(convene::testing::moved_clock_env())
         .env("CONVENE_DATA_DIR", &data_dir)
         .env("CONVENE_DEMO", "0")
         .envs(env.iter().copied())

@@ -15,6 +15,7 @@ fn demo_fixtures() -> String {
 async fn serves_the_fixture_calendars_and_prints_where() {
     let mut child = Command::new(env!("CARGO_BIN_EXE_convene"))
         .env_clear()
+        .envs(convene::testing::moved_clock_env())
         .args(["fake-luma", "--port", "0", "--fixtures", &demo_fixtures()])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -78,6 +79,7 @@ async fn serves_the_fixture_calendars_and_prints_where() {
 fn a_missing_fixture_directory_fails_with_a_clear_message() {
     let output = Command::new(env!("CARGO_BIN_EXE_convene"))
         .env_clear()
+        .envs(convene::testing::moved_clock_env())
         .args(["fake-luma", "--fixtures", "/nonexistent/fixtures"])
         .output()
         .expect("run convene fake-luma");

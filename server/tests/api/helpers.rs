@@ -390,6 +390,7 @@ impl ServerProcess {
 
         let mut child = Command::new(env!("CARGO_BIN_EXE_convene"))
             .env_clear()
+            .envs(convene::testing::moved_clock_env())
             .env("LEPTOS_SITE_ADDR", "127.0.0.1:0")
             .env("RUST_LOG", "info")
             .envs(env.iter().copied())

@@ -101,10 +101,10 @@ fn cases() -> Vec<Case> {
         Case {
             slug: "far-future",
             feed: calendar(
-                "BEGIN:VEVENT\r\nUID:forever\r\nDTSTART:99991231T000000Z\r\nDURATION:P99999999999W\r\nEND:VEVENT\r\n",
+                "BEGIN:VEVENT\r\nUID:forever\r\nDTSTART:99991231T230000Z\r\nDURATION:PT2H\r\nEND:VEVENT\r\n",
             )
             .into_bytes(),
-            expect: Expect::Refused("outside the years 1900 to 2199"),
+            expect: Expect::Refused("outside the years 1900 to 9999"),
         },
         Case {
             slug: "many-events",
@@ -288,7 +288,7 @@ async fn hostile_feeds_fail_their_own_run_and_nothing_else() {
     // lu.ma answers are outside input too: organizations on a fake lu.ma whose events turn
     // hostile after a good import.
     let luma_cases = [
-        ("luma-far-future", "outside the years 1900 to 2199"),
+        ("luma-far-future", "outside the years 1900 to 9999"),
         ("luma-huge-answer", "an answer larger than 8388608 bytes"),
     ];
     let fake = FakeLuma::start(
@@ -337,7 +337,8 @@ async fn hostile_feeds_fail_their_own_run_and_nothing_else() {
         make_stale(&db, org.id).await;
     }
     let mut far = luma_event("evt-far", "Forever");
-    far["start_at"] = "9999-12-31T00:00:00Z".into();
+    // An unreadable length is the default hour, which ends past the last year.
+    far["start_at"] = "9999-12-31T23:30:00Z".into();
     far["end_at"] = serde_json::Value::Null;
     far["duration_interval"] = "P99999999999W".into();
     fake.upsert_event("key-luma-far-future", far);
@@ -547,16 +548,19 @@ async fn hostile_feeds_fail_their_own_run_and_nothing_else() {
     // Hostile query strings and bodies: refused with a message, never a panic or a stall.
     let megabyte = "q".repeat(1_000_000);
     let orgs: String = (0..300).map(|n| format!("&org=org-{n}")).collect();
+    // The last year a custom range takes moves with the clock: a century after this one.
+    let last_year = chrono::Datelike::year(&chrono::Utc::now()) + 100;
+    let years = format!("must be a date between 2000 and {last_year}");
     for (path, status, says) in [
         (
             "/dashboard?range=custom&from=2026-12-01&to=%2B262143-12-31".to_owned(),
             422,
-            "must be a date like 2026-12-01",
+            "must be a date like ",
         ),
         (
             "/dashboard?range=custom&from=2026-12-01&to=9999-12-31".to_owned(),
             422,
-            "must be a date between 2000 and 2199",
+            years.as_str(),
         ),
         (
             format!("/dashboard?range=30{orgs}"),

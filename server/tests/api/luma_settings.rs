@@ -37,17 +37,16 @@ async fn status_of(app: &TestApp, path: &str, cookie: &str) -> (u16, String) {
 }
 
 /// Event `n` starts `n + 1` days from now at 18:00 UTC: upcoming whenever the suite runs.
-fn event_start(n: u32) -> chrono::DateTime<chrono::Utc> {
-    let day = chrono::Utc::now().date_naive() + chrono::Duration::days(i64::from(n) + 1);
-    day.and_hms_opt(18, 0, 0).unwrap().and_utc()
+fn upcoming_event(n: u32) -> serde_json::Value {
+    sample_event(chrono::Utc::now(), n, "cal-berlinTest")
 }
 
-fn upcoming_event(n: u32) -> serde_json::Value {
-    let mut event = sample_event(n, "cal-berlinTest");
-    let start = event_start(n);
-    event["start_at"] = start.to_rfc3339().into();
-    event["end_at"] = (start + chrono::Duration::hours(2)).to_rfc3339().into();
-    event
+fn event_start(n: u32) -> chrono::DateTime<chrono::Utc> {
+    upcoming_event(n)["start_at"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap()
 }
 
 async fn fake_calendar() -> FakeLuma {

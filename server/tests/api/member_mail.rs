@@ -535,6 +535,7 @@ async fn admins_hear_once_when_an_import_keeps_failing_and_once_when_it_recovers
 
     use crate::helpers::connect_to_fake_luma;
 
+    let now = "2027-01-13T12:00:00Z";
     let world = World::new().await;
     let berlin = world.org("rust-berlin", "Rust Berlin").await;
     world
@@ -548,7 +549,9 @@ async fn admins_hear_once_when_an_import_keeps_failing_and_once_when_it_recovers
         name: "Rust Berlin".into(),
         slug: "rust-berlin".into(),
         timezone: "Europe/Berlin".into(),
-        events: (0..3).map(|n| sample_event(n, "cal-berlin")).collect(),
+        events: (0..3)
+            .map(|n| sample_event(now.parse().unwrap(), n, "cal-berlin"))
+            .collect(),
         legacy_shape: false,
     };
     let fake = FakeLuma::start(0, vec![("good-key".into(), calendar)])
@@ -563,7 +566,6 @@ async fn admins_hear_once_when_an_import_keeps_failing_and_once_when_it_recovers
         world.app.secret_key.clone(),
     )
     .await;
-    let now = "2027-01-13T12:00:00Z";
     for run in 1..=3 {
         let report = revoked
             .run_org_sync(berlin, SyncTrigger::Daily, now.parse().unwrap())

@@ -41,6 +41,7 @@ impl Cli {
         let mut command = Command::new(env!("CARGO_BIN_EXE_convene"));
         command
             .env_clear()
+            .envs(convene::testing::moved_clock_env())
             .env("DATABASE_URL", &self.database_url)
             .env("CONVENE_DATA_DIR", &self.data_dir)
             .env("CONVENE_DEMO", "0")
@@ -287,7 +288,9 @@ mod luma {
             slug: "rust-oslo".into(),
             timezone: "Europe/Oslo".into(),
             // The fake's sample events start in December 2026, after "now".
-            events: (0..events).map(|n| sample_event(n, "cal-oslo")).collect(),
+            events: (0..events)
+                .map(|n| sample_event(chrono::Utc::now(), n, "cal-oslo"))
+                .collect(),
             legacy_shape: false,
         };
         FakeLuma::start(0, vec![(KEY.into(), calendar)])
@@ -449,15 +452,29 @@ mod ical {
 
     use super::*;
 
-    const FEED: &str = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Luma//EN\r\n\
-        BEGIN:VEVENT\r\nUID:evt-Feed1@events.lu.ma\r\nDTSTAMP:20261120T100000Z\r\n\
-        DTSTART:20361201T180000Z\r\nDTEND:20361201T200000Z\r\nSUMMARY:Far-future meetup\r\n\
-        STATUS:TENTATIVE\r\nLOCATION:c-base\\, Berlin\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+    /// One event a month after `now`, at 18:00 UTC for two hours.
+    fn feed(now: chrono::DateTime<chrono::Utc>) -> String {
+        let day = (now + chrono::Duration::days(30)).format("%Y%m%d");
+        format!(
+            "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Luma//EN\r\n\
+            BEGIN:VEVENT\r\nUID:evt-Feed1@events.lu.ma\r\nDTSTAMP:{stamp}\r\n\
+            DTSTART:{day}T180000Z\r\nDTEND:{day}T200000Z\r\nSUMMARY:Next month's meetup\r\n\
+            STATUS:TENTATIVE\r\nLOCATION:c-base\\, Berlin\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
+            stamp = now.format("%Y%m%dT%H%M%SZ"),
+        )
+    }
 
     async fn serve_feed() -> String {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let address = listener.local_addr().unwrap();
-        let app = Router::new().route("/cal.ics", get(|| async { FEED }));
+        let feed = feed(chrono::Utc::now());
+        let app = Router::new().route(
+            "/cal.ics",
+            get(move || {
+                let feed = feed.clone();
+                async move { feed }
+            }),
+        );
         tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
         format!("http://{address}/cal.ics")
     }

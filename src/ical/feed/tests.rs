@@ -374,7 +374,7 @@ fn a_daily_series_from_long_ago_keeps_its_wall_clock_time_across_daylight_saving
 
 #[test]
 fn impossible_times_and_lengths_refuse_the_event_without_panicking() {
-    let forever = one_event("DTSTART:99991231T000000Z\r\nDURATION:P99999999999W\r\n");
+    let forever = one_event("DTSTART:99991231T230000Z\r\nDURATION:PT2H\r\n");
     assert!(
         problem_of(read_feed(&forever, &settings(chrono_tz::UTC))).contains("outside the years"),
     );
@@ -385,8 +385,8 @@ fn impossible_times_and_lengths_refuse_the_event_without_panicking() {
         problem_of(read_feed(&long, &settings(chrono_tz::UTC))),
         "it lasts longer than 366 days"
     );
-    let near_end = one_event("DTSTART:21991231T230000Z\r\nDTEND:22000101T010000Z\r\n");
-    assert!(problem_of(read_feed(&near_end, &settings(chrono_tz::UTC))).contains("DTEND"));
+    let past_first = one_event("DTSTART:18991231T230000Z\r\nDTEND:19000101T010000Z\r\n");
+    assert!(problem_of(read_feed(&past_first, &settings(chrono_tz::UTC))).contains("DTSTART"));
 }
 
 #[test]
