@@ -63,8 +63,9 @@ impl OrgViewer {
         require_signed_in(self.actor)
     }
 
+    /// A member or admin there (following is not membership).
     pub fn is_member(self) -> bool {
-        self.role.is_some()
+        self.role.is_some_and(Role::is_member)
     }
 }
 

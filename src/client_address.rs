@@ -98,19 +98,18 @@ impl TrustedProxies {
         self.0.iter().any(|network| network.contains(ip))
     }
 
-    /// The client of a request from `peer` carrying `forwarded_for`: the peer itself unless it
-    /// is a trusted proxy; then the nearest address in the chain that is not one (reading from
-    /// the right, as each proxy appends the address it saw). An unreadable entry ends the
-    /// walk at the last trusted hop.
-    pub fn client(&self, peer: IpAddr, forwarded_for: Option<&str>) -> IpAddr {
+    /// The client of a request from `peer` carrying the `X-Forwarded-For` header `lines` (in
+    /// the order they came: a proxy may add a line of its own instead of appending to the last
+    /// one): the peer itself unless it is a trusted proxy; then the nearest address in the chain
+    /// that is not one, reading every line from the right, as each proxy adds the address it
+    /// saw last. An unreadable entry ends the walk at the last trusted hop.
+    pub fn client(&self, peer: IpAddr, lines: &[&str]) -> IpAddr {
         if !self.trusts(peer) {
             return peer;
         }
-        let Some(chain) = forwarded_for else {
-            return peer;
-        };
         let mut client = peer;
-        for hop in chain.rsplit(',').take(MAX_FORWARDED_HOPS) {
+        let hops = lines.iter().rev().flat_map(|line| line.rsplit(','));
+        for hop in hops.take(MAX_FORWARDED_HOPS) {
             let Ok(ip) = hop.trim().parse::<IpAddr>() else {
                 return client;
             };
@@ -136,7 +135,7 @@ mod tests {
     #[test]
     fn only_a_trusted_peer_may_name_the_client() {
         let proxies = TrustedProxies::parse("10.0.0.0/8, ::1").unwrap();
-        let chain = Some("203.0.113.7, 198.51.100.2");
+        let chain: &[&str] = &["203.0.113.7, 198.51.100.2"];
         assert_eq!(
             proxies.client(ip("198.51.100.9"), chain),
             ip("198.51.100.9"),
@@ -148,14 +147,30 @@ mod tests {
             "the nearest hop"
         );
         assert_eq!(
-            proxies.client(ip("10.1.2.3"), Some("203.0.113.7, 10.9.9.9")),
+            proxies.client(ip("10.1.2.3"), &["203.0.113.7, 10.9.9.9"]),
             ip("203.0.113.7"),
             "through two proxies"
         );
-        assert_eq!(proxies.client(ip("::1"), None), ip("::1"));
+        assert_eq!(proxies.client(ip("::1"), &[]), ip("::1"));
         assert_eq!(
-            proxies.client(ip("10.1.2.3"), Some("junk, 10.2.2.2")),
+            proxies.client(ip("10.1.2.3"), &["junk, 10.2.2.2"]),
             ip("10.2.2.2")
+        );
+        // A proxy that adds a line of its own (HAProxy): the client's line comes first, and the
+        // address the client wrote there is not believed past the proxy's own line.
+        assert_eq!(
+            proxies.client(ip("10.1.2.3"), &["6.6.6.6", "203.0.113.9"]),
+            ip("203.0.113.9"),
+            "the proxy's own line, not the first line"
+        );
+        assert_eq!(
+            proxies.client(ip("10.1.2.3"), &["6.6.6.6", "203.0.113.9, 10.0.0.5"]),
+            ip("203.0.113.9")
+        );
+        assert_eq!(
+            proxies.client(ip("10.1.2.3"), &["6.6.6.6", "10.0.0.5"]),
+            ip("6.6.6.6"),
+            "past the trusted hops, across lines"
         );
         assert_eq!(
             TrustedProxies::default().client(ip("10.1.2.3"), chain),
@@ -174,13 +189,18 @@ mod tests {
 
     proptest! {
         #[test]
-        fn any_header_gives_an_address_from_the_peer_or_the_header(header in ".{0,200}", trusted in any::<bool>()) {
+        fn any_header_gives_an_address_from_the_peer_or_the_header(
+            lines in proptest::collection::vec(".{0,200}", 0..4),
+            trusted in any::<bool>(),
+        ) {
             let proxies = TrustedProxies::parse(if trusted { "0.0.0.0/0" } else { "" }).unwrap();
             let peer = ip("192.0.2.1");
-            let client = proxies.client(peer, Some(&header));
+            let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
+            let client = proxies.client(peer, &lines);
             prop_assert!(
                 client == peer
-                    || header.split(',').any(|hop| hop.trim().parse::<IpAddr>().ok() == Some(client))
+                    || lines.iter().flat_map(|line| line.split(','))
+                        .any(|hop| hop.trim().parse::<IpAddr>().ok() == Some(client))
             );
         }
     }

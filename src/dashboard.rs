@@ -561,7 +561,7 @@ pub async fn load(
         (None, _) => Vec::new(),
     };
     let mut query = query.clone();
-    query.audience = Audience::of_viewer(viewer, mine.iter().map(|(org, _)| org.id).collect());
+    query.audience = Audience::of_viewer(viewer, crate::visibility::members_of(&mine));
     let query = &query;
     if let Some(reads) = reads {
         let (chosen, page) = window::chosen_and_page(db, reads, query).await?;

@@ -26,6 +26,9 @@ pub enum Error {
     /// Too many accounts created from one client lately; try again after the wait.
     #[error("too many sign-ups from this network: try again in {retry_after_minutes} minutes")]
     TooManySignUps { retry_after_minutes: i64 },
+    /// Too many account actions (resets, links, password checks) from one client lately.
+    #[error("too many tries from this network: try again in {retry_after_minutes} minutes")]
+    TooManyTries { retry_after_minutes: i64 },
     /// Sign-in failed. One message whatever the reason, so it never tells whether an email
     /// has an account.
     #[error("wrong email or password")]

@@ -6,9 +6,10 @@
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait};
 
 use crate::Error;
-use crate::access::Actor;
+use crate::access::{Actor, Role};
 use crate::store::entities::event;
 use crate::store::memberships;
+use crate::store::organizations::Organization;
 
 pub use convene_types::Visibility;
 
@@ -32,6 +33,16 @@ pub fn from_ical_class(class: Option<&str>) -> Visibility {
         Some("PRIVATE" | "CONFIDENTIAL") => Visibility::Private,
         _ => Visibility::Public,
     }
+}
+
+/// The organizations among `standings` whose members-only events the person sees: where they are
+/// a member or admin, not where they only follow.
+pub fn members_of(standings: &[(Organization, Role)]) -> Vec<i64> {
+    standings
+        .iter()
+        .filter(|(_, role)| role.is_member())
+        .map(|(org, _)| org.id)
+        .collect()
 }
 
 /// Who is looking at events: what they may see of each organization's.
@@ -78,11 +89,9 @@ impl Audience {
     /// statement for a member, none otherwise).
     pub async fn of(db: &impl ConnectionTrait, actor: Option<Actor>) -> Result<Self, Error> {
         let member_of = match actor {
-            Some(actor) if !actor.is_site_admin => memberships::organizations_of(db, actor.user_id)
-                .await?
-                .into_iter()
-                .map(|(org, _)| org.id)
-                .collect(),
+            Some(actor) if !actor.is_site_admin => {
+                members_of(&memberships::organizations_of(db, actor.user_id).await?)
+            }
             _ => Vec::new(),
         };
         Ok(Self::of_viewer(actor, member_of))

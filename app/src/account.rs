@@ -64,15 +64,21 @@ pub async fn change_email(email: String, current_password: String) -> Result<(),
         let state = AppState::current()?;
         let user_id = me(&state).await?;
         let email = Email::parse(&email)?;
-        convene::accounts::links::request_email_change(
+        let client = crate::auth::session::client_address(&state).await;
+        let outcome = convene::accounts::links::request_email_change(
             &state.db,
             user_id,
             email,
             Password::for_sign_in(current_password),
+            convene::accounts::links::Asker {
+                client_address: &client,
+                client_limit: &state.email_changes,
+            },
             &state.site,
             chrono::Utc::now(),
         )
         .await?;
+        tracing::info!(user_id, ?outcome, "address change asked for");
         leptos_axum::redirect("/account?saved=email");
         Ok::<(), AppError>(())
     }
@@ -107,11 +113,14 @@ pub async fn change_password(current_password: String, password: String) -> Resu
         let state = AppState::current()?;
         let user_id = me(&state).await?;
         let new = Password::parse_new(password)?;
+        let client = session::admit(&state, &state.account_actions).await?;
         convene::accounts::profile::change_password(
             &state.db,
             user_id,
             Password::for_sign_in(current_password),
             new,
+            &client,
+            chrono::Utc::now(),
         )
         .await?;
         // Every session ended, this one too: it starts again, on a fresh id.
@@ -163,6 +172,7 @@ pub async fn resend_confirmation() -> Result<(), AppError> {
     use crate::state::AppState;
     let state = AppState::current()?;
     let user_id = me(&state).await?;
+    crate::auth::session::admit(&state, &state.account_actions).await?;
     let sent = convene::accounts::links::resend_confirmation(
         &state.db,
         user_id,

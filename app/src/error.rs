@@ -29,6 +29,8 @@ pub enum AppError {
         "Too many accounts were created from your network. Try again in {retry_after_minutes} minutes."
     )]
     TooManySignUps { retry_after_minutes: i64 },
+    #[error("Too many tries from your network. Try again in {retry_after_minutes} minutes.")]
+    TooManyTries { retry_after_minutes: i64 },
     /// lu.ma failed or refused; the message says how (never with the key).
     #[error("lu.ma: {0}")]
     Luma(String),
@@ -53,7 +55,9 @@ impl AppError {
             AppError::Invalid { .. } => 422,
             AppError::Conflict { .. } => 409,
             AppError::WrongCredentials => 401,
-            AppError::Throttled { .. } | AppError::TooManySignUps { .. } => 429,
+            AppError::Throttled { .. }
+            | AppError::TooManySignUps { .. }
+            | AppError::TooManyTries { .. } => 429,
             AppError::Internal => 500,
             AppError::Luma(_) | AppError::Transport(_) => 502,
         }
@@ -99,6 +103,11 @@ impl AppError {
             convene::Error::TooManySignUps {
                 retry_after_minutes,
             } => AppError::TooManySignUps {
+                retry_after_minutes,
+            },
+            convene::Error::TooManyTries {
+                retry_after_minutes,
+            } => AppError::TooManyTries {
                 retry_after_minutes,
             },
             convene::Error::Luma(err) => AppError::Luma(err.to_string()),

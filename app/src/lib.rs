@@ -41,7 +41,7 @@ use crate::integration::SettingsPage;
 use crate::layout::SiteLayout;
 use crate::mail::{OutboxPage, UnsubscribePage};
 use crate::not_found::NotFound;
-use crate::organizations::{DirectoryPage, MembersPage, OrganizationPage};
+use crate::organizations::{DirectoryPage, InvitationPage, MembersPage, OrganizationPage};
 use crate::topics::{TopicPageView, TopicSettingsPage};
 
 /// The HTML document around the app, rendered on the server only.
@@ -90,6 +90,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/orgs") view=DirectoryPage ssr=SsrMode::Async />
                     <Route path=path!("/dashboard") view=DashboardPage ssr=SsrMode::Async />
                     <Route path=path!("/orgs/:slug") view=OrganizationPage ssr=SsrMode::Async />
+                    <Route
+                        path=path!("/orgs/:slug/join")
+                        view=InvitationPage
+                        ssr=SsrMode::Async
+                    />
                     <Route
                         path=path!("/orgs/:slug/members")
                         view=MembersPage

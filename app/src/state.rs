@@ -23,7 +23,11 @@ pub struct AppState {
     /// Proxies whose `X-Forwarded-For` names the client (sign-in throttling).
     pub trusted_proxies: convene::client_address::TrustedProxies,
     /// Sign-ups per client (each costs a password hash).
-    pub sign_ups: std::sync::Arc<convene::sign_up_limit::SignUpLimit>,
+    pub sign_ups: std::sync::Arc<convene::client_limit::ClientLimit>,
+    /// Address changes per client (each mails an address nobody has confirmed yet).
+    pub email_changes: std::sync::Arc<convene::client_limit::ClientLimit>,
+    /// Reset requests and links, password changes and confirmation links per client.
+    pub account_actions: std::sync::Arc<convene::client_limit::ClientLimit>,
     /// Sessions, viewers and shared page data, valid while the store's change counters stand
     /// still (`convene::cache`).
     pub caches: Caches,

@@ -1,5 +1,6 @@
 // Steps several browser tests share.
 import { expect, type Page } from "@playwright/test";
+import { SITE_ADMIN } from "../global-setup";
 
 /**
  * Waits until the page can be used: loaded, and its island hydrated when it has one (only the
@@ -23,9 +24,11 @@ export async function signIn(page: Page, email: string, password: string) {
 
 /**
  * Creates an account through the sign-up form, which answers "Check your email" and signs
- * nobody in (the address is confirmed by mail), then signs in with it.
+ * nobody in, then signs in with it. `confirm` (the default) first follows the confirmation link
+ * as its owner would: the run has no SMTP server, so the message waits in the outbox, where a
+ * site admin reads it. Only a confirmed address can follow an organization or ask to join.
  */
-export async function signUp(page: Page, email: string, name: string, password: string) {
+export async function signUp(page: Page, email: string, name: string, password: string, confirm = true) {
   await page.goto("/signup");
   await usable(page);
   await page.getByLabel("Email").fill(email);
@@ -34,8 +37,36 @@ export async function signUp(page: Page, email: string, name: string, password: 
   await page.getByRole("button", { name: "Create account" }).click();
   await expect(page.getByRole("heading", { name: "Check your email" })).toBeVisible();
   await expect(page.locator(".user-name")).toHaveCount(0);
+  if (confirm) {
+    const link = await linkFromOutbox(page, email, "Confirm your email address for Convene", "/account/confirm?token=");
+    await page.goto(link);
+    await usable(page);
+    await page.getByRole("button", { name: "Confirm and sign in" }).click();
+    await expect(page.locator(".user-name")).toHaveText(name);
+    return;
+  }
   await signIn(page, email, password);
   await expect(page.locator(".user-name")).toHaveText(name);
+}
+
+/**
+ * The path and query of the link in the newest outbox message to `email` with `subject`, read
+ * by the site admin in a context of its own.
+ */
+export async function linkFromOutbox(page: Page, email: string, subject: string, path: string): Promise<string> {
+  const context = await page.context().browser()!.newContext();
+  const admin = await context.newPage();
+  await signIn(admin, SITE_ADMIN.email, SITE_ADMIN.password);
+  await admin.goto("/admin/mail");
+  const message = admin.locator(".outbox-message").filter({ hasText: subject }).filter({ hasText: email }).first();
+  await message.locator("summary").click();
+  const text = await message.locator(".mail-text").innerText();
+  const escaped = path.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const link = text.match(new RegExp(`https?://\\S+${escaped}[0-9a-f]+`))?.[0];
+  expect(link, text).toBeTruthy();
+  await context.close();
+  const { pathname, search } = new URL(link!);
+  return pathname + search;
 }
 
 /**

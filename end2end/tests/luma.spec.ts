@@ -78,8 +78,8 @@ test("a member cannot open the settings panel", async ({ page }) => {
   await signUp(page, email, "Mia Member", "correct horse battery");
   await page.goto(`/orgs/${LUMA_ORG.slug}`);
   await usable(page);
-  await page.getByRole("button", { name: "Join" }).click();
-  await expect(page.getByText("You are a member.")).toBeVisible();
+  await page.getByRole("button", { name: "Follow" }).click();
+  await expect(page.getByText("You follow its public events.")).toBeVisible();
   await expect(page.getByRole("link", { name: "lu.ma settings" })).toHaveCount(0);
 
   const response = await page.goto(`/orgs/${LUMA_ORG.slug}/settings`);

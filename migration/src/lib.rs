@@ -18,6 +18,7 @@ mod m20261130_000006_descriptions_later;
 mod m20261130_000007_mail;
 mod m20261130_000008_member_mail;
 mod m20261130_000009_topics;
+mod m20261206_000001_membership_approval;
 
 pub struct Migrator;
 
@@ -41,6 +42,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000007_mail::Migration),
             Box::new(m20261130_000008_member_mail::Migration),
             Box::new(m20261130_000009_topics::Migration),
+            Box::new(m20261206_000001_membership_approval::Migration),
         ]
     }
 }

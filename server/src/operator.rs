@@ -215,10 +215,21 @@ async fn member(db: &DatabaseConnection, command: MemberCommand) -> Result<Strin
         .ok_or_else(|| {
             format!("--email: no user with email {email}; create one with `convene user add`")
         })?;
+    if user.email_confirmed_at.is_none() {
+        return Err(format!(
+            "--email: {email} has not confirmed its address yet; only a confirmed account can be made a member or admin"
+        ));
+    }
     let role = if admin { Role::Admin } else { Role::Member };
-    memberships::add(db, user.id, organization.id, role)
+    // A follower is promoted; anyone else is added.
+    match memberships::role_of(db, user.id, organization.id)
         .await
-        .map_err(cli_error)?;
+        .map_err(|e| e.to_string())?
+    {
+        Some(Role::Follower) => memberships::set_role(db, user.id, organization.id, role).await,
+        _ => memberships::add(db, user.id, organization.id, role).await,
+    }
+    .map_err(cli_error)?;
     Ok(format!(
         "added {} to {} as {role}",
         user.email, organization.slug

@@ -4,10 +4,12 @@
 use std::future::Future;
 use std::io;
 use std::net::SocketAddr;
+use std::sync::Arc;
 
 use app::state::AppState;
 use axum::Router;
 use axum::serve::ListenerExt;
+use convene::client_limit::ClientLimit;
 use convene::demo::{self, Demo, DemoSetup};
 use convene::luma::client::LumaClient;
 use convene::mail::PublicUrl;
@@ -162,7 +164,9 @@ impl Application {
             daily_sync_at: settings.daily_sync.map(|schedule| schedule.at),
             demo: settings.demo,
             trusted_proxies: settings.trusted_proxies.clone(),
-            sign_ups: Default::default(),
+            sign_ups: Arc::new(ClientLimit::sign_ups()),
+            email_changes: Arc::new(ClientLimit::email_changes()),
+            account_actions: Arc::new(ClientLimit::account_actions()),
             caches: Default::default(),
             site,
             sends_mail: settings.mail.smtp.is_some(),
@@ -303,10 +307,11 @@ async fn start_demo(
                 "demo mode: organizations connected to the bundled fake lu.ma and imported (CONVENE_DEMO=0 turns this off)"
             );
             tracing::info!(
-                "demo accounts (password {:?}): {} is an admin of Rust Berlin, {} a member of Rust Berlin and Rust Lisbon, {} a site admin (the mail the demo keeps is at /admin/mail)",
+                "demo accounts (password {:?}): {} is an admin of Rust Berlin, {} a member of Rust Berlin and Rust Lisbon, {} follows Rust Berlin and waits for its answer to a request to join, {} a site admin (the mail the demo keeps is at /admin/mail)",
                 demo::DEMO_PASSWORD,
                 demo::DEMO_ADMIN_EMAIL,
                 demo::DEMO_MEMBER_EMAIL,
+                demo::DEMO_REQUESTER_EMAIL,
                 demo::DEMO_OPERATOR_EMAIL
             );
         }

@@ -107,7 +107,7 @@ async fn queue_confirmation(
             new_email: None,
             expires_at: now + CONFIRM_VALID_FOR,
         },
-        |link| compose::confirm_email(&user.display_name, link, CONFIRM_VALID_FOR.num_days()),
+        |link| compose::confirm_email(link, CONFIRM_VALID_FOR.num_days()),
         site,
         now,
     )
@@ -211,13 +211,20 @@ pub async fn token_is_usable(
 }
 
 /// Sets a new password with a reset link, which is spent; every session of the account ends
-/// (the caller then signs in afresh). Also confirms the address: the link proved it.
+/// (the caller then signs in afresh). Also confirms the address: the link proved it. The token
+/// is looked up before the password is hashed, so a made-up token costs a lookup, not a hash.
 pub async fn reset_password(
     db: &DatabaseConnection,
     token: &str,
     password: Password,
     now: DateTime<Utc>,
 ) -> Result<User, Error> {
+    if usable(db, token, TokenPurpose::ResetPassword, now)
+        .await?
+        .is_none()
+    {
+        return Err(spent_link());
+    }
     let password_hash = password.hash_off_thread().await?;
     let txn = db.begin().await?;
     let row = spend(&txn, token, TokenPurpose::ResetPassword, now).await?;
@@ -412,37 +419,92 @@ async fn issued_since(
 
 /// How long a link confirming a new address works.
 pub const CHANGE_VALID_FOR: Duration = Duration::hours(24);
+/// Address changes one account may ask for in a day.
+pub const EMAIL_CHANGES_A_DAY: usize = 3;
 
-/// Asks to move the account to `new_email`: with the current password, a link goes to the new
-/// address, and the account keeps the old one until it is followed.
+/// What asking for a new address did. The page says the same for both ("check your new
+/// address"), so it never tells whether an address has an account; only the mail differs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EmailChange {
+    /// A link went to the new address.
+    LinkSent,
+    /// The address has an account: its owner is told (at most once an hour), nothing changes.
+    AddressTaken,
+}
+
+/// Who asks for a new address, and how many such requests their network has left.
+pub struct Asker<'a> {
+    pub client_address: &'a str,
+    /// Address changes per client ([`crate::client_limit::ClientLimit::email_changes`]).
+    pub client_limit: &'a crate::client_limit::ClientLimit,
+}
+
+/// Asks to move the account to `new_email`: with the current password (checked and throttled
+/// like a sign-in from the asker's address), a link goes to the new address, and the account
+/// keeps the old one until it is followed. At most [`EMAIL_CHANGES_A_DAY`] a day per account,
+/// and as many per client: each sends a message, so neither can be made a mail cannon.
 pub async fn request_email_change(
     db: &DatabaseConnection,
     user_id: i64,
     new_email: Email,
     password: Password,
+    asker: Asker<'_>,
     site: &PublicUrl,
     now: DateTime<Utc>,
-) -> Result<(), Error> {
+) -> Result<EmailChange, Error> {
+    let client_address = asker.client_address;
     let account = user::Entity::find_by_id(user_id)
         .one(db)
         .await?
         .ok_or(Error::NotSignedIn)?;
-    if !password.matches_off_thread(&account.password_hash).await {
-        return Err(Error::invalid(
-            InputField::CurrentPassword,
-            "is not your current password",
-        ));
-    }
+    crate::store::sign_in::check_current_password(db, &account, password, client_address, now)
+        .await?;
     if new_email.as_str() == account.email {
         return Err(Error::invalid(InputField::Email, "is already your address"));
     }
-    if users::find_by_email(db, &new_email).await?.is_some() {
-        return Err(Error::Conflict {
-            field: InputField::Email,
-            message: "another account uses this address".into(),
-        });
+    let today = issued_since(
+        db,
+        user_id,
+        TokenPurpose::ChangeEmail,
+        now - Duration::days(1),
+    )
+    .await?;
+    if today.len() >= EMAIL_CHANGES_A_DAY {
+        return Err(Error::invalid(
+            InputField::Email,
+            format!(
+                "you asked for a new address {EMAIL_CHANGES_A_DAY} times today: use one of those links, or try again tomorrow"
+            ),
+        ));
     }
+    asker
+        .client_limit
+        .admit(client_address, std::time::Instant::now())
+        .map_err(|retry_after_minutes| Error::TooManyTries {
+            retry_after_minutes,
+        })?;
     let txn = db.begin().await?;
+    if let Some(owner) = users::find_by_email(&txn, &new_email).await? {
+        outbox::enqueue(
+            &txn,
+            OutgoingMail {
+                idempotency_key: format!(
+                    "address-in-use:{}:{}",
+                    owner.id,
+                    now.format("%Y-%m-%dT%H")
+                ),
+                kind: MailKind::AccountExists,
+                recipient: owner.email.clone(),
+                user_id: Some(owner.id),
+                content: compose::address_in_use(&owner.display_name, &site.link("/login")),
+                unsubscribe_url: None,
+            },
+            now,
+        )
+        .await?;
+        txn.commit().await?;
+        return Ok(EmailChange::AddressTaken);
+    }
     mail_link(
         &txn,
         LinkMail {
@@ -452,13 +514,13 @@ pub async fn request_email_change(
             new_email: Some(new_email.as_str()),
             expires_at: now + CHANGE_VALID_FOR,
         },
-        |link| compose::change_email(&account.display_name, link, CHANGE_VALID_FOR.num_hours()),
+        |link| compose::change_email(link, CHANGE_VALID_FOR.num_hours()),
         site,
         now,
     )
     .await?;
     txn.commit().await?;
-    Ok(())
+    Ok(EmailChange::LinkSent)
 }
 
 /// Moves the account to the address the link was sent to (confirmed by following it).

@@ -1,6 +1,7 @@
 //! The account page's changes: name and timezone, password, and what mail comes. Each takes the
 //! signed-in user's id (the caller authorized) and input parsed by the core's rules.
 
+use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -45,24 +46,22 @@ pub async fn remember_timezone(
         == 1)
 }
 
-/// A new password, given the current one; every session of the account ends (the caller
-/// signs its own in again).
+/// A new password, given the current one (checked and throttled like a sign-in from
+/// `client_address`); every session of the account ends (the caller signs its own in again).
 pub async fn change_password(
     db: &DatabaseConnection,
     user_id: i64,
     current: Password,
     new: Password,
+    client_address: &str,
+    now: DateTime<Utc>,
 ) -> Result<(), Error> {
     let account = user::Entity::find_by_id(user_id)
         .one(db)
         .await?
         .ok_or(Error::NotSignedIn)?;
-    if !current.matches_off_thread(&account.password_hash).await {
-        return Err(Error::invalid(
-            InputField::CurrentPassword,
-            "is not your current password",
-        ));
-    }
+    crate::store::sign_in::check_current_password(db, &account, current, client_address, now)
+        .await?;
     let hash = new.hash_off_thread().await?;
     let txn = db.begin().await?;
     user::Entity::update_many()

@@ -8,8 +8,8 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
-    TransactionTrait,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait,
+    PaginatorTrait, QueryFilter, TransactionTrait,
 };
 
 use crate::Error;
@@ -30,6 +30,8 @@ pub const DEMO_MEMBER_EMAIL: &str = "member@demo.convene.test";
 pub const DEMO_ADMIN_EMAIL: &str = "admin@demo.convene.test";
 /// A site admin, member of nothing: reads the outbox at `/admin/mail` (the demo sends no mail).
 pub const DEMO_OPERATOR_EMAIL: &str = "operator@demo.convene.test";
+/// Follows Rust Berlin and has asked to join it: the demo admin sees the request waiting.
+pub const DEMO_REQUESTER_EMAIL: &str = "requester@demo.convene.test";
 
 struct DemoOrganization {
     slug: &'static str,
@@ -180,6 +182,7 @@ async fn seed(
     let txn = db.begin().await?;
     let member = demo_account(&txn, DEMO_MEMBER_EMAIL, "Dana Demo").await?;
     let admin = demo_account(&txn, DEMO_ADMIN_EMAIL, "Alex Admin").await?;
+    let requester = demo_account(&txn, DEMO_REQUESTER_EMAIL, "Robin Request").await?;
     users::create(
         &txn,
         users::NewUser {
@@ -230,6 +233,15 @@ async fn seed(
         }
         if demo.slug == ADMIN_OF {
             memberships::add(&txn, admin.id, org.id, Role::Admin).await?;
+            memberships::add(&txn, requester.id, org.id, Role::Follower).await?;
+            crate::store::entities::membership_request::ActiveModel {
+                organization_id: Set(org.id),
+                user_id: Set(requester.id),
+                created_at: Set(Utc::now()),
+                ..Default::default()
+            }
+            .insert(&txn)
+            .await?;
         } else if MEMBER_OF.contains(&demo.slug) {
             memberships::add(&txn, admin.id, org.id, Role::Member).await?;
         }
@@ -325,6 +337,18 @@ mod tests {
                 .unwrap(),
             Some(Role::Admin)
         );
+        // A request waits on Rust Berlin's members page; its author only follows meanwhile.
+        let waiting = crate::joining::pending_requests(store.db(), berlin.id)
+            .await
+            .unwrap();
+        assert_eq!(waiting.len(), 1);
+        assert_eq!(waiting[0].email, DEMO_REQUESTER_EMAIL);
+        assert_eq!(
+            memberships::role_of(store.db(), waiting[0].user_id, berlin.id)
+                .await
+                .unwrap(),
+            Some(Role::Follower)
+        );
         // The key is stored sealed, never as given.
         let sealed = berlin.luma_api_key_sealed.unwrap();
         assert!(!sealed.contains("demo-key"));
@@ -364,7 +388,7 @@ mod tests {
         assert!(reports.iter().all(|(_, r)| r.outcome == SyncOutcome::Ok));
         assert_eq!(
             user::Entity::find().count(store.db()).await.unwrap(),
-            3,
+            4,
             "no accounts added"
         );
     }

@@ -85,13 +85,10 @@ pub async fn feed_for_token(
     let Some(user) = users::find_by_id(db, row.user_id).await? else {
         return Ok(None);
     };
-    let organizations: Vec<i64> = memberships::organizations_of(db, user.id)
-        .await?
-        .into_iter()
-        .map(|(org, _)| org.id)
-        .collect();
-    // The member's own organizations: their members-only events included.
-    let audience = Audience::member_of(organizations.clone());
+    let standings = memberships::organizations_of(db, user.id).await?;
+    let organizations: Vec<i64> = standings.iter().map(|(org, _)| org.id).collect();
+    // The organizations followed, and the members-only events of those the person is a member of.
+    let audience = Audience::member_of(crate::visibility::members_of(&standings));
     let events = events_since(db, &organizations, &audience, now - RECENT).await?;
     Ok(Some(feed(
         &format!("Convene: {}'s organizations", user.display_name),

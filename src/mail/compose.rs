@@ -119,12 +119,18 @@ fn event_html(event: &EventItem) -> String {
 
 /// Renders `blocks` as both parts, under a greeting and over the footer.
 fn compose(subject: String, name: &str, blocks: &[Block<'_>], footer: Footer<'_>) -> Composed {
-    let mut text = format!("Hello {name},\n\n");
+    // No name: a message to an address nobody has confirmed greets no one by name.
+    let greeting = if name.is_empty() {
+        "Hello,".to_owned()
+    } else {
+        format!("Hello {name},")
+    };
+    let mut text = format!("{greeting}\n\n");
     let mut html = String::from(
         "<!DOCTYPE html><html><head><meta charset=\"utf-8\"></head>\
          <body style=\"font-family:system-ui,sans-serif;line-height:1.5;color:#1f2328;max-width:36rem\">",
     );
-    html.push_str(&format!("<p>Hello {},</p>", escape(name)));
+    html.push_str(&format!("<p>{}</p>", escape(&greeting)));
     for block in blocks {
         match block {
             Block::Paragraph(paragraph) => {
@@ -199,11 +205,13 @@ pub fn escape(text: &str) -> String {
 
 const ACCOUNT_FOOTER: &str = "You get this message because of an action on your Convene account. If it was not you, you can ignore it.";
 
-/// After sign-up: the link that confirms the address (and signs in).
-pub fn confirm_email(name: &str, link: &str, valid_for_days: i64) -> Composed {
+/// After sign-up: the link that confirms the address (and signs in). Nobody has shown this
+/// address is theirs yet, so the message carries no text the one who signed up wrote (not even
+/// the name they gave).
+pub fn confirm_email(link: &str, valid_for_days: i64) -> Composed {
     compose(
         "Confirm your email address for Convene".into(),
-        name,
+        "",
         &[
             Block::Paragraph(
                 "Welcome to Convene. Please confirm that this is your address, so we can send you your organizations' events.",
@@ -261,11 +269,12 @@ pub fn password_reset(name: &str, link: &str, valid_for_minutes: i64) -> Compose
     )
 }
 
-/// Confirming a new address given on the account page: the link goes to the new address.
-pub fn change_email(name: &str, link: &str, valid_for_hours: i64) -> Composed {
+/// Confirming a new address given on the account page: the link goes to the new address, which
+/// nobody has confirmed yet, so no text the asker wrote (not even their name).
+pub fn change_email(link: &str, valid_for_hours: i64) -> Composed {
     compose(
         "Confirm your new email address for Convene".into(),
-        name,
+        "",
         &[
             Block::Paragraph(
                 "You asked to use this address for your Convene account. Your account keeps its old address until you confirm.",
@@ -277,6 +286,25 @@ pub fn change_email(name: &str, link: &str, valid_for_hours: i64) -> Composed {
             Block::Paragraph(&format!(
                 "The link works once, for {valid_for_hours} hours."
             )),
+        ],
+        Footer::account(),
+    )
+}
+
+/// Someone asked to move their account to an address that already has one: its owner hears of
+/// it (and the asker's page says the same either way).
+pub fn address_in_use(name: &str, sign_in: &str) -> Composed {
+    compose(
+        "Someone tried to use your address on Convene".into(),
+        name,
+        &[
+            Block::Paragraph(
+                "Someone asked to move their Convene account to this email address. It is already yours, so nothing changed.",
+            ),
+            Block::Action {
+                label: "Sign in",
+                url: sign_in,
+            },
         ],
         Footer::account(),
     )
@@ -369,6 +397,67 @@ pub fn import_recovered(
             Block::Action {
                 label: "See the import history",
                 url: settings_url,
+            },
+        ],
+        footer,
+    )
+}
+
+/// To an organization's admins: someone asks to become a member.
+pub fn join_requested(
+    name: &str,
+    organization: &str,
+    requester: &str,
+    members_url: &str,
+    footer: Footer<'_>,
+) -> Composed {
+    compose(
+        format!("{organization}: {requester} asks to join"),
+        name,
+        &[
+            Block::Paragraph(&format!(
+                "{requester} asks to become a member of {organization} on Convene. Members see its members-only events; approve only people you know belong."
+            )),
+            Block::Action {
+                label: "Approve or decline",
+                url: members_url,
+            },
+        ],
+        footer,
+    )
+}
+
+/// To whoever asked to join: the admins' answer.
+pub fn join_answered(
+    name: &str,
+    organization: &str,
+    approved: bool,
+    organization_url: &str,
+    footer: Footer<'_>,
+) -> Composed {
+    let (subject, paragraph) = if approved {
+        (
+            format!("You are a member of {organization}"),
+            format!(
+                "The admins of {organization} approved your request: its members-only events are on your dashboard now."
+            ),
+        )
+    } else {
+        (
+            format!("Your request to join {organization}"),
+            format!(
+                "The admins of {organization} declined your request to become a member. You still follow its public events if you did before."
+            ),
+        )
+    };
+    compose(
+        subject,
+        name,
+        &[
+            Block::Paragraph(&paragraph),
+            Block::Action {
+                label: "Open the organization",
+                url: organization_url,
             },
         ],
         footer,

@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Datelike, Duration, NaiveTime, TimeZone, Utc, Weekday};
 use chrono_tz::Tz;
-use convene_types::{MailKind, Visibility};
+use convene_types::{MailKind, Role, Visibility};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect,
 };
@@ -158,14 +158,14 @@ async fn queue(
     }
     let events = member::starting_between(db, now, now + Duration::days(WINDOW_DAYS)).await?;
     let names = member::organization_names(db).await?;
-    let mut organizations_of: HashMap<i64, HashSet<i64>> = HashMap::new();
+    let mut organizations_of: HashMap<i64, HashMap<i64, Role>> = HashMap::new();
     for membership in member::memberships(db).await? {
         organizations_of
             .entry(membership.user_id)
             .or_default()
-            .insert(membership.organization_id);
+            .insert(membership.organization_id, membership.role);
     }
-    let no_organizations = HashSet::new();
+    let no_organizations = HashMap::new();
     for chunk in due.chunks(PER_WRITE) {
         let mut mails = Vec::with_capacity(chunk.len());
         for (reader, week) in chunk {
@@ -184,11 +184,12 @@ async fn queue(
 }
 
 /// The reader's digest, or `None` when there is nothing to say. Members-only events appear
-/// only in the digests of that organization's members; the network list is public events only.
+/// only in the digests of that organization's members (not its followers); the network list is
+/// public events only.
 fn digest(
     reader: &Reader,
     week: &str,
-    mine: &HashSet<i64>,
+    mine: &HashMap<i64, Role>,
     events: &[MailEvent],
     names: &HashMap<i64, String>,
     site: &PublicUrl,
@@ -197,7 +198,12 @@ fn digest(
     let own = member::merge_cross_listed(
         events
             .iter()
-            .filter(|event| mine.contains(&event.organization_id))
+            .filter(|event| {
+                mine.get(&event.organization_id).is_some_and(|role| {
+                    event.visibility == Visibility::Public
+                        || (event.visibility == Visibility::MembersOnly && role.is_member())
+                })
+            })
             .collect(),
     );
     // The network's list leaves out what the member's own list already has (a cross-listing).
@@ -209,7 +215,7 @@ fn digest(
         events
             .iter()
             .filter(|event| {
-                !mine.contains(&event.organization_id)
+                !mine.contains_key(&event.organization_id)
                     && event.visibility == Visibility::Public
                     && !listed.contains(event.external_id.as_str())
             })

@@ -99,15 +99,17 @@ pub async fn queue_batch(
                 continue;
             };
             moves.push((membership.id, newest));
-            // A member sees the organization's members-only events; removed and past events
-            // are no news.
+            // A member sees the organization's members-only events, a follower its public ones;
+            // removed and past events are no news.
             let mut news: Vec<&MailEvent> = after
                 .into_iter()
                 .copied()
                 .filter(|event| {
                     event.removed_at.is_none()
                         && event.start_at > now
-                        && event.visibility != Visibility::Private
+                        && (event.visibility == Visibility::Public
+                            || (event.visibility == Visibility::MembersOnly
+                                && membership.role.is_member()))
                 })
                 .collect();
             news.sort_by_key(|event| (event.start_at, event.id));

@@ -100,7 +100,24 @@ fn row(mail: OutgoingMail, now: DateTime<Utc>) -> Result<mail_message::ActiveMod
     })
 }
 
-/// Queued messages whose time has come, oldest first.
+/// 0 for account mail, 1 for the rest: what [`due`] sorts by first.
+fn account_mail_first() -> Expr {
+    use sea_orm::sea_query::ExprTrait;
+    let account_kinds: Vec<&str> = MailKind::ALL
+        .iter()
+        .filter(|kind| kind.is_account_mail())
+        .map(|kind| kind.as_str())
+        .collect();
+    Expr::case(
+        Expr::col(mail_message::Column::Kind).is_in(account_kinds),
+        0,
+    )
+    .finally(1)
+    .into()
+}
+
+/// Queued messages whose time has come: account mail (confirmations, resets) first, so a
+/// digest week of 10,000 messages never holds up someone's sign-in link; then oldest first.
 pub async fn due(
     db: &impl ConnectionTrait,
     now: DateTime<Utc>,
@@ -109,6 +126,7 @@ pub async fn due(
     Ok(mail_message::Entity::find()
         .filter(mail_message::Column::Status.eq(MailStatus::Queued))
         .filter(mail_message::Column::NextAttemptAt.lte(now))
+        .order_by_asc(account_mail_first())
         .order_by_asc(mail_message::Column::Id)
         .limit(limit)
         .all(db)
@@ -297,6 +315,25 @@ mod tests {
         assert_eq!(stored[0].text_body, CLEARED_BODY);
         assert!(!stored[0].html_body.contains("secret"));
         assert!(due(store.db(), later, 10).await.unwrap().is_empty());
+    }
+
+    #[tokio::test]
+    async fn account_mail_goes_before_a_queue_of_digests() {
+        let store = fresh_store().await;
+        let now = Utc::now();
+        let digests = (0..30)
+            .map(|n| OutgoingMail {
+                kind: MailKind::WeeklyDigest,
+                ..mail(&format!("digest:{n}"))
+            })
+            .collect();
+        enqueue_many(store.db(), digests, now).await.unwrap();
+        enqueue(store.db(), mail("reset:after-the-digests"), now)
+            .await
+            .unwrap();
+        let first = due(store.db(), now, 5).await.unwrap();
+        assert_eq!(first[0].idempotency_key, "reset:after-the-digests");
+        assert!(first[1..].iter().all(|m| m.kind == MailKind::WeeklyDigest));
     }
 
     #[tokio::test]

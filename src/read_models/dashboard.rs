@@ -241,6 +241,8 @@ mod tests {
             ical_last_modified: None,
             display_timezone: None,
             import_alerting: false,
+            join_policy: convene_types::JoinPolicy::Request,
+            member_domain: None,
         }
     }
 

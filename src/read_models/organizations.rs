@@ -3,7 +3,12 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use convene_types::views::{MemberRow, OrganizationDetails, OrganizationSummary};
+use chrono::{DateTime, Utc};
+use convene_types::views::{
+    InvitationRow, JoinOffer, JoinRequestRow, MemberRow, MembershipSettings, OrganizationDetails,
+    OrganizationSummary, Standing,
+};
+use convene_types::{JoinPolicy, Role};
 use sea_orm::ConnectionTrait;
 
 use crate::Error;
@@ -84,13 +89,35 @@ pub async fn details(
 ) -> Result<OrganizationDetails, Error> {
     let org = &request.organization;
     let count = memberships::count(db, request.organization.id).await?;
+    let viewer = match request.viewer.actor {
+        Some(actor) => crate::store::users::find_by_id(db, actor.user_id).await?,
+        None => None,
+    };
+    let requested = match &viewer {
+        Some(person) => crate::joining::is_pending(db, person.id, org.id).await?,
+        None => false,
+    };
+    let standing = match (&viewer, request.viewer.role) {
+        (None, _) => Standing::SignedOut,
+        (Some(_), Some(Role::Admin)) => Standing::Admin,
+        (Some(_), Some(Role::Member)) => Standing::Member,
+        (Some(person), _) if person.email_confirmed_at.is_none() => Standing::Unconfirmed,
+        (Some(_), Some(Role::Follower)) => Standing::Follower { requested },
+        (Some(_), None) => Standing::Visitor { requested },
+    };
+    let join_offer = match &viewer {
+        Some(person) if crate::joining::at_member_domain(org, &person.email) => JoinOffer::AtOnce,
+        _ if org.join_policy == JoinPolicy::Invitation => JoinOffer::InvitationOnly,
+        _ => JoinOffer::Request,
+    };
     Ok(OrganizationDetails {
         organization: summary(
             &request.organization,
             i64::try_from(count).unwrap_or(i64::MAX),
         ),
         signed_in: request.viewer.actor.is_some(),
-        viewer_role: request.viewer.role,
+        standing,
+        join_offer,
         viewer_can_manage: request.viewer.can_manage(),
         widget_snippet: crate::widget::snippet(site, &org.slug, &org.name),
         widget_url: site.link(&format!("/embed/events?org={}", org.slug)),
@@ -112,4 +139,42 @@ pub async fn members(
             role: member.role,
         })
         .collect())
+}
+
+/// The members page: members and followers, waiting requests, how the organization takes
+/// members and its open invitation links. Callers check that the viewer manages it.
+pub async fn membership_settings(
+    db: &impl ConnectionTrait,
+    key: &crate::secrets::SecretKey,
+    site: &crate::mail::PublicUrl,
+    organization: &Organization,
+    now: DateTime<Utc>,
+) -> Result<MembershipSettings, Error> {
+    let requests = crate::joining::pending_requests(db, organization.id)
+        .await?
+        .into_iter()
+        .map(|request| JoinRequestRow {
+            user_id: request.user_id,
+            display_name: request.display_name,
+            email: request.email,
+            asked: crate::timefmt::relative(request.asked_at, now),
+        })
+        .collect();
+    let invitations = crate::joining::invitations(db, key, site, organization, now)
+        .await?
+        .into_iter()
+        .map(|invitation| InvitationRow {
+            id: invitation.id,
+            link: invitation.link,
+            expires: crate::timefmt::absolute_utc(invitation.expires_at),
+            uses_left: invitation.uses_left,
+        })
+        .collect();
+    Ok(MembershipSettings {
+        members: members(db, organization).await?,
+        requests,
+        policy: organization.join_policy,
+        member_domain: organization.member_domain.clone().unwrap_or_default(),
+        invitations,
+    })
 }

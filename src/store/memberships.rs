@@ -15,6 +15,15 @@ use convene_types::InputField;
 
 const LAST_ADMIN: &str =
     "an organization keeps at least one admin: make another member admin first";
+const UNCONFIRMED: &str = "this account's email address is not confirmed yet: only a confirmed address can be made a member or admin";
+
+/// Whether the account's address is confirmed: only then can it be made a member or admin.
+pub async fn is_confirmed(db: &impl ConnectionTrait, user_id: i64) -> Result<bool, Error> {
+    Ok(user::Entity::find_by_id(user_id)
+        .one(db)
+        .await?
+        .is_some_and(|person| person.email_confirmed_at.is_some()))
+}
 
 /// One member as an organization's member list shows them.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -110,8 +119,11 @@ pub async fn set_role(
     let txn = db.begin().await?;
     lock_organization(&txn, organization_id).await?;
     let current = find(&txn, user_id, organization_id).await?;
+    if role.is_member() && !is_confirmed(&txn, user_id).await? {
+        return Err(Error::invalid(InputField::Role, UNCONFIRMED));
+    }
     if current.role == Role::Admin
-        && role == Role::Member
+        && role != Role::Admin
         && admin_count(&txn, organization_id).await? <= 1
     {
         return Err(Error::Conflict {
@@ -158,9 +170,11 @@ pub async fn list(db: &impl ConnectionTrait, organization_id: i64) -> Result<Vec
     Ok(members)
 }
 
-/// How many members each organization has, in one grouped query (for the directory).
+/// How many members (and admins; not followers) each organization has, in one grouped query
+/// (for the directory).
 pub async fn counts_by_organization(db: &impl ConnectionTrait) -> Result<Vec<(i64, i64)>, Error> {
     Ok(membership::Entity::find()
+        .filter(membership::Column::Role.ne(Role::Follower))
         .select_only()
         .column(membership::Column::OrganizationId)
         .column_as(membership::Column::Id.count(), "members")
@@ -187,9 +201,11 @@ pub async fn organizations_of(
         .collect())
 }
 
+/// Members and admins of the organization (not followers).
 pub async fn count(db: &impl ConnectionTrait, organization_id: i64) -> Result<u64, Error> {
     Ok(membership::Entity::find()
         .filter(membership::Column::OrganizationId.eq(organization_id))
+        .filter(membership::Column::Role.ne(Role::Follower))
         .count(db)
         .await?)
 }

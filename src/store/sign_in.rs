@@ -53,7 +53,8 @@ pub async fn authenticate(
     );
     let client_address = address_key(client_address);
     let client_address = client_address.as_str();
-    throttle_check(db, &email_key, client_address, now).await?;
+    // Recorded before the hash is checked, so concurrent tries all count (a success clears it).
+    reserve_attempt(db, &email_key, client_address, now).await?;
 
     let user = match &email {
         Some(email) => users::find_by_email(db, email).await?,
@@ -71,11 +72,51 @@ pub async fn authenticate(
             clear_failures(db, &email_key).await?;
             Ok(user)
         }
-        _ => {
-            record_failure(db, &email_key, client_address, now).await?;
-            Err(Error::WrongCredentials)
-        }
+        // The reservation stays: it is the failure's record.
+        _ => Err(Error::WrongCredentials),
     }
+}
+
+/// Checks the password someone types to prove it is them (changing their address or password),
+/// throttled like signing in: the attempt is reserved before the hash is checked, per account
+/// (its address) and per client. A wrong one names the field.
+pub async fn check_current_password(
+    db: &impl ConnectionTrait,
+    account: &User,
+    password: Password,
+    client_address: &str,
+    now: DateTime<Utc>,
+) -> Result<(), Error> {
+    let client_address = address_key(client_address);
+    reserve_attempt(db, &account.email, &client_address, now).await?;
+    if password.matches_off_thread(&account.password_hash).await {
+        clear_failures(db, &account.email).await?;
+        return Ok(());
+    }
+    Err(Error::invalid(
+        convene_types::InputField::CurrentPassword,
+        "is not your current password",
+    ))
+}
+
+/// Records an attempt, then counts the window with it: one count-and-record that holds under
+/// concurrency. Each attempt's row is written before it counts, so the k-th attempt to count
+/// sees at least k rows, and at most the limit pass however many arrive at once. A refused
+/// attempt takes its row back, so the wait it is told stays true.
+async fn reserve_attempt(
+    db: &impl ConnectionTrait,
+    email: &str,
+    client_address: &str,
+    now: DateTime<Utc>,
+) -> Result<(), Error> {
+    let reserved = record_failure(db, email, client_address, now).await?;
+    if let Err(throttled) = throttle_check(db, email, client_address, now).await {
+        sign_in_failure::Entity::delete_by_id(reserved)
+            .exec(db)
+            .await?;
+        return Err(throttled);
+    }
+    Ok(())
 }
 
 async fn throttle_check(
@@ -99,7 +140,8 @@ async fn throttle_check(
                 .add(condition)
                 .add(sign_in_failure::Column::FailedAt.gt(window_start)),
         );
-        if recent.clone().count(db).await? >= limit {
+        // The attempt being checked is among them.
+        if recent.clone().count(db).await? > limit {
             // The window frees up when the oldest failure in it ages out.
             let oldest = recent
                 .order_by_asc(sign_in_failure::Column::FailedAt)
@@ -116,21 +158,22 @@ async fn throttle_check(
     Ok(())
 }
 
+/// Writes an attempt's row; returns its id.
 async fn record_failure(
     db: &impl ConnectionTrait,
     email: &str,
     client_address: &str,
     now: DateTime<Utc>,
-) -> Result<(), Error> {
-    sign_in_failure::ActiveModel {
+) -> Result<i64, Error> {
+    Ok(sign_in_failure::ActiveModel {
         email: Set(email.to_owned()),
         client_address: Set(client_address.to_owned()),
         failed_at: Set(now),
         ..Default::default()
     }
     .insert(db)
-    .await?;
-    Ok(())
+    .await?
+    .id)
 }
 
 async fn clear_failures(db: &impl ConnectionTrait, email: &str) -> Result<(), Error> {

@@ -103,10 +103,31 @@ macro_rules! text_enum {
 }
 
 text_enum! {
-    /// A member's role in one organization.
+    /// Someone's standing in one organization. A follower (anyone with a confirmed address)
+    /// gets its public events under "Your orgs", in digests and feeds; members and admins also
+    /// its members-only events. Following is not membership.
     stored enum Role {
+        Follower = "follower",
         Member = "member",
         Admin = "admin",
+    }
+}
+
+impl Role {
+    /// Members and admins see the organization's members-only events; followers do not.
+    pub fn is_member(self) -> bool {
+        matches!(self, Role::Member | Role::Admin)
+    }
+}
+
+text_enum! {
+    /// How people become members of an organization (its admins choose). Admins can always
+    /// invite, and add members directly on the members page or with `convene member add`.
+    stored enum JoinPolicy {
+        /// "Request to join": the admins approve or decline each request.
+        Request = "request",
+        /// Only through an invitation link an admin made.
+        Invitation = "invitation",
     }
 }
 
@@ -215,6 +236,10 @@ text_enum! {
         ImportFailing = "import_failing",
         /// To an organization's admins: its import works again.
         ImportRecovered = "import_recovered",
+        /// To an organization's admins: someone asks to become a member.
+        JoinRequested = "join_requested",
+        /// To the one who asked: their request to join was approved, or declined.
+        JoinAnswered = "join_answered",
     }
 }
 
@@ -329,6 +354,12 @@ text_enum! {
         Theme = "theme",
         /// `CONVENE_TRUSTED_PROXIES` (configuration, not a form).
         TrustedProxies = "trusted_proxies",
+        /// How people become members of an organization.
+        JoinPolicy = "join_policy",
+        /// The address domain whose owners become members without asking.
+        MemberDomain = "member_domain",
+        /// An invitation link: its days of validity and its number of uses.
+        Invitation = "invitation",
     }
 }
 
@@ -350,6 +381,17 @@ mod tests {
     fn every_value_reads_back_from_its_text_and_serde_agrees() {
         for role in Role::ALL {
             assert_eq!(role.as_str().parse::<Role>(), Ok(*role));
+        }
+        assert_eq!(
+            Role::ALL
+                .iter()
+                .filter(|role| role.is_member())
+                .collect::<Vec<_>>(),
+            [&Role::Member, &Role::Admin],
+            "following is not membership"
+        );
+        for policy in JoinPolicy::ALL {
+            assert_eq!(policy.as_str().parse::<JoinPolicy>(), Ok(*policy));
         }
         for outcome in SyncOutcome::ALL {
             assert_eq!(outcome.as_str().parse::<SyncOutcome>(), Ok(*outcome));

@@ -7,6 +7,6 @@ mod enums;
 pub mod views;
 
 pub use enums::{
-    Attendance, DashboardRange, EventSource, InputField, LocationType, MailKind, MailStatus,
-    ParseError, Role, SyncFailure, SyncOutcome, SyncTrigger, TokenPurpose, Visibility,
+    Attendance, DashboardRange, EventSource, InputField, JoinPolicy, LocationType, MailKind,
+    MailStatus, ParseError, Role, SyncFailure, SyncOutcome, SyncTrigger, TokenPurpose, Visibility,
 };

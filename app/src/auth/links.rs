@@ -22,6 +22,7 @@ pub async fn request_password_reset(email: String) -> Result<(), AppError> {
     let asked = async {
         let state = AppState::current()?;
         let email = Email::parse(&email)?;
+        crate::auth::session::admit(&state, &state.account_actions).await?;
         let outcome =
             links::request_password_reset(&state.db, &email, &state.site, chrono::Utc::now())
                 .await?;
@@ -44,6 +45,7 @@ pub async fn reset_password(token: String, password: String) -> Result<(), AppEr
     let reset = async {
         let state = AppState::current()?;
         let password = Password::parse_new(password)?;
+        session::admit(&state, &state.account_actions).await?;
         let user = links::reset_password(&state.db, &token, password, chrono::Utc::now()).await?;
         session::start(user.id).await?;
         leptos_axum::redirect("/");
@@ -62,6 +64,7 @@ pub async fn confirm_email(token: String) -> Result<(), AppError> {
 
     let confirmed = async {
         let state = AppState::current()?;
+        session::admit(&state, &state.account_actions).await?;
         let user = links::confirm_email(&state.db, &token, chrono::Utc::now()).await?;
         tracing::info!(user_id = user.id, "email address confirmed");
         session::start(user.id).await?;

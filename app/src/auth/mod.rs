@@ -113,9 +113,11 @@ pub async fn sign_up(
         state
             .sign_ups
             .admit(&client, std::time::Instant::now())
-            .map_err(|err| {
+            .map_err(|retry_after_minutes| {
                 tracing::info!(%client, "sign-up refused: too many from this client");
-                AppError::from(err)
+                crate::error::respond_with(AppError::TooManySignUps {
+                    retry_after_minutes,
+                })
             })?;
         match links::sign_up(&state.db, new, &state.site, chrono::Utc::now()).await? {
             SignUpOutcome::Created { user_id } => {

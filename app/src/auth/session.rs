@@ -187,11 +187,32 @@ pub async fn client_address(state: &AppState) -> String {
     let headers = leptos_axum::extract::<HeaderMap>()
         .await
         .unwrap_or_default();
-    let forwarded_for = headers
-        .get("x-forwarded-for")
-        .and_then(|value| value.to_str().ok());
+    // Every line, in order; one that is not text is an unreadable hop, which ends the walk.
+    let forwarded_for: Vec<&str> = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .map(|value| value.to_str().unwrap_or("unreadable"))
+        .collect();
     state
         .trusted_proxies
-        .client(peer.ip(), forwarded_for)
+        .client(peer.ip(), &forwarded_for)
         .to_string()
+}
+
+/// Counts one of the caller's actions against `limit` (per client); 429 with the wait when the
+/// client is over it. Returns the client's address.
+pub async fn admit(
+    state: &AppState,
+    limit: &convene::client_limit::ClientLimit,
+) -> Result<String, crate::error::AppError> {
+    let client = client_address(state).await;
+    limit
+        .admit(&client, std::time::Instant::now())
+        .map_err(|retry_after_minutes| {
+            tracing::info!(%client, "refused: too many tries from this client");
+            crate::error::respond_with(crate::error::AppError::TooManyTries {
+                retry_after_minutes,
+            })
+        })?;
+    Ok(client)
 }

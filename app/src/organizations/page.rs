@@ -1,11 +1,15 @@
-//! One organization's page: about, member count, Join / Leave, and a link for its admins.
+//! One organization's page: about, member count, Follow / Request to join / Leave, and a link
+//! for its admins.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use super::directory::member_count_label;
-use super::{JoinOrganization, LeaveOrganization, OrganizationDetails, Role, get_organization};
+use super::{
+    FollowOrganization, JoinOffer, LeaveOrganization, OrganizationDetails, RequestMembership,
+    Standing, get_organization,
+};
 use crate::auth::AuthActions;
 use crate::error::{AppError, ErrorNotice};
 use crate::forms::form_error;
@@ -15,13 +19,15 @@ use crate::previews::{AtomFeedLink, PagePreview, absolute};
 pub fn OrganizationPage() -> impl IntoView {
     let params = use_params_map();
     let slug = Memo::new(move |_| params.read().get("slug").unwrap_or_default());
-    let join = ServerAction::<JoinOrganization>::new();
+    let follow = ServerAction::<FollowOrganization>::new();
+    let join = ServerAction::<RequestMembership>::new();
     let leave = ServerAction::<LeaveOrganization>::new();
     let auth = AuthActions::expect();
     let details = Resource::new(
         move || {
             (
                 slug.get(),
+                follow.version().get(),
                 join.version().get(),
                 leave.version().get(),
                 auth.version(),
@@ -35,7 +41,7 @@ pub fn OrganizationPage() -> impl IntoView {
             <ErrorBoundary fallback=|errors| view! { <ErrorNotice errors /> }>
                 {move || Suspend::new(async move {
                     let details = details.await?;
-                    Ok::<_, AppError>(view! { <OrganizationView details join leave /> })
+                    Ok::<_, AppError>(view! { <OrganizationView details follow join leave /> })
                 })}
             </ErrorBoundary>
         </Transition>
@@ -45,39 +51,104 @@ pub fn OrganizationPage() -> impl IntoView {
 #[component]
 fn OrganizationView(
     details: OrganizationDetails,
-    join: ServerAction<JoinOrganization>,
+    follow: ServerAction<FollowOrganization>,
+    join: ServerAction<RequestMembership>,
     leave: ServerAction<LeaveOrganization>,
 ) -> impl IntoView {
     let org = details.organization;
     let slug = org.slug.clone();
+    let follow_error = form_error(follow);
     let join_error = form_error(join);
     let leave_error = form_error(leave);
-    let membership = match (details.signed_in, details.viewer_role) {
-        (false, _) => view! {
-            <p class="membership">
-                <a href="/login">"Sign in"</a>" to join "{org.name.clone()}"."
-            </p>
+    let error = move || {
+        follow_error
+            .get()
+            .or(join_error.get())
+            .or(leave_error.get())
+            .map(|e| e.to_string())
+    };
+    let follow_button = |slug: String| {
+        view! {
+            <ActionForm action=follow>
+                <input type="hidden" name="slug" value=slug />
+                <button type="submit" class="button">"Follow"</button>
+            </ActionForm>
+        }
+    };
+    let join_button = |slug: String, offer: JoinOffer| {
+        match offer {
+        JoinOffer::InvitationOnly => view! {
+            <p class="card-meta">"Members join by invitation: ask its admins for a link."</p>
         }
         .into_any(),
-        (true, None) => view! {
+        JoinOffer::Request | JoinOffer::AtOnce => view! {
             <ActionForm action=join>
-                <input type="hidden" name="slug" value=slug.clone() />
-                <button type="submit" class="button">"Join"</button>
+                <input type="hidden" name="slug" value=slug />
+                <button type="submit" class="button button-secondary">
+                    {if offer == JoinOffer::AtOnce { "Join as a member" } else { "Request to join" }}
+                </button>
             </ActionForm>
         }
         .into_any(),
-        (true, Some(role)) => view! {
+    }
+    };
+    let leave_button = |slug: String, label: &'static str| {
+        view! {
+            <ActionForm action=leave>
+                <input type="hidden" name="slug" value=slug />
+                <button type="submit" class="button button-secondary">{label}</button>
+            </ActionForm>
+        }
+    };
+    let offer = details.join_offer;
+    let membership = match details.standing {
+        Standing::SignedOut => view! {
+            <p class="membership">
+                <a href="/login">"Sign in"</a>" to follow or join "{org.name.clone()}"."
+            </p>
+        }
+        .into_any(),
+        Standing::Unconfirmed => view! {
+            <p class="membership">
+                "Confirm your email address to follow or join "{org.name.clone()}
+                ": follow the link we sent you, or ask for a new one on "
+                <a href="/account">"your account page"</a>"."
+            </p>
+        }
+        .into_any(),
+        Standing::Visitor { requested: false } => view! {
+            <div class="membership">
+                <p>"Follow to see its events on your dashboard; members also see its members-only events."</p>
+                {follow_button(slug.clone())}
+                {join_button(slug.clone(), offer)}
+            </div>
+        }
+        .into_any(),
+        Standing::Follower { requested: false } => view! {
+            <div class="membership">
+                <p>"You follow its public events."</p>
+                {join_button(slug.clone(), offer)}
+                {leave_button(slug.clone(), "Unfollow")}
+            </div>
+        }
+        .into_any(),
+        Standing::Visitor { requested: true } | Standing::Follower { requested: true } => view! {
+            <div class="membership">
+                <p>"Your request to join waits for the admins' answer; we will email you."</p>
+                {leave_button(slug.clone(), "Withdraw and leave")}
+            </div>
+        }
+        .into_any(),
+        Standing::Member | Standing::Admin => view! {
             <div class="membership">
                 <p>
-                    {match role {
-                        Role::Admin => "You are an admin of this organization.",
-                        Role::Member => "You are a member.",
+                    {if details.standing == Standing::Admin {
+                        "You are an admin of this organization."
+                    } else {
+                        "You are a member."
                     }}
                 </p>
-                <ActionForm action=leave>
-                    <input type="hidden" name="slug" value=slug.clone() />
-                    <button type="submit" class="button button-secondary">"Leave"</button>
-                </ActionForm>
+                {leave_button(slug.clone(), "Leave")}
             </div>
         }
         .into_any(),
@@ -123,8 +194,8 @@ fn OrganizationView(
             </section>
             <section class="panel" aria-label="Membership">
                 {membership}
-                <p class="notice notice-error" role="alert" hidden=move || join_error.get().is_none() && leave_error.get().is_none()>
-                    {move || join_error.get().or(leave_error.get()).map(|e| e.to_string())}
+                <p class="notice notice-error" role="alert" hidden=move || error().is_none()>
+                    {error}
                 </p>
             </section>
             <section class="embed-snippet" aria-labelledby="embed-heading">

@@ -22,8 +22,10 @@ use app::integration::{
 };
 use app::mail::{DescribeUnsubscribe, GetOutbox};
 use app::organizations::{
-    CreateOrganization, GetOrganization, JoinOrganization, LeaveOrganization, ListMembers,
-    ListOrganizations, RemoveMember, SetMemberRole,
+    AcceptInvitation, AnswerMembershipRequest, CreateInvitation, CreateOrganization,
+    FollowOrganization, GetMembershipSettings, GetOrganization, LeaveOrganization, ListMembers,
+    ListOrganizations, RemoveMember, RequestMembership, SaveJoinPolicy, SetMemberRole,
+    WithdrawInvitation,
 };
 use app::topics::{GetTopicPage, GetTopicSettings, ListTopicOptions, SaveTopicRule};
 use convene::access::Role;
@@ -73,11 +75,21 @@ const MATRIX: &[(&str, [Expect; 6])] = &[
     ("list_organizations",  [Allowed;     6]),
     ("get_organization",    [Allowed;     6]),
     ("create_organization", [Status(401), Status(403), Status(403), Status(403), Status(403), Allowed]),
-    ("join_organization",   [Status(401), Allowed,     Status(409), Allowed,     Status(409), Allowed]),
+    ("follow_organization", [Status(401), Allowed,     Status(409), Allowed,     Status(409), Allowed]),
+    ("request_membership",  [Status(401), Allowed,     Status(409), Allowed,     Status(409), Allowed]),
     ("leave_organization",  [Status(401), Status(404), Allowed,     Status(404), Status(409), Status(404)]),
     ("list_members",        [Status(401), Status(403), Status(403), Status(403), Allowed,     Allowed]),
     ("set_member_role",     [Status(401), Status(403), Status(403), Status(403), Allowed,     Allowed]),
     ("remove_member",       [Status(401), Status(403), Status(403), Status(403), Allowed,     Allowed]),
+    ("get_membership_settings", [Status(401), Status(403), Status(403), Status(403), Allowed, Allowed]),
+    // 404 where allowed: nobody asked to join.
+    ("answer_membership_request", [Status(401), Status(403), Status(403), Status(403), Status(404), Status(404)]),
+    ("save_join_policy",    [Status(401), Status(403), Status(403), Status(403), Allowed,     Allowed]),
+    ("create_invitation",   [Status(401), Status(403), Status(403), Status(403), Allowed,     Allowed]),
+    // 404 where allowed: no invitation has this id.
+    ("withdraw_invitation", [Status(401), Status(403), Status(403), Status(403), Status(404), Status(404)]),
+    // 422 for everyone signed in: a link no admin made.
+    ("accept_invitation",   [Status(401), Status(422), Status(422), Status(422), Status(422), Status(422)]),
     ("get_current_user",    [Allowed;     6]),
     ("sign_up",             [Allowed;     6]),
     ("sign_in",             [Allowed;     6]),
@@ -227,7 +239,32 @@ impl World {
                     ("description", ""),
                 ],
             ),
-            "join_organization" => (JoinOrganization::PATH, vec![("slug", ORG)]),
+            "follow_organization" => (FollowOrganization::PATH, vec![("slug", ORG)]),
+            "request_membership" => (RequestMembership::PATH, vec![("slug", ORG)]),
+            "get_membership_settings" => (GetMembershipSettings::PATH, vec![("slug", ORG)]),
+            "answer_membership_request" => (
+                AnswerMembershipRequest::PATH,
+                vec![("slug", ORG), ("user_id", &target), ("approve", "true")],
+            ),
+            "save_join_policy" => (
+                SaveJoinPolicy::PATH,
+                vec![("slug", ORG), ("policy", "request"), ("member_domain", "")],
+            ),
+            "create_invitation" => (
+                CreateInvitation::PATH,
+                vec![("slug", ORG), ("days", "7"), ("uses", "3")],
+            ),
+            "withdraw_invitation" => (
+                WithdrawInvitation::PATH,
+                vec![("slug", ORG), ("invitation_id", "999999")],
+            ),
+            "accept_invitation" => (
+                AcceptInvitation::PATH,
+                vec![
+                    ("slug", ORG),
+                    ("invitation", "1.00000000000000000000000000000000"),
+                ],
+            ),
             "leave_organization" => (LeaveOrganization::PATH, vec![("slug", ORG)]),
             "list_members" => (ListMembers::PATH, vec![("slug", ORG)]),
             "set_member_role" => (
@@ -419,8 +456,15 @@ fn the_matrix_covers_every_server_function() {
         ListOrganizations::PATH,
         GetOrganization::PATH,
         CreateOrganization::PATH,
-        JoinOrganization::PATH,
+        FollowOrganization::PATH,
+        RequestMembership::PATH,
         LeaveOrganization::PATH,
+        GetMembershipSettings::PATH,
+        AnswerMembershipRequest::PATH,
+        SaveJoinPolicy::PATH,
+        CreateInvitation::PATH,
+        WithdrawInvitation::PATH,
+        AcceptInvitation::PATH,
         ListMembers::PATH,
         SetMemberRole::PATH,
         RemoveMember::PATH,

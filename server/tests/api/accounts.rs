@@ -179,8 +179,10 @@ async fn repeated_failures_are_throttled_with_a_clear_message() {
             None,
         )
         .await;
-    assert_eq!(response.status().as_u16(), 429);
-    let error: AppError = response.json().await.unwrap();
+    let status = response.status().as_u16();
+    let body = response.text().await.unwrap();
+    assert_eq!(status, 429, "{body}");
+    let error: AppError = serde_json::from_str(&body).unwrap();
     assert_eq!(
         error.to_string(),
         "Too many failed sign-ins. Try again in 15 minutes."
@@ -340,11 +342,12 @@ async fn behind_a_trusted_proxy_throttling_sees_each_client_and_a_stranger_canno
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn twenty_concurrent_sign_ins_do_not_hold_up_healthz() {
+async fn ten_concurrent_sign_ins_do_not_hold_up_healthz() {
     let app = spawn_app().await;
     app.sign_up("ada@example.org", "Ada", PASSWORD).await;
     let mut sign_ins = tokio::task::JoinSet::new();
-    for _ in 0..20 {
+    // As many at once as one client may try for one address (each is counted before its hash).
+    for _ in 0..convene::store::sign_in::MAX_FAILURES {
         let (client, url) = (app.client.clone(), app.url(SignIn::PATH));
         sign_ins.spawn(async move {
             client
@@ -379,13 +382,13 @@ async fn twenty_concurrent_sign_ins_do_not_hold_up_healthz() {
 
 #[tokio::test]
 async fn a_cross_site_post_to_a_server_function_is_refused() {
-    use app::organizations::JoinOrganization;
+    use app::organizations::FollowOrganization;
 
     let app = spawn_app().await;
     let cookie = app.sign_up("ada@example.org", "Ada", PASSWORD).await;
     let join = |origin: String| {
         app.client
-            .post(app.url(JoinOrganization::PATH))
+            .post(app.url(FollowOrganization::PATH))
             .header("cookie", &cookie)
             .header("origin", origin)
             .form(&[("slug", "rust-berlin")])
@@ -422,7 +425,7 @@ async fn a_cross_site_post_to_a_server_function_is_refused() {
 #[tokio::test]
 async fn one_client_creates_only_a_few_accounts_in_a_while() {
     let app = spawn_app().await;
-    for n in 0..convene::sign_up_limit::SIGN_UPS_PER_CLIENT {
+    for n in 0..convene::client_limit::SIGN_UPS_PER_CLIENT {
         app.sign_up(&format!("person{n}@example.org"), "Person", PASSWORD)
             .await;
     }
@@ -443,4 +446,187 @@ async fn one_client_creates_only_a_few_accounts_in_a_while() {
         error.to_string(),
         "Too many accounts were created from your network. Try again in 15 minutes."
     );
+}
+
+/// A proxy that lets clients name themselves in `X-Forwarded-For` lines of their own; the server
+/// trusts 127.0.0.1 (the test's proxy).
+async fn behind_a_proxy() -> crate::helpers::TestApp {
+    crate::helpers::spawn_app_adjusted(crate::helpers::Seed::Organizations, |settings| {
+        settings.trusted_proxies =
+            convene::client_address::TrustedProxies::parse("127.0.0.1").unwrap();
+    })
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sixty_concurrent_wrong_passwords_are_checked_ten_times_at_most() {
+    let app = spawn_app().await;
+    app.sign_up("ada@example.org", "Ada", PASSWORD).await;
+    let mut guesses = tokio::task::JoinSet::new();
+    for n in 0..60 {
+        let (client, url) = (app.client.clone(), app.url(SignIn::PATH));
+        guesses.spawn(async move {
+            client
+                .post(url)
+                .form(&[
+                    ("email", "ada@example.org"),
+                    ("password", &format!("guess {n}!")),
+                ])
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        });
+    }
+    let statuses = guesses.join_all().await;
+    let checked = statuses.iter().filter(|status| **status == 401).count();
+    let paused = statuses.iter().filter(|status| **status == 429).count();
+    assert!(
+        checked <= convene::store::sign_in::MAX_FAILURES as usize,
+        "{checked} passwords checked: {statuses:?}"
+    );
+    assert_eq!(checked + paused, 60, "{statuses:?}");
+}
+
+#[tokio::test]
+async fn a_client_cannot_choose_its_address_with_a_line_of_its_own() {
+    let app = behind_a_proxy().await;
+    app.sign_up("ada@example.org", "Ada", PASSWORD).await;
+    // HAProxy adds its own line: the client's forged line comes first, the proxy's last.
+    let sign_in = |forged: String, password: &'static str| {
+        app.client
+            .post(app.url(SignIn::PATH))
+            .header("x-forwarded-for", forged)
+            .header("x-forwarded-for", "203.0.113.66")
+            .form(&[("email", "ada@example.org"), ("password", password)])
+            .send()
+    };
+    for n in 0..10 {
+        let response = sign_in(format!("198.51.100.{n}"), "bad guess!")
+            .await
+            .unwrap();
+        assert_eq!(response.status().as_u16(), 401);
+    }
+    let response = sign_in("198.51.100.200".into(), PASSWORD).await.unwrap();
+    assert_eq!(
+        response.status().as_u16(),
+        429,
+        "a new first line is not a new client"
+    );
+}
+
+#[tokio::test]
+async fn current_password_checks_are_throttled_like_sign_ins() {
+    use app::account::ChangePassword;
+    let app = spawn_app().await;
+    let ada = app.sign_up("ada@example.org", "Ada", PASSWORD).await;
+    for _ in 0..convene::store::sign_in::MAX_FAILURES {
+        let wrong = app
+            .call(
+                ChangePassword::PATH,
+                &[
+                    ("current_password", "not it at all"),
+                    ("password", "a new password!"),
+                ],
+                Some(&ada),
+            )
+            .await;
+        assert_eq!(wrong.status().as_u16(), 422);
+    }
+    let paused = app
+        .call(
+            ChangePassword::PATH,
+            &[
+                ("current_password", PASSWORD),
+                ("password", "a new password!"),
+            ],
+            Some(&ada),
+        )
+        .await;
+    assert_eq!(paused.status().as_u16(), 429);
+    let error: AppError = paused.json().await.unwrap();
+    assert!(error.to_string().contains("Try again in"), "{error}");
+}
+
+#[tokio::test]
+async fn made_up_reset_tokens_cost_no_hash_and_one_client_gets_only_a_few() {
+    use app::auth::links::ResetPassword;
+    let app = spawn_app().await;
+    let limit = convene::client_limit::ACCOUNT_ACTIONS_PER_CLIENT;
+    for n in 0..limit {
+        let response = app
+            .call(
+                ResetPassword::PATH,
+                &[
+                    ("token", &format!("{n:064x}")),
+                    ("password", "a brand new password"),
+                ],
+                None,
+            )
+            .await;
+        assert_eq!(
+            response.status().as_u16(),
+            422,
+            "a token that opens nothing"
+        );
+    }
+    let response = app
+        .call(
+            ResetPassword::PATH,
+            &[
+                ("token", &"f".repeat(64)),
+                ("password", "a brand new password"),
+            ],
+            None,
+        )
+        .await;
+    assert_eq!(response.status().as_u16(), 429, "the client is paused");
+}
+
+#[tokio::test]
+async fn an_address_change_is_no_mail_cannon() {
+    use app::account::ChangeEmail;
+    use convene::store::entities::mail_message;
+    use sea_orm::{EntityTrait, PaginatorTrait};
+
+    let app = behind_a_proxy().await;
+    let ada = app.sign_up("ada@example.org", "Ada", PASSWORD).await;
+    let bo = app.sign_up("bo@example.org", "Bo", PASSWORD).await;
+    let db = convene::store::connect(&app.database_url).await.unwrap();
+    let before = mail_message::Entity::find().count(&db).await.unwrap();
+    let ask = |cookie: &str, client: &str, to: String| {
+        app.client
+            .post(app.url(ChangeEmail::PATH))
+            .header("cookie", cookie)
+            .header("x-forwarded-for", client)
+            .form(&[("email", to.as_str()), ("current_password", PASSWORD)])
+            .send()
+    };
+    for n in 0..convene::accounts::links::EMAIL_CHANGES_A_DAY {
+        let response = ask(&ada, "203.0.113.1", format!("victim{n}@example.org"))
+            .await
+            .unwrap();
+        assert!(response.status().is_success() || response.status().is_redirection());
+    }
+    // A fourth for the account, from anywhere: refused, saying why.
+    let response = ask(&ada, "203.0.113.2", "victim9@example.org".into())
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 422);
+    let error: AppError = response.json().await.unwrap();
+    assert!(error.to_string().contains("3 times today"), "{error}");
+    // A fourth from the client, with another account: paused.
+    let response = ask(&bo, "203.0.113.1", "victim8@example.org".into())
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 429);
+    let sent = mail_message::Entity::find().count(&db).await.unwrap() - before;
+    assert_eq!(sent, 3, "three links, not two hundred");
+    // None of them says anything the asker wrote.
+    for mail in mail_message::Entity::find().all(&db).await.unwrap() {
+        if mail.recipient.starts_with("victim") {
+            assert!(!mail.text_body.contains("Ada"), "{}", mail.text_body);
+        }
+    }
 }

@@ -7,7 +7,9 @@
 use std::time::{Duration, Instant};
 
 use app::auth::{SignIn, SignOut};
-use app::organizations::{JoinOrganization, LeaveOrganization, ListMembers, SetMemberRole};
+use app::organizations::{
+    AnswerMembershipRequest, LeaveOrganization, ListMembers, RequestMembership, SetMemberRole,
+};
 use convene::access::Role;
 use convene::luma::fake::{FakeCalendar, FakeLuma};
 use convene::secrets::SecretKey;
@@ -279,15 +281,42 @@ async fn every_change_shows_on_the_next_request_and_on_the_other_replica() {
         assert!(list.contains(NEW_EVENT), "the events list after a sync");
     }
 
-    // Bob joins on the first server: there at once, on the second within 2 s.
-    let joined = first
+    // Bob asks to join on the first server and Cleo approves: there at once, on the second
+    // within 2 s.
+    let asked = first
         .call(
-            JoinOrganization::PATH,
+            RequestMembership::PATH,
             &[("slug", "rust-berlin")],
             Some(&world.bob),
         )
         .await;
-    assert!(joined.status().is_success(), "{}", joined.status());
+    assert!(asked.status().is_success(), "{}", asked.status());
+    assert_eq!(
+        dashboard(first, Some(&world.bob)).await,
+        bob,
+        "a request is no membership"
+    );
+    let bob_id = convene::store::users::find_by_email(
+        &convene::store::connect(&first.database_url).await.unwrap(),
+        &convene::accounts::Email::parse("bob@example.org").unwrap(),
+    )
+    .await
+    .unwrap()
+    .unwrap()
+    .id
+    .to_string();
+    let approved = first
+        .call(
+            AnswerMembershipRequest::PATH,
+            &[
+                ("slug", "rust-berlin"),
+                ("user_id", &bob_id),
+                ("approve", "true"),
+            ],
+            Some(&world.cleo),
+        )
+        .await;
+    assert!(approved.status().is_success(), "{}", approved.status());
     bob.members_only = true;
     assert_eq!(
         dashboard(first, Some(&world.bob)).await,

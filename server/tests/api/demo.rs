@@ -104,7 +104,7 @@ async fn a_restart_reuses_the_demo_store_without_adding_to_it() {
     assert_eq!(organization::Entity::find().count(&db).await.unwrap(), 4);
     assert_eq!(
         user::Entity::find().count(&db).await.unwrap(),
-        3,
+        4,
         "no second set of accounts"
     );
     assert_eq!(

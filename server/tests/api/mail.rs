@@ -98,7 +98,10 @@ async fn sign_up_confirms_by_mail_and_a_registered_address_looks_the_same() {
         "{}",
         mail.html
     );
-    assert!(mail.text.starts_with("Hello Ada,"), "{}", mail.text);
+    // Nobody has shown this address is theirs: the message carries nothing the form's author
+    // wrote, not even the name.
+    assert!(mail.text.starts_with("Hello,"), "{}", mail.text);
+    assert!(!mail.text.contains("Ada") && !mail.html.contains("Ada"));
     assert!(!mail.message_id.is_empty());
     let ada = user::Entity::find().one(&store).await.unwrap().unwrap();
     assert!(ada.email_confirmed_at.is_none());
@@ -509,7 +512,8 @@ async fn a_new_address_is_used_once_confirmed_from_it() {
     assert!(page.contains("ada@example.org"), "still the old address");
     assert!(page.contains("Waiting for you to follow the link sent to ada@new.example.org"));
 
-    // Someone else cannot take an address in use.
+    // Someone else cannot take an address in use, and cannot tell that it is: the same answer
+    // as for a free one; its owner hears of it.
     let bo = app.sign_up("bo@example.org", "Bo", PASSWORD).await;
     let taken = app
         .call(
@@ -518,7 +522,31 @@ async fn a_new_address_is_used_once_confirmed_from_it() {
             Some(&bo),
         )
         .await;
-    assert_eq!(taken.status().as_u16(), 409);
+    let free = app
+        .call(
+            ChangeEmail::PATH,
+            &[
+                ("email", "bo@new.example.org"),
+                ("current_password", PASSWORD),
+            ],
+            Some(&bo),
+        )
+        .await;
+    assert_eq!(taken.status(), free.status());
+    assert_eq!(
+        taken.headers().get("location"),
+        free.headers().get("location")
+    );
+    let owner_note = mail_message::Entity::find()
+        .all(&store)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|mail| {
+            mail.recipient == "ada@example.org"
+                && mail.subject == "Someone tried to use your address on Convene"
+        });
+    assert!(owner_note.is_some(), "the owner is told");
 
     let token = token_of(&link);
     let confirmed = app

@@ -2,7 +2,7 @@
 
 use app::auth::{SignIn, SignOut};
 use app::organizations::{
-    CreateOrganization, JoinOrganization, LeaveOrganization, ListMembers, ListOrganizations,
+    CreateOrganization, FollowOrganization, LeaveOrganization, ListMembers, ListOrganizations,
     MemberRow, OrganizationSummary, Role, SetMemberRole,
 };
 use convene::accounts::{DisplayName, Email, Password};
@@ -34,14 +34,14 @@ fn count_of(counts: &[(String, i64)], slug: &str) -> i64 {
 }
 
 #[tokio::test]
-async fn a_newcomer_signs_up_joins_two_organizations_and_leaves_one() {
+async fn a_newcomer_signs_up_follows_two_organizations_and_leaves_one() {
     let app = spawn_app().await;
     let cookie = app
         .sign_up("newcomer@example.org", "Newcomer", PASSWORD)
         .await;
     for slug in ["rust-berlin", "rust-lisbon"] {
         let response = app
-            .call(JoinOrganization::PATH, &[("slug", slug)], Some(&cookie))
+            .call(FollowOrganization::PATH, &[("slug", slug)], Some(&cookie))
             .await;
         assert!(
             response.status().is_success(),
@@ -63,26 +63,30 @@ async fn a_newcomer_signs_up_joins_two_organizations_and_leaves_one() {
     );
 
     let counts = member_counts(&app).await;
-    assert_eq!(count_of(&counts, "rust-berlin"), 1);
+    assert_eq!(
+        count_of(&counts, "rust-berlin"),
+        0,
+        "following is not membership"
+    );
     assert_eq!(count_of(&counts, "rust-lisbon"), 0);
 
     let berlin = app.page_as("/orgs/rust-berlin", Some(&cookie)).await;
     assert!(
-        berlin.contains("You are a member."),
-        "member sees their membership"
+        berlin.contains("You follow its public events."),
+        "a follower sees their standing"
     );
-    assert!(berlin.contains(">Leave<"));
+    assert!(berlin.contains(">Unfollow<") && berlin.contains(">Request to join<"));
     let lisbon = app.page_as("/orgs/rust-lisbon", Some(&cookie)).await;
     assert!(
-        lisbon.contains(">Join<"),
-        "after leaving, Join is offered again"
+        lisbon.contains(">Follow<"),
+        "after leaving, Follow is offered again"
     );
     let anonymous = app.page_as("/orgs/rust-berlin", None).await;
     assert!(
-        anonymous.contains("to join") && !anonymous.contains(">Join<"),
-        "visitors are asked to sign in instead of joining"
+        anonymous.contains("to follow or join") && !anonymous.contains(">Follow<"),
+        "visitors are asked to sign in instead"
     );
-    assert!(anonymous.contains("1 member"));
+    assert!(anonymous.contains("0 members"));
 }
 
 #[tokio::test]
@@ -134,8 +138,12 @@ async fn a_site_admin_creates_an_organization_and_makes_someone_its_admin() {
     assert!(response.status().is_success() || response.status().is_redirection());
 
     let ada = app.sign_up("ada@example.org", "Ada", PASSWORD).await;
-    app.call(JoinOrganization::PATH, &[("slug", "rust-oslo")], Some(&ada))
-        .await;
+    app.call(
+        FollowOrganization::PATH,
+        &[("slug", "rust-oslo")],
+        Some(&ada),
+    )
+    .await;
     let members: Vec<MemberRow> = app
         .call(ListMembers::PATH, &[("slug", "rust-oslo")], Some(&root))
         .await
@@ -146,7 +154,7 @@ async fn a_site_admin_creates_an_organization_and_makes_someone_its_admin() {
         .iter()
         .map(|m| (m.display_name.as_str(), m.role))
         .collect();
-    assert_eq!(roles, [("Root", Role::Admin), ("Ada", Role::Member)]);
+    assert_eq!(roles, [("Root", Role::Admin), ("Ada", Role::Follower)]);
 
     let ada_id = members[1].user_id.to_string();
     let response = app
@@ -175,7 +183,7 @@ async fn a_site_admin_creates_an_organization_and_makes_someone_its_admin() {
         .await;
     assert_eq!(response.status(), 400);
     let body = response.text().await.unwrap();
-    assert!(body.contains("`member` or `admin`"), "{body}");
+    assert!(body.contains("`follower`, `member`, `admin`"), "{body}");
     let page = app.page_as("/orgs/rust-oslo", Some(&ada)).await;
     assert!(page.contains("You are an admin of this organization."));
     assert!(

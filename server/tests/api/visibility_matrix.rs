@@ -1,12 +1,15 @@
 //! lu.ma's visibility on every surface: each kind of event (public, members-only, private, a
 //! guests-only address, online with a join link) × each viewer (visitor, member of the
-//! organization, member of another, org admin, site admin) × each surface (dashboard, events
+//! organization, member of another, org admin, site admin, and three who are not members: a
+//! follower, one whose request to join waits, an account whose address is not confirmed) × each
+//! surface (dashboard, events
 //! list, organization feed, personal feed, single-event file, event page and its markup, the
 //! sitemap, the weekly digest). Events come in through the real
 //! import from the fake lu.ma, the way lu.ma's API sends them: with everything.
 
 use app::auth::SignIn;
 use app::dashboard::{Dashboard, GetDashboard, GetPersonalFeed};
+use app::organizations::{FollowOrganization, RequestMembership};
 use convene::access::Role;
 use convene::luma::fake::{FakeCalendar, FakeLuma};
 use convene::secrets::SecretKey;
@@ -31,14 +34,23 @@ enum Viewer {
     MemberElsewhere,
     OrgAdmin,
     SiteAdmin,
+    /// Follows Rust Berlin: its public events, never its members-only ones.
+    Follower,
+    /// Follows Rust Berlin and asked to join; the admins have not answered.
+    Requester,
+    /// Signed up and signed in, address never confirmed; pressed Follow and Request to join.
+    Unconfirmed,
 }
 
-const VIEWERS: [Viewer; 5] = [
+const VIEWERS: [Viewer; 8] = [
     Viewer::Visitor,
     Viewer::Member,
     Viewer::MemberElsewhere,
     Viewer::OrgAdmin,
     Viewer::SiteAdmin,
+    Viewer::Follower,
+    Viewer::Requester,
+    Viewer::Unconfirmed,
 ];
 
 /// The events of Rust Berlin's lu.ma calendar, by title.
@@ -135,6 +147,20 @@ fn assert_nothing_secret(surface: &str, viewer: Viewer, body: &str) {
     );
 }
 
+/// Takes the account's confirmation back, as if it had signed up and never followed the link.
+async fn unconfirm(db: &store::DatabaseConnection, user_id: i64) {
+    use sea_orm::{ColumnTrait, QueryFilter, sea_query::Expr};
+    convene::store::entities::user::Entity::update_many()
+        .col_expr(
+            convene::store::entities::user::Column::EmailConfirmedAt,
+            Expr::value(Option::<chrono::DateTime<chrono::Utc>>::None),
+        )
+        .filter(convene::store::entities::user::Column::Id.eq(user_id))
+        .exec(db)
+        .await
+        .unwrap();
+}
+
 struct World {
     app: TestApp,
     cookies: Vec<(Viewer, Option<String>)>,
@@ -181,10 +207,14 @@ impl World {
                 Viewer::Member => Some((berlin.id, Role::Member)),
                 Viewer::OrgAdmin => Some((berlin.id, Role::Admin)),
                 Viewer::MemberElsewhere => Some((lisbon.id, Role::Member)),
+                Viewer::Follower | Viewer::Requester => Some((berlin.id, Role::Follower)),
                 _ => None,
             };
             if let Some((org, role)) = membership {
                 memberships::add(&db, user, org, role).await.unwrap();
+            }
+            if viewer == Viewer::Unconfirmed {
+                unconfirm(&db, user).await;
             }
             let response = app
                 .call(
@@ -193,7 +223,41 @@ impl World {
                     None,
                 )
                 .await;
-            cookies.push((viewer, Some(session_cookie(&response).expect("signed in"))));
+            let cookie = session_cookie(&response).expect("signed in");
+            match viewer {
+                Viewer::Requester => {
+                    let asked = app
+                        .call(
+                            RequestMembership::PATH,
+                            &[("slug", "rust-berlin")],
+                            Some(&cookie),
+                        )
+                        .await;
+                    assert!(asked.status().is_success(), "{}", asked.status());
+                }
+                Viewer::Unconfirmed => {
+                    // The attack: sign up, never confirm, press Follow and Request to join.
+                    for path in [FollowOrganization::PATH, RequestMembership::PATH] {
+                        let refused = app
+                            .call(path, &[("slug", "rust-berlin")], Some(&cookie))
+                            .await;
+                        assert_eq!(refused.status().as_u16(), 422, "{path}");
+                        assert!(
+                            refused
+                                .text()
+                                .await
+                                .unwrap()
+                                .contains("confirm your email address first")
+                        );
+                    }
+                    assert_eq!(
+                        memberships::role_of(&db, user, berlin.id).await.unwrap(),
+                        None
+                    );
+                }
+                _ => {}
+            }
+            cookies.push((viewer, Some(cookie)));
         }
         db.close().await.unwrap();
         Self {
@@ -367,6 +431,8 @@ async fn each_viewer_sees_on_each_surface_what_lu_ma_would_show_them() {
             assert_nothing_secret("personal feed", viewer, &personal);
             let expect_personal = match viewer {
                 Viewer::Member | Viewer::OrgAdmin => expected(viewer, true),
+                // Following brings the public events, never the members-only one.
+                Viewer::Follower | Viewer::Requester => expected(viewer, false),
                 _ => Vec::new(),
             };
             assert_eq!(
@@ -484,13 +550,19 @@ async fn each_viewer_sees_on_each_surface_what_lu_ma_would_show_them() {
         )
         .await
         .unwrap();
+        if viewer == Viewer::Unconfirmed {
+            assert_eq!(pass.queued, 0, "no member mail to an unconfirmed address");
+            continue;
+        }
         assert_eq!(pass.queued, 1, "a digest for {viewer:?}");
         let digest = convene::store::entities::mail_message::Entity::find()
             .all(&db)
             .await
             .unwrap()
             .into_iter()
-            .find(|mail| mail.recipient == email)
+            .find(|mail| {
+                mail.recipient == email && mail.kind == convene_types::MailKind::WeeklyDigest
+            })
             .unwrap();
         for (part, body) in [
             ("digest text", &digest.text_body),

@@ -8,6 +8,8 @@ pub mod feed_token;
 pub mod lease;
 pub mod mail_message;
 pub mod membership;
+pub mod membership_invitation;
+pub mod membership_request;
 pub mod organization;
 pub mod session;
 pub mod sign_in_failure;

@@ -1,6 +1,6 @@
 //! The `organizations` table.
 
-use convene_types::SyncOutcome;
+use convene_types::{JoinPolicy, SyncOutcome};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -43,6 +43,10 @@ pub struct Model {
     pub display_timezone: Option<String>,
     /// Its admins were told the import keeps failing; they are told once when it recovers.
     pub import_alerting: bool,
+    /// How people become members: on request (admins approve), or by invitation only.
+    pub join_policy: JoinPolicy,
+    /// Confirmed addresses at this domain become members without asking (`uni.example`).
+    pub member_domain: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
