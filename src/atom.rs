@@ -67,7 +67,7 @@ pub async fn network_feed(
 }
 
 /// The feed of every organization's upcoming public events about one topic; `None` when no
-/// live event has it.
+/// upcoming public event has it (a topic of members-only events only is not named here).
 pub async fn topic_feed(
     db: &impl ConnectionTrait,
     site: &PublicUrl,
@@ -77,7 +77,7 @@ pub async fn topic_feed(
     let Ok(Some(slug)) = crate::topics::parse_param(topic) else {
         return Ok(None);
     };
-    let Some(name) = crate::topics::name_of(db, &slug).await? else {
+    let Some(name) = crate::topics::name_of(db, &Audience::public(), &slug, now).await? else {
         return Ok(None);
     };
     let head = FeedHead {

@@ -10,7 +10,7 @@ use convene_types::InputField;
 use sea_orm::sea_query::{Expr, ExprTrait, Func, Query};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait,
-    QueryFilter, QueryOrder, QuerySelect, TransactionSession, TransactionTrait,
+    QueryFilter, QuerySelect, TransactionSession, TransactionTrait,
 };
 
 use crate::Error;
@@ -290,24 +290,35 @@ pub async fn save_rule(
     Ok(())
 }
 
-/// Upcoming events' topics that `audience` may see, most used first (then by name): the
-/// dashboard's topic choice and the topic index.
+/// The topics of upcoming events `audience` may see, most used first, each under the name most
+/// of those events use (ties: the first alphabetically). Only visible events count, so a topic
+/// used only on another organization's members-only events is neither offered nor named.
 pub async fn upcoming(
     db: &impl ConnectionTrait,
     audience: &Audience,
     now: DateTime<Utc>,
     limit: u64,
 ) -> Result<Vec<(Topic, i64)>, Error> {
-    let rows: Vec<(String, String, i64)> = event_topic::Entity::find()
+    let mut topics = named_by_most(visible_names(db, audience, now, None).await?);
+    topics.sort_by(|(a, a_events), (b, b_events)| {
+        b_events.cmp(a_events).then_with(|| a.slug.cmp(&b.slug))
+    });
+    topics.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+    Ok(topics)
+}
+
+/// (slug, name, events) for each name a topic has on upcoming events `audience` may see; of one
+/// slug only when `only` names it.
+async fn visible_names(
+    db: &impl ConnectionTrait,
+    audience: &Audience,
+    now: DateTime<Utc>,
+    only: Option<&str>,
+) -> Result<Vec<(String, String, i64)>, Error> {
+    let mut query = event_topic::Entity::find()
         .select_only()
         .column(event_topic::Column::Slug)
-        .column_as(
-            Expr::expr(Func::max(Expr::col((
-                event_topic::Entity,
-                event_topic::Column::Name,
-            )))),
-            "name",
-        )
+        .column(event_topic::Column::Name)
         .column_as(
             Expr::expr(Func::count(Expr::col((
                 event_topic::Entity,
@@ -315,21 +326,37 @@ pub async fn upcoming(
             )))),
             "events",
         )
-        .filter(event_topic::Column::EventId.in_subquery(visible_upcoming(audience, now)))
+        .filter(event_topic::Column::EventId.in_subquery(visible_upcoming(audience, now)));
+    if let Some(slug) = only {
+        query = query.filter(event_topic::Column::Slug.eq(slug));
+    }
+    Ok(query
         .group_by(event_topic::Column::Slug)
-        .order_by_desc(Func::count(Expr::col((
-            event_topic::Entity,
-            event_topic::Column::EventId,
-        ))))
-        .order_by_asc(event_topic::Column::Slug)
-        .limit(limit)
+        .group_by(event_topic::Column::Name)
         .into_tuple()
         .all(db)
-        .await?;
-    Ok(rows
+        .await?)
+}
+
+/// One topic per slug, named as most of its events name it, with all its events counted.
+fn named_by_most(rows: Vec<(String, String, i64)>) -> Vec<(Topic, i64)> {
+    let mut by_slug: std::collections::BTreeMap<String, (String, i64, i64)> =
+        std::collections::BTreeMap::new();
+    for (slug, name, events) in rows {
+        let entry = by_slug
+            .entry(slug)
+            .or_insert_with(|| (name.clone(), events, 0));
+        // The most used name wins; of equally used ones, the first alphabetically.
+        if events > entry.1 || (events == entry.1 && name < entry.0) {
+            entry.0 = name;
+            entry.1 = events;
+        }
+        entry.2 = entry.2.saturating_add(events);
+    }
+    by_slug
         .into_iter()
-        .map(|(slug, name, events)| (Topic { slug, name }, events))
-        .collect())
+        .map(|(slug, (name, _, total))| (Topic { slug, name }, total))
+        .collect()
 }
 
 /// The ids of live events `audience` may see that have not ended.
@@ -362,17 +389,20 @@ pub fn has_topic(slug: &str) -> Condition {
     )
 }
 
-/// The name a topic is shown with (the first of its names, alphabetically); `None` when no
-/// live event has it.
-pub async fn name_of(db: &impl ConnectionTrait, slug: &str) -> Result<Option<String>, Error> {
-    Ok(event_topic::Entity::find()
-        .select_only()
-        .column(event_topic::Column::Name)
-        .filter(event_topic::Column::Slug.eq(slug))
-        .order_by_asc(event_topic::Column::Name)
-        .into_tuple()
-        .one(db)
-        .await?)
+/// The name topic `slug` is shown with to `audience`: the one most of the upcoming events it
+/// may see use; `None` when it may see none (then the topic's page does not exist for it).
+pub async fn name_of(
+    db: &impl ConnectionTrait,
+    audience: &Audience,
+    slug: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<String>, Error> {
+    Ok(
+        named_by_most(visible_names(db, audience, now, Some(slug)).await?)
+            .into_iter()
+            .next()
+            .map(|(topic, _)| topic.name),
+    )
 }
 
 #[cfg(test)]
@@ -380,6 +410,28 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
+
+    #[test]
+    fn a_shared_topic_is_named_as_most_of_its_events_name_it() {
+        let rows = vec![
+            ("rust".to_owned(), "rust".to_owned(), 1),
+            ("rust".to_owned(), "Rust".to_owned(), 3),
+            ("ai".to_owned(), "AI".to_owned(), 2),
+            ("ai".to_owned(), "A.I.".to_owned(), 2),
+        ];
+        let named: Vec<(String, String, i64)> = named_by_most(rows)
+            .into_iter()
+            .map(|(topic, events)| (topic.slug, topic.name, events))
+            .collect();
+        assert_eq!(
+            named,
+            [
+                ("ai".to_owned(), "A.I.".to_owned(), 4),
+                ("rust".to_owned(), "Rust".to_owned(), 4)
+            ],
+            "the most used name; of equals, the first alphabetically"
+        );
+    }
 
     #[test]
     fn tags_meet_at_their_slug() {

@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
+#[cfg(feature = "ssr")]
 use leptos::server_fn::error::ServerFnUrlError;
 
 use crate::error::AppError;
@@ -22,18 +23,64 @@ where
     })
 }
 
-/// The error a plain form post to the server function at `path` came back with, in the URL.
+/// The error a plain form post to the server function at `path` came back with, in the URL:
+/// only one this server wrote there lately (its signature holds and it is at most
+/// [`URL_ERROR_VALID_SECONDS`] old), so a link cannot make Convene's page say what its author
+/// wants. Checked on the server, which renders what a plain post shows; in the browser a page
+/// reads no error from its address (with JavaScript a form's errors come from its action).
 pub fn url_error(path: &str) -> Option<AppError> {
     (url_param("__path").as_deref() == Some(path))
-        .then(|| url_param("__err"))
+        .then(verified_url_error)
         .flatten()
-        .map(|err| ServerFnUrlError::<AppError>::decode_err(&err))
 }
 
 /// What the visitor typed in `field` before a plain form post failed: the server sends it back
-/// in the URL beside the error ([`keep_typed`]), so the form shows it again.
+/// in the URL beside the error ([`keep_typed`]), so the form shows it again (only beside an
+/// error this server wrote).
 pub fn typed(field: &str) -> Option<String> {
-    url_param("__err").and(url_param(field))
+    verified_url_error().and(url_param(field))
+}
+
+/// How long the error a failed plain post carries in its URL is shown.
+pub const URL_ERROR_VALID_SECONDS: i64 = 600;
+
+#[cfg(feature = "ssr")]
+fn verified_url_error() -> Option<AppError> {
+    let path = url_param("__path")?;
+    let err = url_param("__err")?;
+    let expires: i64 = url_param("__errexp")?.parse().ok()?;
+    let given = url_param("__errsig")?;
+    if expires < chrono::Utc::now().timestamp() {
+        return None;
+    }
+    let expected = url_error_signature(&path, &err, expires)?;
+    // Compared in constant time: the signature is the secret part.
+    let equal = given.len() == expected.len()
+        && given
+            .bytes()
+            .zip(expected.bytes())
+            .fold(0u8, |diff, (a, b)| diff | (a ^ b))
+            == 0;
+    equal.then(|| ServerFnUrlError::<AppError>::decode_err(&err))
+}
+
+#[cfg(not(feature = "ssr"))]
+fn verified_url_error() -> Option<AppError> {
+    None
+}
+
+/// The MAC, under the secret key, of a failed post's error as its URL carries it.
+#[cfg(feature = "ssr")]
+fn url_error_signature(path: &str, err: &str, expires: i64) -> Option<String> {
+    let state = crate::state::AppState::current().ok()?;
+    let key = state.refresher.importer().secret_key();
+    let mac = key.mac("convene/form-error", &format!("{path}\n{expires}\n{err}"));
+    Some(
+        mac.iter()
+            .take(16)
+            .map(|byte| format!("{byte:02x}"))
+            .collect(),
+    )
 }
 
 /// A failed plain form post (no JavaScript) goes back to its page with the error in the URL
@@ -64,13 +111,27 @@ pub fn keep_typed<T>(
     };
     let kept: Vec<(String, String)> = url
         .query_pairs()
-        .filter(|(key, _)| !fields.iter().any(|(field, _)| key == field))
+        .filter(|(key, _)| {
+            !fields.iter().any(|(field, _)| key == field) && key != "__errexp" && key != "__errsig"
+        })
         .map(|(key, value)| (key.into_owned(), value.into_owned()))
         .collect();
+    // Signed, so that only this server's errors show on its pages.
+    let expires = chrono::Utc::now().timestamp() + URL_ERROR_VALID_SECONDS;
+    let encoded = kept
+        .iter()
+        .find(|(key, _)| key == "__err")
+        .map(|(_, value)| value.clone())
+        .unwrap_or_default();
+    let Some(signature) = url_error_signature(server_fn_path, &encoded, expires) else {
+        return Err(err);
+    };
     url.query_pairs_mut()
         .clear()
         .extend_pairs(kept)
-        .extend_pairs(fields.iter().copied());
+        .extend_pairs(fields.iter().copied())
+        .append_pair("__errexp", &expires.to_string())
+        .append_pair("__errsig", &signature);
     leptos_axum::redirect(url.as_str());
     Err(err)
 }

@@ -50,10 +50,10 @@ pub async fn page(
     let Ok(Some(slug)) = topics::parse_param(slug) else {
         return Ok(None);
     };
-    let Some(name) = topics::name_of(db, &slug).await? else {
+    let audience = Audience::of(db, actor).await?;
+    let Some(name) = topics::name_of(db, &audience, &slug, now).await? else {
         return Ok(None);
     };
-    let audience = Audience::of(db, actor).await?;
     let rows = event::Entity::find()
         .find_also_related(organization::Entity)
         .filter(event::Column::RemovedAt.is_null())

@@ -221,6 +221,31 @@ async fn without_javascript_the_form_error_comes_back_on_the_page() {
         "the email is kept"
     );
     assert!(!html.contains("whatever1"));
+
+    // The attack: a link that carries an error its author wrote shows nothing of it, signed
+    // with a made-up signature or not at all; the real error's link, its signature changed,
+    // shows nothing either.
+    use leptos::server_fn::error::ServerFnUrlError;
+    let forged = AppError::Invalid {
+        field: convene_types::InputField::Email,
+        message: "Your account is locked: re-verify at https://evil.example".into(),
+    };
+    let forged = ServerFnUrlError::new(SignIn::PATH, forged)
+        .to_url(&app.url("/login"))
+        .unwrap()
+        .to_string();
+    for link in [
+        forged.clone(),
+        format!("{forged}&__errexp=99999999999&__errsig={}", "0".repeat(32)),
+        location.replace("__errsig=", "__errsig=0"),
+    ] {
+        let html = app
+            .page_as(link.trim_start_matches(&app.url("")), None)
+            .await;
+        assert!(!html.contains("evil.example"), "{link}");
+        assert!(!html.contains("Wrong email or password."), "{link}");
+        assert!(!html.contains("value=\"nobody@example.org\""), "{link}");
+    }
 }
 
 #[tokio::test]

@@ -76,7 +76,11 @@ fn calendar() -> FakeCalendar {
     let mut members = luma_event("evt-members", MEMBERS_ONLY, 2);
     members["visibility"] = json!("members-only");
     // One topic on a public and a members-only event: topic pages and feeds apply the rules.
-    members["tags"] = json!([{"id": "tag-1", "name": "Planning"}]);
+    // And one only a members-only event has: its name and its page are the members' alone.
+    members["tags"] = json!([
+        {"id": "tag-1", "name": "Planning"},
+        {"id": "tag-2", "name": "Board matters"}
+    ]);
     let mut private = luma_event("evt-private", PRIVATE, 3);
     private["visibility"] = json!("private");
     let mut guests = luma_event("evt-guests", GUESTS_ONLY, 4);
@@ -385,6 +389,37 @@ async fn each_viewer_sees_on_each_surface_what_lu_ma_would_show_them() {
         }
         on_topic.sort();
         assert_eq!(titles_in(&topic), on_topic, "topic page as {viewer:?}");
+        let members_topic = app.get_as("/topics/board-matters", cookie).await;
+        let may_see_members = expected(viewer, true).contains(&MEMBERS_ONLY);
+        assert_eq!(
+            members_topic.status().as_u16(),
+            if may_see_members { 200 } else { 404 },
+            "a members-only topic's page as {viewer:?}"
+        );
+        assert_eq!(
+            members_topic
+                .text()
+                .await
+                .unwrap()
+                .contains("Board matters"),
+            may_see_members,
+            "a members-only topic's name as {viewer:?}"
+        );
+        let offered = app
+            .call(app::topics::ListTopicOptions::PATH, &[], cookie)
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert_eq!(
+            offered.contains("Board matters"),
+            may_see_members,
+            "the dashboard's topics as {viewer:?}: {offered}"
+        );
+        let members_feed = app
+            .get_as("/topics/board-matters/events.atom", cookie)
+            .await;
+        assert_eq!(members_feed.status().as_u16(), 404, "public feeds only");
         for path in [
             "/topics/planning/events.atom",
             "/embed/events?topic=planning",
