@@ -138,17 +138,18 @@ impl Password {
             .map_err(|err| Error::Internal(format!("password hashing failed: {err}")))
     }
 
-    /// [`Password::hash`] on a blocking thread, at most [`HASHES_AT_ONCE`] at a time: a burst
-    /// of sign-ups queues here and slows only sign-ups, never the threads serving pages.
+    /// [`Password::hash`] on a blocking thread, in the account actions' share of hashing (a
+    /// new password: sign-up, reset, change): a burst of them queues there and slows only them,
+    /// never sign-in or the threads serving pages.
     pub async fn hash_off_thread(&self) -> Result<String, Error> {
         let password = self.clone();
-        hashing(move || password.hash()).await?
+        hashing(HashShare::AccountActions, move || password.hash()).await?
     }
 
-    /// [`Password::matches`] the same way as [`Password::hash_off_thread`].
-    pub async fn matches_off_thread(&self, stored_hash: &str) -> bool {
+    /// [`Password::matches`] on a blocking thread, in `share` of hashing.
+    pub async fn matches_off_thread(&self, share: HashShare, stored_hash: &str) -> bool {
         let (password, stored_hash) = (self.clone(), stored_hash.to_owned());
-        hashing(move || password.matches(&stored_hash))
+        hashing(share, move || password.matches(&stored_hash))
             .await
             .unwrap_or(false)
     }
@@ -170,13 +171,35 @@ impl Password {
     }
 }
 
-/// Password hashes computed at once (each takes ~19 MiB and a core for tens of milliseconds).
-pub const HASHES_AT_ONCE: usize = 2;
+/// Whose turn at password hashing a piece of work waits for. Sign-in has a share of its own, so
+/// a flood of resets, sign-ups or password changes (each a hash) cannot make signing in wait.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HashShare {
+    /// Checking a password at sign-in.
+    SignIn,
+    /// Hashing a new password, and checking the current one before a change.
+    AccountActions,
+}
 
-/// Runs Argon2 work on a blocking thread behind a process-wide limit.
-async fn hashing<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Result<T, Error> {
-    static PERMITS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(HASHES_AT_ONCE);
-    let _permit = PERMITS
+/// Sign-in hashes computed at once (each takes ~19 MiB and a core for tens of milliseconds).
+pub const SIGN_IN_HASHES_AT_ONCE: usize = 2;
+/// Hashes for every other account action at once.
+pub const ACCOUNT_HASHES_AT_ONCE: usize = 1;
+
+/// Runs Argon2 work on a blocking thread behind its share's process-wide limit.
+async fn hashing<T: Send + 'static>(
+    share: HashShare,
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, Error> {
+    static SIGN_IN: tokio::sync::Semaphore =
+        tokio::sync::Semaphore::const_new(SIGN_IN_HASHES_AT_ONCE);
+    static ACCOUNT_ACTIONS: tokio::sync::Semaphore =
+        tokio::sync::Semaphore::const_new(ACCOUNT_HASHES_AT_ONCE);
+    let permits = match share {
+        HashShare::SignIn => &SIGN_IN,
+        HashShare::AccountActions => &ACCOUNT_ACTIONS,
+    };
+    let _permit = permits
         .acquire()
         .await
         .map_err(|err| Error::Internal(format!("password hashing is shut down: {err}")))?;
@@ -204,6 +227,38 @@ pub fn check_demo_account(email: &str, demo_mode: bool) -> Result<(), Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_queue_of_new_password_hashes_does_not_hold_up_sign_in() {
+        use std::sync::Arc;
+        use std::sync::atomic::{AtomicUsize, Ordering};
+
+        let stored = Password::for_sign_in("correct horse".into())
+            .hash()
+            .unwrap();
+        let done = Arc::new(AtomicUsize::new(0));
+        let mut queue = tokio::task::JoinSet::new();
+        for n in 0..12 {
+            let done = done.clone();
+            queue.spawn(async move {
+                Password::for_sign_in(format!("new password {n}"))
+                    .hash_off_thread()
+                    .await
+                    .unwrap();
+                done.fetch_add(1, Ordering::SeqCst);
+            });
+        }
+        tokio::task::yield_now().await;
+        let signed_in = Password::for_sign_in("correct horse".into())
+            .matches_off_thread(HashShare::SignIn, &stored)
+            .await;
+        assert!(signed_in);
+        assert!(
+            done.load(Ordering::SeqCst) < 12,
+            "sign-in waited for the whole queue of account hashes"
+        );
+        queue.join_all().await;
+    }
 
     #[test]
     fn email_is_trimmed_and_lower_cased() {

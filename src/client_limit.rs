@@ -80,9 +80,90 @@ impl ClientLimit {
     }
 }
 
+/// Sign-ins one client may have waiting for a hash at once: a client over its share of the
+/// queue is refused at once (429) instead of making everyone behind it wait.
+pub const SIGN_INS_IN_FLIGHT_PER_CLIENT: usize = 2;
+
+/// How many of one client's requests are being worked on, at most `per_client` each. Entries go
+/// when their last request ends, so the map holds only clients with requests in flight.
+#[derive(Debug)]
+pub struct InFlight {
+    per_client: usize,
+    current: Mutex<HashMap<String, usize>>,
+}
+
+/// One request in flight; it leaves its client's count when dropped.
+#[derive(Debug)]
+pub struct Entered<'a> {
+    gate: &'a InFlight,
+    client: String,
+}
+
+impl InFlight {
+    pub fn new(per_client: usize) -> Self {
+        Self {
+            per_client,
+            current: Mutex::default(),
+        }
+    }
+
+    pub fn sign_ins() -> Self {
+        Self::new(SIGN_INS_IN_FLIGHT_PER_CLIENT)
+    }
+
+    /// Counts a request of `client`'s in, or `None` when the client has its share in flight.
+    pub fn enter(&self, client: &str) -> Option<Entered<'_>> {
+        let mut current = self.current.lock().unwrap_or_else(PoisonError::into_inner);
+        let count = current.entry(client.to_owned()).or_default();
+        if *count >= self.per_client {
+            return None;
+        }
+        *count += 1;
+        Some(Entered {
+            gate: self,
+            client: client.to_owned(),
+        })
+    }
+}
+
+impl Drop for Entered<'_> {
+    fn drop(&mut self) {
+        let mut current = self
+            .gate
+            .current
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if let Some(count) = current.get_mut(&self.client) {
+            *count = count.saturating_sub(1);
+            if *count == 0 {
+                current.remove(&self.client);
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_client_has_a_share_of_requests_in_flight_and_gets_it_back() {
+        let gate = InFlight::sign_ins();
+        let first = gate.enter("203.0.113.1").unwrap();
+        let second = gate.enter("203.0.113.1").unwrap();
+        assert!(gate.enter("203.0.113.1").is_none(), "over its share");
+        assert!(
+            gate.enter("198.51.100.1").is_some(),
+            "others are not held up"
+        );
+        drop(first);
+        assert!(gate.enter("203.0.113.1").is_some());
+        drop(second);
+        assert!(
+            gate.current.lock().unwrap().is_empty(),
+            "nothing kept once done"
+        );
+    }
 
     #[test]
     fn a_client_gets_a_few_actions_per_window() {

@@ -24,6 +24,8 @@ pub struct AppState {
     pub trusted_proxies: convene::client_address::TrustedProxies,
     /// Sign-ups per client (each costs a password hash).
     pub sign_ups: std::sync::Arc<convene::client_limit::ClientLimit>,
+    /// Sign-ins each client has waiting for a password hash (a share of the queue).
+    pub sign_ins_in_flight: std::sync::Arc<convene::client_limit::InFlight>,
     /// Address changes per client (each mails an address nobody has confirmed yet).
     pub email_changes: std::sync::Arc<convene::client_limit::ClientLimit>,
     /// Reset requests and links, password changes and confirmation links per client.

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use app::state::AppState;
 use axum::Router;
 use axum::serve::ListenerExt;
-use convene::client_limit::ClientLimit;
+use convene::client_limit::{ClientLimit, InFlight};
 use convene::demo::{self, Demo, DemoSetup};
 use convene::luma::client::LumaClient;
 use convene::mail::PublicUrl;
@@ -165,6 +165,7 @@ impl Application {
             demo: settings.demo,
             trusted_proxies: settings.trusted_proxies.clone(),
             sign_ups: Arc::new(ClientLimit::sign_ups()),
+            sign_ins_in_flight: Arc::new(InFlight::sign_ins()),
             email_changes: Arc::new(ClientLimit::email_changes()),
             account_actions: Arc::new(ClientLimit::account_actions()),
             caches: Default::default(),

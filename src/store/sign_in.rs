@@ -9,7 +9,7 @@ use sea_orm::{
 };
 
 use crate::Error;
-use crate::accounts::{Email, Password};
+use crate::accounts::{Email, HashShare, Password};
 use crate::store::entities::sign_in_failure;
 use crate::store::users::{self, User};
 
@@ -61,9 +61,15 @@ pub async fn authenticate(
         None => None,
     };
     let matched = match &user {
-        Some(user) => password.matches_off_thread(&user.password_hash).await,
+        Some(user) => {
+            password
+                .matches_off_thread(HashShare::SignIn, &user.password_hash)
+                .await
+        }
         None => {
-            password.matches_off_thread(decoy_hash()).await;
+            password
+                .matches_off_thread(HashShare::SignIn, decoy_hash())
+                .await;
             false
         }
     };
@@ -89,7 +95,10 @@ pub async fn check_current_password(
 ) -> Result<(), Error> {
     let client_address = address_key(client_address);
     reserve_attempt(db, &account.email, &client_address, now).await?;
-    if password.matches_off_thread(&account.password_hash).await {
+    if password
+        .matches_off_thread(HashShare::AccountActions, &account.password_hash)
+        .await
+    {
         clear_failures(db, &account.email).await?;
         return Ok(());
     }

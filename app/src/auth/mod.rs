@@ -155,6 +155,13 @@ pub async fn sign_in(email: String, password: String) -> Result<(), AppError> {
         let state = AppState::current()?;
         convene::accounts::check_demo_account(&email, state.demo)?;
         let client = session::client_address(&state).await;
+        // A client's share of the hashing queue: one over it waits for nothing.
+        let _in_flight = state.sign_ins_in_flight.enter(&client).ok_or_else(|| {
+            tracing::info!(%client, "sign-in refused: this client has its share in flight");
+            crate::error::respond_with(AppError::TooManyTries {
+                retry_after_minutes: 1,
+            })
+        })?;
         let user = sign_in::authenticate(
             &state.db,
             &email,
