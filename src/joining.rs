@@ -545,14 +545,10 @@ async fn invitation_for(
         .await?
         .ok_or_else(no_such_invitation)?;
     let expected = invitation_token(key, &row);
-    // Compared in constant time: the MAC is the secret part.
-    let equal = token.len() == expected.len()
-        && token
-            .bytes()
-            .zip(expected.bytes())
-            .fold(0u8, |diff, (a, b)| diff | (a ^ b))
-            == 0;
-    if !equal || row.expires_at <= now || row.uses_left <= 0 {
+    if !crate::secrets::signatures_equal(token, &expected)
+        || row.expires_at <= now
+        || row.uses_left <= 0
+    {
         return Err(no_such_invitation());
     }
     Ok(row)

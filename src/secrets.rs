@@ -212,6 +212,17 @@ impl SecretKey {
     }
 }
 
+/// Whether a signature someone gave equals the one we computed, compared in constant time (how
+/// long it takes says nothing about where they differ).
+pub fn signatures_equal(given: &str, expected: &str) -> bool {
+    given.len() == expected.len()
+        && given
+            .bytes()
+            .zip(expected.bytes())
+            .fold(0u8, |diff, (a, b)| diff | (a ^ b))
+            == 0
+}
+
 /// 32 random bytes as 64 hex characters: for unguessable tokens (feed URLs, decoys).
 pub fn random_token() -> String {
     hex::encode(Key::<Aes256Gcm>::generate())

@@ -54,14 +54,8 @@ fn verified_url_error() -> Option<AppError> {
         return None;
     }
     let expected = url_error_signature(&path, &err, expires)?;
-    // Compared in constant time: the signature is the secret part.
-    let equal = given.len() == expected.len()
-        && given
-            .bytes()
-            .zip(expected.bytes())
-            .fold(0u8, |diff, (a, b)| diff | (a ^ b))
-            == 0;
-    equal.then(|| ServerFnUrlError::<AppError>::decode_err(&err))
+    convene::secrets::signatures_equal(&given, &expected)
+        .then(|| ServerFnUrlError::<AppError>::decode_err(&err))
 }
 
 #[cfg(not(feature = "ssr"))]
