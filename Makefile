@@ -78,7 +78,7 @@ build-release:
 FUZZ_CASES ?= 20000
 fuzz:
 	PROPTEST_CASES=$(FUZZ_CASES) $(LEPTOS_DEBUG_ENV) cargo test -p convene --lib -- \
-		generated never_panic any_parameters cleaned_text checked_ends any_header \
+		generated never_panic any_parameters cleaned_text checked_ends any_header any_member_domain \
 		a_refused_feed_never_changes
 
 # Live reload for development: http://127.0.0.1:3000

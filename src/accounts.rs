@@ -248,14 +248,19 @@ mod tests {
                 done.fetch_add(1, Ordering::SeqCst);
             });
         }
-        tokio::task::yield_now().await;
+        // Once the first is done, the other eleven wait in line (one pool would put sign-in
+        // behind them all).
+        while done.load(Ordering::SeqCst) == 0 {
+            tokio::time::sleep(std::time::Duration::from_millis(1)).await;
+        }
         let signed_in = Password::for_sign_in("correct horse".into())
             .matches_off_thread(HashShare::SignIn, &stored)
             .await;
         assert!(signed_in);
+        let behind = done.load(Ordering::SeqCst);
         assert!(
-            done.load(Ordering::SeqCst) < 12,
-            "sign-in waited for the whole queue of account hashes"
+            behind <= 4,
+            "sign-in waited for {behind} of 12 account hashes"
         );
         queue.join_all().await;
     }

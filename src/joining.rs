@@ -173,17 +173,33 @@ pub async fn request_to_join(
     Ok(JoinOutcome::Requested)
 }
 
-/// Withdraws one's own waiting request (nothing to withdraw is not an error).
+/// Withdraws one's own waiting request; true when there was one.
 pub async fn withdraw_request(
     db: &impl ConnectionTrait,
     user_id: i64,
     organization_id: i64,
-) -> Result<(), Error> {
-    membership_request::Entity::delete_many()
+) -> Result<bool, Error> {
+    Ok(membership_request::Entity::delete_many()
         .filter(membership_request::Column::UserId.eq(user_id))
         .filter(membership_request::Column::OrganizationId.eq(organization_id))
         .exec(db)
-        .await?;
+        .await?
+        .rows_affected
+        > 0)
+}
+
+/// Leaves the organization: a waiting request is withdrawn, and following or membership ends
+/// (the last admin stays, [`memberships::remove`]). Not found when there was neither.
+pub async fn leave(
+    db: &DatabaseConnection,
+    user_id: i64,
+    organization_id: i64,
+    role: Option<Role>,
+) -> Result<(), Error> {
+    let withdrawn = withdraw_request(db, user_id, organization_id).await?;
+    if role.is_some() || !withdrawn {
+        memberships::remove(db, user_id, organization_id).await?;
+    }
     Ok(())
 }
 
@@ -309,7 +325,8 @@ async fn make_member(
         Some(Role::Member | Role::Admin) => {}
         None => memberships::add(txn, user_id, organization_id, Role::Member).await?,
     }
-    withdraw_request(txn, user_id, organization_id).await
+    withdraw_request(txn, user_id, organization_id).await?;
+    Ok(())
 }
 
 async fn admins(db: &impl ConnectionTrait, organization_id: i64) -> Result<Vec<i64>, Error> {

@@ -351,3 +351,28 @@ fn member_domains_are_dns_names_with_a_dot() {
     }
     assert!(parse_member_domain(&format!("{}.example", "a".repeat(300))).is_err());
 }
+
+proptest::proptest! {
+    #[test]
+    fn any_member_domain_or_invitation_terms_are_bounded_or_refused_in_words(
+        domain in proptest::prelude::prop_oneof![".{0,300}", "@?[A-Za-z0-9.-]{0,300}"],
+        days in ".{0,12}",
+        uses in ".{0,12}",
+    ) {
+        match parse_member_domain(&domain) {
+            Ok(Some(kept)) => {
+                proptest::prop_assert!(kept.len() <= 253 && kept.contains('.'));
+                proptest::prop_assert!(kept.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.' || c == '-'));
+            }
+            Ok(None) => proptest::prop_assert!(domain.trim().trim_start_matches('@').is_empty()),
+            Err(err) => proptest::prop_assert!(err.to_string().contains("domain")),
+        }
+        match InvitationTerms::parse(&days, &uses) {
+            Ok(terms) => proptest::prop_assert!(
+                (1..=INVITATION_MAX_DAYS).contains(&terms.days)
+                    && (1..=INVITATION_MAX_USES).contains(&terms.uses)
+            ),
+            Err(err) => proptest::prop_assert!(err.to_string().contains("whole number")),
+        }
+    }
+}

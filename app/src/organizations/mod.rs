@@ -158,12 +158,13 @@ pub async fn request_membership(slug: String) -> Result<(), AppError> {
 pub async fn leave_organization(slug: String) -> Result<(), AppError> {
     let (state, request) = ssr::org_request(&slug).await?;
     let actor = request.viewer.require_signed_in()?;
-    let organization_id = request.organization.id;
-    let pending = convene::joining::is_pending(&state.db, actor.user_id, organization_id).await?;
-    convene::joining::withdraw_request(&state.db, actor.user_id, organization_id).await?;
-    if request.viewer.role.is_some() || !pending {
-        convene::store::memberships::remove(&state.db, actor.user_id, organization_id).await?;
-    }
+    convene::joining::leave(
+        &state.db,
+        actor.user_id,
+        request.organization.id,
+        request.viewer.role,
+    )
+    .await?;
     tracing::info!(user_id = actor.user_id, org = %request.organization.slug, "left");
     Ok(())
 }
