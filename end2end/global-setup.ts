@@ -1,8 +1,10 @@
 // `cargo leptos end-to-end` starts the server and this run at the same time: wait until the
 // server answers /healthz before any test starts.
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
 import path from "node:path";
 import type { FullConfig } from "@playwright/test";
+import { SMTPServer } from "smtp-server";
 
 /** The site admin the organization tests sign in as, created with the operator CLI. */
 export const SITE_ADMIN = { email: "site-admin@example.org", password: "site admin password" };
@@ -20,6 +22,9 @@ export const LUMA_ORG = {
 /** An organization without Luma Plus, with the same admin: the iCal test imports its feed. */
 export const ICAL_ORG = { slug: "e2e-ical", name: "E2E Feed Club" };
 
+/** Where the run's SMTP server writes each message it receives (one `.eml` file each). */
+export const MAIL_DIR = path.resolve(__dirname, "..", process.env.CONVENE_E2E_MAIL_DIR ?? "target/e2e/mail");
+
 const WAIT_MS = 180_000;
 
 export default async function globalSetup(config: FullConfig) {
@@ -33,9 +38,11 @@ export default async function globalSetup(config: FullConfig) {
         createSiteAdmin();
         createLumaOrganization();
         const fake = await startFakeLuma();
+        const mail = await startMailReceiver();
         // Playwright runs the returned function after the last test.
         return async () => {
           fake.kill();
+          await new Promise<void>((resolve) => mail.close(() => resolve()));
         };
       }
       lastError = `status ${response.status}`;
@@ -91,4 +98,41 @@ async function startFakeLuma(): Promise<ChildProcess> {
     fake.on("exit", (code) => reject(new Error(`convene fake-luma exited with ${code}: ${output}`)));
   });
   return fake;
+}
+
+/**
+ * A real SMTP server (npm's smtp-server) on the port CONVENE_SMTP_URL names: the server under
+ * test sends its mail here, and each message lands as one file in MAIL_DIR, where the tests (in
+ * other processes) read it as the person it is addressed to would.
+ */
+async function startMailReceiver(): Promise<SMTPServer> {
+  const url = process.env.CONVENE_SMTP_URL;
+  if (!url) throw new Error("CONVENE_SMTP_URL must name the run's SMTP server (the Makefile sets it)");
+  const dir = MAIL_DIR;
+  fs.mkdirSync(dir, { recursive: true });
+  let count = 0;
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ["STARTTLS", "AUTH"],
+    logger: false,
+    size: 1024 * 1024,
+    onData(stream, _session, callback) {
+      const chunks: Buffer[] = [];
+      stream.on("data", (chunk: Buffer) => chunks.push(chunk));
+      stream.on("end", () => {
+        count += 1;
+        const name = `${String(count).padStart(5, "0")}.eml`;
+        // Written whole, then renamed: a reader never sees half a message.
+        fs.writeFileSync(path.join(dir, `${name}.part`), Buffer.concat(chunks));
+        fs.renameSync(path.join(dir, `${name}.part`), path.join(dir, name));
+        callback();
+      });
+    },
+  });
+  const { hostname, port } = new URL(url);
+  await new Promise<void>((resolve, reject) => {
+    server.on("error", reject);
+    server.listen(Number(port), hostname, () => resolve());
+  });
+  return server;
 }

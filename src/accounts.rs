@@ -156,7 +156,7 @@ impl Password {
 
     /// True when this password produced `stored_hash`. Over-long input never matches.
     pub fn matches(&self, stored_hash: &str) -> bool {
-        if self.0.chars().count() > PASSWORD_MAX_CHARS {
+        if self.0.chars().count() > PASSWORD_MAX_CHARS || stored_hash == links::NO_PASSWORD {
             return false;
         }
         match PasswordHash::new(stored_hash) {

@@ -21,13 +21,13 @@ pub enum Error {
     #[error("not allowed")]
     Forbidden,
     /// Too many failed sign-ins for this email or address; try again after the wait.
-    #[error("too many failed sign-ins: try again in {retry_after_minutes} minutes")]
+    #[error("too many failed sign-ins: try again in {}", convene_types::minutes(*retry_after_minutes))]
     Throttled { retry_after_minutes: i64 },
     /// Too many accounts created from one client lately; try again after the wait.
-    #[error("too many sign-ups from this network: try again in {retry_after_minutes} minutes")]
+    #[error("too many sign-ups from this network: try again in {}", convene_types::minutes(*retry_after_minutes))]
     TooManySignUps { retry_after_minutes: i64 },
     /// Too many account actions (resets, links, password checks) from one client lately.
-    #[error("too many tries from this network: try again in {retry_after_minutes} minutes")]
+    #[error("too many tries from this network: try again in {}", convene_types::minutes(*retry_after_minutes))]
     TooManyTries { retry_after_minutes: i64 },
     /// Sign-in failed. One message whatever the reason, so it never tells whether an email
     /// has an account.

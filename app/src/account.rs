@@ -167,24 +167,6 @@ pub async fn set_new_event_mail(slug: String, on: String) -> Result<(), AppError
     Ok(())
 }
 
-#[server]
-pub async fn resend_confirmation() -> Result<(), AppError> {
-    use crate::state::AppState;
-    let state = AppState::current()?;
-    let user_id = me(&state).await?;
-    crate::auth::session::admit(&state, &state.account_actions).await?;
-    let sent = convene::accounts::links::resend_confirmation(
-        &state.db,
-        user_id,
-        &state.site,
-        chrono::Utc::now(),
-    )
-    .await?;
-    tracing::info!(user_id, sent, "confirmation link asked for again");
-    leptos_axum::redirect("/account?saved=confirmation");
-    Ok(())
-}
-
 const WEEKDAYS: [&str; 7] = [
     "Monday",
     "Tuesday",
@@ -202,7 +184,6 @@ fn saved_notice(what: &str) -> Option<&'static str> {
         "address" => Some("Your new address is in use."),
         "password" => Some("Your password is changed; you were signed out everywhere else."),
         "mail" => Some("Saved your mail settings."),
-        "confirmation" => Some("If your address was not confirmed yet, a new link is on its way."),
         _ => None,
     }
 }
@@ -237,7 +218,6 @@ fn AccountForms(account: AccountView, timezones: Vec<String>) -> impl IntoView {
     let password = ServerAction::<ChangePassword>::new();
     let mail = ServerAction::<SaveMailSettings>::new();
     let toggle = ServerAction::<SetNewEventMail>::new();
-    let resend = ServerAction::<ResendConfirmation>::new();
     let (profile_error, email_error, password_error, mail_error) = (
         form_error(profile),
         form_error(email),
@@ -252,18 +232,6 @@ fn AccountForms(account: AccountView, timezones: Vec<String>) -> impl IntoView {
             view! { <option value=zone.clone() selected=selected>{zone.clone()}</option> }
         })
         .collect_view();
-    let unconfirmed = (!account.email_confirmed).then(|| {
-        view! {
-            <div class="notice notice-info">
-                <p>"Your address is not confirmed yet, so Convene sends you no digests or event mail."</p>
-                <ActionForm action=resend>
-                    <button type="submit" class="button button-secondary">
-                        "Send the confirmation link again"
-                    </button>
-                </ActionForm>
-            </div>
-        }
-    });
     let pending = account.pending_email.clone().map(|address| {
         view! {
             <p class="field-hint">
@@ -315,7 +283,6 @@ fn AccountForms(account: AccountView, timezones: Vec<String>) -> impl IntoView {
         }
     });
     view! {
-        {unconfirmed}
         <section class="panel" aria-labelledby="profile-heading">
             <h2 id="profile-heading">"Profile"</h2>
             <ActionForm action=profile>

@@ -23,13 +23,13 @@ pub enum AppError {
     Conflict { field: InputField, message: String },
     #[error("Wrong email or password.")]
     WrongCredentials,
-    #[error("Too many failed sign-ins. Try again in {retry_after_minutes} minutes.")]
+    #[error("Too many failed sign-ins. Try again in {}.", convene_types::minutes(*retry_after_minutes))]
     Throttled { retry_after_minutes: i64 },
     #[error(
-        "Too many accounts were created from your network. Try again in {retry_after_minutes} minutes."
+        "Too many accounts were created from your network. Try again in {}.", convene_types::minutes(*retry_after_minutes)
     )]
     TooManySignUps { retry_after_minutes: i64 },
-    #[error("Too many tries from your network. Try again in {retry_after_minutes} minutes.")]
+    #[error("Too many tries from your network. Try again in {}.", convene_types::minutes(*retry_after_minutes))]
     TooManyTries { retry_after_minutes: i64 },
     /// lu.ma failed or refused; the message says how (never with the key).
     #[error("lu.ma: {0}")]

@@ -39,7 +39,7 @@ use crate::dashboard::DashboardPage;
 use crate::events::{EventsPage, SingleEventPage};
 use crate::integration::SettingsPage;
 use crate::layout::SiteLayout;
-use crate::mail::{OutboxPage, UnsubscribePage};
+use crate::mail::{OutboxMessagePage, OutboxPage, UnsubscribePage};
 use crate::not_found::NotFound;
 use crate::organizations::{DirectoryPage, InvitationPage, MembersPage, OrganizationPage};
 use crate::topics::{TopicPageView, TopicSettingsPage};
@@ -133,6 +133,11 @@ pub fn App() -> impl IntoView {
                         ssr=SsrMode::Async
                     />
                     <Route path=path!("/admin/mail") view=OutboxPage ssr=SsrMode::Async />
+                    <Route
+                        path=path!("/admin/mail/:id")
+                        view=OutboxMessagePage
+                        ssr=SsrMode::Async
+                    />
                     <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async />
                     <Route
                         path=path!("/account/email")

@@ -1,9 +1,11 @@
-//! `/admin/mail`: the outbox for site admins. Without an SMTP server this is where mail is read
-//! (the demo's included); with one, it shows what was sent, what is retrying and why.
+//! `/admin/mail`: the outbox for site admins: what was sent to whom, what is retrying and why;
+//! `/admin/mail/:id` shows one message (each read is audited). Account mail's single-use links
+//! are never shown: only their kind and until when they work.
 //!
-//! Access: `get_outbox` is for site admins only (401 signed out, 403 for anyone else).
+//! Access: `get_outbox` and `get_outbox_message` are for site admins only (401 signed out,
+//! 403 for anyone else).
 
-use convene_types::views::{Outbox, OutboxMessage};
+use convene_types::views::{Outbox, OutboxMessage, OutboxMessageBody};
 use convene_types::{MailKind, MailStatus};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -18,6 +20,16 @@ pub async fn get_outbox() -> Result<Outbox, AppError> {
     let state = AppState::current()?;
     let actor = session::actor(&state).await?;
     Ok(convene::read_models::mail::outbox(&state.db, actor, state.sends_mail).await?)
+}
+
+#[server]
+pub async fn get_outbox_message(id: i64) -> Result<OutboxMessageBody, AppError> {
+    use crate::auth::session;
+    use crate::state::AppState;
+
+    let state = AppState::current()?;
+    let actor = session::actor(&state).await?;
+    Ok(convene::read_models::mail::read_message(&state.db, actor, id, state.sends_mail).await?)
 }
 
 fn kind_label(kind: MailKind) -> &'static str {
@@ -61,7 +73,8 @@ fn OutboxList(outbox: Outbox) -> impl IntoView {
         view! {
             <p class="notice notice-info">
                 "No SMTP server is configured ("<code>"CONVENE_SMTP_URL"</code>
-                "), so nothing leaves this server: messages are kept here to be read."
+                "), so nothing leaves this server: messages wait here. The links in account mail (confirming an address, resetting a password) are never shown, so without SMTP people cannot finish signing up: create their accounts with "
+                <code>"convene user add"</code>"."
             </p>
         }
     });
@@ -81,46 +94,112 @@ fn OutboxList(outbox: Outbox) -> impl IntoView {
     }
 }
 
-#[component]
-fn OutboxEntry(message: OutboxMessage) -> impl IntoView {
-    let status_class = match message.status {
+fn status_class(status: MailStatus) -> &'static str {
+    match status {
         MailStatus::Queued => "mail-status mail-queued",
         MailStatus::Sent => "mail-status mail-sent",
         MailStatus::Failed => "mail-status mail-failed",
-    };
+    }
+}
+
+/// What the list and the message page both show of a message.
+#[component]
+fn MessageFacts(message: OutboxMessage) -> impl IntoView {
     let error = message
         .last_error
         .map(|error| view! { <p class="mail-error">"Last error: " {error}</p> });
+    let link = message
+        .link
+        .map(|link| view! { <p class="mail-link-note">{link}</p> });
     view! {
-        <li class="outbox-message" data-mail=message.id>
-            <details>
-                <summary>
-                    <span class=status_class>{message.status.as_str()}</span>
-                    " "
-                    <strong class="mail-subject">{message.subject}</strong>
-                    " to "
-                    <span class="mail-recipient">{message.recipient}</span>
-                    <span class="mail-meta">
-                        {format!(" · {} · {}", kind_label(message.kind), message.created)}
-                    </span>
-                </summary>
-                <p class="mail-status-line">
-                    {message.status_line}
-                    {(message.attempts > 0).then(|| format!(" (tries: {})", message.attempts))}
-                </p>
-                {error}
-                <h2 class="mail-part">"Plain text"</h2>
-                <pre class="mail-text">{message.text_body}</pre>
-                <h2 class="mail-part">"HTML"</h2>
-                // No scripts, no same origin: the message is shown, never run.
-                <iframe
-                    class="mail-html"
-                    title="The message as HTML"
-                    sandbox=""
-                    srcdoc=message.html_body
-                ></iframe>
-            </details>
+        <p class="mail-status-line">
+            <span class=status_class(message.status)>{message.status.as_str()}</span>
+            " "
+            {message.status_line}
+            {(message.attempts > 0).then(|| format!(" (tries: {})", message.attempts))}
+        </p>
+        {link}
+        {error}
+    }
+}
+
+#[component]
+fn OutboxEntry(message: OutboxMessage) -> impl IntoView {
+    let id = message.id;
+    let href = format!("/admin/mail/{id}");
+    view! {
+        <li class="outbox-message" data-mail=id>
+            <a class="mail-subject" href=href>
+                {message.subject.clone()}
+            </a>
+            " to "
+            <span class="mail-recipient">{message.recipient.clone()}</span>
+            <span class="mail-meta">
+                {format!(" · {} · {}", kind_label(message.kind), message.created)}
+            </span>
+            <MessageFacts message />
         </li>
+    }
+}
+
+/// `/admin/mail/:id`: one message as it was written (account mail's link withheld).
+#[component]
+pub fn OutboxMessagePage() -> impl IntoView {
+    use leptos_router::hooks::use_params_map;
+
+    let params = use_params_map();
+    let message = Resource::new(
+        move || {
+            params
+                .read()
+                .get("id")
+                .and_then(|id| id.parse::<i64>().ok())
+        },
+        |id| async move {
+            match id {
+                Some(id) => get_outbox_message(id).await,
+                None => Err(AppError::NotFound("Message".into())),
+            }
+        },
+    );
+    view! {
+        <Title text="Mail" />
+        <p class="breadcrumb">
+            <a href="/admin/mail">"All mail"</a>
+        </p>
+        <Suspense fallback=|| view! { <p class="loading">"Loading the message…"</p> }>
+            <ErrorBoundary fallback=|errors| view! { <ErrorNotice errors /> }>
+                {move || Suspend::new(async move {
+                    let message = message.await?;
+                    Ok::<_, AppError>(view! { <MessageView message /> })
+                })}
+            </ErrorBoundary>
+        </Suspense>
+    }
+}
+
+#[component]
+fn MessageView(message: OutboxMessageBody) -> impl IntoView {
+    let summary = message.summary;
+    view! {
+        <header class="page-intro">
+            <h1 class="mail-subject">{summary.subject.clone()}</h1>
+            <p class="lede">
+                "To " <span class="mail-recipient">{summary.recipient.clone()}</span>
+                {format!(" · {} · {}", kind_label(summary.kind), summary.created)}
+            </p>
+        </header>
+        <MessageFacts message=summary />
+        <h2 class="mail-part">"Plain text"</h2>
+        <pre class="mail-text">{message.text_body}</pre>
+        <h2 class="mail-part">"HTML"</h2>
+        // No scripts, no same origin: the message is shown, never run.
+        <iframe
+            class="mail-html"
+            title="The message as HTML"
+            sandbox=""
+            srcdoc=message.html_body
+        ></iframe>
     }
 }
 

@@ -1,6 +1,9 @@
 // Steps several browser tests share.
+import fs from "node:fs";
+import { join } from "node:path";
 import { expect, type Page } from "@playwright/test";
-import { SITE_ADMIN } from "../global-setup";
+import { simpleParser } from "mailparser";
+import { MAIL_DIR } from "../global-setup";
 
 /**
  * Waits until the page can be used: loaded, and its island hydrated when it has one (only the
@@ -23,50 +26,53 @@ export async function signIn(page: Page, email: string, password: string) {
 }
 
 /**
- * Creates an account through the sign-up form, which answers "Check your email" and signs
- * nobody in, then signs in with it. `confirm` (the default) first follows the confirmation link
- * as its owner would: the run has no SMTP server, so the message waits in the outbox, where a
- * site admin reads it. Only a confirmed address can follow an organization or ask to join.
+ * Creates an account through the sign-up form (email and name; it answers "Check your email"
+ * and signs nobody in), then follows the link mailed to the address as its owner would: chooses
+ * the password there, which signs in.
  */
-export async function signUp(page: Page, email: string, name: string, password: string, confirm = true) {
+export async function signUp(page: Page, email: string, name: string, password: string) {
   await page.goto("/signup");
   await usable(page);
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Display name").fill(name);
-  await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Create account" }).click();
   await expect(page.getByRole("heading", { name: "Check your email" })).toBeVisible();
   await expect(page.locator(".user-name")).toHaveCount(0);
-  if (confirm) {
-    const link = await linkFromOutbox(page, email, "Confirm your email address for Convene", "/account/confirm?token=");
-    await page.goto(link);
-    await usable(page);
-    await page.getByRole("button", { name: "Confirm and sign in" }).click();
-    await expect(page.locator(".user-name")).toHaveText(name);
-    return;
-  }
-  await signIn(page, email, password);
+  const link = await linkInMail(email, "Confirm your email address for Convene", "/account/confirm?token=");
+  await page.goto(link);
+  await usable(page);
+  await expect(page.getByLabel("Display name")).toHaveValue(name);
+  await page.getByLabel("Choose a password").fill(password);
+  await page.getByRole("button", { name: "Confirm and sign in" }).click();
   await expect(page.locator(".user-name")).toHaveText(name);
 }
 
+const MAIL_WAIT_MS = 30_000;
+
 /**
- * The path and query of the link in the newest outbox message to `email` with `subject`, read
- * by the site admin in a context of its own.
+ * The path and query of the link starting with `path` in the newest message to `email` with
+ * `subject`, as it arrived at the run's SMTP server (end2end/global-setup.ts). Polls until it
+ * arrives: the server's outbox sends within seconds.
  */
-export async function linkFromOutbox(page: Page, email: string, subject: string, path: string): Promise<string> {
-  const context = await page.context().browser()!.newContext();
-  const admin = await context.newPage();
-  await signIn(admin, SITE_ADMIN.email, SITE_ADMIN.password);
-  await admin.goto("/admin/mail");
-  const message = admin.locator(".outbox-message").filter({ hasText: subject }).filter({ hasText: email }).first();
-  await message.locator("summary").click();
-  const text = await message.locator(".mail-text").innerText();
+export async function linkInMail(email: string, subject: string, path: string): Promise<string> {
+  const dir = MAIL_DIR;
+  const deadline = Date.now() + MAIL_WAIT_MS;
   const escaped = path.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-  const link = text.match(new RegExp(`https?://\\S+${escaped}[0-9a-f]+`))?.[0];
-  expect(link, text).toBeTruthy();
-  await context.close();
-  const { pathname, search } = new URL(link!);
-  return pathname + search;
+  const pattern = new RegExp(`https?://\\S+${escaped}[0-9a-f]+`);
+  while (Date.now() < deadline) {
+    const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((name) => name.endsWith(".eml")) : [];
+    for (const name of files.sort().reverse()) {
+      const mail = await simpleParser(fs.readFileSync(join(dir, name)));
+      const to = [mail.to ?? []].flat().flatMap((address) => address.value.map((one) => one.address?.toLowerCase()));
+      if (mail.subject !== subject || !to.includes(email.toLowerCase())) continue;
+      const link = (mail.text ?? "").match(pattern)?.[0];
+      expect(link, mail.text).toBeTruthy();
+      const { pathname, search } = new URL(link!);
+      return pathname + search;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`no message "${subject}" to ${email} arrived in ${MAIL_WAIT_MS / 1000}s`);
 }
 
 /**

@@ -30,15 +30,6 @@ test("a newcomer follows two organizations and unfollows one", async ({ page }) 
   await expect(page.getByText("You follow its public events.")).toBeVisible();
 });
 
-test("an account whose address is not confirmed can neither follow nor join", async ({ page }) => {
-  await signUpWith(page, `unconfirmed-${suffix()}@example.org`, "Una", PASSWORD, false);
-  await page.goto("/orgs/rust-berlin");
-  await usable(page);
-  await expect(page.getByText(/Confirm your email address to follow or join/)).toBeVisible();
-  await expect(page.getByRole("button", { name: "Follow" })).toHaveCount(0);
-  await expect(page.getByRole("button", { name: "Request to join" })).toHaveCount(0);
-});
-
 test("a request to join, approved on the members page, shows the members-only event; a follower never sees it", async ({
   browser,
 }) => {

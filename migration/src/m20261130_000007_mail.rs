@@ -159,7 +159,7 @@ enum Session {
 }
 
 #[derive(DeriveIden)]
-enum MailOutbox {
+pub enum MailOutbox {
     Table,
     Id,
     IdempotencyKey,

@@ -376,6 +376,13 @@ async fn housekeeping(db: DatabaseConnection) {
             Ok(_) => {}
             Err(err) => tracing::warn!(error = %err, "forgetting old mail failed"),
         }
+        match convene::accounts::links::forget_unconfirmed_accounts(&db, now).await {
+            Ok(forgotten) if forgotten > 0 => {
+                tracing::info!(forgotten, "accounts never confirmed deleted")
+            }
+            Ok(_) => {}
+            Err(err) => tracing::warn!(error = %err, "deleting unconfirmed accounts failed"),
+        }
         if let Err(err) = convene::accounts::links::forget_expired_tokens(&db, now).await {
             tracing::warn!(error = %err, "forgetting expired account links failed");
         }

@@ -9,7 +9,7 @@ use convene_types::{InputField, MailKind, TokenPurpose};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QuerySelect, TransactionTrait,
+    QuerySelect, QueryTrait, TransactionTrait,
 };
 use sha2::{Digest, Sha256};
 
@@ -27,43 +27,51 @@ pub const CONFIRM_VALID_FOR: Duration = Duration::days(7);
 /// How long a password reset link works.
 pub const RESET_VALID_FOR: Duration = Duration::hours(1);
 
-/// What a sign-up did. The page says the same for both ("check your email"); only the mail
+/// What a sign-up did. The page says the same for each ("check your email"); only the mail
 /// differs, and it goes to the address's owner.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SignUpOutcome {
     /// A new, unconfirmed account; its confirmation link is in the outbox.
     Created { user_id: i64 },
-    /// The address already has an account; its owner is told (at most once an hour).
+    /// The address has an unconfirmed account (someone signed up and never followed the link,
+    /// or typed another person's address): a fresh link goes to the address, unless one went
+    /// less than [`CONFIRMATION_EVERY`] ago. The link's follower chooses name and password.
+    LinkSentAgain { user_id: i64, sent: bool },
+    /// The address has a confirmed account; its owner is told (at most once an hour).
     AddressTaken { user_id: i64 },
 }
 
-/// A sign-up's fields, parsed.
+/// A sign-up's fields, parsed. No password: whoever follows the mailed link sets it, so an
+/// account is never opened with a password chosen by someone who does not own the address.
 #[derive(Debug)]
 pub struct SignUp {
     pub email: Email,
     pub display_name: DisplayName,
-    pub password: Password,
 }
 
-/// Creates an unconfirmed account and queues its confirmation link; or, when the address is
-/// taken, queues a note to its owner. The password is hashed either way, so both take as long.
+/// What the password hash of an account that has none holds: it matches no password. An
+/// account has none from sign-up until its address is confirmed.
+pub const NO_PASSWORD: &str = "";
+
+/// Creates an unconfirmed account without a password and queues its confirmation link; or,
+/// when the address has an account, queues a fresh link (unconfirmed) or a note (confirmed) to
+/// the address. No password is hashed, so sign-up costs a few statements, not a hash.
 pub async fn sign_up(
     db: &DatabaseConnection,
     new: SignUp,
     site: &PublicUrl,
     now: DateTime<Utc>,
 ) -> Result<SignUpOutcome, Error> {
-    let password_hash = new.password.hash_off_thread().await?;
     let txn = db.begin().await?;
     if let Some(owner) = users::find_by_email(&txn, &new.email).await? {
-        queue_account_exists(&txn, &owner, site, now).await?;
+        let outcome = answer_taken_address(&txn, &owner, site, now).await?;
         txn.commit().await?;
-        return Ok(SignUpOutcome::AddressTaken { user_id: owner.id });
+        return Ok(outcome);
     }
     let inserted = user::ActiveModel {
         email: Set(new.email.as_str().to_owned()),
         display_name: Set(new.display_name.as_str().to_owned()),
-        password_hash: Set(password_hash),
+        password_hash: Set(NO_PASSWORD.to_owned()),
         is_site_admin: Set(false),
         created_at: Set(now),
         email_confirmed_at: Set(None),
@@ -73,22 +81,51 @@ pub async fn sign_up(
     .await;
     let user = match inserted {
         Ok(user) => user,
-        // Two sign-ups with one address at once: the second is the "taken" case.
+        // Two sign-ups with one address at once: the second finds the first's account.
         Err(err) if is_unique_violation(&err) => {
             drop(txn);
             let owner = users::find_by_email(db, &new.email)
                 .await?
                 .ok_or_else(|| Error::Internal("an address both taken and free".into()))?;
             let txn = db.begin().await?;
-            queue_account_exists(&txn, &owner, site, now).await?;
+            let outcome = answer_taken_address(&txn, &owner, site, now).await?;
             txn.commit().await?;
-            return Ok(SignUpOutcome::AddressTaken { user_id: owner.id });
+            return Ok(outcome);
         }
         Err(err) => return Err(err.into()),
     };
     queue_confirmation(&txn, &user, site, now).await?;
     txn.commit().await?;
     Ok(SignUpOutcome::Created { user_id: user.id })
+}
+
+/// A sign-up with an address that has an account: a fresh confirmation link while it is
+/// unconfirmed (one per [`CONFIRMATION_EVERY`]), else a note to its owner.
+async fn answer_taken_address(
+    txn: &impl sea_orm::ConnectionTrait,
+    owner: &User,
+    site: &PublicUrl,
+    now: DateTime<Utc>,
+) -> Result<SignUpOutcome, Error> {
+    if owner.email_confirmed_at.is_some() {
+        queue_account_exists(txn, owner, site, now).await?;
+        return Ok(SignUpOutcome::AddressTaken { user_id: owner.id });
+    }
+    let recent = issued_since(
+        txn,
+        owner.id,
+        TokenPurpose::ConfirmEmail,
+        now - CONFIRMATION_EVERY,
+    )
+    .await?;
+    let sent = recent.is_empty();
+    if sent {
+        queue_confirmation(txn, owner, site, now).await?;
+    }
+    Ok(SignUpOutcome::LinkSentAgain {
+        user_id: owner.id,
+        sent,
+    })
 }
 
 /// A new confirmation link for an account (sign-up, or "send it again").
@@ -180,6 +217,11 @@ pub async fn request_password_reset(
     if today.len() >= RESETS_A_DAY || today.iter().any(|at| *at > now - RESET_EVERY) {
         return Ok(ResetRequest::TooSoon);
     }
+    // An unconfirmed account's name was written by whoever signed up, maybe not the owner.
+    let greeting = match owner.email_confirmed_at {
+        Some(_) => owner.display_name.as_str(),
+        None => "",
+    };
     let txn = db.begin().await?;
     mail_link(
         &txn,
@@ -190,7 +232,7 @@ pub async fn request_password_reset(
             new_email: None,
             expires_at: now + RESET_VALID_FOR,
         },
-        |link| compose::password_reset(&owner.display_name, link, RESET_VALID_FOR.num_minutes()),
+        |link| compose::password_reset(greeting, link, RESET_VALID_FOR.num_minutes()),
         site,
         now,
     )
@@ -250,12 +292,43 @@ pub async fn reset_password(
     Ok(account)
 }
 
-/// Confirms the address a sign-up link was sent to; the link is spent.
-pub async fn confirm_email(
+/// The account a confirmation link would open, for its page: the name given at sign-up.
+pub async fn confirmation_for(
     db: &DatabaseConnection,
     token: &str,
     now: DateTime<Utc>,
+) -> Result<Option<DisplayName>, Error> {
+    let Some(row) = usable(db, token, TokenPurpose::ConfirmEmail, now).await? else {
+        return Ok(None);
+    };
+    let account = user::Entity::find_by_id(row.user_id).one(db).await?;
+    Ok(account.and_then(|account| DisplayName::parse(&account.display_name).ok()))
+}
+
+/// What the person following a confirmation link gives: the name to go by and a password.
+#[derive(Debug)]
+pub struct Confirmation {
+    pub display_name: DisplayName,
+    pub password: Password,
+}
+
+/// Confirms the address a sign-up link was sent to, with the name and password its follower
+/// chose; the link is spent and every other session of the account ends, so whoever signed up
+/// with someone else's address keeps nothing once its owner confirms. The token is looked up
+/// before the password is hashed.
+pub async fn confirm_email(
+    db: &DatabaseConnection,
+    token: &str,
+    confirmation: Confirmation,
+    now: DateTime<Utc>,
 ) -> Result<User, Error> {
+    if usable(db, token, TokenPurpose::ConfirmEmail, now)
+        .await?
+        .is_none()
+    {
+        return Err(spent_link());
+    }
+    let password_hash = confirmation.password.hash_off_thread().await?;
     let txn = db.begin().await?;
     let row = spend(&txn, token, TokenPurpose::ConfirmEmail, now).await?;
     let mut account = user::Entity::find_by_id(row.user_id)
@@ -263,14 +336,65 @@ pub async fn confirm_email(
         .await?
         .ok_or_else(spent_link)?;
     let confirmed = account.email_confirmed_at.unwrap_or(now);
+    let display_name = confirmation.display_name.as_str().to_owned();
     user::Entity::update_many()
         .col_expr(user::Column::EmailConfirmedAt, Expr::value(confirmed))
+        .col_expr(user::Column::PasswordHash, Expr::value(password_hash))
+        .col_expr(user::Column::DisplayName, Expr::value(display_name.clone()))
         .filter(user::Column::Id.eq(account.id))
         .exec(&txn)
         .await?;
+    let ended = sessions::delete_all_of_user(&txn, account.id).await?;
     txn.commit().await?;
+    tracing::info!(
+        user_id = account.id,
+        sessions_ended = ended,
+        "email address confirmed"
+    );
     account.email_confirmed_at = Some(confirmed);
+    account.display_name = display_name;
     Ok(account)
+}
+
+/// Deletes accounts whose address was never confirmed once no link that could confirm it
+/// works any more (a confirmation or reset link, unused and unexpired): nobody can open
+/// them, and their address is free for its owner. Returns how many went.
+pub async fn forget_unconfirmed_accounts(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+) -> Result<u64, Error> {
+    let live_links = || {
+        account_token::Entity::find()
+            .select_only()
+            .column(account_token::Column::UserId)
+            .filter(account_token::Column::UsedAt.is_null())
+            .filter(account_token::Column::ExpiresAt.gt(now))
+            .into_query()
+    };
+    let abandoned: Vec<i64> = user::Entity::find()
+        .select_only()
+        .column(user::Column::Id)
+        .filter(user::Column::EmailConfirmedAt.is_null())
+        .filter(user::Column::CreatedAt.lt(now - CONFIRM_VALID_FOR))
+        .filter(user::Column::Id.not_in_subquery(live_links()))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut forgotten = 0;
+    for user_id in abandoned {
+        let txn = db.begin().await?;
+        sessions::delete_all_of_user(&txn, user_id).await?;
+        // Asked again as it goes: a link may have been followed or sent meanwhile.
+        forgotten += user::Entity::delete_many()
+            .filter(user::Column::Id.eq(user_id))
+            .filter(user::Column::EmailConfirmedAt.is_null())
+            .filter(user::Column::Id.not_in_subquery(live_links()))
+            .exec(&txn)
+            .await?
+            .rows_affected;
+        txn.commit().await?;
+    }
+    Ok(forgotten)
 }
 
 /// Forgets tokens that expired more than a day ago (used or not): they open nothing.
@@ -292,7 +416,8 @@ fn spent_link() -> Error {
     )
 }
 
-fn token_hash(token: &str) -> String {
+/// What the store keeps of a token: its SHA-256, so a copy of the store opens nothing.
+pub fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
@@ -383,7 +508,7 @@ async fn mail_link(
     .await?;
     let (page, kind) = page_and_mail(mail.purpose);
     let link = site.link(&format!("{page}?token={token}"));
-    outbox::enqueue(
+    outbox::enqueue_with_link(
         txn,
         OutgoingMail {
             idempotency_key: format!("{kind}:{}", row.id),
@@ -393,6 +518,7 @@ async fn mail_link(
             content: content(&link),
             unsubscribe_url: None,
         },
+        mail.expires_at,
         now,
     )
     .await?;
@@ -557,39 +683,8 @@ pub async fn confirm_email_change(
     Ok(account)
 }
 
-/// One confirmation link per account per this long.
+/// One confirmation link per account per this long: signing up again sooner sends nothing.
 pub const CONFIRMATION_EVERY: Duration = Duration::minutes(5);
-
-/// Sends a fresh confirmation link to an unconfirmed account; false when it is confirmed or a
-/// link went out less than [`CONFIRMATION_EVERY`] ago.
-pub async fn resend_confirmation(
-    db: &DatabaseConnection,
-    user_id: i64,
-    site: &PublicUrl,
-    now: DateTime<Utc>,
-) -> Result<bool, Error> {
-    let Some(account) = user::Entity::find_by_id(user_id).one(db).await? else {
-        return Err(Error::NotSignedIn);
-    };
-    if account.email_confirmed_at.is_some() {
-        return Ok(false);
-    }
-    if !issued_since(
-        db,
-        user_id,
-        TokenPurpose::ConfirmEmail,
-        now - CONFIRMATION_EVERY,
-    )
-    .await?
-    .is_empty()
-    {
-        return Ok(false);
-    }
-    let txn = db.begin().await?;
-    queue_confirmation(&txn, &account, site, now).await?;
-    txn.commit().await?;
-    Ok(true)
-}
 
 #[cfg(test)]
 mod tests {
@@ -644,5 +739,73 @@ mod tests {
                 .unwrap(),
             ResetRequest::NoAccount
         );
+    }
+
+    #[tokio::test]
+    async fn only_accounts_whose_links_all_expired_unconfirmed_are_forgotten() {
+        let store = fresh_store().await;
+        let site = PublicUrl::new("https://events.example.org".parse().unwrap()).unwrap();
+        let start = Utc::now();
+        let sign = |email: &str, at| {
+            sign_up(
+                store.db(),
+                SignUp {
+                    email: Email::parse(email).unwrap(),
+                    display_name: DisplayName::parse("Someone").unwrap(),
+                },
+                &site,
+                at,
+            )
+        };
+        assert!(matches!(
+            sign("early@example.org", start).await.unwrap(),
+            SignUpOutcome::Created { .. }
+        ));
+        // Signed up early, asked again six days later: the second link still works at day 8.
+        sign("renewed@example.org", start).await.unwrap();
+        let renewed = sign("renewed@example.org", start + Duration::days(6))
+            .await
+            .unwrap();
+        assert!(matches!(
+            renewed,
+            SignUpOutcome::LinkSentAgain { sent: true, .. }
+        ));
+        let too_soon = sign("renewed@example.org", start + Duration::days(6))
+            .await
+            .unwrap();
+        assert!(matches!(
+            too_soon,
+            SignUpOutcome::LinkSentAgain { sent: false, .. }
+        ));
+        users::create(
+            store.db(),
+            crate::store::users::tests::new_user("kept@example.org"),
+        )
+        .await
+        .unwrap();
+        let at_day_8 = start + Duration::days(8);
+        assert_eq!(
+            forget_unconfirmed_accounts(store.db(), start)
+                .await
+                .unwrap(),
+            0,
+            "nothing before the links expire"
+        );
+        assert_eq!(
+            forget_unconfirmed_accounts(store.db(), at_day_8)
+                .await
+                .unwrap(),
+            1
+        );
+        let left: Vec<String> = user::Entity::find()
+            .all(store.db())
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|user| user.email)
+            .collect();
+        assert_eq!(left.len(), 2);
+        assert!(left.contains(&"renewed@example.org".to_owned()));
+        assert!(left.contains(&"kept@example.org".to_owned()));
     }
 }

@@ -205,7 +205,7 @@ pub fn escape(text: &str) -> String {
 
 const ACCOUNT_FOOTER: &str = "You get this message because of an action on your Convene account. If it was not you, you can ignore it.";
 
-/// After sign-up: the link that confirms the address (and signs in). Nobody has shown this
+/// After sign-up: the link that confirms the address, where its follower chooses a password. Nobody has shown this
 /// address is theirs yet, so the message carries no text the one who signed up wrote (not even
 /// the name they gave).
 pub fn confirm_email(link: &str, valid_for_days: i64) -> Composed {
@@ -214,10 +214,10 @@ pub fn confirm_email(link: &str, valid_for_days: i64) -> Composed {
         "",
         &[
             Block::Paragraph(
-                "Welcome to Convene. Please confirm that this is your address, so we can send you your organizations' events.",
+                "Welcome to Convene. Please confirm that this is your address and choose your password, so you can sign in and we can send you your organizations' events.",
             ),
             Block::Action {
-                label: "Confirm my email address",
+                label: "Confirm and choose a password",
                 url: link,
             },
             Block::Paragraph(&format!(

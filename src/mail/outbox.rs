@@ -38,7 +38,27 @@ pub async fn enqueue(
     mail: OutgoingMail,
     now: DateTime<Utc>,
 ) -> Result<bool, Error> {
-    let written = mail_message::Entity::insert(row(mail, now)?)
+    insert_once(db, row(mail, now)?).await
+}
+
+/// [`enqueue`] for account mail carrying a single-use link that works until
+/// `link_expires_at`: `/admin/mail` shows that, never the link.
+pub async fn enqueue_with_link(
+    db: &impl ConnectionTrait,
+    mail: OutgoingMail,
+    link_expires_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<bool, Error> {
+    let mut row = row(mail, now)?;
+    row.link_expires_at = Set(Some(link_expires_at));
+    insert_once(db, row).await
+}
+
+async fn insert_once(
+    db: &impl ConnectionTrait,
+    row: mail_message::ActiveModel,
+) -> Result<bool, Error> {
+    let written = mail_message::Entity::insert(row)
         .on_conflict_do_nothing_on([mail_message::Column::IdempotencyKey])
         .exec(db)
         .await?;
@@ -133,8 +153,26 @@ pub async fn due(
         .await?)
 }
 
-/// What a message reads once sent, when it carried a single-use link.
-pub const CLEARED_BODY: &str = "(Cleared once sent: this message held a single-use link.)";
+/// What a message reads once sent or given up, when it carried a single-use link.
+pub const CLEARED_BODY: &str =
+    "(Cleared once sent or given up: this message held a single-use link.)";
+
+/// Once a message that carried a single-use link is sent or given up, its stored copy keeps
+/// only subject and recipient: the outbox holds no key to anyone's account.
+fn clear_link(
+    update: sea_orm::UpdateMany<mail_message::Entity>,
+    mail: &StoredMail,
+) -> sea_orm::UpdateMany<mail_message::Entity> {
+    if !mail.kind.carries_a_secret_link() {
+        return update;
+    }
+    update
+        .col_expr(mail_message::Column::TextBody, Expr::value(CLEARED_BODY))
+        .col_expr(
+            mail_message::Column::HtmlBody,
+            Expr::value(format!("<p>{CLEARED_BODY}</p>")),
+        )
+}
 
 /// The SMTP server took the message. A message that carried a single-use link keeps only its
 /// subject and recipient from now on.
@@ -143,7 +181,7 @@ pub async fn mark_sent(
     mail: &StoredMail,
     now: DateTime<Utc>,
 ) -> Result<(), Error> {
-    let mut update = mail_message::Entity::update_many()
+    let update = mail_message::Entity::update_many()
         .col_expr(mail_message::Column::Status, Expr::value(MailStatus::Sent))
         .col_expr(mail_message::Column::SentAt, Expr::value(now))
         .col_expr(
@@ -151,15 +189,7 @@ pub async fn mark_sent(
             Expr::value(mail.attempts.saturating_add(1)),
         )
         .col_expr(mail_message::Column::LastError, Expr::value(None::<String>));
-    if mail.kind.carries_a_secret_link() {
-        update = update
-            .col_expr(mail_message::Column::TextBody, Expr::value(CLEARED_BODY))
-            .col_expr(
-                mail_message::Column::HtmlBody,
-                Expr::value(format!("<p>{CLEARED_BODY}</p>")),
-            );
-    }
-    update
+    clear_link(update, mail)
         .filter(mail_message::Column::Id.eq(mail.id))
         .exec(db)
         .await?;
@@ -190,13 +220,14 @@ pub async fn mark_retry(
     Ok(MailStatus::Queued)
 }
 
-/// The server refused the message for good (5xx), or it cannot be built (a bad address).
+/// The server refused the message for good (5xx), or it cannot be built (a bad address). A
+/// single-use link it carried is cleared, as when sent.
 pub async fn mark_failed(
     db: &impl ConnectionTrait,
     mail: &StoredMail,
     reason: &str,
 ) -> Result<(), Error> {
-    mail_message::Entity::update_many()
+    let update = mail_message::Entity::update_many()
         .col_expr(
             mail_message::Column::Status,
             Expr::value(MailStatus::Failed),
@@ -205,7 +236,8 @@ pub async fn mark_failed(
             mail_message::Column::Attempts,
             Expr::value(mail.attempts.saturating_add(1)),
         )
-        .col_expr(mail_message::Column::LastError, Expr::value(reason))
+        .col_expr(mail_message::Column::LastError, Expr::value(reason));
+    clear_link(update, mail)
         .filter(mail_message::Column::Id.eq(mail.id))
         .exec(db)
         .await?;
@@ -315,6 +347,45 @@ mod tests {
         assert_eq!(stored[0].text_body, CLEARED_BODY);
         assert!(!stored[0].html_body.contains("secret"));
         assert!(due(store.db(), later, 10).await.unwrap().is_empty());
+    }
+
+    #[tokio::test]
+    async fn a_secret_link_is_cleared_when_the_message_is_given_up_too() {
+        let store = fresh_store().await;
+        let now = Utc::now();
+        let expires = now + Duration::hours(1);
+        assert!(
+            enqueue_with_link(store.db(), mail("reset:2:a"), expires, now)
+                .await
+                .unwrap()
+        );
+        let queued = due(store.db(), now, 10).await.unwrap();
+        // Postgres keeps microseconds.
+        assert!(
+            queued[0]
+                .link_expires_at
+                .is_some_and(|at| (at - expires).num_milliseconds() == 0)
+        );
+        mark_failed(store.db(), &queued[0], "550 no such mailbox")
+            .await
+            .unwrap();
+        let stored = recent(store.db(), 10).await.unwrap();
+        assert_eq!(stored[0].status, MailStatus::Failed);
+        assert_eq!(stored[0].text_body, CLEARED_BODY);
+        assert!(!stored[0].html_body.contains("secret"));
+        // Member mail holds no such link and keeps its text, to see what failed.
+        let digest = OutgoingMail {
+            kind: MailKind::WeeklyDigest,
+            ..mail("digest:kept")
+        };
+        enqueue(store.db(), digest, now).await.unwrap();
+        let queued = due(store.db(), now, 10).await.unwrap();
+        mark_failed(store.db(), &queued[0], "550").await.unwrap();
+        assert!(
+            recent(store.db(), 10).await.unwrap()[0]
+                .text_body
+                .contains("token=secret")
+        );
     }
 
     #[tokio::test]

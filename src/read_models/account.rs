@@ -50,7 +50,6 @@ pub async fn account(
     Ok(AccountView {
         display_name: me.display_name,
         email: me.email,
-        email_confirmed: me.email_confirmed_at.is_some(),
         pending_email,
         timezone: me.timezone,
         digest_enabled: me.digest_enabled,

@@ -1,10 +1,11 @@
-//! `/admin/mail`: the outbox for site admins, who read the messages there when no SMTP server
-//! is configured (the demo, a first install).
+//! `/admin/mail`: the outbox for site admins: what went to whom, what is retrying and why.
+//! Account mail's single-use links are never shown (only what kind of link, and until when it
+//! works); reading a message is written to the audit log, naming the admin.
 
 use chrono::{DateTime, Utc};
-use convene_types::MailStatus;
-use convene_types::views::{Outbox, OutboxMessage};
-use sea_orm::DatabaseConnection;
+use convene_types::views::{Outbox, OutboxMessage, OutboxMessageBody};
+use convene_types::{MailKind, MailStatus};
+use sea_orm::{DatabaseConnection, EntityTrait};
 
 use crate::Error;
 use crate::access::{Actor, require_site_admin};
@@ -34,6 +35,60 @@ fn when(at: DateTime<Utc>) -> String {
     at.format("%a %-d %b, %H:%M UTC").to_string()
 }
 
+/// One message with its text, for the site admin `actor`; the read goes to the audit log.
+pub async fn read_message(
+    db: &DatabaseConnection,
+    actor: Option<Actor>,
+    id: i64,
+    sends_mail: bool,
+) -> Result<OutboxMessageBody, Error> {
+    let admin = require_site_admin(actor)?;
+    let mail = crate::store::entities::mail_message::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| Error::NotFound("Message".into()))?;
+    tracing::info!(
+        target: "audit",
+        by = %crate::integration::ChangedBy::User(admin.user_id),
+        mail_id = mail.id,
+        kind = %mail.kind,
+        recipient = %mail.recipient,
+        "site admin read a message"
+    );
+    let (text_body, html_body) = match link_note(&mail) {
+        Some(note) => {
+            let text = format!(
+                "Not shown: this message carries a single-use link that opens someone's account ({note})."
+            );
+            let html = format!("<p>{}</p>", crate::mail::compose::escape(&text));
+            (text, html)
+        }
+        None => (mail.text_body.clone(), mail.html_body.clone()),
+    };
+    Ok(OutboxMessageBody {
+        summary: message(mail, sends_mail),
+        text_body,
+        html_body,
+    })
+}
+
+/// The single-use link a message carries, described without it: "Confirmation link, works
+/// until Mon 7 Dec, 09:00 UTC".
+fn link_note(mail: &StoredMail) -> Option<String> {
+    if !mail.kind.carries_a_secret_link() {
+        return None;
+    }
+    let kind = match mail.kind {
+        MailKind::ConfirmEmail => "Confirmation link",
+        MailKind::PasswordReset => "Password reset link",
+        _ => "New address link",
+    };
+    Some(match mail.link_expires_at {
+        Some(until) => format!("{kind}, works until {}", when(until)),
+        None => kind.to_owned(),
+    })
+}
+
 fn message(mail: StoredMail, sends_mail: bool) -> OutboxMessage {
     let status_line = match (mail.status, mail.sent_at) {
         (MailStatus::Sent, Some(sent)) => format!("Sent {}", when(sent)),
@@ -47,6 +102,7 @@ fn message(mail: StoredMail, sends_mail: bool) -> OutboxMessage {
         }
         (MailStatus::Queued, _) => "Waiting to be sent".to_owned(),
     };
+    let link = link_note(&mail);
     OutboxMessage {
         id: mail.id,
         kind: mail.kind,
@@ -57,7 +113,6 @@ fn message(mail: StoredMail, sends_mail: bool) -> OutboxMessage {
         attempts: mail.attempts,
         last_error: mail.last_error,
         created: when(mail.created_at),
-        text_body: mail.text_body,
-        html_body: mail.html_body,
+        link,
     }
 }

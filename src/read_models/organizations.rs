@@ -99,9 +99,9 @@ pub async fn details(
     };
     let standing = match (&viewer, request.viewer.role) {
         (None, _) => Standing::SignedOut,
+        (Some(person), _) if person.email_confirmed_at.is_none() => Standing::SignedOut,
         (Some(_), Some(Role::Admin)) => Standing::Admin,
         (Some(_), Some(Role::Member)) => Standing::Member,
-        (Some(person), _) if person.email_confirmed_at.is_none() => Standing::Unconfirmed,
         (Some(_), Some(Role::Follower)) => Standing::Follower { requested },
         (Some(_), None) => Standing::Visitor { requested },
     };

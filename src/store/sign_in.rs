@@ -60,6 +60,9 @@ pub async fn authenticate(
         Some(email) => users::find_by_email(db, email).await?,
         None => None,
     };
+    // An unconfirmed account has no password of its owner's choosing yet (the link sets it):
+    // it is refused like a wrong password, after as long a check.
+    let user = user.filter(|user| user.email_confirmed_at.is_some());
     let matched = match &user {
         Some(user) => {
             password

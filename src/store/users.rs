@@ -62,7 +62,7 @@ pub async fn find_by_id(db: &impl ConnectionTrait, id: i64) -> Result<Option<Use
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::testing::fresh_store;
     use convene_types::InputField;

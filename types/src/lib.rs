@@ -10,3 +10,21 @@ pub use enums::{
     Attendance, DashboardRange, EventSource, InputField, JoinPolicy, LocationType, MailKind,
     MailStatus, ParseError, Role, SyncFailure, SyncOutcome, SyncTrigger, TokenPurpose, Visibility,
 };
+
+/// "1 minute", "5 minutes": a wait as messages say it.
+pub fn minutes(count: i64) -> String {
+    if count == 1 {
+        "1 minute".to_owned()
+    } else {
+        format!("{count} minutes")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn one_minute_is_singular() {
+        assert_eq!(super::minutes(1), "1 minute");
+        assert_eq!(super::minutes(15), "15 minutes");
+    }
+}

@@ -43,9 +43,8 @@ pub struct OrganizationDetails {
 /// Where someone stands with one organization.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Standing {
+    /// Signed out, or an account whose address is unconfirmed (it cannot sign in).
     SignedOut,
-    /// Signed in with an address not yet confirmed: it can neither follow nor ask to join.
-    Unconfirmed,
     /// Signed in, not following; `requested`: asked to join, waiting for the admins.
     Visitor {
         requested: bool,
@@ -540,6 +539,16 @@ pub struct OutboxMessage {
     pub last_error: Option<String>,
     /// "Mon 30 Nov, 18:39 UTC".
     pub created: String,
+    /// For account mail: the kind of single-use link it carries and until when it works (the
+    /// link itself is never shown).
+    pub link: Option<String>,
+}
+
+/// One message as a site admin reads it (each read is audited). Account mail's text is
+/// replaced by a note: it carries a key to someone's account.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutboxMessageBody {
+    pub summary: OutboxMessage,
     pub text_body: String,
     pub html_body: String,
 }
@@ -551,8 +560,6 @@ pub struct OutboxMessage {
 pub struct AccountView {
     pub display_name: String,
     pub email: String,
-    /// Member mail goes to confirmed addresses only.
-    pub email_confirmed: bool,
     /// The address a link was sent to, not followed yet.
     pub pending_email: Option<String>,
     /// IANA name; `None` until chosen or guessed from the browser.

@@ -56,23 +56,47 @@ pub async fn reset_password(token: String, password: String) -> Result<(), AppEr
 }
 
 #[server]
-pub async fn confirm_email(token: String) -> Result<(), AppError> {
+pub async fn confirm_email(
+    token: String,
+    display_name: String,
+    password: String,
+) -> Result<(), AppError> {
     use crate::auth::session;
     use crate::state::AppState;
-    use convene::accounts::links;
+    use convene::accounts::links::{self, Confirmation};
+    use convene::accounts::{DisplayName, Password};
     use leptos::server_fn::ServerFn;
 
     let confirmed = async {
         let state = AppState::current()?;
+        let confirmation = Confirmation {
+            display_name: DisplayName::parse(&display_name)?,
+            password: Password::parse_new(password)?,
+        };
         session::admit(&state, &state.account_actions).await?;
-        let user = links::confirm_email(&state.db, &token, chrono::Utc::now()).await?;
-        tracing::info!(user_id = user.id, "email address confirmed");
+        let user =
+            links::confirm_email(&state.db, &token, confirmation, chrono::Utc::now()).await?;
         session::start(user.id).await?;
         leptos_axum::redirect("/");
         Ok::<(), AppError>(())
     }
     .await;
-    crate::forms::keep_typed(confirmed, ConfirmEmail::PATH, &[])
+    crate::forms::keep_typed(
+        confirmed,
+        ConfirmEmail::PATH,
+        &[("display_name", display_name.as_str())],
+    )
+}
+
+/// The name a working confirmation link's account was signed up with (its page offers it to
+/// keep or change); nothing for a link that does not work.
+#[server]
+pub async fn describe_confirmation(token: String) -> Result<Option<String>, AppError> {
+    use crate::state::AppState;
+    let state = AppState::current()?;
+    let name =
+        convene::accounts::links::confirmation_for(&state.db, &token, chrono::Utc::now()).await?;
+    Ok(name.map(|name| name.as_str().to_owned()))
 }
 
 /// Whether a mailed link still works, so its page shows the form or says to ask again.
@@ -94,11 +118,11 @@ pub fn SignUpSentPage() -> impl IntoView {
         <section class="auth-card" aria-labelledby="sent-heading">
             <h1 id="sent-heading">"Check your email"</h1>
             <p class="lede">
-                "We sent a message to the address you gave. Follow its link to confirm your address and sign in."
+                "We sent a message to the address you gave. Follow its link to confirm your address and choose your password."
             </p>
             <p>
                 "Nothing arrived after a few minutes? Look in your spam folder, or "
-                <a href="/signup">"sign up again"</a> ". Already confirmed? "
+                <a href="/signup">"sign up again"</a> " with the same address for a fresh link. Already confirmed? "
                 <a href="/login">"Sign in"</a> "."
             </p>
         </section>
@@ -231,32 +255,62 @@ pub fn ResetPasswordPage() -> impl IntoView {
     }
 }
 
+/// The confirmation link's page: the person who owns the address chooses their name and
+/// password here (sign-up asked for no password), and is signed in.
 #[component]
 pub fn ConfirmEmailPage() -> impl IntoView {
     let action = ServerAction::<ConfirmEmail>::new();
     let error = form_error(action);
-    let form = move |token: String| {
+    const FIELDS: &[&str] = &["display_name", "password"];
+    let token = url_param("token").unwrap_or_default();
+    let account = {
+        let token = token.clone();
+        Resource::new(|| (), move |_| describe_confirmation(token.clone()))
+    };
+    let form = move |name: String| {
         view! {
             <ActionForm action>
-                <FormAlert error fields=&[] />
-                <input type="hidden" name="token" value=token />
+                <FormAlert error fields=FIELDS />
+                <input type="hidden" name="token" value=token.clone() />
+                <Field
+                    label="Display name"
+                    name="display_name"
+                    autocomplete="name"
+                    value=name
+                    error
+                />
+                <Field
+                    label="Choose a password"
+                    name="password"
+                    kind="password"
+                    autocomplete="new-password"
+                    hint="At least 8 characters."
+                    error
+                />
                 <button type="submit" class="button" disabled=move || action.pending().get()>
                     "Confirm and sign in"
                 </button>
             </ActionForm>
         }
-        .into_any()
     };
     view! {
         <Title text="Confirm your email address" />
         <section class="auth-card" aria-labelledby="confirm-heading">
             <h1 id="confirm-heading">"Confirm your email address"</h1>
-            <WhileLinkWorks
-                purpose=TokenPurpose::ConfirmEmail
-                ask_again="/login"
-                label="Sign in"
-                form
-            />
+            <Suspense fallback=|| ()>
+                {move || {
+                    let form = form.clone();
+                    Suspend::new(async move {
+                        match account.await {
+                            Ok(Some(name)) => form(name).into_any(),
+                            _ => {
+                                view! { <SpentLink ask_again="/signup" label="Sign up again" /> }
+                                    .into_any()
+                            }
+                        }
+                    })
+                }}
+            </Suspense>
         </section>
     }
 }

@@ -2,8 +2,9 @@
 //!
 //! Access (all public endpoints by nature): `get_current_user` answers anyone (nothing for
 //! anonymous callers); `sign_up` and `sign_in` are for anyone; `sign_out` ends the caller's own
-//! session, if any. Sign-up signs nobody in: it answers "check your email" whether or not the
-//! address has an account, and the confirmation link signs in (`links`).
+//! session, if any. Sign-up signs nobody in and sets no password: it answers "check your email"
+//! whether or not the address has an account, and whoever follows the mailed link chooses the
+//! password and is signed in (`links`). An account whose address is unconfirmed cannot sign in.
 
 pub mod links;
 #[cfg(feature = "ssr")]
@@ -91,14 +92,10 @@ pub async fn get_current_user() -> Result<Option<CurrentUser>, AppError> {
 }
 
 #[server]
-pub async fn sign_up(
-    email: String,
-    display_name: String,
-    password: String,
-) -> Result<(), AppError> {
+pub async fn sign_up(email: String, display_name: String) -> Result<(), AppError> {
     use crate::state::AppState;
     use convene::accounts::links::{self, SignUpOutcome};
-    use convene::accounts::{DisplayName, Email, Password};
+    use convene::accounts::{DisplayName, Email};
     use leptos::server_fn::ServerFn;
 
     let created = async {
@@ -106,9 +103,8 @@ pub async fn sign_up(
         let new = links::SignUp {
             email: Email::parse(&email)?,
             display_name: DisplayName::parse(&display_name)?,
-            password: Password::parse_new(password)?,
         };
-        // Counted once the form is valid: what it limits is the password hash that follows.
+        // Counted once the form is valid: what it limits is the mail that follows.
         let client = session::client_address(&state).await;
         state
             .sign_ups
@@ -122,6 +118,13 @@ pub async fn sign_up(
         match links::sign_up(&state.db, new, &state.site, chrono::Utc::now()).await? {
             SignUpOutcome::Created { user_id } => {
                 tracing::info!(user_id, "account created; confirmation mail queued");
+            }
+            SignUpOutcome::LinkSentAgain { user_id, sent } => {
+                tracing::info!(
+                    user_id,
+                    sent,
+                    "sign-up with an unconfirmed address; a fresh link unless one just went"
+                );
             }
             SignUpOutcome::AddressTaken { user_id } => {
                 tracing::info!(
@@ -194,7 +197,7 @@ pub async fn sign_out() -> Result<(), AppError> {
 pub fn SignUpPage() -> impl IntoView {
     let action = AuthActions::expect().sign_up;
     let error = form_error(action);
-    const FIELDS: &[&str] = &["email", "display_name", "password"];
+    const FIELDS: &[&str] = &["email", "display_name"];
     view! {
         <Title text="Sign up" />
         <section class="auth-card" aria-labelledby="sign-up-heading">
@@ -204,14 +207,9 @@ pub fn SignUpPage() -> impl IntoView {
                 <FormAlert error fields=FIELDS />
                 <Field label="Email" name="email" kind="email" autocomplete="email" error />
                 <Field label="Display name" name="display_name" autocomplete="name" error />
-                <Field
-                    label="Password"
-                    name="password"
-                    kind="password"
-                    autocomplete="new-password"
-                    hint="At least 8 characters."
-                    error
-                />
+                <p class="field-hint">
+                    "We will mail you a link: follow it to confirm your address and choose your password."
+                </p>
                 <button type="submit" class="button" disabled=move || action.pending().get()>
                     "Create account"
                 </button>
@@ -248,6 +246,9 @@ pub fn SignInPage() -> impl IntoView {
             </ActionForm>
             <p class="auth-switch">
                 <a href="/login/forgot">"Forgot your password?"</a>
+            </p>
+            <p class="field-hint">
+                "Just signed up? Follow the link we mailed you first: you choose your password there."
             </p>
             <p class="auth-switch">"New here? " <a href="/signup">"Create an account"</a></p>
         </section>

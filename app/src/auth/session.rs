@@ -91,9 +91,12 @@ async fn look_up_user(state: &AppState) -> Result<Option<User>, AppError> {
     let Some(user_id) = session_facts(&session, reads).await? else {
         return Ok(None);
     };
+    // A session of an account whose address is unconfirmed (one from before confirmation
+    // set the password) opens nothing: confirming ends it.
     Ok(convene::cache::viewer(&state.db, reads, user_id)
         .await?
-        .map(|viewer| viewer.user.clone()))
+        .map(|viewer| viewer.user.clone())
+        .filter(|user| user.email_confirmed_at.is_some()))
 }
 
 fn today() -> i32 {

@@ -35,10 +35,6 @@ pub fn InvitationPage() -> impl IntoView {
                             </p>
                         }
                         .into_any(),
-                        Standing::Unconfirmed => view! {
-                            <p>"Confirm your email address first: follow the link we sent you, then open this invitation again."</p>
-                        }
-                        .into_any(),
                         Standing::Member | Standing::Admin => view! {
                             <p>"You are a member already. "<a href=format!("/orgs/{}", org.slug)>"Open the organization"</a></p>
                         }

@@ -108,14 +108,6 @@ fn OrganizationView(
             </p>
         }
         .into_any(),
-        Standing::Unconfirmed => view! {
-            <p class="membership">
-                "Confirm your email address to follow or join "{org.name.clone()}
-                ": follow the link we sent you, or ask for a new one on "
-                <a href="/account">"your account page"</a>"."
-            </p>
-        }
-        .into_any(),
         Standing::Visitor { requested: false } => view! {
             <div class="membership">
                 <p>"Follow to see its events on your dashboard; members also see its members-only events."</p>

@@ -1,5 +1,6 @@
 //! Sign-up, sign-in, sign-out and sessions, through the server functions the browser calls.
 
+use app::auth::links::ConfirmEmail;
 use app::auth::{SignIn, SignOut, SignUp};
 use app::error::AppError;
 use leptos::server_fn::ServerFn;
@@ -11,21 +12,18 @@ const PASSWORD: &str = "correct horse battery";
 #[tokio::test]
 async fn sign_up_signs_nobody_in_and_sign_in_starts_a_secure_session() {
     let app = spawn_app().await;
-    let response = app
-        .call(
-            SignUp::PATH,
-            &[
-                ("email", "Ada@Example.org"),
-                ("display_name", " Ada "),
-                ("password", PASSWORD),
-            ],
-            None,
-        )
-        .await;
-    assert!(response.status().is_success() || response.status().is_redirection());
+    let response = app.ask_to_sign_up("Ada@Example.org", " Ada ").await;
     assert!(
         session_cookie(&response).is_none(),
         "the address is not confirmed yet, and a taken one must look the same"
+    );
+    // The confirmation link's follower chooses the password, and is signed in.
+    let token = app.confirmation_link_for("ada@example.org").await;
+    let confirmed = app.confirm(&token, "Ada", PASSWORD).await;
+    assert!(
+        app.page_as("/", Some(&confirmed))
+            .await
+            .contains("class=\"user-name\"")
     );
     let response = app
         .call(
@@ -60,11 +58,7 @@ async fn sign_up_with_bad_input_names_the_field_and_creates_nothing() {
     let response = app
         .call(
             SignUp::PATH,
-            &[
-                ("email", "not-an-email"),
-                ("display_name", "Ada"),
-                ("password", PASSWORD),
-            ],
+            &[("email", "not-an-email"), ("display_name", "Ada")],
             None,
         )
         .await;
@@ -76,25 +70,99 @@ async fn sign_up_with_bad_input_names_the_field_and_creates_nothing() {
         "{error:?}"
     );
 
+    // The password is chosen on the confirmation link's page, and checked there.
+    app.ask_to_sign_up("ada@example.org", "Ada").await;
+    let token = app.confirmation_link_for("ada@example.org").await;
     let response = app
         .call(
-            SignUp::PATH,
+            ConfirmEmail::PATH,
             &[
-                ("email", "ada@example.org"),
+                ("token", &token),
                 ("display_name", "Ada"),
                 ("password", "short"),
             ],
             None,
         )
         .await;
+    assert_eq!(response.status().as_u16(), 422);
     let error: AppError = response.json().await.unwrap();
     assert!(
         matches!(error, AppError::Invalid { ref field, .. } if field.as_str() == "password"),
         "{error:?}"
     );
+    // The link was not spent by the refusal.
+    app.confirm(&token, "Ada", PASSWORD).await;
+}
 
-    // The email is still free: nothing was half-written.
-    app.sign_up("ada@example.org", "Ada", PASSWORD).await;
+/// The squatter signs up with someone else's address and tries to sign in, before and after
+/// the owner confirms; the owner's confirmation chooses the name and the password.
+#[tokio::test]
+async fn an_address_cannot_be_squatted() {
+    let app = spawn_app().await;
+    app.ask_to_sign_up("ada@example.org", "re-verify at https://evil.example")
+        .await;
+    for password in [PASSWORD, "", "anything at all"] {
+        let refused = app
+            .call(
+                SignIn::PATH,
+                &[("email", "ada@example.org"), ("password", password)],
+                None,
+            )
+            .await;
+        assert_eq!(
+            refused.status().as_u16(),
+            401,
+            "an unconfirmed account opens nothing"
+        );
+        assert!(session_cookie(&refused).is_none());
+    }
+    // A second sign-up (the owner's) sends a fresh link; the owner follows it.
+    app.ask_to_sign_up("ada@example.org", "Ada").await;
+    let token = app.confirmation_link_for("ada@example.org").await;
+    let owner = app.confirm(&token, "Ada", PASSWORD).await;
+    let account = app.page_as("/account", Some(&owner)).await;
+    assert!(account.contains("Ada") && !account.contains("re-verify"));
+}
+
+/// An account signed up before confirmation set the password could sign in unconfirmed: its
+/// sessions open nothing now, and confirming ends them.
+#[tokio::test]
+async fn sessions_of_an_unconfirmed_account_open_nothing_and_confirming_ends_them() {
+    use convene::store::entities::{session, user};
+    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, sea_query::Expr};
+    let app = spawn_app().await;
+    let first = app.sign_up("ada@example.org", "Ada", PASSWORD).await;
+    let second = app.sign_in("ada@example.org", PASSWORD).await;
+    let db = convene::store::connect(&app.database_url).await.unwrap();
+    user::Entity::update_many()
+        .col_expr(
+            user::Column::EmailConfirmedAt,
+            Expr::value(Option::<chrono::DateTime<chrono::Utc>>::None),
+        )
+        .exec(&db)
+        .await
+        .unwrap();
+    for cookie in [&first, &second] {
+        let page = app.page_as("/account", Some(cookie)).await;
+        assert!(!page.contains("class=\"user-name\""), "anonymous");
+    }
+    let token = app.confirmation_link_for("ada@example.org").await;
+    let owner = app.confirm(&token, "Ada", "a password of my own").await;
+    assert!(
+        app.page_as("/", Some(&owner))
+            .await
+            .contains("class=\"user-name\"")
+    );
+    assert_eq!(
+        session::Entity::find()
+            .filter(session::Column::UserId.is_not_null())
+            .count(&db)
+            .await
+            .unwrap(),
+        1,
+        "only the confirming person's session is left"
+    );
+    db.close().await.unwrap();
 }
 
 #[tokio::test]
@@ -470,7 +538,6 @@ async fn one_client_creates_only_a_few_accounts_in_a_while() {
             &[
                 ("email", "one-more@example.org"),
                 ("display_name", "One more"),
-                ("password", PASSWORD),
             ],
             None,
         )

@@ -252,38 +252,22 @@ impl TestApp {
             .expect("page body")
     }
 
-    /// Signs up a fresh account, confirms its address (as following the mailed link would),
-    /// then signs in (sign-up itself signs nobody in), and returns the session cookie.
+    /// Signs up a fresh account and confirms its address as its owner would (following a
+    /// confirmation link, choosing the password), which signs in; returns the session cookie.
     pub async fn sign_up(&self, email: &str, name: &str, password: &str) -> String {
-        let cookie = self.sign_up_unconfirmed(email, name, password).await;
-        let db = convene::store::connect(&self.database_url).await.unwrap();
-        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
-        convene::store::entities::user::Entity::update_many()
-            .col_expr(
-                convene::store::entities::user::Column::EmailConfirmedAt,
-                Expr::value(chrono::Utc::now()),
-            )
-            .filter(convene::store::entities::user::Column::Email.eq(email.to_lowercase()))
-            .exec(&db)
-            .await
-            .unwrap();
-        db.close().await.unwrap();
-        cookie
+        self.ask_to_sign_up(email, name).await;
+        let token = self.confirmation_link_for(email).await;
+        self.confirm(&token, name, password).await
     }
 
-    /// Signs up a fresh account and signs in without confirming its address (the attacker who
-    /// never sees the mailed link); returns the session cookie.
-    pub async fn sign_up_unconfirmed(&self, email: &str, name: &str, password: &str) -> String {
+    /// Posts the sign-up form (email and name: it asks for no password).
+    pub async fn ask_to_sign_up(&self, email: &str, name: &str) -> reqwest::Response {
         use app::auth::SignUp;
         use leptos::server_fn::ServerFn;
         let response = self
             .call(
                 SignUp::PATH,
-                &[
-                    ("email", email),
-                    ("display_name", name),
-                    ("password", password),
-                ],
+                &[("email", email), ("display_name", name)],
                 None,
             )
             .await;
@@ -292,7 +276,57 @@ impl TestApp {
             "sign-up failed: {}",
             response.status()
         );
-        self.sign_in(email, password).await
+        response
+    }
+
+    /// A working confirmation link's token for the account of `email`, as the mailed one
+    /// would be (tests that read the mail itself are in `mail.rs`).
+    pub async fn confirmation_link_for(&self, email: &str) -> String {
+        use convene::store::entities::{account_token, user};
+        use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
+        let db = convene::store::connect(&self.database_url).await.unwrap();
+        let account = user::Entity::find()
+            .filter(user::Column::Email.eq(email.trim().to_lowercase()))
+            .one(&db)
+            .await
+            .unwrap()
+            .expect("the account signed up");
+        let token = convene::secrets::random_token();
+        let now = chrono::Utc::now();
+        account_token::ActiveModel {
+            user_id: Set(account.id),
+            purpose: Set(convene_types::TokenPurpose::ConfirmEmail),
+            token_hash: Set(convene::accounts::links::token_hash(&token)),
+            new_email: Set(None),
+            expires_at: Set(now + chrono::Duration::days(1)),
+            used_at: Set(None),
+            created_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&db)
+        .await
+        .unwrap();
+        db.close().await.unwrap();
+        token
+    }
+
+    /// Follows a confirmation link: chooses the name and password; returns the session cookie.
+    pub async fn confirm(&self, token: &str, name: &str, password: &str) -> String {
+        use app::auth::links::ConfirmEmail;
+        use leptos::server_fn::ServerFn;
+        let response = self
+            .call(
+                ConfirmEmail::PATH,
+                &[
+                    ("token", token),
+                    ("display_name", name),
+                    ("password", password),
+                ],
+                None,
+            )
+            .await;
+        session_cookie(&response)
+            .unwrap_or_else(|| panic!("confirming signs in: {}", response.status()))
     }
 
     /// Signs in to an existing account and returns the session cookie.

@@ -61,14 +61,10 @@ async fn db(app: &TestApp) -> sea_orm::DatabaseConnection {
     convene::store::connect(&app.database_url).await.unwrap()
 }
 
-async fn sign_up(app: &TestApp, email: &str, name: &str, password: &str) -> reqwest::Response {
+async fn sign_up(app: &TestApp, email: &str, name: &str) -> reqwest::Response {
     app.call(
         SignUp::PATH,
-        &[
-            ("email", email),
-            ("display_name", name),
-            ("password", password),
-        ],
+        &[("email", email), ("display_name", name)],
         None,
     )
     .await
@@ -84,7 +80,7 @@ async fn sign_up_confirms_by_mail_and_a_registered_address_looks_the_same() {
     let app = spawn_app_adjusted(Seed::Nothing, with_smtp(&receiver)).await;
     let store = db(&app).await;
 
-    let fresh = sign_up(&app, "ada@example.org", "Ada", PASSWORD).await;
+    let fresh = sign_up(&app, "ada@example.org", "Ada").await;
     let mail = read(&receiver.wait_for(1, WAIT).await[0]);
     assert_eq!(mail.to, "ada@example.org");
     assert_eq!(mail.subject, "Confirm your email address for Convene");
@@ -106,53 +102,48 @@ async fn sign_up_confirms_by_mail_and_a_registered_address_looks_the_same() {
     let ada = user::Entity::find().one(&store).await.unwrap().unwrap();
     assert!(ada.email_confirmed_at.is_none());
 
-    // The same address again, by someone else: the answer is the same, the owner hears of it.
-    let taken = sign_up(&app, "ADA@example.org", "Mallory", "another password").await;
-    assert_eq!(fresh.status(), taken.status());
-    assert_eq!(
-        fresh.headers().get("location"),
-        taken.headers().get("location")
-    );
+    // The same address again, by someone else, before it is confirmed: the same answer, and
+    // no second message while the first link is minutes old.
+    let again = sign_up(&app, "ADA@example.org", "Mallory").await;
+    assert_eq!(fresh.status(), again.status());
     assert_eq!(
         fresh.headers().get("location").unwrap(),
         "/signup/sent",
         "both go to 'check your email'"
     );
-    assert!(session_cookie(&fresh).is_none() && session_cookie(&taken).is_none());
-    assert_eq!(fresh.text().await.unwrap(), taken.text().await.unwrap());
-    let note = read(&receiver.wait_for(2, WAIT).await[1]);
-    assert_eq!(note.to, "ada@example.org");
     assert_eq!(
-        note.subject,
-        "Someone tried to sign up to Convene with your address"
+        fresh.headers().get("location"),
+        again.headers().get("location")
     );
-    assert!(
-        note.text.contains("Hello Ada,"),
-        "the owner's name, not the form's"
-    );
-    assert!(!note.text.contains("token="), "no link that opens anything");
-    assert_eq!(user::Entity::find().count(&store).await.unwrap(), 1);
+    assert!(session_cookie(&fresh).is_none() && session_cookie(&again).is_none());
+    assert_eq!(fresh.text().await.unwrap(), again.text().await.unwrap());
+    assert_eq!(mail_message::Entity::find().count(&store).await.unwrap(), 1);
 
-    // A third try within the hour writes no third message.
-    sign_up(&app, "ada@example.org", "Mallory", "another password").await;
-    assert_eq!(mail_message::Entity::find().count(&store).await.unwrap(), 2);
-
-    // The link's page only shows a button (a mail scanner's GET spends nothing)...
+    // The link's page shows a form (a mail scanner's GET spends nothing) with the name given
+    // at sign-up, to keep or change, and asks for the password...
     let page = app
         .page_as(&confirm.replacen(&app.url(""), "", 1), None)
         .await;
     assert!(page.contains("Confirm and sign in"), "{page}");
+    assert!(page.contains("Choose a password") && page.contains("value=\"Ada\""));
     // ...which confirms the address and signs in.
     let token = token_of(&confirm);
-    let response = app
-        .call(ConfirmEmail::PATH, &[("token", &token)], None)
-        .await;
-    let cookie = session_cookie(&response).expect("signed in by the link");
+    let cookie = app.confirm(&token, "Ada Lovelace", PASSWORD).await;
     assert!(is_signed_in(&app.page_as("/", Some(&cookie)).await));
     let ada = user::Entity::find().one(&store).await.unwrap().unwrap();
     assert!(ada.email_confirmed_at.is_some());
+    assert_eq!(ada.display_name, "Ada Lovelace");
+    assert!(!app.sign_in("ada@example.org", PASSWORD).await.is_empty());
     let again = app
-        .call(ConfirmEmail::PATH, &[("token", &token)], None)
+        .call(
+            ConfirmEmail::PATH,
+            &[
+                ("token", &token),
+                ("display_name", "Ada"),
+                ("password", "something else"),
+            ],
+            None,
+        )
         .await;
     assert_eq!(again.status().as_u16(), 422);
     let error: AppError = again.json().await.unwrap();
@@ -165,6 +156,26 @@ async fn sign_up_confirms_by_mail_and_a_registered_address_looks_the_same() {
         .await;
     assert!(page.contains("This link has expired or was already used."));
 
+    // Signing up with a confirmed address: the same answer, and its owner hears of it.
+    let taken = sign_up(&app, "ada@example.org", "Mallory").await;
+    assert_eq!(taken.headers().get("location").unwrap(), "/signup/sent");
+    assert!(session_cookie(&taken).is_none());
+    let note = read(&receiver.wait_for(2, WAIT).await[1]);
+    assert_eq!(note.to, "ada@example.org");
+    assert_eq!(
+        note.subject,
+        "Someone tried to sign up to Convene with your address"
+    );
+    assert!(
+        note.text.contains("Hello Ada Lovelace,"),
+        "the owner's name, not the form's"
+    );
+    assert!(!note.text.contains("token="), "no link that opens anything");
+    assert_eq!(user::Entity::find().count(&store).await.unwrap(), 1);
+    // A third try within the hour writes no third message.
+    sign_up(&app, "ada@example.org", "Mallory").await;
+    assert_eq!(mail_message::Entity::find().count(&store).await.unwrap(), 2);
+
     // Once sent, the stored copy no longer holds the link.
     let stored = mail_message::Entity::find()
         .filter(mail_message::Column::Kind.eq(convene_types::MailKind::ConfirmEmail))
@@ -174,6 +185,44 @@ async fn sign_up_confirms_by_mail_and_a_registered_address_looks_the_same() {
         .unwrap();
     assert_eq!(stored.status, MailStatus::Sent);
     assert!(!stored.text_body.contains(&token) && !stored.html_body.contains(&token));
+}
+
+/// A squatter's sign-up with someone else's address: the owner signing up sends a fresh link
+/// once the first is five minutes old; an account whose links all expired unused is deleted.
+#[tokio::test]
+async fn an_unconfirmed_address_gets_a_fresh_link_and_is_freed_when_its_links_expire() {
+    let receiver = SmtpReceiver::start().await;
+    let app = spawn_app_adjusted(Seed::Nothing, with_smtp(&receiver)).await;
+    let store = db(&app).await;
+    sign_up(&app, "ada@example.org", "Mallory").await;
+    receiver.wait_for(1, WAIT).await;
+    let six_minutes_ago = chrono::Utc::now() - chrono::Duration::minutes(6);
+    account_token::Entity::update_many()
+        .col_expr(
+            account_token::Column::CreatedAt,
+            Expr::value(six_minutes_ago),
+        )
+        .exec(&store)
+        .await
+        .unwrap();
+    sign_up(&app, "ada@example.org", "Ada").await;
+    let fresh = read(&receiver.wait_for(2, WAIT).await[1]);
+    assert_eq!(fresh.subject, "Confirm your email address for Convene");
+    assert!(!fresh.text.contains("Mallory"));
+
+    // Eight days on, both links expired unused: housekeeping frees the address.
+    let later = chrono::Utc::now() + chrono::Duration::days(8);
+    let forgotten = convene::accounts::links::forget_unconfirmed_accounts(&store, later)
+        .await
+        .unwrap();
+    assert_eq!(forgotten, 1);
+    assert_eq!(user::Entity::find().count(&store).await.unwrap(), 0);
+    assert_eq!(
+        account_token::Entity::find().count(&store).await.unwrap(),
+        0
+    );
+    // The mail it was sent stays in the log, no longer tied to an account.
+    assert_eq!(mail_message::Entity::find().count(&store).await.unwrap(), 2);
 }
 
 #[tokio::test]
@@ -343,7 +392,7 @@ async fn without_smtp_mail_waits_in_the_outbox_for_site_admins() {
 
     let app = spawn_app_adjusted(Seed::Nothing, |_| {}).await;
     let store = db(&app).await;
-    sign_up(&app, "ada@example.org", "Ada", PASSWORD).await;
+    sign_up(&app, "ada@example.org", "Ada").await;
     create_user(&store, "root@example.org", true).await;
     create_user(&store, "member@example.org", false).await;
     let admin = app.sign_in("root@example.org", PASSWORD).await;
@@ -353,15 +402,51 @@ async fn without_smtp_mail_waits_in_the_outbox_for_site_admins() {
     assert!(page.contains("No SMTP server is configured"), "{page}");
     assert!(page.contains("Confirm your email address for Convene"));
     assert!(page.contains("ada@example.org"));
-    assert!(
-        page.contains("/account/confirm?token="),
-        "readable until sent"
-    );
     assert!(page.contains("Kept here: no SMTP server is configured"));
+    // The link's kind and expiry, never the link: it would open Ada's account.
+    assert!(page.contains("Confirmation link, works until"), "{page}");
+    assert!(!page.contains("token="), "{page}");
     let refused = app.get_as("/admin/mail", Some(&member)).await;
     assert_eq!(refused.status().as_u16(), 403);
     let anonymous = app.get_as("/admin/mail", None).await;
     assert_eq!(anonymous.status().as_u16(), 401);
+
+    // Reading one message is audited, naming the admin; its link stays withheld.
+    let row = mail_message::Entity::find()
+        .one(&store)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(row.text_body.contains("token="), "kept to be sent");
+    let path = format!("/admin/mail/{}", row.id);
+    let (status, message) = {
+        let response = app.get_as(&path, Some(&admin)).await;
+        (response.status().as_u16(), response.text().await.unwrap())
+    };
+    assert_eq!(status, 200);
+    assert!(message.contains("Not shown: this message carries a single-use link"));
+    assert!(!message.contains("token="), "{message}");
+    let root = convene::store::users::find_by_email(
+        &store,
+        &convene::accounts::Email::parse("root@example.org").unwrap(),
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    let logs = crate::helpers::captured_logs().text();
+    let read = logs
+        .lines()
+        .find(|line| {
+            line.contains(" audit: ")
+                && line.contains("site admin read a message")
+                && line.contains(&format!("mail_id={}", row.id))
+        })
+        .unwrap_or_else(|| panic!("no audit line for the read in:\n{logs}"));
+    assert!(read.contains(&format!("by=user:{}", root.id)), "{read}");
+    assert_eq!(
+        app.get_as(&path, Some(&member)).await.status().as_u16(),
+        403
+    );
     // Nothing was sent, and nothing will be.
     let row = mail_message::Entity::find()
         .one(&store)
