@@ -98,6 +98,9 @@ impl FeedClient {
             .connect_timeout(config.connect_timeout)
             .timeout(config.total_timeout)
             .redirect(redirects)
+            // A proxy from the environment would resolve names itself, out of the address
+            // guard's sight: feeds are fetched directly.
+            .no_proxy()
             .dns_resolver(Arc::new(PublicOnly { allow_private }))
             .user_agent(concat!(
                 "Convene/",
@@ -229,33 +232,76 @@ fn url_names_private_ip(url: &Url) -> bool {
 }
 
 /// An address on the public internet: not loopback, private, link-local, shared (carrier
-/// NAT), documentation, multicast or unspecified.
+/// NAT), documentation, benchmarking, reserved, multicast or unspecified. An IPv6 address that
+/// carries an IPv4 one (mapped, compatible, NAT64, 6to4, Teredo) is judged as that IPv4 address:
+/// `[64:ff9b::a00:1]` reaches 10.0.0.1 through a NAT64 gateway.
 pub fn is_public(ip: IpAddr) -> bool {
     match ip {
-        IpAddr::V4(v4) => {
-            let [a, b, ..] = v4.octets();
-            !(v4.is_loopback()
-                || v4.is_private()
-                || v4.is_link_local()
-                || v4.is_unspecified()
-                || v4.is_broadcast()
-                || v4.is_documentation()
-                || v4.is_multicast()
-                || a == 0
-                || (a == 100 && (64..128).contains(&b)))
-        }
+        IpAddr::V4(v4) => is_public_v4(v4),
         IpAddr::V6(v6) => {
-            if let Some(v4) = v6.to_ipv4_mapped() {
-                return is_public(IpAddr::V4(v4));
+            if v6.is_loopback() || v6.is_unspecified() || v6.is_multicast() {
+                return false;
             }
-            let first = v6.segments()[0];
-            !(v6.is_loopback()
-                || v6.is_unspecified()
-                || v6.is_multicast()
-                || (first & 0xfe00) == 0xfc00
-                || (first & 0xffc0) == 0xfe80)
+            if let Some(v4) = embedded_ipv4(v6) {
+                return is_public_v4(v4);
+            }
+            let [first, second, ..] = v6.segments();
+            !((first & 0xfe00) == 0xfc00 // unique local
+                || (first & 0xffc0) == 0xfe80 // link-local
+                || (first & 0xffc0) == 0xfec0 // site-local (deprecated)
+                || (first == 0x2001 && second == 0x0db8) // documentation
+                || (first == 0x0100 && v6.segments()[1..4] == [0, 0, 0]) // discard
+                || (first == 0x0064 && second == 0xff9b)) // local-use NAT64 (64:ff9b:1::/48)
         }
     }
+}
+
+fn is_public_v4(v4: std::net::Ipv4Addr) -> bool {
+    let [a, b, c, _] = v4.octets();
+    !(v4.is_loopback()
+        || v4.is_private()
+        || v4.is_link_local()
+        || v4.is_unspecified()
+        || v4.is_broadcast()
+        || v4.is_documentation()
+        || v4.is_multicast()
+        || a == 0
+        || (a == 100 && (64..128).contains(&b)) // shared address space (carrier NAT)
+        || (a == 192 && b == 0 && c == 0) // IETF protocol assignments
+        || (a == 198 && (b == 18 || b == 19)) // benchmarking
+        || a >= 240) // reserved
+}
+
+/// The IPv4 address an IPv6 one carries, where routing would reach it: IPv4-mapped
+/// (`::ffff:a.b.c.d`), IPv4-compatible (`::a.b.c.d`), NAT64 (`64:ff9b::/96`), 6to4
+/// (`2002:AABB:CCDD::/48`) and Teredo (`2001:0::/32`, the client's address inverted).
+fn embedded_ipv4(v6: std::net::Ipv6Addr) -> Option<std::net::Ipv4Addr> {
+    let octets = v6.octets();
+    let segments = v6.segments();
+    let last_four = || std::net::Ipv4Addr::new(octets[12], octets[13], octets[14], octets[15]);
+    if let Some(v4) = v6.to_ipv4_mapped() {
+        return Some(v4);
+    }
+    if segments[..6] == [0, 0, 0, 0, 0, 0] {
+        return Some(last_four());
+    }
+    if segments[..6] == [0x64, 0xff9b, 0, 0, 0, 0] {
+        return Some(last_four());
+    }
+    if segments[0] == 0x2002 {
+        return Some(std::net::Ipv4Addr::new(
+            octets[2], octets[3], octets[4], octets[5],
+        ));
+    }
+    if segments[0] == 0x2001 && segments[1] == 0 {
+        return Some(std::net::Ipv4Addr::new(
+            !octets[12],
+            !octets[13],
+            !octets[14],
+            !octets[15],
+        ));
+    }
+    None
 }
 
 #[cfg(test)]

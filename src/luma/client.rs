@@ -149,11 +149,32 @@ enum Attempt {
     Fail(LumaError),
 }
 
+/// Same-origin redirects one lu.ma request follows at most.
+const MAX_REDIRECTS: usize = 3;
+
 impl LumaClient {
     pub fn new(config: ClientConfig) -> Result<Self, LumaError> {
+        // The key rides in a header of lu.ma's own, which redirects would carry anywhere: only
+        // a redirect within the same origin is followed. And no proxy from the environment: a
+        // `HTTP_PROXY` meant for something else never sees the key.
+        let redirects = reqwest::redirect::Policy::custom(|attempt| {
+            let same_origin = attempt
+                .previous()
+                .first()
+                .is_some_and(|first| first.origin() == attempt.url().origin());
+            if attempt.previous().len() > MAX_REDIRECTS {
+                attempt.error("lu.ma redirected too many times")
+            } else if !same_origin {
+                attempt.error("lu.ma redirected to another site; the key was not sent there")
+            } else {
+                attempt.follow()
+            }
+        });
         let http = reqwest::Client::builder()
             .connect_timeout(config.connect_timeout)
             .timeout(config.request_timeout)
+            .redirect(redirects)
+            .no_proxy()
             .user_agent(concat!("Convene/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|err| LumaError::Unreachable(err.to_string()))?;

@@ -245,3 +245,63 @@ async fn the_key_never_shows_in_debug_output_or_errors() {
     assert!(!format!("{err:?} {err}").contains("wrong-key"));
     assert!(!format!("{client:?}").contains("wrong-key"));
 }
+
+/// A server that records the lu.ma key header of every request it gets, and redirects them all
+/// to `to` (when given); returns its address and what it saw.
+async fn redirecting(
+    to: Option<String>,
+) -> (
+    std::net::SocketAddr,
+    std::sync::Arc<std::sync::Mutex<Vec<Option<String>>>>,
+) {
+    use axum::http::{HeaderMap, StatusCode, Uri, header};
+    use axum::response::IntoResponse;
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let record = seen.clone();
+    let app = axum::Router::new().fallback(move |uri: Uri, headers: HeaderMap| {
+        let (record, to) = (record.clone(), to.clone());
+        async move {
+            let key = headers
+                .get("x-luma-api-key")
+                .and_then(|value| value.to_str().ok())
+                .map(str::to_owned);
+            record.lock().unwrap().push(key);
+            match to {
+                Some(to) => (
+                    StatusCode::TEMPORARY_REDIRECT,
+                    [(header::LOCATION, format!("{to}{uri}"))],
+                )
+                    .into_response(),
+                None => (StatusCode::OK, "{}").into_response(),
+            }
+        }
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    (address, seen)
+}
+
+#[tokio::test]
+async fn a_redirect_to_another_site_never_carries_the_key() {
+    let (elsewhere, seen_elsewhere) = redirecting(None).await;
+    // 127.0.0.1 and localhost are two origins, as lu.ma and an attacker's host would be.
+    let (luma, seen_by_luma) =
+        redirecting(Some(format!("http://localhost:{}", elsewhere.port()))).await;
+    let mut config = ClientConfig::new(format!("http://{luma}/").parse().unwrap());
+    config.max_attempts = 1;
+    let client = LumaClient::new(config).unwrap();
+    let err = client
+        .get_calendar(&ApiKey::new("secret-key-redirected"))
+        .await
+        .unwrap_err();
+    assert!(!err.to_string().contains("secret-key"), "{err}");
+    assert_eq!(
+        seen_by_luma.lock().unwrap().as_slice(),
+        [Some("secret-key-redirected".to_owned())]
+    );
+    assert!(
+        seen_elsewhere.lock().unwrap().is_empty(),
+        "the other site was never asked"
+    );
+}

@@ -176,7 +176,97 @@ fn public_means_routable_on_the_internet() {
         "fd00::1",
         "fe80::1",
         "::ffff:127.0.0.1",
+        // IPv4 carried in IPv6: compatible, NAT64, 6to4, Teredo.
+        "::127.0.0.1",
+        "::10.0.0.1",
+        "64:ff9b::10.0.0.1",
+        "64:ff9b::7f00:1",
+        "64:ff9b:1::1",
+        "2002:0a00:0001::1",
+        "2002:7f00:0001::1",
+        "2001:0:4136:e378:8000:63bf:f5ff:fffe", // Teredo for 10.0.0.1
+        "fec0::1",
+        "2001:db8::1",
+        "100::1",
+        // Reserved IPv4: benchmarking, the future-use block, IETF assignments.
+        "198.18.0.1",
+        "198.19.255.255",
+        "240.0.0.1",
+        "255.255.255.254",
+        "192.0.0.8",
     ] {
         assert!(!public(address), "{address}");
     }
+    for address in [
+        "64:ff9b::5db8:d822", // NAT64 of 93.184.216.34
+        "2002:5db8:d822::1",  // 6to4 of 93.184.216.34
+        "198.20.0.1",
+        "239.0.0.1",
+    ] {
+        assert_eq!(public(address), !address.starts_with("239."), "{address}");
+    }
+}
+
+proptest::proptest! {
+    /// Whatever IPv4 address an IPv6 form carries, the verdict is that address's verdict.
+    #[test]
+    fn an_ipv4_address_in_ipv6_clothing_is_judged_as_itself(a: u8, b: u8, c: u8, d: u8) {
+        let v4 = std::net::Ipv4Addr::new(a, b, c, d);
+        let verdict = is_public(IpAddr::V4(v4));
+        let forms = [
+            v4.to_ipv6_mapped(),
+            std::net::Ipv6Addr::new(0x64, 0xff9b, 0, 0, 0, 0, u16::from_be_bytes([a, b]), u16::from_be_bytes([c, d])),
+            std::net::Ipv6Addr::new(0x2002, u16::from_be_bytes([a, b]), u16::from_be_bytes([c, d]), 0, 0, 0, 0, 1),
+        ];
+        for form in forms {
+            proptest::prop_assert_eq!(is_public(IpAddr::V6(form)), verdict, "{}", form);
+        }
+    }
+}
+
+/// With `HTTP_PROXY` set (common on corporate and cluster hosts), a feed at `localhost` is still
+/// refused by the address guard, and the proxy, which would resolve the name itself, is never
+/// asked. The check runs in a child process of this test binary: the only safe way to give a
+/// client an environment of its own.
+#[test]
+fn a_proxy_from_the_environment_is_never_asked() {
+    const CHILD: &str = "CONVENE_TEST_PROXY_CHILD";
+    if std::env::var_os(CHILD).is_some() {
+        let runtime = tokio::runtime::Runtime::new().unwrap();
+        runtime.block_on(async {
+            let guarded = client(false);
+            let refused = guarded
+                .fetch(&url("http://localhost:9/feed.ics"), &Validators::default())
+                .await;
+            assert_eq!(
+                refused,
+                Err(FetchError::PrivateAddress {
+                    host: "localhost".into()
+                })
+            );
+        });
+        return;
+    }
+    let proxy = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    proxy.set_nonblocking(true).unwrap();
+    let proxy_url = format!("http://{}", proxy.local_addr().unwrap());
+    let status = std::process::Command::new(std::env::current_exe().unwrap())
+        .args([
+            "--exact",
+            "ical::fetch::tests::a_proxy_from_the_environment_is_never_asked",
+            "--quiet",
+        ])
+        .env(CHILD, "1")
+        .env("HTTP_PROXY", &proxy_url)
+        .env("http_proxy", &proxy_url)
+        .env("ALL_PROXY", &proxy_url)
+        .env_remove("NO_PROXY")
+        .env_remove("no_proxy")
+        .status()
+        .unwrap();
+    assert!(status.success(), "the child's checks failed");
+    assert!(
+        matches!(proxy.accept(), Err(err) if err.kind() == std::io::ErrorKind::WouldBlock),
+        "the proxy was asked"
+    );
 }
