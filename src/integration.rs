@@ -7,12 +7,11 @@
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, TransactionTrait,
+    QueryOrder, QuerySelect,
 };
 
 use crate::Error;
 use crate::ical::connect::{self, FeedCheck};
-use crate::ical::fetch::FeedClientConfig;
 use crate::luma::calendar_ref::CalendarReference;
 use crate::luma::client::{ApiKey, LumaError};
 use crate::luma::model::CalendarInfo;
@@ -212,23 +211,28 @@ pub async fn remove_key(
 }
 
 /// Checks the feed (fetched and read, so a wrong address is refused with the reason) and makes
-/// it the organization's calendar source.
+/// it the organization's calendar source. An empty address keeps the saved one (the form never
+/// shows it: it is sealed like a key), so the timezone can change alone.
 pub async fn connect_feed(
-    db: &DatabaseConnection,
-    feeds: FeedClientConfig,
+    importer: &crate::sync::Importer,
     org: &Organization,
     url: &str,
     timezone: &str,
     by: ChangedBy,
     now: DateTime<Utc>,
 ) -> Result<FeedCheck, Error> {
-    let checked = connect::check(url, timezone, feeds, now).await?;
-    connect::save(db, org.id, &checked).await?;
+    let key = importer.secret_key();
+    let address = match (url.trim(), org.ical_url_sealed.as_deref()) {
+        ("", Some(sealed)) => connect::SealedFeed::open(key, org.id, sealed)?.to_string(),
+        (typed, _) => typed.to_owned(),
+    };
+    let checked = connect::check(&address, timezone, importer.feeds(), now).await?;
+    connect::save(importer.db(), key, org.id, &checked).await?;
     tracing::info!(
         target: "audit",
         by = %by,
         org = %org.slug,
-        feed = %checked.url,
+        feed = %crate::ical::fetch::shown_address(&checked.url),
         events = checked.events,
         "iCal feed saved"
     );
@@ -313,13 +317,19 @@ async fn disconnect_unaudited(
     imported: ImportedEvents,
     now: DateTime<Utc>,
 ) -> Result<u64, Error> {
-    let txn = db.begin().await?;
+    let txn = crate::store::begin_write(db).await?;
     let mut row: organization::ActiveModel = org.clone().into();
     row.luma_calendar_url = Set(None);
     row.luma_calendar_id = Set(None);
     row.luma_calendar_name = Set(None);
     row.luma_api_key_sealed = Set(None);
     row.luma_api_key_last_four = Set(None);
+    // The feed goes too: left behind, its next sync would bring the events back.
+    row.ical_url_sealed = Set(None);
+    row.ical_url_shown = Set(None);
+    row.ical_url_unsealed = Set(None);
+    row.ical_etag = Set(None);
+    row.ical_last_modified = Set(None);
     row.last_sync_outcome = Set(None);
     row.last_sync_message = Set(None);
     row.update(&txn).await?;

@@ -9,7 +9,7 @@ use convene_types::{InputField, JoinPolicy, MailKind, Role};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, TransactionTrait,
+    EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
 };
 
 use crate::Error;
@@ -91,7 +91,7 @@ pub async fn request_to_join(
         });
     }
     if at_member_domain(org, &person.email) {
-        let txn = db.begin().await?;
+        let txn = crate::store::begin_write(db).await?;
         make_member(&txn, person.id, org.id).await?;
         txn.commit().await?;
         return Ok(JoinOutcome::Member);
@@ -117,7 +117,7 @@ pub async fn request_to_join(
             ),
         ));
     }
-    let txn = db.begin().await?;
+    let txn = crate::store::begin_write(db).await?;
     let inserted = membership_request::ActiveModel {
         organization_id: Set(org.id),
         user_id: Set(person.id),
@@ -260,7 +260,7 @@ pub async fn answer_request(
     site: &PublicUrl,
     now: DateTime<Utc>,
 ) -> Result<(), Error> {
-    let txn = db.begin().await?;
+    let txn = crate::store::begin_write(db).await?;
     let request = membership_request::Entity::find()
         .filter(membership_request::Column::UserId.eq(user_id))
         .filter(membership_request::Column::OrganizationId.eq(org.id))
@@ -594,7 +594,7 @@ pub async fn accept_invitation(
     now: DateTime<Utc>,
 ) -> Result<(), Error> {
     require_confirmed(person)?;
-    let txn = db.begin().await?;
+    let txn = crate::store::begin_write(db).await?;
     let row = invitation_for(&txn, key, org.id, token, now).await?;
     if memberships::role_of(&txn, person.id, org.id)
         .await?

@@ -1,23 +1,61 @@
 //! Event descriptions arrive from lu.ma as Markdown written by anyone who can edit an event.
 //! They become HTML here, on the server, and are sanitised before any page shows them: only
-//! plain formatting, `https` links (opened safely) and `https` images survive; nothing else
-//! (not even `mailto:`) keeps its URL.
+//! plain formatting and `https` links (opened safely) survive; nothing else (not even
+//! `mailto:`) keeps its URL. An image becomes a link to it: a remote image would be fetched by
+//! every reader's browser and tell its host who read what, when.
 
 use std::collections::HashSet;
 
-use pulldown_cmark::{Event, Options, Parser, TagEnd, html};
+use pulldown_cmark::{CowStr, Event, LinkType, Options, Parser, Tag, TagEnd, html};
 
 /// Markdown to HTML that is safe to insert into a page.
 pub fn to_safe_html(markdown: &str) -> String {
     let mut raw = String::with_capacity(markdown.len() * 3 / 2);
-    html::push_html(
-        &mut raw,
-        Parser::new_ext(
-            markdown,
-            Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TABLES,
-        ),
-    );
+    html::push_html(&mut raw, images_as_links(markdown));
     sanitizer().clean(&raw).to_string()
+}
+
+/// The Markdown's events with each image turned into a link to it, named by its alt text
+/// ("image" when it has none).
+fn images_as_links(markdown: &str) -> impl Iterator<Item = Event<'_>> {
+    let mut alt_is_empty = false;
+    Parser::new_ext(
+        markdown,
+        Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TABLES,
+    )
+    .flat_map(move |event| {
+        let events: Vec<Event<'_>> = match event {
+            Event::Start(Tag::Image {
+                dest_url,
+                title,
+                id,
+                ..
+            }) => {
+                alt_is_empty = true;
+                vec![Event::Start(Tag::Link {
+                    link_type: LinkType::Inline,
+                    dest_url,
+                    title,
+                    id,
+                })]
+            }
+            Event::End(TagEnd::Image) => {
+                let mut end = Vec::with_capacity(2);
+                if alt_is_empty {
+                    end.push(Event::Text(CowStr::Borrowed("image")));
+                }
+                alt_is_empty = false;
+                end.push(Event::End(TagEnd::Link));
+                end
+            }
+            Event::Text(text) => {
+                alt_is_empty &= text.trim().is_empty();
+                vec![Event::Text(text)]
+            }
+            other => vec![other],
+        };
+        events
+    })
 }
 
 /// The words of a description without markup (raw HTML dropped), on one line and at most
@@ -63,8 +101,8 @@ fn sanitizer() -> ammonia::Builder<'static> {
         .link_rel(Some("noopener noreferrer nofollow ugc"))
         .add_tag_attributes("a", ["target"])
         .set_tag_attribute_value("a", "target", "_blank")
-        .add_tag_attributes("img", ["loading"])
-        .set_tag_attribute_value("img", "loading", "lazy");
+        // Raw `<img>` in the Markdown goes too (Markdown images became links above).
+        .rm_tags(["img"]);
     builder
 }
 
@@ -113,6 +151,20 @@ mod tests {
     }
 
     #[test]
+    fn an_image_becomes_a_link_to_it_so_no_reader_fetches_it() {
+        let html = to_safe_html(
+            "![The venue](https://tracker.example/venue.png) and ![](https://tracker.example/p.gif)",
+        );
+        assert!(!html.contains("<img"), "{html}");
+        assert!(
+            html.contains("href=\"https://tracker.example/venue.png\"")
+                && html.contains(">The venue</a>"),
+            "{html}"
+        );
+        assert!(html.contains(">image</a>"), "{html}");
+    }
+
+    #[test]
     fn scripts_handlers_and_unsafe_urls_render_inert() {
         let html = to_safe_html(concat!(
             "<script>alert('x')</script>\n\n",
@@ -132,7 +184,10 @@ mod tests {
         ] {
             assert!(!html.contains(forbidden), "{forbidden} survived: {html}");
         }
-        assert!(html.contains("src=\"https://example.org/a.png\""), "{html}");
+        assert!(
+            !html.contains("<img"),
+            "no image is fetched by readers: {html}"
+        );
         assert!(
             html.contains(
                 "<a target=\"_blank\" rel=\"noopener noreferrer nofollow ugc\">click</a>"

@@ -26,6 +26,8 @@ pub enum Purpose {
     LumaApiKey { organization_id: i64 },
     /// `feed_tokens.token_sealed` of this user.
     FeedToken { user_id: i64 },
+    /// `organizations.ical_url_sealed` of this organization.
+    IcalFeed { organization_id: i64 },
 }
 
 impl Purpose {
@@ -35,6 +37,9 @@ impl Purpose {
                 format!("convene/organizations/{organization_id}/luma_api_key")
             }
             Purpose::FeedToken { user_id } => format!("convene/feed_tokens/{user_id}/token"),
+            Purpose::IcalFeed { organization_id } => {
+                format!("convene/organizations/{organization_id}/ical_url")
+            }
         }
     }
 }

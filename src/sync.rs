@@ -11,7 +11,7 @@ use std::collections::{HashMap, HashSet};
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, DatabaseConnection, EntityTrait,
-    QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
+    QueryFilter, QueryOrder, QuerySelect,
 };
 
 use crate::Error;
@@ -432,7 +432,7 @@ impl Importer {
         // lu.ma's list carries no descriptions: they follow in a second pass, and the run stays
         // open until then. A feed carries its own, and its run ends here.
         let descriptions_later = matches!(from, FetchedFrom::Api);
-        let txn = self.db.begin().await?;
+        let txn = crate::store::begin_write(&self.db).await?;
         let mut seen_ids = Vec::new();
         let mut new_rows = Vec::new();
         for change in changes {
@@ -531,7 +531,7 @@ impl Importer {
         counts: &SyncCounts,
         now: DateTime<Utc>,
     ) -> Result<(), Error> {
-        let txn = self.db.begin().await?;
+        let txn = crate::store::begin_write(&self.db).await?;
         let mut run = sync_run::ActiveModel {
             id: Set(run_id),
             outcome: Set(failure.outcome()),

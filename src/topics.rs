@@ -260,7 +260,7 @@ pub async fn save_rule(
             "a topic's name needs letters or digits",
         ));
     }
-    let txn = db.begin().await?;
+    let txn = crate::store::begin_write(db).await?;
     topic_rule::Entity::delete_many()
         .filter(topic_rule::Column::OrganizationId.eq(organization_id))
         .filter(topic_rule::Column::TagSlug.eq(tag_slug))

@@ -92,9 +92,13 @@ pub async fn confirm_email_change(token: String) -> Result<(), AppError> {
     use leptos::server_fn::ServerFn;
     let confirmed = async {
         let state = AppState::current()?;
-        let user =
-            convene::accounts::links::confirm_email_change(&state.db, &token, chrono::Utc::now())
-                .await?;
+        let user = convene::accounts::links::confirm_email_change(
+            &state.db,
+            &token,
+            &state.site,
+            chrono::Utc::now(),
+        )
+        .await?;
         tracing::info!(user_id = user.id, "email address changed");
         leptos_axum::redirect("/account?saved=address");
         Ok::<(), AppError>(())

@@ -38,6 +38,7 @@ fn kind_label(kind: MailKind) -> &'static str {
         MailKind::AccountExists => "Sign-up with a registered address",
         MailKind::PasswordReset => "Password reset",
         MailKind::ChangeEmail => "New address confirmation",
+        MailKind::AddressChanged => "Address changed",
         MailKind::WeeklyDigest => "Weekly digest",
         MailKind::NewEvents => "New events",
         MailKind::ImportFailing => "Import failing",

@@ -14,6 +14,9 @@ use convene::store::DatabaseConnection;
 pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub db: DatabaseConnection,
+    /// A pool of one connection for `/healthz` alone: the check never queues behind a sync or
+    /// an export holding the others.
+    pub health_db: DatabaseConnection,
     /// Page-load refresh of an organization's events (stale-while-revalidate), and "Sync now".
     pub refresher: Refresher,
     /// When the daily import runs (UTC), if it does: the settings panel shows the next run.
@@ -22,7 +25,7 @@ pub struct AppState {
     pub demo: bool,
     /// Proxies whose `X-Forwarded-For` names the client (sign-in throttling).
     pub trusted_proxies: convene::client_address::TrustedProxies,
-    /// Sign-ups per client (each costs a password hash).
+    /// Sign-ups per client (each mails a confirmation link).
     pub sign_ups: std::sync::Arc<convene::client_limit::ClientLimit>,
     /// Sign-ins each client has waiting for a password hash (a share of the queue).
     pub sign_ins_in_flight: std::sync::Arc<convene::client_limit::InFlight>,

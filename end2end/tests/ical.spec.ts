@@ -22,7 +22,8 @@ test("an admin imports an iCal feed and its events reach the dashboard", async (
   await panel.getByLabel("Feed address").fill(FEED);
   await panel.getByLabel("Timezone").selectOption("Europe/London");
   await panel.getByRole("button", { name: "Save feed" }).click();
-  await expect(panel.getByTestId("feed-status")).toHaveText(`Importing from ${FEED}.`);
+  // The address is sealed like a key: only its host is shown again.
+  await expect(panel.getByTestId("feed-status")).toHaveText("Importing from http://127.0.0.1:3199/…");
 
   const sync = page.getByRole("region", { name: "Sync" });
   await sync.getByRole("button", { name: "Sync now" }).click();

@@ -20,6 +20,7 @@ mod m20261130_000008_member_mail;
 mod m20261130_000009_topics;
 mod m20261206_000001_membership_approval;
 mod m20261206_000002_mail_link_expiry;
+mod m20261206_000003_sealed_feed_address;
 
 pub struct Migrator;
 
@@ -45,6 +46,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000009_topics::Migration),
             Box::new(m20261206_000001_membership_approval::Migration),
             Box::new(m20261206_000002_mail_link_expiry::Migration),
+            Box::new(m20261206_000003_sealed_feed_address::Migration),
         ]
     }
 }

@@ -294,8 +294,7 @@ async fn connect_feed(
 ) -> Result<String, String> {
     let organization = find_org(db, slug).await?;
     let checked = integration::connect_feed(
-        db,
-        context.feeds,
+        &importer(db, context)?,
         &organization,
         url,
         timezone,
@@ -312,7 +311,7 @@ async fn connect_feed(
     Ok(format!(
         "{}: iCal feed {} connected{key_note}; it holds {} events (times without a zone shown in {}). Run `convene sync --org {}` to import them.",
         organization.slug,
-        checked.url,
+        convene::ical::fetch::shown_address(&checked.url),
         checked.events,
         checked.timezone.name(),
         organization.slug

@@ -43,14 +43,26 @@ fn page_routes() -> Vec<AxumRouteListing> {
     ROUTES.get_or_init(|| generate_route_list(App)).clone()
 }
 
-pub fn router(state: AppState, secure_cookies: bool) -> Router {
+/// How the site is reached, for the headers that depend on it.
+#[derive(Debug, Clone, Copy)]
+pub struct Transport {
+    /// Session cookies only over https.
+    pub secure_cookies: bool,
+    /// The public address is https: browsers are told to use nothing else (HSTS).
+    pub https_only: bool,
+}
+
+/// A year, as HSTS is commonly set; no `preload` (that is the operator's choice to make).
+const HSTS: &str = "max-age=31536000; includeSubDomains";
+
+pub fn router(state: AppState, transport: Transport) -> Router {
     let pages = page_routes();
     let leptos_options = state.leptos_options.clone();
     let sessions = SessionManagerLayer::new(SeaOrmSessionStore::new(state.db.clone()))
         .with_name(SESSION_COOKIE)
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
-        .with_secure(secure_cookies)
+        .with_secure(transport.secure_cookies)
         .with_expiry(Expiry::OnInactivity(Duration::days(SESSION_IDLE_DAYS)));
     let pkg_dir = std::path::Path::new(leptos_options.site_root.as_ref())
         .join(leptos_options.site_pkg_dir.as_ref());
@@ -100,6 +112,23 @@ pub fn router(state: AppState, secure_cookies: bool) -> Router {
                     .get(header::CONTENT_SECURITY_POLICY)
                     .is_some_and(|policy| policy == embed::FRAMED_BY_ANY_SITE);
                 (!framable).then(|| HeaderValue::from_static("DENY"))
+            },
+        ))
+        // No answer is read as another type than it says (a feed as HTML, say), and a link
+        // followed elsewhere tells only our origin, never a page address (which can carry a
+        // link's token).
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("strict-origin-when-cross-origin"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::STRICT_TRANSPORT_SECURITY,
+            move |_: &axum::response::Response| {
+                transport.https_only.then(|| HeaderValue::from_static(HSTS))
             },
         ))
         .layer(axum::middleware::from_fn(assets::revalidate_pages))
@@ -165,7 +194,7 @@ struct Health {
 
 /// Liveness and readiness in one: 200 when the store answers, 503 when it does not.
 async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
-    match state.db.ping().await {
+    match state.health_db.ping().await {
         Ok(()) => (
             StatusCode::OK,
             Json(Health {

@@ -255,6 +255,9 @@ impl Settings {
             args.smtp_timeout_seconds,
             public_url.as_ref(),
         )?;
+        if mail.smtp.is_some() {
+            links_in_mail_are_safe(public_url.as_ref(), args.listen)?;
+        }
         let leptos_options = leptos_options(args.listen)?;
         Ok(Settings {
             listen: args.listen,
@@ -343,6 +346,32 @@ fn daily_schedule(args: &SettingsArgs) -> Result<Option<DailySchedule>, Settings
     }))
 }
 
+/// Mail carries links that open accounts (confirmation, reset): sent over SMTP they must point
+/// at an https address, or anyone on the path reads them. Plain http is allowed only when the
+/// links lead to this machine (a local trial, the test suites).
+fn links_in_mail_are_safe(
+    public_url: Option<&Url>,
+    listen: std::net::SocketAddr,
+) -> Result<(), SettingsError> {
+    let safe = match public_url {
+        Some(url) if url.scheme() == "https" => true,
+        Some(url) => match url.host() {
+            Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
+            Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+            Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+            None => false,
+        },
+        None => listen.ip().is_loopback(),
+    };
+    if safe {
+        return Ok(());
+    }
+    Err(bad(
+        "CONVENE_PUBLIC_URL",
+        "with CONVENE_SMTP_URL set, mail carries links that open accounts: set CONVENE_PUBLIC_URL to the site's https address (http is allowed only for localhost)",
+    ))
+}
+
 /// Mail is optional: without an SMTP server it stays in the outbox.
 fn mail_config(
     smtp_url: Option<&str>,
@@ -418,13 +447,18 @@ fn parse_refresh_ttl(minutes: u32) -> Result<chrono::Duration, SettingsError> {
     }
 }
 
+/// The data directory holds the store and the secret key: only the server's own user may
+/// enter it (0700), whatever the umask.
 fn ensure_data_dir(dir: &Path) -> Result<(), SettingsError> {
-    std::fs::create_dir_all(dir).map_err(|err| {
+    use std::os::unix::fs::PermissionsExt;
+    let failed = |err: std::io::Error| {
         bad(
             "CONVENE_DATA_DIR",
             format!("cannot create {}: {err}", dir.display()),
         )
-    })
+    };
+    std::fs::create_dir_all(dir).map_err(failed)?;
+    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700)).map_err(failed)
 }
 
 fn parse_http_url(setting: &'static str, text: &str) -> Result<Url, SettingsError> {
@@ -610,6 +644,39 @@ mod tests {
                 .unwrap_err()
                 .to_string();
             assert!(err.starts_with(setting), "{err}");
+        }
+    }
+
+    #[test]
+    fn the_data_directory_is_the_servers_own() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = convene::testing::scratch_dir("data-dir").join("data");
+        ensure_data_dir(&dir).unwrap();
+        let mode = std::fs::metadata(&dir).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o700);
+    }
+
+    #[test]
+    fn mail_links_must_lead_to_https_or_this_machine() {
+        let listen_public: std::net::SocketAddr = "0.0.0.0:3000".parse().unwrap();
+        let listen_local: std::net::SocketAddr = "127.0.0.1:3000".parse().unwrap();
+        let url = |text: &str| text.parse::<Url>().unwrap();
+        for (public_url, listen) in [
+            (Some(url("https://events.example.org/")), listen_public),
+            (Some(url("http://localhost:3000/")), listen_public),
+            (Some(url("http://127.0.0.1:3000/")), listen_public),
+            (None, listen_local),
+        ] {
+            assert!(links_in_mail_are_safe(public_url.as_ref(), listen).is_ok());
+        }
+        for (public_url, listen) in [
+            (Some(url("http://events.example.org/")), listen_local),
+            (None, listen_public),
+        ] {
+            let err = links_in_mail_are_safe(public_url.as_ref(), listen)
+                .unwrap_err()
+                .to_string();
+            assert!(err.starts_with("CONVENE_PUBLIC_URL: "), "{err}");
         }
     }
 

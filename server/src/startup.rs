@@ -157,9 +157,16 @@ impl Application {
             }))
         });
         let refresher = Refresher::new(importer, db.clone(), settings.refresh_ttl);
+        let health_db = store::connect_for_health(settings.database_url.expose())
+            .await
+            .map_err(|source| StartupError::Connect {
+                url: settings.database_url.to_string(),
+                source,
+            })?;
         let state = AppState {
             leptos_options,
             db,
+            health_db,
             refresher,
             daily_sync_at: settings.daily_sync.map(|schedule| schedule.at),
             demo: settings.demo,
@@ -172,7 +179,14 @@ impl Application {
             site,
             sends_mail: settings.mail.smtp.is_some(),
         };
-        let router = routes::router(state, settings.secure_cookies);
+        let transport = routes::Transport {
+            secure_cookies: settings.secure_cookies,
+            https_only: settings
+                .public_url
+                .as_ref()
+                .is_some_and(|url| url.scheme() == "https"),
+        };
+        let router = routes::router(state, transport);
         Ok(Self {
             listener,
             local_addr,

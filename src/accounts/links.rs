@@ -9,7 +9,7 @@ use convene_types::{InputField, MailKind, TokenPurpose};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QuerySelect, QueryTrait, TransactionTrait,
+    QuerySelect, QueryTrait,
 };
 use sha2::{Digest, Sha256};
 
@@ -62,7 +62,7 @@ pub async fn sign_up(
     site: &PublicUrl,
     now: DateTime<Utc>,
 ) -> Result<SignUpOutcome, Error> {
-    let txn = db.begin().await?;
+    let txn = crate::store::begin_write(db).await?;
     if let Some(owner) = users::find_by_email(&txn, &new.email).await? {
         let outcome = answer_taken_address(&txn, &owner, site, now).await?;
         txn.commit().await?;
@@ -87,7 +87,7 @@ pub async fn sign_up(
             let owner = users::find_by_email(db, &new.email)
                 .await?
                 .ok_or_else(|| Error::Internal("an address both taken and free".into()))?;
-            let txn = db.begin().await?;
+            let txn = crate::store::begin_write(db).await?;
             let outcome = answer_taken_address(&txn, &owner, site, now).await?;
             txn.commit().await?;
             return Ok(outcome);
@@ -222,7 +222,7 @@ pub async fn request_password_reset(
         Some(_) => owner.display_name.as_str(),
         None => "",
     };
-    let txn = db.begin().await?;
+    let txn = crate::store::begin_write(db).await?;
     mail_link(
         &txn,
         LinkMail {
@@ -268,7 +268,7 @@ pub async fn reset_password(
         return Err(spent_link());
     }
     let password_hash = password.hash_off_thread().await?;
-    let txn = db.begin().await?;
+    let txn = crate::store::begin_write(db).await?;
     let row = spend(&txn, token, TokenPurpose::ResetPassword, now).await?;
     let mut account = user::Entity::find_by_id(row.user_id)
         .one(&txn)
@@ -282,6 +282,14 @@ pub async fn reset_password(
         .exec(&txn)
         .await?;
     let ended = sessions::delete_all_of_user(&txn, account.id).await?;
+    // The account's other reset links open nothing now: one reset, one new password.
+    account_token::Entity::update_many()
+        .col_expr(account_token::Column::UsedAt, Expr::value(now))
+        .filter(account_token::Column::UserId.eq(account.id))
+        .filter(account_token::Column::Purpose.eq(TokenPurpose::ResetPassword))
+        .filter(account_token::Column::UsedAt.is_null())
+        .exec(&txn)
+        .await?;
     txn.commit().await?;
     tracing::info!(
         user_id = account.id,
@@ -329,7 +337,7 @@ pub async fn confirm_email(
         return Err(spent_link());
     }
     let password_hash = confirmation.password.hash_off_thread().await?;
-    let txn = db.begin().await?;
+    let txn = crate::store::begin_write(db).await?;
     let row = spend(&txn, token, TokenPurpose::ConfirmEmail, now).await?;
     let mut account = user::Entity::find_by_id(row.user_id)
         .one(&txn)
@@ -382,7 +390,7 @@ pub async fn forget_unconfirmed_accounts(
         .await?;
     let mut forgotten = 0;
     for user_id in abandoned {
-        let txn = db.begin().await?;
+        let txn = crate::store::begin_write(db).await?;
         sessions::delete_all_of_user(&txn, user_id).await?;
         // Asked again as it goes: a link may have been followed or sent meanwhile.
         forgotten += user::Entity::delete_many()
@@ -609,7 +617,7 @@ pub async fn request_email_change(
         .map_err(|retry_after_minutes| Error::TooManyTries {
             retry_after_minutes,
         })?;
-    let txn = db.begin().await?;
+    let txn = crate::store::begin_write(db).await?;
     if let Some(owner) = users::find_by_email(&txn, &new_email).await? {
         outbox::enqueue(
             &txn,
@@ -649,15 +657,21 @@ pub async fn request_email_change(
     Ok(EmailChange::LinkSent)
 }
 
-/// Moves the account to the address the link was sent to (confirmed by following it).
+/// Moves the account to the address the link was sent to (confirmed by following it); the old
+/// address is told, in the same transaction.
 pub async fn confirm_email_change(
     db: &DatabaseConnection,
     token: &str,
+    site: &PublicUrl,
     now: DateTime<Utc>,
 ) -> Result<User, Error> {
-    let txn = db.begin().await?;
+    let txn = crate::store::begin_write(db).await?;
     let row = spend(&txn, token, TokenPurpose::ChangeEmail, now).await?;
     let new_email = row.new_email.clone().ok_or_else(spent_link)?;
+    let before = user::Entity::find_by_id(row.user_id)
+        .one(&txn)
+        .await?
+        .ok_or_else(spent_link)?;
     let moved = user::Entity::update_many()
         .col_expr(user::Column::Email, Expr::value(new_email.clone()))
         .col_expr(user::Column::EmailConfirmedAt, Expr::value(now))
@@ -679,6 +693,19 @@ pub async fn confirm_email_change(
         .one(&txn)
         .await?
         .ok_or_else(spent_link)?;
+    outbox::enqueue(
+        &txn,
+        OutgoingMail {
+            idempotency_key: format!("address-changed:{}", row.id),
+            kind: MailKind::AddressChanged,
+            recipient: before.email.clone(),
+            user_id: Some(account.id),
+            content: compose::address_changed(&account.display_name, &new_email, &site.link("/")),
+            unsubscribe_url: None,
+        },
+        now,
+    )
+    .await?;
     txn.commit().await?;
     Ok(account)
 }
@@ -807,5 +834,67 @@ mod tests {
         assert_eq!(left.len(), 2);
         assert!(left.contains(&"renewed@example.org".to_owned()));
         assert!(left.contains(&"kept@example.org".to_owned()));
+    }
+
+    /// The token in each queued reset message, oldest first.
+    async fn reset_tokens(db: &DatabaseConnection) -> Vec<String> {
+        use crate::store::entities::mail_message;
+        use sea_orm::QueryOrder;
+        mail_message::Entity::find()
+            .filter(mail_message::Column::Kind.eq(MailKind::PasswordReset))
+            .order_by_asc(mail_message::Column::Id)
+            .all(db)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|mail| {
+                let (_, rest) = mail.text_body.split_once("token=").unwrap();
+                rest.split_whitespace().next().unwrap().to_owned()
+            })
+            .collect()
+    }
+
+    #[tokio::test]
+    async fn a_reset_spends_the_accounts_other_reset_links() {
+        let store = fresh_store().await;
+        let email = Email::parse("ada@example.org").unwrap();
+        users::create(
+            store.db(),
+            crate::store::users::tests::new_user("ada@example.org"),
+        )
+        .await
+        .unwrap();
+        let site = PublicUrl::new("https://events.example.org".parse().unwrap()).unwrap();
+        let start = Utc::now();
+        for at in [start, start + Duration::minutes(6)] {
+            assert_eq!(
+                request_password_reset(store.db(), &email, &site, at)
+                    .await
+                    .unwrap(),
+                ResetRequest::Queued
+            );
+        }
+        let tokens = reset_tokens(store.db()).await;
+        assert_eq!(tokens.len(), 2);
+        let later = start + Duration::minutes(7);
+        let db = store.db();
+        let usable_now = |token: String| async move {
+            token_is_usable(db, &token, TokenPurpose::ResetPassword, later)
+                .await
+                .unwrap()
+        };
+        assert!(usable_now(tokens[0].clone()).await);
+        reset_password(
+            store.db(),
+            &tokens[1],
+            Password::parse_new("a new password".into()).unwrap(),
+            later,
+        )
+        .await
+        .unwrap();
+        assert!(
+            !usable_now(tokens[0].clone()).await,
+            "the older link no longer sets a password"
+        );
     }
 }

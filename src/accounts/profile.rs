@@ -4,9 +4,7 @@
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect, TransactionTrait,
-};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect};
 
 use crate::Error;
 use crate::accounts::{DisplayName, Password};
@@ -63,7 +61,7 @@ pub async fn change_password(
     crate::store::sign_in::check_current_password(db, &account, current, client_address, now)
         .await?;
     let hash = new.hash_off_thread().await?;
-    let txn = db.begin().await?;
+    let txn = crate::store::begin_write(db).await?;
     user::Entity::update_many()
         .col_expr(user::Column::PasswordHash, Expr::value(hash))
         .filter(user::Column::Id.eq(user_id))

@@ -9,7 +9,7 @@
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait,
-    PaginatorTrait, QueryFilter, TransactionTrait,
+    PaginatorTrait, QueryFilter,
 };
 
 use crate::Error;
@@ -179,7 +179,7 @@ async fn seed(
     luma_base: &str,
 ) -> Result<(), Error> {
     let calendars = bundled_calendars(Utc::now())?;
-    let txn = db.begin().await?;
+    let txn = crate::store::begin_write(db).await?;
     let member = demo_account(&txn, DEMO_MEMBER_EMAIL, "Dana Demo").await?;
     let admin = demo_account(&txn, DEMO_ADMIN_EMAIL, "Alex Admin").await?;
     let requester = demo_account(&txn, DEMO_REQUESTER_EMAIL, "Robin Request").await?;

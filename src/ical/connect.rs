@@ -9,8 +9,9 @@ use url::Url;
 
 use crate::Error;
 use crate::ical::feed::{FeedSettings, read_feed_off_thread};
-use crate::ical::fetch::{FeedClient, FeedClientConfig, Fetched, Validators};
+use crate::ical::fetch::{FeedClient, FeedClientConfig, Fetched, Validators, shown_address};
 use crate::luma::calendar_ref::is_calendar_id;
+use crate::secrets::{Purpose, SecretKey};
 use crate::store::entities::organization;
 use convene_types::InputField;
 
@@ -123,16 +124,49 @@ pub async fn check(
     })
 }
 
+/// A feed address as stored: sealed for its organization, and what pages show of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SealedFeed {
+    pub sealed: String,
+    pub shown: String,
+}
+
+impl SealedFeed {
+    pub fn seal(key: &SecretKey, organization_id: i64, url: &Url) -> Result<Self, Error> {
+        let sealed = key
+            .seal(url.as_str(), Purpose::IcalFeed { organization_id })
+            .map_err(|err| Error::Internal(format!("sealing a feed address failed: {err}")))?;
+        Ok(Self {
+            sealed,
+            shown: shown_address(url),
+        })
+    }
+
+    /// The address an organization's sealed value holds.
+    pub fn open(key: &SecretKey, organization_id: i64, sealed: &str) -> Result<Url, Error> {
+        let address = key
+            .open(sealed, Purpose::IcalFeed { organization_id })
+            .map_err(|err| Error::Internal(format!("a feed address cannot be opened: {err}")))?;
+        Url::parse(&address)
+            .map_err(|err| Error::Internal(format!("a sealed feed address is not a URL: {err}")))
+    }
+}
+
 /// Saves a checked feed as the organization's calendar source (it is used while the
-/// organization has no API key). The validators start empty: the next sync fetches in full.
+/// organization has no API key), its address sealed. The validators start empty: the next
+/// sync fetches in full.
 pub async fn save(
     db: &impl ConnectionTrait,
+    key: &SecretKey,
     organization_id: i64,
     checked: &FeedCheck,
 ) -> Result<(), Error> {
+    let feed = SealedFeed::seal(key, organization_id, &checked.url)?;
     organization::ActiveModel {
         id: Set(organization_id),
-        ical_url: Set(Some(checked.url.to_string())),
+        ical_url_sealed: Set(Some(feed.sealed)),
+        ical_url_shown: Set(Some(feed.shown)),
+        ical_url_unsealed: Set(None),
         display_timezone: Set(Some(checked.timezone.name().to_owned())),
         ical_etag: Set(None),
         ical_last_modified: Set(None),
@@ -147,7 +181,9 @@ pub async fn save(
 pub async fn remove(db: &impl ConnectionTrait, organization_id: i64) -> Result<(), Error> {
     organization::ActiveModel {
         id: Set(organization_id),
-        ical_url: Set(None),
+        ical_url_sealed: Set(None),
+        ical_url_shown: Set(None),
+        ical_url_unsealed: Set(None),
         ical_etag: Set(None),
         ical_last_modified: Set(None),
         ..Default::default()

@@ -181,10 +181,12 @@ fn describe(err: &reqwest::Error, url: &Url) -> FetchError {
         }
         source = cause.source();
     }
+    let shown = shown_address(url);
     if err.is_timeout() {
-        return FetchError::Unreachable(format!("{url} did not answer in time"));
+        return FetchError::Unreachable(format!("{shown} did not answer in time"));
     }
-    // Without the URL: reqwest's message already names it, and the chain says why.
+    // reqwest's message names the URL, which may carry the feed's private token: only its
+    // host stays. The chain says why.
     let mut message = err.to_string();
     let mut cause = std::error::Error::source(err);
     while let Some(inner) = cause {
@@ -192,7 +194,17 @@ fn describe(err: &reqwest::Error, url: &Url) -> FetchError {
         message.push_str(&inner.to_string());
         cause = inner.source();
     }
-    FetchError::Unreachable(message)
+    FetchError::Unreachable(message.replace(url.as_str(), &shown))
+}
+
+/// What pages, logs and messages show of a feed's address: its scheme and host, then "…"
+/// (`https://calendar.google.com/…`). The rest often holds a private token.
+pub fn shown_address(url: &Url) -> String {
+    let host = url.host_str().unwrap_or_default();
+    match url.port() {
+        Some(port) => format!("{}://{host}:{port}/…", url.scheme()),
+        None => format!("{}://{host}/…", url.scheme()),
+    }
 }
 
 /// A host whose every address is private or local.

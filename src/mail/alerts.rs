@@ -10,7 +10,6 @@ use convene_types::{MailKind, Role, SyncOutcome};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-    TransactionTrait,
 };
 
 use crate::Error;
@@ -90,7 +89,7 @@ pub async fn sweep(
             .all(db)
             .await?;
         let settings = site.link(&format!("/orgs/{}/settings", org.slug));
-        let txn = db.begin().await?;
+        let txn = crate::store::begin_write(db).await?;
         for user_id in admins {
             let Some(reader) = member::reader(&txn, user_id).await? else {
                 continue;

@@ -310,6 +310,29 @@ pub fn address_in_use(name: &str, sign_in: &str) -> Composed {
     )
 }
 
+/// To the old address once an account moved to a new one: if it was not its owner, the reset
+/// link still reaches the account (the old address no longer does, so the message says whom
+/// to ask).
+pub fn address_changed(name: &str, new_address: &str, site: &str) -> Composed {
+    compose(
+        "Your Convene address was changed".into(),
+        name,
+        &[
+            Block::Paragraph(&format!(
+                "Your Convene account now uses {new_address}. Mail from Convene goes there from now on, and this address no longer signs in."
+            )),
+            Block::Paragraph(
+                "If you did not make this change, someone else has your password: contact the site's administrators at once.",
+            ),
+            Block::Action {
+                label: "Open Convene",
+                url: site,
+            },
+        ],
+        Footer::account(),
+    )
+}
+
 /// "1 new event", "3 upcoming events".
 fn events_count(count: usize, adjective: &str) -> String {
     format!(

@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::{DateTime, Utc};
 use convene_types::{MailKind, Visibility};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, TransactionTrait};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use sha2::{Digest, Sha256};
 
 use crate::Error;
@@ -165,7 +165,7 @@ pub async fn queue_batch(
                 }
             })
         });
-        let txn = db.begin().await?;
+        let txn = crate::store::begin_write(db).await?;
         if let Some(mail) = mail
             && outbox::enqueue(&txn, mail, now).await?
         {

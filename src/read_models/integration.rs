@@ -46,7 +46,7 @@ pub async fn settings(
             .luma_calendar_id
             .as_ref()
             .map(|id| format!("https://api.lu.ma/ics/get?entity=calendar&id={id}")),
-        feed_url: org.ical_url.clone(),
+        feed_shown: org.ical_url_shown.clone(),
         feed_use: match source {
             CalendarSource::IcalFeed => FeedUse::Imported,
             CalendarSource::LumaApiAndFeed => FeedUse::StandingBy,

@@ -4,7 +4,7 @@
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    DbBackend, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
+    DbBackend, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 
 use crate::Error;
@@ -93,7 +93,7 @@ pub async fn remove(
     user_id: i64,
     organization_id: i64,
 ) -> Result<(), Error> {
-    let txn = db.begin().await?;
+    let txn = crate::store::begin_write(db).await?;
     lock_organization(&txn, organization_id).await?;
     let current = find(&txn, user_id, organization_id).await?;
     if current.role == Role::Admin && admin_count(&txn, organization_id).await? <= 1 {
@@ -116,7 +116,7 @@ pub async fn set_role(
     organization_id: i64,
     role: Role,
 ) -> Result<(), Error> {
-    let txn = db.begin().await?;
+    let txn = crate::store::begin_write(db).await?;
     lock_organization(&txn, organization_id).await?;
     let current = find(&txn, user_id, organization_id).await?;
     if role.is_member() && !is_confirmed(&txn, user_id).await? {

@@ -3,7 +3,7 @@
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
+    EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 
 use crate::access::Role;
@@ -120,7 +120,7 @@ pub async fn create_with_admin(
     new: NewOrganization,
     creator_id: i64,
 ) -> Result<Organization, Error> {
-    let txn = db.begin().await?;
+    let txn = crate::store::begin_write(db).await?;
     let org = create(&txn, new).await?;
     memberships::add(&txn, creator_id, org.id, Role::Admin).await?;
     txn.commit().await?;

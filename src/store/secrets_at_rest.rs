@@ -10,9 +10,10 @@ use crate::Error;
 use crate::secrets::{Purpose, SecretKey, UNBOUND_PREFIX};
 use crate::store::entities::{feed_token, organization};
 
-/// Re-seals every unbound lu.ma key and feed token; returns how many it bound.
+/// Re-seals every unbound lu.ma key and feed token, and seals every feed address stored in
+/// the clear; returns how many it bound or sealed.
 pub async fn bind_legacy(db: &impl ConnectionTrait, key: &SecretKey) -> Result<u64, Error> {
-    let mut bound = 0;
+    let mut bound = seal_feed_addresses(db, key).await?;
     let organizations = organization::Entity::find()
         .filter(organization::Column::LumaApiKeySealed.starts_with(UNBOUND_PREFIX))
         .all(db)
@@ -53,6 +54,35 @@ pub async fn bind_legacy(db: &impl ConnectionTrait, key: &SecretKey) -> Result<u
         bound += 1;
     }
     Ok(bound)
+}
+
+/// Feed addresses from before they were sealed: each sealed for its organization, and the
+/// plain copy emptied.
+async fn seal_feed_addresses(db: &impl ConnectionTrait, key: &SecretKey) -> Result<u64, Error> {
+    let organizations = organization::Entity::find()
+        .filter(organization::Column::IcalUrlUnsealed.is_not_null())
+        .all(db)
+        .await?;
+    let mut sealed = 0;
+    for org in organizations {
+        let Some(address) = org.ical_url_unsealed.as_deref() else {
+            continue;
+        };
+        let mut row = organization::ActiveModel {
+            id: Set(org.id),
+            ical_url_unsealed: Set(None),
+            ..Default::default()
+        };
+        // A stored address that no longer parses is dropped rather than kept in the clear.
+        if let Ok(url) = url::Url::parse(address) {
+            let feed = crate::ical::connect::SealedFeed::seal(key, org.id, &url)?;
+            row.ical_url_sealed = Set(Some(feed.sealed));
+            row.ical_url_shown = Set(Some(feed.shown));
+        }
+        row.update(db).await?;
+        sealed += 1;
+    }
+    Ok(sealed)
 }
 
 fn rebind(key: &SecretKey, sealed: &str, purpose: Purpose) -> Result<String, Error> {
@@ -117,6 +147,47 @@ mod tests {
         assert!(
             key.open(&sealed, other).is_err(),
             "moved to another organization, it does not open"
+        );
+    }
+
+    #[tokio::test]
+    async fn feed_addresses_stored_in_the_clear_are_sealed_once() {
+        let store = fresh_store().await;
+        let key = SecretKey::generate();
+        let org = organizations::create(
+            store.db(),
+            NewOrganization::parse("feed", "Feed", "").unwrap(),
+        )
+        .await
+        .unwrap();
+        let address = "https://calendar.google.com/calendar/ical/x/private-abc123/basic.ics";
+        organization::ActiveModel {
+            id: Set(org.id),
+            ical_url_unsealed: Set(Some(address.to_owned())),
+            ..Default::default()
+        }
+        .update(store.db())
+        .await
+        .unwrap();
+        assert_eq!(bind_legacy(store.db(), &key).await.unwrap(), 1);
+        assert_eq!(bind_legacy(store.db(), &key).await.unwrap(), 0, "once");
+        let org = organization::Entity::find_by_id(org.id)
+            .one(store.db())
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(org.ical_url_unsealed, None);
+        assert_eq!(
+            org.ical_url_shown.as_deref(),
+            Some("https://calendar.google.com/…")
+        );
+        let sealed = org.ical_url_sealed.unwrap();
+        assert!(!sealed.contains("private-abc123"));
+        let opened = crate::ical::connect::SealedFeed::open(&key, org.id, &sealed).unwrap();
+        assert_eq!(opened.as_str(), address);
+        assert!(
+            crate::ical::connect::SealedFeed::open(&key, org.id + 1, &sealed).is_err(),
+            "bound to its organization"
         );
     }
 }

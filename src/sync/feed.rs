@@ -22,12 +22,16 @@ impl Importer {
         counts: &mut SyncCounts,
     ) -> Result<(), RunFailure> {
         let configuration = |why: String| RunFailure::new(SyncFailure::Configuration, why);
-        let address = org.ical_url.as_deref().ok_or_else(|| {
+        let sealed = org.ical_url_sealed.as_deref().ok_or_else(|| {
             configuration("no iCal feed is configured for this organization".into())
         })?;
-        let url = url::Url::parse(address).map_err(|err| {
-            configuration(format!("the feed address {address:?} is not a URL: {err}"))
-        })?;
+        let url = crate::ical::connect::SealedFeed::open(self.secret_key(), org.id, sealed)
+            .map_err(|err| {
+                tracing::error!(org = %org.slug, error = %err, "the feed address cannot be opened");
+                configuration(
+                    "the stored feed address cannot be read (was the secret key changed?): save the feed again".into(),
+                )
+            })?;
         let known = Validators {
             etag: org.ical_etag.clone(),
             last_modified: org.ical_last_modified.clone(),

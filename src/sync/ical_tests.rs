@@ -96,9 +96,13 @@ async fn world(feed: String, allow_private: bool) -> World {
         .route("/cal.ics", get(serve_feed))
         .with_state(server.clone());
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let key = SecretKey::generate();
+    let feed =
+        crate::ical::connect::SealedFeed::seal(&key, org.id, &feed_url.parse().unwrap()).unwrap();
     organization::ActiveModel {
         id: Set(org.id),
-        ical_url: Set(Some(feed_url.clone())),
+        ical_url_sealed: Set(Some(feed.sealed)),
+        ical_url_shown: Set(Some(feed.shown)),
         display_timezone: Set(Some("Europe/Berlin".into())),
         ..Default::default()
     }
@@ -108,7 +112,7 @@ async fn world(feed: String, allow_private: bool) -> World {
     let importer = Importer::new(
         store.db().clone(),
         LumaClient::new(ClientConfig::new("http://127.0.0.1:9/".parse().unwrap())).unwrap(),
-        SecretKey::generate(),
+        key,
     )
     .with_feeds(FeedClientConfig {
         allow_private,

@@ -7,7 +7,7 @@
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, TransactionTrait,
+    QuerySelect,
 };
 
 use super::{FetchedFrom, Importer, Reconciled, RunFailure, SyncCounts, SyncFailure, WINDOW_PAST};
@@ -108,7 +108,7 @@ impl Importer {
         for batch in pending.chunks(DESCRIPTIONS_PER_WRITE) {
             let ids = batch.iter().map(|(_, external)| external.clone()).collect();
             let mut descriptions = client.get_descriptions(key, ids).await?;
-            let txn = self.db.begin().await?;
+            let txn = crate::store::begin_write(&self.db).await?;
             for (id, external_id) in batch {
                 let mut row = event::ActiveModel {
                     id: Set(*id),

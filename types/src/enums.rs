@@ -228,6 +228,8 @@ text_enum! {
         PasswordReset = "password_reset",
         /// Confirming a new address given on the account page.
         ChangeEmail = "change_email",
+        /// To the old address, once the account moved to a new one.
+        AddressChanged = "address_changed",
         /// The weekly digest of upcoming events.
         WeeklyDigest = "weekly_digest",
         /// Events an organization added since the member was last told.
@@ -253,6 +255,7 @@ impl MailKind {
                 | MailKind::AccountExists
                 | MailKind::PasswordReset
                 | MailKind::ChangeEmail
+                | MailKind::AddressChanged
         )
     }
 

@@ -416,8 +416,9 @@ pub struct IntegrationSettings {
     pub key_last_four: Option<String>,
     /// lu.ma's own iCal link for the connected calendar (offered as the feed to import).
     pub luma_feed_url: Option<String>,
-    /// The saved feed address.
-    pub feed_url: Option<String>,
+    /// What is shown of the saved feed's address: its host and "…" (the address itself is
+    /// sealed, like a key: it often carries a private token).
+    pub feed_shown: Option<String>,
     pub feed_use: FeedUse,
     /// The zone for times a feed gives in UTC.
     pub display_timezone: Option<String>,

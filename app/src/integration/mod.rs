@@ -167,8 +167,7 @@ pub async fn save_ical_feed(
     let saved = async {
         let request = ssr::admin_request(&slug).await?;
         convene::integration::connect_feed(
-            &request.state.db,
-            request.state.refresher.importer().feeds(),
+            request.state.refresher.importer(),
             &request.organization,
             &ical_url,
             &timezone,
@@ -179,13 +178,12 @@ pub async fn save_ical_feed(
         Ok::<(), AppError>(())
     }
     .await;
+    // The address is not kept in the page's address after a failure: it may carry the
+    // feed's private token.
     crate::forms::keep_typed(
         saved,
         SaveIcalFeed::PATH,
-        &[
-            ("ical_url", ical_url.as_str()),
-            ("timezone", timezone.as_str()),
-        ],
+        &[("timezone", timezone.as_str())],
     )
 }
 

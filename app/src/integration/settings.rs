@@ -215,13 +215,14 @@ fn FeedPanel(settings: IntegrationSettings, timezones: Vec<String>) -> impl Into
     let chosen_zone = typed("timezone")
         .or(settings.display_timezone.clone())
         .unwrap_or_else(|| "UTC".to_owned());
-    let url = settings.feed_url.clone().unwrap_or_default();
+    let shown = settings.feed_shown.clone().unwrap_or_default();
     let status = match settings.feed_use {
-        FeedUse::Imported => format!("Importing from {url}."),
-        FeedUse::StandingBy => format!("Saved: {url}. The API key is used while it is set."),
+        FeedUse::Imported => format!("Importing from {shown}"),
+        FeedUse::StandingBy => format!("Saved: {shown} The API key is used while it is set."),
         FeedUse::NotSaved => "No feed saved.".to_owned(),
     };
-    let remove = settings.feed_url.is_some().then(|| {
+    let saved = settings.feed_shown.is_some();
+    let remove = saved.then(|| {
         let slug = settings.slug.clone();
         view! {
             <ActionForm action=remove_feed>
@@ -249,10 +250,9 @@ fn FeedPanel(settings: IntegrationSettings, timezones: Vec<String>) -> impl Into
                     label="Feed address"
                     name="ical_url"
                     kind="url"
-                    value=settings.feed_url.clone().unwrap_or_default()
                     required=false
-                    placeholder="https://…/calendar.ics"
-                    hint="lu.ma: the calendar's “Add iCal Subscription” link. Google Calendar: “Public address in iCal format”."
+                    placeholder=if saved { "Saved (sealed): leave empty to keep it" } else { "https://…/calendar.ics" }
+                    hint="lu.ma: the calendar's “Add iCal Subscription” link. Google Calendar: “Public address in iCal format”. Stored sealed, like a key, and never shown again: it may hold a private token."
                     error=save_error
                 />
                 <div class="field" class:field-invalid=error("timezone").is_some()>

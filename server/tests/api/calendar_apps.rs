@@ -75,9 +75,16 @@ async fn all_day_and_outlook_zone_events_show_at_the_right_day_and_instant() {
         .await
         .unwrap()
         .unwrap();
+    let key = convene::secrets::SecretKey::generate();
+    let feed = convene::ical::connect::SealedFeed::seal(
+        &key,
+        org.id,
+        &format!("{base}/outlook").parse().unwrap(),
+    )
+    .unwrap();
     organization::ActiveModel {
         id: Set(org.id),
-        ical_url: Set(Some(format!("{base}/outlook"))),
+        ical_url_sealed: Set(Some(feed.sealed)),
         // The organization's zone differs on purpose: the feed's own zones must win.
         display_timezone: Set(Some("America/New_York".into())),
         ..Default::default()
@@ -88,7 +95,7 @@ async fn all_day_and_outlook_zone_events_show_at_the_right_day_and_instant() {
     let importer = Importer::new(
         db.clone(),
         LumaClient::new(ClientConfig::new("http://127.0.0.1:9/".parse().unwrap())).unwrap(),
-        convene::secrets::SecretKey::generate(),
+        key,
     )
     .with_feeds(FeedClientConfig {
         allow_private: true,
@@ -190,9 +197,16 @@ async fn a_feed_only_organization_counts_as_connected_everywhere() {
         .await
         .unwrap()
         .unwrap();
+    let key = convene::secrets::SecretKey::generate();
+    let feed = convene::ical::connect::SealedFeed::seal(
+        &key,
+        org.id,
+        &format!("{base}/outlook").parse().unwrap(),
+    )
+    .unwrap();
     organization::ActiveModel {
         id: Set(org.id),
-        ical_url: Set(Some(format!("{base}/outlook"))),
+        ical_url_sealed: Set(Some(feed.sealed)),
         display_timezone: Set(Some("Europe/Berlin".into())),
         ..Default::default()
     }

@@ -254,9 +254,16 @@ async fn hostile_feeds_fail_their_own_run_and_nothing_else() {
             .lock()
             .unwrap()
             .insert(case.slug.to_owned(), good_feed(case.slug).into_bytes());
+        let feed = convene::ical::connect::SealedFeed::seal(
+            &secret,
+            org.id,
+            &format!("{feed_base}/{}", case.slug).parse().unwrap(),
+        )
+        .unwrap();
         organization::ActiveModel {
             id: Set(org.id),
-            ical_url: Set(Some(format!("{feed_base}/{}", case.slug))),
+            ical_url_sealed: Set(Some(feed.sealed)),
+            ical_url_shown: Set(Some(feed.shown)),
             display_timezone: Set(Some("Europe/Berlin".to_owned())),
             ..Default::default()
         }

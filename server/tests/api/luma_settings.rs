@@ -209,3 +209,129 @@ async fn an_unconfigured_organization_gets_a_friendly_events_page() {
     let (_, html) = status_of(&app, "/orgs/rust-berlin/events", &admin).await;
     assert!(html.contains("href=\"/orgs/rust-berlin/settings\""));
 }
+
+/// A feed's address often carries a private token (Google's "secret address in iCal format"):
+/// it is sealed at rest, shown by its host only, never put in a page address after a failed
+/// post, kept when the form leaves it empty, and removed by Disconnect.
+#[tokio::test]
+async fn a_feed_address_is_sealed_shown_by_host_and_never_echoed() {
+    use app::integration::{DisconnectLuma, SaveIcalFeed};
+    use convene::store::entities::organization;
+    use sea_orm::EntityTrait;
+
+    const TOKEN: &str = "private-token-4f9a2b";
+    let app = spawn_app_adjusted(Seed::Organizations, |settings| {
+        settings.allow_private_feeds = true;
+    })
+    .await;
+    let feeds: crate::helpers::Feeds = Default::default();
+    let start = (chrono::Utc::now() + chrono::Duration::days(3)).format("%Y%m%dT180000Z");
+    feeds.lock().unwrap().insert(
+        TOKEN.into(),
+        format!(
+            "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nBEGIN:VEVENT\r\nUID:sealed-1\r\nDTSTART:{start}\r\nDURATION:PT2H\r\nSUMMARY:Sealed meetup\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+        )
+        .into_bytes(),
+    );
+    let base = crate::helpers::feed_server(feeds).await;
+    let address = format!("{base}/{TOKEN}");
+    let admin = person(&app, "feed-admin@example.org", Some(Role::Admin)).await;
+    let saved = app
+        .call(
+            SaveIcalFeed::PATH,
+            &[
+                ("slug", "rust-berlin"),
+                ("ical_url", &address),
+                ("timezone", "Europe/Berlin"),
+            ],
+            Some(&admin),
+        )
+        .await;
+    assert!(saved.status().is_success(), "{}", saved.status());
+
+    let db = convene::store::connect(&app.database_url).await.unwrap();
+    let stored = || async {
+        convene::store::organizations::find_by_slug(&db, "rust-berlin")
+            .await
+            .unwrap()
+            .unwrap()
+    };
+    let org = stored().await;
+    let sealed = org.ical_url_sealed.clone().expect("sealed");
+    assert!(!sealed.contains(TOKEN) && org.ical_url_unsealed.is_none());
+    let shown = format!("{base}/…");
+    assert_eq!(org.ical_url_shown.as_deref(), Some(shown.as_str()));
+    let (_, page) = status_of(&app, "/orgs/rust-berlin/settings", &admin).await;
+    assert!(page.contains(&shown), "{page}");
+    assert!(!page.contains(TOKEN), "the address is never shown again");
+
+    // A failed plain-form post comes back without the address in the page's address.
+    let missing = format!("{base}/another-{TOKEN}");
+    let failed = app
+        .client
+        .post(app.url(SaveIcalFeed::PATH))
+        .header("accept", "text/html")
+        .header("referer", app.url("/orgs/rust-berlin/settings"))
+        .header(reqwest::header::COOKIE, &admin)
+        .form(&[
+            ("slug", "rust-berlin"),
+            ("ical_url", missing.as_str()),
+            ("timezone", "UTC"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert!(failed.status().is_redirection(), "{}", failed.status());
+    let location = failed.headers()["location"].to_str().unwrap().to_owned();
+    assert!(!location.contains(TOKEN), "{location}");
+    assert_eq!(
+        stored().await.ical_url_sealed,
+        Some(sealed),
+        "nothing changed"
+    );
+
+    // Left empty, the saved address stays and only the timezone changes.
+    let kept = app
+        .call(
+            SaveIcalFeed::PATH,
+            &[
+                ("slug", "rust-berlin"),
+                ("ical_url", ""),
+                ("timezone", "Europe/Lisbon"),
+            ],
+            Some(&admin),
+        )
+        .await;
+    assert!(kept.status().is_success(), "{}", kept.status());
+    let org = stored().await;
+    assert_eq!(org.display_timezone.as_deref(), Some("Europe/Lisbon"));
+    assert_eq!(org.ical_url_shown.as_deref(), Some(shown.as_str()));
+
+    // Disconnect removes the feed too: its next sync would bring the events back.
+    let disconnected = app
+        .call(
+            DisconnectLuma::PATH,
+            &[
+                ("slug", "rust-berlin"),
+                ("events", "keep"),
+                ("confirmed", "yes"),
+            ],
+            Some(&admin),
+        )
+        .await;
+    assert!(
+        disconnected.status().is_success(),
+        "{}",
+        disconnected.status()
+    );
+    let org = organization::Entity::find_by_id(org.id)
+        .one(&db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (org.ical_url_sealed, org.ical_url_shown),
+        (None, None),
+        "the feed is gone"
+    );
+}

@@ -649,6 +649,19 @@ async fn a_new_address_is_used_once_confirmed_from_it() {
         .unwrap();
     assert_eq!(moved.email, "ada@new.example.org");
     assert!(moved.email_confirmed_at.is_some());
+    // The old address is told where the account went (if it was not its owner, they know).
+    let told = mail_message::Entity::find()
+        .filter(mail_message::Column::Recipient.eq("ada@example.org"))
+        .filter(mail_message::Column::Kind.eq(convene_types::MailKind::AddressChanged))
+        .one(&store)
+        .await
+        .unwrap()
+        .expect("the old address is told");
+    assert!(
+        told.text_body.contains("ada@new.example.org"),
+        "{}",
+        told.text_body
+    );
     app.sign_in("ada@new.example.org", PASSWORD).await;
     let old = app
         .call(

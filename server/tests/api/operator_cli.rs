@@ -536,7 +536,16 @@ mod ical {
             .await
             .unwrap()
             .unwrap();
-        assert_eq!(org.ical_url.as_deref(), Some(url.as_str()));
+        // Sealed at rest like a key: the row holds neither the address nor its token.
+        let sealed = org.ical_url_sealed.clone().expect("a sealed feed address");
+        assert!(!sealed.contains("localhost") && org.ical_url_unsealed.is_none());
+        assert!(
+            org.ical_url_shown
+                .as_deref()
+                .is_some_and(|shown| shown.ends_with("/…")),
+            "{:?}",
+            org.ical_url_shown
+        );
         assert_eq!(org.display_timezone.as_deref(), Some("Europe/Oslo"));
     }
 
@@ -563,7 +572,10 @@ mod ical {
             None,
         );
         assert_eq!(out.code, 0, "{}", out.stderr);
-        let (cli_fields, cli_by) = audit_line(&out.stderr, "iCal feed saved", "audit-cli", &url);
+        // The line names the feed's host only: its address may carry a private token.
+        let shown = convene::ical::fetch::shown_address(&url.parse().unwrap());
+        assert!(!out.stderr.contains(&url), "{}", out.stderr);
+        let (cli_fields, cli_by) = audit_line(&out.stderr, "iCal feed saved", "audit-cli", &shown);
 
         let app = spawn_app_with(Seed::Organizations).await;
         let admin = admin_of(&app, "rust-lisbon", "audit-admin@example.org").await;
@@ -583,7 +595,7 @@ mod ical {
             &captured_logs().text(),
             "iCal feed saved",
             "rust-lisbon",
-            &url,
+            &shown,
         );
 
         assert_eq!(cli_fields, ["by", "org", "feed", "events"]);

@@ -162,3 +162,56 @@ async fn robots_may_read_public_pages_but_not_accounts_mail_or_feeds() {
         );
     }
 }
+
+#[tokio::test]
+async fn every_answer_says_its_type_is_final_and_keeps_page_addresses_home() {
+    let app = spawn_app().await;
+    for path in [
+        "/",
+        "/login",
+        "/orgs/rust-berlin/events.ics",
+        "/events.atom",
+        "/healthz",
+        "/no/such/page",
+    ] {
+        let response = app.get(path).await;
+        let header = |name: &str| {
+            response
+                .headers()
+                .get(name)
+                .and_then(|value| value.to_str().ok())
+                .map(str::to_owned)
+        };
+        assert_eq!(
+            header("x-content-type-options").as_deref(),
+            Some("nosniff"),
+            "{path}"
+        );
+        assert_eq!(
+            header("referrer-policy").as_deref(),
+            Some("strict-origin-when-cross-origin"),
+            "{path}"
+        );
+        assert_eq!(header("strict-transport-security"), None, "http: no HSTS");
+    }
+}
+
+#[tokio::test]
+async fn an_https_site_tells_browsers_to_use_nothing_else() {
+    let app = crate::helpers::spawn_app_adjusted(Seed::Organizations, |settings| {
+        settings.public_url = Some("https://events.example.org/".parse().unwrap());
+        settings.secure_cookies = true;
+    })
+    .await;
+    for path in ["/", "/healthz", "/orgs/rust-berlin/events.ics"] {
+        let response = app.get(path).await;
+        assert_eq!(
+            response
+                .headers()
+                .get("strict-transport-security")
+                .and_then(|value| value.to_str().ok()),
+            Some("max-age=31536000; includeSubDomains"),
+            "{path}"
+        );
+    }
+}

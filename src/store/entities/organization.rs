@@ -34,8 +34,16 @@ pub struct Model {
     pub luma_api_base: Option<String>,
     /// Created by demo mode: labelled in the UI, served by the bundled fake lu.ma.
     pub is_demo: bool,
-    /// The public iCal feed imported when there is no API key (any calendar's, not only lu.ma's).
-    pub ical_url: Option<String>,
+    /// A feed address from before addresses were sealed: sealed into `ical_url_sealed` at
+    /// start-up (`store::secrets_at_rest`), then empty.
+    #[sea_orm(column_name = "ical_url")]
+    pub ical_url_unsealed: Option<String>,
+    /// The iCal feed imported when there is no API key (any calendar's, not only lu.ma's),
+    /// sealed with the secret key: its address often carries a private token.
+    #[sea_orm(column_type = "Text", nullable)]
+    pub ical_url_sealed: Option<String>,
+    /// What pages show of the feed's address: its host and "…".
+    pub ical_url_shown: Option<String>,
     /// The feed's last `ETag` and `Last-Modified`, sent back so an unchanged feed costs a 304.
     pub ical_etag: Option<String>,
     pub ical_last_modified: Option<String>,
@@ -67,7 +75,7 @@ impl Model {
     /// Where the organization's events come from: the one answer every page asks.
     pub fn calendar_source(&self) -> CalendarSource {
         let api = self.luma_api_key_sealed.is_some();
-        let feed = self.ical_url.is_some();
+        let feed = self.ical_url_sealed.is_some();
         match (api, feed) {
             (true, true) => CalendarSource::LumaApiAndFeed,
             (true, false) => CalendarSource::LumaApi,
@@ -92,7 +100,7 @@ impl Model {
         use sea_orm::sea_query::{Expr, ExprTrait};
         Expr::col((Entity, Column::LumaApiKeySealed))
             .is_not_null()
-            .or(Expr::col((Entity, Column::IcalUrl)).is_not_null())
+            .or(Expr::col((Entity, Column::IcalUrlSealed)).is_not_null())
     }
 
     /// lu.ma's calendar embed can be shown: the calendar's `cal-…` id is known.
