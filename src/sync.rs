@@ -27,6 +27,33 @@ use crate::visibility::Visibility;
 pub const RUNS_KEPT: u64 = 50;
 /// How far back a sync looks: yesterday's events stay visible and reconciled.
 const WINDOW_PAST: Duration = Duration::days(1);
+
+/// Which events a complete fetch lists, so those stored in the same window and missing from it
+/// are known to be gone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Listed {
+    /// Those starting at or after this (lu.ma's API filters on the start): an event still
+    /// going on that started earlier is checked on its own (`sync::luma`).
+    StartingAfter(DateTime<Utc>),
+    /// Those ending after this (a feed holds everything; we read what is not over), which
+    /// includes events still going on.
+    EndingAfter(DateTime<Utc>),
+}
+
+impl Listed {
+    fn after(self) -> DateTime<Utc> {
+        match self {
+            Listed::StartingAfter(after) | Listed::EndingAfter(after) => after,
+        }
+    }
+
+    fn holds(self, start: DateTime<Utc>, end: DateTime<Utc>) -> bool {
+        match self {
+            Listed::StartingAfter(after) => start >= after,
+            Listed::EndingAfter(after) => start >= after || end > after,
+        }
+    }
+}
 /// An empty answer for a calendar holding at least this many live events is not believed.
 const SUSPICIOUS_EMPTY_MIN: u64 = 3;
 pub use convene_types::{EventSource, SyncFailure, SyncOutcome, SyncTrigger};
@@ -333,10 +360,12 @@ impl Importer {
     async fn reconcile(
         &self,
         organization_id: i64,
-        after: DateTime<Utc>,
+        window: Listed,
         fetched: Vec<ImportedEvent>,
         with_descriptions: bool,
     ) -> Result<Reconciled, Error> {
+        let after = window.after();
+        let in_window = |row: &event::Model| window.holds(row.start_at, row.end_at);
         let fetched = last_copy_of_each(fetched);
         let fetched_any = !fetched.is_empty();
         let (private, fetched): (Vec<_>, Vec<_>) = fetched
@@ -344,7 +373,7 @@ impl Importer {
             .partition(|event| event.visibility == Visibility::Private);
         let skipped_private = u32::try_from(private.len()).unwrap_or(u32::MAX);
         let stored = self
-            .stored_for_window(organization_id, after, &fetched)
+            .stored_for_window(organization_id, window, &fetched)
             .await?;
         let live_in_window = stored
             .values()
@@ -365,7 +394,7 @@ impl Importer {
             .values()
             .filter(|row| {
                 row.removed_at.is_none()
-                    && row.start_at >= after
+                    && in_window(row)
                     && !fetched_ids.contains(&row.external_id)
             })
             .map(|row| row.id)
@@ -395,11 +424,14 @@ impl Importer {
     async fn stored_for_window(
         &self,
         organization_id: i64,
-        after: DateTime<Utc>,
+        window: Listed,
         fetched: &[ImportedEvent],
     ) -> Result<HashMap<String, event::Model>, Error> {
         let ids: Vec<&str> = fetched.iter().map(|e| e.external_id.as_str()).collect();
-        let mut condition = Condition::any().add(event::Column::StartAt.gte(after));
+        let mut condition = Condition::any().add(event::Column::StartAt.gte(window.after()));
+        if let Listed::EndingAfter(after) = window {
+            condition = condition.add(event::Column::EndAt.gt(after));
+        }
         if !ids.is_empty() {
             condition = condition.add(event::Column::ExternalId.is_in(ids));
         }

@@ -238,6 +238,18 @@ a:focus-visible{outline:2px solid var(--accent);outline-offset:2px}\
 
 /// Tells the embedding page (`/embed/widget.js`) the document's height whenever it changes.
 /// Only the height leaves the frame.
+/// The widget document's Content-Security-Policy: any site may frame it, and the one script
+/// that runs is its own resize script, named by its hash.
+pub fn content_security_policy() -> &'static str {
+    static POLICY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    POLICY.get_or_init(|| {
+        use base64::Engine;
+        use sha2::{Digest, Sha256};
+        let hash = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(RESIZE));
+        format!("frame-ancestors *; script-src 'sha256-{hash}'; object-src 'none'; base-uri 'none'")
+    })
+}
+
 const RESIZE: &str = "(function(){var last=0;function tell(){var h=document.documentElement.scrollHeight;\
 if(h!==last){last=h;parent.postMessage({convene:'height',height:h},'*');}}\
 if(window.ResizeObserver){new ResizeObserver(tell).observe(document.documentElement);}\

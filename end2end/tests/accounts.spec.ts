@@ -1,5 +1,5 @@
 import { linkInMail, signIn, signUp, usable } from "./helpers";
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { SITE_ADMIN } from "../global-setup";
 
 const PASSWORD = "correct horse battery";

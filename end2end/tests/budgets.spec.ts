@@ -2,7 +2,7 @@
 // pages ship no WebAssembly (60 KB), the dashboard and the settings panel their island (200 KB).
 // Measured as `make bench-web` measures (bench/measure.cjs), against the release build the suite
 // runs on; bytes are deterministic, so the budget is the assertion (times are only benchmarked).
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import measureModule from "../bench/measure.cjs";
 
 const { PAGES, measure, waitForPrecompressed } = measureModule;

@@ -1,7 +1,7 @@
 // The member dashboard on the demo data (the demo member belongs to Rust Berlin and Rust
 // Lisbon). Screenshots of both layouts, at desktop width and at 375 px, go to
 // end2end/screenshots/.
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test, type Page } from "./fixtures";
 import { capture, signIn, usable } from "./helpers";
 
 const DEMO_MEMBER = { email: "member@demo.convene.test", password: "convene-demo" };

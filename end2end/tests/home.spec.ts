@@ -1,5 +1,5 @@
 import { usable } from "./helpers";
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 
 const cards = ".organization-card";
 // Other tests create organizations in the same store; the demo's four are always there.

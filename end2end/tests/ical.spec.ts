@@ -1,7 +1,7 @@
 // An admin of an organization without Luma Plus pastes its iCal feed (lu.ma's feed, served by
 // `convene fake-luma`), syncs, and its events appear on the dashboard; the organization's own
 // feed then serves them to calendar apps.
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { signIn, usable } from "./helpers";
 import { ICAL_ORG, LUMA_ORG } from "../global-setup";
 

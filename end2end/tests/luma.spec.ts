@@ -1,7 +1,7 @@
 // An org admin connects lu.ma in the settings panel, syncs, and sees the events page; a member
 // cannot open the settings. Screenshots of both pages, at desktop width and at 375 px, go to
 // end2end/screenshots/ (git-ignored) for a look at the finish.
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { capture, signIn, signUp, usable } from "./helpers";
 import { LUMA_ORG } from "../global-setup";
 

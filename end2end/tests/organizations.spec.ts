@@ -1,4 +1,4 @@
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test, type Page } from "./fixtures";
 import { signIn, signUp as signUpWith, usable } from "./helpers";
 import { SITE_ADMIN } from "../global-setup";
 

@@ -1,6 +1,7 @@
 // Convene on the open web (issue #18): each event's own page, read with and without
 // JavaScript. Screenshots at desktop width and at 375 px go to end2end/screenshots/.
-import { expect, test } from "@playwright/test";
+import { test as baseTest } from "@playwright/test";
+import { expect, reportViolations, test, VIOLATION_MARK } from "./fixtures";
 import { capture, usable } from "./helpers";
 
 // Far from the demo's own zones, so viewer times differ visibly.
@@ -154,4 +155,29 @@ test("copy the dashboard's view as text and as Markdown for a newsletter", async
   expect(items.length).toBe(markdown.said);
   expect(items.every((line) => /\]\(<https?:\/\/[^>]+>\)/.test(line))).toBe(true);
   expect(page.url()).toContain("/dashboard?org=rust-berlin");
+});
+
+// The guard in fixtures.ts fails any test that trips the policy; this one trips it on purpose
+// (with Playwright's own `test`, which has no guard) and checks what the guard listens for.
+baseTest("a script the server did not mark does not run, and the browser says why", async ({ page, context }) => {
+  await reportViolations(context);
+  const refusals: string[] = [];
+  page.on("console", (message) => {
+    if (message.text().startsWith(VIOLATION_MARK)) refusals.push(message.text());
+  });
+  await page.goto("/");
+  // What an injection into the page would bring: an inline handler (an inline <script> in the
+  // HTML is refused the same way; one created by a script already running is trusted, as
+  // 'strict-dynamic' means).
+  await page.evaluate(() => {
+    const button = document.createElement("button");
+    button.id = "injected-handler";
+    button.textContent = "Injected";
+    button.setAttribute("onclick", "window.handlerRan = true");
+    document.body.prepend(button);
+  });
+  await page.click("#injected-handler");
+  await expect.poll(() => refusals.length).toBeGreaterThan(0);
+  expect(refusals[0]).toContain("script-src");
+  expect(await page.evaluate(() => (window as unknown as { handlerRan?: boolean }).handlerRan)).toBeUndefined();
 });

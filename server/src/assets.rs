@@ -117,9 +117,82 @@ pub async fn revalidate_pages(
     {
         parts.status = StatusCode::NOT_MODIFIED;
         parts.headers.remove(header::CONTENT_LENGTH);
+        // The browser keeps the page it has, whose scripts carry the nonce of the render it
+        // came from: a 304 carrying this render's policy would replace the stored one and
+        // block them. Without it, the stored policy (the matching nonce) stays.
+        parts.headers.remove(header::CONTENT_SECURITY_POLICY);
         return Response::from_parts(parts, Body::empty());
     }
     Response::from_parts(parts, Body::from(bytes))
+}
+
+/// Pages run only the scripts this response's nonce marks (Leptos writes it into its own
+/// scripts; ours ask for it with `use_nonce`), and what those load (`'strict-dynamic'`: the
+/// island bundle, lu.ma's checkout). No plugins, no `<base>` elsewhere. Added to the policy
+/// the page already has (`frame-ancestors`); a policy that names its scripts itself (the
+/// widget's) is left alone.
+pub async fn script_policy(request: Request<Body>, next: axum::middleware::Next) -> Response<Body> {
+    let response = next.run(request).await;
+    let is_page = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|kind| kind.starts_with("text/html"));
+    let existing = response
+        .headers()
+        .get(header::CONTENT_SECURITY_POLICY)
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or("frame-ancestors 'none'")
+        .to_owned();
+    if !is_page || existing.contains("script-src") {
+        return response;
+    }
+    if axum::body::HttpBody::size_hint(response.body()).lower() > ETAG_MAX_BYTES as u64 {
+        // Too large to read for its nonce: no script runs.
+        return with_policy(response, &existing, None);
+    }
+    let (parts, body) = response.into_parts();
+    let bytes = match axum::body::to_bytes(body, ETAG_MAX_BYTES).await {
+        Ok(bytes) => bytes,
+        Err(err) => {
+            tracing::error!(error = %err, "a page could not be read for its script policy");
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        }
+    };
+    let nonce = request_nonce(&bytes)
+        .and_then(|nonce| std::str::from_utf8(nonce).ok())
+        .filter(|nonce| {
+            nonce.bytes().all(|byte| {
+                byte.is_ascii_alphanumeric() || matches!(byte, b'+' | b'/' | b'=' | b'-' | b'_')
+            })
+        })
+        .map(str::to_owned);
+    with_policy(
+        Response::from_parts(parts, Body::from(bytes)),
+        &existing,
+        nonce.as_deref(),
+    )
+}
+
+fn with_policy(
+    mut response: Response<Body>,
+    existing: &str,
+    nonce: Option<&str>,
+) -> Response<Body> {
+    let scripts = match nonce {
+        Some(nonce) => format!("script-src 'nonce-{nonce}' 'strict-dynamic' 'wasm-unsafe-eval'"),
+        None => "script-src 'none'".to_owned(),
+    };
+    let policy = format!("{existing}; {scripts}; object-src 'none'; base-uri 'self'");
+    match HeaderValue::from_str(&policy) {
+        Ok(value) => {
+            response
+                .headers_mut()
+                .insert(header::CONTENT_SECURITY_POLICY, value);
+        }
+        Err(err) => tracing::error!(error = %err, "a script policy is not a header value"),
+    }
+    response
 }
 
 /// A weak validator of a page's bytes (weak: the same page is sent compressed or not). The

@@ -10,7 +10,8 @@ use axum::response::{IntoResponse, Response};
 use convene::widget::{self, WidgetQuery};
 use serde::Deserialize;
 
-/// Any site may frame the widget.
+/// Any site may frame the widget: how its Content-Security-Policy starts
+/// (`convene::widget::content_security_policy`).
 pub const FRAMED_BY_ANY_SITE: &str = "frame-ancestors *";
 
 #[derive(Debug, Default, Deserialize)]
@@ -59,7 +60,7 @@ fn framable(status: StatusCode, html: String) -> Response {
         .into_response();
     response.headers_mut().insert(
         header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(FRAMED_BY_ANY_SITE),
+        HeaderValue::from_static(widget::content_security_policy()),
     );
     response
 }

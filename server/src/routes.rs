@@ -110,7 +110,8 @@ pub fn router(state: AppState, transport: Transport) -> Router {
                 let framable = response
                     .headers()
                     .get(header::CONTENT_SECURITY_POLICY)
-                    .is_some_and(|policy| policy == embed::FRAMED_BY_ANY_SITE);
+                    .and_then(|policy| policy.to_str().ok())
+                    .is_some_and(|policy| policy.starts_with(embed::FRAMED_BY_ANY_SITE));
                 (!framable).then(|| HeaderValue::from_static("DENY"))
             },
         ))
@@ -131,6 +132,7 @@ pub fn router(state: AppState, transport: Transport) -> Router {
                 transport.https_only.then(|| HeaderValue::from_static(HSTS))
             },
         ))
+        .layer(axum::middleware::from_fn(assets::script_policy))
         .layer(axum::middleware::from_fn(assets::revalidate_pages))
         .layer(assets::compression())
         .layer(axum::middleware::from_fn(refuse_cross_site))

@@ -66,7 +66,12 @@ impl Importer {
         // Parsing and expansion run on a blocking thread with a time limit.
         let events = read_feed_off_thread(text, settings).await?;
         let (changes, vanished) = match self
-            .reconcile(org.id, settings.from, events, true)
+            .reconcile(
+                org.id,
+                super::Listed::EndingAfter(settings.from),
+                events,
+                true,
+            )
             .await
             .map_err(RunFailure::store)?
         {

@@ -351,3 +351,31 @@ fn a_refused_feed_never_changes_stored_events() {
         panic!("{failure}");
     }
 }
+
+/// A feed lists everything, and the run reads what has not ended: an event still going on
+/// that the feed drops leaves the pages, even when it started before the window.
+#[tokio::test]
+async fn an_ongoing_event_dropped_from_the_feed_leaves_the_pages() {
+    let long = "BEGIN:VEVENT\r\nUID:conference@example.org\r\nDTSTAMP:20261120T100000Z\r\n\
+                DTSTART:20261201T080000Z\r\nDTEND:20261205T180000Z\r\nSUMMARY:Conference\r\n\
+                END:VEVENT\r\n";
+    let with_long = luma_feed(&[3]).replace("END:VCALENDAR", &format!("{long}END:VCALENDAR"));
+    let w = world(with_long, true).await;
+    assert_eq!(w.sync().await.counts.created, 2);
+    // On its third day (it began two days before the window) the feed no longer has it.
+    *w.server.feed.lock().unwrap() = luma_feed(&[3]);
+    let third_day = Utc.with_ymd_and_hms(2026, 12, 3, 12, 0, 0).unwrap();
+    let report = w
+        .importer
+        .run_org_sync(w.org_id, SyncTrigger::Manual, third_day)
+        .await
+        .unwrap();
+    assert_eq!(report.outcome, SyncOutcome::Ok, "{:?}", report.message);
+    assert_eq!(report.counts.removed, 1);
+    let events = w.events().await;
+    let conference = events
+        .iter()
+        .find(|e| e.external_id == "conference@example.org")
+        .unwrap();
+    assert!(conference.removed_at.is_some());
+}

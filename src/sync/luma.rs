@@ -11,7 +11,7 @@ use sea_orm::{
 };
 
 use super::{FetchedFrom, Importer, Reconciled, RunFailure, SyncCounts, SyncFailure, WINDOW_PAST};
-use crate::luma::client::{ApiKey, LumaClient, Window};
+use crate::luma::client::{ApiKey, LumaClient, LumaError, Window};
 use crate::store::entities::{event, organization, sync_run};
 
 /// Descriptions one run fetches at most: 1,500 requests take about 8 minutes of the 180-a-minute
@@ -20,6 +20,9 @@ use crate::store::entities::{event, organization, sync_run};
 pub const DESCRIPTIONS_PER_RUN: u64 = 1_500;
 /// Descriptions written per transaction: pages show them as they come, without a write per event.
 const DESCRIPTIONS_PER_WRITE: usize = 25;
+
+/// Ongoing events (started before the window) asked for one by one in a run.
+const ONGOING_CHECKED_PER_RUN: u64 = 20;
 
 impl Importer {
     /// Stored, or nothing changed and the failure says why (a disbelieved answer included).
@@ -44,8 +47,13 @@ impl Importer {
             .await?;
         counts.pages_fetched = pages;
 
-        let (changes, vanished) = match self
-            .reconcile(org.id, window.after, fetched, false)
+        let (changes, mut vanished) = match self
+            .reconcile(
+                org.id,
+                super::Listed::StartingAfter(window.after),
+                fetched,
+                false,
+            )
             .await
             .map_err(RunFailure::store)?
         {
@@ -59,6 +67,11 @@ impl Importer {
             }
             Reconciled::Suspicious(why) => return Err(why),
         };
+        vanished.extend(
+            self.ongoing_gone(org.id, client, &key, window.after, now)
+                .await
+                .map_err(RunFailure::store)?,
+        );
 
         counts.requests_made = client.requests_made();
         self.store(
@@ -81,6 +94,47 @@ impl Importer {
             .update(&self.db)
             .await?;
         Ok(())
+    }
+
+    /// Events still going on that started before the window: lu.ma's list (by start) no
+    /// longer shows them, so each is asked for by id, the soonest to end first, at most
+    /// [`ONGOING_CHECKED_PER_RUN`]. One lu.ma no longer has, or that turned private, leaves the
+    /// pages; one it cannot answer for now stays as it is.
+    async fn ongoing_gone(
+        &self,
+        organization_id: i64,
+        client: &LumaClient,
+        key: &ApiKey,
+        after: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<i64>, crate::Error> {
+        let ongoing: Vec<(i64, String)> = event::Entity::find()
+            .select_only()
+            .columns([event::Column::Id, event::Column::ExternalId])
+            .filter(event::Column::OrganizationId.eq(organization_id))
+            .filter(event::Column::RemovedAt.is_null())
+            .filter(event::Column::StartAt.lt(after))
+            .filter(event::Column::EndAt.gt(now))
+            .order_by_asc(event::Column::EndAt)
+            .limit(ONGOING_CHECKED_PER_RUN)
+            .into_tuple()
+            .all(&self.db)
+            .await?;
+        let mut gone = Vec::new();
+        for (id, external_id) in ongoing {
+            match client.get_event(key, &external_id).await {
+                Ok(event) if event.visibility == crate::visibility::Visibility::Private => {
+                    gone.push(id);
+                }
+                Ok(_) => {}
+                Err(LumaError::NotFound(_)) => gone.push(id),
+                Err(err) => {
+                    tracing::warn!(organization_id, error = %err, "an ongoing event could not be checked; it stays");
+                    break;
+                }
+            }
+        }
+        Ok(gone)
     }
 
     /// The second pass: descriptions of the organization's events that wait for one, soonest

@@ -585,3 +585,46 @@ async fn the_list_is_stored_first_and_descriptions_follow_even_after_a_failure()
         Some("Details of meetup 3")
     );
 }
+
+/// lu.ma lists events by start, so one that began before the window and is still going on is
+/// never listed again: asked for by id, it leaves the pages once lu.ma no longer has it or it
+/// turns private. One still there stays.
+#[tokio::test]
+async fn an_ongoing_event_that_vanishes_or_turns_private_leaves_the_pages() {
+    let world = world(0).await;
+    let started = now() - Duration::hours(6);
+    let ongoing = |n: u32| {
+        let mut event = sample_event(now(), n, "cal-berlin");
+        event["start_at"] = json!(started.format("%Y-%m-%dT%H:%M:%SZ").to_string());
+        event["end_at"] = json!(
+            (now() + Duration::days(3))
+                .format("%Y-%m-%dT%H:%M:%SZ")
+                .to_string()
+        );
+        event
+    };
+    for n in 0..3 {
+        world.fake.upsert_event(KEY, ongoing(n));
+    }
+    assert_eq!(world.sync().await.counts.created, 3);
+    // Two days on, all three started before the window; lu.ma drops one and hides another.
+    world.fake.remove_event(KEY, "evt-0000");
+    let mut private = ongoing(1);
+    private["visibility"] = json!("private");
+    world.fake.upsert_event(KEY, private);
+    let later = now() + Duration::days(2);
+    let report = world
+        .importer
+        .run_org_sync(world.org_id, SyncTrigger::Manual, later)
+        .await
+        .unwrap();
+    assert_eq!(report.outcome, SyncOutcome::Ok, "{:?}", report.message);
+    assert_eq!(report.counts.removed, 2);
+    let events = world.events().await;
+    let live: Vec<&str> = events
+        .iter()
+        .filter(|e| e.removed_at.is_none())
+        .map(|e| e.external_id.as_str())
+        .collect();
+    assert_eq!(live, ["evt-0002"], "the one lu.ma still has stays");
+}

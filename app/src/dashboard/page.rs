@@ -4,6 +4,7 @@
 //! timezone toggle, "Show more" and quiet reload (`EventsPanel`, from the data it was rendered
 //! with), the organization picker and the personal feed.
 
+use leptos::nonce::use_nonce;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -152,7 +153,7 @@ fn CopyAsText(query: Vec<(String, String)>) -> impl IntoView {
                 "Copy as Markdown"
             </a>
             <span id="copy-status" class="card-meta" role="status"></span>
-            <script inner_html=COPY_SCRIPT></script>
+            <script inner_html=COPY_SCRIPT nonce=use_nonce()></script>
         </p>
     }
 }

@@ -1,5 +1,6 @@
 //! The events page: the lu.ma embed by default, the list from the store with `?view=list`.
 
+use leptos::nonce::use_nonce;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -180,7 +181,7 @@ fn EventList(days: Vec<EventDay>) -> impl IntoView {
     view! {
         // lu.ma's checkout script wires up the "Register" buttons when it loads; without it they
         // are plain links to lu.ma.
-        <script id="luma-checkout" src=CHECKOUT_SCRIPT async></script>
+        <script id="luma-checkout" src=CHECKOUT_SCRIPT async nonce=use_nonce()></script>
         <div class="event-days">
             {days
                 .into_iter()

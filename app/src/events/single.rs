@@ -2,6 +2,7 @@
 //! it without JavaScript). What only a browser knows (the viewer's timezone) is a few lines of
 //! script, not an island: the page loads no WebAssembly.
 
+use leptos::nonce::use_nonce;
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_params_map;
@@ -157,7 +158,8 @@ fn EventView(page: EventPage) -> impl IntoView {
                 // Made safe inside <script> by the core (no `<`, `>` or `&`).
                 view! { <script type="application/ld+json" inner_html=markup></script> }
             })}
-        <script id="luma-checkout" src=CHECKOUT_SCRIPT async></script>
+        // The request's nonce: the Content-Security-Policy runs only scripts that carry it.
+        <script id="luma-checkout" src=CHECKOUT_SCRIPT async nonce=use_nonce()></script>
     }
 }
 
@@ -221,7 +223,7 @@ fn EventTimes(
                             <span id="viewer-zone-name"></span>
                         </label>
                     </p>
-                    <script inner_html=VIEWER_ZONE_SCRIPT></script>
+                    <script inner_html=VIEWER_ZONE_SCRIPT nonce=use_nonce()></script>
                 }
             })}
     }
