@@ -13,6 +13,8 @@ pub const TITLE_MAX_CHARS: usize = 300;
 pub const LOCATION_MAX_CHARS: usize = 500;
 /// A description longer than this is cut, ending in "…" (a lu.ma event's is rarely 5,000).
 pub const DESCRIPTION_MAX_CHARS: usize = 20_000;
+/// And in bytes: 20,000 characters of four bytes each would be 80 KB a row.
+pub const DESCRIPTION_MAX_BYTES: usize = 32 * 1024;
 /// A link longer than this is dropped: a cut address leads nowhere.
 pub const URL_MAX_CHARS: usize = 2_048;
 /// An event id longer than this is replaced by a digest of it (ids sit in a unique index).
@@ -121,6 +123,30 @@ fn is_invisible_format(c: char) -> bool {
     matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
 }
 
+/// A description as stored: [`multi_line`], then at most [`DESCRIPTION_MAX_BYTES`] bytes (cut at
+/// a character's edge, ending in "…").
+pub fn description(text: &str) -> String {
+    cut_bytes(
+        multi_line(text, DESCRIPTION_MAX_CHARS),
+        DESCRIPTION_MAX_BYTES,
+    )
+}
+
+/// `text` in at most `max_bytes` bytes, the mark included when it is cut.
+fn cut_bytes(mut text: String, max_bytes: usize) -> String {
+    if text.len() <= max_bytes {
+        return text;
+    }
+    let mut keep = max_bytes.saturating_sub(CUT.len_utf8());
+    while !text.is_char_boundary(keep) {
+        keep -= 1;
+    }
+    text.truncate(keep);
+    text.truncate(text.trim_end().len());
+    text.push(CUT);
+    text
+}
+
 fn cut(mut text: String, max_chars: usize) -> String {
     if let Some((index, _)) = text.char_indices().nth(max_chars) {
         // Room for the mark: the result is `max_chars` long in all.
@@ -226,6 +252,17 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_description_is_bounded_in_bytes_not_only_in_characters() {
+        // 19,990 four-byte characters: under the character cap, 80 KB in bytes.
+        let wide = "🦀".repeat(19_990);
+        let kept = description(&wide);
+        assert!(kept.len() <= DESCRIPTION_MAX_BYTES, "{} bytes", kept.len());
+        assert!(kept.ends_with('…'));
+        assert!(kept.trim_end_matches('…').chars().all(|c| c == '🦀'));
+        assert_eq!(description("Bring a laptop."), "Bring a laptop.");
+    }
+
+    #[test]
     fn one_line_text_loses_breaks_and_controls_and_is_cut_visibly() {
         assert_eq!(
             one_line("  Rust\r\nBEGIN:VALARM\u{0}  night\t", 100),
@@ -296,6 +333,13 @@ mod tests {
     }
 
     proptest! {
+        #[test]
+        fn a_stored_description_never_exceeds_its_byte_cap(text in "\\PC{0,12000}") {
+            let kept = description(&text.repeat(4));
+            prop_assert!(kept.len() <= DESCRIPTION_MAX_BYTES);
+            prop_assert!(kept.chars().count() <= DESCRIPTION_MAX_CHARS);
+        }
+
         #[test]
         fn cleaned_text_is_bounded_and_has_no_control_characters(text in ".{0,400}", max in 1usize..80) {
             let line = one_line(&text, max);

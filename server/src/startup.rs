@@ -397,6 +397,13 @@ async fn housekeeping(db: DatabaseConnection) {
             Ok(_) => {}
             Err(err) => tracing::warn!(error = %err, "deleting unconfirmed accounts failed"),
         }
+        match convene::store::events::purge_removed(&db, now).await {
+            Ok(purged) if purged > 0 => {
+                tracing::info!(purged, "events removed over 30 days ago deleted")
+            }
+            Ok(_) => {}
+            Err(err) => tracing::warn!(error = %err, "deleting long-removed events failed"),
+        }
         if let Err(err) = convene::accounts::links::forget_expired_tokens(&db, now).await {
             tracing::warn!(error = %err, "forgetting expired account links failed");
         }

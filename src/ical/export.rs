@@ -102,7 +102,7 @@ fn vevent(item: &Event) -> icalendar::Event {
         .filter(|t| !t.trim().is_empty())
     {
         description.push_str("\n\n");
-        description.push_str(&bounds::multi_line(text, bounds::DESCRIPTION_MAX_CHARS));
+        description.push_str(&bounds::description(text));
     }
     vevent.description(&description);
     vevent.done()

@@ -679,7 +679,7 @@ fn is_web_address(text: &str) -> bool {
 /// becomes the event's page, and the line leaves the description. The description is
 /// bounded before anything else reads it.
 fn split_luma_link(description: &str) -> (String, Option<String>) {
-    let description = bounds::multi_line(description, bounds::DESCRIPTION_MAX_CHARS);
+    let description = bounds::description(description);
     let mut link = None;
     let kept: Vec<&str> = description
         .lines()

@@ -329,7 +329,7 @@ fn normalise(wire: WireEvent) -> Result<ImportedEvent, MalformedResponse> {
         ),
         description_md: wire
             .description_md
-            .map(|text| bounds::multi_line(&text, bounds::DESCRIPTION_MAX_CHARS))
+            .map(|text| bounds::description(&text))
             .filter(|text| !text.is_empty()),
         external_id,
     })

@@ -64,6 +64,38 @@ pub async fn count_live(db: &impl ConnectionTrait, organization_id: i64) -> Resu
         .await?)
 }
 
+/// How long an event removed upstream (or hidden by a disconnect) is kept: long enough for a
+/// calendar that comes back (a reconnect, an event restored on lu.ma) to find it under the same
+/// address; then its row and bytes go.
+pub const REMOVED_KEPT_FOR: Duration = Duration::days(30);
+/// Rows deleted per statement by [`purge_removed`]: no single write holds the store for long.
+const PURGED_PER_STATEMENT: u64 = 500;
+
+/// Deletes events removed more than [`REMOVED_KEPT_FOR`] ago (their topics go with them), a
+/// few hundred per statement; returns how many.
+pub async fn purge_removed(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<u64, Error> {
+    let cutoff = now - REMOVED_KEPT_FOR;
+    let mut purged = 0;
+    loop {
+        let ids: Vec<i64> = event::Entity::find()
+            .select_only()
+            .column(event::Column::Id)
+            .filter(event::Column::RemovedAt.lt(cutoff))
+            .limit(PURGED_PER_STATEMENT)
+            .into_tuple()
+            .all(db)
+            .await?;
+        if ids.is_empty() {
+            return Ok(purged);
+        }
+        purged += event::Entity::delete_many()
+            .filter(event::Column::Id.is_in(ids))
+            .exec(db)
+            .await?
+            .rows_affected;
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use sea_orm::{ActiveModelTrait, ActiveValue::Set};
@@ -142,5 +174,31 @@ mod tests {
             1
         );
         assert_eq!(count_live(db, mine).await.unwrap(), 4);
+    }
+
+    #[tokio::test]
+    async fn removed_events_are_purged_after_thirty_days_and_live_ones_never() {
+        let store = fresh_store().await;
+        let db = store.db();
+        let org = organizations::create(db, NewOrganization::parse("org", "Org", "").unwrap())
+            .await
+            .unwrap()
+            .id;
+        let now = Utc::now();
+        // `add` marks a removed event removed at its start.
+        add(db, org, "long gone", now - Duration::days(31), 2, true).await;
+        add(db, org, "recently gone", now - Duration::days(29), 2, true).await;
+        add(db, org, "old but live", now - Duration::days(90), 2, false).await;
+        assert_eq!(purge_removed(db, now).await.unwrap(), 1);
+        let left: Vec<String> = event::Entity::find()
+            .all(db)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|e| e.title)
+            .collect();
+        assert_eq!(left.len(), 2);
+        assert!(!left.contains(&"long gone".to_owned()));
+        assert_eq!(purge_removed(db, now).await.unwrap(), 0);
     }
 }
