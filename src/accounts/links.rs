@@ -366,42 +366,39 @@ pub async fn confirm_email(
 
 /// Deletes accounts whose address was never confirmed once no link that could confirm it
 /// works any more (a confirmation or reset link, unused and unexpired): nobody can open
-/// them, and their address is free for its owner. Returns how many went.
+/// them, and their address is free for its owner. Two statements in one transaction, each
+/// asking the question afresh, so an account whose link was followed or sent meanwhile stays.
+/// Returns how many went.
 pub async fn forget_unconfirmed_accounts(
     db: &DatabaseConnection,
     now: DateTime<Utc>,
 ) -> Result<u64, Error> {
-    let live_links = || {
-        account_token::Entity::find()
+    let abandoned = || {
+        let live_links = account_token::Entity::find()
             .select_only()
             .column(account_token::Column::UserId)
             .filter(account_token::Column::UsedAt.is_null())
             .filter(account_token::Column::ExpiresAt.gt(now))
+            .into_query();
+        user::Entity::find()
+            .select_only()
+            .column(user::Column::Id)
+            .filter(user::Column::EmailConfirmedAt.is_null())
+            .filter(user::Column::CreatedAt.lt(now - CONFIRM_VALID_FOR))
+            .filter(user::Column::Id.not_in_subquery(live_links))
             .into_query()
     };
-    let abandoned: Vec<i64> = user::Entity::find()
-        .select_only()
-        .column(user::Column::Id)
-        .filter(user::Column::EmailConfirmedAt.is_null())
-        .filter(user::Column::CreatedAt.lt(now - CONFIRM_VALID_FOR))
-        .filter(user::Column::Id.not_in_subquery(live_links()))
-        .into_tuple()
-        .all(db)
+    let txn = crate::store::begin_write(db).await?;
+    crate::store::entities::session::Entity::delete_many()
+        .filter(crate::store::entities::session::Column::UserId.in_subquery(abandoned()))
+        .exec(&txn)
         .await?;
-    let mut forgotten = 0;
-    for user_id in abandoned {
-        let txn = crate::store::begin_write(db).await?;
-        sessions::delete_all_of_user(&txn, user_id).await?;
-        // Asked again as it goes: a link may have been followed or sent meanwhile.
-        forgotten += user::Entity::delete_many()
-            .filter(user::Column::Id.eq(user_id))
-            .filter(user::Column::EmailConfirmedAt.is_null())
-            .filter(user::Column::Id.not_in_subquery(live_links()))
-            .exec(&txn)
-            .await?
-            .rows_affected;
-        txn.commit().await?;
-    }
+    let forgotten = user::Entity::delete_many()
+        .filter(user::Column::Id.in_subquery(abandoned()))
+        .exec(&txn)
+        .await?
+        .rows_affected;
+    txn.commit().await?;
     Ok(forgotten)
 }
 
@@ -668,7 +665,7 @@ pub async fn confirm_email_change(
     let txn = crate::store::begin_write(db).await?;
     let row = spend(&txn, token, TokenPurpose::ChangeEmail, now).await?;
     let new_email = row.new_email.clone().ok_or_else(spent_link)?;
-    let before = user::Entity::find_by_id(row.user_id)
+    let mut account = user::Entity::find_by_id(row.user_id)
         .one(&txn)
         .await?
         .ok_or_else(spent_link)?;
@@ -689,16 +686,14 @@ pub async fn confirm_email_change(
         }
         Err(err) => return Err(err.into()),
     }
-    let account = user::Entity::find_by_id(row.user_id)
-        .one(&txn)
-        .await?
-        .ok_or_else(spent_link)?;
+    let old_address = std::mem::replace(&mut account.email, new_email.clone());
+    account.email_confirmed_at = Some(now);
     outbox::enqueue(
         &txn,
         OutgoingMail {
             idempotency_key: format!("address-changed:{}", row.id),
             kind: MailKind::AddressChanged,
-            recipient: before.email.clone(),
+            recipient: old_address,
             user_id: Some(account.id),
             content: compose::address_changed(&account.display_name, &new_email, &site.link("/")),
             unsubscribe_url: None,

@@ -205,9 +205,9 @@ pub fn escape(text: &str) -> String {
 
 const ACCOUNT_FOOTER: &str = "You get this message because of an action on your Convene account. If it was not you, you can ignore it.";
 
-/// After sign-up: the link that confirms the address, where its follower chooses a password. Nobody has shown this
-/// address is theirs yet, so the message carries no text the one who signed up wrote (not even
-/// the name they gave).
+/// After sign-up: the link that confirms the address, where its follower chooses a password.
+/// Nobody has shown this address is theirs yet, so the message carries no text the one who
+/// signed up wrote (not even the name they gave).
 pub fn confirm_email(link: &str, valid_for_days: i64) -> Composed {
     compose(
         "Confirm your email address for Convene".into(),
@@ -310,8 +310,8 @@ pub fn address_in_use(name: &str, sign_in: &str) -> Composed {
     )
 }
 
-/// To the old address once an account moved to a new one: if it was not its owner, the reset
-/// link still reaches the account (the old address no longer does, so the message says whom
+/// To the old address once an account moved to a new one, so an owner who did not make the
+/// change hears of it (the old address no longer opens the account, so the message says whom
 /// to ask).
 pub fn address_changed(name: &str, new_address: &str, site: &str) -> Composed {
     compose(

@@ -81,7 +81,9 @@ fn link_note(mail: &StoredMail) -> Option<String> {
     let kind = match mail.kind {
         MailKind::ConfirmEmail => "Confirmation link",
         MailKind::PasswordReset => "Password reset link",
-        _ => "New address link",
+        MailKind::ChangeEmail => "New address link",
+        // A kind that carries a link but has no name here yet is still withheld.
+        _ => "Single-use link",
     };
     Some(match mail.link_expires_at {
         Some(until) => format!("{kind}, works until {}", when(until)),

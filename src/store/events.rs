@@ -74,25 +74,25 @@ const PURGED_PER_STATEMENT: u64 = 500;
 /// Deletes events removed more than [`REMOVED_KEPT_FOR`] ago (their topics go with them), a
 /// few hundred per statement; returns how many.
 pub async fn purge_removed(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<u64, Error> {
+    use sea_orm::QueryTrait;
     let cutoff = now - REMOVED_KEPT_FOR;
     let mut purged = 0;
     loop {
-        let ids: Vec<i64> = event::Entity::find()
+        let chunk = event::Entity::find()
             .select_only()
             .column(event::Column::Id)
             .filter(event::Column::RemovedAt.lt(cutoff))
             .limit(PURGED_PER_STATEMENT)
-            .into_tuple()
-            .all(db)
-            .await?;
-        if ids.is_empty() {
-            return Ok(purged);
-        }
-        purged += event::Entity::delete_many()
-            .filter(event::Column::Id.is_in(ids))
+            .into_query();
+        let deleted = event::Entity::delete_many()
+            .filter(event::Column::Id.in_subquery(chunk))
             .exec(db)
             .await?
             .rows_affected;
+        if deleted == 0 {
+            return Ok(purged);
+        }
+        purged += deleted;
     }
 }
 

@@ -14,8 +14,8 @@ use std::time::Duration;
 
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{
-    ConnectOptions, ConnectionTrait, Database, DbBackend, SqliteTransactionMode,
-    TransactionOptions, TransactionTrait,
+    ConnectOptions, Database, DbBackend, SqliteTransactionMode, TransactionOptions,
+    TransactionTrait,
 };
 
 pub use sea_orm::{DatabaseConnection, DbErr};
@@ -47,7 +47,6 @@ pub async fn connect(database_url: &str) -> Result<DatabaseConnection, DbErr> {
     }
     let db = Database::connect(options).await?;
     if db.get_database_backend() == DbBackend::Sqlite && !database_url.contains(":memory:") {
-        db.execute_unprepared("PRAGMA journal_mode = WAL").await?;
         restrict_sqlite_files(database_url)
             .map_err(|err| DbErr::Custom(format!("cannot restrict the store's files: {err}")))?;
     }

@@ -73,11 +73,19 @@ async fn seal_feed_addresses(db: &impl ConnectionTrait, key: &SecretKey) -> Resu
             ical_url_unsealed: Set(None),
             ..Default::default()
         };
-        // A stored address that no longer parses is dropped rather than kept in the clear.
-        if let Ok(url) = url::Url::parse(address) {
-            let feed = crate::ical::connect::SealedFeed::seal(key, org.id, &url)?;
-            row.ical_url_sealed = Set(Some(feed.sealed));
-            row.ical_url_shown = Set(Some(feed.shown));
+        // A stored address that no longer parses is dropped rather than kept in the clear; the
+        // organization's next sync then says no feed is configured.
+        match url::Url::parse(address) {
+            Ok(url) => {
+                let feed = crate::ical::connect::SealedFeed::seal(key, org.id, &url)?;
+                row.ical_url_sealed = Set(Some(feed.sealed));
+                row.ical_url_shown = Set(Some(feed.shown));
+            }
+            Err(err) => tracing::warn!(
+                org = %org.slug,
+                error = %err,
+                "a stored feed address is not a URL: dropped instead of sealed"
+            ),
         }
         row.update(db).await?;
         sealed += 1;

@@ -85,3 +85,14 @@ fn a_budget_above_lu_ma_limit_names_luma_requests_per_minute() {
         "LUMA_REQUESTS_PER_MINUTE",
     );
 }
+
+#[test]
+fn smtp_without_an_https_public_address_names_convene_public_url() {
+    assert_refused_naming(
+        &[
+            ("CONVENE_SMTP_URL", "smtp://mail.example.org:25?tls=none"),
+            ("CONVENE_PUBLIC_URL", "http://events.example.org"),
+        ],
+        "CONVENE_PUBLIC_URL",
+    );
+}
