@@ -20,7 +20,7 @@ E2E_ENV := LEPTOS_SITE_ADDR=127.0.0.1:3100 CONVENE_DATA_DIR=$(E2E_DIR) \
 	CONVENE_SMTP_URL="smtp://127.0.0.1:3198?tls=none" CONVENE_E2E_MAIL_DIR=$(E2E_DIR)/mail \
 	CONVENE_E2E_PROFILE=release
 
-.PHONY: run test setup setup-test fmt-check lint test-rust test-rust-moved-clock test-e2e build-release watch bench bench-digest bench-dashboard bench-web bench-wasm-size fuzz
+.PHONY: run test setup setup-test fmt-check lint test-rust test-rust-moved-clock test-e2e build-release watch bench bench-digest bench-dashboard bench-web bench-wasm-size fuzz measure-budgets
 
 # The local demo: demo organizations, accounts and events (a deployment leaves CONVENE_DEMO off).
 run: setup
@@ -74,6 +74,13 @@ test-e2e:
 # The release build `make run` serves (`make test` builds it for the browser tests).
 build-release:
 	cargo leptos build --release
+
+# Issue #27's budgets measured on the release server (the test binary starts it): the byte
+# amplifier, the largest legitimate sync and four downloads of the largest calendar, each
+# sampling /healthz and the server's peak memory. Prints the figures the README quotes.
+measure-budgets: build-release
+	CONVENE_TEST_SERVER_BIN="$${CARGO_TARGET_DIR:-$(CURDIR)/target}/release/convene" $(LEPTOS_DEBUG_ENV) \
+		cargo test -p server --test api amplifiers_large_syncs -- --nocapture
 
 # The generated-input tests of every parser fed from outside, with many more cases than the
 # 256 each gets in `make test` (PROPTEST_CASES=… to choose).

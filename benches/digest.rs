@@ -93,7 +93,7 @@ async fn seed(store: &TestStore, orgs: usize, events: usize, members: usize) {
                     source: Set(EventSource::LumaApi),
                     external_id: Set(format!("evt-{n}")),
                     title: Set(format!("Meetup number {n}: talks and pizza")),
-                    description_md: Set(Some("A talk, then questions.".into())),
+                    description_id: Set(None),
                     start_at: Set(start),
                     end_at: Set(start + chrono::Duration::hours(2)),
                     timezone: Set(zones[n % zones.len()].into()),

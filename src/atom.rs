@@ -9,6 +9,7 @@ use crate::Error;
 use crate::bounds;
 use crate::mail::PublicUrl;
 use crate::read_models::event_page;
+use crate::store::descriptions::{self, Descriptions};
 use crate::store::entities::{event, organization};
 use crate::store::events::{self, Event, LONGEST_EVENT};
 use crate::store::organizations;
@@ -17,12 +18,15 @@ use crate::{markdown, timefmt};
 
 /// Entries in one feed at most: the next events, soonest first.
 pub const MAX_ENTRIES: u64 = 100;
+/// Each entry's description, at most this many characters (cut in the store; the event's page
+/// has all of it).
+pub const DESCRIPTION_CHARS: u32 = 4_000;
 
 /// One feed's own facts; `path` is its address, `page` the page it mirrors.
-struct FeedHead<'a> {
-    title: &'a str,
-    path: &'a str,
-    page: &'a str,
+struct FeedHead {
+    title: String,
+    path: String,
+    page: String,
 }
 
 /// The feed of an organization's upcoming public events; `None` when there is no such
@@ -44,11 +48,11 @@ pub async fn organization_feed(
         .map(|item| (item, org.name.clone()))
         .collect();
     let head = FeedHead {
-        title: &format!("{} · events", org.name),
-        path: &format!("/orgs/{}/events.atom", org.slug),
-        page: &format!("/orgs/{}/events", org.slug),
+        title: format!("{} · events", org.name),
+        path: format!("/orgs/{}/events.atom", org.slug),
+        page: format!("/orgs/{}/events", org.slug),
     };
-    Ok(Some(write(site, &head, &entries, org.created_at)))
+    Ok(Some(render(db, site, head, entries, org.created_at).await?))
 }
 
 /// The feed of every organization's upcoming public events.
@@ -58,12 +62,12 @@ pub async fn network_feed(
     now: DateTime<Utc>,
 ) -> Result<String, Error> {
     let head = FeedHead {
-        title: "Convene · upcoming events",
-        path: "/events.atom",
-        page: "/dashboard",
+        title: "Convene · upcoming events".to_owned(),
+        path: "/events.atom".to_owned(),
+        page: "/dashboard".to_owned(),
     };
     let entries = upcoming_public(db, None, now).await?;
-    Ok(write(site, &head, &entries, DateTime::UNIX_EPOCH))
+    render(db, site, head, entries, DateTime::UNIX_EPOCH).await
 }
 
 /// The feed of every organization's upcoming public events about one topic; `None` when no
@@ -81,12 +85,14 @@ pub async fn topic_feed(
         return Ok(None);
     };
     let head = FeedHead {
-        title: &format!("Convene · {name}"),
-        path: &format!("/topics/{slug}/events.atom"),
-        page: &format!("/topics/{slug}"),
+        title: format!("Convene · {name}"),
+        path: format!("/topics/{slug}/events.atom"),
+        page: format!("/topics/{slug}"),
     };
     let entries = upcoming_public(db, Some(&slug), now).await?;
-    Ok(Some(write(site, &head, &entries, DateTime::UNIX_EPOCH)))
+    Ok(Some(
+        render(db, site, head, entries, DateTime::UNIX_EPOCH).await?,
+    ))
 }
 
 /// Upcoming public events of every organization (about `topic`, when given), soonest first,
@@ -116,12 +122,30 @@ async fn upcoming_public(
         .collect())
 }
 
+/// The entries' descriptions read, then the document written on a blocking thread.
+async fn render(
+    db: &impl ConnectionTrait,
+    site: &PublicUrl,
+    head: FeedHead,
+    entries: Vec<(Event, String)>,
+    empty_since: DateTime<Utc>,
+) -> Result<String, Error> {
+    let events: Vec<Event> = entries.iter().map(|(item, _)| item.clone()).collect();
+    let descriptions = descriptions::of_events(db, &events, Some(DESCRIPTION_CHARS)).await?;
+    let site = site.clone();
+    tokio::task::spawn_blocking(move || write(&site, &head, &entries, &descriptions, empty_since))
+        .await
+        .map_err(|err| Error::Internal(format!("writing an Atom feed failed: {err}")))
+}
+
 /// The feed document. `updated` is the newest entry's sync, or `empty_since` for a feed without
-/// entries, so the same events give the same bytes (and the same `ETag`).
+/// entries, so the same events give the same bytes (and the same `ETag`). At most
+/// [`crate::ical::export::FEED_BYTES_MAX`] bytes: entries that would go past it are left out.
 fn write(
     site: &PublicUrl,
-    head: &FeedHead<'_>,
+    head: &FeedHead,
     entries: &[(Event, String)],
+    descriptions: &Descriptions,
     empty_since: DateTime<Utc>,
 ) -> String {
     let updated = entries
@@ -131,25 +155,38 @@ fn write(
         .unwrap_or(empty_since);
     let mut xml = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
     xml.push_str("<feed xmlns=\"http://www.w3.org/2005/Atom\">\n");
-    element(&mut xml, "id", &site.link(head.path));
-    element(&mut xml, "title", head.title);
+    element(&mut xml, "id", &site.link(&head.path));
+    element(&mut xml, "title", &head.title);
     element(&mut xml, "updated", &rfc3339(updated));
     link(
         &mut xml,
         "self",
         "application/atom+xml",
-        &site.link(head.path),
+        &site.link(&head.path),
     );
-    link(&mut xml, "alternate", "text/html", &site.link(head.page));
+    link(&mut xml, "alternate", "text/html", &site.link(&head.page));
     element(&mut xml, "generator", "Convene");
+    const END: &str = "</feed>\n";
     for (item, org_name) in entries {
-        entry(&mut xml, site, item, org_name);
+        let mut one = String::new();
+        entry(&mut one, site, item, org_name, descriptions.of(item));
+        if xml.len() + one.len() + END.len() > crate::ical::export::FEED_BYTES_MAX {
+            tracing::warn!(feed = %head.path, "an Atom feed reached its byte budget; later entries are left out");
+            break;
+        }
+        xml.push_str(&one);
     }
-    xml.push_str("</feed>\n");
+    xml.push_str(END);
     xml
 }
 
-fn entry(xml: &mut String, site: &PublicUrl, item: &Event, org_name: &str) {
+fn entry(
+    xml: &mut String,
+    site: &PublicUrl,
+    item: &Event,
+    org_name: &str,
+    description: Option<&str>,
+) {
     let zone = timefmt::zone(&item.timezone);
     let page = event_page::path(item).map(|path| site.link(&path));
     let (place, _) = events::place(item.location_type, item.location_text.as_deref());
@@ -185,11 +222,7 @@ fn entry(xml: &mut String, site: &PublicUrl, item: &Event, org_name: &str) {
     );
     element(xml, "summary", &summary);
     let mut content = format!("<p><strong>{}</strong></p>", escape(&summary));
-    if let Some(text) = item
-        .description_md
-        .as_deref()
-        .filter(|text| !text.trim().is_empty())
-    {
+    if let Some(text) = description {
         content.push_str(&markdown::to_safe_html(text));
     }
     xml.push_str("<content type=\"html\">");
@@ -253,15 +286,27 @@ mod tests {
         PublicUrl::new("https://convene.example/".parse().unwrap()).unwrap()
     }
 
+    thread_local! {
+        /// The descriptions of the events made here, by description id.
+        static TEXTS: std::cell::RefCell<std::collections::HashMap<i64, String>> =
+            Default::default();
+    }
+
     fn event(title: &str, description: &str, place: &str) -> Event {
         let start_at = Utc.with_ymd_and_hms(2026, 12, 3, 18, 0, 0).unwrap();
+        let description_id = TEXTS.with(|texts| {
+            let mut texts = texts.borrow_mut();
+            let id = texts.len() as i64 + 1;
+            texts.insert(id, description.to_owned());
+            id
+        });
         Event {
             id: 1,
             organization_id: 7,
             source: convene_types::EventSource::LumaApi,
             external_id: "evt-1".into(),
             title: title.into(),
-            description_md: Some(description.into()),
+            description_id: Some(description_id),
             start_at,
             end_at: start_at + chrono::Duration::hours(2),
             timezone: "Europe/Berlin".into(),
@@ -285,11 +330,12 @@ mod tests {
 
     fn feed(entries: &[(Event, String)]) -> String {
         let head = FeedHead {
-            title: "Rust Berlin · events",
-            path: "/orgs/rust-berlin/events.atom",
-            page: "/orgs/rust-berlin/events",
+            title: "Rust Berlin · events".into(),
+            path: "/orgs/rust-berlin/events.atom".into(),
+            page: "/orgs/rust-berlin/events".into(),
         };
-        write(&site(), &head, entries, DateTime::UNIX_EPOCH)
+        let descriptions = Descriptions::from_texts(TEXTS.with(|texts| texts.borrow().clone()));
+        write(&site(), &head, entries, &descriptions, DateTime::UNIX_EPOCH)
     }
 
     #[test]

@@ -71,23 +71,37 @@ pub type Tag = (i64, i64);
 pub struct Shelf<K, V> {
     inner: Mutex<ShelfInner<K, V>>,
     capacity: usize,
+    /// The most the entries may weigh together, as `weigh` counts.
+    max_bytes: usize,
+    /// An entry's weight in bytes (key and value), near enough to bound the shelf's memory.
+    weigh: fn(&K, &V) -> usize,
 }
 
 struct ShelfInner<K, V> {
     tag: Tag,
     entries: HashMap<K, V>,
+    bytes: usize,
 }
 
 impl<K: Eq + Hash, V: Clone> Shelf<K, V> {
     /// At most `capacity` entries: a full shelf is emptied rather than grown (memory stays
     /// bounded whatever keys arrive; the next requests refill it).
     pub fn new(capacity: usize) -> Self {
+        Self::weighed(capacity, usize::MAX, |_, _| 0)
+    }
+
+    /// At most `capacity` entries weighing at most `max_bytes` together: an entry heavier
+    /// than that is not kept, and one that would tip the shelf over empties it first.
+    pub fn weighed(capacity: usize, max_bytes: usize, weigh: fn(&K, &V) -> usize) -> Self {
         Self {
             inner: Mutex::new(ShelfInner {
                 tag: (i64::MIN, i64::MIN),
                 entries: HashMap::new(),
+                bytes: 0,
             }),
             capacity,
+            max_bytes,
+            weigh,
         }
     }
 
@@ -97,6 +111,7 @@ impl<K: Eq + Hash, V: Clone> Shelf<K, V> {
         if tag != inner.tag && tag.0 >= inner.tag.0 && tag.1 >= inner.tag.1 {
             inner.tag = tag;
             inner.entries.clear();
+            inner.bytes = 0;
         }
         let current = inner.tag == tag;
         (inner, current)
@@ -124,13 +139,28 @@ impl<K: Eq + Hash, V: Clone> Shelf<K, V> {
     /// Keeps `value`, read from the store after the counters that make `tag`.
     pub fn put(&self, key: K, value: V, tag: Tag) {
         let (mut inner, current) = self.lock(tag);
-        if !current {
+        let weight = (self.weigh)(&key, &value);
+        if !current || weight > self.max_bytes {
             return;
         }
-        if inner.entries.len() >= self.capacity {
+        if inner.entries.len() >= self.capacity || inner.bytes + weight > self.max_bytes {
             inner.entries.clear();
+            inner.bytes = 0;
         }
+        let replaced = inner
+            .entries
+            .get(&key)
+            .map_or(0, |old| (self.weigh)(&key, old));
         inner.entries.insert(key, value);
+        inner.bytes = inner.bytes - replaced + weight;
+    }
+
+    /// What the entries weigh together, as the shelf counts it.
+    pub fn bytes(&self) -> usize {
+        self.inner
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .bytes
     }
 
     pub fn len(&self) -> usize {
@@ -173,23 +203,40 @@ pub struct Shelves {
     /// members-only events, minute).
     pub event_lists: Shelf<(i64, bool, i64), Arc<Vec<crate::read_models::events::Listed>>>,
     pub marker: Shelf<(), i64>,
+    /// Subscribable feeds as written (`crate::feed_cache`).
+    pub feeds: Shelf<crate::feed_cache::FeedKey, crate::feed_cache::Kept>,
+    /// One feed is written at a time.
+    pub feed_writer: tokio::sync::Semaphore,
 }
 
 /// Sizes: enough for every session and member of a large network, and every filter a busy
-/// minute asks for. An entry is a few hundred bytes, a window a few tens of kB.
+/// minute asks for. An entry is a few hundred bytes, a window a few tens of kB; the shelves
+/// whose entries grow with the events they hold are bounded in bytes too.
 const SESSIONS: usize = 100_000;
 const VIEWERS: usize = 50_000;
 const WINDOWS: usize = 2_000;
+const WINDOWS_BYTES: usize = 64 * 1024 * 1024;
+const EVENT_LISTS_BYTES: usize = 32 * 1024 * 1024;
 
 impl Default for Caches {
     fn default() -> Self {
         Self(Arc::new(Shelves {
             sessions: Shelf::new(SESSIONS),
             viewers: Shelf::new(VIEWERS),
-            windows: Shelf::new(WINDOWS),
+            windows: Shelf::weighed(WINDOWS, WINDOWS_BYTES, |_, window| window.weight()),
             directory: Shelf::new(1),
-            event_lists: Shelf::new(WINDOWS),
+            event_lists: Shelf::weighed(WINDOWS, EVENT_LISTS_BYTES, |_, list| {
+                list.iter()
+                    .map(crate::read_models::events::Listed::weight)
+                    .sum()
+            }),
             marker: Shelf::new(1),
+            feeds: Shelf::weighed(
+                crate::feed_cache::FEEDS_CACHED,
+                crate::feed_cache::FEEDS_CACHED_BYTES,
+                crate::feed_cache::weight,
+            ),
+            feed_writer: tokio::sync::Semaphore::new(1),
         }))
     }
 }
@@ -273,6 +320,24 @@ mod tests {
         // Neither newer nor older (one counter back, one forward) is not trusted to fill it.
         assert_eq!(shelf.get(&"a", (0, 3)), None);
         assert_eq!(shelf.get(&"a", (1, 2)), Some(2));
+    }
+
+    #[test]
+    fn a_weighed_shelf_stays_within_its_bytes() {
+        let shelf: Shelf<u32, String> = Shelf::weighed(100, 10, |_, text| text.len());
+        shelf.put(1, "abcd".into(), (0, 0));
+        shelf.put(2, "efgh".into(), (0, 0));
+        assert_eq!((shelf.len(), shelf.bytes()), (2, 8));
+        // Replacing an entry counts its new weight only.
+        shelf.put(2, "ef".into(), (0, 0));
+        assert_eq!((shelf.len(), shelf.bytes()), (2, 6));
+        // One that would tip it over empties it first.
+        shelf.put(3, "ijklm".into(), (0, 0));
+        assert_eq!((shelf.len(), shelf.bytes()), (1, 5));
+        // One heavier than the whole shelf is never kept.
+        shelf.put(4, "x".repeat(11), (0, 0));
+        assert_eq!(shelf.get(&4, (0, 0)), None);
+        assert_eq!(shelf.get(&3, (0, 0)).as_deref(), Some("ijklm"));
     }
 
     #[test]

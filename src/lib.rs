@@ -13,6 +13,7 @@ pub mod dashboard;
 #[cfg(any(test, feature = "fake-luma"))]
 pub mod demo;
 pub mod error;
+pub mod feed_cache;
 pub mod ical;
 pub mod integration;
 pub mod joining;

@@ -21,6 +21,7 @@ use crate::luma::model::ImportedEvent;
 use crate::secrets::SecretKey;
 use crate::store::entities::organization::CalendarSource;
 use crate::store::entities::{event, organization, sync_run};
+use crate::store::{descriptions, usage};
 use crate::visibility::Visibility;
 
 /// Runs kept per organization; older ones are deleted after each run.
@@ -54,6 +55,34 @@ impl Listed {
         }
     }
 }
+/// The most an organization keeps, as [`crate::store::usage`] counts it: a run that would
+/// take it further is refused (events removed upstream count until they are purged, 30 days
+/// later).
+pub const ORGANIZATION_BYTES_MAX: u64 = 16 * 1024 * 1024;
+/// The most new events an organization's runs add in a day: a feed that renames its events
+/// on every fetch cannot grow the store faster than this.
+pub const NEW_EVENTS_PER_DAY: u64 = 10_000;
+
+/// What one organization may keep and add: [`ORGANIZATION_BYTES_MAX`] and
+/// [`NEW_EVENTS_PER_DAY`] unless a test sets smaller ones.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Quota {
+    pub bytes: u64,
+    pub new_events_per_day: u64,
+}
+
+impl Default for Quota {
+    fn default() -> Self {
+        Self {
+            bytes: ORGANIZATION_BYTES_MAX,
+            new_events_per_day: NEW_EVENTS_PER_DAY,
+        }
+    }
+}
+/// Events written per transaction: other writers (a sign-in, another sync) wait at most one
+/// chunk's time for the store.
+const CHANGES_PER_WRITE: usize = 500;
+
 /// An empty answer for a calendar holding at least this many live events is not believed.
 const SUSPICIOUS_EMPTY_MIN: u64 = 3;
 pub use convene_types::{EventSource, SyncFailure, SyncOutcome, SyncTrigger};
@@ -169,6 +198,7 @@ pub struct Importer {
     client: LumaClient,
     feeds: FeedClientConfig,
     secret_key: SecretKey,
+    quota: Quota,
     /// Tests only: the organization whose sync panics, to prove a panic stays in its run.
     #[cfg(any(test, feature = "test-support"))]
     panic_for_organization: Option<i64>,
@@ -203,9 +233,21 @@ enum Reconciled {
         vanished: Vec<i64>,
         /// Private events the fetch held, left out.
         skipped_private: u32,
+        /// What storing the changes adds to the organization's store.
+        growth: Growth,
     },
     /// The answer is not believed (see [`SUSPICIOUS_EMPTY_MIN`]); nothing may change.
     Suspicious(RunFailure),
+}
+
+/// What a run would add to an organization's store, checked against its ceilings before
+/// anything is written.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Growth {
+    /// New rows.
+    events: u64,
+    /// Counted bytes ([`crate::store::usage`]): new rows, changed rows' growth, new texts.
+    bytes: u64,
 }
 
 enum Change {
@@ -224,6 +266,7 @@ impl Importer {
             client,
             feeds: FeedClientConfig::default(),
             secret_key,
+            quota: Quota::default(),
             #[cfg(any(test, feature = "test-support"))]
             panic_for_organization: None,
         }
@@ -233,6 +276,12 @@ impl Importer {
     #[cfg(any(test, feature = "test-support"))]
     pub fn with_injected_panic(mut self, organization_id: i64) -> Self {
         self.panic_for_organization = Some(organization_id);
+        self
+    }
+
+    /// The same importer with other ceilings (tests use small ones).
+    pub fn with_quota(mut self, quota: Quota) -> Self {
+        self.quota = quota;
         self
     }
 
@@ -399,24 +448,56 @@ impl Importer {
             })
             .map(|row| row.id)
             .collect();
+        let stored_digests = if with_descriptions {
+            descriptions::digests(
+                &self.db,
+                stored.values().filter_map(|row| row.description_id),
+            )
+            .await?
+        } else {
+            HashMap::new()
+        };
+        let digest_of = |row: &event::Model| {
+            row.description_id
+                .and_then(|id| stored_digests.get(&id))
+                .map(String::as_str)
+        };
+        let mut digests = descriptions::Digests::default();
+        let mut growth = Growth::default();
+        let mut texts: Vec<&str> = Vec::new();
         let mut changes = Vec::with_capacity(fetched.len());
         for event in fetched {
-            changes.push(match stored.get(&event.external_id) {
-                None => Change::New(event),
+            let digest = event.description_md.as_deref().map(|text| digests.of(text));
+            let change = match stored.get(&event.external_id) {
+                None => {
+                    growth.events += 1;
+                    growth.bytes += usage::of_imported(&event);
+                    Change::New(event)
+                }
                 Some(row)
                     if row.content_hash != event.content_hash()
-                        || (with_descriptions && row.description_md != event.description_md) =>
+                        || (with_descriptions && digest_of(row) != digest.as_deref()) =>
                 {
+                    growth.bytes +=
+                        usage::of_imported(&event).saturating_sub(usage::of_stored(row));
                     Change::Changed(row.id, event)
                 }
                 Some(row) if row.removed_at.is_some() => Change::Reappeared(row.id),
                 Some(row) => Change::Unchanged(row.id),
-            });
+            };
+            changes.push(change);
         }
+        for change in &changes {
+            if let Change::New(event) | Change::Changed(_, event) = change {
+                texts.extend(event.description_md.as_deref());
+            }
+        }
+        growth.bytes += descriptions::unstored_bytes(&self.db, organization_id, texts).await?;
         Ok(Reconciled::Plan {
             changes,
             vanished,
             skipped_private,
+            growth,
         })
     }
 
@@ -446,10 +527,66 @@ impl Importer {
             .collect())
     }
 
-    #[expect(
-        clippy::too_many_arguments,
-        reason = "one transaction's worth of results"
-    )]
+    /// Refuses a run that would take the organization past what it may keep or add in a day
+    /// ([`Quota`]); nothing is written either way.
+    async fn check_quota(
+        &self,
+        organization_id: i64,
+        growth: Growth,
+        now: DateTime<Utc>,
+    ) -> Result<(), RunFailure> {
+        if growth.bytes > 0 {
+            let kept = usage::of_organization(&self.db, organization_id)
+                .await
+                .map_err(RunFailure::store)?;
+            self.refuse_over_bytes(kept.bytes, growth.bytes)?;
+        }
+        if growth.events > 0 {
+            let added_today: Option<i64> = sync_run::Entity::find()
+                .select_only()
+                .column_as(sync_run::Column::EventsCreated.sum(), "added")
+                .filter(sync_run::Column::OrganizationId.eq(organization_id))
+                .filter(sync_run::Column::StartedAt.gt(now - Duration::days(1)))
+                .into_tuple()
+                .one(&self.db)
+                .await?
+                .flatten();
+            let added_today = u64::try_from(added_today.unwrap_or(0)).unwrap_or(0);
+            let most = self.quota.new_events_per_day;
+            if added_today + growth.events > most {
+                return Err(RunFailure::new(
+                    SyncFailure::OverQuota,
+                    format!(
+                        "the calendar brings {} new events, and {added_today} were added in the last 24 hours; an organization adds at most {most} a day, so nothing was changed. A calendar that gives its events new ids on every download looks like this; the next run after the day has passed will try again",
+                        growth.events
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// Refuses growth that would take an organization keeping `kept` bytes past its quota.
+    pub(crate) fn refuse_over_bytes(&self, kept: u64, growth: u64) -> Result<(), RunFailure> {
+        let most = self.quota.bytes;
+        if kept.saturating_add(growth) <= most {
+            return Ok(());
+        }
+        Err(RunFailure::new(
+            SyncFailure::OverQuota,
+            format!(
+                "storing this calendar would take the organization's events to {}; an organization keeps at most {}, so nothing was changed. Shorten long descriptions or repeat fewer events; events removed from the calendar are deleted 30 days later",
+                size(kept.saturating_add(growth)),
+                size(most)
+            ),
+        ))
+    }
+
+    /// Writes a run's changes a chunk at a time ([`CHANGES_PER_WRITE`] events per
+    /// transaction), then in one last transaction: the unchanged events' sync time, the
+    /// vanished marked removed, the topics, the run and the organization. A run stopped
+    /// between chunks leaves what it wrote, each event whole, and the next run the rest.
+    #[expect(clippy::too_many_arguments, reason = "one run's worth of results")]
     async fn store(
         &self,
         org: &organization::Model,
@@ -464,53 +601,83 @@ impl Importer {
         // lu.ma's list carries no descriptions: they follow in a second pass, and the run stays
         // open until then. A feed carries its own, and its run ends here.
         let descriptions_later = matches!(from, FetchedFrom::Api);
-        let txn = crate::store::begin_write(&self.db).await?;
         let mut seen_ids = Vec::new();
-        let mut new_rows = Vec::new();
+        let mut writes = Vec::new();
         for change in changes {
             match change {
-                Change::New(event) => {
-                    counts.created += 1;
-                    let mut row = event_row(org.id, &event, source, now);
-                    row.description_pending = Set(descriptions_later);
-                    new_rows.push(row);
-                }
-                Change::Changed(id, event) => {
-                    counts.updated += 1;
-                    let mut row = event_row(org.id, &event, source, now);
-                    if descriptions_later {
-                        // The stored description stays until the second pass brings the new one.
-                        row.description_md = sea_orm::ActiveValue::NotSet;
-                        row.description_pending = Set(true);
-                    }
-                    row.id = Set(id);
-                    // The published address never changes.
-                    row.public_id = sea_orm::ActiveValue::NotSet;
-                    row.removed_at = Set(None);
-                    row.update(&txn).await?;
-                }
-                Change::Reappeared(id) => {
-                    counts.updated += 1;
-                    event::ActiveModel {
-                        id: Set(id),
-                        removed_at: Set(None),
-                        synced_at: Set(now),
-                        ..Default::default()
-                    }
-                    .update(&txn)
-                    .await?;
-                }
                 Change::Unchanged(id) => {
                     counts.unchanged += 1;
                     seen_ids.push(id);
                 }
+                write => writes.push(write),
             }
         }
-        for chunk in new_rows.chunks(200) {
-            event::Entity::insert_many(chunk.to_vec())
-                .exec(&txn)
-                .await?;
+        for chunk in writes.chunks(CHANGES_PER_WRITE) {
+            let txn = crate::store::begin_write(&self.db).await?;
+            let texts = chunk.iter().filter_map(|change| match change {
+                Change::New(event) | Change::Changed(_, event) => event.description_md.as_deref(),
+                _ => None,
+            });
+            let text_ids = if descriptions_later {
+                HashMap::new()
+            } else {
+                descriptions::intern(&txn, org.id, texts).await?
+            };
+            let mut digests = descriptions::Digests::default();
+            let mut description_of = |event: &ImportedEvent| {
+                event
+                    .description_md
+                    .as_deref()
+                    .and_then(|text| text_ids.get(&digests.of(text)).copied())
+            };
+            let mut new_rows = Vec::new();
+            for change in chunk {
+                match change {
+                    Change::New(event) => {
+                        counts.created += 1;
+                        let mut row = event_row(org.id, event, source, now);
+                        row.description_pending = Set(descriptions_later);
+                        row.description_id = Set(description_of(event));
+                        new_rows.push(row);
+                    }
+                    Change::Changed(id, event) => {
+                        counts.updated += 1;
+                        let mut row = event_row(org.id, event, source, now);
+                        if descriptions_later {
+                            // The stored description stays until the second pass brings the
+                            // new one.
+                            row.description_id = sea_orm::ActiveValue::NotSet;
+                            row.description_pending = Set(true);
+                        } else {
+                            row.description_id = Set(description_of(event));
+                        }
+                        row.id = Set(*id);
+                        // The published address never changes.
+                        row.public_id = sea_orm::ActiveValue::NotSet;
+                        row.removed_at = Set(None);
+                        row.update(&txn).await?;
+                    }
+                    Change::Reappeared(id) => {
+                        counts.updated += 1;
+                        event::ActiveModel {
+                            id: Set(*id),
+                            removed_at: Set(None),
+                            synced_at: Set(now),
+                            ..Default::default()
+                        }
+                        .update(&txn)
+                        .await?;
+                    }
+                    Change::Unchanged(_) => {}
+                }
+            }
+            for rows in new_rows.chunks(200) {
+                event::Entity::insert_many(rows.to_vec()).exec(&txn).await?;
+            }
+            run_row(run_id, counts, None).update(&txn).await?;
+            txn.commit().await?;
         }
+        let txn = crate::store::begin_write(&self.db).await?;
         for chunk in seen_ids.chunks(500) {
             event::Entity::update_many()
                 .col_expr(
@@ -697,6 +864,17 @@ fn fill_counts(run: &mut sync_run::ActiveModel, counts: &SyncCounts) {
     run.descriptions_fetched = Set(small(counts.descriptions_fetched));
 }
 
+/// Bytes as people read them: "16.0 MB", "3.9 KB".
+fn size(bytes: u64) -> String {
+    const KB: f64 = 1024.0;
+    let bytes = bytes as f64;
+    if bytes >= KB * KB {
+        format!("{:.1} MB", bytes / (KB * KB))
+    } else {
+        format!("{:.1} KB", bytes / KB)
+    }
+}
+
 /// A new event's public id: 96 random bits, so published addresses cannot be counted through.
 pub fn new_public_id() -> String {
     crate::secrets::random_token()[..24].to_owned()
@@ -714,7 +892,8 @@ pub fn event_row(
         source: Set(source),
         external_id: Set(event.external_id.clone()),
         title: Set(event.title.clone()),
-        description_md: Set(event.description_md.clone()),
+        // Pointed to its text by the run, which stores texts once per organization.
+        description_id: Set(None),
         start_at: Set(event.start_at),
         end_at: Set(event.end_at),
         all_day: Set(event.all_day),

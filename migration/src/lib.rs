@@ -21,6 +21,7 @@ mod m20261130_000009_topics;
 mod m20261206_000001_membership_approval;
 mod m20261206_000002_mail_link_expiry;
 mod m20261206_000003_sealed_feed_address;
+mod m20261206_000004_event_descriptions;
 
 pub struct Migrator;
 
@@ -47,6 +48,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000001_membership_approval::Migration),
             Box::new(m20261206_000002_mail_link_expiry::Migration),
             Box::new(m20261206_000003_sealed_feed_address::Migration),
+            Box::new(m20261206_000004_event_descriptions::Migration),
         ]
     }
 }

@@ -106,9 +106,7 @@ async fn seed(database_url: &str, events: i64) {
                     source: Set(convene_types::EventSource::LumaApi),
                     external_id: Set(format!("evt-{n}")),
                     title: Set(format!("Meetup number {n}")),
-                    description_md: Set(Some(
-                        "A description that the dashboard does not show.".into(),
-                    )),
+                    description_id: Set(None),
                     start_at: Set(start),
                     end_at: Set(start + Duration::hours(2)),
                     timezone: Set(["Europe/Berlin", "America/New_York", "Asia/Tokyo"]

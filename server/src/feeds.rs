@@ -9,6 +9,9 @@ use axum::extract::{Path, Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use bytes::Bytes;
+use chrono::Utc;
+use convene::feed_cache::{self, Written};
 
 /// Calendar apps may keep a feed this long before asking again.
 const PUBLIC: &str = "public, max-age=300";
@@ -22,8 +25,12 @@ pub async fn organization_feed(
     Path(slug): Path<String>,
     headers: HeaderMap,
 ) -> Response {
-    match convene::ical::export::organization_feed(&state.db, &slug, chrono::Utc::now()).await {
-        Ok(Some(body)) => calendar_response(body, &headers, PUBLIC),
+    let written = match state.reads().await {
+        Ok(reads) => feed_cache::organization_calendar(&state.db, reads, &slug, Utc::now()).await,
+        Err(err) => Err(convene::Error::Internal(err.to_string())),
+    };
+    match written {
+        Ok(Some(written)) => kept_response(&written, CALENDAR, &headers, PUBLIC),
         Ok(None) => (StatusCode::NOT_FOUND, "No such organization").into_response(),
         Err(err) => {
             tracing::error!(org = %slug, error = %err, "writing an organization's feed failed");
@@ -38,9 +45,14 @@ pub async fn organization_atom(
     Path(slug): Path<String>,
     headers: HeaderMap,
 ) -> Response {
-    match convene::atom::organization_feed(&state.db, &state.site, &slug, chrono::Utc::now()).await
-    {
-        Ok(Some(body)) => feed_response(body, ATOM, &headers, PUBLIC),
+    let written = match state.reads().await {
+        Ok(reads) => {
+            feed_cache::organization_atom(&state.db, reads, &state.site, &slug, Utc::now()).await
+        }
+        Err(err) => Err(convene::Error::Internal(err.to_string())),
+    };
+    match written {
+        Ok(Some(written)) => kept_response(&written, ATOM, &headers, PUBLIC),
         Ok(None) => (StatusCode::NOT_FOUND, "No such organization").into_response(),
         Err(err) => {
             tracing::error!(org = %slug, error = %err, "writing an organization's Atom feed failed");
@@ -51,8 +63,13 @@ pub async fn organization_atom(
 
 /// Every organization's upcoming public events as Atom.
 pub async fn network_atom(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    match convene::atom::network_feed(&state.db, &state.site, chrono::Utc::now()).await {
-        Ok(body) => feed_response(body, ATOM, &headers, PUBLIC),
+    let written = match state.reads().await {
+        Ok(reads) => feed_cache::network_atom(&state.db, reads, &state.site, Utc::now()).await,
+        Err(err) => Err(convene::Error::Internal(err.to_string())),
+    };
+    match written {
+        Ok(Some(written)) => kept_response(&written, ATOM, &headers, PUBLIC),
+        Ok(None) => StatusCode::NOT_FOUND.into_response(),
         Err(err) => {
             tracing::error!(error = %err, "writing the network's Atom feed failed");
             StatusCode::INTERNAL_SERVER_ERROR.into_response()
@@ -66,8 +83,14 @@ pub async fn topic_atom(
     Path(topic): Path<String>,
     headers: HeaderMap,
 ) -> Response {
-    match convene::atom::topic_feed(&state.db, &state.site, &topic, chrono::Utc::now()).await {
-        Ok(Some(body)) => feed_response(body, ATOM, &headers, PUBLIC),
+    let written = match state.reads().await {
+        Ok(reads) => {
+            feed_cache::topic_atom(&state.db, reads, &state.site, &topic, Utc::now()).await
+        }
+        Err(err) => Err(convene::Error::Internal(err.to_string())),
+    };
+    match written {
+        Ok(Some(written)) => kept_response(&written, ATOM, &headers, PUBLIC),
         Ok(None) => (StatusCode::NOT_FOUND, "No such topic").into_response(),
         Err(err) => {
             tracing::error!(error = %err, "writing a topic's Atom feed failed");
@@ -86,8 +109,12 @@ pub async fn personal_feed(
     let Some(token) = file.strip_suffix(".ics") else {
         return StatusCode::NOT_FOUND.into_response();
     };
-    match convene::ical::personal::feed_for_token(&state.db, token, chrono::Utc::now()).await {
-        Ok(Some(body)) => calendar_response(body, &headers, PRIVATE),
+    let written = match state.reads().await {
+        Ok(reads) => feed_cache::personal_calendar(&state.db, reads, token, Utc::now()).await,
+        Err(err) => Err(convene::Error::Internal(err.to_string())),
+    };
+    match written {
+        Ok(Some(written)) => kept_response(&written, CALENDAR, &headers, PRIVATE),
         Ok(None) => (StatusCode::NOT_FOUND, "No such feed").into_response(),
         Err(err) => {
             // Never log the token: it is the feed's only key.
@@ -170,17 +197,34 @@ async fn single_event(
 }
 
 fn calendar_response(body: String, request: &HeaderMap, cache_control: &'static str) -> Response {
-    feed_response(body, CALENDAR, request, cache_control)
+    let etag = convene::ical::export::etag(&body);
+    feed_response(Bytes::from(body), etag, CALENDAR, request, cache_control)
 }
 
-/// A feed with its `ETag`, or "304 Not Modified" when the client has these very bytes.
-fn feed_response(
-    body: String,
+/// A feed kept in memory: its bytes are shared, not copied, with every response.
+fn kept_response(
+    written: &Written,
     content_type: &'static str,
     request: &HeaderMap,
     cache_control: &'static str,
 ) -> Response {
-    let etag = convene::ical::export::etag(&body);
+    feed_response(
+        written.body.clone(),
+        written.etag.clone(),
+        content_type,
+        request,
+        cache_control,
+    )
+}
+
+/// A feed with its `ETag`, or "304 Not Modified" when the client has these very bytes.
+fn feed_response(
+    body: Bytes,
+    etag: String,
+    content_type: &'static str,
+    request: &HeaderMap,
+    cache_control: &'static str,
+) -> Response {
     let unchanged = request
         .get(header::IF_NONE_MATCH)
         .and_then(|value| value.to_str().ok())

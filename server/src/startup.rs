@@ -404,6 +404,14 @@ async fn housekeeping(db: DatabaseConnection) {
             Ok(_) => {}
             Err(err) => tracing::warn!(error = %err, "deleting long-removed events failed"),
         }
+        // After the purge, so the texts only purged events carried go in the same round.
+        match convene::store::descriptions::forget_unused(&db).await {
+            Ok(forgotten) if forgotten > 0 => {
+                tracing::info!(forgotten, "descriptions no event carries any more deleted")
+            }
+            Ok(_) => {}
+            Err(err) => tracing::warn!(error = %err, "deleting unused descriptions failed"),
+        }
         if let Err(err) = convene::accounts::links::forget_expired_tokens(&db, now).await {
             tracing::warn!(error = %err, "forgetting expired account links failed");
         }

@@ -20,7 +20,7 @@ fn row(org: i64, n: i64, start: DateTime<Utc>, title: &str, online: bool) -> eve
         source: Set(convene_types::EventSource::LumaApi),
         external_id: Set(format!("evt-{org}-{n}")),
         title: Set(title.into()),
-        description_md: Set(None),
+        description_id: Set(None),
         start_at: Set(start),
         end_at: Set(start + Duration::hours(2)),
         timezone: Set("Europe/Berlin".into()),

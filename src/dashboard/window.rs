@@ -68,6 +68,28 @@ impl WindowKey {
 }
 
 impl Window {
+    /// What the window holds in memory, near enough for a cache's byte budget.
+    pub fn weight(&self) -> usize {
+        let text = |value: &Option<String>| value.as_ref().map_or(0, String::len);
+        let rows: usize = self
+            .rows
+            .iter()
+            .map(|row| {
+                std::mem::size_of::<DashboardEvent>()
+                    + row.external_id.len()
+                    + row.title.len()
+                    + row.timezone.len()
+                    + text(&row.cover_url)
+                    + text(&row.event_url)
+                    + text(&row.location_text)
+                    + text(&row.public_id)
+                    + row.org_slug.len()
+                    + row.org_name.len()
+            })
+            .sum();
+        rows + self.chosen.len() * 512
+    }
+
     /// One statement (two when the filter names organizations): the filter's rows for every
     /// audience, over whole minutes around the query's bounds.
     async fn read(

@@ -3,11 +3,12 @@
 
 use chrono::{DateTime, Duration, Utc};
 use icalendar::{Calendar, Component, EventLike, EventStatus, Property};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use sha2::{Digest, Sha256};
 
 use crate::Error;
 use crate::bounds;
+use crate::store::descriptions::{self, Descriptions};
 use crate::store::entities::event;
 use crate::store::events::{Event, https_only, place};
 use crate::visibility::Audience;
@@ -16,24 +17,34 @@ use crate::visibility::Audience;
 pub const RECENT: Duration = Duration::days(30);
 /// Calendar apps poll feeds; suggest hourly (our imports are hourly at most).
 const REFRESH_INTERVAL: Duration = Duration::hours(1);
+/// Events in one feed at most: the recent ones and the next, in start order.
+pub const FEED_EVENTS_MAX: u64 = 1_000;
+/// Bytes of one feed at most: events that would go past it are left out (the soonest stay).
+pub const FEED_BYTES_MAX: usize = 8 * 1024 * 1024;
+/// Each event's description in a feed, at most this many characters (cut in the store; the
+/// event's page has all of it).
+pub const FEED_DESCRIPTION_CHARS: u32 = 4_000;
 
 /// The organizations' live events that ended after `since` and `audience` may see, in start
-/// order.
+/// order, at most [`FEED_EVENTS_MAX`], with their descriptions as feeds carry them.
 pub async fn events_since(
     db: &impl ConnectionTrait,
     organization_ids: &[i64],
     audience: &Audience,
     since: DateTime<Utc>,
-) -> Result<Vec<Event>, Error> {
-    Ok(event::Entity::find()
+) -> Result<(Vec<Event>, Descriptions), Error> {
+    let events = event::Entity::find()
         .filter(event::Column::OrganizationId.is_in(organization_ids.iter().copied()))
         .filter(event::Column::RemovedAt.is_null())
         .filter(audience.condition())
         .filter(event::Column::EndAt.gt(since))
         .order_by_asc(event::Column::StartAt)
         .order_by_asc(event::Column::Id)
+        .limit(FEED_EVENTS_MAX)
         .all(db)
-        .await?)
+        .await?;
+    let descriptions = descriptions::of_events(db, &events, Some(FEED_DESCRIPTION_CHARS)).await?;
+    Ok((events, descriptions))
 }
 
 /// The stable `UID` of an event in our feeds: lu.ma's own form for lu.ma events, so a calendar
@@ -46,14 +57,27 @@ pub fn uid(event: &Event) -> String {
     }
 }
 
+/// [`feed`] on a blocking thread: a large feed never holds up the threads answering requests.
+pub async fn render(
+    name: String,
+    events: Vec<Event>,
+    descriptions: Descriptions,
+) -> Result<String, Error> {
+    tokio::task::spawn_blocking(move || feed(&name, &events, &descriptions))
+        .await
+        .map_err(|err| Error::Internal(format!("writing a feed failed: {err}")))
+}
+
 /// A feed of `events`, times in UTC (valid everywhere, no VTIMEZONE needed); each event's own
 /// zone travels in the description's first line so nobody loses it. The same events give the
 /// same bytes (each `DTSTAMP` is the event's last sync), so the `ETag` only moves with them.
+/// At most [`FEED_BYTES_MAX`] bytes: the events that would go past it are left out.
 ///
 /// Everything written is text from outside (titles, places, links), so each value is made
 /// one line (or, for descriptions, its breaks escaped) before the library sees it: no
 /// value can end its line and start a property or component of its own.
-pub fn feed(name: &str, events: &[Event]) -> String {
+pub fn feed(name: &str, events: &[Event], descriptions: &Descriptions) -> String {
+    const END: &str = "END:VCALENDAR\r\n";
     let name = bounds::one_line(name, bounds::TITLE_MAX_CHARS);
     let mut calendar = Calendar::new();
     // The library writes NAME raw (it is not a TEXT property to it): escape it here.
@@ -61,10 +85,87 @@ pub fn feed(name: &str, events: &[Event]) -> String {
         .append_property(Property::new("NAME", escape_text(&name)))
         .append_property(Property::new("X-WR-CALNAME", &name))
         .ttl(&REFRESH_INTERVAL);
-    for item in events {
-        calendar.push(vevent(item));
+    let empty = calendar.done().to_string();
+    // The calendar's own lines, then each event's, written one at a time against the budget.
+    let head = empty.strip_suffix(END).unwrap_or(&empty);
+    let mut text = String::from(head);
+    for (written, item) in events.iter().enumerate() {
+        let one = event_text(item, descriptions.of(item));
+        if text.len() + one.len() + END.len() > FEED_BYTES_MAX {
+            tracing::warn!(name = %name, written, of = events.len(), "a feed reached its byte budget; later events are left out");
+            break;
+        }
+        text.push_str(&one);
     }
-    calendar.done().to_string()
+    text.push_str(END);
+    text
+}
+
+/// One `VEVENT`: the library writes the short properties; the description, the one long
+/// value, is folded here (the library's folding walks the line from its start for every fold,
+/// which took 88 s for a feed of 8 MB).
+fn event_text(item: &Event, description_text: Option<&str>) -> String {
+    const END: &str = "END:VEVENT\r\n";
+    let mut text = vevent(item).to_string();
+    if text.ends_with(END) {
+        text.truncate(text.len() - END.len());
+    }
+    let mut description = format!("Times in {}.", bounds::one_line(&item.timezone, 64));
+    if let Some(more) = description_text {
+        description.push_str("\n\n");
+        description.push_str(&bounds::description(more));
+    }
+    push_folded(
+        &mut text,
+        &format!("DESCRIPTION:{}", escape_multiline(&description)),
+    );
+    text.push_str(END);
+    text
+}
+
+/// RFC 5545 TEXT escaping of a value that may span lines: its breaks become `\n`.
+fn escape_multiline(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len() + text.len() / 16);
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' | ',' | ';' => {
+                escaped.push('\\');
+                escaped.push(c);
+            }
+            '\r' => {
+                // CRLF is one break.
+                if chars.peek() == Some(&'\n') {
+                    chars.next();
+                }
+                escaped.push_str("\\n");
+            }
+            '\n' => escaped.push_str("\\n"),
+            _ => escaped.push(c),
+        }
+    }
+    escaped
+}
+
+/// Appends `line` as a content line folded at 75 octets (RFC 5545 §3.1), never inside a
+/// character, in one pass.
+fn push_folded(out: &mut String, line: &str) {
+    const OCTETS: usize = 75;
+    let mut start = 0;
+    while start < line.len() {
+        // A continuation line starts with a space, which counts.
+        let room = if start == 0 { OCTETS } else { OCTETS - 1 };
+        let mut end = (start + room).min(line.len());
+        while !line.is_char_boundary(end) {
+            end -= 1;
+        }
+        if start > 0 {
+            out.push(' ');
+        }
+        out.push_str(&line[start..end]);
+        out.push_str("\r\n");
+        start = end;
+    }
 }
 
 fn vevent(item: &Event) -> icalendar::Event {
@@ -95,16 +196,6 @@ fn vevent(item: &Event) -> icalendar::Event {
     if let Some(page) = &page {
         vevent.url(page);
     }
-    let mut description = format!("Times in {}.", bounds::one_line(&item.timezone, 64));
-    if let Some(text) = item
-        .description_md
-        .as_deref()
-        .filter(|t| !t.trim().is_empty())
-    {
-        description.push_str("\n\n");
-        description.push_str(&bounds::description(text));
-    }
-    vevent.description(&description);
     vevent.done()
 }
 
@@ -132,8 +223,9 @@ pub async fn organization_feed(
         return Ok(None);
     };
     // A public address: public events only, whoever asks.
-    let events = events_since(db, &[org.id], &Audience::public(), now - RECENT).await?;
-    Ok(Some(feed(&org.name, &events)))
+    let (events, descriptions) =
+        events_since(db, &[org.id], &Audience::public(), now - RECENT).await?;
+    Ok(Some(render(org.name, events, descriptions).await?))
 }
 
 /// One live event as its own calendar file ("Add to calendar"), addressed by its random public
@@ -149,7 +241,15 @@ pub async fn single_event(
         .filter(audience.condition())
         .one(db)
         .await?;
-    Ok(found.map(|item| feed(&item.title, std::slice::from_ref(&item))))
+    let Some(item) = found else {
+        return Ok(None);
+    };
+    let descriptions = descriptions::of_events(db, std::slice::from_ref(&item), None).await?;
+    Ok(Some(feed(
+        &item.title,
+        std::slice::from_ref(&item),
+        &descriptions,
+    )))
 }
 
 /// Google Calendar's "add this event" link: its title, UTC times (or, for an all-day event,
@@ -205,6 +305,23 @@ mod tests {
     use crate::ical::feed::{FeedSettings, read_feed};
     use crate::luma::model::LocationType;
 
+    /// The descriptions of `events`, each `text` of the event.
+    fn texts(events: &[Event], text: impl Fn(&Event) -> String) -> Descriptions {
+        Descriptions::from_texts(
+            events
+                .iter()
+                .filter_map(|event| Some((event.description_id?, text(event))))
+                .collect(),
+        )
+    }
+
+    fn talks(event: &Event) -> String {
+        format!(
+            "Talks, food; and a very long line that certainly goes past seventy-five octets: ünïcödé {}",
+            event.id
+        )
+    }
+
     fn stored(n: i64, external_id: &str, title: &str) -> Event {
         let start = Utc.with_ymd_and_hms(2026, 12, 1, 18, 0, 0).unwrap() + Duration::days(n);
         Event {
@@ -213,9 +330,7 @@ mod tests {
             source: convene_types::EventSource::LumaApi,
             external_id: external_id.into(),
             title: title.into(),
-            description_md: Some(format!(
-                "Talks, food; and a very long line that certainly goes past seventy-five octets: ünïcödé {n}"
-            )),
+            description_id: Some(n),
             start_at: start,
             end_at: start + Duration::hours(2),
             timezone: "Europe/Berlin".into(),
@@ -252,13 +367,14 @@ mod tests {
             ),
         ];
         let now = Utc.with_ymd_and_hms(2026, 11, 24, 9, 0, 0).unwrap();
-        let text = feed("Rust Berlin", &events);
+        let described = texts(&events, talks);
+        let text = feed("Rust Berlin", &events, &described);
 
         assert!(text.starts_with("BEGIN:VCALENDAR\r\n"));
         assert!(text.contains("DTSTAMP:20261201T180000Z"), "the last sync");
         assert_eq!(
             text,
-            feed("Rust Berlin", &events),
+            feed("Rust Berlin", &events, &described),
             "same events, same bytes"
         );
         assert!(text.contains("UID:evt-AbC@events.lu.ma"));
@@ -286,7 +402,7 @@ mod tests {
                 back.description_md
                     .as_deref()
                     .unwrap_or_default()
-                    .ends_with(original.description_md.as_deref().unwrap_or_default())
+                    .ends_with(described.of(original).unwrap_or_default())
             );
         }
         assert_eq!(
@@ -324,14 +440,16 @@ mod tests {
                 let mut event = stored(n as i64, &format!("id-{n}\r\nX-INJECTED:1"), title);
                 event.location_text = Some(format!("Room {title}"));
                 event.event_url = Some(format!("https://example.org/{n}\r\nX-INJECTED:1"));
-                event.description_md = Some(format!("About {title}"));
                 event.timezone = "Europe/Berlin\r\nX-INJECTED:1".into();
                 event
             })
             .collect();
+        let about = texts(&events, |event| {
+            format!("About {}", HOSTILE[event.id as usize])
+        });
         for text in [
-            feed(HOSTILE[0], &events),
-            feed(HOSTILE[1], std::slice::from_ref(&events[1])),
+            feed(HOSTILE[0], &events, &about),
+            feed(HOSTILE[1], std::slice::from_ref(&events[1]), &about),
         ] {
             let lines: Vec<&str> = text.split("\r\n").collect();
             assert!(
@@ -350,7 +468,7 @@ mod tests {
                 lines.iter().filter(|line| line.starts_with("UID:")).count()
             );
         }
-        let text = feed(HOSTILE[0], &events);
+        let text = feed(HOSTILE[0], &events, &about);
         let read = read_feed(
             &text,
             &FeedSettings {
@@ -387,7 +505,11 @@ mod tests {
         event.all_day = true;
         event.start_at = midnight(9);
         event.end_at = midnight(11);
-        let text = feed("Rust Berlin", std::slice::from_ref(&event));
+        let text = feed(
+            "Rust Berlin",
+            std::slice::from_ref(&event),
+            &texts(std::slice::from_ref(&event), talks),
+        );
         assert!(text.contains("DTSTART;VALUE=DATE:20261209\r\n"), "{text}");
         assert!(text.contains("DTEND;VALUE=DATE:20261211\r\n"), "{text}");
         let now = Utc.with_ymd_and_hms(2026, 11, 24, 9, 0, 0).unwrap();
@@ -436,6 +558,46 @@ mod tests {
         assert!(
             link.contains("details=https%3A%2F%2Fluma.com%2Fe1"),
             "{link}"
+        );
+    }
+
+    proptest::proptest! {
+        /// Folding keeps every line within 75 octets, never splits a character, and unfolds to
+        /// the line it was given.
+        #[test]
+        fn folding_is_bounded_and_reversible(line in "\\PC{0,400}") {
+            let mut out = String::new();
+            push_folded(&mut out, &line);
+            proptest::prop_assert!(out.split("\r\n").all(|part| part.len() <= 75));
+            let unfolded = out.trim_end_matches("\r\n").replace("\r\n ", "");
+            proptest::prop_assert_eq!(unfolded, line);
+        }
+    }
+
+    #[test]
+    fn a_feed_of_long_descriptions_is_written_in_linear_time() {
+        let events: Vec<Event> = (0..200).map(|n| stored(n, &format!("e{n}"), "T")).collect();
+        let long = texts(&events, |event| {
+            format!("{} {}", event.id, "𝄞".repeat(4_000))
+        });
+        let text = feed("Long", &events, &long);
+        assert_eq!(text.matches("BEGIN:VEVENT").count(), 200);
+        assert!(text.split("\r\n").all(|line| line.len() <= 75));
+        let read = read_feed(
+            &text,
+            &FeedSettings {
+                display_timezone: chrono_tz::UTC,
+                from: Utc.with_ymd_and_hms(2026, 11, 24, 9, 0, 0).unwrap(),
+                until: Utc.with_ymd_and_hms(2027, 11, 24, 9, 0, 0).unwrap(),
+            },
+        )
+        .unwrap();
+        assert!(
+            read[0]
+                .description_md
+                .as_deref()
+                .unwrap()
+                .ends_with(&"𝄞".repeat(100))
         );
     }
 

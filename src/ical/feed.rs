@@ -545,7 +545,7 @@ fn length_of(
 /// share one copy of each field, however long the original was).
 struct Details {
     title: String,
-    description: Option<String>,
+    description: Option<std::sync::Arc<str>>,
     event_url: Option<String>,
     location_type: LocationType,
     location_text: Option<String>,
@@ -587,7 +587,7 @@ impl Details {
             } else {
                 title
             },
-            description: (!description.is_empty()).then_some(description),
+            description: (!description.is_empty()).then(|| description.into()),
             event_url,
             location_type,
             location_text,

@@ -8,7 +8,7 @@ use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, Query
 use sha2::{Digest, Sha256};
 
 use crate::Error;
-use crate::ical::export::{RECENT, events_since, feed};
+use crate::ical::export::{RECENT, events_since, render};
 use crate::secrets::{SecretKey, random_token};
 use crate::store::entities::feed_token;
 use crate::store::{memberships, users};
@@ -68,6 +68,15 @@ pub async fn regenerate(
     Ok(token)
 }
 
+/// The member whose feed `token` opens; `None` for a token that is unknown or was replaced.
+pub async fn owner_of(db: &impl ConnectionTrait, token: &str) -> Result<Option<i64>, Error> {
+    Ok(feed_token::Entity::find()
+        .filter(feed_token::Column::TokenHash.eq(token_hash(token)))
+        .one(db)
+        .await?
+        .map(|row| row.user_id))
+}
+
 /// The feed behind `token`: the owner's organizations' upcoming and recent events; `None` for a
 /// token that is unknown or was replaced.
 pub async fn feed_for_token(
@@ -75,25 +84,35 @@ pub async fn feed_for_token(
     token: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<String>, Error> {
-    let Some(row) = feed_token::Entity::find()
-        .filter(feed_token::Column::TokenHash.eq(token_hash(token)))
-        .one(db)
-        .await?
-    else {
-        return Ok(None);
-    };
-    let Some(user) = users::find_by_id(db, row.user_id).await? else {
+    match owner_of(db, token).await? {
+        Some(user_id) => feed_of(db, user_id, now).await,
+        None => Ok(None),
+    }
+}
+
+/// The member's feed: their organizations' upcoming and recent events; `None` when the
+/// account is gone.
+pub async fn feed_of(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+    now: DateTime<Utc>,
+) -> Result<Option<String>, Error> {
+    let Some(user) = users::find_by_id(db, user_id).await? else {
         return Ok(None);
     };
     let standings = memberships::organizations_of(db, user.id).await?;
     let organizations: Vec<i64> = standings.iter().map(|(org, _)| org.id).collect();
     // The organizations followed, and the members-only events of those the person is a member of.
     let audience = Audience::member_of(crate::visibility::members_of(&standings));
-    let events = events_since(db, &organizations, &audience, now - RECENT).await?;
-    Ok(Some(feed(
-        &format!("Convene: {}'s organizations", user.display_name),
-        &events,
-    )))
+    let (events, descriptions) = events_since(db, &organizations, &audience, now - RECENT).await?;
+    Ok(Some(
+        render(
+            format!("Convene: {}'s organizations", user.display_name),
+            events,
+            descriptions,
+        )
+        .await?,
+    ))
 }
 
 #[cfg(test)]

@@ -314,7 +314,7 @@ impl LumaClient {
         while let Some((id, detail)) = answers.next().await {
             match detail {
                 Ok(event) => {
-                    descriptions.insert(id, event.description_md);
+                    descriptions.insert(id, event.description_md.map(|text| text.to_string()));
                 }
                 // Cancelled between the list and now: the next sync removes it.
                 Err(LumaError::NotFound(_)) => {}

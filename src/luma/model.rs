@@ -51,7 +51,8 @@ pub struct ImportedEvent {
     pub cross_listed: bool,
     pub tags: Vec<String>,
     /// Markdown, present only in `events/get` answers (lists omit it since July 2026).
-    pub description_md: Option<String>,
+    /// Shared by the occurrences of a series (one copy however many events carry it).
+    pub description_md: Option<std::sync::Arc<str>>,
 }
 
 impl ImportedEvent {
@@ -330,7 +331,8 @@ fn normalise(wire: WireEvent) -> Result<ImportedEvent, MalformedResponse> {
         description_md: wire
             .description_md
             .map(|text| bounds::description(&text))
-            .filter(|text| !text.is_empty()),
+            .filter(|text| !text.is_empty())
+            .map(Into::into),
         external_id,
     })
 }

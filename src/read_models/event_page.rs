@@ -68,8 +68,15 @@ pub async fn page(
         .take(MORE_EVENTS as usize)
         .map(|other| link(&other))
         .collect();
+    let description = crate::store::descriptions::of_event(db, &found).await?;
     Ok(Some(EventPageView::Shown(Box::new(shown(
-        found, &org.slug, &org.name, site, now, more,
+        found,
+        description.as_deref(),
+        &org.slug,
+        &org.name,
+        site,
+        now,
+        more,
     )))))
 }
 
@@ -89,6 +96,7 @@ fn link(event: &Event) -> EventLink {
 
 fn shown(
     event: Event,
+    description: Option<&str>,
     org_slug: &str,
     org_name: &str,
     site: &PublicUrl,
@@ -101,10 +109,6 @@ fn shown(
     let canonical_url = site.link(&format!("/events/{public_id}"));
     let event_url = events::https_only(event.event_url.clone());
     let cover_url = events::https_only(event.cover_url.clone());
-    let description = event
-        .description_md
-        .as_deref()
-        .filter(|text| !text.trim().is_empty());
     let summary = description
         .map(|text| markdown::to_plain_text(text, SUMMARY_MAX_CHARS))
         .unwrap_or_else(|| {
@@ -246,6 +250,8 @@ mod tests {
 
     use super::*;
 
+    const DESCRIPTION: &str = "**Bring** a [laptop](https://example.org).";
+
     fn event(location_type: LocationType, all_day: bool) -> Event {
         let start_at = Utc.with_ymd_and_hms(2026, 10, 24, 17, 0, 0).unwrap();
         Event {
@@ -254,7 +260,7 @@ mod tests {
             source: convene_types::EventSource::LumaApi,
             external_id: "evt-1".into(),
             title: "Rust </script><script>alert(1)</script> & friends".into(),
-            description_md: Some("**Bring** a [laptop](https://example.org).".into()),
+            description_id: None,
             start_at,
             end_at: start_at + chrono::Duration::hours(2),
             timezone: "Europe/London".into(),
@@ -283,6 +289,7 @@ mod tests {
     fn markup(event: &Event) -> Value {
         let page = shown(
             event.clone(),
+            Some(DESCRIPTION),
             "rust-berlin",
             "Rust Berlin",
             &site(),
@@ -331,6 +338,7 @@ mod tests {
     fn nothing_in_a_title_can_end_the_script_element() {
         let page = shown(
             event(LocationType::InPerson, false),
+            Some(DESCRIPTION),
             "rust-berlin",
             "Rust Berlin",
             &site(),
@@ -351,7 +359,7 @@ mod tests {
         let mut members_only = event(LocationType::InPerson, false);
         members_only.visibility = Visibility::MembersOnly;
         let later = members_only.end_at + chrono::Duration::minutes(1);
-        let page = shown(members_only, "o", "O", &site(), later, Vec::new());
+        let page = shown(members_only, None, "o", "O", &site(), later, Vec::new());
         assert_eq!(page.json_ld, None);
         assert!(page.ended);
     }

@@ -11,12 +11,16 @@ use crate::Error;
 use crate::cache::CachedReads;
 use crate::read_models::organizations::OrgRequest;
 use crate::refresh::{Freshness, Refresher};
+use crate::store::descriptions;
 use crate::store::events::{self, Event};
 use crate::visibility::{Audience, Visibility};
 use crate::{markdown, timefmt};
 
 /// Events shown on the list, at most (a few months of a busy calendar).
 pub const LIST_LIMIT: u64 = 200;
+/// Each card shows the start of its event's description, at most this many characters (the
+/// event's page has all of it): the list stays a few hundred kilobytes whatever the feed.
+pub const LIST_DESCRIPTION_CHARS: u32 = 600;
 
 /// The page, after starting a background refresh when the stored events are older than the
 /// TTL (stale-while-revalidate: the page answers with what is stored).
@@ -78,18 +82,52 @@ async fn list(
     audience: &Audience,
     from: DateTime<Utc>,
 ) -> Result<Vec<Listed>, Error> {
-    Ok(
-        events::upcoming_for_organization(db, organization_id, audience, from, LIST_LIMIT)
-            .await?
-            .into_iter()
-            .map(listed)
-            .collect(),
-    )
+    let upcoming =
+        events::upcoming_for_organization(db, organization_id, audience, from, LIST_LIMIT).await?;
+    let descriptions = descriptions::of_events(db, &upcoming, Some(LIST_DESCRIPTION_CHARS)).await?;
+    Ok(upcoming
+        .into_iter()
+        .map(|event| {
+            let description = descriptions
+                .of(&event)
+                .map(|text| excerpt(text, LIST_DESCRIPTION_CHARS));
+            listed(event, description)
+        })
+        .collect())
 }
 
-fn listed(event: Event) -> Listed {
+/// A description as the store cut it, marked "…" when it may go on.
+fn excerpt(text: &str, cut: u32) -> String {
+    if text.chars().count() >= cut as usize {
+        format!("{}…", text.trim_end())
+    } else {
+        text.to_owned()
+    }
+}
+
+impl Listed {
+    /// What the entry holds in memory, near enough for a cache's byte budget.
+    pub fn weight(&self) -> usize {
+        let card = &self.card;
+        256 + self.date.len()
+            + self.heading.len()
+            + card.title.len()
+            + card.luma_id.len()
+            + card.location.len()
+            + card.description_html.as_ref().map_or(0, String::len)
+            + card.cover_url.as_ref().map_or(0, String::len)
+            + card.event_url.as_ref().map_or(0, String::len)
+            + card.page_url.as_ref().map_or(0, String::len)
+            + card.when.len()
+            + card.starts.len()
+            + card.ends.len()
+            + card.timezone.len()
+    }
+}
+
+fn listed(event: Event, description: Option<String>) -> Listed {
     let end_at = event.end_at;
-    let (date, heading, card) = card(event);
+    let (date, heading, card) = card(event, description);
     Listed {
         end_at,
         date,
@@ -129,7 +167,7 @@ async fn cached_list(
         .await
 }
 
-fn card(event: Event) -> (String, String, EventCard) {
+fn card(event: Event, description: Option<String>) -> (String, String, EventCard) {
     let zone = timefmt::zone(&event.timezone);
     let (starts, ends) = timefmt::start_and_end(event.start_at, event.end_at, zone, event.all_day);
     let (location, online) = events::place(event.location_type, event.location_text.as_deref());
@@ -149,10 +187,7 @@ fn card(event: Event) -> (String, String, EventCard) {
         cross_listed: event.cross_listed,
         cover_url: events::https_only(event.cover_url),
         event_url: events::https_only(event.event_url),
-        description_html: event
-            .description_md
-            .filter(|text| !text.trim().is_empty())
-            .map(|text| markdown::to_safe_html(&text)),
+        description_html: description.map(|text| markdown::to_safe_html(&text)),
     };
     (
         timefmt::local_date(event.start_at, zone),
@@ -202,7 +237,7 @@ mod tests {
             source: convene_types::EventSource::LumaApi,
             external_id: id.into(),
             title: format!("Event {id}"),
-            description_md: Some("<script>alert(1)</script>\n\n**Hi**".into()),
+            description_id: None,
             start_at,
             end_at: start_at + chrono::Duration::hours(2),
             timezone: zone.into(),
@@ -235,7 +270,7 @@ mod tests {
                 event("evt-d", (26, 18), "Europe/London"),
             ]
             .into_iter()
-            .map(listed),
+            .map(|event| listed(event, Some("<script>alert(1)</script>\n\n**Hi**".into()))),
         );
         let headings: Vec<&str> = days.iter().map(|d| d.heading.as_str()).collect();
         assert_eq!(

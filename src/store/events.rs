@@ -117,7 +117,7 @@ mod tests {
             source: Set(convene_types::EventSource::LumaApi),
             external_id: Set(id.into()),
             title: Set(id.into()),
-            description_md: Set(None),
+            description_id: Set(None),
             start_at: Set(start),
             end_at: Set(start + Duration::hours(hours)),
             timezone: Set("UTC".into()),

@@ -1,5 +1,6 @@
 //! The store: connecting to SQLite or Postgres, applying migrations, and the queries per table.
 
+pub mod descriptions;
 pub mod entities;
 pub mod events;
 pub mod leases;
@@ -8,6 +9,7 @@ pub mod organizations;
 pub mod secrets_at_rest;
 pub mod sessions;
 pub mod sign_in;
+pub mod usage;
 pub mod users;
 
 use std::time::Duration;

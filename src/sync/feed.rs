@@ -79,8 +79,10 @@ impl Importer {
                 changes,
                 vanished,
                 skipped_private,
+                growth,
             } => {
                 counts.skipped_private = skipped_private;
+                self.check_quota(org.id, growth, now).await?;
                 (changes, vanished)
             }
             Reconciled::Suspicious(why) => return Err(why),

@@ -1,6 +1,7 @@
 //! `run_org_sync` for organizations importing an iCal feed, served by a local server, on a
 //! fresh store; and an organization moving from its feed to the API.
 
+use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 use std::time::Duration as StdDuration;
 
@@ -143,6 +144,12 @@ impl World {
             .unwrap()
     }
 
+    async fn description(&self, event: &event::Model) -> Option<String> {
+        crate::store::descriptions::of_event(self.store.db(), event)
+            .await
+            .unwrap()
+    }
+
     fn requests(&self) -> Vec<StatusCode> {
         self.server.requests.lock().unwrap().clone()
     }
@@ -159,7 +166,7 @@ async fn a_feed_imports_and_an_unchanged_feed_costs_one_304() {
     assert_eq!(meetup.source, EventSource::Ical);
     assert_eq!(meetup.timezone, "Europe/Berlin");
     assert_eq!(meetup.event_url.as_deref(), Some("https://luma.com/e1"));
-    assert_eq!(meetup.description_md.as_deref(), Some("Details"));
+    assert_eq!(w.description(meetup).await.as_deref(), Some("Details"));
 
     let second = w.sync().await;
     assert_eq!(second.outcome, SyncOutcome::Ok);
@@ -378,4 +385,149 @@ async fn an_ongoing_event_dropped_from_the_feed_leaves_the_pages() {
         .find(|e| e.external_id == "conference@example.org")
         .unwrap();
     assert!(conference.removed_at.is_some());
+}
+
+/// A feed of one series (`UID:series`) starting on the first day after [`now`], `rule` its
+/// RRULE and `description` its text.
+fn series_feed(rule: &str, description: &str) -> String {
+    format!(
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nBEGIN:VEVENT\r\nUID:series\r\n\
+         DTSTART:20261201T180000Z\r\nDURATION:PT1H\r\nSUMMARY:Weekly\r\nRRULE:{rule}\r\n\
+         DESCRIPTION:{description}\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
+}
+
+async fn texts_of(w: &World) -> Vec<String> {
+    crate::store::entities::event_description::Entity::find()
+        .filter(crate::store::entities::event_description::Column::OrganizationId.eq(w.org_id))
+        .all(w.store.db())
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|row| row.body)
+        .collect()
+}
+
+#[tokio::test]
+async fn a_series_stores_its_description_once_and_an_edit_leaves_the_old_text_to_housekeeping() {
+    let long = "Ünïcödé words. ".repeat(1_000);
+    let w = world(series_feed("FREQ=WEEKLY;COUNT=20", &long), true).await;
+    let report = w.sync().await;
+    assert_eq!(report.outcome, SyncOutcome::Ok, "{:?}", report.message);
+    assert_eq!(report.counts.created, 20);
+    let events = w.events().await;
+    let pointed: HashSet<Option<i64>> = events.iter().map(|e| e.description_id).collect();
+    assert_eq!(pointed.len(), 1, "every occurrence points to one text");
+    assert_eq!(texts_of(&w).await, [long.trim_end().to_owned()]);
+    assert_eq!(
+        w.description(&events[0]).await.as_deref(),
+        Some(long.trim_end())
+    );
+
+    *w.server.feed.lock().unwrap() = series_feed("FREQ=WEEKLY;COUNT=20", "Second words");
+    let report = w.sync().await;
+    assert_eq!(report.counts.updated, 20, "a new description is a change");
+    let pointed: HashSet<Option<i64>> = w.events().await.iter().map(|e| e.description_id).collect();
+    assert_eq!(pointed.len(), 1);
+    assert_eq!(
+        texts_of(&w).await.len(),
+        2,
+        "the old text stays until housekeeping"
+    );
+    let forgotten = crate::store::descriptions::forget_unused(w.store.db())
+        .await
+        .unwrap();
+    assert_eq!(forgotten, 1);
+    assert_eq!(texts_of(&w).await, ["Second words"]);
+}
+
+#[tokio::test]
+async fn a_run_past_the_organizations_byte_ceiling_is_refused_and_changes_nothing() {
+    let mut w = world(luma_feed(&[1, 2]), true).await;
+    w.importer = w.importer.clone().with_quota(Quota {
+        bytes: 4_000,
+        new_events_per_day: 1_000,
+    });
+    let first = w.sync().await;
+    assert_eq!(first.outcome, SyncOutcome::Ok, "{:?}", first.message);
+    let before = w.events().await;
+    let kept = crate::store::usage::of_organization(w.store.db(), w.org_id)
+        .await
+        .unwrap();
+    assert_eq!(kept.events, 2);
+    assert!(
+        kept.bytes > 2 * crate::store::usage::ROW_OVERHEAD,
+        "{kept:?}"
+    );
+
+    *w.server.feed.lock().unwrap() = luma_feed(&(1..=12).collect::<Vec<_>>());
+    let refused = w.sync().await;
+    assert_eq!(refused.outcome, SyncOutcome::Failed);
+    assert_eq!(refused.failure, Some(SyncFailure::OverQuota));
+    let message = refused.message.unwrap();
+    assert!(
+        message.contains("an organization keeps at most 3.9 KB")
+            && message.contains("nothing was changed"),
+        "{message}"
+    );
+    assert_eq!(w.events().await, before, "nothing stored changed");
+}
+
+#[tokio::test]
+async fn new_events_per_day_are_bounded_so_renamed_events_cannot_grow_the_store() {
+    let mut w = world(luma_feed(&[1, 2, 3]), true).await;
+    w.importer = w.importer.clone().with_quota(Quota {
+        bytes: ORGANIZATION_BYTES_MAX,
+        new_events_per_day: 5,
+    });
+    assert_eq!(w.sync().await.counts.created, 3);
+    // The same events under new ids: three more would make six today.
+    *w.server.feed.lock().unwrap() = luma_feed(&[1, 2, 3]).replace("UID:evt-", "UID:renamed-");
+    let refused = w.sync().await;
+    assert_eq!(refused.failure, Some(SyncFailure::OverQuota));
+    assert!(
+        refused
+            .message
+            .as_deref()
+            .is_some_and(|m| m.contains("3 new events, and 3 were added in the last 24 hours")),
+        "{:?}",
+        refused.message
+    );
+    let live = w.events().await;
+    assert_eq!(live.len(), 3);
+    assert!(
+        live.iter()
+            .all(|e| e.external_id.starts_with("evt-") && e.removed_at.is_none())
+    );
+}
+
+#[tokio::test]
+async fn a_large_run_is_written_in_chunks_and_stores_every_event() {
+    // Three series of 400 (a feed's series expands to at most 500 occurrences).
+    let one = series_feed("FREQ=HOURLY;COUNT=400", "Hourly");
+    let body = one
+        .split_once("BEGIN:VEVENT")
+        .and_then(|(_, rest)| rest.split_once("END:VCALENDAR"))
+        .map(|(event, _)| format!("BEGIN:VEVENT{event}"))
+        .unwrap();
+    let feed = one.replace(
+        &body,
+        &["a", "b", "c"]
+            .map(|uid| body.replace("UID:series", &format!("UID:series-{uid}")))
+            .concat(),
+    );
+    let w = world(feed, true).await;
+    let report = w.sync().await;
+    assert_eq!(report.outcome, SyncOutcome::Ok, "{:?}", report.message);
+    assert_eq!(report.counts.created, 1_200);
+    const { assert!(1_200 > CHANGES_PER_WRITE * 2, "more than two chunks") };
+    let events = w.events().await;
+    assert_eq!(events.len(), 1_200);
+    assert_eq!(texts_of(&w).await, ["Hourly"]);
+    let run = sync_run::Entity::find_by_id(report.run_id)
+        .one(w.store.db())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((run.outcome, run.events_created), (SyncOutcome::Ok, 1_200));
 }

@@ -61,8 +61,10 @@ impl Importer {
                 changes,
                 vanished,
                 skipped_private,
+                growth,
             } => {
                 counts.skipped_private = skipped_private;
+                self.check_quota(org.id, growth, now).await?;
                 (changes, vanished)
             }
             Reconciled::Suspicious(why) => return Err(why),
@@ -162,7 +164,22 @@ impl Importer {
         for batch in pending.chunks(DESCRIPTIONS_PER_WRITE) {
             let ids = batch.iter().map(|(_, external)| external.clone()).collect();
             let mut descriptions = client.get_descriptions(key, ids).await?;
+            let texts = descriptions.values().filter_map(|text| text.as_deref());
+            let growth =
+                crate::store::descriptions::unstored_bytes(&self.db, organization_id, texts)
+                    .await
+                    .map_err(RunFailure::store)?;
+            if growth > 0 {
+                let kept = crate::store::usage::of_organization(&self.db, organization_id)
+                    .await
+                    .map_err(RunFailure::store)?;
+                self.refuse_over_bytes(kept.bytes, growth)?;
+            }
             let txn = crate::store::begin_write(&self.db).await?;
+            let texts = descriptions.values().filter_map(|text| text.as_deref());
+            let text_ids = crate::store::descriptions::intern(&txn, organization_id, texts)
+                .await
+                .map_err(RunFailure::store)?;
             for (id, external_id) in batch {
                 let mut row = event::ActiveModel {
                     id: Set(*id),
@@ -171,7 +188,11 @@ impl Importer {
                 };
                 // Missing: lu.ma no longer has it; the next list removes it.
                 if let Some(description) = descriptions.remove(external_id) {
-                    row.description_md = Set(description);
+                    row.description_id = Set(description.and_then(|text| {
+                        text_ids
+                            .get(&crate::store::descriptions::digest(&text))
+                            .copied()
+                    }));
                 }
                 row.update(&txn).await?;
             }

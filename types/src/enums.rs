@@ -184,6 +184,8 @@ text_enum! {
         Internal = "internal",
         /// The process stopped during the run.
         Interrupted = "interrupted",
+        /// The run would take the organization past what it may store, or add in a day.
+        OverQuota = "over_quota",
     }
 }
 

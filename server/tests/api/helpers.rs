@@ -436,12 +436,17 @@ impl Drop for ServerProcess {
 
 impl ServerProcess {
     /// Starts the binary with only `env` (and a listen address on port 0) and waits until it
-    /// says where it listens.
+    /// says where it listens. `CONVENE_TEST_SERVER_BIN` names another build of it (the release
+    /// binary, for `make measure-budgets`); by default the one built with these tests.
     pub fn start(env: &[(&str, &str)]) -> Self {
         use std::io::{BufRead, BufReader};
         use std::process::{Command, Stdio};
 
-        let mut child = Command::new(env!("CARGO_BIN_EXE_convene"))
+        let binary = std::env::var("CONVENE_TEST_SERVER_BIN")
+            .ok()
+            .filter(|path| !path.is_empty())
+            .unwrap_or_else(|| env!("CARGO_BIN_EXE_convene").to_owned());
+        let mut child = Command::new(binary)
             .env_clear()
             .envs(convene::testing::moved_clock_env())
             .env("LEPTOS_SITE_ADDR", "127.0.0.1:0")

@@ -14,7 +14,7 @@ use convene::ical::fetch::FeedClientConfig;
 use convene::luma::client::{ClientConfig, LumaClient};
 use convene::luma::fake::{FakeCalendar, FakeLuma};
 use convene::secrets::SecretKey;
-use convene::store::entities::{event, organization, sync_run};
+use convene::store::entities::{event, event_description, organization, sync_run};
 use convene::store::organizations::{self, NewOrganization};
 use convene::sync::{Importer, SyncFailure, SyncOutcome, SyncTrigger};
 use convene::testing::{fresh_database_url, scratch_dir};
@@ -510,13 +510,20 @@ async fn hostile_feeds_fail_their_own_run_and_nothing_else() {
         .await
         .unwrap();
     assert_eq!(described.len(), 500, "occurrences per series");
-    let description_bytes: usize = described
-        .iter()
-        .map(|row| row.description_md.as_ref().map_or(0, String::len))
-        .sum();
+    // The series' description is stored once, however many occurrences carry it.
+    let texts: std::collections::HashSet<Option<i64>> =
+        described.iter().map(|row| row.description_id).collect();
+    assert_eq!(texts.len(), 1, "one text for the series");
+    let stored_texts = event_description::Entity::find()
+        .filter(event_description::Column::OrganizationId.eq(ids["huge-description"]))
+        .all(&db)
+        .await
+        .unwrap();
+    assert_eq!(stored_texts.len(), 1);
     assert!(
-        description_bytes <= 500 * 20_004,
-        "{description_bytes} bytes stored"
+        stored_texts[0].body.len() <= convene::bounds::DESCRIPTION_MAX_BYTES,
+        "{} bytes stored",
+        stored_texts[0].body.len()
     );
     let twice = stored(&db, ids["duplicate-uid"]).await;
     assert_eq!(twice, [("twice".to_owned(), "Second copy".to_owned())]);
@@ -640,4 +647,438 @@ async fn hostile_feeds_fail_their_own_run_and_nothing_else() {
         .unwrap();
     assert_eq!(health.status(), 200);
     assert!(server.alive());
+}
+
+/// `/healthz` asked every 10 ms while a phase of the test runs.
+struct HealthSampler {
+    running: Arc<AtomicBool>,
+    task: tokio::task::JoinHandle<Vec<Duration>>,
+}
+
+impl HealthSampler {
+    fn start(client: &reqwest::Client, base: &str) -> Self {
+        let running = Arc::new(AtomicBool::new(true));
+        let task = {
+            let (client, base, running) = (client.clone(), base.to_owned(), running.clone());
+            tokio::spawn(async move {
+                let mut latencies = Vec::new();
+                while running.load(Ordering::SeqCst) || latencies.is_empty() {
+                    let asked = Instant::now();
+                    let answer = client.get(format!("{base}/healthz")).send().await.unwrap();
+                    assert_eq!(answer.status(), 200, "/healthz");
+                    latencies.push(asked.elapsed());
+                    tokio::time::sleep(Duration::from_millis(10)).await;
+                }
+                latencies
+            })
+        };
+        Self { running, task }
+    }
+
+    /// The 99th percentile and the number of answers.
+    async fn stop(self) -> (Duration, usize) {
+        self.running.store(false, Ordering::SeqCst);
+        let mut latencies = self.task.await.unwrap();
+        (percentile_99(&mut latencies), latencies.len())
+    }
+}
+
+/// What the event tables take in the store, in bytes (SQLite: the whole file after a
+/// checkpoint; Postgres: the event tables with their indexes).
+async fn store_bytes(db: &sea_orm::DatabaseConnection) -> u64 {
+    use sea_orm::{ConnectionTrait, DbBackend, Statement};
+    let backend = db.get_database_backend();
+    let number = |sql: &str| Statement::from_string(backend, sql.to_owned());
+    let value = |row: Option<sea_orm::QueryResult>, column: &str| -> u64 {
+        let value: i64 = row.unwrap().try_get("", column).unwrap();
+        value as u64
+    };
+    match backend {
+        DbBackend::Postgres => value(
+            db.query_one_raw(number(
+                "SELECT (pg_total_relation_size('events') + pg_total_relation_size('event_descriptions') \
+                 + pg_total_relation_size('event_topics'))::bigint AS bytes",
+            ))
+            .await
+            .unwrap(),
+            "bytes",
+        ),
+        _ => {
+            db.execute_unprepared("PRAGMA wal_checkpoint(TRUNCATE)")
+                .await
+                .unwrap();
+            let pages = value(
+                db.query_one_raw(number("PRAGMA page_count")).await.unwrap(),
+                "page_count",
+            );
+            let size = value(
+                db.query_one_raw(number("PRAGMA page_size")).await.unwrap(),
+                "page_size",
+            );
+            pages * size
+        }
+    }
+}
+
+/// The byte amplifier of issue #27: ten hourly series (500 occurrences each) whose
+/// descriptions are 19,990 four-byte characters; `round` renames every series.
+fn amplifier(round: u32) -> Vec<u8> {
+    let soon = (Utc::now() + chrono::Duration::days(1))
+        .format("%Y%m%dT090000Z")
+        .to_string();
+    let text = "𝄞".repeat(19_990);
+    let series: String = (0..10)
+        .map(|n| {
+            vevent(
+                &format!("amp-{round}-{n}"),
+                &soon,
+                &format!("RRULE:FREQ=HOURLY\r\nSUMMARY:Series {n}\r\nDESCRIPTION:{n} {text}\r\n"),
+            )
+        })
+        .collect();
+    calendar(&series).into_bytes()
+}
+
+/// A large legitimate calendar: 5,000 events over the next year, each with a short description.
+fn large_legitimate_feed() -> Vec<u8> {
+    let events: String = (0..5_000)
+        .map(|n| {
+            let start = (Utc::now() + chrono::Duration::hours(2 + n * 3 / 2))
+                .format("%Y%m%dT%H0000Z")
+                .to_string();
+            vevent(
+                &format!("legit-{n}@example.org"),
+                &start,
+                &format!(
+                    "SUMMARY:Meetup {n}: talks and pizza\r\nLOCATION:Hall {}\\, Berlin\r\nDESCRIPTION:{}\r\n",
+                    n % 7,
+                    "Talks first, then questions and food. ".repeat(8)
+                ),
+            )
+        })
+        .collect();
+    calendar(&events).into_bytes()
+}
+
+/// Stores an organization as large as the ceiling allows for its downloads: upcoming public
+/// events with distinct descriptions of 8,000 four-byte characters (the most an event keeps is
+/// 32 KB), written straight into the store, up to the organization's byte ceiling.
+async fn seed_largest_calendar(db: &sea_orm::DatabaseConnection, organization_id: i64) -> u64 {
+    let per_event = 8_000 * 4 + convene::store::usage::ROW_OVERHEAD + 100;
+    let events = convene::sync::ORGANIZATION_BYTES_MAX / per_event;
+    let now = Utc::now();
+    for chunk in (0..events).collect::<Vec<_>>().chunks(100) {
+        let texts: Vec<String> = chunk
+            .iter()
+            .map(|n| format!("{n} {}", "𝄞".repeat(8_000 - 1 - n.to_string().len())))
+            .collect();
+        let ids = convene::store::descriptions::intern(
+            db,
+            organization_id,
+            texts.iter().map(String::as_str),
+        )
+        .await
+        .unwrap();
+        let rows: Vec<event::ActiveModel> = chunk
+            .iter()
+            .zip(&texts)
+            .map(|(n, text)| {
+                let imported = convene::luma::model::ImportedEvent {
+                    external_id: format!("largest-{n}"),
+                    calendar_id: None,
+                    title: format!("Meetup {n}"),
+                    start_at: now + chrono::Duration::hours(2 + *n as i64),
+                    end_at: now + chrono::Duration::hours(4 + *n as i64),
+                    all_day: false,
+                    timezone: "Europe/Berlin".into(),
+                    unknown_timezone: None,
+                    cover_url: None,
+                    event_url: None,
+                    location_text: Some("Hall 1, Berlin".into()),
+                    address_hidden: false,
+                    location_type: convene::luma::model::LocationType::InPerson,
+                    visibility: convene::visibility::Visibility::Public,
+                    cross_listed: false,
+                    tags: Vec::new(),
+                    description_md: None,
+                };
+                let mut row = convene::sync::event_row(
+                    organization_id,
+                    &imported,
+                    convene::sync::EventSource::Ical,
+                    now,
+                );
+                row.description_id = Set(ids
+                    .get(&convene::store::descriptions::digest(text))
+                    .copied());
+                row
+            })
+            .collect();
+        event::Entity::insert_many(rows).exec(db).await.unwrap();
+    }
+    organization::ActiveModel {
+        id: Set(organization_id),
+        events_last_synced_at: Set(Some(now)),
+        ..Default::default()
+    }
+    .update(db)
+    .await
+    .unwrap();
+    events
+}
+
+/// Marks the organization's events two hours old, so the next page load refreshes them; its
+/// runs stay (they count the events it added today), moved two hours back too, so the
+/// refresher's pause after an attempt is over.
+async fn due_for_refresh(db: &sea_orm::DatabaseConnection, organization_id: i64) {
+    sync_run::Entity::update_many()
+        .col_expr(
+            sync_run::Column::StartedAt,
+            sea_orm::sea_query::Expr::value(Utc::now() - chrono::Duration::hours(2)),
+        )
+        .filter(sync_run::Column::OrganizationId.eq(organization_id))
+        .exec(db)
+        .await
+        .unwrap();
+    organization::ActiveModel {
+        id: Set(organization_id),
+        events_last_synced_at: Set(Some(Utc::now() - chrono::Duration::hours(2))),
+        ical_etag: Set(None),
+        ical_last_modified: Set(None),
+        ..Default::default()
+    }
+    .update(db)
+    .await
+    .unwrap();
+}
+
+/// Loads the organization's page (which starts its refresh) and waits for the run to end.
+async fn refresh_through_a_page(
+    client: &reqwest::Client,
+    base: &str,
+    db: &sea_orm::DatabaseConnection,
+    slug: &str,
+    organization_id: i64,
+) -> sync_run::Model {
+    let runs_before = sync_run::Entity::find()
+        .filter(sync_run::Column::OrganizationId.eq(organization_id))
+        .all(db)
+        .await
+        .unwrap()
+        .len();
+    let page = client
+        .get(format!("{base}/orgs/{slug}/events?view=list"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 200, "{slug}");
+    let deadline = Instant::now() + Duration::from_secs(180);
+    loop {
+        let runs = sync_run::Entity::find()
+            .filter(sync_run::Column::OrganizationId.eq(organization_id))
+            .order_by_desc(sync_run::Column::Id)
+            .all(db)
+            .await
+            .unwrap();
+        if runs.len() > runs_before && runs[0].outcome != SyncOutcome::Running {
+            return runs[0].clone();
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{slug}: the refresh did not finish in time"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// Issue #27's budgets: an amplifying feed stores at most [`AMPLIFIER_STORE_BOUND_MB`] however
+/// often it renames its events, the largest legitimate sync and four concurrent anonymous
+/// downloads of the largest calendar allowed leave `/healthz` answering, a download is at
+/// most [`DOWNLOAD_BOUND_MB`] and the process stays under [`PEAK_MEMORY_BOUND_MB`]. Prints the
+/// figures the README quotes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn amplifiers_large_syncs_and_downloads_stay_within_their_budgets() {
+    const AMPLIFIER_STORE_BOUND_MB: u64 = 20;
+    const DOWNLOAD_BOUND_MB: usize = 10;
+    let database_url = fresh_database_url().await;
+    let db = convene::store::connect(&database_url).await.unwrap();
+    convene::store::migrate(&db).await.unwrap();
+    let feeds: Feeds = Feeds::default();
+    let feed_base = feed_server(feeds.clone()).await;
+    let secret_hex = convene::secrets::random_token();
+    let secret = SecretKey::from_hex(&secret_hex).unwrap();
+    let mut ids = HashMap::new();
+    for slug in ["amplifier", "legitimate", "largest"] {
+        let org = organizations::create(&db, NewOrganization::parse(slug, slug, "").unwrap())
+            .await
+            .unwrap();
+        let feed = convene::ical::connect::SealedFeed::seal(
+            &secret,
+            org.id,
+            &format!("{feed_base}/{slug}").parse().unwrap(),
+        )
+        .unwrap();
+        organization::ActiveModel {
+            id: Set(org.id),
+            ical_url_sealed: Set(Some(feed.sealed)),
+            ical_url_shown: Set(Some(feed.shown)),
+            display_timezone: Set(Some("Europe/Berlin".to_owned())),
+            ..Default::default()
+        }
+        .update(&db)
+        .await
+        .unwrap();
+        ids.insert(slug, org.id);
+    }
+    feeds
+        .lock()
+        .unwrap()
+        .insert("legitimate".into(), large_legitimate_feed());
+    let largest = seed_largest_calendar(&db, ids["largest"]).await;
+
+    let data_dir = scratch_dir("budgets");
+    let mut server = ServerProcess::start(&[
+        ("DATABASE_URL", &database_url),
+        ("CONVENE_DATA_DIR", &data_dir.display().to_string()),
+        ("CONVENE_SECRET_KEY", &secret_hex),
+        ("CONVENE_DAILY_SYNC", "0"),
+        ("CONVENE_ALLOW_PRIVATE_FEEDS", "1"),
+    ]);
+    let client = reqwest::Client::builder()
+        .timeout(Duration::from_secs(60))
+        .build()
+        .unwrap();
+
+    // The amplifier, renaming its events on every download until a ceiling refuses it.
+    let before = store_bytes(&db).await;
+    let sampler = HealthSampler::start(&client, &server.base);
+    let mut runs = Vec::new();
+    for round in 0..4 {
+        feeds
+            .lock()
+            .unwrap()
+            .insert("amplifier".into(), amplifier(round));
+        due_for_refresh(&db, ids["amplifier"]).await;
+        runs.push(
+            refresh_through_a_page(&client, &server.base, &db, "amplifier", ids["amplifier"]).await,
+        );
+    }
+    let (amplifier_p99, amplifier_samples) = sampler.stop().await;
+    let amplifier_peak = server.peak_memory_mb();
+    let amplified = store_bytes(&db).await.saturating_sub(before);
+    let first_round = &runs[0];
+    assert_eq!(
+        first_round.outcome,
+        SyncOutcome::Ok,
+        "{:?}",
+        first_round.error_message
+    );
+    assert_eq!(first_round.events_created, 5_000);
+    let refused = runs.last().unwrap();
+    assert_eq!(refused.failure, Some(SyncFailure::OverQuota), "{refused:?}");
+    assert!(
+        refused
+            .error_message
+            .as_deref()
+            .is_some_and(|m| m.contains("an organization adds at most 10000 a day")),
+        "{:?}",
+        refused.error_message
+    );
+
+    // The largest legitimate sync: 5,000 new events at once.
+    let sampler = HealthSampler::start(&client, &server.base);
+    let started = Instant::now();
+    let legitimate =
+        refresh_through_a_page(&client, &server.base, &db, "legitimate", ids["legitimate"]).await;
+    let sync_took = started.elapsed();
+    let (sync_p99, sync_samples) = sampler.stop().await;
+    let sync_peak = server.peak_memory_mb();
+    assert_eq!(
+        legitimate.outcome,
+        SyncOutcome::Ok,
+        "{:?}",
+        legitimate.error_message
+    );
+    assert_eq!(legitimate.events_created, 5_000);
+
+    // Four anonymous downloads of the largest calendar at once.
+    let sampler = HealthSampler::start(&client, &server.base);
+    let started = Instant::now();
+    let downloading: Vec<_> = (0..4)
+        .map(|_| {
+            let client = client.clone();
+            let url = format!("{}/orgs/largest/events.ics", server.base);
+            tokio::spawn(async move {
+                let answer = client.get(url).send().await.unwrap();
+                assert_eq!(answer.status(), 200);
+                let etag = answer.headers()["etag"].to_str().unwrap().to_owned();
+                (etag, answer.bytes().await.unwrap())
+            })
+        })
+        .collect();
+    let mut downloads = Vec::new();
+    for download in downloading {
+        downloads.push(download.await.unwrap());
+    }
+    let downloads_took = started.elapsed();
+    let (download_p99, download_samples) = sampler.stop().await;
+    let download_bytes = downloads[0].1.len();
+    assert!(
+        downloads
+            .iter()
+            .all(|(etag, body)| *etag == downloads[0].0 && *body == downloads[0].1),
+        "every download has the same bytes"
+    );
+    let text = std::str::from_utf8(&downloads[0].1).unwrap();
+    assert!(text.ends_with("END:VCALENDAR\r\n"), "a whole calendar");
+    let written = text.matches("BEGIN:VEVENT").count();
+    assert!(
+        written > 0 && (written as u64) < largest,
+        "{written} of {largest} events"
+    );
+    assert!(
+        text.contains("UID:largest-0@convene"),
+        "the soonest events stay"
+    );
+
+    let peak = server.peak_memory_mb();
+    let megabytes = |bytes: u64| bytes as f64 / (1024.0 * 1024.0);
+    println!(
+        "budgets: the amplifier stored {:.1} MB over {} rounds (/healthz p99 {:.1} ms over {amplifier_samples} answers); \
+         the largest legitimate sync ({} events) took {:.1} s (/healthz p99 {:.1} ms over {sync_samples}); \
+         four downloads of the largest calendar ({largest} events stored, {written} written, {:.1} MB each) took {:.2} s (/healthz p99 {:.1} ms over {download_samples}); \
+         peak RSS {amplifier_peak} MB after the amplifier, {sync_peak} MB after the sync, {peak} MB after the downloads",
+        megabytes(amplified),
+        runs.len(),
+        amplifier_p99.as_secs_f64() * 1000.0,
+        legitimate.events_created,
+        sync_took.as_secs_f64(),
+        sync_p99.as_secs_f64() * 1000.0,
+        megabytes(download_bytes as u64),
+        downloads_took.as_secs_f64(),
+        download_p99.as_secs_f64() * 1000.0,
+    );
+    assert!(server.alive(), "the server process is alive");
+    assert!(
+        amplified <= AMPLIFIER_STORE_BOUND_MB * 1024 * 1024,
+        "the amplifier stored {:.1} MB",
+        megabytes(amplified)
+    );
+    assert!(
+        download_bytes <= DOWNLOAD_BOUND_MB * 1024 * 1024,
+        "a download of {download_bytes} bytes"
+    );
+    assert!(peak <= PEAK_MEMORY_BOUND_MB, "peak RSS {peak} MB");
+    // Liveness bounds, not the performance targets (the suite runs many servers at once on
+    // two cores): the README's figures come from a quiet run.
+    for (phase, p99) in [
+        ("amplifier", amplifier_p99),
+        ("sync", sync_p99),
+        ("downloads", download_p99),
+    ] {
+        assert!(
+            p99 < Duration::from_secs(5),
+            "{phase}: /healthz p99 {p99:?}"
+        );
+    }
 }

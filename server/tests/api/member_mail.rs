@@ -103,7 +103,7 @@ impl World {
             source: Set(convene_types::EventSource::LumaApi),
             external_id: Set(id.into()),
             title: Set(title.into()),
-            description_md: Set(None),
+            description_id: Set(None),
             start_at: Set(start),
             end_at: Set(start + chrono::Duration::hours(2)),
             timezone: Set(zone.into()),

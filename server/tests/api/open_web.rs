@@ -19,7 +19,7 @@ async fn next_public_event(app: &TestApp) -> event::Model {
         .filter(event::Column::RemovedAt.is_null())
         .filter(event::Column::EndAt.gt(Utc::now()))
         .filter(event::Column::LocationText.is_not_null())
-        .filter(event::Column::DescriptionMd.is_not_null())
+        .filter(event::Column::DescriptionId.is_not_null())
         .order_by_asc(event::Column::StartAt)
         .one(&db)
         .await

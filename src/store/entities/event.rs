@@ -14,8 +14,9 @@ pub struct Model {
     pub external_id: String,
     #[sea_orm(column_type = "Text")]
     pub title: String,
-    #[sea_orm(column_type = "Text", nullable)]
-    pub description_md: Option<String>,
+    /// Its description (Markdown), kept once per organization however many events share it
+    /// (`store::descriptions`).
+    pub description_id: Option<i64>,
     pub start_at: DateTimeUtc,
     pub end_at: DateTimeUtc,
     /// Given as dates, not times: `start_at` is midnight in `timezone`, `end_at` the midnight

@@ -3,6 +3,7 @@
 pub mod account_token;
 pub mod change_counter;
 pub mod event;
+pub mod event_description;
 pub mod event_topic;
 pub mod feed_token;
 pub mod lease;

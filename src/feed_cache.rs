@@ -1,0 +1,199 @@
+//! Subscribable feeds (iCalendar and Atom) written once per change of the store and time
+//! slot, then served from memory (issue #27): calendar apps and feed readers poll, and four
+//! anonymous downloads of a large calendar at once used to cost four renders of hundreds of
+//! megabytes. Each feed is bounded (`ical::export::FEED_EVENTS_MAX` and `FEED_BYTES_MAX`), one
+//! feed is written at a time (the others wait, then find it written), and the written feeds
+//! share a byte budget ([`FEEDS_CACHED_BYTES`]).
+//!
+//! Keys never mix people: public feeds are the same for everyone, and a personal feed is kept
+//! by its owner's id after its token was looked up (a replaced token stops working at once).
+
+use std::future::Future;
+use std::sync::Arc;
+
+use bytes::Bytes;
+use chrono::{DateTime, Utc};
+use sea_orm::ConnectionTrait;
+
+use crate::Error;
+use crate::cache::{CachedReads, Tag};
+use crate::mail::PublicUrl;
+
+/// Written feeds kept in memory together, at most.
+pub const FEEDS_CACHED_BYTES: usize = 48 * 1024 * 1024;
+/// Feeds kept, at most (small ones: unknown slugs answered "none").
+pub const FEEDS_CACHED: usize = 2_000;
+
+/// Which feed, for which time slot: calendars change with the hour (they reach a month back),
+/// Atom feeds with the minute (they list what has not ended).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum FeedKey {
+    OrganizationCalendar { slug: String, hour: i64 },
+    OrganizationAtom { slug: String, minute: i64 },
+    NetworkAtom { minute: i64 },
+    TopicAtom { topic: String, minute: i64 },
+    Personal { user_id: i64, hour: i64 },
+}
+
+impl FeedKey {
+    fn bytes(&self) -> usize {
+        match self {
+            FeedKey::OrganizationCalendar { slug, .. } | FeedKey::OrganizationAtom { slug, .. } => {
+                slug.len()
+            }
+            FeedKey::TopicAtom { topic, .. } => topic.len(),
+            FeedKey::NetworkAtom { .. } | FeedKey::Personal { .. } => 0,
+        }
+    }
+}
+
+/// A feed as written, with its validator.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Written {
+    pub body: Bytes,
+    /// A strong `ETag` of `body`.
+    pub etag: String,
+}
+
+/// What the cache keeps of a feed: the feed, or that there is none (an unknown slug).
+pub type Kept = Option<Arc<Written>>;
+
+/// What a kept feed weighs.
+pub fn weight(key: &FeedKey, kept: &Kept) -> usize {
+    256 + key.bytes() + kept.as_ref().map_or(0, |written| written.body.len())
+}
+
+/// The feed under `key` written at the counters in `tag`: from memory, or written by `write`
+/// while no other feed is being written.
+async fn cached<F, Fut>(
+    reads: CachedReads<'_>,
+    key: FeedKey,
+    tag: Tag,
+    write: F,
+) -> Result<Kept, Error>
+where
+    F: FnOnce() -> Fut,
+    Fut: Future<Output = Result<Option<String>, Error>>,
+{
+    let shelf = &reads.caches.feeds;
+    if let Some(kept) = shelf.get(&key, tag) {
+        return Ok(kept);
+    }
+    // One at a time: a burst of downloads of one feed waits here for the first, and finds
+    // it written; memory holds one feed being written, whatever the burst.
+    let _writing = reads
+        .caches
+        .feed_writer
+        .acquire()
+        .await
+        .map_err(|err| Error::Internal(format!("the feed writer closed: {err}")))?;
+    if let Some(kept) = shelf.get(&key, tag) {
+        return Ok(kept);
+    }
+    let kept = write().await?.map(|body| {
+        Arc::new(Written {
+            etag: crate::ical::export::etag(&body),
+            body: Bytes::from(body),
+        })
+    });
+    shelf.put(key, kept.clone(), tag);
+    Ok(kept)
+}
+
+fn hour_of(now: DateTime<Utc>) -> i64 {
+    now.timestamp().div_euclid(3_600)
+}
+
+fn minute_of(now: DateTime<Utc>) -> i64 {
+    now.timestamp().div_euclid(60)
+}
+
+/// `/orgs/<slug>/events.ics`; `None` when there is no such organization.
+pub async fn organization_calendar(
+    db: &impl ConnectionTrait,
+    reads: CachedReads<'_>,
+    slug: &str,
+    now: DateTime<Utc>,
+) -> Result<Kept, Error> {
+    let key = FeedKey::OrganizationCalendar {
+        slug: slug.to_owned(),
+        hour: hour_of(now),
+    };
+    cached(reads, key, reads.catalog_tag(), || {
+        crate::ical::export::organization_feed(db, slug, now)
+    })
+    .await
+}
+
+/// `/orgs/<slug>/events.atom`; `None` when there is no such organization.
+pub async fn organization_atom(
+    db: &impl ConnectionTrait,
+    reads: CachedReads<'_>,
+    site: &PublicUrl,
+    slug: &str,
+    now: DateTime<Utc>,
+) -> Result<Kept, Error> {
+    let key = FeedKey::OrganizationAtom {
+        slug: slug.to_owned(),
+        minute: minute_of(now),
+    };
+    cached(reads, key, reads.catalog_tag(), || {
+        crate::atom::organization_feed(db, site, slug, now)
+    })
+    .await
+}
+
+/// `/events.atom`.
+pub async fn network_atom(
+    db: &impl ConnectionTrait,
+    reads: CachedReads<'_>,
+    site: &PublicUrl,
+    now: DateTime<Utc>,
+) -> Result<Kept, Error> {
+    let key = FeedKey::NetworkAtom {
+        minute: minute_of(now),
+    };
+    cached(reads, key, reads.catalog_tag(), || async {
+        Ok(Some(crate::atom::network_feed(db, site, now).await?))
+    })
+    .await
+}
+
+/// `/topics/<topic>/events.atom`; `None` when no upcoming public event has the topic.
+pub async fn topic_atom(
+    db: &impl ConnectionTrait,
+    reads: CachedReads<'_>,
+    site: &PublicUrl,
+    topic: &str,
+    now: DateTime<Utc>,
+) -> Result<Kept, Error> {
+    let key = FeedKey::TopicAtom {
+        topic: topic.to_owned(),
+        minute: minute_of(now),
+    };
+    cached(reads, key, reads.catalog_tag(), || {
+        crate::atom::topic_feed(db, site, topic, now)
+    })
+    .await
+}
+
+/// `/feeds/<token>.ics`; `None` for a token that is unknown or was replaced. Kept by owner,
+/// under the counters of people (memberships, names) and the catalog.
+pub async fn personal_calendar(
+    db: &impl ConnectionTrait,
+    reads: CachedReads<'_>,
+    token: &str,
+    now: DateTime<Utc>,
+) -> Result<Kept, Error> {
+    let Some(user_id) = crate::ical::personal::owner_of(db, token).await? else {
+        return Ok(None);
+    };
+    let key = FeedKey::Personal {
+        user_id,
+        hour: hour_of(now),
+    };
+    cached(reads, key, reads.viewer_tag(), || {
+        crate::ical::personal::feed_of(db, user_id, now)
+    })
+    .await
+}
