@@ -12,7 +12,7 @@ use crate::read_models::event_page;
 use crate::store::descriptions::{self, Descriptions};
 use crate::store::entities::{event, organization};
 use crate::store::events::{self, Event, LONGEST_EVENT};
-use crate::store::organizations;
+use crate::store::organizations::Organization;
 use crate::visibility::Audience;
 use crate::{markdown, timefmt};
 
@@ -29,17 +29,13 @@ struct FeedHead {
     page: String,
 }
 
-/// The feed of an organization's upcoming public events; `None` when there is no such
-/// organization.
+/// The feed of an organization's upcoming public events.
 pub async fn organization_feed(
     db: &impl ConnectionTrait,
     site: &PublicUrl,
-    slug: &str,
+    org: &Organization,
     now: DateTime<Utc>,
-) -> Result<Option<String>, Error> {
-    let Some(org) = organizations::find_by_slug(db, slug).await? else {
-        return Ok(None);
-    };
+) -> Result<String, Error> {
     let upcoming =
         events::upcoming_for_organization(db, org.id, &Audience::public(), now, MAX_ENTRIES)
             .await?;
@@ -52,7 +48,7 @@ pub async fn organization_feed(
         path: format!("/orgs/{}/events.atom", org.slug),
         page: format!("/orgs/{}/events", org.slug),
     };
-    Ok(Some(render(db, site, head, entries, org.created_at).await?))
+    render(db, site, head, entries, org.created_at).await
 }
 
 /// The feed of every organization's upcoming public events.
@@ -70,29 +66,22 @@ pub async fn network_feed(
     render(db, site, head, entries, DateTime::UNIX_EPOCH).await
 }
 
-/// The feed of every organization's upcoming public events about one topic; `None` when no
-/// upcoming public event has it (a topic of members-only events only is not named here).
+/// The feed of every organization's upcoming public events about one topic (a slug as
+/// `topics::parse_param` gives it, and the name `topics::name_of` found for it).
 pub async fn topic_feed(
     db: &impl ConnectionTrait,
     site: &PublicUrl,
-    topic: &str,
+    slug: &str,
+    name: &str,
     now: DateTime<Utc>,
-) -> Result<Option<String>, Error> {
-    let Ok(Some(slug)) = crate::topics::parse_param(topic) else {
-        return Ok(None);
-    };
-    let Some(name) = crate::topics::name_of(db, &Audience::public(), &slug, now).await? else {
-        return Ok(None);
-    };
+) -> Result<String, Error> {
     let head = FeedHead {
         title: format!("Convene · {name}"),
         path: format!("/topics/{slug}/events.atom"),
         page: format!("/topics/{slug}"),
     };
-    let entries = upcoming_public(db, Some(&slug), now).await?;
-    Ok(Some(
-        render(db, site, head, entries, DateTime::UNIX_EPOCH).await?,
-    ))
+    let entries = upcoming_public(db, Some(slug), now).await?;
+    render(db, site, head, entries, DateTime::UNIX_EPOCH).await
 }
 
 /// Upcoming public events of every organization (about `topic`, when given), soonest first,

@@ -204,7 +204,7 @@ pub struct Shelves {
     pub event_lists: Shelf<(i64, bool, i64), Arc<Vec<crate::read_models::events::Listed>>>,
     pub marker: Shelf<(), i64>,
     /// Subscribable feeds as written (`crate::feed_cache`).
-    pub feeds: Shelf<crate::feed_cache::FeedKey, crate::feed_cache::Kept>,
+    pub feeds: Shelf<crate::feed_cache::FeedKey, Arc<crate::feed_cache::Written>>,
     /// One feed is written at a time.
     pub feed_writer: tokio::sync::Semaphore,
 }

@@ -18,33 +18,24 @@ use sea_orm::ConnectionTrait;
 use crate::Error;
 use crate::cache::{CachedReads, Tag};
 use crate::mail::PublicUrl;
+use crate::store::organizations;
+use crate::visibility::Audience;
 
 /// Written feeds kept in memory together, at most.
 pub const FEEDS_CACHED_BYTES: usize = 48 * 1024 * 1024;
-/// Feeds kept, at most (small ones: unknown slugs answered "none").
+/// Feeds kept, at most.
 pub const FEEDS_CACHED: usize = 2_000;
 
 /// Which feed, for which time slot: calendars change with the hour (they reach a month back),
-/// Atom feeds with the minute (they list what has not ended).
+/// Atom feeds with the minute (they list what has not ended). Only feeds that exist are
+/// kept: an address naming nothing is answered from the store and never reaches the cache.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum FeedKey {
-    OrganizationCalendar { slug: String, hour: i64 },
-    OrganizationAtom { slug: String, minute: i64 },
+    OrganizationCalendar { organization_id: i64, hour: i64 },
+    OrganizationAtom { organization_id: i64, minute: i64 },
     NetworkAtom { minute: i64 },
     TopicAtom { topic: String, minute: i64 },
     Personal { user_id: i64, hour: i64 },
-}
-
-impl FeedKey {
-    fn bytes(&self) -> usize {
-        match self {
-            FeedKey::OrganizationCalendar { slug, .. } | FeedKey::OrganizationAtom { slug, .. } => {
-                slug.len()
-            }
-            FeedKey::TopicAtom { topic, .. } => topic.len(),
-            FeedKey::NetworkAtom { .. } | FeedKey::Personal { .. } => 0,
-        }
-    }
 }
 
 /// A feed as written, with its validator.
@@ -55,12 +46,13 @@ pub struct Written {
     pub etag: String,
 }
 
-/// What the cache keeps of a feed: the feed, or that there is none (an unknown slug).
-pub type Kept = Option<Arc<Written>>;
-
 /// What a kept feed weighs.
-pub fn weight(key: &FeedKey, kept: &Kept) -> usize {
-    256 + key.bytes() + kept.as_ref().map_or(0, |written| written.body.len())
+pub fn weight(key: &FeedKey, written: &Arc<Written>) -> usize {
+    let key = match key {
+        FeedKey::TopicAtom { topic, .. } => topic.len(),
+        _ => 0,
+    };
+    256 + key + written.body.len()
 }
 
 /// The feed under `key` written at the counters in `tag`: from memory, or written by `write`
@@ -70,10 +62,10 @@ async fn cached<F, Fut>(
     key: FeedKey,
     tag: Tag,
     write: F,
-) -> Result<Kept, Error>
+) -> Result<Arc<Written>, Error>
 where
     F: FnOnce() -> Fut,
-    Fut: Future<Output = Result<Option<String>, Error>>,
+    Fut: Future<Output = Result<String, Error>>,
 {
     let shelf = &reads.caches.feeds;
     if let Some(kept) = shelf.get(&key, tag) {
@@ -90,14 +82,13 @@ where
     if let Some(kept) = shelf.get(&key, tag) {
         return Ok(kept);
     }
-    let kept = write().await?.map(|body| {
-        Arc::new(Written {
-            etag: crate::ical::export::etag(&body),
-            body: Bytes::from(body),
-        })
+    let body = write().await?;
+    let written = Arc::new(Written {
+        etag: crate::ical::export::etag(&body),
+        body: Bytes::from(body),
     });
-    shelf.put(key, kept.clone(), tag);
-    Ok(kept)
+    shelf.put(key, written.clone(), tag);
+    Ok(written)
 }
 
 fn hour_of(now: DateTime<Utc>) -> i64 {
@@ -114,15 +105,19 @@ pub async fn organization_calendar(
     reads: CachedReads<'_>,
     slug: &str,
     now: DateTime<Utc>,
-) -> Result<Kept, Error> {
+) -> Result<Option<Arc<Written>>, Error> {
+    let Some(org) = organizations::find_by_slug(db, slug).await? else {
+        return Ok(None);
+    };
     let key = FeedKey::OrganizationCalendar {
-        slug: slug.to_owned(),
+        organization_id: org.id,
         hour: hour_of(now),
     };
-    cached(reads, key, reads.catalog_tag(), || {
-        crate::ical::export::organization_feed(db, slug, now)
+    let written = cached(reads, key, reads.catalog_tag(), || {
+        crate::ical::export::organization_feed(db, &org, now)
     })
-    .await
+    .await?;
+    Ok(Some(written))
 }
 
 /// `/orgs/<slug>/events.atom`; `None` when there is no such organization.
@@ -132,15 +127,19 @@ pub async fn organization_atom(
     site: &PublicUrl,
     slug: &str,
     now: DateTime<Utc>,
-) -> Result<Kept, Error> {
+) -> Result<Option<Arc<Written>>, Error> {
+    let Some(org) = organizations::find_by_slug(db, slug).await? else {
+        return Ok(None);
+    };
     let key = FeedKey::OrganizationAtom {
-        slug: slug.to_owned(),
+        organization_id: org.id,
         minute: minute_of(now),
     };
-    cached(reads, key, reads.catalog_tag(), || {
-        crate::atom::organization_feed(db, site, slug, now)
+    let written = cached(reads, key, reads.catalog_tag(), || {
+        crate::atom::organization_feed(db, site, &org, now)
     })
-    .await
+    .await?;
+    Ok(Some(written))
 }
 
 /// `/events.atom`.
@@ -149,32 +148,40 @@ pub async fn network_atom(
     reads: CachedReads<'_>,
     site: &PublicUrl,
     now: DateTime<Utc>,
-) -> Result<Kept, Error> {
+) -> Result<Arc<Written>, Error> {
     let key = FeedKey::NetworkAtom {
         minute: minute_of(now),
     };
-    cached(reads, key, reads.catalog_tag(), || async {
-        Ok(Some(crate::atom::network_feed(db, site, now).await?))
+    cached(reads, key, reads.catalog_tag(), || {
+        crate::atom::network_feed(db, site, now)
     })
     .await
 }
 
-/// `/topics/<topic>/events.atom`; `None` when no upcoming public event has the topic.
+/// `/topics/<topic>/events.atom`; `None` when no upcoming public event has the topic (a topic
+/// of members-only events only is not named here).
 pub async fn topic_atom(
     db: &impl ConnectionTrait,
     reads: CachedReads<'_>,
     site: &PublicUrl,
     topic: &str,
     now: DateTime<Utc>,
-) -> Result<Kept, Error> {
+) -> Result<Option<Arc<Written>>, Error> {
+    let Ok(Some(slug)) = crate::topics::parse_param(topic) else {
+        return Ok(None);
+    };
+    let Some(name) = crate::topics::name_of(db, &Audience::public(), &slug, now).await? else {
+        return Ok(None);
+    };
     let key = FeedKey::TopicAtom {
-        topic: topic.to_owned(),
+        topic: slug.clone(),
         minute: minute_of(now),
     };
-    cached(reads, key, reads.catalog_tag(), || {
-        crate::atom::topic_feed(db, site, topic, now)
+    let written = cached(reads, key, reads.catalog_tag(), || {
+        crate::atom::topic_feed(db, site, &slug, &name, now)
     })
-    .await
+    .await?;
+    Ok(Some(written))
 }
 
 /// `/feeds/<token>.ics`; `None` for a token that is unknown or was replaced. Kept by owner,
@@ -184,16 +191,20 @@ pub async fn personal_calendar(
     reads: CachedReads<'_>,
     token: &str,
     now: DateTime<Utc>,
-) -> Result<Kept, Error> {
+) -> Result<Option<Arc<Written>>, Error> {
     let Some(user_id) = crate::ical::personal::owner_of(db, token).await? else {
+        return Ok(None);
+    };
+    let Some(user) = crate::store::users::find_by_id(db, user_id).await? else {
         return Ok(None);
     };
     let key = FeedKey::Personal {
         user_id,
         hour: hour_of(now),
     };
-    cached(reads, key, reads.viewer_tag(), || {
-        crate::ical::personal::feed_of(db, user_id, now)
+    let written = cached(reads, key, reads.viewer_tag(), || {
+        crate::ical::personal::feed_of(db, &user, now)
     })
-    .await
+    .await?;
+    Ok(Some(written))
 }

@@ -68,8 +68,7 @@ pub async fn network_atom(State(state): State<AppState>, headers: HeaderMap) -> 
         Err(err) => Err(convene::Error::Internal(err.to_string())),
     };
     match written {
-        Ok(Some(written)) => kept_response(&written, ATOM, &headers, PUBLIC),
-        Ok(None) => StatusCode::NOT_FOUND.into_response(),
+        Ok(written) => kept_response(&written, ATOM, &headers, PUBLIC),
         Err(err) => {
             tracing::error!(error = %err, "writing the network's Atom feed failed");
             StatusCode::INTERNAL_SERVER_ERROR.into_response()

@@ -212,20 +212,16 @@ fn escape_text(line: &str) -> String {
     escaped
 }
 
-/// The feed of an organization's upcoming and recent events; `None` when there is no such
-/// organization.
+/// The feed of an organization's upcoming and recent events.
 pub async fn organization_feed(
     db: &impl ConnectionTrait,
-    slug: &str,
+    org: &crate::store::organizations::Organization,
     now: DateTime<Utc>,
-) -> Result<Option<String>, Error> {
-    let Some(org) = crate::store::organizations::find_by_slug(db, slug).await? else {
-        return Ok(None);
-    };
+) -> Result<String, Error> {
     // A public address: public events only, whoever asks.
     let (events, descriptions) =
         events_since(db, &[org.id], &Audience::public(), now - RECENT).await?;
-    Ok(Some(render(org.name, events, descriptions).await?))
+    render(org.name.clone(), events, descriptions).await
 }
 
 /// One live event as its own calendar file ("Add to calendar"), addressed by its random public

@@ -77,46 +77,42 @@ pub async fn owner_of(db: &impl ConnectionTrait, token: &str) -> Result<Option<i
         .map(|row| row.user_id))
 }
 
-/// The feed behind `token`: the owner's organizations' upcoming and recent events; `None` for a
-/// token that is unknown or was replaced.
-pub async fn feed_for_token(
-    db: &impl ConnectionTrait,
-    token: &str,
-    now: DateTime<Utc>,
-) -> Result<Option<String>, Error> {
-    match owner_of(db, token).await? {
-        Some(user_id) => feed_of(db, user_id, now).await,
-        None => Ok(None),
-    }
-}
-
-/// The member's feed: their organizations' upcoming and recent events; `None` when the
-/// account is gone.
+/// The member's feed: their organizations' upcoming and recent events.
 pub async fn feed_of(
     db: &impl ConnectionTrait,
-    user_id: i64,
+    user: &users::User,
     now: DateTime<Utc>,
-) -> Result<Option<String>, Error> {
-    let Some(user) = users::find_by_id(db, user_id).await? else {
-        return Ok(None);
-    };
+) -> Result<String, Error> {
     let standings = memberships::organizations_of(db, user.id).await?;
     let organizations: Vec<i64> = standings.iter().map(|(org, _)| org.id).collect();
     // The organizations followed, and the members-only events of those the person is a member of.
     let audience = Audience::member_of(crate::visibility::members_of(&standings));
     let (events, descriptions) = events_since(db, &organizations, &audience, now - RECENT).await?;
-    Ok(Some(
-        render(
-            format!("Convene: {}'s organizations", user.display_name),
-            events,
-            descriptions,
-        )
-        .await?,
-    ))
+    render(
+        format!("Convene: {}'s organizations", user.display_name),
+        events,
+        descriptions,
+    )
+    .await
 }
 
 #[cfg(test)]
 mod tests {
+    /// The feed behind `token`, as `/feeds/<token>.ics` answers it.
+    async fn feed_for_token(
+        db: &impl ConnectionTrait,
+        token: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<String>, Error> {
+        let Some(user_id) = owner_of(db, token).await? else {
+            return Ok(None);
+        };
+        match users::find_by_id(db, user_id).await? {
+            Some(user) => Ok(Some(feed_of(db, &user, now).await?)),
+            None => Ok(None),
+        }
+    }
+
     use chrono::{Duration, TimeZone};
     use sea_orm::ActiveValue::Set;
 

@@ -249,6 +249,31 @@ async fn warm_caches_never_show_one_person_what_another_may_see() {
     }
 }
 
+/// Feeds anyone may download, kept in memory once written.
+const PUBLIC_FEEDS: [&str; 3] = [
+    "/orgs/rust-berlin/events.ics",
+    "/orgs/rust-berlin/events.atom",
+    "/events.atom",
+];
+
+async fn text_of(app: &TestApp, path: &str) -> String {
+    let answer = app.get(path).await;
+    assert_eq!(answer.status(), 200, "{path}");
+    answer.text().await.unwrap()
+}
+
+/// The personal feed at `path` holds the members-only event (or not) within 2 s.
+async fn feed_within_two_seconds(app: &TestApp, path: &str, members_only: bool, what: &str) {
+    let deadline = Instant::now() + Duration::from_secs(2);
+    loop {
+        if text_of(app, path).await.contains(MEMBERS_ONLY) == members_only {
+            return;
+        }
+        assert!(Instant::now() < deadline, "the personal feed after {what}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn every_change_shows_on_the_next_request_and_on_the_other_replica() {
     let world = World::new().await;
@@ -260,6 +285,39 @@ async fn every_change_shows_on_the_next_request_and_on_the_other_replica() {
     };
     for app in world.servers() {
         assert_eq!(dashboard(app, Some(&world.bob)).await, bob);
+    }
+    // The feeds are written and kept on both servers (each answer is the written copy).
+    let db = store::connect(&first.database_url).await.unwrap();
+    let now = chrono::Utc::now();
+    let bob_id = users::find_by_email(
+        &db,
+        &convene::accounts::Email::parse("bob@example.org").unwrap(),
+    )
+    .await
+    .unwrap()
+    .unwrap()
+    .id;
+    let personal = |user_id| {
+        let db = db.clone();
+        let key = first.secret_key.clone();
+        async move {
+            let token = convene::ical::personal::token(&db, &key, user_id, now)
+                .await
+                .unwrap();
+            format!("/feeds/{token}.ics")
+        }
+    };
+    let (bob_feed, ada_feed) = (personal(bob_id).await, personal(world.ada_id).await);
+    for app in world.servers() {
+        for path in PUBLIC_FEEDS {
+            let feed = text_of(app, path).await;
+            assert!(feed.contains(PUBLIC) && !feed.contains(NEW_EVENT), "{path}");
+        }
+        assert!(!text_of(app, &bob_feed).await.contains(MEMBERS_ONLY));
+        assert!(
+            text_of(app, &ada_feed).await.contains(MEMBERS_ONLY),
+            "a member's feed is hers, never another's"
+        );
     }
 
     // A sync elsewhere adds an event: both servers show it on their next request.
@@ -279,6 +337,12 @@ async fn every_change_shows_on_the_next_request_and_on_the_other_replica() {
             .page_as("/orgs/rust-berlin/events?view=list", Some(&world.bob))
             .await;
         assert!(list.contains(NEW_EVENT), "the events list after a sync");
+        for path in PUBLIC_FEEDS {
+            assert!(
+                text_of(app, path).await.contains(NEW_EVENT),
+                "{path} after a sync"
+            );
+        }
     }
 
     // Bob asks to join on the first server and Cleo approves: there at once, on the second
@@ -296,15 +360,7 @@ async fn every_change_shows_on_the_next_request_and_on_the_other_replica() {
         bob,
         "a request is no membership"
     );
-    let bob_id = convene::store::users::find_by_email(
-        &convene::store::connect(&first.database_url).await.unwrap(),
-        &convene::accounts::Email::parse("bob@example.org").unwrap(),
-    )
-    .await
-    .unwrap()
-    .unwrap()
-    .id
-    .to_string();
+    let bob_id = bob_id.to_string();
     let approved = first
         .call(
             AnswerMembershipRequest::PATH,
@@ -324,6 +380,9 @@ async fn every_change_shows_on_the_next_request_and_on_the_other_replica() {
         "after joining"
     );
     within_two_seconds(second, Some(&world.bob), &bob, "joining").await;
+    for app in world.servers() {
+        feed_within_two_seconds(app, &bob_feed, true, "joining").await;
+    }
 
     // Bob leaves on the second server.
     let left = second
@@ -341,6 +400,9 @@ async fn every_change_shows_on_the_next_request_and_on_the_other_replica() {
         "after leaving"
     );
     within_two_seconds(first, Some(&world.bob), &bob, "leaving").await;
+    for app in world.servers() {
+        feed_within_two_seconds(app, &bob_feed, false, "leaving").await;
+    }
 
     // Cleo (an admin) makes Ada an admin on the second server: Ada may list the members on
     // the first at once.
@@ -373,7 +435,6 @@ async fn every_change_shows_on_the_next_request_and_on_the_other_replica() {
         "the new admin lists the members"
     );
     // And the dashboard offers her the organization's settings where it would.
-    let db = store::connect(&first.database_url).await.unwrap();
     let ada = users::find_by_id(&db, world.ada_id).await.unwrap().unwrap();
     assert_eq!(
         memberships::role_of(&db, ada.id, world.berlin)
