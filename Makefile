@@ -20,13 +20,13 @@ E2E_ENV := LEPTOS_SITE_ADDR=127.0.0.1:3100 CONVENE_DATA_DIR=$(E2E_DIR) \
 	CONVENE_SMTP_URL="smtp://127.0.0.1:3198?tls=none" CONVENE_E2E_MAIL_DIR=$(E2E_DIR)/mail \
 	CONVENE_E2E_PROFILE=release
 
-.PHONY: run test setup setup-test fmt-check lint test-rust test-rust-moved-clock test-e2e build-release watch bench bench-digest bench-dashboard bench-web bench-wasm-size fuzz measure-budgets
+.PHONY: run test setup setup-test fmt-check lint test-rust test-rust-moved-clock test-e2e build-release watch bench bench-digest bench-dashboard bench-web bench-wasm-size fuzz measure-budgets dist test-dist
 
 # The local demo: demo organizations, accounts and events (a deployment leaves CONVENE_DEMO off).
 run: setup
 	CONVENE_DEMO=$${CONVENE_DEMO:-1} cargo leptos serve --release
 
-test: setup-test fmt-check lint test-rust test-rust-moved-clock test-e2e
+test: setup-test fmt-check lint test-rust test-rust-moved-clock test-e2e test-dist
 	@echo "make test: all checks passed"
 
 setup:
@@ -74,6 +74,17 @@ test-e2e:
 # The release build `make run` serves (`make test` builds it for the browser tests).
 build-release:
 	cargo leptos build --release
+
+# The release as one archive an operator unpacks and runs: target/dist/convene-<version>-<target>.tar.gz.
+dist: build-release
+	scripts/dist.sh
+
+# The operator's path: the archive unpacked into an empty directory and started with the settings
+# deploy/convene.env documents; every asset a page links answers 200, the dashboard hydrates.
+# After test-e2e in `make test`, which built the release already.
+test-dist:
+	scripts/dist.sh
+	scripts/test-dist.sh
 
 # Issue #27's budgets measured on the release server (the test binary starts it): the byte
 # amplifier, the largest legitimate sync and four downloads of the largest calendar, each

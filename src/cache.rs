@@ -75,6 +75,8 @@ pub struct Shelf<K, V> {
     max_bytes: usize,
     /// An entry's weight in bytes (key and value), near enough to bound the shelf's memory.
     weigh: fn(&K, &V) -> usize,
+    /// What `/metrics` calls it.
+    name: &'static str,
 }
 
 struct ShelfInner<K, V> {
@@ -102,7 +104,14 @@ impl<K: Eq + Hash, V: Clone> Shelf<K, V> {
             capacity,
             max_bytes,
             weigh,
+            name: "unnamed",
         }
+    }
+
+    /// The same shelf, called `name` in `/metrics`.
+    pub fn named(mut self, name: &'static str) -> Self {
+        self.name = name;
+        self
     }
 
     /// A poisoned lock only means another request panicked; the map is still whole.
@@ -133,7 +142,9 @@ impl<K: Eq + Hash, V: Clone> Shelf<K, V> {
 
     pub fn get(&self, key: &K, tag: Tag) -> Option<V> {
         let (inner, current) = self.lock(tag);
-        current.then(|| inner.entries.get(key).cloned()).flatten()
+        let found = current.then(|| inner.entries.get(key).cloned()).flatten();
+        crate::observed::cache_lookup(self.name, found.is_some());
+        found
     }
 
     /// Keeps `value`, read from the store after the counters that make `tag`.
@@ -221,21 +232,32 @@ const EVENT_LISTS_BYTES: usize = 32 * 1024 * 1024;
 impl Default for Caches {
     fn default() -> Self {
         Self(Arc::new(Shelves {
-            sessions: Shelf::new(SESSIONS),
-            viewers: Shelf::new(VIEWERS),
-            windows: Shelf::weighed(WINDOWS, WINDOWS_BYTES, |_, window| window.weight()),
-            directory: Shelf::new(1),
-            event_lists: Shelf::weighed(WINDOWS, EVENT_LISTS_BYTES, |_, list| {
-                list.iter()
-                    .map(crate::read_models::events::Listed::weight)
-                    .sum()
-            }),
-            marker: Shelf::new(1),
+            sessions: Shelf::new(SESSIONS).named("sessions"),
+            viewers: Shelf::new(VIEWERS).named("viewers"),
+            windows: Shelf::weighed(
+                WINDOWS,
+                WINDOWS_BYTES,
+                |_, window: &Arc<crate::dashboard::Window>| window.weight(),
+            )
+            .named("windows"),
+            directory: Shelf::new(1).named("directory"),
+            event_lists: Shelf::weighed(
+                WINDOWS,
+                EVENT_LISTS_BYTES,
+                |_, list: &Arc<Vec<crate::read_models::events::Listed>>| {
+                    list.iter()
+                        .map(crate::read_models::events::Listed::weight)
+                        .sum()
+                },
+            )
+            .named("event_lists"),
+            marker: Shelf::new(1).named("marker"),
             feeds: Shelf::weighed(
                 crate::feed_cache::FEEDS_CACHED,
                 crate::feed_cache::FEEDS_CACHED_BYTES,
                 crate::feed_cache::weight,
-            ),
+            )
+            .named("feeds"),
             feed_writer: tokio::sync::Semaphore::new(1),
         }))
     }

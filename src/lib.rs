@@ -21,6 +21,7 @@ pub mod luma;
 pub mod mail;
 pub mod markdown;
 pub mod newsletter;
+pub mod observed;
 pub mod read_models;
 pub mod refresh;
 pub mod same_origin;

@@ -365,6 +365,12 @@ impl Importer {
         } else {
             tracing::info!(org = %org.slug, created = counts.created, updated = counts.updated, removed = counts.removed, unchanged = counts.unchanged, requests = counts.requests_made, descriptions = counts.descriptions_fetched, "lu.ma sync done");
         }
+        let source = if org.calendar_source() == CalendarSource::IcalFeed {
+            EventSource::Ical
+        } else {
+            EventSource::LumaApi
+        };
+        crate::observed::sync_run(outcome.as_str(), source.as_str());
         let events_stored_in = counts.events_stored_at.map(|at| at - started);
         self.trim_runs(organization_id).await?;
         Ok(SyncReport {

@@ -361,6 +361,7 @@ async fn run(backend: &str, database_url: String, events: i64, seconds: u64, con
             .site_root(site_root.display().to_string())
             .site_addr(listen)
             .build(),
+        metrics_addr: None,
     };
     let app = Application::build(&settings).await.unwrap();
     let address = app.local_addr();

@@ -4,6 +4,7 @@
 pub mod assets;
 pub mod cli;
 pub mod embed;
+pub mod exporter;
 pub mod fake_luma;
 pub mod feeds;
 pub mod operator;

@@ -36,6 +36,12 @@ pub enum OperatorCommand {
         #[arg(long)]
         org: Option<String>,
     },
+    /// Copy the live SQLite store to FILE (safe while the server runs); for Postgres, says how
+    /// to use pg_dump. Keep CONVENE_SECRET_KEY with the copy.
+    Backup {
+        /// Where the copy goes: a new file.
+        file: std::path::PathBuf,
+    },
 }
 
 /// What the lu.ma commands need from the settings.
@@ -74,6 +80,16 @@ pub async fn run(
         }) => add_org(db, &slug, &name, &description).await,
         OperatorCommand::Member(command) => member(db, command).await,
         OperatorCommand::Sync { org } => sync(db, context, org).await,
+        OperatorCommand::Backup { file } => {
+            let copy = convene::store::backup::sqlite_copy(db, &file)
+                .await
+                .map_err(|err| err.to_string())?;
+            Ok(format!(
+                "backed up the store to {} ({} bytes); keep CONVENE_SECRET_KEY with it",
+                copy.file.display(),
+                copy.bytes
+            ))
+        }
     }
 }
 

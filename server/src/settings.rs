@@ -159,6 +159,14 @@ pub struct SettingsArgs {
         default_value = "20"
     )]
     pub smtp_timeout_seconds: u64,
+    /// A listen address of its own for `/metrics` (Prometheus' text format), for example
+    /// 127.0.0.1:9100. Unset: no metrics are served.
+    #[arg(
+        long,
+        env = "CONVENE_METRICS_ADDR",
+        value_name = "CONVENE_METRICS_ADDR"
+    )]
+    pub metrics_addr: Option<SocketAddr>,
 }
 
 /// The longest refresh TTL accepted: a week (the daily import refreshes sooner anyway).
@@ -192,6 +200,8 @@ pub struct Settings {
     pub refresh_ttl: chrono::Duration,
     pub mail: MailConfig,
     pub leptos_options: LeptosOptions,
+    /// Where `/metrics` is served, when it is.
+    pub metrics_addr: Option<SocketAddr>,
 }
 
 /// A bad setting: `setting` is the environment variable (or flag) to fix.
@@ -276,6 +286,7 @@ impl Settings {
             refresh_ttl,
             mail,
             leptos_options,
+            metrics_addr: args.metrics_addr,
         })
     }
 
@@ -473,14 +484,39 @@ fn parse_http_url(setting: &'static str, text: &str) -> Result<Url, SettingsErro
     Ok(url)
 }
 
-/// Leptos reads its own options (output name, site root) from what cargo-leptos set; the
-/// listen address is ours.
+/// Leptos reads its own options from what cargo-leptos sets (the output name is compiled in).
+/// A release unpacked from `make dist` runs without any of them: when `site/` and `hash.txt`
+/// lie beside the binary, the site is served from there under its content-hashed names, unless
+/// `LEPTOS_SITE_ROOT` or `LEPTOS_HASH_FILES` say otherwise. The listen address is ours.
 fn leptos_options(listen: SocketAddr) -> Result<LeptosOptions, SettingsError> {
     let mut options = leptos::config::get_configuration(None)
         .map_err(|err| bad("LEPTOS_*", err.to_string()))?
         .leptos_options;
     options.site_addr = listen;
+    let beside = std::env::current_exe()
+        .ok()
+        .and_then(|binary| binary.parent().map(Path::to_path_buf));
+    if let Some(release) = beside.and_then(|dir| SelfContained::at(&dir, &options.hash_file)) {
+        if std::env::var_os("LEPTOS_SITE_ROOT").is_none() {
+            options.site_root = release.site.display().to_string().into();
+        }
+        if std::env::var_os("LEPTOS_HASH_FILES").is_none() {
+            options.hash_files = true;
+        }
+    }
     Ok(options)
+}
+
+/// A release directory: the binary with `site/` and the hash file beside it.
+struct SelfContained {
+    site: PathBuf,
+}
+
+impl SelfContained {
+    fn at(dir: &Path, hash_file: &str) -> Option<Self> {
+        let site = dir.join("site");
+        (site.is_dir() && dir.join(hash_file).is_file()).then_some(Self { site })
+    }
 }
 
 /// A database URL whose `Display` hides any password.
@@ -581,6 +617,7 @@ mod tests {
             )
             .unwrap(),
             leptos_options: LeptosOptions::builder().output_name("convene").build(),
+            metrics_addr: None,
         };
         let summary = settings.summary();
         assert!(
@@ -687,5 +724,22 @@ mod tests {
         assert!(err.to_string().starts_with("LUMA_API_BASE: "), "{err}");
         let err = parse_http_url("LUMA_API_BASE", "not a url").unwrap_err();
         assert!(err.to_string().contains("is not a URL"), "{err}");
+    }
+
+    #[test]
+    fn a_release_directory_is_the_binary_with_its_site_and_hash_file_beside_it() {
+        let dir = convene::testing::scratch_dir("release");
+        assert!(
+            SelfContained::at(&dir, "hash.txt").is_none(),
+            "nothing beside it"
+        );
+        std::fs::create_dir_all(dir.join("site/pkg")).unwrap();
+        assert!(
+            SelfContained::at(&dir, "hash.txt").is_none(),
+            "a site without its hash file keeps the defaults"
+        );
+        std::fs::write(dir.join("hash.txt"), "js: abc\nwasm: def\ncss: 012\n").unwrap();
+        let release = SelfContained::at(&dir, "hash.txt").expect("a release directory");
+        assert_eq!(release.site, dir.join("site"));
     }
 }

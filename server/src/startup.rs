@@ -45,6 +45,10 @@ pub enum StartupError {
     PublicUrl(convene::Error),
     #[error("LEPTOS_SITE_ADDR: cannot listen on {addr}: {source}")]
     Bind { addr: SocketAddr, source: io::Error },
+    #[error("CONVENE_METRICS_ADDR: cannot listen on {addr}: {source}")]
+    BindMetrics { addr: SocketAddr, source: io::Error },
+    #[error("CONVENE_METRICS_ADDR: the metrics recorder could not be installed: {0}")]
+    Metrics(String),
 }
 
 /// Writes the `.br`/`.gz` copies of a fresh build's assets in the background (seconds for a
@@ -72,6 +76,8 @@ pub struct Application {
     daily: Option<JoinHandle<()>>,
     mail_sender: Option<JoinHandle<()>>,
     member_mail: Option<JoinHandle<()>>,
+    /// `/metrics` on its own address, when configured.
+    metrics: Option<(SocketAddr, JoinHandle<()>)>,
     /// Keeps the demo's fake lu.ma serving as long as the application runs.
     _demo: Option<Demo>,
 }
@@ -163,6 +169,10 @@ impl Application {
                 url: settings.database_url.to_string(),
                 source,
             })?;
+        let metrics = match settings.metrics_addr {
+            Some(addr) => Some(start_metrics(addr, &db).await?),
+            None => None,
+        };
         let state = AppState {
             leptos_options,
             db,
@@ -195,6 +205,7 @@ impl Application {
             daily,
             mail_sender,
             member_mail,
+            metrics,
             _demo: demo,
         })
     }
@@ -202,6 +213,11 @@ impl Application {
     /// The address actually bound (the real port when port 0 was asked for).
     pub fn local_addr(&self) -> SocketAddr {
         self.local_addr
+    }
+
+    /// Where `/metrics` answers (the real port when port 0 was asked for), when it does.
+    pub fn metrics_addr(&self) -> Option<SocketAddr> {
+        self.metrics.as_ref().map(|(addr, _)| *addr)
     }
 
     /// Serves until `shutdown` completes, then lets requests in flight finish.
@@ -225,14 +241,32 @@ impl Application {
         .with_graceful_shutdown(shutdown)
         .await;
         self.housekeeping.abort();
-        for task in [self.daily, self.mail_sender, self.member_mail]
-            .into_iter()
-            .flatten()
+        for task in [
+            self.daily,
+            self.mail_sender,
+            self.member_mail,
+            self.metrics.map(|(_, task)| task),
+        ]
+        .into_iter()
+        .flatten()
         {
             task.abort();
         }
         served
     }
+}
+
+/// `/metrics` on `addr`, with the process's recorder (installed on first use).
+async fn start_metrics(
+    addr: SocketAddr,
+    db: &DatabaseConnection,
+) -> Result<(SocketAddr, JoinHandle<()>), StartupError> {
+    let handle = crate::exporter::recorder().map_err(StartupError::Metrics)?;
+    let bind_error = |source| StartupError::BindMetrics { addr, source };
+    let listener = TcpListener::bind(addr).await.map_err(bind_error)?;
+    let bound = listener.local_addr().map_err(bind_error)?;
+    tracing::info!("metrics on {}", crate::exporter::describe(bound));
+    Ok((bound, crate::exporter::serve(listener, db.clone(), handle)))
 }
 
 /// With an SMTP server, the supervised sender; without one, mail stays in the outbox.

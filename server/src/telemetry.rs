@@ -8,6 +8,28 @@ pub const SERVER_FILTER: &str = "info,tower_http=info";
 /// the audit line of every change (the same lines the settings panel writes).
 pub const COMMAND_FILTER: &str = "warn,audit=info";
 
+/// How log lines are written (`CONVENE_LOG_FORMAT`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    /// One readable line per event (the default).
+    Text,
+    /// One JSON object per line, for log collectors.
+    Json,
+}
+
+impl LogFormat {
+    /// `CONVENE_LOG_FORMAT`: `text` (or unset) or `json`.
+    pub fn from_env() -> Result<Self, String> {
+        match std::env::var("CONVENE_LOG_FORMAT").as_deref() {
+            Err(_) | Ok("") | Ok("text") => Ok(Self::Text),
+            Ok("json") => Ok(Self::Json),
+            Ok(other) => Err(format!(
+                "CONVENE_LOG_FORMAT: {other:?} is not a log format; use text or json"
+            )),
+        }
+    }
+}
+
 /// Logs go to stderr, so a command's stdout holds only its result.
 pub fn init(default_filter: &str) -> Result<(), String> {
     let filter = match std::env::var("RUST_LOG") {
@@ -16,11 +38,15 @@ pub fn init(default_filter: &str) -> Result<(), String> {
         }
         _ => EnvFilter::new(default_filter),
     };
-    tracing_subscriber::fmt()
+    let logs = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    let installed = match LogFormat::from_env()? {
+        LogFormat::Json => logs.json().try_init(),
         // Colours only for a person at a terminal; files and journals get plain text.
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-        .with_writer(std::io::stderr)
-        .try_init()
-        .map_err(|err| format!("logging: {err}"))
+        LogFormat::Text => logs
+            .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+            .try_init(),
+    };
+    installed.map_err(|err| format!("logging: {err}"))
 }

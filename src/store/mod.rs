@@ -1,5 +1,6 @@
 //! The store: connecting to SQLite or Postgres, applying migrations, and the queries per table.
 
+pub mod backup;
 pub mod descriptions;
 pub mod entities;
 pub mod events;

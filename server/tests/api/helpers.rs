@@ -17,6 +17,8 @@ pub struct TestApp {
     pub database_url: String,
     /// The server's secret key (what signs its unsubscribe links, seals its lu.ma keys).
     pub secret_key: SecretKey,
+    /// Where `/metrics` answers, when the settings asked for it.
+    pub metrics_address: Option<SocketAddr>,
     pub client: reqwest::Client,
     stop: Option<oneshot::Sender<()>>,
     server: Option<JoinHandle<std::io::Result<()>>>,
@@ -87,6 +89,7 @@ pub async fn spawn_replica(app: &TestApp) -> TestApp {
 
 fn serve(app: Application, database_url: String, secret_key: SecretKey) -> TestApp {
     let address = app.local_addr();
+    let metrics_address = app.metrics_addr();
     let (stop, stopped) = oneshot::channel::<()>();
     let server = tokio::spawn(app.run_until_stopped(async {
         let _ = stopped.await;
@@ -95,6 +98,7 @@ fn serve(app: Application, database_url: String, secret_key: SecretKey) -> TestA
         address,
         database_url,
         secret_key,
+        metrics_address,
         client: reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .timeout(Duration::from_secs(30))
@@ -134,6 +138,7 @@ pub fn test_settings(database_url: String, demo: bool) -> Settings {
             .output_name("convene")
             .site_addr(listen)
             .build(),
+        metrics_addr: None,
     }
 }
 

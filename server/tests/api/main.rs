@@ -8,6 +8,7 @@
 
 mod access_matrix;
 mod accounts;
+mod backup;
 mod caching;
 mod calendar_apps;
 mod config;
@@ -22,6 +23,7 @@ mod hostile_feeds;
 mod luma_settings;
 mod mail;
 mod member_mail;
+mod metrics;
 mod open_web;
 mod operator_cli;
 mod organizations;
