@@ -96,3 +96,33 @@ fn smtp_without_an_https_public_address_names_convene_public_url() {
         "CONVENE_PUBLIC_URL",
     );
 }
+
+#[test]
+fn an_unknown_log_format_names_convene_log_format() {
+    assert_refused_naming(&[("CONVENE_LOG_FORMAT", "yaml")], "CONVENE_LOG_FORMAT");
+}
+
+/// `CONVENE_LOG_FORMAT=json`: every log line is one JSON object with its level and message.
+#[test]
+fn json_logs_are_one_object_per_line() {
+    let data_dir = scratch_dir("json-logs");
+    let output = Command::new(env!("CARGO_BIN_EXE_convene"))
+        .env_clear()
+        .envs(convene::testing::moved_clock_env())
+        .env("CONVENE_DATA_DIR", &data_dir)
+        .env("CONVENE_LOG_FORMAT", "json")
+        .env("RUST_LOG", "info")
+        .arg("migrate")
+        .output()
+        .expect("run the convene binary");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    let lines: Vec<&str> = stderr.lines().filter(|l| !l.trim().is_empty()).collect();
+    assert!(!lines.is_empty(), "migrating logs something at info");
+    for line in lines {
+        let object: serde_json::Value =
+            serde_json::from_str(line).unwrap_or_else(|err| panic!("{err}: {line}"));
+        assert!(object["level"].is_string(), "{line}");
+        assert!(object["fields"]["message"].is_string(), "{line}");
+    }
+}
