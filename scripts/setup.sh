@@ -48,6 +48,14 @@ if [[ "${1:-}" == "--test" ]]; then
     $sudo_if_needed apt-get update -qq
     $sudo_if_needed apt-get install -y -qq chromium
   fi
+  if [[ ! -x /usr/sbin/nginx ]]; then
+    say "installing nginx from Debian's packages (the deployment test runs two replicas behind it)"
+    sudo_if_needed=""
+    [[ $(id -u) -ne 0 ]] && sudo_if_needed="sudo"
+    $sudo_if_needed apt-get update -qq
+    # The test runs its own nginx with its own configuration; it needs no system service.
+    $sudo_if_needed apt-get install -y -qq nginx-light
+  fi
   if [[ ! -d end2end/node_modules/@playwright/test ]]; then
     say "installing Playwright into end2end/ (no browser download: Chromium comes from apt)"
     PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --prefix end2end --no-audit --no-fund

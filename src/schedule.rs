@@ -1,20 +1,32 @@
 //! The daily import: once a day at a configured UTC time, every organization connected to lu.ma
 //! in turn, with a pause between them so calendars are not hit at once. Of several replicas on
 //! one database, only the one holding the lease runs it; one organization's failure never stops
-//! the others. Background loops run under [`supervise`], which restarts one that ends.
+//! the others. The holder renews its short lease while it runs, so when it dies mid-way another
+//! replica goes on with the organizations left within [`DAILY_TAKEOVER_WITHIN`]. Background loops
+//! run under [`supervise`], which restarts one that ends.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use chrono::{DateTime, Duration, NaiveTime, Utc};
-use sea_orm::DatabaseConnection;
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect};
 
 use crate::Error;
+use crate::store::entities::sync_run;
 use crate::store::{leases, organizations};
-use crate::sync::{Importer, SyncReport, SyncTrigger};
+use crate::sync::{Importer, SyncOutcome, SyncReport, SyncTrigger};
 
 pub const DAILY_LEASE: &str = "daily_sync";
-/// Held (not released) after the run, so a replica whose clock is a little late does not run the
-/// day again; it expires well before the next day's run, or lets another replica take over when
-/// the holder died.
-const LEASE_TTL: Duration = Duration::hours(12);
+/// How long the daily lease lasts unless renewed. The holder renews it every
+/// [`DAILY_LEASE_RENEW_EVERY`] while it runs (however long one organization's sync takes), and
+/// gives it up when the day's import is done.
+pub const DAILY_LEASE_TTL: Duration = Duration::seconds(20);
+const DAILY_LEASE_RENEW_EVERY: std::time::Duration = std::time::Duration::from_secs(5);
+/// How often a replica that found the lease held looks again, until the day's import is done.
+pub const DAILY_TAKEOVER_POLL: std::time::Duration = std::time::Duration::from_secs(5);
+/// At most this long after a holder's last renewal (it died), another replica has taken over
+/// the day's import: the lease's life and one look.
+pub const DAILY_TAKEOVER_WITHIN: std::time::Duration = std::time::Duration::from_secs(25);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DailySchedule {
@@ -42,13 +54,22 @@ pub fn next_run_after(now: DateTime<Utc>, at: NaiveTime) -> DateTime<Utc> {
     }
 }
 
-/// What a daily run did; `ran` is false when another replica holds the lease.
+/// The day's scheduled time `now` belongs to: the last one at or before `now`.
+pub fn day_started_at(now: DateTime<Utc>, at: NaiveTime) -> DateTime<Utc> {
+    next_run_after(now, at) - Duration::days(1)
+}
+
+/// What a daily run did; `ran` is false when another replica holds the lease (it is running the
+/// day's import now). `organizations` are those this replica synced: the day's, or what was left
+/// of it by a replica that stopped.
 #[derive(Debug)]
 pub struct DailyOutcome {
     pub ran: bool,
     pub organizations: Vec<(String, Result<SyncReport, String>)>,
 }
 
+/// Runs what is left of the day's import (the day that began at the scheduled time at or before
+/// `now`): every connected organization without a finished daily run since then.
 pub async fn run_daily(
     importer: &Importer,
     db: &DatabaseConnection,
@@ -56,22 +77,48 @@ pub async fn run_daily(
     schedule: DailySchedule,
     now: DateTime<Utc>,
 ) -> Result<DailyOutcome, Error> {
-    if !leases::try_take(db, DAILY_LEASE, owner, LEASE_TTL, now).await? {
-        tracing::info!(owner, "daily sync: another replica holds the lease");
+    if !leases::try_take(db, DAILY_LEASE, owner, DAILY_LEASE_TTL, now).await? {
+        tracing::debug!(owner, "daily sync: another replica holds the lease");
         return Ok(DailyOutcome {
             ran: false,
             organizations: Vec::new(),
         });
     }
+    let heartbeat = Heartbeat::start(db.clone(), owner.to_owned());
+    let day = day_started_at(now, schedule.at);
+    let done = synced_since(db, day).await?;
     let connected: Vec<_> = organizations::list_all(db)
         .await?
         .into_iter()
         .filter(|org| org.imports_events())
         .collect();
-    let mut outcomes = Vec::with_capacity(connected.len());
-    for (index, org) in connected.iter().enumerate() {
+    let left: Vec<_> = connected
+        .iter()
+        .filter(|org| !done.contains(&org.id))
+        .collect();
+    if !done.is_empty() && !left.is_empty() {
+        tracing::info!(
+            owner,
+            done = done.len(),
+            left = left.len(),
+            "daily sync: going on with a day another replica began"
+        );
+    }
+    let mut outcomes = Vec::with_capacity(left.len());
+    for (index, org) in left.into_iter().enumerate() {
         if index > 0 {
             tokio::time::sleep(schedule.delay_between_organizations).await;
+        }
+        if heartbeat.lost() {
+            // This process stalled past the lease's life and another replica took over.
+            tracing::warn!(
+                owner,
+                "daily sync: the lease was taken over; leaving the rest to its holder"
+            );
+            return Ok(DailyOutcome {
+                ran: true,
+                organizations: outcomes,
+            });
         }
         let outcome = importer
             .run_org_sync(org.id, SyncTrigger::Daily, Utc::now().max(now))
@@ -82,10 +129,71 @@ pub async fn run_daily(
         }
         outcomes.push((org.slug.clone(), outcome));
     }
+    drop(heartbeat);
+    // The day is done: its runs say so, and a replica looking later finds nothing left.
+    leases::release(db, DAILY_LEASE, owner, Utc::now()).await?;
     Ok(DailyOutcome {
         ran: true,
         organizations: outcomes,
     })
+}
+
+/// Organizations with a finished daily run started at or after `day` (a run left running by a
+/// process that died is not finished: its organization is synced again).
+async fn synced_since(
+    db: &DatabaseConnection,
+    day: DateTime<Utc>,
+) -> Result<std::collections::HashSet<i64>, Error> {
+    let ids: Vec<i64> = sync_run::Entity::find()
+        .select_only()
+        .column(sync_run::Column::OrganizationId)
+        .distinct()
+        .filter(sync_run::Column::Trigger.eq(SyncTrigger::Daily))
+        .filter(sync_run::Column::StartedAt.gte(day))
+        .filter(sync_run::Column::Outcome.ne(SyncOutcome::Running))
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(ids.into_iter().collect())
+}
+
+/// Renews the daily lease in the background while its holder runs; notes when a renewal fails
+/// (another replica holds it now). Stops when dropped.
+struct Heartbeat {
+    lost: Arc<AtomicBool>,
+    _task: AbortOnDrop,
+}
+
+impl Heartbeat {
+    fn start(db: DatabaseConnection, owner: String) -> Self {
+        let lost = Arc::new(AtomicBool::new(false));
+        let noted = lost.clone();
+        let task = tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(DAILY_LEASE_RENEW_EVERY).await;
+                match leases::try_take(&db, DAILY_LEASE, &owner, DAILY_LEASE_TTL, Utc::now()).await
+                {
+                    Ok(true) => {}
+                    Ok(false) => {
+                        noted.store(true, Ordering::SeqCst);
+                        return;
+                    }
+                    // The store may answer again before the lease runs out.
+                    Err(err) => {
+                        tracing::warn!(error = %err, "daily sync: renewing the lease failed")
+                    }
+                }
+            }
+        });
+        Self {
+            lost,
+            _task: AbortOnDrop(task),
+        }
+    }
+
+    fn lost(&self) -> bool {
+        self.lost.load(Ordering::SeqCst)
+    }
 }
 
 /// How long [`supervise`] waits before starting a task that ended again.
@@ -202,6 +310,13 @@ mod tests {
             next_run_after(at(23, 0), seven),
             at(7, 0) + Duration::days(1)
         );
+        // The day a moment belongs to began at the last scheduled time at or before it.
+        assert_eq!(
+            day_started_at(at(6, 59), seven),
+            at(7, 0) - Duration::days(1)
+        );
+        assert_eq!(day_started_at(at(7, 0), seven), at(7, 0));
+        assert_eq!(day_started_at(at(23, 0), seven), at(7, 0));
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -232,7 +347,7 @@ mod tests {
             at: NaiveTime::MIN,
             delay_between_organizations: StdDuration::from_millis(10),
         };
-        let now = Utc.with_ymd_and_hms(2026, 11, 30, 7, 0, 0).unwrap();
+        let now = Utc::now();
 
         let (one, two) = tokio::join!(
             run_daily(&importer, store.db(), "replica-1", schedule, now),
@@ -262,6 +377,97 @@ mod tests {
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_replica_goes_on_with_the_day_a_dead_holder_left_and_a_finished_day_is_not_run_again()
+    {
+        use sea_orm::ActiveModelTrait;
+        use sea_orm::ActiveValue::Set;
+
+        let store = fresh_store().await;
+        let keys = [("org-a", "key-a"), ("org-b", "key-b"), ("org-c", "key-c")];
+        let fake = FakeLuma::start(
+            0,
+            keys.iter()
+                .map(|(slug, key)| ((*key).to_owned(), calendar(slug, 2)))
+                .collect(),
+        )
+        .await
+        .unwrap();
+        let secret = SecretKey::generate();
+        let mut ids = Vec::new();
+        for (slug, key) in keys {
+            ids.push(connected(store.db(), &secret, slug, key).await);
+        }
+        let importer = Importer::new(
+            store.db().clone(),
+            LumaClient::new(ClientConfig::new(fake.base_url())).unwrap(),
+            secret,
+        );
+        let now = Utc::now();
+        let schedule = DailySchedule {
+            at: (now - Duration::minutes(10)).time(),
+            delay_between_organizations: StdDuration::from_millis(1),
+        };
+        // A replica began the day ten minutes ago: it finished org-a, died during org-b (its run
+        // is left running) and its lease is running out.
+        let began = now - Duration::minutes(10);
+        for (org, outcome) in [(ids[0], SyncOutcome::Ok), (ids[1], SyncOutcome::Running)] {
+            sync_run::ActiveModel {
+                organization_id: Set(org),
+                trigger: Set(SyncTrigger::Daily),
+                started_at: Set(began),
+                outcome: Set(outcome),
+                ..Default::default()
+            }
+            .insert(store.db())
+            .await
+            .unwrap();
+        }
+        // Yesterday's runs of org-c do not count for today.
+        sync_run::ActiveModel {
+            organization_id: Set(ids[2]),
+            trigger: Set(SyncTrigger::Daily),
+            started_at: Set(began - Duration::days(1)),
+            outcome: Set(SyncOutcome::Ok),
+            ..Default::default()
+        }
+        .insert(store.db())
+        .await
+        .unwrap();
+        assert!(
+            leases::try_take(store.db(), DAILY_LEASE, "dead", DAILY_LEASE_TTL, now)
+                .await
+                .unwrap()
+        );
+
+        let waiting = run_daily(&importer, store.db(), "replica-2", schedule, now)
+            .await
+            .unwrap();
+        assert!(!waiting.ran, "the lease is still held");
+
+        let later = now + DAILY_LEASE_TTL;
+        let outcome = run_daily(&importer, store.db(), "replica-2", schedule, later)
+            .await
+            .unwrap();
+        assert!(outcome.ran, "an expired lease is taken over");
+        let synced: Vec<_> = outcome
+            .organizations
+            .iter()
+            .map(|(slug, report)| (slug.as_str(), report.as_ref().unwrap().outcome))
+            .collect();
+        assert_eq!(
+            synced,
+            [("org-b", SyncOutcome::Ok), ("org-c", SyncOutcome::Ok)],
+            "what the dead holder left, and nothing it finished"
+        );
+
+        // The lease was given up; the day is done, so any replica looking again finds nothing.
+        let again = run_daily(&importer, store.db(), "replica-3", schedule, later)
+            .await
+            .unwrap();
+        assert!(again.ran && again.organizations.is_empty());
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_panic_in_one_organizations_sync_fails_only_that_run_and_the_next_day_runs() {
         let store = fresh_store().await;
         let keys = [("org-a", "key-a"), ("org-b", "key-b"), ("org-c", "key-c")];
@@ -288,7 +494,7 @@ mod tests {
             at: NaiveTime::MIN,
             delay_between_organizations: StdDuration::from_millis(1),
         };
-        let today = Utc.with_ymd_and_hms(2026, 11, 30, 7, 0, 0).unwrap();
+        let today = Utc::now();
         for day in [today, today + Duration::days(1)] {
             let outcome = run_daily(&importer, store.db(), "replica", schedule, day)
                 .await

@@ -106,7 +106,7 @@ pub struct SettingsArgs {
         value_parser = clap::builder::BoolishValueParser::new(),
     )]
     pub daily_sync: bool,
-    /// UTC time of the daily import, HH:MM.
+    /// UTC time of the daily import, HH:MM (or HH:MM:SS).
     #[arg(
         long,
         env = "CONVENE_DAILY_SYNC_AT",
@@ -317,7 +317,7 @@ impl Settings {
             self.luma_requests_per_minute,
             self.daily_sync.map_or_else(
                 || "off".to_owned(),
-                |s| format!("{} UTC", s.at.format("%H:%M"))
+                |s| format!("{} UTC", s.at.format("%H:%M:%S"))
             ),
             self.refresh_ttl.num_minutes(),
             self.demo,
@@ -342,15 +342,18 @@ fn daily_schedule(args: &SettingsArgs) -> Result<Option<DailySchedule>, Settings
     if !args.daily_sync {
         return Ok(None);
     }
-    let at = NaiveTime::parse_from_str(args.daily_sync_at.trim(), "%H:%M").map_err(|_| {
-        bad(
-            "CONVENE_DAILY_SYNC_AT",
-            format!(
-                "{:?} is not a time of day: use HH:MM in UTC, for example 07:00",
-                args.daily_sync_at
-            ),
-        )
-    })?;
+    let text = args.daily_sync_at.trim();
+    let at = NaiveTime::parse_from_str(text, "%H:%M")
+        .or_else(|_| NaiveTime::parse_from_str(text, "%H:%M:%S"))
+        .map_err(|_| {
+            bad(
+                "CONVENE_DAILY_SYNC_AT",
+                format!(
+                    "{:?} is not a time of day: use HH:MM (or HH:MM:SS) in UTC, for example 07:00",
+                    args.daily_sync_at
+                ),
+            )
+        })?;
     Ok(Some(DailySchedule {
         at,
         delay_between_organizations: std::time::Duration::from_millis(args.daily_sync_delay_ms),

@@ -453,7 +453,8 @@ async fn housekeeping(db: DatabaseConnection) {
 }
 
 /// Runs the daily import at the scheduled time, every day, until the server stops. The lease in
-/// the database makes sure that of several replicas only one imports each day.
+/// the database makes sure that of several replicas only one imports at a time; the others look
+/// again every few seconds until the day is done, so one goes on if the holder dies.
 async fn daily_imports(importer: Importer, db: DatabaseConnection, schedule: DailySchedule) {
     // Unique per process: the lease names its holder.
     let owner = format!(
@@ -467,23 +468,35 @@ async fn daily_imports(importer: Importer, db: DatabaseConnection, schedule: Dai
         tracing::info!(next = %next, "next daily lu.ma import");
         let wait = (next - now).to_std().unwrap_or_default();
         tokio::time::sleep(wait).await;
-        match convene::schedule::run_daily(&importer, &db, &owner, schedule, chrono::Utc::now())
-            .await
-        {
-            Ok(outcome) if outcome.ran => {
-                let failed = outcome
-                    .organizations
-                    .iter()
-                    .filter(|(_, report)| !matches!(report, Ok(r) if r.outcome == convene::sync::SyncOutcome::Ok))
-                    .count();
-                tracing::info!(
-                    organizations = outcome.organizations.len(),
-                    failed,
-                    "daily lu.ma import done"
-                );
+        // Until this replica has run (or found done) what is left of the day: the holder
+        // may die, and then its lease runs out.
+        loop {
+            match convene::schedule::run_daily(&importer, &db, &owner, schedule, chrono::Utc::now())
+                .await
+            {
+                Ok(outcome) if outcome.ran => {
+                    if !outcome.organizations.is_empty() {
+                        let failed = outcome
+                            .organizations
+                            .iter()
+                            .filter(|(_, report)| !matches!(report, Ok(r) if r.outcome == convene::sync::SyncOutcome::Ok))
+                            .count();
+                        tracing::info!(
+                            organizations = outcome.organizations.len(),
+                            failed,
+                            "daily lu.ma import done"
+                        );
+                    }
+                    break;
+                }
+                Ok(_) => {}
+                Err(err) => tracing::error!(error = %err, "daily lu.ma import could not start"),
             }
-            Ok(_) => {}
-            Err(err) => tracing::error!(error = %err, "daily lu.ma import could not start"),
+            tokio::time::sleep(convene::schedule::DAILY_TAKEOVER_POLL).await;
+            // Past the next day's time, that day is what to run.
+            if chrono::Utc::now() >= next + chrono::Duration::days(1) {
+                break;
+            }
         }
     }
 }

@@ -444,7 +444,12 @@ impl ServerProcess {
     /// says where it listens. `CONVENE_TEST_SERVER_BIN` names another build of it (the release
     /// binary, for `make measure-budgets`); by default the one built with these tests.
     pub fn start(env: &[(&str, &str)]) -> Self {
-        use std::io::{BufRead, BufReader};
+        Self::start_logging_to(env, None)
+    }
+
+    /// [`ServerProcess::start`], keeping every line the server logs in `log` when given.
+    pub fn start_logging_to(env: &[(&str, &str)], log: Option<&std::path::Path>) -> Self {
+        use std::io::{BufRead, BufReader, Write};
         use std::process::{Command, Stdio};
 
         let binary = std::env::var("CONVENE_TEST_SERVER_BIN")
@@ -463,12 +468,22 @@ impl ServerProcess {
             .expect("spawn convene");
         let stderr = child.stderr.take().expect("stderr");
         let (found, listening) = std::sync::mpsc::channel();
+        let mut kept = log.map(|path| {
+            std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(path)
+                .expect("the server's log file")
+        });
         std::thread::spawn(move || {
             let mut sent = false;
             for line in BufReader::new(stderr).lines().map_while(Result::ok) {
                 if !sent && let Some(at) = line.split("listening on ").nth(1) {
                     let _ = found.send(at.trim().to_owned());
                     sent = true;
+                }
+                if let Some(file) = kept.as_mut() {
+                    let _ = writeln!(file, "{line}");
                 }
                 // Keep reading, so the server never blocks on a full pipe.
             }
@@ -492,6 +507,16 @@ impl ServerProcess {
 
     pub fn alive(&mut self) -> bool {
         self.child.try_wait().unwrap().is_none()
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Stops the process at once (SIGKILL: no shutdown, as a crash or a lost machine).
+    pub fn kill(&mut self) {
+        self.child.kill().expect("kill the server");
+        self.child.wait().expect("the server stopped");
     }
 }
 

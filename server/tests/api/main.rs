@@ -9,6 +9,7 @@
 mod access_matrix;
 mod accounts;
 mod backup;
+mod behind_nginx;
 mod caching;
 mod calendar_apps;
 mod config;
