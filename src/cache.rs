@@ -214,6 +214,9 @@ pub struct Shelves {
     /// members-only events, minute).
     pub event_lists: Shelf<(i64, bool, i64), Arc<Vec<crate::read_models::events::Listed>>>,
     pub marker: Shelf<(), i64>,
+    /// The topics of upcoming events per organization and visibility, by minute: every
+    /// audience's topic choice is cut from them (`crate::topics::UpcomingTopics`).
+    pub upcoming_topics: Shelf<i64, Arc<crate::topics::UpcomingTopics>>,
     /// Subscribable feeds as written (`crate::feed_cache`).
     pub feeds: Shelf<crate::feed_cache::FeedKey, Arc<crate::feed_cache::Written>>,
     /// One feed is written at a time.
@@ -228,6 +231,8 @@ const VIEWERS: usize = 50_000;
 const WINDOWS: usize = 2_000;
 const WINDOWS_BYTES: usize = 64 * 1024 * 1024;
 const EVENT_LISTS_BYTES: usize = 32 * 1024 * 1024;
+/// Each organization's tags are bounded, so this holds the topics of a very large network.
+const UPCOMING_TOPICS_BYTES: usize = 16 * 1024 * 1024;
 
 impl Default for Caches {
     fn default() -> Self {
@@ -252,6 +257,12 @@ impl Default for Caches {
             )
             .named("event_lists"),
             marker: Shelf::new(1).named("marker"),
+            upcoming_topics: Shelf::weighed(
+                2,
+                UPCOMING_TOPICS_BYTES,
+                |_, topics: &Arc<crate::topics::UpcomingTopics>| topics.weight(),
+            )
+            .named("upcoming_topics"),
             feeds: Shelf::weighed(
                 crate::feed_cache::FEEDS_CACHED,
                 crate::feed_cache::FEEDS_CACHED_BYTES,
@@ -292,6 +303,25 @@ impl CachedReads<'_> {
     pub fn directory_tag(&self) -> Tag {
         (self.counters.catalog, self.counters.people)
     }
+}
+
+/// The topics of every upcoming event, per organization and visibility: read once per change
+/// of the catalog and minute, then cut for each audience.
+pub async fn upcoming_topics(
+    db: &impl ConnectionTrait,
+    reads: CachedReads<'_>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Arc<crate::topics::UpcomingTopics>, Error> {
+    let minute = now.timestamp().div_euclid(60);
+    reads
+        .caches
+        .upcoming_topics
+        .get_or_read(minute, reads.catalog_tag(), || async {
+            Ok(Arc::new(
+                crate::topics::UpcomingTopics::read(db, now).await?,
+            ))
+        })
+        .await
 }
 
 /// A signed-in user and their organizations with their role there, by name.

@@ -299,12 +299,98 @@ pub async fn upcoming(
     now: DateTime<Utc>,
     limit: u64,
 ) -> Result<Vec<(Topic, i64)>, Error> {
-    let mut topics = named_by_most(visible_names(db, audience, now, None).await?);
-    topics.sort_by(|(a, a_events), (b, b_events)| {
-        b_events.cmp(a_events).then_with(|| a.slug.cmp(&b.slug))
-    });
-    topics.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
-    Ok(topics)
+    Ok(UpcomingTopics::read(db, now)
+        .await?
+        .choice_for(audience, limit))
+}
+
+/// The topics of every upcoming listable event, counted per organization, visibility and name:
+/// what each audience's topic choice is cut from ([`UpcomingTopics::choice_for`], by the same
+/// rule as [`Audience::condition`]). One grouped read serves every viewer, so it can be kept
+/// per change of the catalog and minute; its size grows with organizations and their tags,
+/// not with their events.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UpcomingTopics(Vec<CountedName>);
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct CountedName {
+    organization_id: i64,
+    visibility: crate::visibility::Visibility,
+    slug: String,
+    name: String,
+    events: i64,
+}
+
+impl UpcomingTopics {
+    /// One statement: the counts of events that have not ended, of every audience.
+    pub async fn read(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<Self, Error> {
+        let rows: Vec<(i64, crate::visibility::Visibility, String, String, i64)> =
+            event_topic::Entity::find()
+                .select_only()
+                .column(event_topic::Column::OrganizationId)
+                .column(event::Column::Visibility)
+                .column(event_topic::Column::Slug)
+                .column(event_topic::Column::Name)
+                .column_as(events_counted(), "events")
+                .inner_join(event::Entity)
+                .filter(event::Column::RemovedAt.is_null())
+                .filter(event::Column::EndAt.gte(now))
+                .filter(Audience::site_admin().condition())
+                .group_by(event_topic::Column::OrganizationId)
+                .group_by(event::Column::Visibility)
+                .group_by(event_topic::Column::Slug)
+                .group_by(event_topic::Column::Name)
+                .into_tuple()
+                .all(db)
+                .await?;
+        Ok(Self(
+            rows.into_iter()
+                .map(
+                    |(organization_id, visibility, slug, name, events)| CountedName {
+                        organization_id,
+                        visibility,
+                        slug,
+                        name,
+                        events,
+                    },
+                )
+                .collect(),
+        ))
+    }
+
+    /// The topics `audience` may see, most used first, at most `limit`.
+    pub fn choice_for(&self, audience: &Audience, limit: u64) -> Vec<(Topic, i64)> {
+        let mut by_name: BTreeMap<(&str, &str), i64> = BTreeMap::new();
+        for row in self
+            .0
+            .iter()
+            .filter(|row| audience.sees(row.organization_id, row.visibility))
+        {
+            let events = by_name
+                .entry((row.slug.as_str(), row.name.as_str()))
+                .or_default();
+            *events = events.saturating_add(row.events);
+        }
+        let mut topics = named_by_most(
+            by_name
+                .into_iter()
+                .map(|((slug, name), events)| (slug.to_owned(), name.to_owned(), events))
+                .collect(),
+        );
+        topics.sort_by(|(a, a_events), (b, b_events)| {
+            b_events.cmp(a_events).then_with(|| a.slug.cmp(&b.slug))
+        });
+        topics.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+        topics
+    }
+
+    /// What it holds in memory, near enough for a cache's byte budget.
+    pub fn weight(&self) -> usize {
+        self.0
+            .iter()
+            .map(|row| std::mem::size_of::<CountedName>() + row.slug.len() + row.name.len())
+            .sum()
+    }
 }
 
 /// (slug, name, events) for each name a topic has on upcoming events `audience` may see; of one
@@ -319,13 +405,7 @@ async fn visible_names(
         .select_only()
         .column(event_topic::Column::Slug)
         .column(event_topic::Column::Name)
-        .column_as(
-            Expr::expr(Func::count(Expr::col((
-                event_topic::Entity,
-                event_topic::Column::EventId,
-            )))),
-            "events",
-        )
+        .column_as(events_counted(), "events")
         .filter(event_topic::Column::EventId.in_subquery(visible_upcoming(audience, now)));
     if let Some(slug) = only {
         query = query.filter(event_topic::Column::Slug.eq(slug));
@@ -336,6 +416,14 @@ async fn visible_names(
         .into_tuple()
         .all(db)
         .await?)
+}
+
+/// The events of a group of `event_topics` rows.
+fn events_counted() -> Expr {
+    Expr::expr(Func::count(Expr::col((
+        event_topic::Entity,
+        event_topic::Column::EventId,
+    ))))
 }
 
 /// One topic per slug, named as most of its events name it, with all its events counted.

@@ -22,7 +22,13 @@ pub async fn list_topic_options() -> Result<Vec<TopicOption>, AppError> {
 
     let state = AppState::current()?;
     let actor = session::actor(&state).await?;
-    Ok(convene::read_models::topics::options(&state.db, actor, chrono::Utc::now()).await?)
+    Ok(convene::read_models::topics::options(
+        &state.db,
+        state.reads().await?,
+        actor,
+        chrono::Utc::now(),
+    )
+    .await?)
 }
 
 #[server]

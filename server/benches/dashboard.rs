@@ -335,7 +335,15 @@ fn memory_mb() -> (u64, u64) {
     (kb("VmRSS:") / 1024, kb("VmHWM:") / 1024)
 }
 
-async fn run(backend: &str, database_url: String, events: i64, seconds: u64, connections: u64) {
+/// One size on one store: prints each mode's figures and returns each mode's rate (requests a
+/// second), by name.
+async fn run(
+    backend: &str,
+    database_url: String,
+    events: i64,
+    seconds: u64,
+    connections: u64,
+) -> Vec<(&'static str, f64)> {
     seed(&database_url, events).await;
     let viewers = seed_members(&database_url).await;
     let site_root = scratch_dir("bench-site");
@@ -517,17 +525,20 @@ async fn run(backend: &str, database_url: String, events: i64, seconds: u64, con
     })
     .await
     .unwrap();
-    for (name, m) in [
+    let pages = [
         ("/dashboard (SSR)", &dashboard),
         ("/dashboard, 1,000 members", &realistic),
         ("  …with their filters", &realistic_filtered),
         ("/dashboard, visitor", &anonymous),
         ("/orgs (SSR, 200 orgs)", &directory),
         ("an events list (member)", &events_list),
+    ];
+    let references = [
         ("/login (SSR, a form)", &sign_in_page),
         ("same bytes, static", &fixed),
         ("same bytes, memory", &in_memory),
-    ] {
+    ];
+    for (name, m) in pages.iter().chain(&references) {
         println!(
             "  {backend:<8} {events:>7} events  {name:<26} {:>9.0} req/s  p50 {:>6.2} ms  p99 {:>6.2} ms  {:>5.0}% of static",
             m.requests_per_second,
@@ -541,6 +552,27 @@ async fn run(backend: &str, database_url: String, events: i64, seconds: u64, con
         "  {backend:<8} {events:>7} events  page {} bytes; memory {resident} MB resident, {peak} MB peak",
         page.len()
     );
+    pages
+        .into_iter()
+        .map(|(name, m)| (name, m.requests_per_second))
+        .collect()
+}
+
+/// How much slower each mode is at the largest size than at the smallest (issue #29 asks for
+/// at most 1.5).
+fn print_growth(backend: &str, runs: &[(i64, Vec<(&'static str, f64)>)]) {
+    let (Some((smallest, first)), Some((largest, last))) = (runs.first(), runs.last()) else {
+        return;
+    };
+    if smallest == largest {
+        return;
+    }
+    println!(
+        "  {backend}: growth from {smallest} to {largest} events (rate at {smallest} / rate at {largest})"
+    );
+    for ((name, small), (_, large)) in first.iter().zip(last) {
+        println!("  {backend:<8} {name:<26} {:>5.2}x", small / large);
+    }
 }
 
 #[tokio::main]
@@ -556,11 +588,20 @@ async fn main() {
     let sizes: Vec<i64> = std::env::var("BENCH_EVENTS")
         .map(|list| list.split(',').map(|n| n.trim().parse().unwrap()).collect())
         .unwrap_or_else(|_| vec![1_000, 20_000, 100_000]);
+    let (mut sqlite, mut on_postgres) = (Vec::new(), Vec::new());
     for events in sizes {
-        run("SQLite", fresh_sqlite_url(), events, seconds, connections).await;
+        sqlite.push((
+            events,
+            run("SQLite", fresh_sqlite_url(), events, seconds, connections).await,
+        ));
         if let Some(base) = &postgres {
             let url = fresh_postgres_schema(base).await;
-            run("Postgres", url, events, seconds, connections).await;
+            on_postgres.push((
+                events,
+                run("Postgres", url, events, seconds, connections).await,
+            ));
         }
     }
+    print_growth("SQLite", &sqlite);
+    print_growth("Postgres", &on_postgres);
 }

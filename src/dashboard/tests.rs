@@ -630,3 +630,122 @@ async fn a_warm_render_reads_nothing_until_the_store_changes() {
         "only the viewer (user and organizations) is read again"
     );
 }
+
+/// A render's reads do not grow with the store (issue #29): at 1,000 and at 20,000 upcoming
+/// events (with their topics) a cold render of the whole dashboard, topic choice included, runs
+/// the same statements, each bounded by a page, a window or the organizations' tags; a warm
+/// render runs none. (Deterministic: statements, not times.)
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_renders_reads_do_not_grow_with_the_store() {
+    use std::sync::{Arc, Mutex};
+
+    use crate::access::Actor;
+    use crate::cache::{CachedReads, Caches, Counters};
+    use crate::luma::client::{ClientConfig, LumaClient};
+    use crate::refresh::Refresher;
+    use crate::store::entities::event_topic;
+    use convene_types::views::DashboardFilters;
+
+    let mut cold_renders = Vec::new();
+    for upcoming_events in [1_000_i64, 20_000] {
+        let store = fresh_store().await;
+        let user = member(&store).await;
+        let mut organizations = Vec::new();
+        for n in 0..10 {
+            organizations.push(org(&store, &format!("org-{n}")).await);
+        }
+        memberships::add(store.db(), user.id, organizations[0].id, Role::Member)
+            .await
+            .unwrap();
+        let ids: Vec<i64> = organizations.iter().map(|org| org.id).collect();
+        for chunk in (0..upcoming_events).collect::<Vec<_>>().chunks(500) {
+            let rows = chunk.iter().map(|&n| {
+                let organization = ids[usize::try_from(n).unwrap() % ids.len()];
+                let mut row = row(
+                    organization,
+                    n,
+                    now() + Duration::minutes(n * 30 + 60),
+                    "Event",
+                    n % 3 == 0,
+                );
+                if n % 4 == 0 {
+                    row.visibility = Set(convene_types::Visibility::MembersOnly);
+                }
+                row
+            });
+            event::Entity::insert_many(rows)
+                .exec(store.db())
+                .await
+                .unwrap();
+        }
+        let events = event::Entity::find().all(store.db()).await.unwrap();
+        for chunk in events.chunks(500) {
+            let topics = chunk.iter().map(|event| event_topic::ActiveModel {
+                event_id: Set(event.id),
+                slug: Set(format!("topic-{}", event.id % 25)),
+                organization_id: Set(event.organization_id),
+                name: Set(format!("Topic {}", event.id % 25)),
+            });
+            event_topic::Entity::insert_many(topics)
+                .exec(store.db())
+                .await
+                .unwrap();
+        }
+
+        let mut counted = crate::store::connect(store.url()).await.unwrap();
+        let statements = Arc::new(Mutex::new(Vec::<String>::new()));
+        let log = statements.clone();
+        counted.set_metric_callback(move |info| {
+            log.lock().unwrap().push(info.statement.sql.clone());
+        });
+        let refresher = Refresher::new(
+            crate::sync::Importer::new(
+                counted.clone(),
+                LumaClient::new(ClientConfig::new("http://127.0.0.1:9/".parse().unwrap())).unwrap(),
+                crate::secrets::SecretKey::generate(),
+            ),
+            counted.clone(),
+            Duration::hours(1),
+        );
+        let caches = Caches::default();
+        let counters = Counters::read(&counted).await.unwrap();
+        let viewer = Some(Actor {
+            user_id: user.id,
+            is_site_admin: false,
+        });
+        let render = || async {
+            let reads = CachedReads {
+                caches: &caches,
+                counters,
+            };
+            crate::read_models::dashboard::page(
+                &counted,
+                reads,
+                &refresher,
+                viewer,
+                &DashboardFilters::default(),
+                now(),
+            )
+            .await
+            .unwrap()
+        };
+        statements.lock().unwrap().clear();
+        let cold = render().await;
+        let cold_statements = std::mem::take(&mut *statements.lock().unwrap());
+        assert_eq!(cold.events.len(), 20, "a full page");
+        assert_eq!(cold.topics.len(), 25, "every topic the member may see");
+        let warm = render().await;
+        assert_eq!(warm, cold);
+        assert_eq!(
+            *statements.lock().unwrap(),
+            Vec::<String>::new(),
+            "a warm render reads nothing ({upcoming_events} events)"
+        );
+        cold_renders.push(cold_statements);
+    }
+    assert_eq!(
+        cold_renders[0], cold_renders[1],
+        "the same statements at 1,000 and 20,000 events"
+    );
+    assert!(cold_renders[0].len() <= 6, "{:#?}", cold_renders[0]);
+}

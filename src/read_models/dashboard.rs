@@ -17,7 +17,7 @@ use crate::refresh::Refresher;
 use crate::store::events;
 use crate::store::organizations::{self, Organization};
 use crate::timefmt;
-use crate::visibility::Visibility;
+use crate::visibility::{Audience, Visibility, members_of};
 
 /// The query the filters ask for, and the range it chose (each value checked).
 pub fn query(
@@ -96,6 +96,13 @@ pub async fn page(
         }
     }
 
+    let audience = Audience::of_viewer(viewer, members_of(&data.mine));
+    let topics = super::topics::choice(
+        crate::cache::upcoming_topics(db, reads, now)
+            .await?
+            .as_ref(),
+        &audience,
+    );
     let chosen_ids: HashSet<i64> = data.chosen.iter().map(|org| org.id).collect();
     let shown = shown_organizations(
         data.mine.into_iter().map(|(org, _)| org),
@@ -134,6 +141,7 @@ pub async fn page(
         range_label: chosen_range.label,
         attendance: query.attendance,
         marker: data.marker,
+        topics,
     })
 }
 

@@ -7,6 +7,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder
 
 use crate::Error;
 use crate::access::Actor;
+use crate::cache::CachedReads;
 use crate::mail::PublicUrl;
 use crate::read_models::event_page;
 use crate::store::entities::{event, organization};
@@ -21,22 +22,41 @@ pub const OPTIONS_MAX: u64 = 30;
 /// Events a topic's page lists at most, soonest first.
 pub const PAGE_EVENTS_MAX: u64 = 100;
 
-/// The topics of upcoming events the viewer may see, most used first.
+/// The topics of upcoming events the viewer may see, most used first: cut from the topics of
+/// every audience, read once per change of the catalog and minute.
 pub async fn options(
     db: &impl ConnectionTrait,
+    reads: CachedReads<'_>,
     actor: Option<Actor>,
     now: DateTime<Utc>,
 ) -> Result<Vec<TopicOption>, Error> {
-    let audience = Audience::of(db, actor).await?;
-    Ok(topics::upcoming(db, &audience, now, OPTIONS_MAX)
-        .await?
+    let member_of = match actor {
+        Some(actor) => crate::cache::viewer(db, reads, actor.user_id)
+            .await?
+            .map(|viewer| crate::visibility::members_of(&viewer.organizations))
+            .unwrap_or_default(),
+        None => Vec::new(),
+    };
+    let audience = Audience::of_viewer(actor, member_of);
+    Ok(choice(
+        crate::cache::upcoming_topics(db, reads, now)
+            .await?
+            .as_ref(),
+        &audience,
+    ))
+}
+
+/// The topic choice `audience` gets from `topics`.
+pub fn choice(topics: &topics::UpcomingTopics, audience: &Audience) -> Vec<TopicOption> {
+    topics
+        .choice_for(audience, OPTIONS_MAX)
         .into_iter()
         .map(|(topic, events)| TopicOption {
             slug: topic.slug,
             name: topic.name,
             events,
         })
-        .collect())
+        .collect()
 }
 
 /// The page of topic `slug` (a name is read as its slug); `None` when no live event has it.

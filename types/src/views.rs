@@ -399,6 +399,8 @@ pub struct Dashboard {
     pub attendance: Attendance,
     /// Moves when a sync changes events; the page reloads its data when it does.
     pub marker: i64,
+    /// The topic choice: topics of upcoming events the viewer may see, most used first.
+    pub topics: Vec<TopicOption>,
 }
 
 // --- The lu.ma settings panel -----------------------------------------------------------------

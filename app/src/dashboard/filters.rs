@@ -112,7 +112,7 @@ pub(super) fn FilterForm(dashboard: Dashboard, layout: Layout) -> impl IntoView 
                         <label for="filter-to">"To"</label>
                         <input id="filter-to" type="date" name="to" value=current("to") />
                     </div>
-                    <TopicChoice current=current("topic") />
+                    <TopicChoice options=dashboard.topics.clone() current=current("topic") />
                     <div class="field">
                         <label for="filter-mode">"Where"</label>
                         <select id="filter-mode" name="mode">
@@ -144,40 +144,29 @@ pub(super) fn FilterForm(dashboard: Dashboard, layout: Layout) -> impl IntoView 
     }
 }
 
-/// The topics of upcoming events the viewer may see (most used first), and the chosen one.
+/// The topics of upcoming events the viewer may see (most used first, part of the dashboard's
+/// read model), and the chosen one.
 #[component]
-fn TopicChoice(current: String) -> impl IntoView {
-    let options = Resource::new(|| (), |_| crate::topics::list_topic_options());
+fn TopicChoice(mut options: Vec<crate::topics::TopicOption>, current: String) -> impl IntoView {
+    if !current.is_empty() && !options.iter().any(|topic| topic.slug == current) {
+        options.push(crate::topics::TopicOption {
+            slug: current.clone(),
+            name: current.clone(),
+            events: 0,
+        });
+    }
     view! {
         <div class="field">
             <label for="filter-topic">"Topic"</label>
             <select id="filter-topic" name="topic">
                 <option value="">"Any topic"</option>
-                <Suspense fallback=|| ()>
-                    {move || Suspend::new({
-                        let current = current.clone();
-                        async move {
-                            let mut options = options.await.unwrap_or_else(|err| {
-                                leptos::logging::warn!("no topics for the filter: {err}");
-                                Vec::new()
-                            });
-                            if !current.is_empty() && !options.iter().any(|topic| topic.slug == current) {
-                                options.push(crate::topics::TopicOption {
-                                    slug: current.clone(),
-                                    name: current.clone(),
-                                    events: 0,
-                                });
-                            }
-                            options
-                                .into_iter()
-                                .map(|topic| {
-                                    let selected = topic.slug == current;
-                                    view! { <option value=topic.slug selected=selected>{topic.name}</option> }
-                                })
-                                .collect_view()
-                        }
-                    })}
-                </Suspense>
+                {options
+                    .into_iter()
+                    .map(|topic| {
+                        let selected = topic.slug == current;
+                        view! { <option value=topic.slug selected=selected>{topic.name}</option> }
+                    })
+                    .collect_view()}
             </select>
         </div>
     }
