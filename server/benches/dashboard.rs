@@ -158,6 +158,8 @@ async fn seed_members(database_url: &str) -> Vec<String> {
             password_hash: Set(password_hash.clone()),
             is_site_admin: Set(false),
             created_at: Set(now),
+            // Confirmed, as `convene user add` makes them: an unconfirmed account cannot sign in.
+            email_confirmed_at: Set(Some(now)),
             ..Default::default()
         })
         .collect();
