@@ -305,6 +305,11 @@ impl CachedReads<'_> {
     }
 }
 
+/// The minute `time` falls in (minutes since the epoch): what caches kept "per minute" key by.
+pub fn minute_of(time: chrono::DateTime<chrono::Utc>) -> i64 {
+    time.timestamp().div_euclid(60)
+}
+
 /// The topics of every upcoming event, per organization and visibility: read once per change
 /// of the catalog and minute, then cut for each audience.
 pub async fn upcoming_topics(
@@ -312,7 +317,7 @@ pub async fn upcoming_topics(
     reads: CachedReads<'_>,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<Arc<crate::topics::UpcomingTopics>, Error> {
-    let minute = now.timestamp().div_euclid(60);
+    let minute = minute_of(now);
     reads
         .caches
         .upcoming_topics

@@ -16,7 +16,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::ConnectionTrait;
 
 use crate::Error;
-use crate::cache::{CachedReads, Tag};
+use crate::cache::{CachedReads, Tag, minute_of};
 use crate::mail::PublicUrl;
 use crate::store::organizations;
 use crate::visibility::Audience;
@@ -93,10 +93,6 @@ where
 
 fn hour_of(now: DateTime<Utc>) -> i64 {
     now.timestamp().div_euclid(3_600)
-}
-
-fn minute_of(now: DateTime<Utc>) -> i64 {
-    now.timestamp().div_euclid(60)
 }
 
 /// `/orgs/<slug>/events.ics`; `None` when there is no such organization.

@@ -252,7 +252,7 @@ mod tests {
     use crate::store::entities::sync_run;
     use crate::store::organizations::{LumaConnection, NewOrganization};
     use crate::sync::{SyncFailure, SyncOutcome, SyncTrigger};
-    use crate::testing::fresh_store;
+    use crate::testing::{TestStore, fresh_store};
 
     fn calendar(id: &str, events: u32) -> FakeCalendar {
         FakeCalendar {
@@ -295,6 +295,32 @@ mod tests {
         .await
         .unwrap();
         org.id
+    }
+
+    /// Organizations org-a, org-b and org-c connected to a fake lu.ma (two events each); their
+    /// ids and an importer.
+    async fn three_connected() -> (TestStore, FakeLuma, Vec<i64>, Importer) {
+        let store = fresh_store().await;
+        let keys = [("org-a", "key-a"), ("org-b", "key-b"), ("org-c", "key-c")];
+        let fake = FakeLuma::start(
+            0,
+            keys.iter()
+                .map(|(slug, key)| ((*key).to_owned(), calendar(slug, 2)))
+                .collect(),
+        )
+        .await
+        .unwrap();
+        let secret = SecretKey::generate();
+        let mut ids = Vec::new();
+        for (slug, key) in keys {
+            ids.push(connected(store.db(), &secret, slug, key).await);
+        }
+        let importer = Importer::new(
+            store.db().clone(),
+            LumaClient::new(ClientConfig::new(fake.base_url())).unwrap(),
+            secret,
+        );
+        (store, fake, ids, importer)
     }
 
     #[test]
@@ -382,26 +408,7 @@ mod tests {
         use sea_orm::ActiveModelTrait;
         use sea_orm::ActiveValue::Set;
 
-        let store = fresh_store().await;
-        let keys = [("org-a", "key-a"), ("org-b", "key-b"), ("org-c", "key-c")];
-        let fake = FakeLuma::start(
-            0,
-            keys.iter()
-                .map(|(slug, key)| ((*key).to_owned(), calendar(slug, 2)))
-                .collect(),
-        )
-        .await
-        .unwrap();
-        let secret = SecretKey::generate();
-        let mut ids = Vec::new();
-        for (slug, key) in keys {
-            ids.push(connected(store.db(), &secret, slug, key).await);
-        }
-        let importer = Importer::new(
-            store.db().clone(),
-            LumaClient::new(ClientConfig::new(fake.base_url())).unwrap(),
-            secret,
-        );
+        let (store, _fake, ids, importer) = three_connected().await;
         let now = Utc::now();
         let schedule = DailySchedule {
             at: (now - Duration::minutes(10)).time(),
@@ -469,27 +476,8 @@ mod tests {
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_panic_in_one_organizations_sync_fails_only_that_run_and_the_next_day_runs() {
-        let store = fresh_store().await;
-        let keys = [("org-a", "key-a"), ("org-b", "key-b"), ("org-c", "key-c")];
-        let fake = FakeLuma::start(
-            0,
-            keys.iter()
-                .map(|(slug, key)| ((*key).to_owned(), calendar(slug, 2)))
-                .collect(),
-        )
-        .await
-        .unwrap();
-        let secret = SecretKey::generate();
-        let mut ids = Vec::new();
-        for (slug, key) in keys {
-            ids.push(connected(store.db(), &secret, slug, key).await);
-        }
-        let importer = Importer::new(
-            store.db().clone(),
-            LumaClient::new(ClientConfig::new(fake.base_url())).unwrap(),
-            secret,
-        )
-        .with_injected_panic(ids[1]);
+        let (store, _fake, ids, importer) = three_connected().await;
+        let importer = importer.with_injected_panic(ids[1]);
         let schedule = DailySchedule {
             at: NaiveTime::MIN,
             delay_between_organizations: StdDuration::from_millis(1),

@@ -12,7 +12,7 @@ use super::{
     Attendance, DashboardEvent, DashboardPage, DashboardQuery, LONGEST_EVENT, page_of, statement,
 };
 use crate::Error;
-use crate::cache::CachedReads;
+use crate::cache::{CachedReads, minute_of};
 use crate::store::organizations::{self, Organization};
 use crate::visibility::Audience;
 
@@ -40,10 +40,6 @@ pub struct Window {
     rows: Vec<DashboardEvent>,
     /// No row matches after the last one kept.
     complete: bool,
-}
-
-fn minute_of(time: DateTime<Utc>) -> i64 {
-    time.timestamp().div_euclid(60)
 }
 
 fn start_of_minute(minute: i64) -> Option<DateTime<Utc>> {

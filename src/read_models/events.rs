@@ -148,7 +148,7 @@ async fn cached_list(
     audience: &Audience,
     now: DateTime<Utc>,
 ) -> Result<Arc<Vec<Listed>>, Error> {
-    let minute = now.timestamp().div_euclid(60);
+    let minute = crate::cache::minute_of(now);
     let key = (
         organization_id,
         audience.sees(organization_id, Visibility::MembersOnly),

@@ -63,6 +63,26 @@ async fn metrics_answer_on_their_own_address_after_a_sync_and_page_views() {
         .await
         .unwrap();
     assert_eq!(report.outcome, SyncOutcome::Ok, "{:?}", report.message);
+    // Two messages wait in the outbox (no SMTP server is configured here, so they stay).
+    for key in ["metrics-1", "metrics-2"] {
+        let mail = convene::mail::outbox::OutgoingMail {
+            idempotency_key: key.into(),
+            kind: convene_types::MailKind::AccountExists,
+            recipient: "someone@example.org".into(),
+            user_id: None,
+            content: convene::mail::compose::Composed {
+                subject: "Counted".into(),
+                text: "Plain words.".into(),
+                html: "<p>Plain words.</p>".into(),
+            },
+            unsubscribe_url: None,
+        };
+        assert!(
+            convene::mail::outbox::enqueue(&db, mail, chrono::Utc::now())
+                .await
+                .unwrap()
+        );
+    }
     for path in [
         "/orgs/rust-berlin",
         "/orgs/rust-berlin/events.ics",
@@ -108,8 +128,10 @@ async fn metrics_answer_on_their_own_address_after_a_sync_and_page_views() {
             &["outcome=\"ok\"", "source=\"luma_api\""]
         ) >= 1.0
     );
-    assert!(found("convene_events_stored", &[]) >= 1.0);
-    assert!(found("convene_mail_outbox", &["status=\"queued\""]) >= 0.0);
+    // Read from this server's store when scraped: exact.
+    assert_eq!(found("convene_events_stored", &[]), 1.0);
+    assert_eq!(found("convene_mail_outbox", &["status=\"queued\""]), 2.0);
+    assert_eq!(found("convene_mail_outbox", &["status=\"failed\""]), 0.0);
     assert!(
         found(
             "convene_cache_lookups_total",
