@@ -20,7 +20,7 @@ E2E_ENV := LEPTOS_SITE_ADDR=127.0.0.1:3100 CONVENE_DATA_DIR=$(E2E_DIR) \
 	CONVENE_SMTP_URL="smtp://127.0.0.1:3198?tls=none" CONVENE_E2E_MAIL_DIR=$(E2E_DIR)/mail \
 	CONVENE_E2E_PROFILE=release
 
-.PHONY: run test setup setup-test fmt-check lint test-rust test-rust-moved-clock test-e2e build-release watch bench bench-digest bench-dashboard bench-web bench-wasm-size fuzz measure-budgets dist test-dist test-deploy
+.PHONY: run test setup setup-test fmt-check lint test-rust test-rust-moved-clock test-e2e build-release watch bench bench-digest bench-dashboard profile-dashboard bench-web bench-wasm-size fuzz measure-budgets dist test-dist test-deploy
 
 # The local demo: demo organizations, accounts and events (a deployment leaves CONVENE_DEMO off).
 run: setup
@@ -129,6 +129,27 @@ bench-digest:
 bench-dashboard:
 	command -v wrk >/dev/null || { [[ $$(id -u) -eq 0 ]] && apt-get install -y -qq wrk || sudo apt-get install -y -qq wrk; }
 	RUSTFLAGS="--cfg erase_components" cargo bench -p server --bench dashboard
+
+# Where the dashboard's time goes (issue #29): the benchmark at 100,000 events on SQLite with perf
+# sampling the server through the 1,000-member mode, folded by inferno (crates.io) into
+# docs/profile/dashboard.svg (generic parameters cut from the names, frames under 1.5% left out, so
+# the file stays small); the whole folded stacks stay in target/profile. docs/profile/README.md
+# says what the last one showed.
+PROFILE_DIR = $(CARGO_TARGET)/profile
+profile-dashboard:
+	command -v wrk >/dev/null || { [[ $$(id -u) -eq 0 ]] && apt-get install -y -qq wrk || sudo apt-get install -y -qq wrk; }
+	command -v perf >/dev/null || { [[ $$(id -u) -eq 0 ]] && apt-get install -y -qq linux-perf || sudo apt-get install -y -qq linux-perf; }
+	command -v inferno-flamegraph >/dev/null || cargo install --locked inferno
+	mkdir -p $(PROFILE_DIR)
+	BENCH_EVENTS=$${BENCH_EVENTS:-100000} BENCH_STORES=$${BENCH_STORES:-sqlite} BENCH_DEMO=0 \
+		BENCH_PROFILE=$(PROFILE_DIR)/perf.data RUSTFLAGS="--cfg erase_components" \
+		cargo bench -p server --bench dashboard
+	perf script -i $(PROFILE_DIR)/perf.data 2>/dev/null | inferno-collapse-perf \
+		| perl -pe '1 while s/<[^<>;]*>//g; s/::h[0-9a-f]{16}//g' | inferno-collapse-recursive \
+		> $(PROFILE_DIR)/stacks.folded
+	inferno-flamegraph --minwidth 1.5 --title "/dashboard, 1,000 members round-robin, 100,000 events (SQLite)" \
+		< $(PROFILE_DIR)/stacks.folded > docs/profile/dashboard.svg
+	@echo "profile-dashboard: docs/profile/dashboard.svg ($(PROFILE_DIR)/stacks.folded has every stack)"
 
 # What a first and a second visit to each page cost in Chromium (bytes on the wire, time until
 # usable under Fast 4G with a 4x slower CPU), against the release build with the demo data.

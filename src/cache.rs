@@ -63,6 +63,36 @@ impl Counters {
     }
 }
 
+/// Reads of the counters shared by the requests that wait for them (issue #29): one read at a
+/// time, and a request that waited answers with the next read that *began after it arrived*, so
+/// it still sees every change committed before it arrived, on any replica. Under load most
+/// requests then share a read instead of each paying a statement (and the pool's check of the
+/// connection on its return).
+#[derive(Default)]
+pub struct CounterReads {
+    /// Held while reading: one read at a time.
+    turn: tokio::sync::Mutex<()>,
+    /// The newest read's counters, and when it began.
+    newest: Mutex<Option<(std::time::Instant, Counters)>>,
+}
+
+impl CounterReads {
+    pub async fn read(&self, db: &impl ConnectionTrait) -> Result<Counters, Error> {
+        let arrived = std::time::Instant::now();
+        let _turn = self.turn.lock().await;
+        let newest = *self.newest.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some((began, counters)) = newest
+            && began >= arrived
+        {
+            return Ok(counters);
+        }
+        let began = std::time::Instant::now();
+        let counters = Counters::read(db).await?;
+        *self.newest.lock().unwrap_or_else(PoisonError::into_inner) = Some((began, counters));
+        Ok(counters)
+    }
+}
+
 /// Which counters a shelf's contents depend on. Counters only grow, so a larger tag is newer.
 pub type Tag = (i64, i64);
 
@@ -200,6 +230,8 @@ pub struct SessionFacts {
 pub struct Caches(Arc<Shelves>);
 
 pub struct Shelves {
+    /// The change counters, read once for the requests waiting together.
+    pub counter_reads: CounterReads,
     /// By session id (the cookie's value never leaves this process's memory).
     pub sessions: Shelf<i128, SessionFacts>,
     /// By user id: the user and their organizations with their role (`None`: no such user).
@@ -214,9 +246,16 @@ pub struct Shelves {
     /// members-only events, minute).
     pub event_lists: Shelf<(i64, bool, i64), Arc<Vec<crate::read_models::events::Listed>>>,
     pub marker: Shelf<(), i64>,
+    /// The dashboard's cards as every viewer sees them (before "one of mine" and the other
+    /// organizations listing the event), by event and minute: formatting times and links was
+    /// most of a card's cost, and the same events reach many viewers.
+    pub cards: Shelf<(i64, i64), Arc<convene_types::views::DashboardEvent>>,
     /// The topics of upcoming events per organization and visibility, by minute: every
     /// audience's topic choice is cut from them (`crate::topics::UpcomingTopics`).
     pub upcoming_topics: Shelf<i64, Arc<crate::topics::UpcomingTopics>>,
+    /// Each event's pages (for its organization's members, for anyone else), by public id and
+    /// minute.
+    pub event_pages: Shelf<(String, i64), Option<Arc<crate::read_models::event_page::Pages>>>,
     /// Subscribable feeds as written (`crate::feed_cache`).
     pub feeds: Shelf<crate::feed_cache::FeedKey, Arc<crate::feed_cache::Written>>,
     /// One feed is written at a time.
@@ -231,12 +270,17 @@ const VIEWERS: usize = 50_000;
 const WINDOWS: usize = 2_000;
 const WINDOWS_BYTES: usize = 64 * 1024 * 1024;
 const EVENT_LISTS_BYTES: usize = 32 * 1024 * 1024;
+const CARDS: usize = 50_000;
+const EVENT_PAGES: usize = 20_000;
+const EVENT_PAGES_BYTES: usize = 32 * 1024 * 1024;
+const CARDS_BYTES: usize = 32 * 1024 * 1024;
 /// Each organization's tags are bounded, so this holds the topics of a very large network.
 const UPCOMING_TOPICS_BYTES: usize = 16 * 1024 * 1024;
 
 impl Default for Caches {
     fn default() -> Self {
         Self(Arc::new(Shelves {
+            counter_reads: CounterReads::default(),
             sessions: Shelf::new(SESSIONS).named("sessions"),
             viewers: Shelf::new(VIEWERS).named("viewers"),
             windows: Shelf::weighed(
@@ -257,12 +301,23 @@ impl Default for Caches {
             )
             .named("event_lists"),
             marker: Shelf::new(1).named("marker"),
+            cards: Shelf::weighed(CARDS, CARDS_BYTES, |_, card: &Arc<_>| card_weight(card))
+                .named("cards"),
             upcoming_topics: Shelf::weighed(
                 2,
                 UPCOMING_TOPICS_BYTES,
                 |_, topics: &Arc<crate::topics::UpcomingTopics>| topics.weight(),
             )
             .named("upcoming_topics"),
+            event_pages: Shelf::weighed(
+                EVENT_PAGES,
+                EVENT_PAGES_BYTES,
+                |key: &(String, i64),
+                 pages: &Option<Arc<crate::read_models::event_page::Pages>>| {
+                    key.0.len() + pages.as_ref().map_or(64, |pages| pages.weight())
+                },
+            )
+            .named("event_pages"),
             feeds: Shelf::weighed(
                 crate::feed_cache::FEEDS_CACHED,
                 crate::feed_cache::FEEDS_CACHED_BYTES,
@@ -279,6 +334,31 @@ impl std::ops::Deref for Caches {
     fn deref(&self) -> &Shelves {
         &self.0
     }
+}
+
+/// What a card holds in memory, near enough for a cache's byte budget.
+fn card_weight(card: &convene_types::views::DashboardEvent) -> usize {
+    let text = |value: &Option<String>| value.as_ref().map_or(0, String::len);
+    std::mem::size_of::<convene_types::views::DashboardEvent>()
+        + text(&card.calendar_file)
+        + text(&card.page_url)
+        + card.luma_id.len()
+        + card.title.len()
+        + card.org_slug.len()
+        + card.org_name.len()
+        + card.start_utc.len()
+        + card.end_utc.len()
+        + card.starts.len()
+        + card.ends.len()
+        + card.when.len()
+        + card.timezone.len()
+        + card.hint.len()
+        + card.day_label.len()
+        + card.location.len()
+        + card.also_listed_by.iter().map(String::len).sum::<usize>()
+        + text(&card.cover_url)
+        + text(&card.event_url)
+        + card.google_calendar_url.len()
 }
 
 /// The caches and the counters the current request read: what a cached read needs.
@@ -359,6 +439,8 @@ pub async fn viewer(
 
 #[cfg(test)]
 mod tests {
+    use std::sync::Arc;
+
     use super::Shelf;
 
     #[test]
@@ -395,6 +477,53 @@ mod tests {
         shelf.put(4, "x".repeat(11), (0, 0));
         assert_eq!(shelf.get(&4, (0, 0)), None);
         assert_eq!(shelf.get(&3, (0, 0)).as_deref(), Some("ijklm"));
+    }
+
+    /// Requests waiting together share a read of the counters, and a request that arrives after
+    /// a change sees it.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn waiting_requests_share_a_read_that_began_after_they_arrived() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+
+        use sea_orm::ConnectionTrait;
+
+        use super::{CounterReads, Counters};
+
+        let store = crate::testing::fresh_store().await;
+        let mut counted = crate::store::connect(store.url()).await.unwrap();
+        let statements = Arc::new(AtomicUsize::new(0));
+        let counter = statements.clone();
+        counted.set_metric_callback(move |_| {
+            counter.fetch_add(1, Ordering::Relaxed);
+        });
+        let reads = Arc::new(CounterReads::default());
+        let before = Counters::read(&counted).await.unwrap();
+        statements.store(0, Ordering::Relaxed);
+        let waiting: Vec<_> = (0..32)
+            .map(|_| {
+                let (reads, counted) = (reads.clone(), counted.clone());
+                tokio::spawn(async move { reads.read(&counted).await.unwrap() })
+            })
+            .collect();
+        for request in waiting {
+            assert_eq!(request.await.unwrap(), before);
+        }
+        let shared = statements.load(Ordering::Relaxed);
+        assert!(
+            (1..32).contains(&shared),
+            "32 waiting requests took {shared} reads"
+        );
+
+        // A change, then a request: it sees the change (no read that began before it counts).
+        store
+            .db()
+            .execute_unprepared(
+                "UPDATE change_counters SET value = value + 1 WHERE topic = 'people'",
+            )
+            .await
+            .unwrap();
+        let after = reads.read(&counted).await.unwrap();
+        assert_eq!(after.people, before.people + 1);
     }
 
     #[test]

@@ -8,7 +8,7 @@
 //! The value is decoded with `from_slice`, like server-function answers, so each type's decoder
 //! is compiled into the wasm bundle once (Leptos decodes props with `from_str`).
 
-use std::marker::PhantomData;
+use std::sync::Arc;
 
 use leptos::prelude::*;
 use serde::de::DeserializeOwned;
@@ -20,16 +20,18 @@ pub struct Packed<T> {
     /// The JSON text where it was packed (the server); empty once the props crossed to the
     /// browser, where the element holds it.
     json: String,
-    value: PhantomData<fn() -> T>,
+    /// The value itself where it was packed: the island's server render starts from it instead
+    /// of decoding the text just written.
+    value: Option<Arc<T>>,
 }
 
 impl<T: Serialize> Packed<T> {
     /// Packs `value` on the server, where the island is rendered first.
-    pub fn new(id: &str, value: &T) -> Result<Self, serde_json::Error> {
+    pub fn new(id: &str, value: T) -> Result<Self, serde_json::Error> {
         Ok(Self {
             id: id.to_owned(),
-            json: serde_json::to_string(value)?,
-            value: PhantomData,
+            json: serde_json::to_string(&value)?,
+            value: Some(Arc::new(value)),
         })
     }
 }
@@ -43,10 +45,10 @@ impl<T> Packed<T> {
     }
 }
 
-impl<T: DeserializeOwned> Packed<T> {
+impl<T: DeserializeOwned + Clone> Packed<T> {
     pub fn unpack(&self) -> Result<T, serde_json::Error> {
-        if !self.json.is_empty() {
-            return serde_json::from_slice(self.json.as_bytes());
+        if let Some(value) = &self.value {
+            return Ok(T::clone(value));
         }
         match element_text(&self.id) {
             Some(text) => serde_json::from_slice(text.as_bytes()),
@@ -73,7 +75,7 @@ impl<T> Clone for Packed<T> {
         Self {
             id: self.id.clone(),
             json: self.json.clone(),
-            value: PhantomData,
+            value: self.value.clone(),
         }
     }
 }
@@ -90,7 +92,7 @@ impl<'de, T> Deserialize<'de> for Packed<T> {
         Ok(Self {
             id: String::deserialize(deserializer)?,
             json: String::new(),
-            value: PhantomData,
+            value: None,
         })
     }
 }
@@ -105,7 +107,7 @@ mod tests {
             ("a".to_owned(), 1_u32),
             ("</script><!-- \"quoted\"".to_owned(), 2),
         ];
-        let packed = Packed::new("events-data", &value).unwrap();
+        let packed = Packed::new("events-data", value.clone()).unwrap();
         assert_eq!(packed.unpack().unwrap(), value);
         assert_eq!(serde_json::to_string(&packed).unwrap(), "\"events-data\"");
 

@@ -22,6 +22,8 @@ pub mod not_found;
 pub mod organizations;
 pub mod previews;
 #[cfg(feature = "ssr")]
+pub mod rendered;
+#[cfg(feature = "ssr")]
 pub mod state;
 pub mod topics;
 

@@ -36,6 +36,8 @@ pub struct AppState {
     /// Sessions, viewers and shared page data, valid while the store's change counters stand
     /// still (`convene::cache`).
     pub caches: Caches,
+    /// Server renders kept by their input (`crate::rendered`).
+    pub rendered: Arc<crate::rendered::Rendered>,
     /// Where people reach Convene: the start of every link in mail.
     pub site: convene::mail::PublicUrl,
     /// An SMTP server is configured (else mail waits in the outbox, for `/admin/mail`).
@@ -73,7 +75,7 @@ impl AppState {
         let counters = match known {
             Some(counters) => counters,
             None => {
-                let counters = Counters::read(&self.db).await?;
+                let counters = self.caches.counter_reads.read(&self.db).await?;
                 if let Some(memo) = memo {
                     *memo.0.lock().unwrap_or_else(PoisonError::into_inner) = Some(counters);
                 }

@@ -9,8 +9,12 @@
 //!
 //!     make bench-dashboard      # installs wrk (Debian) when missing
 //!
+//! Beside them: a visitor's dashboard, `/orgs`, an organization's events list and an event
+//! page; and first, what demo mode costs the same page on the demo store.
+//!
 //! Settings: `BENCH_SECONDS` per measurement (default 10), `BENCH_CONNECTIONS` (default 32),
-//! `BENCH_EVENTS` (default `1000,20000,100000`). With `TEST_DATABASE_URL` set, every size runs
+//! `BENCH_EVENTS` (default `1000,20000,100000`), `BENCH_STORES` (default `sqlite,postgres`),
+//! `BENCH_DEMO=0` to skip the demo's measurement. With `TEST_DATABASE_URL` set, every size runs
 //! on Postgres too. After each run it prints the process's memory (server and this driver in one
 //! process; wrk is another): resident now and at its peak.
 #![expect(
@@ -32,7 +36,10 @@ use convene::store::{memberships, users};
 use convene::testing::{fresh_postgres_schema, fresh_sqlite_url, scratch_dir, store_at};
 use leptos::config::LeptosOptions;
 use leptos::server_fn::ServerFn;
-use sea_orm::{ActiveValue::Set, EntityTrait, TransactionTrait};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    TransactionTrait,
+};
 use server::settings::{DatabaseUrl, Settings};
 use server::startup::Application;
 
@@ -126,6 +133,8 @@ async fn seed(database_url: &str, events: i64) {
                     content_hash: Set(String::new()),
                     synced_at: Set(now),
                     removed_at: Set(None),
+                    // As a sync stores them: every listed event has its own page.
+                    public_id: Set(Some(convene::sync::new_public_id())),
                     ..Default::default()
                 }
             })
@@ -135,10 +144,10 @@ async fn seed(database_url: &str, events: i64) {
     txn.commit().await.unwrap();
 }
 
-/// The realistic modes' members: `MEMBERS` accounts sharing one password hash (hashing a
+/// The realistic modes' members: `count` accounts sharing one password hash (hashing a
 /// thousand times would make the seeding slow, not the pages), member `i` of `1 + i % 8`
-/// organizations spread over all of them. Returns their emails.
-async fn seed_members(database_url: &str) -> Vec<String> {
+/// organizations spread over all of them (fewer when there are fewer). Returns their emails.
+async fn seed_members(database_url: &str, count: i64) -> Vec<String> {
     let store = store_at(database_url.to_owned()).await;
     let db = store.db();
     let now = Utc::now();
@@ -146,7 +155,7 @@ async fn seed_members(database_url: &str) -> Vec<String> {
         .unwrap()
         .hash()
         .unwrap();
-    let emails: Vec<String> = (0..MEMBERS)
+    let emails: Vec<String> = (0..count)
         .map(|i| format!("viewer-{i:04}@example.org"))
         .collect();
     let users: Vec<user::ActiveModel> = emails
@@ -190,7 +199,8 @@ async fn seed_members(database_url: &str) -> Vec<String> {
         .enumerate()
         .flat_map(|(i, &user_id)| {
             let org_ids = &org_ids;
-            (0..1 + i % 8).map(move |k| membership::ActiveModel {
+            let memberships = (1 + i % 8).min(org_ids.len());
+            (0..memberships).map(move |k| membership::ActiveModel {
                 user_id: Set(user_id),
                 organization_id: Set(org_ids[(i * 7 + k * 29) % org_ids.len()]),
                 role: Set(Role::Member),
@@ -255,6 +265,9 @@ struct Measured {
     requests_per_second: f64,
     p50_ms: f64,
     p99_ms: f64,
+    /// The average answer, headers included (wrk's transfer rate over its request rate): a
+    /// mode whose pages grow with the store shows it here.
+    bytes_per_answer: f64,
 }
 
 /// `wrk --latency` against `url`; its "Requests/sec" and the 50% and 99% latencies.
@@ -303,8 +316,23 @@ fn wrk_with(url: &str, extra: &[String], seconds: u64, connections: u64) -> Meas
         };
         number.parse::<f64>().unwrap() * factor
     };
+    let bytes = |value: &str| -> f64 {
+        let units = [
+            ("GB", 1e9_f64),
+            ("MB", 1_048_576.0),
+            ("KB", 1024.0),
+            ("B", 1.0),
+        ];
+        let (number, factor) = units
+            .iter()
+            .find_map(|(unit, factor)| value.strip_suffix(unit).map(|n| (n, *factor)))
+            .unwrap_or_else(|| panic!("unknown transfer unit in {value:?}"));
+        number.parse::<f64>().unwrap() * factor
+    };
+    let requests_per_second: f64 = number_after("Requests/sec:").parse().unwrap();
     Measured {
-        requests_per_second: number_after("Requests/sec:").parse().unwrap(),
+        bytes_per_answer: bytes(number_after("Transfer/sec:")) / requests_per_second,
+        requests_per_second,
         p50_ms: millis(number_after("50%")),
         p99_ms: millis(number_after("99%")),
     }
@@ -337,44 +365,27 @@ fn memory_mb() -> (u64, u64) {
     (kb("VmRSS:") / 1024, kb("VmHWM:") / 1024)
 }
 
-/// One size on one store: prints each mode's figures and returns each mode's rate (requests a
-/// second), by name.
-async fn run(
-    backend: &str,
-    database_url: String,
-    events: i64,
-    seconds: u64,
-    connections: u64,
-) -> Vec<(&'static str, f64)> {
-    seed(&database_url, events).await;
-    let viewers = seed_members(&database_url).await;
-    if database_url.starts_with("postgres") {
-        // A store that grew over months has been vacuumed and analysed; a freshly loaded one
-        // would leave autovacuum running through the first measurements.
-        use sea_orm::ConnectionTrait;
-        let store = store_at(database_url.clone()).await;
-        store
-            .db()
-            .execute_unprepared(
-                "VACUUM ANALYZE events, event_topics, users, memberships, organizations",
-            )
-            .await
-            .unwrap();
-    }
-    let site_root = scratch_dir("bench-site");
+/// The server's settings for a benchmark: nothing in the background that is not asked for (no
+/// daily import, no mail), lu.ma unreachable.
+fn settings(
+    database_url: &str,
+    site_root: &std::path::Path,
+    secret_key: &SecretKey,
+    demo: bool,
+) -> Settings {
     let listen: SocketAddr = "127.0.0.1:0".parse().unwrap();
-    let settings = Settings {
+    Settings {
         listen,
-        database_url: DatabaseUrl::parse(&database_url).unwrap(),
+        database_url: DatabaseUrl::parse(database_url).unwrap(),
         data_dir: scratch_dir("bench-data"),
-        secret_key: SecretKey::generate(),
+        secret_key: secret_key.clone(),
         secret_key_source: KeySource::Setting,
         luma_api_base: "http://127.0.0.1:9/".parse().unwrap(),
-        demo: false,
+        demo,
         secure_cookies: false,
         public_url: None,
         trusted_proxies: Default::default(),
-        allow_private_feeds: false,
+        allow_private_feeds: demo,
         daily_sync: None,
         luma_requests_per_minute: 180,
         refresh_ttl: Duration::hours(1),
@@ -385,8 +396,61 @@ async fn run(
             .site_addr(listen)
             .build(),
         metrics_addr: None,
-    };
-    let app = Application::build(&settings).await.unwrap();
+    }
+}
+
+/// One mode's figures in one run.
+struct ModeFigures {
+    name: &'static str,
+    /// Requests a second.
+    rate: f64,
+    /// The rate over the same run's static file's.
+    share_of_static: f64,
+    bytes_per_answer: f64,
+}
+
+/// One size on one store: prints each mode's figures and returns each mode's rate (requests a
+/// second), its share of the same run's static file and its average answer (bytes), by name.
+async fn run(
+    backend: &str,
+    database_url: String,
+    events: i64,
+    seconds: u64,
+    connections: u64,
+    profile_this_run: bool,
+) -> Vec<ModeFigures> {
+    seed(&database_url, events).await;
+    let viewers = seed_members(&database_url, MEMBERS).await;
+    if database_url.starts_with("postgres") {
+        // A store that grew over months has been vacuumed and analysed; a freshly loaded one
+        // would leave autovacuum running through the first measurements.
+        use sea_orm::ConnectionTrait;
+        let store = store_at(database_url.clone()).await;
+        store
+            .db()
+            .execute_unprepared(
+                "VACUUM ANALYZE events, event_topics, users, memberships, organizations, \
+                 change_counters, sessions",
+            )
+            .await
+            .unwrap();
+        // The load's write-ahead log written out now, not by the checkpointer during the
+        // measurements (it took a core through the first ones at 100,000 events).
+        store.db().execute_unprepared("CHECKPOINT").await.unwrap();
+    } else {
+        use sea_orm::ConnectionTrait;
+        let store = store_at(database_url.clone()).await;
+        store
+            .db()
+            .execute_unprepared("PRAGMA wal_checkpoint(TRUNCATE)")
+            .await
+            .unwrap();
+    }
+    let site_root = scratch_dir("bench-site");
+    let key = SecretKey::generate();
+    let app = Application::build(&settings(&database_url, &site_root, &key, false))
+        .await
+        .unwrap();
     let address = app.local_addr();
     tokio::spawn(app.run_until_stopped(std::future::pending()));
 
@@ -440,7 +504,31 @@ async fn run(
             )
         })
     };
+    // `BENCH_PROFILE=<file>`: perf samples this process (the server) through the 1,000-member
+    // mode at the largest size, for `make profile-dashboard`'s flame graph.
+    let profiler = std::env::var("BENCH_PROFILE")
+        .ok()
+        .filter(|_| profile_this_run)
+        .map(|file| {
+            Command::new("perf")
+                .args([
+                    "record",
+                    "-F",
+                    "997",
+                    "--call-graph",
+                    "dwarf,32768",
+                    "-o",
+                    &file,
+                ])
+                .args(["-p", &std::process::id().to_string()])
+                .args(["--", "sleep", &seconds.to_string()])
+                .spawn()
+                .expect("perf runs (Debian's linux-perf)")
+        });
     let realistic = scripted(everyone).await.unwrap();
+    if let Some(mut profiler) = profiler {
+        assert!(profiler.wait().unwrap().success(), "perf record failed");
+    }
     let realistic_filtered = scripted(filtered).await.unwrap();
 
     let dashboard = tokio::task::spawn_blocking({
@@ -486,6 +574,34 @@ async fn run(
         move || {
             wrk(
                 &format!("http://{address}/orgs/org-000/events?view=list"),
+                &cookie,
+                seconds,
+                connections,
+            )
+        }
+    })
+    .await
+    .unwrap();
+    // An event page: the first upcoming event of the member's first organization.
+    let event_path = {
+        let store = store_at(database_url.clone()).await;
+        let public_id: Option<String> = event::Entity::find()
+            .select_only()
+            .column(event::Column::PublicId)
+            .filter(event::Column::OrganizationId.eq(first_org_id(store.db()).await))
+            .order_by_asc(event::Column::StartAt)
+            .into_tuple()
+            .one(store.db())
+            .await
+            .unwrap()
+            .flatten();
+        format!("/events/{}", public_id.expect("seeded events have a page"))
+    };
+    let event_page = tokio::task::spawn_blocking({
+        let cookie = cookie.clone();
+        move || {
+            wrk(
+                &format!("http://{address}{event_path}"),
                 &cookie,
                 seconds,
                 connections,
@@ -547,6 +663,7 @@ async fn run(
         ("/dashboard, visitor", &anonymous),
         ("/orgs (SSR, 200 orgs)", &directory),
         ("an events list (member)", &events_list),
+        ("an event page (member)", &event_page),
     ];
     let references = [
         ("/login (SSR, a form)", &sign_in_page),
@@ -555,11 +672,12 @@ async fn run(
     ];
     for (name, m) in pages.iter().chain(&references) {
         println!(
-            "  {backend:<8} {events:>7} events  {name:<26} {:>9.0} req/s  p50 {:>6.2} ms  p99 {:>6.2} ms  {:>5.0}% of static",
+            "  {backend:<8} {events:>7} events  {name:<26} {:>9.0} req/s  p50 {:>6.2} ms  p99 {:>6.2} ms  {:>5.0}% of static  {:>7.0} B/answer",
             m.requests_per_second,
             m.p50_ms,
             m.p99_ms,
-            100.0 * m.requests_per_second / fixed.requests_per_second
+            100.0 * m.requests_per_second / fixed.requests_per_second,
+            m.bytes_per_answer
         );
     }
     let (resident, peak) = memory_mb();
@@ -569,13 +687,95 @@ async fn run(
     );
     pages
         .into_iter()
-        .map(|(name, m)| (name, m.requests_per_second))
+        .map(|(name, m)| ModeFigures {
+            name,
+            rate: m.requests_per_second,
+            share_of_static: m.requests_per_second / fixed.requests_per_second,
+            bytes_per_answer: m.bytes_per_answer,
+        })
         .collect()
 }
 
+/// The id of `org-000`, the organization every page above is about.
+async fn first_org_id(db: &sea_orm::DatabaseConnection) -> i64 {
+    organization::Entity::find()
+        .filter(organization::Column::Slug.eq("org-000"))
+        .one(db)
+        .await
+        .unwrap()
+        .expect("org-000 was seeded")
+        .id
+}
+
+/// What demo mode costs a page (issue #29): the demo store (`make run`) with 150 members of its
+/// organizations, each request from the next of them, served with demo mode on, then by a
+/// server on the same store with it off, then on again.
+async fn demo_cost(seconds: u64, connections: u64) {
+    const DEMO_MEMBERS: i64 = 150;
+    let database_url = fresh_sqlite_url();
+    let site_root = scratch_dir("bench-demo-site");
+    let key = SecretKey::generate();
+    let mut script = None;
+    let mut rates = Vec::new();
+    for demo in [true, false, true] {
+        let app = Application::build(&settings(&database_url, &site_root, &key, demo))
+            .await
+            .unwrap();
+        let address = app.local_addr();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let served = tokio::spawn(app.run_until_stopped(async {
+            let _ = stopped.await;
+        }));
+        if script.is_none() {
+            let viewers = seed_members(&database_url, DEMO_MEMBERS).await;
+            let client = reqwest::Client::new();
+            let mut cookies = Vec::new();
+            for email in &viewers {
+                let signed_in = client
+                    .post(format!("http://{address}{}", app::auth::SignIn::PATH))
+                    .form(&[("email", email.as_str()), ("password", PASSWORD)])
+                    .send()
+                    .await
+                    .unwrap();
+                cookies.push(session_cookie(&signed_in));
+            }
+            script = Some(round_robin_script(
+                &cookies,
+                &vec!["/dashboard".to_owned(); cookies.len()],
+            ));
+        }
+        let script = script.clone().unwrap();
+        let measured = tokio::task::spawn_blocking(move || {
+            wrk_with(
+                &format!("http://{address}/dashboard"),
+                &["-s".to_owned(), script.display().to_string()],
+                seconds,
+                connections,
+            )
+        })
+        .await
+        .unwrap();
+        println!(
+            "  demo store, {DEMO_MEMBERS} members, demo mode {}: {:>7.0} req/s  p50 {:>6.2} ms  p99 {:>6.2} ms",
+            if demo { "on " } else { "off" },
+            measured.requests_per_second,
+            measured.p50_ms,
+            measured.p99_ms
+        );
+        rates.push(measured.requests_per_second);
+        stop.send(()).unwrap();
+        served.await.unwrap().unwrap();
+    }
+    println!(
+        "  demo store: demo mode on serves {:.2}x the rate of demo mode off",
+        (rates[0] + rates[2]) / 2.0 / rates[1]
+    );
+}
+
 /// How much slower each mode is at the largest size than at the smallest (issue #29 asks for
-/// at most 1.5).
-fn print_growth(backend: &str, runs: &[(i64, Vec<(&'static str, f64)>)]) {
+/// at most 1.5): by rate, and by share of the same run's static file (which takes out what the
+/// machine itself did between the two runs), beside how the answers grew.
+fn print_growth(backend: &str, runs: &[(i64, Vec<ModeFigures>)]) {
     let (Some((smallest, first)), Some((largest, last))) = (runs.first(), runs.last()) else {
         return;
     };
@@ -583,10 +783,16 @@ fn print_growth(backend: &str, runs: &[(i64, Vec<(&'static str, f64)>)]) {
         return;
     }
     println!(
-        "  {backend}: growth from {smallest} to {largest} events (rate at {smallest} / rate at {largest})"
+        "  {backend}: growth from {smallest} to {largest} events (how many times slower by rate, and by share of the static file; the answer's size at {largest} / at {smallest})"
     );
-    for ((name, small), (_, large)) in first.iter().zip(last) {
-        println!("  {backend:<8} {name:<26} {:>5.2}x", small / large);
+    for (small, large) in first.iter().zip(last) {
+        println!(
+            "  {backend:<8} {:<26} {:>5.2}x slower, {:>5.2}x by share of static, answers {:>5.2}x the size",
+            small.name,
+            small.rate / large.rate,
+            small.share_of_static / large.share_of_static,
+            large.bytes_per_answer / small.bytes_per_answer
+        );
     }
 }
 
@@ -597,23 +803,49 @@ async fn main() {
     println!(
         "dashboard of a member of {MEMBER_OF} of {ORGANIZATIONS} organizations, wrk -t2 -c{connections} -d{seconds}s"
     );
+    // `BENCH_STORES=postgres` (or `sqlite`) measures one store only.
+    let stores = std::env::var("BENCH_STORES").unwrap_or_else(|_| "sqlite,postgres".into());
     let postgres = std::env::var("TEST_DATABASE_URL")
         .ok()
-        .filter(|url| !url.is_empty());
+        .filter(|url| !url.is_empty() && stores.contains("postgres"));
+    let on_sqlite = stores.contains("sqlite");
+    if env_number("BENCH_DEMO", 1) == 1 {
+        demo_cost(seconds, connections).await;
+    }
     let sizes: Vec<i64> = std::env::var("BENCH_EVENTS")
         .map(|list| list.split(',').map(|n| n.trim().parse().unwrap()).collect())
         .unwrap_or_else(|_| vec![1_000, 20_000, 100_000]);
     let (mut sqlite, mut on_postgres) = (Vec::new(), Vec::new());
+    let largest = sizes.iter().copied().max().unwrap_or_default();
     for events in sizes {
-        sqlite.push((
-            events,
-            run("SQLite", fresh_sqlite_url(), events, seconds, connections).await,
-        ));
+        let profile = events == largest;
+        if on_sqlite {
+            sqlite.push((
+                events,
+                run(
+                    "SQLite",
+                    fresh_sqlite_url(),
+                    events,
+                    seconds,
+                    connections,
+                    profile,
+                )
+                .await,
+            ));
+        }
         if let Some(base) = &postgres {
             let url = fresh_postgres_schema(base).await;
             on_postgres.push((
                 events,
-                run("Postgres", url, events, seconds, connections).await,
+                run(
+                    "Postgres",
+                    url,
+                    events,
+                    seconds,
+                    connections,
+                    profile && !on_sqlite,
+                )
+                .await,
             ));
         }
     }

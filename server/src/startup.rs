@@ -186,6 +186,7 @@ impl Application {
             email_changes: Arc::new(ClientLimit::email_changes()),
             account_actions: Arc::new(ClientLimit::account_actions()),
             caches: Default::default(),
+            rendered: Default::default(),
             site,
             sends_mail: settings.mail.smtp.is_some(),
         };

@@ -749,3 +749,97 @@ async fn a_renders_reads_do_not_grow_with_the_store() {
     );
     assert!(cold_renders[0].len() <= 6, "{:#?}", cold_renders[0]);
 }
+
+/// Cards are formatted once and shared (issue #29), yet each viewer's page marks their own
+/// organizations' events only, and a changed event shows on the next render.
+#[tokio::test]
+async fn shared_cards_stay_each_viewers_own_and_follow_the_store() {
+    use crate::access::Actor;
+    use crate::cache::{CachedReads, Caches, Counters};
+    use crate::luma::client::{ClientConfig, LumaClient};
+    use crate::refresh::Refresher;
+    use convene_types::views::DashboardFilters;
+
+    let store = fresh_store().await;
+    let member_of_berlin = member(&store).await;
+    let other = users::create(
+        store.db(),
+        users::NewUser {
+            email: Email::parse("other@example.org").unwrap(),
+            display_name: DisplayName::parse("Other").unwrap(),
+            password: Password::parse_new("correct horse battery".into()).unwrap(),
+            is_site_admin: false,
+        },
+    )
+    .await
+    .unwrap();
+    let berlin = org(&store, "berlin").await;
+    memberships::add(store.db(), member_of_berlin.id, berlin.id, Role::Member)
+        .await
+        .unwrap();
+    event::Entity::insert(row(berlin.id, 1, now() + Duration::hours(3), "Talk", false))
+        .exec(store.db())
+        .await
+        .unwrap();
+    let refresher = Refresher::new(
+        crate::sync::Importer::new(
+            store.db().clone(),
+            LumaClient::new(ClientConfig::new("http://127.0.0.1:9/".parse().unwrap())).unwrap(),
+            crate::secrets::SecretKey::generate(),
+        ),
+        store.db().clone(),
+        Duration::hours(1),
+    );
+    let caches = Caches::default();
+    let render = |user_id: i64| {
+        let (caches, refresher, db) = (&caches, &refresher, store.db());
+        async move {
+            let reads = CachedReads {
+                caches,
+                counters: Counters::read(db).await.unwrap(),
+            };
+            let viewer = Some(Actor {
+                user_id,
+                is_site_admin: false,
+            });
+            let page = crate::read_models::dashboard::page(
+                db,
+                reads,
+                refresher,
+                viewer,
+                &DashboardFilters::default(),
+                now(),
+            )
+            .await
+            .unwrap();
+            page.events
+                .into_iter()
+                .map(|card| (card.title, card.mine))
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(
+        render(member_of_berlin.id).await,
+        [("Talk".to_owned(), true)]
+    );
+    assert_eq!(caches.cards.len(), 1, "the card was kept");
+    assert_eq!(render(other.id).await, [("Talk".to_owned(), false)]);
+    assert_eq!(
+        render(member_of_berlin.id).await,
+        [("Talk".to_owned(), true)]
+    );
+
+    event::Entity::update_many()
+        .col_expr(
+            event::Column::Title,
+            sea_orm::sea_query::Expr::value("Talk, moved"),
+        )
+        .exec(store.db())
+        .await
+        .unwrap();
+    assert_eq!(
+        render(other.id).await,
+        [("Talk, moved".to_owned(), false)],
+        "the next render shows the change"
+    );
+}

@@ -118,12 +118,14 @@ pub async fn page(
                 let mine = std::iter::once(merged.event.organization_id)
                     .chain(merged.also_listed_by.iter().map(|(id, _)| *id))
                     .any(|id| roles.contains_key(&id));
-                let also = merged
+                let mut card = shared_card(reads, merged.event, now);
+                card.mine = mine;
+                card.also_listed_by = merged
                     .also_listed_by
                     .into_iter()
                     .map(|(_, name)| name)
                     .collect();
-                card(merged.event, also, mine, now)
+                card
             })
             .collect(),
         organizations: shown
@@ -168,6 +170,22 @@ pub async fn organization_options(
         .into_iter()
         .map(|(slug, name)| OrganizationOption { slug, name })
         .collect())
+}
+
+/// An event's card as every viewer sees it, formatted once per minute and change of the catalog
+/// (its times, hint and links depend on nothing else).
+fn shared_card(reads: CachedReads<'_>, event: DashboardEvent, now: DateTime<Utc>) -> Card {
+    let key = (event.id, crate::cache::minute_of(now));
+    let tag = reads.catalog_tag();
+    if let Some(card) = reads.caches.cards.get(&key, tag) {
+        return Card::clone(&card);
+    }
+    let card = card(event, Vec::new(), false, now);
+    reads
+        .caches
+        .cards
+        .put(key, std::sync::Arc::new(card.clone()), tag);
+    card
 }
 
 fn card(

@@ -10,12 +10,15 @@ use convene_types::views::{EventLink, EventPage, EventPageView};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use serde_json::{Value, json};
 
+use std::sync::Arc;
+
 use crate::Error;
 use crate::access::Actor;
+use crate::cache::{CachedReads, minute_of};
 use crate::mail::PublicUrl;
 use crate::store::entities::{event, organization};
 use crate::store::events::{self, Event};
-use crate::visibility::{Audience, Visibility};
+use crate::visibility::{Audience, Visibility, members_of};
 use crate::{markdown, timefmt};
 
 /// "More from …": at most this many of the organization's next events.
@@ -30,9 +33,12 @@ pub fn is_public_id(text: &str) -> bool {
 }
 
 /// The page of the live event with `public_id`, as `actor` may see it; `None` when there is no
-/// such event, or it was removed, or it is private.
+/// such event, or it was removed, or it is private. Both of its pages (for its organization's
+/// members, for everyone else) are formatted once per minute and change of the catalog; the
+/// viewer's organizations come from the viewers' cache.
 pub async fn page(
     db: &impl ConnectionTrait,
+    reads: CachedReads<'_>,
     site: &PublicUrl,
     actor: Option<Actor>,
     public_id: &str,
@@ -41,6 +47,71 @@ pub async fn page(
     if !is_public_id(public_id) {
         return Ok(None);
     }
+    let key = (public_id.to_owned(), minute_of(now));
+    let Some(pages) = reads
+        .caches
+        .event_pages
+        .get_or_read(key, reads.catalog_tag(), || async {
+            Ok(read_pages(db, site, public_id, now).await?.map(Arc::new))
+        })
+        .await?
+    else {
+        return Ok(None);
+    };
+    let audience = match actor {
+        Some(viewer) if !viewer.is_site_admin => {
+            let member_of = crate::cache::viewer(db, reads, viewer.user_id)
+                .await?
+                .map(|viewer| members_of(&viewer.organizations))
+                .unwrap_or_default();
+            Audience::of_viewer(actor, member_of)
+        }
+        _ => Audience::of_viewer(actor, Vec::new()),
+    };
+    Ok(Some(
+        if audience.sees(pages.organization_id, Visibility::MembersOnly) {
+            pages.members.clone()
+        } else {
+            match &pages.others {
+                EventPageView::MembersOnly {
+                    org_slug, org_name, ..
+                } => EventPageView::MembersOnly {
+                    org_slug: org_slug.clone(),
+                    org_name: org_name.clone(),
+                    signed_in: actor.is_some(),
+                },
+                shown => shown.clone(),
+            }
+        },
+    ))
+}
+
+/// An event's page for each kind of viewer.
+#[derive(Debug)]
+pub struct Pages {
+    organization_id: i64,
+    /// For its organization's members (and site admins).
+    members: EventPageView,
+    /// For anyone else: a members-only event shows only whose it is.
+    others: EventPageView,
+    /// What both weigh in memory, near enough for a cache's byte budget.
+    weight: usize,
+}
+
+impl Pages {
+    pub fn weight(&self) -> usize {
+        self.weight
+    }
+}
+
+/// Three statements (four for a public event): the event with its organization, its
+/// description, and the organization's next events for each audience.
+async fn read_pages(
+    db: &impl ConnectionTrait,
+    site: &PublicUrl,
+    public_id: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<Pages>, Error> {
     let Some((found, Some(org))) = event::Entity::find()
         .filter(event::Column::PublicId.eq(public_id))
         .filter(event::Column::RemovedAt.is_null())
@@ -53,31 +124,50 @@ pub async fn page(
     if found.visibility == Visibility::Private {
         return Ok(None);
     }
-    let audience = Audience::of(db, actor).await?;
-    if !audience.sees(found.organization_id, found.visibility) {
-        return Ok(Some(EventPageView::MembersOnly {
-            org_slug: org.slug,
-            org_name: org.name,
-            signed_in: actor.is_some(),
-        }));
-    }
-    let more = events::upcoming_for_organization(db, org.id, &audience, now, MORE_EVENTS + 1)
-        .await?
-        .into_iter()
-        .filter(|other| other.id != found.id && other.public_id.is_some())
-        .take(MORE_EVENTS as usize)
-        .map(|other| link(&other))
-        .collect();
     let description = crate::store::descriptions::of_event(db, &found).await?;
-    Ok(Some(EventPageView::Shown(Box::new(shown(
-        found,
-        description.as_deref(),
-        &org.slug,
-        &org.name,
-        site,
-        now,
-        more,
-    )))))
+    let shown_to = |audience: Audience| {
+        let (found, org, description) = (&found, &org, description.as_deref());
+        async move {
+            let more =
+                events::upcoming_for_organization(db, org.id, &audience, now, MORE_EVENTS + 1)
+                    .await?
+                    .into_iter()
+                    .filter(|other| other.id != found.id && other.public_id.is_some())
+                    .take(MORE_EVENTS as usize)
+                    .map(|other| link(&other))
+                    .collect();
+            Ok::<_, Error>(EventPageView::Shown(Box::new(shown(
+                found.clone(),
+                description,
+                &org.slug,
+                &org.name,
+                site,
+                now,
+                more,
+            ))))
+        }
+    };
+    let members = shown_to(Audience::member_of(vec![org.id])).await?;
+    let others = if found.visibility == Visibility::MembersOnly {
+        EventPageView::MembersOnly {
+            org_slug: org.slug.clone(),
+            org_name: org.name.clone(),
+            signed_in: false,
+        }
+    } else {
+        shown_to(Audience::public()).await?
+    };
+    let weight = [&members, &others]
+        .iter()
+        .map(|view| serde_json::to_vec(view).map_or(64 * 1024, |json| json.len()))
+        .sum::<usize>()
+        + 256;
+    Ok(Some(Pages {
+        organization_id: org.id,
+        members,
+        others,
+        weight,
+    }))
 }
 
 /// The page's link to `event`: `/events/<public id>` (`None` before it has one).

@@ -115,7 +115,7 @@ pub struct MemberRow {
 
 /// One event as the list shows it; every string is ready to display, the description already
 /// sanitised HTML.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct EventCard {
     /// lu.ma's `evt-…` id (for the checkout button).
     pub luma_id: String,
@@ -147,7 +147,7 @@ pub struct EventCard {
 }
 
 /// Events of one local day, in order.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct EventDay {
     /// "Saturday 24 October 2026".
     pub heading: String,

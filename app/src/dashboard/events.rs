@@ -158,11 +158,12 @@ fn EventsView(dashboard: Dashboard, filters: DashboardFilters, layout: Layout) -
         }
     });
     let first_page = dashboard.events.clone();
-    let events = Signal::derive(move || {
+    // A memo: the sections below borrow the list instead of each copying it.
+    let events = Signal::from(Memo::new(move |_| {
         let mut all = first_page.clone();
-        all.extend(more.get());
+        more.with(|more| all.extend(more.iter().cloned()));
         all
-    });
+    }));
     let signed_in = dashboard.signed_in;
     let organizations = dashboard.organizations.clone();
     let no_events = dashboard.events.is_empty();
@@ -239,11 +240,14 @@ fn ByOrganization(
         // Disposed when the client went away mid-render (seen under wrk): nothing to render
         // for nobody, rather than a panic in the render task.
         let chosen: Vec<DashboardEvent> = events
-            .try_get()
-            .unwrap_or_default()
-            .into_iter()
-            .filter(|event| !signed_in || event.mine == mine)
-            .collect();
+            .try_with(|events| {
+                events
+                    .iter()
+                    .filter(|event| !signed_in || event.mine == mine)
+                    .cloned()
+                    .collect()
+            })
+            .unwrap_or_default();
         group(&chosen, |event| (event.org_slug.clone(), event.org_name.clone()))
             .into_iter()
             .map(|((slug, name), events)| {
@@ -282,7 +286,7 @@ fn ByOrganization(
                 view! {
                     {move || {
                         let mine = section(true);
-                        let empty = !events.get().iter().any(|event| event.mine);
+                        let empty = !events.with(|events| events.iter().any(|event| event.mine));
                         if empty {
                             view! { <p class="card-meta">"Nothing coming up in your organizations for these filters."</p> }.into_any()
                         } else {
@@ -307,13 +311,13 @@ fn ByDay(events: Signal<Vec<DashboardEvent>>) -> impl IntoView {
     move || {
         // Days follow the times shown: the event's own zone, or the viewer's when asked for.
         let in_viewer_zone = zone.enabled.get();
-        group(&events.get(), |event| {
+        events.with(|events| group(events, |event| {
             // An all-day event's day is its date, wherever the viewer is.
             (in_viewer_zone && !event.all_day)
                 .then(|| browser::day_label_in_viewer_zone(&event.start_utc))
                 .flatten()
                 .unwrap_or_else(|| event.day_label.clone())
-        })
+        }))
             .into_iter()
             .map(|(day, events)| {
                 view! {

@@ -44,8 +44,33 @@ impl PageQuery {
     }
 }
 
+/// What the filter form shows of the dashboard: its organizations, topics and range.
+pub(super) struct FilterFacts {
+    pub organizations: Vec<super::OrganizationChoice>,
+    pub topics: Vec<convene_types::views::TopicOption>,
+    pub range: DashboardRange,
+    pub range_label: String,
+    pub attendance: Attendance,
+}
+
+impl FilterFacts {
+    pub fn of(dashboard: &Dashboard) -> Self {
+        Self {
+            organizations: dashboard.organizations.clone(),
+            topics: dashboard.topics.clone(),
+            range: dashboard.range,
+            range_label: dashboard.range_label.clone(),
+            attendance: dashboard.attendance,
+        }
+    }
+}
+
 #[component]
-pub(super) fn FilterForm(dashboard: Dashboard, layout: Layout) -> impl IntoView {
+pub(super) fn FilterForm(
+    /// The page's read model without its events (the form needs none of them).
+    dashboard: FilterFacts,
+    layout: Layout,
+) -> impl IntoView {
     let query = PageQuery::expect();
     let current = move |key: &str| query.get(key);
     let hide_dates = current("range") != DashboardRange::Custom.as_str();

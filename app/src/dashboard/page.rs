@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use super::events::EventsPanel;
 use super::feed::PersonalFeed;
-use super::filters::{FilterForm, PageQuery, urlencode};
+use super::filters::{FilterFacts, FilterForm, PageQuery, urlencode};
 use super::{Dashboard, DashboardFilters, OrganizationChoice, get_dashboard};
 use crate::error::{AppError, ErrorNotice};
 use crate::island_data::Packed;
@@ -95,7 +95,7 @@ fn DashboardView(
     provide_context(PageQuery(query.clone()));
     let signed_in = dashboard.signed_in;
     view! {
-        <FilterForm dashboard=dashboard.clone() layout />
+        <FilterForm dashboard=FilterFacts::of(&dashboard) layout />
         {(!signed_in)
             .then(|| {
                 view! {
@@ -109,7 +109,7 @@ fn DashboardView(
         <NotConnected organizations=dashboard.organizations.clone() />
         {signed_in.then(|| view! { <PersonalFeed /> })}
         {(!dashboard.events.is_empty()).then(|| view! { <CopyAsText query=query.clone() /> })}
-        {match Packed::new(EVENTS_DATA, &dashboard) {
+        {match Packed::new(EVENTS_DATA, dashboard) {
             Ok(dashboard) => {
                 view! {
                     {dashboard.script()}

@@ -34,6 +34,7 @@ pub async fn get_event_page(public_id: String) -> Result<EventPageView, AppError
     let actor = session::actor(&state).await?;
     let page = convene::read_models::event_page::page(
         &state.db,
+        state.reads().await?,
         &state.site,
         actor,
         &public_id,

@@ -182,23 +182,35 @@ fn EventList(days: Vec<EventDay>) -> impl IntoView {
         // lu.ma's checkout script wires up the "Register" buttons when it loads; without it they
         // are plain links to lu.ma.
         <script id="luma-checkout" src=CHECKOUT_SCRIPT async nonce=use_nonce()></script>
-        <div class="event-days">
-            {days
-                .into_iter()
-                .map(|day| {
-                    view! {
-                        <section class="event-day">
-                            <h2>{day.heading}</h2>
-                            <ul class="event-list">
-                                {day.events.into_iter().map(|event| view! { <EventItem event /> }).collect_view()}
-                            </ul>
-                        </section>
-                    }
-                })
-                .collect_view()}
-        </div>
+        // Rendered on the server only (nothing here hydrates), once per list shown.
+        <div class="event-days" inner_html=days_html(days)></div>
     }
     .into_any()
+}
+
+/// The days' HTML: on the server, rendered once and kept by its input (`crate::rendered`).
+fn days_html(days: Vec<EventDay>) -> String {
+    #[cfg(feature = "ssr")]
+    if let Some(state) = use_context::<crate::state::AppState>() {
+        return state.rendered.event_days(days, render_days);
+    }
+    render_days(days)
+}
+
+fn render_days(days: Vec<EventDay>) -> String {
+    days.into_iter()
+        .map(|day| {
+            view! {
+                <section class="event-day">
+                    <h2>{day.heading}</h2>
+                    <ul class="event-list">
+                        {day.events.into_iter().map(|event| view! { <EventItem event /> }).collect_view()}
+                    </ul>
+                </section>
+            }
+        })
+        .collect_view()
+        .to_html()
 }
 
 /// lu.ma's Register button: a link to the event that lu.ma's checkout script opens as its

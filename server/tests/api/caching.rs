@@ -135,6 +135,46 @@ async fn sign_in(app: &TestApp, email: &str) -> String {
     session_cookie(&response).expect("signed in")
 }
 
+/// The page of the event titled `title`, `/events/<public id>`.
+async fn event_page_path(app: &TestApp, title: &str) -> String {
+    use convene::store::entities::event;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let db = store::connect(&app.database_url).await.unwrap();
+    let found = event::Entity::find()
+        .filter(event::Column::Title.eq(title))
+        .one(&db)
+        .await
+        .unwrap()
+        .unwrap_or_else(|| panic!("no event {title:?}"));
+    format!(
+        "/events/{}",
+        found.public_id.expect("a synced event has a page")
+    )
+}
+
+/// Whether the members-only event's page shows it to `cookie` (else it answers with only whose
+/// event it is: 401 for a visitor, 403 for a signed-in non-member).
+async fn sees_event_page(app: &TestApp, path: &str, cookie: Option<&str>) -> bool {
+    let answer = app.get_as(path, cookie).await;
+    let status = answer.status().as_u16();
+    let body = answer.text().await.unwrap();
+    match status {
+        200 => {
+            assert!(body.contains(MEMBERS_ONLY), "{path}");
+            true
+        }
+        401 | 403 => {
+            assert!(
+                !body.contains(MEMBERS_ONLY),
+                "{path} ({status}) names the event"
+            );
+            assert_eq!(status == 401, cookie.is_none(), "{path}: {status}");
+            false
+        }
+        other => panic!("{path}: {other}"),
+    }
+}
+
 /// What a dashboard says about who is looking and what they may see.
 #[derive(Debug, PartialEq, Eq)]
 struct Seen {
@@ -221,6 +261,24 @@ async fn warm_caches_never_show_one_person_what_another_may_see() {
                     .await;
                 assert!(list.contains(PUBLIC), "round {round}");
                 assert_eq!(list.contains(MEMBERS_ONLY), sees, "round {round}");
+            }
+        }
+    }
+    // The members-only event's page, kept per event: only its organization's members see it.
+    let members_event = event_page_path(&world.first, MEMBERS_ONLY).await;
+    for round in 0..2 {
+        for app in world.servers() {
+            for (cookie, sees) in [
+                (Some(world.ada.as_str()), true),
+                (Some(world.bob.as_str()), false),
+                (None, false),
+                (Some(world.ada.as_str()), true),
+            ] {
+                assert_eq!(
+                    sees_event_page(app, &members_event, cookie).await,
+                    sees,
+                    "round {round}"
+                );
             }
         }
     }
@@ -383,6 +441,12 @@ async fn every_change_shows_on_the_next_request_and_on_the_other_replica() {
     for app in world.servers() {
         feed_within_two_seconds(app, &bob_feed, true, "joining").await;
     }
+    let members_event = event_page_path(first, MEMBERS_ONLY).await;
+    assert!(
+        sees_event_page(first, &members_event, Some(&world.bob)).await,
+        "the members-only event's page after joining"
+    );
+    assert!(sees_event_page(second, &members_event, Some(&world.bob)).await);
 
     // Bob leaves on the second server.
     let left = second
@@ -403,6 +467,11 @@ async fn every_change_shows_on_the_next_request_and_on_the_other_replica() {
     for app in world.servers() {
         feed_within_two_seconds(app, &bob_feed, false, "leaving").await;
     }
+    assert!(
+        !sees_event_page(second, &members_event, Some(&world.bob)).await,
+        "the members-only event's page after leaving"
+    );
+    assert!(!sees_event_page(first, &members_event, Some(&world.bob)).await);
 
     // Cleo (an admin) makes Ada an admin on the second server: Ada may list the members on
     // the first at once.
