@@ -67,29 +67,38 @@ impl Counters {
 /// time, and a request that waited answers with the next read that *began after it arrived*, so
 /// it still sees every change committed before it arrived, on any replica. Under load most
 /// requests then share a read instead of each paying a statement (and the pool's check of the
-/// connection on its return).
+/// connection on its return). A failed read is shared the same way, so while the store is down
+/// waiting requests fail together instead of each waiting out its own attempt in turn.
 #[derive(Default)]
 pub struct CounterReads {
     /// Held while reading: one read at a time.
     turn: tokio::sync::Mutex<()>,
-    /// The newest read's counters, and when it began.
-    newest: Mutex<Option<(std::time::Instant, Counters)>>,
+    /// The newest read's outcome (the counters, or why it failed), and when it began.
+    newest: Mutex<Option<(std::time::Instant, Result<Counters, String>)>>,
 }
 
 impl CounterReads {
     pub async fn read(&self, db: &impl ConnectionTrait) -> Result<Counters, Error> {
         let arrived = std::time::Instant::now();
         let _turn = self.turn.lock().await;
-        let newest = *self.newest.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some((began, counters)) = newest
+        let newest = self
+            .newest
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone();
+        if let Some((began, outcome)) = newest
             && began >= arrived
         {
-            return Ok(counters);
+            return outcome.map_err(|failure| Error::Database(sea_orm::DbErr::Custom(failure)));
         }
         let began = std::time::Instant::now();
-        let counters = Counters::read(db).await?;
-        *self.newest.lock().unwrap_or_else(PoisonError::into_inner) = Some((began, counters));
-        Ok(counters)
+        let outcome = Counters::read(db).await;
+        let shared = match &outcome {
+            Ok(counters) => Ok(*counters),
+            Err(err) => Err(err.to_string()),
+        };
+        *self.newest.lock().unwrap_or_else(PoisonError::into_inner) = Some((began, shared));
+        outcome
     }
 }
 
@@ -524,6 +533,21 @@ mod tests {
             .unwrap();
         let after = reads.read(&counted).await.unwrap();
         assert_eq!(after.people, before.people + 1);
+
+        // The store gone: every waiting request fails, and at once, not each after the other's
+        // attempt.
+        counted.clone().close().await.unwrap();
+        let asked = std::time::Instant::now();
+        let waiting: Vec<_> = (0..8)
+            .map(|_| {
+                let (reads, counted) = (reads.clone(), counted.clone());
+                tokio::spawn(async move { reads.read(&counted).await })
+            })
+            .collect();
+        for request in waiting {
+            assert!(request.await.unwrap().is_err());
+        }
+        assert!(asked.elapsed() < std::time::Duration::from_secs(5));
     }
 
     #[test]

@@ -3,14 +3,14 @@
 //! the lists' (`crate::visibility`): removed and private events do not exist here, and a
 //! members-only one shows only whose it is to anyone but that organization's members.
 
+use std::sync::Arc;
+
 use chrono::{DateTime, SecondsFormat, Utc};
 use chrono_tz::Tz;
 use convene_types::LocationType;
 use convene_types::views::{EventLink, EventPage, EventPageView};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use serde_json::{Value, json};
-
-use std::sync::Arc;
 
 use crate::Error;
 use crate::access::Actor;
