@@ -351,6 +351,26 @@ fn session_cookie(response: &reqwest::Response) -> String {
         .to_owned()
 }
 
+/// Each of `emails` signed in once (the benchmark's password), as a browser would: their
+/// session cookies, in order.
+async fn sign_in_each(
+    client: &reqwest::Client,
+    address: SocketAddr,
+    emails: &[String],
+) -> Vec<String> {
+    let mut cookies = Vec::with_capacity(emails.len());
+    for email in emails {
+        let signed_in = client
+            .post(format!("http://{address}{}", app::auth::SignIn::PATH))
+            .form(&[("email", email.as_str()), ("password", PASSWORD)])
+            .send()
+            .await
+            .unwrap();
+        cookies.push(session_cookie(&signed_in));
+    }
+    cookies
+}
+
 /// The process's resident memory now and at its peak, in MB (`/proc/self/status`).
 fn memory_mb() -> (u64, u64) {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
@@ -478,16 +498,7 @@ async fn run(
     std::fs::write(site_root.join("dashboard.html"), &page).unwrap();
 
     // The realistic modes' sessions: each member signs in once, as a browser would.
-    let mut cookies = Vec::with_capacity(viewers.len());
-    for email in &viewers {
-        let signed_in = client
-            .post(format!("http://{address}{}", app::auth::SignIn::PATH))
-            .form(&[("email", email.as_str()), ("password", PASSWORD)])
-            .send()
-            .await
-            .unwrap();
-        cookies.push(session_cookie(&signed_in));
-    }
+    let cookies = sign_in_each(&client, address, &viewers).await;
     let everyone = round_robin_script(&cookies, &vec!["/dashboard".to_owned(); cookies.len()]);
     let filtered = round_robin_script(
         &cookies,
@@ -728,17 +739,7 @@ async fn demo_cost(seconds: u64, connections: u64) {
         }));
         if script.is_none() {
             let viewers = seed_members(&database_url, DEMO_MEMBERS).await;
-            let client = reqwest::Client::new();
-            let mut cookies = Vec::new();
-            for email in &viewers {
-                let signed_in = client
-                    .post(format!("http://{address}{}", app::auth::SignIn::PATH))
-                    .form(&[("email", email.as_str()), ("password", PASSWORD)])
-                    .send()
-                    .await
-                    .unwrap();
-                cookies.push(session_cookie(&signed_in));
-            }
+            let cookies = sign_in_each(&reqwest::Client::new(), address, &viewers).await;
             script = Some(round_robin_script(
                 &cookies,
                 &vec!["/dashboard".to_owned(); cookies.len()],

@@ -49,10 +49,14 @@ async fn org(store: &TestStore, slug: &str) -> Organization {
 }
 
 async fn member(store: &TestStore) -> users::User {
+    user_at(store, "m@example.org").await
+}
+
+async fn user_at(store: &TestStore, email: &str) -> users::User {
     users::create(
         store.db(),
         users::NewUser {
-            email: Email::parse("m@example.org").unwrap(),
+            email: Email::parse(email).unwrap(),
             display_name: DisplayName::parse("M").unwrap(),
             password: Password::parse_new("correct horse battery".into()).unwrap(),
             is_site_admin: false,
@@ -762,17 +766,7 @@ async fn shared_cards_stay_each_viewers_own_and_follow_the_store() {
 
     let store = fresh_store().await;
     let member_of_berlin = member(&store).await;
-    let other = users::create(
-        store.db(),
-        users::NewUser {
-            email: Email::parse("other@example.org").unwrap(),
-            display_name: DisplayName::parse("Other").unwrap(),
-            password: Password::parse_new("correct horse battery".into()).unwrap(),
-            is_site_admin: false,
-        },
-    )
-    .await
-    .unwrap();
+    let other = user_at(&store, "other@example.org").await;
     let berlin = org(&store, "berlin").await;
     memberships::add(store.db(), member_of_berlin.id, berlin.id, Role::Member)
         .await
