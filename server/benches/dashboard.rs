@@ -7,6 +7,10 @@
 //! organizations, taken round-robin, so no cache sees the same viewer twice in a row), and the
 //! same with each member's own filters (`org=`, `q=`, `range=`, chosen from a fixed seed).
 //!
+//! The organizations whose own pages are measured (the events list, the filtered mode's
+//! `org=`) have the same calendar at every size and the rest of the store grows around them,
+//! so each mode's growth ratio compares the same answer in a small and a large store.
+//!
 //!     make bench-dashboard      # installs wrk (Debian) when missing
 //!
 //! Beside them: a visitor's dashboard, `/orgs`, an organization's events list and an event
@@ -45,6 +49,12 @@ use server::startup::Application;
 
 const ORGANIZATIONS: i64 = 200;
 const MEMBER_OF: i64 = 5;
+/// The organizations whose own pages are measured (the events list, the filtered mode) keep
+/// the same calendar at every size, about three events a week, so a mode's growth compares the
+/// same answer in a small and a large store: the store grows around them.
+const MEASURED_ORGANIZATIONS: i64 = 4;
+const MEASURED_EVENTS: i64 = 150;
+const MINUTES_PER_YEAR: i64 = 365 * 24 * 60;
 const PASSWORD: &str = "correct horse battery";
 /// The realistic modes' members, each a member of 1 to 8 organizations.
 const MEMBERS: i64 = 1_000;
@@ -60,7 +70,8 @@ fn env_number(name: &str, default: u64) -> u64 {
 }
 
 /// 200 organizations with a calendar and fresh data (so no page load refreshes), `events`
-/// events spread over the next year, and a member of the first five.
+/// events spread over the next year (the measured organizations' same calendars, and the rest),
+/// and a member of the first five.
 async fn seed(database_url: &str, events: i64) {
     let store = store_at(database_url.to_owned()).await;
     let db = store.db();
@@ -101,47 +112,83 @@ async fn seed(database_url: &str, events: i64) {
         }
         org_ids.push(org.id);
     }
+    // The measured organizations' calendars first, the same at every size; then the rest of
+    // the store, spread over the other organizations.
+    let minute_of_year = |n: i64, of: i64| now + Duration::minutes(1 + n * MINUTES_PER_YEAR / of);
+    let measured = (0..MEASURED_ORGANIZATIONS)
+        .flat_map(|org| (0..MEASURED_EVENTS).map(move |k| (org, format!("evt-m{org}-{k}"), k, k)));
+    let others = events - MEASURED_ORGANIZATIONS * MEASURED_EVENTS;
+    assert!(
+        others >= 0,
+        "BENCH_EVENTS below {} leaves no room for the measured organizations' calendars",
+        MEASURED_ORGANIZATIONS * MEASURED_EVENTS
+    );
+    let spread = ORGANIZATIONS - MEASURED_ORGANIZATIONS;
+    let rest = (0..others).map(|n| {
+        (
+            MEASURED_ORGANIZATIONS + n % spread,
+            format!("evt-{n}"),
+            n,
+            n,
+        )
+    });
+    let rows: Vec<event::ActiveModel> = measured
+        .map(|(org, id, number, slot)| {
+            let start = minute_of_year(slot, MEASURED_EVENTS);
+            event_row(org_ids[org as usize], id, number, start, now)
+        })
+        .chain(rest.map(|(org, id, number, slot)| {
+            let start = minute_of_year(slot, others.max(1));
+            event_row(org_ids[org as usize], id, number, start, now)
+        }))
+        .collect();
     let txn = db.begin().await.unwrap();
-    let minutes_per_year = 365 * 24 * 60;
-    for chunk in (0..events).collect::<Vec<_>>().chunks(500) {
-        let rows: Vec<event::ActiveModel> = chunk
-            .iter()
-            .map(|&n| {
-                let start = now + Duration::minutes(1 + n * minutes_per_year / events);
-                event::ActiveModel {
-                    organization_id: Set(org_ids[(n % ORGANIZATIONS) as usize]),
-                    source: Set(convene_types::EventSource::LumaApi),
-                    external_id: Set(format!("evt-{n}")),
-                    title: Set(format!("Meetup number {n}")),
-                    description_id: Set(None),
-                    start_at: Set(start),
-                    end_at: Set(start + Duration::hours(2)),
-                    timezone: Set(["Europe/Berlin", "America/New_York", "Asia/Tokyo"]
-                        [(n % 3) as usize]
-                        .into()),
-                    cover_url: Set(Some(format!("https://images.example.org/{n}.png"))),
-                    event_url: Set(Some(format!("https://luma.com/e{n}"))),
-                    location_text: Set((n % 4 != 0).then(|| format!("Hall {}, Berlin", n % 50))),
-                    meeting_url: Set(None),
-                    location_type: Set(if n % 4 == 0 {
-                        convene_types::LocationType::Online
-                    } else {
-                        convene_types::LocationType::InPerson
-                    }),
-                    visibility: Set(convene_types::Visibility::Public),
-                    tags: Set("[]".into()),
-                    content_hash: Set(String::new()),
-                    synced_at: Set(now),
-                    removed_at: Set(None),
-                    // As a sync stores them: every listed event has its own page.
-                    public_id: Set(Some(convene::sync::new_public_id())),
-                    ..Default::default()
-                }
-            })
-            .collect();
-        event::Entity::insert_many(rows).exec(&txn).await.unwrap();
+    for chunk in rows.chunks(500) {
+        event::Entity::insert_many(chunk.to_vec())
+            .exec(&txn)
+            .await
+            .unwrap();
     }
     txn.commit().await.unwrap();
+}
+
+/// One event as a sync stores it (every listed event has its own page), `number` naming it.
+fn event_row(
+    organization_id: i64,
+    external_id: String,
+    number: i64,
+    start: chrono::DateTime<Utc>,
+    synced_at: chrono::DateTime<Utc>,
+) -> event::ActiveModel {
+    let in_person = number % 4 != 0;
+    event::ActiveModel {
+        organization_id: Set(organization_id),
+        source: Set(convene_types::EventSource::LumaApi),
+        external_id: Set(external_id),
+        title: Set(format!("Meetup number {number}")),
+        description_id: Set(None),
+        start_at: Set(start),
+        end_at: Set(start + Duration::hours(2)),
+        timezone: Set(
+            ["Europe/Berlin", "America/New_York", "Asia/Tokyo"][(number % 3) as usize].into(),
+        ),
+        cover_url: Set(Some(format!("https://images.example.org/{number}.png"))),
+        event_url: Set(Some(format!("https://luma.com/e{number}"))),
+        location_text: Set(in_person.then(|| format!("Hall {}, Berlin", number % 50))),
+        meeting_url: Set(None),
+        location_type: Set(if in_person {
+            convene_types::LocationType::InPerson
+        } else {
+            convene_types::LocationType::Online
+        }),
+        visibility: Set(convene_types::Visibility::Public),
+        tags: Set("[]".into()),
+        content_hash: Set(String::new()),
+        synced_at: Set(synced_at),
+        removed_at: Set(None),
+        public_id: Set(Some(convene::sync::new_public_id())),
+        ..Default::default()
+    }
 }
 
 /// The realistic modes' members: `count` accounts sharing one password hash (hashing a
@@ -230,7 +277,7 @@ fn filtered_path(viewer: usize) -> String {
             .wrapping_add(1_442_695_040_888_963_407);
         (state >> 33) % bound
     };
-    let org = next(ORGANIZATIONS as u64);
+    let org = next(MEASURED_ORGANIZATIONS as u64);
     let range = ["week", "30", "90"][next(3) as usize];
     let q = ["", "meetup", "number+1", "hall"][next(4) as usize];
     format!("/dashboard?org=org-{org:03}&range={range}&q={q}")

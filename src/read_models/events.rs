@@ -4,7 +4,8 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use convene_types::views::{EventCard, EventDay, OrganizationEvents};
+use convene_types::InputField;
+use convene_types::views::{EventCard, EventDay, LIST_PAGE_SIZE, OrganizationEvents};
 use sea_orm::ConnectionTrait;
 
 use crate::Error;
@@ -18,17 +19,52 @@ use crate::{markdown, timefmt};
 
 /// Events shown on the list, at most (a few months of a busy calendar).
 pub const LIST_LIMIT: u64 = 200;
+/// The most pages a list can have.
+pub const LIST_PAGES: u32 = LIST_LIMIT.div_ceil(LIST_PAGE_SIZE as u64) as u32;
 /// Each card shows the start of its event's description, at most this many characters (the
 /// event's page has all of it): the list stays a few hundred kilobytes whatever the feed.
 pub const LIST_DESCRIPTION_CHARS: u32 = 600;
 
+/// Which page of the list a request asks for (`?page=`, from 1): a number the list could have,
+/// checked before anything is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ListPage(u32);
+
+impl ListPage {
+    pub const FIRST: Self = Self(1);
+
+    /// The query string's value (absent or empty: the first page); a refusal says what it may be.
+    pub fn parse(text: Option<&str>) -> Result<Self, Error> {
+        match text.map(str::trim) {
+            None | Some("") => Ok(Self::FIRST),
+            Some(text) => text
+                .parse::<u32>()
+                .ok()
+                .filter(|page| (1..=LIST_PAGES).contains(page))
+                .map(Self)
+                .ok_or_else(|| {
+                    Error::invalid(
+                        InputField::Page,
+                        format!("must be a whole number from 1 to {LIST_PAGES}"),
+                    )
+                }),
+        }
+    }
+
+    pub fn number(self) -> u32 {
+        self.0
+    }
+}
+
 /// The page, after starting a background refresh when the stored events are older than the
-/// TTL (stale-while-revalidate: the page answers with what is stored).
+/// TTL (stale-while-revalidate: the page answers with what is stored). A page past the list's
+/// last is not found (events ended since its link was written).
 pub async fn page(
     db: &impl ConnectionTrait,
     reads: CachedReads<'_>,
     refresher: &Refresher,
     request: OrgRequest,
+    list_page: ListPage,
     now: DateTime<Utc>,
 ) -> Result<OrganizationEvents, Error> {
     let org = request.organization;
@@ -43,7 +79,20 @@ pub async fn page(
     let audience =
         Audience::of_organization(request.viewer.actor, request.viewer.is_member(), org.id);
     let listed = cached_list(db, reads, org.id, &audience, now).await?;
-    let still_on = listed.iter().filter(|event| event.end_at >= now).cloned();
+    let still_on: Vec<&Listed> = listed.iter().filter(|event| event.end_at >= now).collect();
+    let pages = still_on.len().div_ceil(LIST_PAGE_SIZE).max(1);
+    let index = list_page.0 as usize - 1;
+    if index >= pages {
+        return Err(Error::NotFound(format!(
+            "Page {} of these events (there are {pages})",
+            list_page.0
+        )));
+    }
+    let shown = still_on
+        .into_iter()
+        .skip(index * LIST_PAGE_SIZE)
+        .take(LIST_PAGE_SIZE)
+        .cloned();
     Ok(OrganizationEvents {
         connected: org.calendar_source().shows_events(),
         embed_calendar_id: org
@@ -59,7 +108,9 @@ pub async fn page(
             .events_last_synced_at
             .map(|at| format!("Updated {}", timefmt::relative(at, now))),
         refreshing,
-        days: by_day(still_on),
+        days: by_day(shown),
+        page: list_page.0,
+        pages: u32::try_from(pages).unwrap_or(LIST_PAGES),
         slug: org.slug,
         name: org.name,
         is_demo: org.is_demo,
@@ -224,7 +275,7 @@ fn by_day(events: impl Iterator<Item = Listed>) -> Vec<EventDay> {
 mod tests {
     use chrono::{TimeZone, Utc};
 
-    use super::{Visibility, by_day, listed};
+    use super::{LIST_PAGES, ListPage, Visibility, by_day, listed};
     use crate::store::events::Event;
 
     fn event(id: &str, start: (u32, u32), zone: &str) -> Event {
@@ -289,5 +340,43 @@ mod tests {
             !html.contains("<script") && html.contains("<strong>Hi</strong>"),
             "{html}"
         );
+    }
+
+    #[test]
+    fn a_page_is_a_number_the_list_could_have() {
+        assert_eq!(ListPage::parse(None).unwrap(), ListPage::FIRST);
+        assert_eq!(ListPage::parse(Some(" ")).unwrap(), ListPage::FIRST);
+        assert_eq!(ListPage::parse(Some("2")).unwrap().number(), 2);
+        assert_eq!(
+            ListPage::parse(Some(&LIST_PAGES.to_string()))
+                .unwrap()
+                .number(),
+            LIST_PAGES
+        );
+        for refused in [
+            "0",
+            "-1",
+            "1.5",
+            "two",
+            "4294967296",
+            "99999999999999999999",
+        ] {
+            let err = ListPage::parse(Some(refused)).unwrap_err().to_string();
+            assert_eq!(
+                err,
+                format!("page: must be a whole number from 1 to {LIST_PAGES}"),
+                "{refused}"
+            );
+        }
+        assert!(ListPage::parse(Some(&(LIST_PAGES + 1).to_string())).is_err());
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn generated_pages_never_panic_and_stay_in_range(text in "\\PC{0,40}") {
+            if let Ok(page) = ListPage::parse(Some(&text)) {
+                proptest::prop_assert!((1..=LIST_PAGES).contains(&page.number()));
+            }
+        }
     }
 }

@@ -355,6 +355,8 @@ text_enum! {
         Topic = "topic",
         /// How many events the widget lists.
         Limit = "limit",
+        /// Which page of a list.
+        Page = "page",
         /// The widget's colours: light or dark.
         Theme = "theme",
         /// `CONVENE_TRUSTED_PROXIES` (configuration, not a form).

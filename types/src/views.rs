@@ -171,8 +171,15 @@ pub struct OrganizationEvents {
     pub updated: Option<String>,
     /// A background refresh started with this page load.
     pub refreshing: bool,
+    /// This page's events (the list shows [`LIST_PAGE_SIZE`] at a time).
     pub days: Vec<EventDay>,
+    /// Which page of the list this is, from 1, and how many there are (at least 1).
+    pub page: u32,
+    pub pages: u32,
 }
+
+/// Events on one page of an organization's list.
+pub const LIST_PAGE_SIZE: usize = 50;
 
 // --- One event's page ------------------------------------------------------------------------
 

@@ -56,15 +56,21 @@ pub async fn get_event_page(public_id: String) -> Result<EventPageView, AppError
 }
 
 #[server]
-pub async fn get_organization_events(slug: String) -> Result<OrganizationEvents, AppError> {
+pub async fn get_organization_events(
+    slug: String,
+    #[server(default)] page: Option<String>,
+) -> Result<OrganizationEvents, AppError> {
     use crate::organizations::org_request;
+    use convene::read_models::events::ListPage;
 
+    let list_page = ListPage::parse(page.as_deref())?;
     let (state, request) = org_request(&slug).await?;
     Ok(convene::read_models::events::page(
         &state.db,
         state.reads().await?,
         &state.refresher,
         request,
+        list_page,
         chrono::Utc::now(),
     )
     .await?)

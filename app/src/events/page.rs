@@ -24,7 +24,11 @@ pub fn EventsPage() -> impl IntoView {
         Some("list") => View::List,
         _ => View::Embed,
     });
-    let events = Resource::new(move || slug.get(), get_organization_events);
+    let page = Memo::new(move |_| query.read().get("page"));
+    let events = Resource::new(
+        move || (slug.get(), page.get()),
+        |(slug, page)| get_organization_events(slug, page),
+    );
 
     view! {
         <Transition fallback=|| view! { <p class="loading">"Loading events…"</p> }>
@@ -88,6 +92,8 @@ fn EventsView(events: OrganizationEvents, view: Memo<View>) -> impl IntoView {
     let calendar_url = events.calendar_url.clone();
 
     let atom_href = format!("{base}.atom");
+    let pager_base = base.clone();
+    let (page, pages) = (events.page, events.pages);
     view! {
         <Title text=format!("Events · {}", events.name) />
         <PagePreview
@@ -136,8 +142,32 @@ fn EventsView(events: OrganizationEvents, view: Memo<View>) -> impl IntoView {
         {status.map(|status| view! { <p class="card-meta events-status" role="status">{status}</p> })}
         {move || match view.get() {
             View::Embed => embed(&name, calendar_id.as_deref()).into_any(),
-            View::List => view! { <EventList days=days.clone() /> }.into_any(),
+            View::List => view! {
+                <EventList days=days.clone() />
+                <Pager base=pager_base.clone() page pages />
+            }
+            .into_any(),
         }}
+    }
+    .into_any()
+}
+
+/// Earlier and later pages of a long list, as plain links (the list is server-rendered).
+#[component]
+fn Pager(base: String, page: u32, pages: u32) -> impl IntoView {
+    if pages <= 1 {
+        return ().into_any();
+    }
+    let href = move |to: u32| match to {
+        1 => format!("{base}?view=list"),
+        to => format!("{base}?view=list&page={to}"),
+    };
+    view! {
+        <nav class="pager" aria-label="Pages of events">
+            {(page > 1).then(|| view! { <a href=href(page - 1) rel="prev">"← Earlier events"</a> })}
+            <span aria-current="page">{format!("Page {page} of {pages}")}</span>
+            {(page < pages).then(|| view! { <a href=href(page + 1) rel="next">"Later events →"</a> })}
+        </nav>
     }
     .into_any()
 }

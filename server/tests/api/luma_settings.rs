@@ -11,7 +11,9 @@ use convene::luma::fake::{FakeCalendar, FakeLuma, sample_event};
 use convene_types::{SyncOutcome, SyncTrigger};
 use leptos::server_fn::ServerFn;
 
-use crate::helpers::{Seed, TestApp, audit_line, captured_logs, person_in, spawn_app_adjusted};
+use crate::helpers::{
+    Seed, TestApp, audit_line, captured_logs, occurrences, person_in, spawn_app_adjusted,
+};
 
 const PASSWORD: &str = "correct horse battery";
 const KEY: &str = "sk-settings-test-7f3a";
@@ -178,6 +180,41 @@ async fn an_admin_saves_a_key_syncs_and_the_events_page_shows_the_events() {
         list.contains(&label),
         "{label} missing: local time with its zone"
     );
+    // 120 upcoming events: three pages of at most 50, in order, each linking to its neighbours.
+    assert_eq!(
+        occurrences(&list, "data-event=\""),
+        50,
+        "one page of the list"
+    );
+    assert!(list.contains("Page 1 of 3") && !list.contains("rel=\"prev\""));
+    assert!(list.contains("href=\"/orgs/rust-berlin/events?view=list&amp;page=2\" rel=\"next\""));
+    let (status, last) = status_of(&app, "/orgs/rust-berlin/events?view=list&page=3", &admin).await;
+    assert_eq!(status, 200);
+    assert_eq!(occurrences(&last, "data-event=\""), 20);
+    assert!(
+        last.contains("Meetup 100<")
+            && last.contains("Meetup 119<")
+            && !last.contains("Meetup 99<")
+    );
+    assert!(last.contains("Page 3 of 3") && !last.contains("rel=\"next\""));
+    assert!(last.contains("href=\"/orgs/rust-berlin/events?view=list&amp;page=2\" rel=\"prev\""));
+    let (status, past_the_end) =
+        status_of(&app, "/orgs/rust-berlin/events?view=list&page=4", &admin).await;
+    assert_eq!(status, 404);
+    assert!(past_the_end.contains("Page 4 of these events (there are 3) not found."));
+    for page in ["0", "abc", "-1", "99999999999", "5"] {
+        let (status, refused) = status_of(
+            &app,
+            &format!("/orgs/rust-berlin/events?view=list&page={page}"),
+            &admin,
+        )
+        .await;
+        assert_eq!(status, 422, "page={page}");
+        assert!(
+            refused.contains("page: must be a whole number from 1 to 4"),
+            "page={page}: the refusal says what a page may be"
+        );
+    }
 
     let (_, directory) = status_of(&app, "/orgs", &admin).await;
     assert!(
