@@ -24,6 +24,18 @@ pub const DAILY_LEASE_TTL: Duration = Duration::seconds(20);
 const DAILY_LEASE_RENEW_EVERY: std::time::Duration = std::time::Duration::from_secs(5);
 /// How often a replica that found the lease held looks again, until the day's import is done.
 pub const DAILY_TAKEOVER_POLL: std::time::Duration = std::time::Duration::from_secs(5);
+/// The longest a replica waits between failed starts of the day's import (the store is down).
+pub const DAILY_RETRY_AT_MOST: std::time::Duration = std::time::Duration::from_secs(300);
+
+/// How long to wait before looking again after `failures` failed starts in a row: the takeover
+/// poll while none failed, then twice as long after each failure up to [`DAILY_RETRY_AT_MOST`],
+/// so an outage is logged a few times an hour instead of every few seconds.
+pub fn daily_retry_after(failures: u32) -> std::time::Duration {
+    DAILY_TAKEOVER_POLL
+        .saturating_mul(1 << failures.min(16))
+        .min(DAILY_RETRY_AT_MOST)
+}
+
 /// At most this long after a holder's last renewal (it died), another replica has taken over
 /// the day's import: the lease's life and one look.
 pub const DAILY_TAKEOVER_WITHIN: std::time::Duration = std::time::Duration::from_secs(25);
@@ -515,6 +527,15 @@ mod tests {
                 .all(|run| run.outcome != crate::sync::SyncOutcome::Running),
             "no run is left running"
         );
+    }
+
+    #[test]
+    fn failed_starts_wait_longer_each_time_up_to_a_limit() {
+        assert_eq!(daily_retry_after(0), DAILY_TAKEOVER_POLL);
+        assert_eq!(daily_retry_after(1), DAILY_TAKEOVER_POLL * 2);
+        assert_eq!(daily_retry_after(3), DAILY_TAKEOVER_POLL * 8);
+        assert_eq!(daily_retry_after(6), DAILY_RETRY_AT_MOST);
+        assert_eq!(daily_retry_after(u32::MAX), DAILY_RETRY_AT_MOST);
     }
 
     #[tokio::test]

@@ -471,6 +471,7 @@ async fn daily_imports(importer: Importer, db: DatabaseConnection, schedule: Dai
         tokio::time::sleep(wait).await;
         // Until this replica has run (or found done) what is left of the day: the holder
         // may die, and then its lease runs out.
+        let mut failures = 0_u32;
         loop {
             match convene::schedule::run_daily(&importer, &db, &owner, schedule, chrono::Utc::now())
                 .await
@@ -490,10 +491,22 @@ async fn daily_imports(importer: Importer, db: DatabaseConnection, schedule: Dai
                     }
                     break;
                 }
-                Ok(_) => {}
-                Err(err) => tracing::error!(error = %err, "daily lu.ma import could not start"),
+                Ok(_) => {
+                    if failures > 0 {
+                        tracing::info!("daily lu.ma import: the store answers again");
+                    }
+                    failures = 0;
+                }
+                Err(err) => {
+                    failures = failures.saturating_add(1);
+                    tracing::error!(
+                        error = %err,
+                        retry_in_seconds = convene::schedule::daily_retry_after(failures).as_secs(),
+                        "daily lu.ma import could not start"
+                    );
+                }
             }
-            tokio::time::sleep(convene::schedule::DAILY_TAKEOVER_POLL).await;
+            tokio::time::sleep(convene::schedule::daily_retry_after(failures)).await;
             // Past the next day's time, that day is what to run.
             if chrono::Utc::now() >= next + chrono::Duration::days(1) {
                 break;
