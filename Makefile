@@ -63,7 +63,16 @@ test-rust-moved-clock:
 			--config "target.'cfg(all())'.runner = ['faketime', '-m', '-f', '$$offset']"; \
 	done
 
+E2E_PORTS := 3100 3199 3198
 test-e2e:
+	@# Another server on one of the suite's ports would answer its requests instead (a left-over
+	@# `make test-e2e` or a developer's own run): say which, rather than fail the tests obscurely.
+	@for port in $(E2E_PORTS); do \
+		if (exec 3<>/dev/tcp/127.0.0.1/$$port) 2>/dev/null; then \
+			echo "make test-e2e: port $$port is already in use ($$(ss -ltnpH "sport = :$$port" 2>/dev/null | grep -o 'users:.*' || echo 'by another process')); stop it and run again"; \
+			exit 1; \
+		fi; \
+	done
 	rm -rf $(E2E_DIR) end2end/screenshots end2end/test-results/.last-run.json && mkdir -p $(E2E_DIR)
 	env $(E2E_ENV) cargo leptos end-to-end --release
 	@# cargo-leptos 0.3.10 exits 0 even when the build fails; Playwright's own record of the run is
