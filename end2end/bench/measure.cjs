@@ -111,4 +111,45 @@ async function measure(browser, base, spec, { throttle }) {
   return { first, second };
 }
 
-module.exports = { PAGES, measure, usable, waitForPrecompressed };
+/**
+ * A filter change on a member's dashboard (issue #30): from choosing "This week" until the list
+ * shows that range and the page is usable again. Returns the time, the bytes received meanwhile
+ * and how many times the page navigated (a full page load counts one).
+ */
+async function filterChange(browser, base, { throttle }) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send("Network.enable");
+  await signIn(page, base, MEMBER);
+  await page.goto(`${base}/dashboard`);
+  await usable(page);
+  await page.waitForLoadState("networkidle");
+  if (throttle) {
+    await cdp.send("Network.emulateNetworkConditions", FAST_4G);
+    await cdp.send("Emulation.setCPUThrottlingRate", { rate: 4 });
+  }
+  let bytes = 0;
+  const finished = (event) => {
+    bytes += event.encodedDataLength;
+  };
+  let navigations = 0;
+  page.on("framenavigated", (frame) => {
+    if (frame === page.mainFrame()) navigations += 1;
+  });
+  cdp.on("Network.loadingFinished", finished);
+  const started = Date.now();
+  await page.locator("#filter-range").selectOption("week");
+  await page.waitForURL(/[?&]range=week/, { timeout: 60_000 });
+  await page.waitForFunction(() => document.querySelector("#filter-range")?.value === "week", undefined, {
+    timeout: 60_000,
+  });
+  await usable(page);
+  const ms = Date.now() - started;
+  await page.waitForLoadState("networkidle");
+  cdp.off("Network.loadingFinished", finished);
+  await context.close();
+  return { ms, bytes, navigations };
+}
+
+module.exports = { PAGES, filterChange, measure, usable, waitForPrecompressed };
