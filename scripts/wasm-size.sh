@@ -6,7 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/tools/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 export CARGO_TARGET_DIR="${WASM_SIZE_TARGET_DIR:-$PWD/target/wasm-size}"
-export LEPTOS_OUTPUT_NAME=convene RUSTFLAGS="--cfg erase_components"
+# As cargo-leptos builds the release bundle: view types kept (`.cargo/config.toml`).
+export LEPTOS_OUTPUT_NAME=convene
 out_root="$CARGO_TARGET_DIR/out"
 for level in ${LEVELS:-z s}; do
   cargo build -p frontend --lib --target wasm32-unknown-unknown --profile wasm-release \

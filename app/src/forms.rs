@@ -139,9 +139,10 @@ pub fn url_param(key: &str) -> Option<String> {
     }
     #[cfg(all(feature = "hydrate", not(feature = "ssr")))]
     {
-        use leptos_router::location::{BrowserUrl, LocationProvider};
-        // Decoded by the browser's own `URLSearchParams`.
-        BrowserUrl::current().ok()?.search_params().get(key)
+        let search = window().location().search().ok()?;
+        crate::query_string::QueryString::parse(&search)
+            .find(key)
+            .map(str::to_owned)
     }
     #[cfg(not(any(feature = "ssr", feature = "hydrate")))]
     {

@@ -4,8 +4,9 @@
 //! into the browser's wasm bundle. Leptos runs in islands mode: every page renders on the server
 //! only, links and forms work as plain HTML, and only the parts marked `#[island]` (the
 //! dashboard's and the settings panel's) hydrate. Pages without one load no WebAssembly at all.
-// Release builds keep every view's full type (debug builds erase them): the dashboard's and the
-// events page's nested views need more than the default 128 levels to compute their layouts.
+// The wasm bundle keeps every view's full type (the server and debug builds erase them,
+// `.cargo/config.toml`): nested views need more than the default 128 levels to compute their
+// layouts.
 #![recursion_limit = "256"]
 
 pub mod account;
@@ -21,6 +22,7 @@ pub mod mail;
 pub mod not_found;
 pub mod organizations;
 pub mod previews;
+pub mod query_string;
 #[cfg(feature = "ssr")]
 pub mod rendered;
 #[cfg(feature = "ssr")]

@@ -1,37 +1,28 @@
-//! The dashboard's events: an island (`EventsPanel`) that starts from the data the page was
-//! rendered with, shows them by organization or by day, in each event's timezone or the
-//! viewer's, appends "Show more" pages, and reloads quietly when a sync changed them.
+//! The dashboard's events (part of the panel's island, `panel.rs`): by organization or by
+//! day, in each event's timezone or the viewer's, with "Show more".
 
-use std::time::Duration;
-
+use leptos::either::{Either, EitherOf3};
 use leptos::prelude::*;
 
 use super::browser;
-use super::filters::{PageQuery, with_query};
-use super::page::Layout;
-use super::{
-    Dashboard, DashboardEvent, DashboardFilters, OrganizationChoice, get_dashboard,
-    get_dashboard_marker,
-};
-use crate::error::AppError;
+use super::panel::{LiveView, PATH, plain_click};
+use super::query::{DashboardQuery, Layout};
+use super::{Dashboard, DashboardEvent};
 use crate::events::RegisterLink;
-use crate::island_data::Packed;
 
-/// How often the open page asks whether a sync changed anything.
-const MARKER_EVERY: Duration = Duration::from_secs(20);
 /// Where the "times in my timezone" choice is remembered.
 const VIEWER_ZONE_KEY: &str = "convene.viewerTimezone";
 
 /// The viewer's timezone, once known (after hydration), and whether to show times in it.
 #[derive(Clone, Copy)]
-struct ViewerZone {
+pub(super) struct ViewerZone {
     name: RwSignal<Option<String>>,
     enabled: RwSignal<bool>,
 }
 
 impl ViewerZone {
     /// Unknown until hydrated; then the browser's zone and the remembered choice.
-    fn after_hydration() -> Self {
+    pub(super) fn after_hydration() -> Self {
         let zone = ViewerZone {
             name: RwSignal::new(None),
             enabled: RwSignal::new(false),
@@ -44,44 +35,11 @@ impl ViewerZone {
     }
 }
 
-/// The events, interactive: times in the viewer's timezone on request, "Show more", and a quiet
-/// reload when a sync changed them. Its data travels in the page beside it (`Packed`), so the
-/// island starts from what the server rendered.
-#[island]
-pub(super) fn EventsPanel(
-    dashboard: Packed<Dashboard>,
-    filters: DashboardFilters,
-    layout: Layout,
-    /// The page's query, in order (links that change one filter keep the others).
-    query: Vec<(String, String)>,
-) -> impl IntoView {
-    crate::mark_hydrated();
-    let dashboard = match dashboard.unpack() {
-        Ok(dashboard) => dashboard,
-        Err(err) => {
-            leptos::logging::error!("the dashboard's data did not decode: {err}");
-            return view! { <p class="notice notice-error">{AppError::Internal.to_string()}</p> }
-                .into_any();
-        }
-    };
-    provide_context(PageQuery(query));
-    let zone = ViewerZone::after_hydration();
-    provide_context(zone);
-    let shown = RwSignal::new(dashboard);
-    watch_for_changes(shown, filters.clone());
-    view! {
-        <div class="events-panel">
-            <TimezoneChoice zone />
-            {move || view! { <EventsView dashboard=shown.get() filters=filters.clone() layout /> }}
-        </div>
-    }
-    .into_any()
-}
-
 /// "Show times in my timezone", remembered in the browser (disabled until the island knows the
 /// browser's zone).
 #[component]
-fn TimezoneChoice(zone: ViewerZone) -> impl IntoView {
+pub(super) fn TimezoneChoice() -> impl IntoView {
+    let zone = expect_context::<ViewerZone>();
     view! {
         <p class="timezone-choice">
             <label class="choice">
@@ -102,160 +60,119 @@ fn TimezoneChoice(zone: ViewerZone) -> impl IntoView {
     }
 }
 
-/// Polls the change marker while the page is open; a new one reloads the data (the old list
-/// stays on screen meanwhile).
-fn watch_for_changes(shown: RwSignal<Dashboard>, filters: DashboardFilters) {
-    Effect::new(move |_| {
-        let filters = filters.clone();
-        let handle = set_interval_with_handle(
-            move || {
-                let marker = shown.with_untracked(|dashboard| dashboard.marker);
-                let filters = filters.clone();
-                leptos::task::spawn_local(async move {
-                    let changed = match get_dashboard_marker().await {
-                        Ok(current) => current != marker,
-                        // The next tick asks again.
-                        Err(err) => {
-                            leptos::logging::warn!("could not check for new events: {err}");
-                            false
-                        }
-                    };
-                    if changed {
-                        match get_dashboard(filters).await {
-                            Ok(dashboard) => shown.set(dashboard),
-                            Err(err) => {
-                                leptos::logging::warn!("could not reload the events: {err}");
+/// The view's events in its layout, then "Show more" while there are more. The list is rendered
+/// again when the view, its pages, the layout or the times' zone change.
+#[component]
+pub(super) fn EventsView() -> impl IntoView {
+    let live = LiveView::expect();
+    let zone = expect_context::<ViewerZone>();
+    let list = move || {
+        let layout = live.query.with(|query| query.layout());
+        let in_viewer_zone = zone.enabled.get();
+        live.shown.with(|shown| {
+            live.more
+                .with(|more| list_view(shown, more, layout, in_viewer_zone))
+        })
+    };
+    // The empty list's "Clear the filters".
+    let clicked = move |ev: leptos::ev::MouseEvent| {
+        let target: leptos::web_sys::Element = event_target(&ev);
+        if plain_click(&ev) && matches!(target.closest("a[data-clear]"), Ok(Some(_))) {
+            ev.prevent_default();
+            live.clear();
+        }
+    };
+    let show_more = move || {
+        live.next.get().map(|cursor| {
+            let href = live
+                .query
+                .with(|query| query.with("after", &cursor).link(PATH));
+            view! {
+                <p class="show-more">
+                    <a
+                        class="button button-secondary"
+                        href=href
+                        on:click=move |ev: leptos::ev::MouseEvent| {
+                            if plain_click(&ev) {
+                                ev.prevent_default();
+                                live.load_more();
                             }
                         }
-                    }
-                });
-            },
-            MARKER_EVERY,
-        );
-        match handle {
-            Ok(handle) => on_cleanup(move || handle.clear()),
-            Err(err) => leptos::logging::warn!("cannot watch for new events: {err:?}"),
-        }
-    });
+                    >
+                        {move || if live.loading_more.get() { "Loading…" } else { "Show more" }}
+                    </a>
+                </p>
+            }
+        })
+    };
+    view! {
+        <div class="events-list" on:click=clicked>{list}</div>
+        {show_more}
+    }
 }
 
-#[component]
-fn EventsView(dashboard: Dashboard, filters: DashboardFilters, layout: Layout) -> impl IntoView {
-    // "Show more" appends pages here; a new first page (new filters) starts over.
-    let more = RwSignal::new(Vec::<DashboardEvent>::new());
-    let next = RwSignal::new(dashboard.next.clone());
-    let load_more = Action::new(move |after: &String| {
-        let filters = DashboardFilters {
-            after: after.clone(),
-            ..filters.clone()
-        };
-        async move { get_dashboard(filters).await }
-    });
-    Effect::new(move |_| {
-        if let Some(Ok(page)) = load_more.value().get() {
-            more.update(|events| events.extend(page.events));
-            next.set(page.next);
-        }
-    });
-    let first_page = dashboard.events.clone();
-    // A memo: the sections below borrow the list instead of each copying it.
-    let events = Signal::from(Memo::new(move |_| {
-        let mut all = first_page.clone();
-        more.with(|more| all.extend(more.iter().cloned()));
-        all
-    }));
-    let signed_in = dashboard.signed_in;
-    let organizations = dashboard.organizations.clone();
-    let no_events = dashboard.events.is_empty();
-
-    view! {
-        {if no_events {
-            view! {
-                <section class="empty-state">
-                    <p>"No upcoming events match these filters."</p>
-                    <p>
-                        <a href="/dashboard">"Clear the filters"</a>
-                        " or "
-                        <a href="/orgs">"browse organizations"</a>"."
-                    </p>
-                </section>
-            }
-            .into_any()
-        } else {
-            view! {
-                {match layout {
-                    Layout::ByOrganization => view! { <ByOrganization events signed_in organizations=organizations.clone() /> }.into_any(),
-                    Layout::ByDay => view! { <ByDay events /> }.into_any(),
-                }}
-            }
-            .into_any()
-        }}
-        {move || {
-            next.get()
-                .map(|cursor| {
-                    let href = with_query("after", &cursor);
-                    let on_click = {
-                        let cursor = cursor.clone();
-                        move |ev: leptos::ev::MouseEvent| {
-                            ev.prevent_default();
-                            load_more.dispatch(cursor.clone());
-                        }
-                    };
-                    view! {
-                        <p class="show-more">
-                            <a class="button button-secondary" href=href on:click=on_click>
-                                {move || if load_more.pending().get() { "Loading…" } else { "Show more" }}
-                            </a>
-                        </p>
-                    }
-                })
-        }}
+/// The events of `shown` and the pages appended to it, in `layout`.
+fn list_view(
+    shown: &Dashboard,
+    more: &[DashboardEvent],
+    layout: Layout,
+    in_viewer_zone: bool,
+) -> impl IntoView + use<> {
+    if shown.events.is_empty() {
+        return EitherOf3::A(view! {
+            <section class="empty-state">
+                <p>"No upcoming events match these filters."</p>
+                <p>
+                    <a href=PATH data-clear="">"Clear the filters"</a>
+                    " or "
+                    <a href="/orgs">"browse organizations"</a>"."
+                </p>
+            </section>
+        });
+    }
+    let events: Vec<&DashboardEvent> = shown.events.iter().chain(more).collect();
+    match layout {
+        Layout::ByOrganization => EitherOf3::B(by_organization(&events, shown, in_viewer_zone)),
+        Layout::ByDay => EitherOf3::C(by_day(&events, in_viewer_zone)),
     }
 }
 
 /// Groups in order of first appearance (the events come in start order).
-fn group<K: PartialEq + Clone>(
-    events: &[DashboardEvent],
+fn group<'a, K: PartialEq>(
+    events: impl IntoIterator<Item = &'a DashboardEvent>,
     key: impl Fn(&DashboardEvent) -> K,
-) -> Vec<(K, Vec<DashboardEvent>)> {
-    let mut groups: Vec<(K, Vec<DashboardEvent>)> = Vec::new();
+) -> Vec<(K, Vec<&'a DashboardEvent>)> {
+    let mut groups: Vec<(K, Vec<&DashboardEvent>)> = Vec::new();
     for event in events {
         let k = key(event);
         match groups.iter_mut().find(|(existing, _)| *existing == k) {
-            Some((_, members)) => members.push(event.clone()),
-            None => groups.push((k, vec![event.clone()])),
+            Some((_, members)) => members.push(event),
+            None => groups.push((k, vec![event])),
         }
     }
     groups
 }
 
-#[component]
-fn ByOrganization(
-    events: Signal<Vec<DashboardEvent>>,
-    signed_in: bool,
-    organizations: Vec<OrganizationChoice>,
-) -> impl IntoView {
-    let member_of_none = signed_in && !organizations.iter().any(|org| org.mine);
-    let section = move |mine: bool| {
-        // Disposed when the client went away mid-render (seen under wrk): nothing to render
-        // for nobody, rather than a panic in the render task.
-        let chosen: Vec<DashboardEvent> = events
-            .try_with(|events| {
-                events
-                    .iter()
-                    .filter(|event| !signed_in || event.mine == mine)
-                    .cloned()
-                    .collect()
-            })
-            .unwrap_or_default();
-        group(&chosen, |event| (event.org_slug.clone(), event.org_name.clone()))
+/// The viewer's organizations first ("Your orgs"), then the others; visitors see one list.
+fn by_organization(
+    events: &[&DashboardEvent],
+    shown: &Dashboard,
+    in_viewer_zone: bool,
+) -> impl IntoView + use<> {
+    let signed_in = shown.signed_in;
+    let section = |mine: bool| {
+        let chosen = events
+            .iter()
+            .copied()
+            .filter(|event| !signed_in || event.mine == mine);
+        group(chosen, |event| (event.org_slug.clone(), event.org_name.clone()))
             .into_iter()
             .map(|((slug, name), events)| {
                 view! {
                     <section class="org-group">
                         <h3><a href=format!("/orgs/{slug}")>{name}</a></h3>
                         <ul class="dash-list">
-                            {events.into_iter().map(|event| view! { <EventCard event show_org=false /> }).collect_view()}
+                            {events.into_iter().map(|event| event_card(event, false, in_viewer_zone)).collect_view()}
                         </ul>
                     </section>
                 }
@@ -263,117 +180,107 @@ fn ByOrganization(
             .collect_view()
     };
     if !signed_in {
-        return view! {
+        return Either::Left(view! {
             <section aria-labelledby="all-heading">
                 <h2 id="all-heading">"Upcoming events"</h2>
-                {move || section(false)}
+                {section(false)}
             </section>
-        }
-        .into_any();
+        });
     }
-    view! {
+    let member_of_none = !shown.organizations.iter().any(|org| org.mine);
+    let any_mine = events.iter().any(|event| event.mine);
+    let yours = if member_of_none {
+        EitherOf3::A(view! {
+            <p class="empty-state">
+                "You have not joined any organization yet. "
+                <a href="/orgs">"Browse organizations"</a>
+            </p>
+        })
+    } else if !any_mine {
+        EitherOf3::B(
+            view! { <p class="card-meta">"Nothing coming up in your organizations for these filters."</p> },
+        )
+    } else {
+        EitherOf3::C(section(true))
+    };
+    Either::Right(view! {
         <section aria-labelledby="yours-heading">
             <h2 id="yours-heading">"Your orgs"</h2>
-            {if member_of_none {
-                view! {
-                    <p class="empty-state">
-                        "You have not joined any organization yet. "
-                        <a href="/orgs">"Browse organizations"</a>
-                    </p>
-                }
-                .into_any()
-            } else {
-                view! {
-                    {move || {
-                        let mine = section(true);
-                        let empty = !events.with(|events| events.iter().any(|event| event.mine));
-                        if empty {
-                            view! { <p class="card-meta">"Nothing coming up in your organizations for these filters."</p> }.into_any()
-                        } else {
-                            mine.into_any()
-                        }
-                    }}
-                }
-                .into_any()
-            }}
+            {yours}
         </section>
         <section aria-labelledby="others-heading">
             <h2 id="others-heading">"Other orgs"</h2>
-            {move || section(false)}
+            {section(false)}
         </section>
-    }
-    .into_any()
+    })
 }
 
-#[component]
-fn ByDay(events: Signal<Vec<DashboardEvent>>) -> impl IntoView {
-    let zone = expect_context::<ViewerZone>();
-    move || {
-        // Days follow the times shown: the event's own zone, or the viewer's when asked for.
-        let in_viewer_zone = zone.enabled.get();
-        events.with(|events| group(events, |event| {
-            // An all-day event's day is its date, wherever the viewer is.
-            (in_viewer_zone && !event.all_day)
-                .then(|| browser::day_label_in_viewer_zone(&event.start_utc))
-                .flatten()
-                .unwrap_or_else(|| event.day_label.clone())
-        }))
-            .into_iter()
-            .map(|(day, events)| {
-                view! {
-                    <section class="day-group">
-                        <h2>{day}</h2>
-                        <ul class="dash-list">
-                            {events.into_iter().map(|event| view! { <EventCard event show_org=true /> }).collect_view()}
-                        </ul>
-                    </section>
-                }
-            })
-            .collect_view()
-    }
-}
-
-#[component]
-fn EventCard(event: DashboardEvent, show_org: bool) -> impl IntoView {
-    let zone = expect_context::<ViewerZone>();
-    let start_utc = event.start_utc.clone();
-    let end_utc = event.end_utc.clone();
-    let event_zone_time = event.when.clone();
-    let all_day = event.all_day;
-    let time = move || {
-        if zone.enabled.get() && !all_day {
-            browser::in_viewer_zone(&start_utc, &end_utc).unwrap_or_else(|| event_zone_time.clone())
-        } else {
-            event_zone_time.clone()
+fn by_day(events: &[&DashboardEvent], in_viewer_zone: bool) -> impl IntoView + use<> {
+    // Days follow the times shown: the event's own zone, or the viewer's when asked for.
+    group(events.iter().copied(), |event| {
+        // An all-day event's day is its date, wherever the viewer is.
+        (in_viewer_zone && !event.all_day)
+            .then(|| browser::day_label_in_viewer_zone(&event.start_utc))
+            .flatten()
+            .unwrap_or_else(|| event.day_label.clone())
+    })
+    .into_iter()
+    .map(|(day, events)| {
+        view! {
+            <section class="day-group">
+                <h2>{day}</h2>
+                <ul class="dash-list">
+                    {events.into_iter().map(|event| event_card(event, true, in_viewer_zone)).collect_view()}
+                </ul>
+            </section>
         }
-    };
+    })
+    .collect_view()
+}
+
+fn event_card(
+    event: &DashboardEvent,
+    show_org: bool,
+    in_viewer_zone: bool,
+) -> impl IntoView + use<> {
+    let time = (in_viewer_zone && !event.all_day)
+        .then(|| browser::in_viewer_zone(&event.start_utc, &event.end_utc))
+        .flatten()
+        .unwrap_or_else(|| event.when.clone());
     let register = event.event_url.clone().map(|url| {
         view! {
             <RegisterLink url luma_id=event.luma_id.clone() for_title=event.title.clone() />
         }
     });
+    let cover = match event.cover_url.clone() {
+        Some(url) => Either::Left(
+            view! { <img class="dash-cover" src=url alt="" loading="lazy" width="160" height="90" /> },
+        ),
+        None => Either::Right(
+            view! { <div class="dash-cover dash-cover-empty" aria-hidden="true"></div> },
+        ),
+    };
+    let title = match event.page_url.clone() {
+        Some(url) => Either::Left(view! { <a href=url>{event.title.clone()}</a> }),
+        None => Either::Right(event.title.clone()),
+    };
+    let hosts = (show_org || event.cross_listed || !event.also_listed_by.is_empty()).then(|| view! {
+        <p class="dash-org">
+            {if event.also_listed_by.is_empty() { None } else { Some("Hosted by ") }}
+            <a href=format!("/orgs/{}", event.org_slug)>{event.org_name.clone()}</a>
+            {(!event.also_listed_by.is_empty()).then(|| format!(" with {}", event.also_listed_by.join(", ")))}
+            {(event.cross_listed && event.also_listed_by.is_empty()).then_some(" · listed from another calendar")}
+        </p>
+    });
     view! {
         <li class="dash-card" data-event=event.luma_id.clone() data-org=event.org_slug.clone()>
-            {match event.cover_url.clone() {
-                Some(url) => view! { <img class="dash-cover" src=url alt="" loading="lazy" width="160" height="90" /> }.into_any(),
-                None => view! { <div class="dash-cover dash-cover-empty" aria-hidden="true"></div> }.into_any(),
-            }}
+            {cover}
             <div class="dash-body">
                 <h4>
-                    {match event.page_url.clone() {
-                        Some(url) => view! { <a href=url>{event.title.clone()}</a> }.into_any(),
-                        None => event.title.clone().into_any(),
-                    }}
+                    {title}
                     {event.members_only.then(|| view! { " " <span class="badge badge-members">"Members only"</span> })}
                 </h4>
-                {(show_org || event.cross_listed || !event.also_listed_by.is_empty()).then(|| view! {
-                    <p class="dash-org">
-                        {if event.also_listed_by.is_empty() { None } else { Some("Hosted by ") }}
-                        <a href=format!("/orgs/{}", event.org_slug)>{event.org_name.clone()}</a>
-                        {(!event.also_listed_by.is_empty()).then(|| format!(" with {}", event.also_listed_by.join(", ")))}
-                        {(event.cross_listed && event.also_listed_by.is_empty()).then_some(" · listed from another calendar")}
-                    </p>
-                })}
+                {hosts}
                 <p class="dash-time">
                     <time datetime=event.start_utc.clone() title=event.timezone.clone()>{time}</time>
                     <span class="dash-hint">{event.hint.clone()}</span>

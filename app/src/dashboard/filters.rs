@@ -1,12 +1,28 @@
-//! The dashboard's filter form: a GET form rendered on the server, so a filtered view is a plain
-//! link. Its one island, the organization picker, also makes every change apply at once (a new
-//! page load); without JavaScript the Apply button does.
+//! The dashboard's filter form (part of the panel's island, `panel.rs`): a GET form, so without
+//! JavaScript every change is a page load and a filtered view a plain link. Once hydrated, a
+//! submit (Apply, Enter in a text field, a list or checkbox changed, both custom dates chosen)
+//! shows the form's view in place.
+//!
+//! The form always shows the view on screen: it is rendered again when that changes (in place:
+//! fields are updated, not replaced, so the focus stays), and its events are handled where they
+//! bubble to, its container.
 
 use leptos::prelude::*;
+use leptos::wasm_bindgen::JsCast;
+use leptos::web_sys::{Element, HtmlFormElement};
 
-use super::page::Layout;
+use super::panel::{LiveView, PATH, Visit};
+use super::query::{DashboardQuery, Layout, ViewQuery};
 use super::{Dashboard, OrganizationOption, get_organization_options};
 use convene_types::{Attendance, DashboardRange};
+
+/// The form's id, and the ids of the fields its handlers look for.
+const FORM: &str = "dashboard-filters";
+const RANGE: &str = "filter-range";
+const PICKER: &str = "filter-org-add";
+const CLEAR: &str = "filter-clear";
+/// The custom range's date fields, shown only for that range.
+const DATE_FIELDS: [&str; 2] = ["filter-from-field", "filter-to-field"];
 
 fn range_label(range: DashboardRange) -> &'static str {
     match range {
@@ -25,206 +41,67 @@ fn attendance_label(attendance: Attendance) -> &'static str {
     }
 }
 
-/// The page's query string, in order: the island has no router to ask.
-#[derive(Clone)]
-pub(super) struct PageQuery(pub(super) Vec<(String, String)>);
-
-impl PageQuery {
-    fn expect() -> Self {
-        expect_context::<Self>()
-    }
-
-    /// The first value of `key`, or "".
-    fn get(&self, key: &str) -> String {
-        self.0
-            .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
-    }
-}
-
-/// What the filter form shows of the dashboard: its organizations, topics and range.
-pub(super) struct FilterFacts {
-    pub organizations: Vec<super::OrganizationChoice>,
-    pub topics: Vec<convene_types::views::TopicOption>,
-    pub range: DashboardRange,
-    pub range_label: String,
-    pub attendance: Attendance,
-}
-
-impl FilterFacts {
-    pub fn of(dashboard: &Dashboard) -> Self {
-        Self {
-            organizations: dashboard.organizations.clone(),
-            topics: dashboard.topics.clone(),
-            range: dashboard.range,
-            range_label: dashboard.range_label.clone(),
-            attendance: dashboard.attendance,
-        }
-    }
-}
-
 #[component]
-pub(super) fn FilterForm(
-    /// The page's read model without its events (the form needs none of them).
-    dashboard: FilterFacts,
-    layout: Layout,
-) -> impl IntoView {
-    let query = PageQuery::expect();
-    let current = move |key: &str| query.get(key);
-    let hide_dates = current("range") != DashboardRange::Custom.as_str();
-    let (range, attendance) = (dashboard.range, dashboard.attendance);
-    // Chips for the viewer's organizations and the chosen ones; any other is one pick away.
-    let organizations = dashboard
-        .organizations
-        .iter()
-        .map(|org| {
-            view! {
-                <label class="chip">
-                    <input
-                        type="checkbox"
-                        name="org"
-                        value=org.slug.clone()
-                        checked=org.chosen
-                    />
-                    {org.name.clone()}
-                </label>
-            }
-        })
-        .collect_view();
-    let layout_value = match layout {
-        Layout::ByDay => "day",
-        Layout::ByOrganization => "org",
-    };
-
-    view! {
-        <section class="panel filters" aria-labelledby="filters-heading">
-            <h2 id="filters-heading" class="visually-hidden">"Filters"</h2>
-            <nav class="view-switch" aria-label="Layout">
-                <a href=with_query("layout", "org") aria-current=(layout == Layout::ByOrganization).then_some("page")>
-                    "By organization"
-                </a>
-                <a href=with_query("layout", "day") aria-current=(layout == Layout::ByDay).then_some("page")>
-                    "By day"
-                </a>
-            </nav>
-            <form id=FILTERS_FORM method="get" action="/dashboard">
-                <input type="hidden" name="layout" value=layout_value />
-                <div class="filter-grid">
-                    <div class="field">
-                        <label for="filter-q">"Search"</label>
-                        <input id="filter-q" type="search" name="q" value=current("q") placeholder="Title or place" />
-                    </div>
-                    <div class="field">
-                        <label for="filter-range">"When"</label>
-                        <select id="filter-range" name="range">
-                            {DashboardRange::ALL
-                                .iter()
-                                .map(|&option| view! {
-                                    <option value=option.as_str() selected=option == range>
-                                        {range_label(option)}
-                                    </option>
-                                })
-                                .collect_view()}
-                        </select>
-                    </div>
-                    <div class="field" hidden=hide_dates>
-                        <label for="filter-from">"From"</label>
-                        <input id="filter-from" type="date" name="from" value=current("from") />
-                    </div>
-                    <div class="field" hidden=hide_dates>
-                        <label for="filter-to">"To"</label>
-                        <input id="filter-to" type="date" name="to" value=current("to") />
-                    </div>
-                    <TopicChoice options=dashboard.topics.clone() current=current("topic") />
-                    <div class="field">
-                        <label for="filter-mode">"Where"</label>
-                        <select id="filter-mode" name="mode">
-                            {Attendance::ALL
-                                .iter()
-                                .map(|&option| view! {
-                                    <option value=option.as_str() selected=option == attendance>
-                                        {attendance_label(option)}
-                                    </option>
-                                })
-                                .collect_view()}
-                        </select>
-                    </div>
-                </div>
-                <fieldset class="org-filter">
-                    <legend>"Organizations"</legend>
-                    <div class="chips">{organizations}</div>
-                    <OrganizationPicker />
-                </fieldset>
-                <div class="form-actions">
-                    <button type="submit" class="button">"Apply"</button>
-                    <a class="button button-secondary" href="/dashboard">"Clear"</a>
-                </div>
-            </form>
-            <div class="filter-footer">
-                <p class="card-meta">{dashboard.range_label.clone()}</p>
-            </div>
-        </section>
-    }
-}
-
-/// The topics of upcoming events the viewer may see (most used first, part of the dashboard's
-/// read model), and the chosen one.
-#[component]
-fn TopicChoice(mut options: Vec<crate::topics::TopicOption>, current: String) -> impl IntoView {
-    if !current.is_empty() && !options.iter().any(|topic| topic.slug == current) {
-        options.push(crate::topics::TopicOption {
-            slug: current.clone(),
-            name: current.clone(),
-            events: 0,
-        });
-    }
-    view! {
-        <div class="field">
-            <label for="filter-topic">"Topic"</label>
-            <select id="filter-topic" name="topic">
-                <option value="">"Any topic"</option>
-                {options
-                    .into_iter()
-                    .map(|topic| {
-                        let selected = topic.slug == current;
-                        view! { <option value=topic.slug selected=selected>{topic.name}</option> }
-                    })
-                    .collect_view()}
-            </select>
-        </div>
-    }
-}
-
-/// "Add an organization": a text field offering every organization by name. The list is
-/// fetched the first time the field gets focus, so the page itself stays small however many
-/// organizations there are. Choosing one applies it; a typed name works too (the server
-/// matches slugs and names), with or without JavaScript. Once hydrated it also applies every
-/// ticked organization and every chosen range or place at once.
-#[island]
-fn OrganizationPicker() -> impl IntoView {
-    crate::mark_hydrated();
-    // A change to a checkbox or a list anywhere in the filters: the text fields wait for Enter.
-    let listener = window_event_listener(leptos::ev::change, |ev| {
-        let field: leptos::web_sys::Element = event_target(&ev);
-        let applies_at_once = matches!(field.tag_name().as_str(), "SELECT")
-            || field.get_attribute("type").as_deref() == Some("checkbox");
-        if applies_at_once
-            && field
-                .closest(&format!("#{FILTERS_FORM}"))
-                .ok()
-                .flatten()
-                .is_some()
-        {
-            submit_filters();
-        }
-    });
-    on_cleanup(move || listener.remove());
+pub(super) fn FilterForm() -> impl IntoView {
+    let live = LiveView::expect();
     // None: not asked for yet (or the last attempt failed); Some: loading or loaded.
     let options = RwSignal::new(None::<Vec<OrganizationOption>>);
-    let load = move |_: leptos::ev::FocusEvent| {
-        if options.get_untracked().is_some() {
+
+    let submitted = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        match the_form()
+            .ok_or("the form is missing")
+            .and_then(|form| form_query(&form).map_err(|_| "its fields could not be read"))
+        {
+            // The layout is the panel's (its links), whatever the hidden field says.
+            Ok(query) => {
+                let layout = live.asked().layout();
+                live.visit(query.with("layout", layout.as_str()), Visit::Choice);
+            }
+            Err(problem) => leptos::logging::warn!("could not apply the filters: {problem}"),
+        }
+    };
+    let changed = move |ev: leptos::ev::Event| {
+        let field: Element = event_target(&ev);
+        match (
+            field.tag_name().as_str(),
+            field.get_attribute("type").as_deref(),
+        ) {
+            ("SELECT", _) if field.id() == RANGE => {
+                let custom = event_target_value(&ev) == DashboardRange::Custom.as_str();
+                show_date_fields(custom);
+                // Custom dates apply once both are chosen.
+                if !custom || both_dates_chosen() {
+                    submit();
+                }
+            }
+            ("INPUT", Some("date")) if both_dates_chosen() => submit(),
+            ("SELECT", _) | ("INPUT", Some("checkbox")) => submit(),
+            // Text waits for Enter or Apply.
+            _ => {}
+        }
+    };
+    let clicked = move |ev: leptos::ev::MouseEvent| {
+        if !super::panel::plain_click(&ev) {
+            return;
+        }
+        let target: Element = event_target(&ev);
+        let Ok(Some(link)) = target.closest("a[data-layout], #filter-clear") else {
+            return;
+        };
+        ev.prevent_default();
+        if link.id() == CLEAR {
+            live.clear();
+        } else {
+            let layout = link.get_attribute("data-layout").unwrap_or_default();
+            live.visit(live.asked().with("layout", &layout), Visit::Choice);
+        }
+    };
+    // "Add an organization" offers every organization, fetched the first time it gets focus, so
+    // the page stays small however many there are.
+    let focused = move |ev: leptos::ev::FocusEvent| {
+        let field: Element = event_target(&ev);
+        if field.id() != PICKER || options.get_untracked().is_some() {
             return;
         }
         options.set(Some(Vec::new()));
@@ -239,29 +116,34 @@ fn OrganizationPicker() -> impl IntoView {
         });
     };
     // Picking from the list fills in a slug: apply it at once. Typing waits for Enter.
-    let picked = move |ev: leptos::ev::Event| {
+    let typed = move |ev: leptos::ev::Event| {
+        let field: Element = event_target(&ev);
+        if field.id() != PICKER {
+            return;
+        }
         let value = event_target_value(&ev);
         let known = options.with_untracked(|list| {
             list.as_ref()
                 .is_some_and(|list| list.iter().any(|option| option.slug == value))
         });
         if known {
-            submit_filters();
+            submit();
         }
     };
+
     view! {
-        <div class="field org-picker">
-            <label for="filter-org-add">"Add an organization"</label>
-            <input
-                id="filter-org-add"
-                type="search"
-                name="org"
-                list="org-options"
-                autocomplete="off"
-                placeholder="Organization name"
-                on:focus=load
-                on:input=picked
-            />
+        <section class="panel filters" aria-labelledby="filters-heading">
+            <h2 id="filters-heading" class="visually-hidden">"Filters"</h2>
+            <div
+                class="filter-controls"
+                on:submit=submitted
+                on:change=changed
+                on:click=clicked
+                on:focusin=focused
+                on:input=typed
+            >
+                {move || live.query.with(|query| live.shown.with(|shown| form_view(query, shown)))}
+            </div>
             <datalist id="org-options">
                 {move || {
                     options
@@ -272,49 +154,259 @@ fn OrganizationPicker() -> impl IntoView {
                         .collect_view()
                 }}
             </datalist>
-        </div>
+            <div class="filter-footer">
+                <p class="card-meta">{move || live.shown.with(|shown| shown.range_label.clone())}</p>
+            </div>
+        </section>
     }
 }
 
-/// The filter form's id: the picker's island finds it by it.
-const FILTERS_FORM: &str = "dashboard-filters";
+/// The layout links and the form for `query`'s view, whose read model is `shown`: chips for the
+/// viewer's organizations and the chosen ones (any other is one pick away), and the topics of
+/// upcoming events. Values are properties too (`prop:`): once a person has typed or chosen,
+/// only the property changes what a field shows.
+fn form_view(query: &ViewQuery, shown: &Dashboard) -> impl IntoView + use<> {
+    let layout = query.layout();
+    let layout_link = |option: Layout, text: &'static str| {
+        view! {
+            <a
+                id=format!("layout-{}", option.as_str())
+                data-layout=option.as_str()
+                href=query.with("layout", option.as_str()).link(PATH)
+                aria-current=(layout == option).then_some("page")
+            >
+                {text}
+            </a>
+        }
+    };
+    let current = |key: &str| query.get(key).to_owned();
+    let custom = shown.range == DashboardRange::Custom;
+    let topic = query.get("topic");
+    // A topic asked for that no upcoming event has stays chosen.
+    let unknown_topic = (!topic.is_empty()
+        && !shown.topics.iter().any(|option| option.slug == topic))
+    .then(|| view! { <option value=topic.to_owned() selected>{topic.to_owned()}</option> });
+    let chips = shown
+        .organizations
+        .iter()
+        .map(|org| {
+            view! {
+                <label class="chip">
+                    <input
+                        type="checkbox"
+                        id=format!("filter-org-{}", org.slug)
+                        name="org"
+                        value=org.slug.clone()
+                        checked=org.chosen
+                        prop:checked=org.chosen
+                    />
+                    {org.name.clone()}
+                </label>
+            }
+        })
+        .collect_view();
+    view! {
+        <nav class="view-switch" aria-label="Layout">
+            {layout_link(Layout::ByOrganization, "By organization")}
+            {layout_link(Layout::ByDay, "By day")}
+        </nav>
+        <form id=FORM method="get" action=PATH>
+            <input type="hidden" name="layout" value=layout.as_str() />
+            <div class="filter-grid">
+                <div class="field">
+                    <label for="filter-q">"Search"</label>
+                    <input id="filter-q" type="search" name="q" value=current("q") prop:value=current("q") placeholder="Title or place" />
+                </div>
+                <div class="field">
+                    <label for=RANGE>"When"</label>
+                    <select id=RANGE name="range" prop:value=shown.range.as_str()>
+                        {DashboardRange::ALL
+                            .iter()
+                            .map(|&option| view! {
+                                <option value=option.as_str() selected=option == shown.range>
+                                    {range_label(option)}
+                                </option>
+                            })
+                            .collect_view()}
+                    </select>
+                </div>
+                <div class="field" id=DATE_FIELDS[0] hidden=!custom>
+                    <label for="filter-from">"From"</label>
+                    <input id="filter-from" type="date" name="from" value=current("from") prop:value=current("from") />
+                </div>
+                <div class="field" id=DATE_FIELDS[1] hidden=!custom>
+                    <label for="filter-to">"To"</label>
+                    <input id="filter-to" type="date" name="to" value=current("to") prop:value=current("to") />
+                </div>
+                <div class="field">
+                    <label for="filter-topic">"Topic"</label>
+                    <select id="filter-topic" name="topic" prop:value=topic.to_owned()>
+                        <option value="">"Any topic"</option>
+                        {shown
+                            .topics
+                            .iter()
+                            .map(|option| view! {
+                                <option value=option.slug.clone() selected=option.slug == topic>
+                                    {option.name.clone()}
+                                </option>
+                            })
+                            .collect_view()}
+                        {unknown_topic}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="filter-mode">"Where"</label>
+                    <select id="filter-mode" name="mode" prop:value=shown.attendance.as_str()>
+                        {Attendance::ALL
+                            .iter()
+                            .map(|&option| view! {
+                                <option value=option.as_str() selected=option == shown.attendance>
+                                    {attendance_label(option)}
+                                </option>
+                            })
+                            .collect_view()}
+                    </select>
+                </div>
+            </div>
+            <fieldset class="org-filter">
+                <legend>"Organizations"</legend>
+                <div class="chips">{chips}</div>
+                // A typed name works too (the server matches slugs and names), with or
+                // without JavaScript.
+                <div class="field org-picker">
+                    <label for=PICKER>"Add an organization"</label>
+                    <input
+                        id=PICKER
+                        type="search"
+                        name="org"
+                        list="org-options"
+                        autocomplete="off"
+                        placeholder="Organization name"
+                        // Empty again once a pick is applied: it is a chip now.
+                        prop:value=""
+                    />
+                </div>
+            </fieldset>
+            <div class="form-actions">
+                <button type="submit" class="button">"Apply"</button>
+                <a class="button button-secondary" id=CLEAR href=PATH>"Clear"</a>
+            </div>
+        </form>
+    }
+}
 
-/// Submits the filter form as its Apply button would (a new page load).
-fn submit_filters() {
-    use leptos::wasm_bindgen::JsCast;
-    let form = document()
-        .get_element_by_id(FILTERS_FORM)
-        .and_then(|form| form.dyn_into::<leptos::web_sys::HtmlFormElement>().ok());
-    match form.map(|form| form.request_submit()) {
+fn the_form() -> Option<HtmlFormElement> {
+    document().get_element_by_id(FORM)?.dyn_into().ok()
+}
+
+/// The view the form describes, as its submission would ask for it (empty fields left out).
+fn form_query(form: &HtmlFormElement) -> Result<ViewQuery, leptos::wasm_bindgen::JsValue> {
+    let data = leptos::web_sys::FormData::new_with_form(form)?;
+    let search = leptos::web_sys::UrlSearchParams::new_with_str_sequence_sequence(&data)?;
+    Ok(ViewQuery::parse(&String::from(search.to_string())).without_empty())
+}
+
+fn both_dates_chosen() -> bool {
+    the_form()
+        .and_then(|form| form_query(&form).ok())
+        .is_some_and(|query| !query.get("from").is_empty() && !query.get("to").is_empty())
+}
+
+fn show_date_fields(shown: bool) {
+    for id in DATE_FIELDS {
+        if let Some(field) = document().get_element_by_id(id)
+            && let Err(err) = field.toggle_attribute_with_force("hidden", !shown)
+        {
+            leptos::logging::warn!("could not show the date fields: {err:?}");
+        }
+    }
+}
+
+/// Submits the form as its Apply button would: its submit handler shows the view in place.
+fn submit() {
+    match the_form().map(|form| form.request_submit()) {
         Some(Ok(())) => {}
         Some(Err(err)) => leptos::logging::warn!("could not apply the filters: {err:?}"),
         None => leptos::logging::warn!("the filter form is missing"),
     }
 }
 
-/// The current URL with `key` set to `value` (other filters kept).
-pub(super) fn with_query(key: &str, value: &str) -> String {
-    let mut pairs: Vec<(String, String)> = PageQuery::expect()
-        .0
-        .into_iter()
-        .filter(|(k, _)| k != key)
-        .collect();
-    pairs.push((key.to_owned(), value.to_owned()));
-    let encoded: Vec<String> = pairs
-        .iter()
-        .map(|(k, v)| format!("{}={}", urlencode(k), urlencode(v)))
-        .collect();
-    format!("/dashboard?{}", encoded.join("&"))
-}
+#[cfg(test)]
+mod tests {
+    use leptos::prelude::RenderHtml;
 
-pub(super) fn urlencode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            b' ' => "+".to_owned(),
-            other => format!("%{other:02X}"),
-        })
-        .collect()
+    use super::{ViewQuery, form_view};
+    use crate::dashboard::{Dashboard, OrganizationChoice};
+    use convene_types::views::TopicOption;
+    use convene_types::{Attendance, DashboardRange};
+
+    fn shown(name: &str) -> Dashboard {
+        Dashboard {
+            signed_in: true,
+            events: Vec::new(),
+            organizations: vec![OrganizationChoice {
+                slug: "rust-berlin".to_owned(),
+                name: name.to_owned(),
+                mine: true,
+                chosen: true,
+                shows_events: true,
+                viewer_can_manage: false,
+            }],
+            next: None,
+            range: DashboardRange::Custom,
+            range_label: "1 Dec – 8 Dec".to_owned(),
+            attendance: Attendance::Online,
+            marker: 0,
+            topics: vec![TopicOption {
+                slug: "talks".to_owned(),
+                name: "Talks".to_owned(),
+                events: 3,
+            }],
+        }
+    }
+
+    #[test]
+    fn the_form_shows_the_view_and_its_text_cannot_become_markup() {
+        let query = ViewQuery::parse(
+            "layout=day&q=%22%3E%3Cscript%3E&range=custom&from=2026-12-01&to=2026-12-08&org=rust-berlin&topic=%3Cb%3E",
+        );
+        let html = form_view(&query, &shown("<img src=x onerror=alert(1)> & \"Co\"")).to_html();
+        assert!(!html.contains("<script"), "{html}");
+        assert!(!html.contains("<img"), "{html}");
+        assert!(!html.contains("<b>"), "{html}");
+        assert!(
+            html.contains(r#"&lt;img src=x onerror=alert(1)&gt; &amp; "Co""#),
+            "{html}"
+        );
+        assert!(
+            html.contains(r#"value="&quot;&gt;&lt;script&gt;""#),
+            "{html}"
+        );
+        assert!(
+            html.contains(r#"id="layout-day" data-layout="day""#),
+            "{html}"
+        );
+        assert!(html.contains(r#"aria-current="page">By day"#), "{html}");
+        assert!(html.contains(r#"value="online" selected"#), "{html}");
+        assert!(html.contains(r#"value="custom" selected"#), "{html}");
+        assert!(
+            html.contains(r#"id="filter-org-rust-berlin" name="org" value="rust-berlin" checked"#),
+            "{html}"
+        );
+        // The custom range shows its dates; the unknown topic stays chosen.
+        assert_eq!(html.matches(" hidden").count(), 0, "{html}");
+        assert!(html.contains(r#"value="2026-12-08""#), "{html}");
+        assert!(
+            html.contains(r#"<option value="&lt;b&gt;" selected>"#),
+            "{html}"
+        );
+
+        let week = Dashboard {
+            range: DashboardRange::Week,
+            ..shown("Rust Berlin")
+        };
+        let html = form_view(&ViewQuery::parse("range=week"), &week).to_html();
+        assert_eq!(html.matches(" hidden").count(), 2, "{html}");
+        assert!(html.contains(r#"id="layout-org" data-layout="org" href="/dashboard?range=week&amp;layout=org" aria-current="page""#), "{html}");
+    }
 }

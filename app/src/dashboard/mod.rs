@@ -12,6 +12,8 @@ mod events;
 mod feed;
 mod filters;
 mod page;
+mod panel;
+mod query;
 
 use leptos::prelude::*;
 

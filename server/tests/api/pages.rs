@@ -38,8 +38,8 @@ async fn only_pages_with_an_island_link_the_wasm_bundle() {
         html.contains("/pkg/convene.js"),
         "the dashboard's island needs the bundle"
     );
-    // A visitor's dashboard: the events and the organization picker (members also get their feed).
-    assert_eq!(occurrences(&html, "<leptos-island"), 2);
+    // A visitor's dashboard: its panel, filters and events in one (members also get their feed).
+    assert_eq!(occurrences(&html, "<leptos-island"), 1);
     for page in [
         "/orgs/rust-berlin",
         "/orgs/rust-berlin/events",
