@@ -1,7 +1,7 @@
 //! The dashboard's filter form (part of the panel's island, `panel.rs`): a GET form, so without
-//! JavaScript every change is a page load and a filtered view a plain link. Once hydrated, a
-//! submit (Apply, Enter in a text field, a list or checkbox changed, both custom dates chosen)
-//! shows the form's view in place.
+//! JavaScript every change is a page load and a filtered view a plain link. Once hydrated, the
+//! form's view is shown in place: on Apply or Enter in a text field, and at once when a list or
+//! checkbox changes, an organization is picked or both custom dates are chosen.
 //!
 //! The form always shows the view on screen: it is rendered again when that changes (in place:
 //! fields are updated, not replaced, so the focus stays), and its events are handled where they
@@ -48,17 +48,9 @@ pub(super) fn FilterForm() -> impl IntoView {
     let options = RwSignal::new(None::<Vec<OrganizationOption>>);
 
     let submitted = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        match the_form()
-            .ok_or("the form is missing")
-            .and_then(|form| form_query(&form).map_err(|_| "its fields could not be read"))
-        {
-            // The layout is the panel's (its links), whatever the hidden field says.
-            Ok(query) => {
-                let layout = live.asked().layout();
-                live.visit(query.with("layout", layout.as_str()), Visit::Choice);
-            }
-            Err(problem) => leptos::logging::warn!("could not apply the filters: {problem}"),
+        // Where the form cannot be read, it submits as it does without JavaScript.
+        if apply(live) {
+            ev.prevent_default();
         }
     };
     let changed = move |ev: leptos::ev::Event| {
@@ -72,11 +64,11 @@ pub(super) fn FilterForm() -> impl IntoView {
                 show_date_fields(custom);
                 // Custom dates apply once both are chosen.
                 if !custom || both_dates_chosen() {
-                    submit();
+                    apply_or_submit(live);
                 }
             }
-            ("INPUT", Some("date")) if both_dates_chosen() => submit(),
-            ("SELECT", _) | ("INPUT", Some("checkbox")) => submit(),
+            ("INPUT", Some("date")) if both_dates_chosen() => apply_or_submit(live),
+            ("SELECT", _) | ("INPUT", Some("checkbox")) => apply_or_submit(live),
             // Text waits for Enter or Apply.
             _ => {}
         }
@@ -127,7 +119,7 @@ pub(super) fn FilterForm() -> impl IntoView {
                 .is_some_and(|list| list.iter().any(|option| option.slug == value))
         });
         if known {
-            submit();
+            apply_or_submit(live);
         }
     };
 
@@ -322,9 +314,32 @@ fn show_date_fields(shown: bool) {
     }
 }
 
-/// Submits the form as its Apply button would: its submit handler shows the view in place.
-fn submit() {
-    match the_form().map(|form| form.request_submit()) {
+/// Shows the view the form describes, in place (in the layout on screen, whatever the form's
+/// hidden field says: the layout is the panel's links'); false when the form cannot be read.
+fn apply(live: LiveView) -> bool {
+    match the_form()
+        .ok_or("the form is missing")
+        .and_then(|form| form_query(&form).map_err(|_| "its fields could not be read"))
+    {
+        Ok(query) => {
+            let layout = live.asked().layout();
+            live.visit(query.with("layout", layout.as_str()), Visit::Choice);
+            true
+        }
+        Err(problem) => {
+            leptos::logging::warn!("applying the filters with a page load: {problem}");
+            false
+        }
+    }
+}
+
+/// A choice that applies at once: shown in place, straight from the change (no submit event
+/// to go through first), or, where the form cannot be read, submitted as a page load.
+fn apply_or_submit(live: LiveView) {
+    if apply(live) {
+        return;
+    }
+    match the_form().map(|form| form.submit()) {
         Some(Ok(())) => {}
         Some(Err(err)) => leptos::logging::warn!("could not apply the filters: {err:?}"),
         None => leptos::logging::warn!("the filter form is missing"),

@@ -88,11 +88,12 @@ impl LiveView {
     /// Shows the view `next` says, asking the server unless only the layout differs.
     pub(super) fn visit(self, next: ViewQuery, why: Visit) {
         let same_filters = self.asked.with_value(|asked| asked.same_filters(&next));
-        if matches!(why, Visit::Choice | Visit::Clear) {
-            push_history(&next.link(PATH));
-        }
+        let link = matches!(why, Visit::Choice | Visit::Clear).then(|| next.link(PATH));
         self.asked.set_value(next.clone());
         if same_filters && why != Visit::Refresh {
+            if let Some(link) = &link {
+                push_history(link);
+            }
             // An answer on its way shows this layout when it arrives.
             if !self.loading.get_untracked() {
                 keep_focus(|| self.query.set(next));
@@ -101,9 +102,11 @@ impl LiveView {
         }
         let number = self.asked_number.get_value().wrapping_add(1);
         self.asked_number.set_value(number);
-        self.loading.set(true);
+        // Asked first: the question is on its way before the page shows it is waiting (the
+        // tasks run in the order they were queued).
+        let filters = next.filters();
         leptos::task::spawn_local(async move {
-            let answer = get_dashboard(next.filters()).await;
+            let answer = get_dashboard(filters).await;
             if self.asked_number.get_value() != number {
                 return;
             }
@@ -117,6 +120,10 @@ impl LiveView {
                 }
             }
         });
+        if let Some(link) = &link {
+            push_history(link);
+        }
+        self.loading.set(true);
     }
 
     fn show(self, dashboard: Dashboard, number: u64, why: Visit) {
@@ -239,6 +246,13 @@ fn keep_focus(update: impl FnOnce()) {
         // After the render, which happens before the next frame.
         request_animation_frame(move || {
             use leptos::wasm_bindgen::JsCast;
+            // Updated in place, the field still has it.
+            if document()
+                .active_element()
+                .is_some_and(|field| field.id() == id)
+            {
+                return;
+            }
             let field = document()
                 .get_element_by_id(&id)
                 .and_then(|field| field.dyn_into::<leptos::web_sys::HtmlElement>().ok());
