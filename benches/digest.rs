@@ -13,7 +13,7 @@
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, TimeZone, Utc};
-use convene::mail::PublicUrl;
+use convene::site::PublicUrl;
 use convene::mail::digest;
 use convene::secrets::SecretKey;
 use convene::store::entities::{event, mail_message, membership, organization, user};

@@ -21,13 +21,13 @@
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
-use convene::luma::client::{ApiKey, ClientConfig, LumaClient};
-use convene::luma::fake::{FakeCalendar, FakeLuma, sample_event};
-use convene::luma::model::parse_event_detail;
+use convene::import::luma::client::{ApiKey, ClientConfig, LumaClient};
+use convene::import::luma::fake::{FakeCalendar, FakeLuma, sample_event};
+use convene::import::luma::model::parse_event_detail;
 use convene::secrets::SecretKey;
 use convene::store::entities::event;
 use convene::store::organizations::{self, LumaConnection, NewOrganization};
-use convene::sync::{Importer, SyncOutcome, SyncTrigger, event_row};
+use convene::import::sync::{Importer, SyncOutcome, SyncTrigger, event_row};
 use convene::testing::{TestStore, fresh_postgres_schema, fresh_sqlite_url, store_at};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, TransactionTrait};
 
@@ -135,7 +135,7 @@ async fn raw_insert(
                     event_row(
                         *org_id,
                         &parse_event_detail(&detail).unwrap(),
-                        convene::sync::EventSource::LumaApi,
+                        convene::import::sync::EventSource::LumaApi,
                         now,
                     )
                 })

@@ -20,7 +20,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use sea_orm::{ConnectionTrait, EntityTrait, QuerySelect};
 
 use crate::Error;
-use crate::access::Role;
+use crate::rules::access::Role;
 use crate::store::entities::change_counter;
 use crate::store::memberships;
 use crate::store::organizations::Organization;
@@ -256,7 +256,7 @@ pub struct Shelves {
     pub viewers: Shelf<i64, Option<Arc<Viewer>>>,
     /// The dashboard's event windows, by filter (shared: every audience's rows, before the
     /// per-viewer rule).
-    pub windows: Shelf<crate::dashboard::WindowKey, Arc<crate::dashboard::Window>>,
+    pub windows: Shelf<crate::read_models::dashboard::window::WindowKey, Arc<crate::read_models::dashboard::window::Window>>,
     /// The directory (every organization with its member count) and the dashboard's change
     /// marker.
     pub directory: Shelf<(), Arc<Vec<convene_types::views::OrganizationSummary>>>,
@@ -269,13 +269,13 @@ pub struct Shelves {
     /// most of a card's cost, and the same events reach many viewers.
     pub cards: Shelf<(i64, i64), Arc<convene_types::views::DashboardEvent>>,
     /// The topics of upcoming events per organization and visibility, by minute: every
-    /// audience's topic choice is cut from them (`crate::topics::UpcomingTopics`).
-    pub upcoming_topics: Shelf<i64, Arc<crate::topics::UpcomingTopics>>,
+    /// audience's topic choice is cut from them (`crate::import::topics::UpcomingTopics`).
+    pub upcoming_topics: Shelf<i64, Arc<crate::import::topics::UpcomingTopics>>,
     /// Each event's pages (for its organization's members, for anyone else), by public id and
     /// minute.
     pub event_pages: Shelf<(String, i64), Option<Arc<crate::read_models::event_page::Pages>>>,
-    /// Subscribable feeds as written (`crate::feed_cache`).
-    pub feeds: Shelf<crate::feed_cache::FeedKey, Arc<crate::feed_cache::Written>>,
+    /// Subscribable feeds as written (`crate::publish::feed_cache`).
+    pub feeds: Shelf<crate::publish::feed_cache::FeedKey, Arc<crate::publish::feed_cache::Written>>,
     /// One feed is written at a time.
     pub feed_writer: tokio::sync::Semaphore,
 }
@@ -304,7 +304,7 @@ impl Default for Caches {
             windows: Shelf::weighed(
                 WINDOWS,
                 WINDOWS_BYTES,
-                |_, window: &Arc<crate::dashboard::Window>| window.weight(),
+                |_, window: &Arc<crate::read_models::dashboard::window::Window>| window.weight(),
             )
             .named("windows"),
             directory: Shelf::new(1).named("directory"),
@@ -324,7 +324,7 @@ impl Default for Caches {
             upcoming_topics: Shelf::weighed(
                 2,
                 UPCOMING_TOPICS_BYTES,
-                |_, topics: &Arc<crate::topics::UpcomingTopics>| topics.weight(),
+                |_, topics: &Arc<crate::import::topics::UpcomingTopics>| topics.weight(),
             )
             .named("upcoming_topics"),
             event_pages: Shelf::weighed(
@@ -337,9 +337,9 @@ impl Default for Caches {
             )
             .named("event_pages"),
             feeds: Shelf::weighed(
-                crate::feed_cache::FEEDS_CACHED,
-                crate::feed_cache::FEEDS_CACHED_BYTES,
-                crate::feed_cache::weight,
+                crate::publish::feed_cache::FEEDS_CACHED,
+                crate::publish::feed_cache::FEEDS_CACHED_BYTES,
+                crate::publish::feed_cache::weight,
             )
             .named("feeds"),
             feed_writer: tokio::sync::Semaphore::new(1),
@@ -414,14 +414,14 @@ pub async fn upcoming_topics(
     db: &impl ConnectionTrait,
     reads: CachedReads<'_>,
     now: chrono::DateTime<chrono::Utc>,
-) -> Result<Arc<crate::topics::UpcomingTopics>, Error> {
+) -> Result<Arc<crate::import::topics::UpcomingTopics>, Error> {
     let minute = minute_of(now);
     reads
         .caches
         .upcoming_topics
         .get_or_read(minute, reads.catalog_tag(), || async {
             Ok(Arc::new(
-                crate::topics::UpcomingTopics::read(db, now).await?,
+                crate::import::topics::UpcomingTopics::read(db, now).await?,
             ))
         })
         .await

@@ -35,7 +35,7 @@ pub enum Error {
     WrongCredentials,
     /// lu.ma failed or refused (unreachable, rate limited, a server error, a rejected key).
     #[error("lu.ma: {0}")]
-    Luma(#[from] crate::luma::client::LumaError),
+    Luma(#[from] crate::import::luma::client::LumaError),
     /// A failure that is our fault (a library refused); details go to the log only.
     #[error("internal error: {0}")]
     Internal(String),

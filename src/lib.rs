@@ -1,40 +1,35 @@
-//! Convene's domain core: the store, secrets at rest, and the lu.ma import engine. No UI.
+//! Convene's domain core: the store, secrets at rest, the imports from lu.ma and iCal feeds, what
+//! pages show and what is published. No UI. Each folder is one room:
+//!
+//! - `import/`: lu.ma and iCal feeds in, sync runs, page-load refresh, the daily schedule, an
+//!   organization's connection;
+//! - `publish/`: what goes out to the open web (iCalendar and Atom feeds, the widget, the
+//!   newsletter text, the sitemap);
+//! - `read_models/`: what each page shows, one module per page;
+//! - `accounts/`: people, sign-up and sign-in, joining organizations, and the request checks
+//!   accounts rely on (client address, same origin, limits per client);
+//! - `rules/`: who may see and do what (access, visibility) and the bounds on outside input;
+//! - `mail/`, `text/` (Markdown, times, slugs), `store/`, `demo/`, `testing/`;
+//! - beside them: the public address (`site`), the error, secrets, caches and metrics.
 //!
 //! Everything here compiles for the server only; the `app` crate uses it under its `ssr` feature.
 
-pub mod access;
 pub mod accounts;
-pub mod atom;
-pub mod bounds;
 pub mod cache;
-pub mod client_address;
-pub mod client_limit;
-pub mod dashboard;
 #[cfg(any(test, feature = "fake-luma"))]
 pub mod demo;
 pub mod error;
-pub mod feed_cache;
-pub mod ical;
-pub mod integration;
-pub mod joining;
-pub mod luma;
+pub mod import;
 pub mod mail;
-pub mod markdown;
-pub mod newsletter;
 pub mod observed;
+pub mod publish;
 pub mod read_models;
-pub mod refresh;
-pub mod same_origin;
-pub mod schedule;
+pub mod rules;
 pub mod secrets;
-pub mod slug;
+pub mod site;
 pub mod store;
-pub mod sync;
 #[cfg(any(test, feature = "test-support"))]
 pub mod testing;
-pub mod timefmt;
-pub mod topics;
-pub mod visibility;
-pub mod widget;
+pub mod text;
 
 pub use error::{Error, Result};

@@ -24,7 +24,7 @@ pub async fn get_account() -> Result<AccountView, AppError> {
 #[cfg(feature = "ssr")]
 async fn me(state: &crate::state::AppState) -> Result<i64, AppError> {
     let actor = crate::auth::session::actor(state).await?;
-    Ok(convene::access::require_signed_in(actor)?.user_id)
+    Ok(convene::rules::access::require_signed_in(actor)?.user_id)
 }
 
 #[server]
@@ -36,7 +36,7 @@ pub async fn save_profile(display_name: String, timezone: String) -> Result<(), 
         let state = AppState::current()?;
         let user_id = me(&state).await?;
         let name = DisplayName::parse(&display_name)?;
-        let zone = convene::ical::connect::display_timezone(&timezone)?;
+        let zone = convene::import::ical::connect::display_timezone(&timezone)?;
         convene::accounts::profile::save_profile(&state.db, user_id, name, zone).await?;
         leptos_axum::redirect("/account?saved=profile");
         Ok::<(), AppError>(())
@@ -51,7 +51,7 @@ pub async fn remember_timezone(timezone: String) -> Result<bool, AppError> {
     use crate::state::AppState;
     let state = AppState::current()?;
     let user_id = me(&state).await?;
-    let zone = convene::ical::connect::display_timezone(&timezone)?;
+    let zone = convene::import::ical::connect::display_timezone(&timezone)?;
     Ok(convene::accounts::profile::remember_timezone(&state.db, user_id, zone).await?)
 }
 

@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use crate::error::{AppError, respond_with};
 use convene::cache::{CachedReads, Caches, Counters};
-use convene::refresh::Refresher;
+use convene::import::refresh::Refresher;
 use convene::store::DatabaseConnection;
 
 #[derive(Clone)]
@@ -24,22 +24,22 @@ pub struct AppState {
     /// Demo mode runs: its accounts may sign in.
     pub demo: bool,
     /// Proxies whose `X-Forwarded-For` names the client (sign-in throttling).
-    pub trusted_proxies: convene::client_address::TrustedProxies,
+    pub trusted_proxies: convene::accounts::client_address::TrustedProxies,
     /// Sign-ups per client (each mails a confirmation link).
-    pub sign_ups: std::sync::Arc<convene::client_limit::ClientLimit>,
+    pub sign_ups: std::sync::Arc<convene::accounts::client_limit::ClientLimit>,
     /// Sign-ins each client has waiting for a password hash (a share of the queue).
-    pub sign_ins_in_flight: std::sync::Arc<convene::client_limit::InFlight>,
+    pub sign_ins_in_flight: std::sync::Arc<convene::accounts::client_limit::InFlight>,
     /// Address changes per client (each mails an address nobody has confirmed yet).
-    pub email_changes: std::sync::Arc<convene::client_limit::ClientLimit>,
+    pub email_changes: std::sync::Arc<convene::accounts::client_limit::ClientLimit>,
     /// Reset requests and links, password changes and confirmation links per client.
-    pub account_actions: std::sync::Arc<convene::client_limit::ClientLimit>,
+    pub account_actions: std::sync::Arc<convene::accounts::client_limit::ClientLimit>,
     /// Sessions, viewers and shared page data, valid while the store's change counters stand
     /// still (`convene::cache`).
     pub caches: Caches,
     /// Server renders kept by their input (`crate::rendered`).
     pub rendered: Arc<crate::rendered::Rendered>,
     /// Where people reach Convene: the start of every link in mail.
-    pub site: convene::mail::PublicUrl,
+    pub site: convene::site::PublicUrl,
     /// An SMTP server is configured (else mail waits in the outbox, for `/admin/mail`).
     pub sends_mail: bool,
 }

@@ -31,7 +31,7 @@ use std::net::SocketAddr;
 use std::process::Command;
 
 use chrono::{Duration, Utc};
-use convene::access::Role;
+use convene::rules::access::Role;
 use convene::accounts::{DisplayName, Email, Password};
 use convene::secrets::{KeySource, SecretKey};
 use convene::store::entities::{event, membership, organization, user};
@@ -186,7 +186,7 @@ fn event_row(
         content_hash: Set(String::new()),
         synced_at: Set(synced_at),
         removed_at: Set(None),
-        public_id: Set(Some(convene::sync::new_public_id())),
+        public_id: Set(Some(convene::import::sync::new_public_id())),
         ..Default::default()
     }
 }

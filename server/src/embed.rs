@@ -7,11 +7,11 @@ use app::state::AppState;
 use axum::extract::{Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use convene::widget::{self, WidgetQuery};
+use convene::publish::widget::{self, WidgetQuery};
 use serde::Deserialize;
 
 /// Any site may frame the widget: how its Content-Security-Policy starts
-/// (`convene::widget::content_security_policy`).
+/// (`convene::publish::widget::content_security_policy`).
 pub const FRAMED_BY_ANY_SITE: &str = "frame-ancestors *";
 
 #[derive(Debug, Default, Deserialize)]

@@ -3,8 +3,8 @@
 
 use std::path::Path;
 
-use convene::luma::fake::FakeLuma;
-use convene::luma::fixtures;
+use convene::import::luma::fake::FakeLuma;
+use convene::import::luma::fixtures;
 
 use crate::startup::shutdown_signal;
 

@@ -11,7 +11,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 use chrono::Utc;
-use convene::feed_cache::{self, Written};
+use convene::publish::feed_cache::{self, Written};
 
 /// Calendar apps may keep a feed this long before asking again.
 const PUBLIC: &str = "public, max-age=300";
@@ -168,7 +168,7 @@ async fn single_event(
         _ => PUBLIC,
     };
     let audience = match actor {
-        Ok(actor) => convene::visibility::Audience::of(&state.db, actor).await,
+        Ok(actor) => convene::rules::visibility::Audience::of(&state.db, actor).await,
         Err(err) => Err(convene::Error::Internal(err.to_string())),
     };
     let audience = match audience {
@@ -178,7 +178,7 @@ async fn single_event(
             return StatusCode::INTERNAL_SERVER_ERROR.into_response();
         }
     };
-    match convene::ical::export::single_event(&state.db, public_id, &audience).await {
+    match convene::publish::ics::single_event(&state.db, public_id, &audience).await {
         Ok(Some(body)) => {
             let mut response = calendar_response(body, headers, cache_control);
             response.headers_mut().insert(
@@ -196,7 +196,7 @@ async fn single_event(
 }
 
 fn calendar_response(body: String, request: &HeaderMap, cache_control: &'static str) -> Response {
-    let etag = convene::ical::export::etag(&body);
+    let etag = convene::publish::ics::etag(&body);
     feed_response(Bytes::from(body), etag, CALENDAR, request, cache_control)
 }
 

@@ -4,15 +4,15 @@
 use std::io::{BufRead, IsTerminal};
 
 use clap::Subcommand;
-use convene::access::Role;
+use convene::rules::access::Role;
 use convene::accounts::{DisplayName, Email, Password};
-use convene::integration::{self, ChangedBy, IntegrationForm};
-use convene::luma::client::{ClientConfig, LumaClient};
+use convene::import::integration::{self, ChangedBy, IntegrationForm};
+use convene::import::luma::client::{ClientConfig, LumaClient};
 use convene::secrets::SecretKey;
 use convene::store::organizations::{self, NewOrganization};
 use convene::store::users::{self, NewUser};
 use convene::store::{self, DatabaseConnection, memberships};
-use convene::sync::{Importer, SyncOutcome, SyncTrigger};
+use convene::import::sync::{Importer, SyncOutcome, SyncTrigger};
 use convene_types::InputField;
 
 /// Where `user add` reads the password when stdin is not used. Never a flag: command lines are
@@ -47,7 +47,7 @@ pub enum OperatorCommand {
 /// What the lu.ma commands need from the settings.
 pub struct OperatorContext {
     pub luma: ClientConfig,
-    pub feeds: convene::ical::fetch::FeedClientConfig,
+    pub feeds: convene::import::ical::fetch::FeedClientConfig,
     pub secret_key: SecretKey,
 }
 
@@ -327,7 +327,7 @@ async fn connect_feed(
     Ok(format!(
         "{}: iCal feed {} connected{key_note}; it holds {} events (times without a zone shown in {}). Run `convene sync --org {}` to import them.",
         organization.slug,
-        convene::ical::fetch::shown_address(&checked.url),
+        convene::import::ical::fetch::shown_address(&checked.url),
         checked.events,
         checked.timezone.name(),
         organization.slug

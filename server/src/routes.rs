@@ -147,7 +147,7 @@ pub fn router(state: AppState, transport: Transport) -> Router {
 }
 
 /// State-changing requests (every server function and form post is a POST) from another
-/// site's page are refused with 403 (`convene::same_origin`).
+/// site's page are refused with 403 (`convene::accounts::same_origin`).
 async fn refuse_cross_site(
     request: axum::http::Request<axum::body::Body>,
     next: axum::middleware::Next,
@@ -165,7 +165,7 @@ async fn refuse_cross_site(
             .get(name)
             .and_then(|value: &axum::http::HeaderValue| value.to_str().ok())
     };
-    if convene::same_origin::allowed(
+    if convene::accounts::same_origin::allowed(
         text(header::ORIGIN),
         text(header::REFERER),
         text(header::HOST),

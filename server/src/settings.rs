@@ -6,12 +6,12 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveTime;
-use convene::client_address::TrustedProxies;
-use convene::ical::fetch::FeedClientConfig;
-use convene::luma::client::ClientConfig;
+use convene::accounts::client_address::TrustedProxies;
+use convene::import::ical::fetch::FeedClientConfig;
+use convene::import::luma::client::ClientConfig;
 use convene::mail::MailConfig;
 use convene::mail::smtp::{FromAddress, SmtpServer};
-use convene::schedule::DailySchedule;
+use convene::import::schedule::DailySchedule;
 use convene::secrets::{KeySource, SecretKey};
 use leptos::config::LeptosOptions;
 use url::Url;

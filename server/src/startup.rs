@@ -9,18 +9,18 @@ use std::sync::Arc;
 use app::state::AppState;
 use axum::Router;
 use axum::serve::ListenerExt;
-use convene::client_limit::{ClientLimit, InFlight};
+use convene::accounts::client_limit::{ClientLimit, InFlight};
 use convene::demo::{self, Demo, DemoSetup};
-use convene::luma::client::LumaClient;
-use convene::mail::PublicUrl;
+use convene::import::luma::client::LumaClient;
+use convene::site::PublicUrl;
 use convene::mail::jobs::MemberMail;
 use convene::mail::sender::SenderPace;
 use convene::mail::smtp::Mailer;
-use convene::refresh::Refresher;
-use convene::schedule::{DailySchedule, RESTART_PAUSE, supervise};
+use convene::import::refresh::Refresher;
+use convene::import::schedule::{DailySchedule, RESTART_PAUSE, supervise};
 use convene::store::sessions::SeaOrmSessionStore;
 use convene::store::{self, DatabaseConnection, DbErr};
-use convene::sync::Importer;
+use convene::import::sync::Importer;
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
@@ -38,7 +38,7 @@ pub enum StartupError {
     #[error("CONVENE_DEMO: starting the demo failed: {0}")]
     Demo(convene::Error),
     #[error("LUMA_API_BASE: cannot build the lu.ma client: {0}")]
-    Luma(convene::luma::client::LumaError),
+    Luma(convene::import::luma::client::LumaError),
     #[error("CONVENE_SMTP_URL: {0}")]
     Smtp(convene::mail::smtp::SmtpSettingError),
     #[error("CONVENE_PUBLIC_URL: {0}")]
@@ -397,7 +397,7 @@ async fn housekeeping(db: DatabaseConnection) {
     loop {
         every_hour.tick().await;
         let now = chrono::Utc::now();
-        match convene::sync::close_interrupted_runs(&db, now).await {
+        match convene::import::sync::close_interrupted_runs(&db, now).await {
             Ok(closed) if closed > 0 => {
                 tracing::warn!(
                     closed,
@@ -465,7 +465,7 @@ async fn daily_imports(importer: Importer, db: DatabaseConnection, schedule: Dai
     );
     loop {
         let now = chrono::Utc::now();
-        let next = convene::schedule::next_run_after(now, schedule.at);
+        let next = convene::import::schedule::next_run_after(now, schedule.at);
         tracing::info!(next = %next, "next daily lu.ma import");
         let wait = (next - now).to_std().unwrap_or_default();
         tokio::time::sleep(wait).await;
@@ -473,7 +473,7 @@ async fn daily_imports(importer: Importer, db: DatabaseConnection, schedule: Dai
         // may die, and then its lease runs out.
         let mut failures = 0_u32;
         loop {
-            match convene::schedule::run_daily(&importer, &db, &owner, schedule, chrono::Utc::now())
+            match convene::import::schedule::run_daily(&importer, &db, &owner, schedule, chrono::Utc::now())
                 .await
             {
                 Ok(outcome) if outcome.ran => {
@@ -481,7 +481,7 @@ async fn daily_imports(importer: Importer, db: DatabaseConnection, schedule: Dai
                         let failed = outcome
                             .organizations
                             .iter()
-                            .filter(|(_, report)| !matches!(report, Ok(r) if r.outcome == convene::sync::SyncOutcome::Ok))
+                            .filter(|(_, report)| !matches!(report, Ok(r) if r.outcome == convene::import::sync::SyncOutcome::Ok))
                             .count();
                         tracing::info!(
                             organizations = outcome.organizations.len(),
@@ -501,12 +501,12 @@ async fn daily_imports(importer: Importer, db: DatabaseConnection, schedule: Dai
                     failures = failures.saturating_add(1);
                     tracing::error!(
                         error = %err,
-                        retry_in_seconds = convene::schedule::daily_retry_after(failures).as_secs(),
+                        retry_in_seconds = convene::import::schedule::daily_retry_after(failures).as_secs(),
                         "daily lu.ma import could not start"
                     );
                 }
             }
-            tokio::time::sleep(convene::schedule::daily_retry_after(failures)).await;
+            tokio::time::sleep(convene::import::schedule::daily_retry_after(failures)).await;
             // Past the next day's time, that day is what to run.
             if chrono::Utc::now() >= next + chrono::Duration::days(1) {
                 break;

@@ -5,7 +5,7 @@ use app::state::AppState;
 use axum::extract::{RawQuery, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use convene::newsletter::Format;
+use convene::publish::newsletter::Format;
 use convene_types::views::DashboardFilters;
 
 /// What crawlers may read: the public pages, not accounts, mail, the API or personal feeds.
@@ -31,7 +31,7 @@ pub async fn robots(State(state): State<AppState>) -> impl IntoResponse {
 }
 
 pub async fn sitemap(State(state): State<AppState>) -> Response {
-    match convene::read_models::sitemap::sitemap(&state.db, &state.site, chrono::Utc::now()).await {
+    match convene::publish::sitemap::sitemap(&state.db, &state.site, chrono::Utc::now()).await {
         Ok(xml) => (
             [
                 (header::CONTENT_TYPE, "application/xml; charset=utf-8"),

@@ -17,7 +17,7 @@ use crate::Error;
 use crate::accounts::{DisplayName, Email, Password};
 use crate::error::is_unique_violation;
 use crate::mail::outbox::{self, OutgoingMail};
-use crate::mail::{PublicUrl, compose};
+use crate::{site::PublicUrl, mail::compose};
 use crate::store::entities::{account_token, user};
 use crate::store::sessions;
 use crate::store::users::{self, User};
@@ -566,8 +566,8 @@ pub enum EmailChange {
 /// Who asks for a new address, and how many such requests their network has left.
 pub struct Asker<'a> {
     pub client_address: &'a str,
-    /// Address changes per client ([`crate::client_limit::ClientLimit::email_changes`]).
-    pub client_limit: &'a crate::client_limit::ClientLimit,
+    /// Address changes per client ([`crate::accounts::client_limit::ClientLimit::email_changes`]).
+    pub client_limit: &'a crate::accounts::client_limit::ClientLimit,
 }
 
 /// Asks to move the account to `new_email`: with the current password (checked and throttled

@@ -13,16 +13,16 @@ use sea_orm::{
 };
 
 use crate::Error;
-use crate::access::Role;
+use crate::rules::access::Role;
 use crate::accounts::{DisplayName, Email, Password};
-use crate::luma::client::ApiKey;
-use crate::luma::fake::{FakeCalendar, FakeLuma};
-use crate::luma::fixtures;
+use crate::import::luma::client::ApiKey;
+use crate::import::luma::fake::{FakeCalendar, FakeLuma};
+use crate::import::luma::fixtures;
 use crate::secrets::SecretKey;
 use crate::store::entities::{organization, user};
 use crate::store::organizations::{self, LumaConnection, NewOrganization};
 use crate::store::{memberships, users};
-use crate::sync::{Importer, SyncReport, SyncTrigger};
+use crate::import::sync::{Importer, SyncReport, SyncTrigger};
 
 /// The password of the demo accounts. Demo data lives only in local, throwaway stores.
 pub const DEMO_PASSWORD: &str = "convene-demo";
@@ -270,9 +270,9 @@ async fn demo_account(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::luma::client::{ClientConfig, LumaClient};
+    use crate::import::luma::client::{ClientConfig, LumaClient};
     use crate::store::entities::event;
-    use crate::sync::SyncOutcome;
+    use crate::import::sync::SyncOutcome;
     use crate::testing::fresh_store;
 
     fn importer(db: &DatabaseConnection, key: &SecretKey) -> Importer {
@@ -338,7 +338,7 @@ mod tests {
             Some(Role::Admin)
         );
         // A request waits on Rust Berlin's members page; its author only follows meanwhile.
-        let waiting = crate::joining::pending_requests(store.db(), berlin.id)
+        let waiting = crate::accounts::joining::pending_requests(store.db(), berlin.id)
             .await
             .unwrap();
         assert_eq!(waiting.len(), 1);

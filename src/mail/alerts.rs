@@ -13,7 +13,7 @@ use sea_orm::{
 };
 
 use crate::Error;
-use crate::mail::PublicUrl;
+use crate::site::PublicUrl;
 use crate::mail::compose::{self, Footer};
 use crate::mail::lists::{self, MailList};
 use crate::mail::member;

@@ -13,7 +13,7 @@ use sea_orm::{
 };
 
 use crate::Error;
-use crate::mail::PublicUrl;
+use crate::site::PublicUrl;
 use crate::mail::compose::{self, Footer, Section};
 use crate::mail::lists::{self, MailList};
 use crate::mail::member::{self, MailEvent, Reader};
@@ -258,7 +258,7 @@ fn digest(
     let unsubscribe =
         lists::unsubscribe_url(site, key_for_links, reader.user_id, MailList::WeeklyDigest);
     let settings = site.link("/account");
-    let day = crate::timefmt::weekday_name(weekday(reader.digest_weekday));
+    let day = crate::text::timefmt::weekday_name(weekday(reader.digest_weekday));
     let why = format!(
         "You get this digest every {day} at 07:00 ({zone}) because you have a Convene account.",
         zone = reader.zone.name()

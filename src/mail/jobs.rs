@@ -7,7 +7,7 @@ use chrono::{DateTime, Duration, Utc};
 use sea_orm::DatabaseConnection;
 
 use crate::Error;
-use crate::mail::PublicUrl;
+use crate::site::PublicUrl;
 use crate::mail::alerts::{self, AlertPass};
 use crate::mail::digest::{self, DigestPass};
 use crate::mail::news::{self, NewsPass};

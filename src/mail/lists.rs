@@ -9,7 +9,7 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
 use crate::Error;
-use crate::mail::PublicUrl;
+use crate::site::PublicUrl;
 use crate::secrets::SecretKey;
 use crate::store::entities::{membership, user};
 use convene_types::InputField;

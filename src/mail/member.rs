@@ -13,11 +13,11 @@ use sea_orm::{
 };
 
 use crate::Error;
-use crate::mail::PublicUrl;
+use crate::site::PublicUrl;
 use crate::mail::compose::EventItem;
 use crate::store::entities::{event, membership, organization, user};
 use crate::store::events::{https_only, place};
-use crate::timefmt;
+use crate::text::timefmt;
 
 /// A member who may receive member mail: the address is confirmed.
 #[derive(Debug, Clone)]

@@ -13,7 +13,7 @@ use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use sha2::{Digest, Sha256};
 
 use crate::Error;
-use crate::mail::PublicUrl;
+use crate::site::PublicUrl;
 use crate::mail::compose::{self, Footer, Section};
 use crate::mail::lists::{self, MailList};
 use crate::mail::member::{self, MailEvent};

@@ -6,7 +6,7 @@ use convene_types::{Role, TokenPurpose};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 
 use crate::Error;
-use crate::access::{Actor, require_signed_in};
+use crate::rules::access::{Actor, require_signed_in};
 use crate::store::entities::{account_token, membership, organization, user};
 
 pub async fn account(

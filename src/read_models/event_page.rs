@@ -1,6 +1,6 @@
 //! One event's own page, `/events/<public id>`: what the viewer may see of it, its schema.org
 //! markup and its link previews, and the organization's next events. The visibility rules are
-//! the lists' (`crate::visibility`): removed and private events do not exist here, and a
+//! the lists' (`crate::rules::visibility`): removed and private events do not exist here, and a
 //! members-only one shows only whose it is to anyone but that organization's members.
 
 use std::sync::Arc;
@@ -13,20 +13,20 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use serde_json::{Value, json};
 
 use crate::Error;
-use crate::access::Actor;
+use crate::rules::access::Actor;
 use crate::cache::{CachedReads, minute_of};
-use crate::mail::PublicUrl;
+use crate::site::PublicUrl;
 use crate::store::entities::{event, organization};
 use crate::store::events::{self, Event};
-use crate::visibility::{Audience, Visibility, members_of};
-use crate::{markdown, timefmt};
+use crate::rules::visibility::{Audience, Visibility, members_of};
+use crate::{text::markdown, text::timefmt};
 
 /// "More from …": at most this many of the organization's next events.
 pub const MORE_EVENTS: u64 = 5;
 /// Link previews and search results show about this much of the description.
 pub const SUMMARY_MAX_CHARS: usize = 200;
 
-/// A public id as we write them (`crate::sync::new_public_id`) has this shape; anything else is
+/// A public id as we write them (`crate::import::sync::new_public_id`) has this shape; anything else is
 /// answered "not found" without asking the store.
 pub fn is_public_id(text: &str) -> bool {
     !text.is_empty() && text.len() <= 32 && text.bytes().all(|b| b.is_ascii_alphanumeric())
@@ -231,7 +231,7 @@ fn shown(
         all_day: event.all_day,
         timezone: event.timezone.clone(),
         ended: event.end_at < now,
-        google_calendar_url: crate::ical::export::google_calendar_link(
+        google_calendar_url: crate::publish::ics::google_calendar_link(
             &event.title,
             event.start_at,
             event.end_at,

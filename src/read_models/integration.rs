@@ -7,13 +7,13 @@ use convene_types::views::{FeedUse, IntegrationSettings, SyncRunView, SyncStatus
 use sea_orm::DatabaseConnection;
 
 use crate::Error;
-use crate::integration;
-use crate::refresh::is_running;
-use crate::schedule;
+use crate::import::integration;
+use crate::import::refresh::is_running;
+use crate::import::schedule;
 use crate::store::entities::organization::CalendarSource;
 use crate::store::entities::sync_run;
 use crate::store::organizations::Organization;
-use crate::timefmt;
+use crate::text::timefmt;
 
 /// The whole panel.
 pub async fn settings(

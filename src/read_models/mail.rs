@@ -8,7 +8,7 @@ use convene_types::{MailKind, MailStatus};
 use sea_orm::{DatabaseConnection, EntityTrait};
 
 use crate::Error;
-use crate::access::{Actor, require_site_admin};
+use crate::rules::access::{Actor, require_site_admin};
 use crate::mail::outbox::{self, StoredMail};
 
 /// The newest messages shown.
@@ -49,7 +49,7 @@ pub async fn read_message(
         .ok_or_else(|| Error::NotFound("Message".into()))?;
     tracing::info!(
         target: "audit",
-        by = %crate::integration::ChangedBy::User(admin.user_id),
+        by = %crate::import::integration::ChangedBy::User(admin.user_id),
         mail_id = mail.id,
         kind = %mail.kind,
         recipient = %mail.recipient,

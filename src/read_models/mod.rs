@@ -9,5 +9,4 @@ pub mod events;
 pub mod integration;
 pub mod mail;
 pub mod organizations;
-pub mod sitemap;
 pub mod topics;

@@ -12,7 +12,7 @@ use convene_types::{JoinPolicy, Role};
 use sea_orm::ConnectionTrait;
 
 use crate::Error;
-use crate::access::{Actor, OrgViewer};
+use crate::rules::access::{Actor, OrgViewer};
 use crate::cache::CachedReads;
 use crate::store::memberships;
 use crate::store::organizations::{self, Organization};
@@ -84,7 +84,7 @@ async fn read_directory(db: &impl ConnectionTrait) -> Result<Vec<OrganizationSum
 /// The organization's page as this viewer sees it.
 pub async fn details(
     db: &impl ConnectionTrait,
-    site: &crate::mail::PublicUrl,
+    site: &crate::site::PublicUrl,
     request: &OrgRequest,
 ) -> Result<OrganizationDetails, Error> {
     let org = &request.organization;
@@ -94,7 +94,7 @@ pub async fn details(
         None => None,
     };
     let requested = match &viewer {
-        Some(person) => crate::joining::is_pending(db, person.id, org.id).await?,
+        Some(person) => crate::accounts::joining::is_pending(db, person.id, org.id).await?,
         None => false,
     };
     let standing = match (&viewer, request.viewer.role) {
@@ -106,7 +106,7 @@ pub async fn details(
         (Some(_), None) => Standing::Visitor { requested },
     };
     let join_offer = match &viewer {
-        Some(person) if crate::joining::at_member_domain(org, &person.email) => JoinOffer::AtOnce,
+        Some(person) if crate::accounts::joining::at_member_domain(org, &person.email) => JoinOffer::AtOnce,
         _ if org.join_policy == JoinPolicy::Invitation => JoinOffer::InvitationOnly,
         _ => JoinOffer::Request,
     };
@@ -119,7 +119,7 @@ pub async fn details(
         standing,
         join_offer,
         viewer_can_manage: request.viewer.can_manage(),
-        widget_snippet: crate::widget::snippet(site, &org.slug, &org.name),
+        widget_snippet: crate::publish::widget::snippet(site, &org.slug, &org.name),
         widget_url: site.link(&format!("/embed/events?org={}", org.slug)),
     })
 }
@@ -146,27 +146,27 @@ pub async fn members(
 pub async fn membership_settings(
     db: &impl ConnectionTrait,
     key: &crate::secrets::SecretKey,
-    site: &crate::mail::PublicUrl,
+    site: &crate::site::PublicUrl,
     organization: &Organization,
     now: DateTime<Utc>,
 ) -> Result<MembershipSettings, Error> {
-    let requests = crate::joining::pending_requests(db, organization.id)
+    let requests = crate::accounts::joining::pending_requests(db, organization.id)
         .await?
         .into_iter()
         .map(|request| JoinRequestRow {
             user_id: request.user_id,
             display_name: request.display_name,
             email: request.email,
-            asked: crate::timefmt::relative(request.asked_at, now),
+            asked: crate::text::timefmt::relative(request.asked_at, now),
         })
         .collect();
-    let invitations = crate::joining::invitations(db, key, site, organization, now)
+    let invitations = crate::accounts::joining::invitations(db, key, site, organization, now)
         .await?
         .into_iter()
         .map(|invitation| InvitationRow {
             id: invitation.id,
             link: invitation.link,
-            expires: crate::timefmt::absolute_utc(invitation.expires_at),
+            expires: crate::text::timefmt::absolute_utc(invitation.expires_at),
             uses_left: invitation.uses_left,
         })
         .collect();

@@ -6,16 +6,16 @@ use convene_types::views::{TopicEvent, TopicOption, TopicPage, TopicRuleRow, Top
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use crate::Error;
-use crate::access::Actor;
+use crate::rules::access::Actor;
 use crate::cache::CachedReads;
-use crate::mail::PublicUrl;
+use crate::site::PublicUrl;
 use crate::read_models::event_page;
 use crate::store::entities::{event, organization};
 use crate::store::events::{self, LONGEST_EVENT};
 use crate::store::organizations::Organization;
-use crate::timefmt;
-use crate::topics;
-use crate::visibility::{Audience, Visibility};
+use crate::text::timefmt;
+use crate::import::topics;
+use crate::rules::visibility::{Audience, Visibility};
 
 /// Topics the dashboard's filter offers at most (the most used).
 pub const OPTIONS_MAX: u64 = 30;
@@ -33,7 +33,7 @@ pub async fn options(
     let member_of = match actor {
         Some(actor) => crate::cache::viewer(db, reads, actor.user_id)
             .await?
-            .map(|viewer| crate::visibility::members_of(&viewer.organizations))
+            .map(|viewer| crate::rules::visibility::members_of(&viewer.organizations))
             .unwrap_or_default(),
         None => Vec::new(),
     };

@@ -14,7 +14,7 @@ use crate::store::events::Event;
 
 /// Ids or digests per statement: well under every backend's limit on bound values.
 const PER_STATEMENT: usize = 500;
-/// Texts inserted per statement (each at most [`crate::bounds::DESCRIPTION_MAX_BYTES`]).
+/// Texts inserted per statement (each at most [`crate::rules::bounds::DESCRIPTION_MAX_BYTES`]).
 const INSERTED_PER_STATEMENT: usize = 100;
 
 /// How a text is known in the store.

@@ -7,7 +7,7 @@ use sea_orm::{
 
 use crate::Error;
 use crate::store::entities::event;
-use crate::visibility::Audience;
+use crate::rules::visibility::Audience;
 use convene_types::LocationType;
 
 pub use event::Model as Event;

@@ -8,7 +8,7 @@ use sea_orm::{
 };
 
 use crate::Error;
-use crate::access::Role;
+use crate::rules::access::Role;
 use crate::error::is_unique_violation;
 use crate::store::entities::{event, membership, organization, user};
 use convene_types::InputField;

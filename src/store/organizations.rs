@@ -6,12 +6,12 @@ use sea_orm::{
     EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 
-use crate::access::Role;
+use crate::rules::access::Role;
 use crate::store::memberships;
 use convene_types::InputField;
 
 use crate::error::{Error, is_unique_violation};
-use crate::slug::Slug;
+use crate::text::slug::Slug;
 use crate::store::entities::organization;
 
 pub use organization::Model as Organization;

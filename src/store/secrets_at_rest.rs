@@ -77,7 +77,7 @@ async fn seal_feed_addresses(db: &impl ConnectionTrait, key: &SecretKey) -> Resu
         // organization's next sync then says no feed is configured.
         match url::Url::parse(address) {
             Ok(url) => {
-                let feed = crate::ical::connect::SealedFeed::seal(key, org.id, &url)?;
+                let feed = crate::import::ical::connect::SealedFeed::seal(key, org.id, &url)?;
                 row.ical_url_sealed = Set(Some(feed.sealed));
                 row.ical_url_shown = Set(Some(feed.shown));
             }
@@ -191,10 +191,10 @@ mod tests {
         );
         let sealed = org.ical_url_sealed.unwrap();
         assert!(!sealed.contains("private-abc123"));
-        let opened = crate::ical::connect::SealedFeed::open(&key, org.id, &sealed).unwrap();
+        let opened = crate::import::ical::connect::SealedFeed::open(&key, org.id, &sealed).unwrap();
         assert_eq!(opened.as_str(), address);
         assert!(
-            crate::ical::connect::SealedFeed::open(&key, org.id + 1, &sealed).is_err(),
+            crate::import::ical::connect::SealedFeed::open(&key, org.id + 1, &sealed).is_err(),
             "bound to its organization"
         );
     }

@@ -1,11 +1,11 @@
 //! How many bytes an organization's events take in the store, as the import's ceiling
-//! ([`crate::sync::ORGANIZATION_BYTES_MAX`]) counts them: the text of each row plus a fixed
+//! ([`crate::import::sync::ORGANIZATION_BYTES_MAX`]) counts them: the text of each row plus a fixed
 //! allowance for its other columns and index entries, and each distinct description once.
 
 use sea_orm::{ConnectionTrait, DbBackend, Statement};
 
 use crate::Error;
-use crate::luma::model::ImportedEvent;
+use crate::import::luma::model::ImportedEvent;
 use crate::store::entities::event;
 
 /// What a row costs beyond its text: ids, times, hashes and its entries in the indexes

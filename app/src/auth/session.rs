@@ -3,7 +3,7 @@
 
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
-use convene::access::Actor;
+use convene::rules::access::Actor;
 use convene::store::users::{self, User};
 use tower_sessions::Session;
 
@@ -179,7 +179,7 @@ pub async fn actor(state: &AppState) -> Result<Option<Actor>, AppError> {
 }
 
 /// The client's IP address, for throttling: the peer, or behind a trusted proxy the address
-/// the proxy saw (see `convene::client_address`). Unknown without connect info.
+/// the proxy saw (see `convene::accounts::client_address`). Unknown without connect info.
 pub async fn client_address(state: &AppState) -> String {
     use axum::extract::ConnectInfo;
     use axum::http::HeaderMap;
@@ -206,7 +206,7 @@ pub async fn client_address(state: &AppState) -> String {
 /// client is over it. Returns the client's address.
 pub async fn admit(
     state: &AppState,
-    limit: &convene::client_limit::ClientLimit,
+    limit: &convene::accounts::client_limit::ClientLimit,
 ) -> Result<String, crate::error::AppError> {
     let client = client_address(state).await;
     limit

@@ -62,8 +62,8 @@ pub async fn regenerate_personal_feed() -> Result<String, AppError> {
 
 #[cfg(feature = "ssr")]
 async fn personal_feed(regenerate: bool) -> Result<String, AppError> {
-    use convene::access::require_signed_in;
-    use convene::ical::personal;
+    use convene::rules::access::require_signed_in;
+    use convene::publish::personal_feed;
 
     use crate::auth::session;
     use crate::state::AppState;
@@ -73,9 +73,9 @@ async fn personal_feed(regenerate: bool) -> Result<String, AppError> {
     let secret = state.refresher.importer().secret_key();
     let now = chrono::Utc::now();
     let token = if regenerate {
-        personal::regenerate(&state.db, secret, viewer.user_id, now).await?
+        personal_feed::regenerate(&state.db, secret, viewer.user_id, now).await?
     } else {
-        personal::token(&state.db, secret, viewer.user_id, now).await?
+        personal_feed::token(&state.db, secret, viewer.user_id, now).await?
     };
     Ok(format!("/feeds/{token}.ics"))
 }
@@ -84,5 +84,5 @@ async fn personal_feed(regenerate: bool) -> Result<String, AppError> {
 #[server]
 pub async fn get_dashboard_marker() -> Result<i64, AppError> {
     let state = crate::state::AppState::current()?;
-    Ok(convene::dashboard::change_marker(&state.db).await?)
+    Ok(convene::read_models::dashboard::query::change_marker(&state.db).await?)
 }

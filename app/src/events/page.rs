@@ -301,7 +301,7 @@ fn EventItem(event: EventCard) -> impl IntoView {
                         view! {
                             <details class="event-description">
                                 <summary>"Details"</summary>
-                                // Sanitised on the server (convene::markdown).
+                                // Sanitised on the server (convene::text::markdown).
                                 <div inner_html=html></div>
                             </details>
                         }

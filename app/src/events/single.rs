@@ -146,7 +146,7 @@ fn EventView(page: EventPage) -> impl IntoView {
                 .description_html
                 .clone()
                 .map(|html| {
-                    // Sanitised on the server (convene::markdown).
+                    // Sanitised on the server (convene::text::markdown).
                     view! { <div class="event-page-description" inner_html=html></div> }
                 })}
             <MoreFrom org_name=page.org_name.clone() org_page more=page.more.clone() />

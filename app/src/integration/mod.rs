@@ -34,8 +34,8 @@ pub use settings::SettingsPage;
 
 #[cfg(feature = "ssr")]
 mod ssr {
-    use convene::access::Actor;
-    use convene::integration::ChangedBy;
+    use convene::rules::access::Actor;
+    use convene::import::integration::ChangedBy;
     use convene::store::organizations::Organization;
 
     use crate::error::AppError;
@@ -104,7 +104,7 @@ pub async fn test_luma_connection(
     api_key: String,
 ) -> Result<CalendarCheck, AppError> {
     let request = ssr::admin_request(&slug).await?;
-    let calendar = convene::integration::test_connection(
+    let calendar = convene::import::integration::test_connection(
         request.state.refresher.importer(),
         &request.organization,
         Some(&api_key),
@@ -122,7 +122,7 @@ pub async fn save_luma_settings(
     calendar_url: String,
     #[server(default)] api_key: String,
 ) -> Result<(), AppError> {
-    use convene::integration::{self, IntegrationForm};
+    use convene::import::integration::{self, IntegrationForm};
     use leptos::server_fn::ServerFn;
 
     let saved = async {
@@ -148,7 +148,7 @@ pub async fn save_luma_settings(
 /// rather than with the settings, which the panel polls during a sync.
 #[server]
 pub async fn list_timezones() -> Result<Vec<String>, AppError> {
-    Ok(convene::ical::connect::timezone_names()
+    Ok(convene::import::ical::connect::timezone_names()
         .iter()
         .map(|name| (*name).to_owned())
         .collect())
@@ -166,7 +166,7 @@ pub async fn save_ical_feed(
 
     let saved = async {
         let request = ssr::admin_request(&slug).await?;
-        convene::integration::connect_feed(
+        convene::import::integration::connect_feed(
             request.state.refresher.importer(),
             &request.organization,
             &ical_url,
@@ -191,7 +191,7 @@ pub async fn save_ical_feed(
 #[server]
 pub async fn remove_ical_feed(slug: String) -> Result<(), AppError> {
     let request = ssr::admin_request(&slug).await?;
-    convene::integration::remove_feed(&request.state.db, &request.organization, request.by())
+    convene::import::integration::remove_feed(&request.state.db, &request.organization, request.by())
         .await?;
     Ok(())
 }
@@ -199,7 +199,7 @@ pub async fn remove_ical_feed(slug: String) -> Result<(), AppError> {
 #[server]
 pub async fn remove_luma_key(slug: String) -> Result<(), AppError> {
     let request = ssr::admin_request(&slug).await?;
-    convene::integration::remove_key(&request.state.db, &request.organization, request.by())
+    convene::import::integration::remove_key(&request.state.db, &request.organization, request.by())
         .await?;
     Ok(())
 }
@@ -208,7 +208,7 @@ pub async fn remove_luma_key(slug: String) -> Result<(), AppError> {
 #[server]
 pub async fn start_luma_sync(slug: String) -> Result<SyncStart, AppError> {
     let request = ssr::admin_request(&slug).await?;
-    Ok(convene::integration::sync_now(
+    Ok(convene::import::integration::sync_now(
         &request.state.refresher,
         &request.organization,
         request.by(),
@@ -224,7 +224,7 @@ pub async fn disconnect_luma(
     #[server(default)] confirmed: Option<String>,
 ) -> Result<(), AppError> {
     let request = ssr::admin_request(&slug).await?;
-    convene::integration::disconnect(
+    convene::import::integration::disconnect(
         &request.state.db,
         &request.organization,
         events,

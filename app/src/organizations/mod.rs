@@ -90,7 +90,7 @@ pub async fn create_organization(
     name: String,
     description: String,
 ) -> Result<(), AppError> {
-    use convene::access::require_site_admin;
+    use convene::rules::access::require_site_admin;
     use convene::store::organizations::{self, NewOrganization};
 
     use leptos::server_fn::ServerFn;
@@ -130,7 +130,7 @@ pub async fn get_organization(slug: String) -> Result<OrganizationDetails, AppEr
 pub async fn follow_organization(slug: String) -> Result<(), AppError> {
     let (state, request) = ssr::org_request(&slug).await?;
     let person = ssr::signed_in_person(&state, &request).await?;
-    convene::joining::follow(&state.db, &person, &request.organization).await?;
+    convene::accounts::joining::follow(&state.db, &person, &request.organization).await?;
     tracing::info!(user_id = person.id, org = %request.organization.slug, "followed");
     Ok(())
 }
@@ -141,7 +141,7 @@ pub async fn follow_organization(slug: String) -> Result<(), AppError> {
 pub async fn request_membership(slug: String) -> Result<(), AppError> {
     let (state, request) = ssr::org_request(&slug).await?;
     let person = ssr::signed_in_person(&state, &request).await?;
-    let outcome = convene::joining::request_to_join(
+    let outcome = convene::accounts::joining::request_to_join(
         &state.db,
         &person,
         &request.organization,
@@ -158,7 +158,7 @@ pub async fn request_membership(slug: String) -> Result<(), AppError> {
 pub async fn leave_organization(slug: String) -> Result<(), AppError> {
     let (state, request) = ssr::org_request(&slug).await?;
     let actor = request.viewer.require_signed_in()?;
-    convene::joining::leave(
+    convene::accounts::joining::leave(
         &state.db,
         actor.user_id,
         request.organization.id,
@@ -193,7 +193,7 @@ pub async fn answer_membership_request(
 ) -> Result<(), AppError> {
     let (state, request) = ssr::org_request(&slug).await?;
     let actor = request.viewer.require_admin()?;
-    convene::joining::answer_request(
+    convene::accounts::joining::answer_request(
         &state.db,
         &request.organization,
         user_id,
@@ -221,8 +221,8 @@ pub async fn save_join_policy(
     let policy: JoinPolicy = policy.parse().map_err(|err: convene_types::ParseError| {
         Error::invalid(InputField::JoinPolicy, err.to_string())
     })?;
-    let domain = convene::joining::parse_member_domain(&member_domain)?;
-    convene::joining::set_policy(&state.db, request.organization.id, policy, domain.clone())
+    let domain = convene::accounts::joining::parse_member_domain(&member_domain)?;
+    convene::accounts::joining::set_policy(&state.db, request.organization.id, policy, domain.clone())
         .await?;
     tracing::info!(by = actor.user_id, org = %request.organization.slug, %policy, domain = domain.as_deref().unwrap_or(""), "join policy saved");
     Ok(())
@@ -233,8 +233,8 @@ pub async fn save_join_policy(
 pub async fn create_invitation(slug: String, days: String, uses: String) -> Result<(), AppError> {
     let (state, request) = ssr::org_request(&slug).await?;
     let actor = request.viewer.require_admin()?;
-    let terms = convene::joining::InvitationTerms::parse(&days, &uses)?;
-    let invitation = convene::joining::create_invitation(
+    let terms = convene::accounts::joining::InvitationTerms::parse(&days, &uses)?;
+    let invitation = convene::accounts::joining::create_invitation(
         &state.db,
         state.refresher.importer().secret_key(),
         &state.site,
@@ -252,7 +252,7 @@ pub async fn create_invitation(slug: String, days: String, uses: String) -> Resu
 pub async fn withdraw_invitation(slug: String, invitation_id: i64) -> Result<(), AppError> {
     let (state, request) = ssr::org_request(&slug).await?;
     let actor = request.viewer.require_admin()?;
-    convene::joining::withdraw_invitation(&state.db, request.organization.id, invitation_id)
+    convene::accounts::joining::withdraw_invitation(&state.db, request.organization.id, invitation_id)
         .await?;
     tracing::info!(by = actor.user_id, org = %request.organization.slug, invitation = invitation_id, "invitation withdrawn");
     Ok(())
@@ -263,7 +263,7 @@ pub async fn withdraw_invitation(slug: String, invitation_id: i64) -> Result<(),
 pub async fn accept_invitation(slug: String, invitation: String) -> Result<(), AppError> {
     let (state, request) = ssr::org_request(&slug).await?;
     let person = ssr::signed_in_person(&state, &request).await?;
-    convene::joining::accept_invitation(
+    convene::accounts::joining::accept_invitation(
         &state.db,
         state.refresher.importer().secret_key(),
         &person,

@@ -30,7 +30,7 @@ use app::organizations::{
     WithdrawInvitation,
 };
 use app::topics::{GetTopicPage, GetTopicSettings, ListTopicOptions, SaveTopicRule};
-use convene::access::Role;
+use convene::rules::access::Role;
 use convene::accounts::{DisplayName, Email, Password};
 use convene::store::users::{self, NewUser};
 use convene::store::{self, memberships, organizations};

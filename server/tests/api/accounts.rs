@@ -377,7 +377,7 @@ async fn behind_a_trusted_proxy_throttling_sees_each_client_and_a_stranger_canno
  {
     let app = crate::helpers::spawn_app_adjusted(crate::helpers::Seed::Organizations, |settings| {
         settings.trusted_proxies =
-            convene::client_address::TrustedProxies::parse("127.0.0.1").unwrap();
+            convene::accounts::client_address::TrustedProxies::parse("127.0.0.1").unwrap();
     })
     .await;
     app.sign_up("ada@example.org", "Ada", PASSWORD).await;
@@ -528,7 +528,7 @@ async fn a_cross_site_post_to_a_server_function_is_refused() {
 #[tokio::test]
 async fn one_client_creates_only_a_few_accounts_in_a_while() {
     let app = spawn_app().await;
-    for n in 0..convene::client_limit::SIGN_UPS_PER_CLIENT {
+    for n in 0..convene::accounts::client_limit::SIGN_UPS_PER_CLIENT {
         app.sign_up(&format!("person{n}@example.org"), "Person", PASSWORD)
             .await;
     }
@@ -555,7 +555,7 @@ async fn one_client_creates_only_a_few_accounts_in_a_while() {
 async fn behind_a_proxy() -> crate::helpers::TestApp {
     crate::helpers::spawn_app_adjusted(crate::helpers::Seed::Organizations, |settings| {
         settings.trusted_proxies =
-            convene::client_address::TrustedProxies::parse("127.0.0.1").unwrap();
+            convene::accounts::client_address::TrustedProxies::parse("127.0.0.1").unwrap();
     })
     .await
 }
@@ -655,7 +655,7 @@ async fn current_password_checks_are_throttled_like_sign_ins() {
 async fn made_up_reset_tokens_cost_no_hash_and_one_client_gets_only_a_few() {
     use app::auth::links::ResetPassword;
     let app = spawn_app().await;
-    let limit = convene::client_limit::ACCOUNT_ACTIONS_PER_CLIENT;
+    let limit = convene::accounts::client_limit::ACCOUNT_ACTIONS_PER_CLIENT;
     for n in 0..limit {
         let response = app
             .call(

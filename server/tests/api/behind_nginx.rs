@@ -18,10 +18,10 @@ use app::auth::links::ConfirmEmail;
 use app::auth::{SignOut, SignUp};
 use app::integration::{GetSyncStatus, SaveLumaSettings, StartLumaSync, SyncStart, SyncStatusView};
 use app::organizations::{AnswerMembershipRequest, RequestMembership};
-use convene::access::Role;
-use convene::luma::fake::{FakeCalendar, FakeLuma, sample_event};
+use convene::rules::access::Role;
+use convene::import::luma::fake::{FakeCalendar, FakeLuma, sample_event};
 use convene::mail::sender::SENDER_LEASE;
-use convene::schedule::{DAILY_LEASE, DAILY_TAKEOVER_WITHIN};
+use convene::import::schedule::{DAILY_LEASE, DAILY_TAKEOVER_WITHIN};
 use convene::store::entities::{lease, mail_message, sync_run};
 use convene::store::{DatabaseConnection, memberships, organizations, users};
 use convene::testing::smtp::SmtpReceiver;
@@ -316,7 +316,7 @@ async fn two_replicas_behind_nginx_lose_nothing_when_one_dies() {
     receiver.hold_before_data(Duration::from_secs(3));
     let queued_before = mail_rows(&db).await;
     // Ada's and Grace's sign-ups came from this client to this replica too.
-    for n in 0..convene::client_limit::SIGN_UPS_PER_CLIENT - 2 {
+    for n in 0..convene::accounts::client_limit::SIGN_UPS_PER_CLIENT - 2 {
         let response = browser
             .sign_up_posing_as(via_a, &format!("person{n}@example.org"), n)
             .await;
@@ -345,7 +345,7 @@ async fn two_replicas_behind_nginx_lose_nothing_when_one_dies() {
     );
     assert!(
         mail_rows(&db).await
-            >= queued_before + convene::client_limit::SIGN_UPS_PER_CLIENT as u64 - 1,
+            >= queued_before + convene::accounts::client_limit::SIGN_UPS_PER_CLIENT as u64 - 1,
         "each accepted sign-up queued its confirmation"
     );
 

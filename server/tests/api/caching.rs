@@ -10,11 +10,11 @@ use app::auth::{SignIn, SignOut};
 use app::organizations::{
     AnswerMembershipRequest, LeaveOrganization, ListMembers, RequestMembership, SetMemberRole,
 };
-use convene::access::Role;
-use convene::luma::fake::{FakeCalendar, FakeLuma};
+use convene::rules::access::Role;
+use convene::import::luma::fake::{FakeCalendar, FakeLuma};
 use convene::secrets::SecretKey;
 use convene::store::{self, memberships, organizations, users};
-use convene::sync::{Importer, SyncOutcome, SyncTrigger};
+use convene::import::sync::{Importer, SyncOutcome, SyncTrigger};
 use leptos::server_fn::ServerFn;
 use serde_json::{Value, json};
 
@@ -357,7 +357,7 @@ async fn every_change_shows_on_the_next_request_and_on_the_other_replica() {
         let db = db.clone();
         let key = first.secret_key.clone();
         async move {
-            let token = convene::ical::personal::token(&db, &key, user_id, now)
+            let token = convene::publish::personal_feed::token(&db, &key, user_id, now)
                 .await
                 .unwrap();
             format!("/feeds/{token}.ics")

@@ -5,10 +5,10 @@
 use app::dashboard::{Dashboard, GetDashboard};
 use chrono::{Datelike, Duration, NaiveDate, TimeZone, Utc};
 use chrono_tz::Europe::Berlin;
-use convene::ical::fetch::FeedClientConfig;
-use convene::luma::client::{ClientConfig, LumaClient};
+use convene::import::ical::fetch::FeedClientConfig;
+use convene::import::luma::client::{ClientConfig, LumaClient};
 use convene::store::entities::organization;
-use convene::sync::{Importer, SyncOutcome, SyncTrigger};
+use convene::import::sync::{Importer, SyncOutcome, SyncTrigger};
 use leptos::server_fn::ServerFn;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set};
 
@@ -76,7 +76,7 @@ async fn all_day_and_outlook_zone_events_show_at_the_right_day_and_instant() {
         .unwrap()
         .unwrap();
     let key = convene::secrets::SecretKey::generate();
-    let feed = convene::ical::connect::SealedFeed::seal(
+    let feed = convene::import::ical::connect::SealedFeed::seal(
         &key,
         org.id,
         &format!("{base}/outlook").parse().unwrap(),
@@ -198,7 +198,7 @@ async fn a_feed_only_organization_counts_as_connected_everywhere() {
         .unwrap()
         .unwrap();
     let key = convene::secrets::SecretKey::generate();
-    let feed = convene::ical::connect::SealedFeed::seal(
+    let feed = convene::import::ical::connect::SealedFeed::seal(
         &key,
         org.id,
         &format!("{base}/outlook").parse().unwrap(),

@@ -33,7 +33,7 @@ async fn a_fresh_store_starts_with_imported_demo_events_and_accounts() {
         assert!(org.is_demo, "{} is marked as demo data", org.slug);
         assert_eq!(
             org.last_sync_outcome,
-            Some(convene::sync::SyncOutcome::Ok),
+            Some(convene::import::sync::SyncOutcome::Ok),
             "{}",
             org.slug
         );

@@ -1,6 +1,6 @@
 //! Subscribable feeds through the real server, on the demo store (events imported at start).
 
-use convene::ical::feed::{FeedSettings, read_feed};
+use convene::import::ical::feed::{FeedSettings, read_feed};
 
 use crate::helpers::{Seed, spawn_app_with};
 

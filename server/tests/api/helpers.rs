@@ -554,11 +554,11 @@ pub fn audit_line(logs: &str, message: &str, org: &str, detail: &str) -> (Vec<St
 pub async fn connect_to_fake_luma(
     db: &convene::store::DatabaseConnection,
     organization_id: i64,
-    fake: &convene::luma::fake::FakeLuma,
+    fake: &convene::import::luma::fake::FakeLuma,
     key: &str,
     secret: SecretKey,
-) -> convene::sync::Importer {
-    use convene::luma::client::{ClientConfig, LumaClient};
+) -> convene::import::sync::Importer {
+    use convene::import::luma::client::{ClientConfig, LumaClient};
     use convene::store::entities::organization;
     use sea_orm::{ActiveModelTrait, ActiveValue::Set};
 
@@ -578,7 +578,7 @@ pub async fn connect_to_fake_luma(
     .update(db)
     .await
     .expect("organization connected");
-    convene::sync::Importer::new(
+    convene::import::sync::Importer::new(
         db.clone(),
         LumaClient::new(ClientConfig::new(fake.base_url())).expect("lu.ma client"),
         secret,
@@ -591,7 +591,7 @@ pub async fn person_in(
     app: &TestApp,
     slug: &str,
     email: &str,
-    role: Option<convene::access::Role>,
+    role: Option<convene::rules::access::Role>,
 ) -> String {
     let cookie = app.sign_up(email, "Person", "correct horse battery").await;
     if let Some(role) = role {
@@ -617,5 +617,5 @@ pub async fn person_in(
 
 /// Signs up `email` as an admin of the organization `slug`; returns their session cookie.
 pub async fn admin_of(app: &TestApp, slug: &str, email: &str) -> String {
-    person_in(app, slug, email, Some(convene::access::Role::Admin)).await
+    person_in(app, slug, email, Some(convene::rules::access::Role::Admin)).await
 }

@@ -10,13 +10,13 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
-use convene::ical::fetch::FeedClientConfig;
-use convene::luma::client::{ClientConfig, LumaClient};
-use convene::luma::fake::{FakeCalendar, FakeLuma};
+use convene::import::ical::fetch::FeedClientConfig;
+use convene::import::luma::client::{ClientConfig, LumaClient};
+use convene::import::luma::fake::{FakeCalendar, FakeLuma};
 use convene::secrets::SecretKey;
 use convene::store::entities::{event, event_description, organization, sync_run};
 use convene::store::organizations::{self, NewOrganization};
-use convene::sync::{Importer, SyncFailure, SyncOutcome, SyncTrigger};
+use convene::import::sync::{Importer, SyncFailure, SyncOutcome, SyncTrigger};
 use convene::testing::{fresh_database_url, scratch_dir};
 use leptos::server_fn::ServerFn;
 
@@ -254,7 +254,7 @@ async fn hostile_feeds_fail_their_own_run_and_nothing_else() {
             .lock()
             .unwrap()
             .insert(case.slug.to_owned(), good_feed(case.slug).into_bytes());
-        let feed = convene::ical::connect::SealedFeed::seal(
+        let feed = convene::import::ical::connect::SealedFeed::seal(
             &secret,
             org.id,
             &format!("{feed_base}/{}", case.slug).parse().unwrap(),
@@ -402,7 +402,7 @@ async fn hostile_feeds_fail_their_own_run_and_nothing_else() {
     let deadline = Instant::now() + Duration::from_secs(120);
     loop {
         let finished = sync_run::Entity::find()
-            .filter(sync_run::Column::Outcome.ne(convene::sync::SyncOutcome::Running))
+            .filter(sync_run::Column::Outcome.ne(convene::import::sync::SyncOutcome::Running))
             .all(&db)
             .await
             .unwrap()
@@ -521,7 +521,7 @@ async fn hostile_feeds_fail_their_own_run_and_nothing_else() {
         .unwrap();
     assert_eq!(stored_texts.len(), 1);
     assert!(
-        stored_texts[0].body.len() <= convene::bounds::DESCRIPTION_MAX_BYTES,
+        stored_texts[0].body.len() <= convene::rules::bounds::DESCRIPTION_MAX_BYTES,
         "{} bytes stored",
         stored_texts[0].body.len()
     );
@@ -765,7 +765,7 @@ fn large_legitimate_feed() -> Vec<u8> {
 /// 32 KB), written straight into the store, up to the organization's byte ceiling.
 async fn seed_largest_calendar(db: &sea_orm::DatabaseConnection, organization_id: i64) -> u64 {
     let per_event = 8_000 * 4 + convene::store::usage::ROW_OVERHEAD + 100;
-    let events = convene::sync::ORGANIZATION_BYTES_MAX / per_event;
+    let events = convene::import::sync::ORGANIZATION_BYTES_MAX / per_event;
     let now = Utc::now();
     for chunk in (0..events).collect::<Vec<_>>().chunks(100) {
         let texts: Vec<String> = chunk
@@ -783,7 +783,7 @@ async fn seed_largest_calendar(db: &sea_orm::DatabaseConnection, organization_id
             .iter()
             .zip(&texts)
             .map(|(n, text)| {
-                let imported = convene::luma::model::ImportedEvent {
+                let imported = convene::import::luma::model::ImportedEvent {
                     external_id: format!("largest-{n}"),
                     calendar_id: None,
                     title: format!("Meetup {n}"),
@@ -796,16 +796,16 @@ async fn seed_largest_calendar(db: &sea_orm::DatabaseConnection, organization_id
                     event_url: None,
                     location_text: Some("Hall 1, Berlin".into()),
                     address_hidden: false,
-                    location_type: convene::luma::model::LocationType::InPerson,
-                    visibility: convene::visibility::Visibility::Public,
+                    location_type: convene::import::luma::model::LocationType::InPerson,
+                    visibility: convene::rules::visibility::Visibility::Public,
                     cross_listed: false,
                     tags: Vec::new(),
                     description_md: None,
                 };
-                let mut row = convene::sync::event_row(
+                let mut row = convene::import::sync::event_row(
                     organization_id,
                     &imported,
-                    convene::sync::EventSource::Ical,
+                    convene::import::sync::EventSource::Ical,
                     now,
                 );
                 row.description_id = Set(ids
@@ -912,7 +912,7 @@ async fn amplifiers_large_syncs_and_downloads_stay_within_their_budgets() {
         let org = organizations::create(&db, NewOrganization::parse(slug, slug, "").unwrap())
             .await
             .unwrap();
-        let feed = convene::ical::connect::SealedFeed::seal(
+        let feed = convene::import::ical::connect::SealedFeed::seal(
             &secret,
             org.id,
             &format!("{feed_base}/{slug}").parse().unwrap(),

@@ -6,8 +6,8 @@ use app::integration::{
     GetLumaSettings, GetSyncStatus, IntegrationSettings, SaveLumaSettings, StartLumaSync,
     SyncStart, SyncStatusView,
 };
-use convene::access::Role;
-use convene::luma::fake::{FakeCalendar, FakeLuma, sample_event};
+use convene::rules::access::Role;
+use convene::import::luma::fake::{FakeCalendar, FakeLuma, sample_event};
 use convene_types::{SyncOutcome, SyncTrigger};
 use leptos::server_fn::ServerFn;
 
@@ -174,8 +174,8 @@ async fn an_admin_saves_a_key_syncs_and_the_events_page_shows_the_events() {
     assert!(list.contains("Meetup 1<"), "imported events are listed");
     assert!(list.contains("data-luma-event-id=\"evt-0001\""));
     // In Berlin's own time and zone abbreviation (CET or CEST, whichever that date has).
-    let berlin = convene::timefmt::zone("Europe/Berlin");
-    let label = convene::timefmt::event_time(event_start(1), berlin);
+    let berlin = convene::text::timefmt::zone("Europe/Berlin");
+    let label = convene::text::timefmt::event_time(event_start(1), berlin);
     assert!(
         list.contains(&label),
         "{label} missing: local time with its zone"

@@ -688,7 +688,7 @@ async fn the_account_page_keeps_the_timezone_and_mail_settings() {
         &app,
         "rust-berlin",
         "ada@example.org",
-        Some(convene::access::Role::Member),
+        Some(convene::rules::access::Role::Member),
     )
     .await;
     assert_eq!(app.get_as("/account", None).await.status().as_u16(), 401);

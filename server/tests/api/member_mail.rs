@@ -5,9 +5,9 @@
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use convene::access::Role;
+use convene::rules::access::Role;
 use convene::accounts::{DisplayName, Email, Password};
-use convene::mail::PublicUrl;
+use convene::site::PublicUrl;
 use convene::mail::jobs::MemberMail;
 use convene::store::entities::{event, mail_message, user};
 use convene::store::organizations::{self, NewOrganization};
@@ -530,7 +530,7 @@ async fn new_events_come_in_one_message_per_batch_never_one_per_event() {
 
 #[tokio::test]
 async fn admins_hear_once_when_an_import_keeps_failing_and_once_when_it_recovers() {
-    use convene::luma::fake::{FakeCalendar, FakeLuma, sample_event};
+    use convene::import::luma::fake::{FakeCalendar, FakeLuma, sample_event};
     use convene_types::SyncTrigger;
 
     use crate::helpers::connect_to_fake_luma;

@@ -1,9 +1,9 @@
 //! `/metrics` (issue #28): on its own address only, in Prometheus' text format, with requests by
 //! route and status, sync runs, the store's state and cache lookups after a sync and page views.
 
-use convene::luma::fake::{FakeCalendar, FakeLuma};
+use convene::import::luma::fake::{FakeCalendar, FakeLuma};
 use convene::store::{self, organizations};
-use convene::sync::{SyncOutcome, SyncTrigger};
+use convene::import::sync::{SyncOutcome, SyncTrigger};
 
 use crate::helpers::{Seed, connect_to_fake_luma, spawn_app_adjusted};
 

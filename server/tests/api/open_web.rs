@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use convene::store::entities::event;
 use convene::store::{self};
-use convene::visibility::Visibility;
+use convene::rules::visibility::Visibility;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder,
 };

@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::process::{Command, Stdio};
 
-use convene::access::Role;
+use convene::rules::access::Role;
 use convene::accounts::Email;
 use convene::store::{self, memberships, organizations, users};
 use convene::testing::{fresh_database_url, scratch_dir};
@@ -275,7 +275,7 @@ async fn org_add_then_member_add_as_admin() {
 }
 
 mod luma {
-    use convene::luma::fake::{FakeCalendar, FakeLuma, sample_event};
+    use convene::import::luma::fake::{FakeCalendar, FakeLuma, sample_event};
 
     use super::*;
 
@@ -573,7 +573,7 @@ mod ical {
         );
         assert_eq!(out.code, 0, "{}", out.stderr);
         // The line names the feed's host only: its address may carry a private token.
-        let shown = convene::ical::fetch::shown_address(&url.parse().unwrap());
+        let shown = convene::import::ical::fetch::shown_address(&url.parse().unwrap());
         assert!(!out.stderr.contains(&url), "{}", out.stderr);
         let (cli_fields, cli_by) = audit_line(&out.stderr, "iCal feed saved", "audit-cli", &shown);
 

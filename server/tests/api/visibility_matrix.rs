@@ -10,12 +10,12 @@
 use app::auth::SignIn;
 use app::dashboard::{Dashboard, GetDashboard, GetPersonalFeed};
 use app::organizations::{FollowOrganization, RequestMembership};
-use convene::access::Role;
-use convene::luma::fake::{FakeCalendar, FakeLuma};
+use convene::rules::access::Role;
+use convene::import::luma::fake::{FakeCalendar, FakeLuma};
 use convene::secrets::SecretKey;
 use convene::store::entities::event;
 use convene::store::{self, memberships, organizations};
-use convene::sync::{SyncOutcome, SyncTrigger};
+use convene::import::sync::{SyncOutcome, SyncTrigger};
 use leptos::server_fn::ServerFn;
 use sea_orm::EntityTrait;
 use serde_json::json;
@@ -576,7 +576,7 @@ async fn each_viewer_sees_on_each_surface_what_lu_ma_would_show_them() {
     // Mail: each member's weekly digest, read from the outbox (no SMTP server here). Mail is
     // stricter than pages for site admins: members-only events go only to that
     // organization's members.
-    let site = convene::mail::PublicUrl::new(app.url("/").parse().unwrap()).unwrap();
+    let site = convene::site::PublicUrl::new(app.url("/").parse().unwrap()).unwrap();
     for viewer in VIEWERS {
         if viewer == Viewer::Visitor {
             continue;

@@ -1,5 +1,5 @@
 //! The `event_topics` table: each event's topics after its organization's rules (rebuilt by
-//! `crate::topics::rebuild` whenever either changes), for filtering by topic in queries.
+//! `crate::import::topics::rebuild` whenever either changes), for filtering by topic in queries.
 
 use sea_orm::entity::prelude::*;
 

@@ -107,7 +107,7 @@ impl Model {
     pub fn has_embed(&self) -> bool {
         self.luma_calendar_id
             .as_deref()
-            .is_some_and(crate::luma::calendar_ref::is_calendar_id)
+            .is_some_and(crate::import::luma::calendar_ref::is_calendar_id)
     }
 }
 

@@ -8,7 +8,7 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub organization_id: i64,
-    /// The tag's own slug (`crate::topics::slug`).
+    /// The tag's own slug (`crate::import::topics::slug`).
     #[sea_orm(primary_key, auto_increment = false)]
     pub tag_slug: String,
     /// Shown under this name instead; `None`: under its own.

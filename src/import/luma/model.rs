@@ -1,0 +1,703 @@
+//! lu.ma's JSON, read tolerantly: the 2026 flat list entries and the legacy nested ones, `id` or
+//! `api_id`, missing optional fields, unknown fields ignored, timestamps with or without
+//! milliseconds. Everything is normalised into [`ImportedEvent`]; an entry that cannot be read is
+//! an error for the whole page (skipping it would make the event look removed upstream).
+
+use chrono::{DateTime, Duration, Utc};
+use serde::Deserialize;
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+use crate::rules::bounds;
+use crate::rules::visibility::Visibility;
+
+/// Why a lu.ma response could not be used. The message names the entry and the field.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("malformed lu.ma response: {0}")]
+pub struct MalformedResponse(pub String);
+
+fn malformed(message: impl Into<String>) -> MalformedResponse {
+    MalformedResponse(message.into())
+}
+
+pub use convene_types::LocationType;
+
+/// One event as Convene stores it, whatever shape lu.ma sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportedEvent {
+    /// `evt-…`, stable across both API shapes and the iCal feed.
+    pub external_id: String,
+    pub calendar_id: Option<String>,
+    pub title: String,
+    pub start_at: DateTime<Utc>,
+    pub end_at: DateTime<Utc>,
+    /// Given as dates (a feed's `DTSTART;VALUE=DATE`): midnight to midnight in `timezone`.
+    pub all_day: bool,
+    /// A valid IANA name; `UTC` when lu.ma sent none or one we do not know.
+    pub timezone: String,
+    /// The name lu.ma sent when it was not a known IANA zone (kept for the warning).
+    pub unknown_timezone: Option<String>,
+    pub cover_url: Option<String>,
+    /// The public event page, where people register.
+    pub event_url: Option<String>,
+    /// The place as anyone may see it: for a guests-only address, only its city and region.
+    pub location_text: Option<String>,
+    /// lu.ma shows the street address to registered guests only ("Address shared with
+    /// registered guests on lu.ma"); Convene never stores it.
+    pub address_hidden: bool,
+    pub location_type: LocationType,
+    pub visibility: Visibility,
+    /// Listed by this calendar, managed by another (lu.ma's `platform: external`).
+    pub cross_listed: bool,
+    pub tags: Vec<String>,
+    /// Markdown, present only in `events/get` answers (lists omit it since July 2026).
+    /// Shared by the occurrences of a series (one copy however many events carry it).
+    pub description_md: Option<std::sync::Arc<str>>,
+}
+
+impl ImportedEvent {
+    /// A fingerprint of the fields lists carry: equal hashes mean nothing a list shows changed,
+    /// so the description need not be fetched again.
+    pub fn content_hash(&self) -> String {
+        let fields = serde_json::json!([
+            self.external_id,
+            self.calendar_id,
+            self.title,
+            self.start_at.timestamp_millis(),
+            self.end_at.timestamp_millis(),
+            self.timezone,
+            self.cover_url,
+            self.event_url,
+            self.location_text,
+            // Where the join link was: events without one keep their old hashes.
+            Option::<String>::None,
+            self.location_type.as_str(),
+            self.visibility.as_str(),
+            self.tags,
+        ]);
+        let mut fields = fields.to_string();
+        // Only when set, so the hashes of events stored before the flag existed stay the same.
+        if self.all_day {
+            fields.push_str("all-day");
+        }
+        if self.address_hidden {
+            fields.push_str("address-hidden");
+        }
+        if self.cross_listed {
+            fields.push_str("cross-listed");
+        }
+        hex::encode(Sha256::digest(fields.as_bytes()))
+    }
+}
+
+/// One page of `calendars/events/list` (or the legacy `calendar/list-events`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventPage {
+    pub events: Vec<ImportedEvent>,
+    pub has_more: bool,
+    /// Only meaningful while `has_more` is true: lu.ma sends a cursor on the last page too.
+    pub next_cursor: Option<String>,
+}
+
+/// The calendar a key belongs to (`calendars/get`, or the legacy `calendar/get`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CalendarInfo {
+    pub id: String,
+    pub name: String,
+    pub slug: Option<String>,
+    pub url: Option<String>,
+    pub timezone: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct WirePage {
+    #[serde(default)]
+    entries: Vec<Value>,
+    #[serde(default)]
+    has_more: bool,
+    #[serde(default)]
+    next_cursor: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct WireEvent {
+    id: Option<String>,
+    api_id: Option<String>,
+    calendar_id: Option<String>,
+    calendar_api_id: Option<String>,
+    name: Option<String>,
+    start_at: Option<String>,
+    end_at: Option<String>,
+    duration_interval: Option<String>,
+    timezone: Option<String>,
+    geo_address_json: Option<WireAddress>,
+    meeting_url: Option<String>,
+    zoom_meeting_url: Option<String>,
+    location_type: Option<String>,
+    cover_url: Option<String>,
+    url: Option<String>,
+    visibility: Option<String>,
+    location_visibility: Option<String>,
+    /// `luma`, or `external` for an entry another calendar manages and this one lists.
+    platform: Option<String>,
+    /// Absent, `null` or a list: all mean what they say.
+    #[serde(default)]
+    tags: Option<Vec<WireTag>>,
+    description_md: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct WireAddress {
+    address: Option<String>,
+    city: Option<String>,
+    region: Option<String>,
+    country: Option<String>,
+    city_state: Option<String>,
+    full_address: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct WireTag {
+    name: Option<String>,
+}
+
+/// Parses one list page, in either shape.
+pub fn parse_event_page(body: &str) -> Result<EventPage, MalformedResponse> {
+    let page: WirePage = serde_json::from_str(body).map_err(|err| malformed(err.to_string()))?;
+    let events = page
+        .entries
+        .into_iter()
+        .enumerate()
+        .map(|(index, entry)| {
+            parse_entry(entry).map_err(|err| malformed(format!("entry {index}: {}", err.0)))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(EventPage {
+        events,
+        has_more: page.has_more,
+        next_cursor: page.next_cursor.filter(|cursor| !cursor.is_empty()),
+    })
+}
+
+/// Parses an `events/get` answer: the event itself, or `{"event": …}`.
+pub fn parse_event_detail(body: &str) -> Result<ImportedEvent, MalformedResponse> {
+    let value: Value = serde_json::from_str(body).map_err(|err| malformed(err.to_string()))?;
+    parse_entry(value)
+}
+
+/// Parses `calendars/get`: the calendar itself, or `{"calendar": …}`.
+pub fn parse_calendar(body: &str) -> Result<CalendarInfo, MalformedResponse> {
+    #[derive(Deserialize)]
+    struct WireCalendar {
+        id: Option<String>,
+        api_id: Option<String>,
+        name: Option<String>,
+        slug: Option<String>,
+        url: Option<String>,
+        timezone: Option<String>,
+        location: Option<WireCalendarLocation>,
+    }
+    #[derive(Deserialize)]
+    struct WireCalendarLocation {
+        timezone: Option<String>,
+    }
+    let mut value: Value = serde_json::from_str(body).map_err(|err| malformed(err.to_string()))?;
+    if let Some(inner) = value.get_mut("calendar").filter(|v| v.is_object()) {
+        value = inner.take();
+    }
+    let wire: WireCalendar =
+        serde_json::from_value(value).map_err(|err| malformed(format!("calendar: {err}")))?;
+    let id = wire
+        .id
+        .or(wire.api_id)
+        .filter(|id| !id.is_empty())
+        .ok_or_else(|| malformed("calendar: no id"))?;
+    Ok(CalendarInfo {
+        name: wire.name.unwrap_or_else(|| id.clone()),
+        id,
+        slug: wire.slug,
+        url: wire.url,
+        timezone: wire.timezone.or(wire.location.and_then(|l| l.timezone)),
+    })
+}
+
+fn parse_entry(mut entry: Value) -> Result<ImportedEvent, MalformedResponse> {
+    // Legacy shape: {api_id, event: {...}, tags: [...]}; tags live beside the event.
+    let mut outer_tags = None;
+    if let Some(event) = entry.get_mut("event").filter(|event| event.is_object()) {
+        let event = event.take();
+        outer_tags = entry.get_mut("tags").map(Value::take);
+        entry = event;
+    }
+    let mut wire: WireEvent =
+        serde_json::from_value(entry).map_err(|err| malformed(err.to_string()))?;
+    if let Some(tags) = outer_tags
+        && wire.tags.as_ref().is_none_or(Vec::is_empty)
+    {
+        wire.tags =
+            serde_json::from_value(tags).map_err(|err| malformed(format!("tags: {err}")))?;
+    }
+    normalise(wire)
+}
+
+fn normalise(wire: WireEvent) -> Result<ImportedEvent, MalformedResponse> {
+    let external_id = wire
+        .id
+        .or(wire.api_id)
+        .filter(|id| !id.trim().is_empty())
+        .map(|id| bounds::event_id(&id))
+        .ok_or_else(|| malformed("no id (neither `id` nor `api_id`)"))?;
+    let start_at = parse_time(wire.start_at.as_deref(), "start_at")?;
+    let end_at = match wire.end_at.as_deref() {
+        Some(text) => parse_time(Some(text), "end_at")?.max(start_at),
+        None => {
+            let length = wire
+                .duration_interval
+                .as_deref()
+                .and_then(parse_iso_duration)
+                .unwrap_or_else(|| Duration::hours(1));
+            bounds::end_after(start_at, length)
+                .map_err(|err| malformed(format!("duration_interval: {err}")))?
+        }
+    };
+    let (start_at, end_at) =
+        bounds::span(start_at, end_at).map_err(|err| malformed(format!("end_at: {err}")))?;
+    let (timezone, unknown_timezone) = match wire.timezone.as_deref().map(str::trim) {
+        Some(name) if name.parse::<chrono_tz::Tz>().is_ok() => (name.to_owned(), None),
+        Some(name) if !name.is_empty() => {
+            let name = bounds::one_line(name, 64);
+            tracing::warn!(event = %external_id, timezone = %name, "unknown timezone from lu.ma; showing the event in UTC");
+            ("UTC".to_owned(), Some(name))
+        }
+        _ => ("UTC".to_owned(), None),
+    };
+    let link = |text: Option<String>| text.as_deref().and_then(bounds::link);
+    // Join links are for registered guests: they only tell us the event is online.
+    let has_join_link = link(wire.meeting_url)
+        .or(link(wire.zoom_meeting_url))
+        .is_some();
+    let address_hidden = wire
+        .location_visibility
+        .as_deref()
+        .is_some_and(|visibility| visibility.trim() != "public");
+    let location_text = wire.geo_address_json.as_ref().and_then(|address| {
+        if address_hidden {
+            public_part(address)
+        } else {
+            location_text(address)
+        }
+    });
+    let location_type = match wire.location_type.as_deref() {
+        Some("offline") => LocationType::InPerson,
+        Some("zoom" | "meet" | "discord" | "twitch" | "twitter" | "youtube") => {
+            LocationType::Online
+        }
+        // Legacy entries carry no type: infer it from what they do carry.
+        _ if has_join_link => LocationType::Online,
+        _ if location_text.is_some() => LocationType::InPerson,
+        _ => LocationType::Unknown,
+    };
+    let title = bounds::one_line(
+        wire.name.as_deref().unwrap_or_default(),
+        bounds::TITLE_MAX_CHARS,
+    );
+    Ok(ImportedEvent {
+        title: if title.is_empty() {
+            "Untitled event".to_owned()
+        } else {
+            title
+        },
+        calendar_id: non_empty(wire.calendar_id)
+            .or(non_empty(wire.calendar_api_id))
+            .map(|id| bounds::event_id(&id)),
+        start_at,
+        end_at,
+        all_day: false,
+        timezone,
+        unknown_timezone,
+        cover_url: link(wire.cover_url),
+        event_url: link(wire.url),
+        address_hidden: address_hidden && location_type != LocationType::Online,
+        location_text,
+        location_type,
+        visibility: crate::rules::visibility::from_luma(wire.visibility.as_deref()),
+        cross_listed: wire.platform.as_deref().map(str::trim) == Some("external"),
+        tags: bounds::tags(
+            wire.tags
+                .unwrap_or_default()
+                .into_iter()
+                .filter_map(|tag| tag.name),
+        ),
+        description_md: wire
+            .description_md
+            .map(|text| bounds::description(&text))
+            .filter(|text| !text.is_empty())
+            .map(Into::into),
+        external_id,
+    })
+}
+
+fn non_empty(text: Option<String>) -> Option<String> {
+    text.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty())
+}
+
+/// The part of a guests-only address lu.ma shows everyone: the city and region.
+fn public_part(address: &WireAddress) -> Option<String> {
+    let part = |text: &Option<String>| {
+        text.as_deref()
+            .map(|text| bounds::one_line(text, bounds::LOCATION_MAX_CHARS))
+            .filter(|s| !s.is_empty())
+    };
+    let text = part(&address.city_state).or_else(|| {
+        let parts: Vec<String> = [&address.city, &address.region, &address.country]
+            .into_iter()
+            .filter_map(part)
+            .collect();
+        (!parts.is_empty()).then(|| parts.join(", "))
+    })?;
+    Some(bounds::one_line(&text, bounds::LOCATION_MAX_CHARS))
+}
+
+/// "Venue, City" when both are known, else whatever part lu.ma gave; one line, bounded.
+fn location_text(address: &WireAddress) -> Option<String> {
+    let part = |text: &Option<String>| {
+        text.as_deref()
+            .map(|text| bounds::one_line(text, bounds::LOCATION_MAX_CHARS))
+            .filter(|s| !s.is_empty())
+    };
+    let venue = part(&address.address);
+    let city = part(&address.city);
+    let text = match (venue, city) {
+        (Some(venue), Some(city)) if !venue.contains(&city) => format!("{venue}, {city}"),
+        (Some(venue), _) => venue,
+        (None, city) => part(&address.full_address).or(city)?,
+    };
+    Some(bounds::one_line(&text, bounds::LOCATION_MAX_CHARS))
+}
+
+/// RFC 3339, with or without fractional seconds, any offset (stored as UTC), inside the
+/// years Convene accepts.
+fn parse_time(text: Option<&str>, field: &str) -> Result<DateTime<Utc>, MalformedResponse> {
+    let text = text.ok_or_else(|| malformed(format!("no {field}")))?;
+    let shown = || bounds::one_line(text, 40);
+    let at = DateTime::parse_from_rfc3339(text.trim())
+        .map(|time| time.with_timezone(&Utc))
+        .map_err(|err| malformed(format!("{field} {:?}: {err}", shown())))?;
+    bounds::instant(at).map_err(|err| malformed(format!("{field} {:?}: {err}", shown())))
+}
+
+/// ISO 8601 durations as lu.ma writes them: `PT2H`, `PT90M`, `P1D`, `P0Y0M0DT2H0M0S`.
+/// Years and months are refused (their length depends on the date), and so is anything that
+/// overflows: the arithmetic is checked, never panicking.
+pub fn parse_iso_duration(text: &str) -> Option<Duration> {
+    let rest = text.trim().strip_prefix('P')?;
+    let (date_part, time_part) = rest.split_once('T').unwrap_or((rest, ""));
+    let mut total = Duration::zero();
+    for (part, in_time) in [(date_part, false), (time_part, true)] {
+        let mut number = String::new();
+        for c in part.chars() {
+            if c.is_ascii_digit() {
+                number.push(c);
+                continue;
+            }
+            let n: i64 = number.parse().ok()?;
+            number.clear();
+            let length = match (c, in_time) {
+                ('Y' | 'M', false) if n == 0 => Duration::zero(),
+                ('W', false) => Duration::try_weeks(n)?,
+                ('D', false) => Duration::try_days(n)?,
+                ('H', true) => Duration::try_hours(n)?,
+                ('M', true) => Duration::try_minutes(n)?,
+                ('S', true) => Duration::try_seconds(n)?,
+                _ => return None,
+            };
+            total = total.checked_add(&length)?;
+        }
+        if !number.is_empty() {
+            return None;
+        }
+    }
+    Some(total)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FLAT: &str = include_str!("fixtures/calendars-events-list.json");
+    const LEGACY: &str = include_str!("fixtures/list-events.legacy.json");
+
+    fn time(text: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(text)
+            .unwrap()
+            .with_timezone(&Utc)
+    }
+
+    #[test]
+    fn flat_2026_entries_are_read() {
+        let page = parse_event_page(FLAT).unwrap();
+        assert_eq!(page.events.len(), 1);
+        assert!(
+            !page.has_more,
+            "trust has_more even though a cursor came along"
+        );
+        let event = &page.events[0];
+        assert_eq!(event.external_id, "evt-7AfHSGOBmoz4iLO");
+        assert_eq!(event.calendar_id.as_deref(), Some("cal-NQYQhHfQN7sg4BF"));
+        assert_eq!(event.title, "AI Safety Reading Group: Scalable Oversight");
+        assert_eq!(event.start_at, time("2026-10-08T17:00:00Z"));
+        assert_eq!(event.end_at, time("2026-10-08T19:00:00Z"));
+        assert_eq!(event.timezone, "Europe/London");
+        assert_eq!(event.location_type, LocationType::InPerson);
+        assert_eq!(
+            event.location_text.as_deref(),
+            Some("Newspeak House, London")
+        );
+        assert_eq!(
+            event.event_url.as_deref(),
+            Some("https://luma.com/7sfm30gu")
+        );
+        assert_eq!(event.tags, ["Reading group"]);
+        assert_eq!(
+            event.description_md, None,
+            "lists carry no description since July 2026"
+        );
+    }
+
+    #[test]
+    fn legacy_nested_entries_read_the_same_event_the_same_way() {
+        let flat = parse_event_page(FLAT).unwrap().events.remove(0);
+        let page = parse_event_page(LEGACY).unwrap();
+        assert!(page.has_more);
+        assert_eq!(
+            page.next_cursor.as_deref(),
+            Some("eyJzdiI6IjIwMjYtMTAtMjlUMDA6MDA6MDAuMDAwWiJ9")
+        );
+        let legacy = &page.events[0];
+        assert_eq!(legacy.external_id, flat.external_id);
+        assert_eq!(legacy.start_at, flat.start_at);
+        assert_eq!(
+            legacy.location_type,
+            LocationType::InPerson,
+            "inferred from the address"
+        );
+        assert_eq!(
+            legacy.tags,
+            ["Reading group"],
+            "legacy tags sit beside the event"
+        );
+
+        let online = &page.events[1];
+        assert_eq!(online.external_id, "evt-qlNoZjWKJzEq5ao");
+        assert_eq!(
+            online.location_type,
+            LocationType::Online,
+            "inferred from the meeting URL"
+        );
+        assert!(
+            !format!("{online:?}").contains("zoom.us"),
+            "the join link is not kept"
+        );
+        assert_eq!(online.timezone, "America/Los_Angeles");
+    }
+
+    #[test]
+    fn missing_optional_fields_and_unknown_fields_are_fine() {
+        let body = r#"{"entries":[{"id":"evt-1","start_at":"2026-11-01T10:00:00Z","duration_interval":"PT90M","brand_new_field":{"x":1}}]}"#;
+        let event = parse_event_page(body).unwrap().events.remove(0);
+        assert_eq!(event.title, "Untitled event");
+        assert_eq!(
+            event.end_at,
+            time("2026-11-01T11:30:00Z"),
+            "end from the duration"
+        );
+        assert_eq!(event.timezone, "UTC");
+        assert_eq!(event.location_type, LocationType::Unknown);
+        assert_eq!(event.visibility, Visibility::Public);
+    }
+
+    #[test]
+    fn null_tags_and_null_optionals_are_accepted() {
+        let body = r#"{"entries":[{"id":"evt-1","start_at":"2026-11-01T10:00:00Z","end_at":null,"tags":null,"cover_url":null,"geo_address_json":null}]}"#;
+        let event = parse_event_page(body).unwrap().events.remove(0);
+        assert!(event.tags.is_empty());
+        assert_eq!(event.cover_url, None);
+    }
+
+    #[test]
+    fn an_unknown_timezone_is_shown_in_utc_and_remembered() {
+        let body = r#"{"entries":[{"id":"evt-1","start_at":"2026-11-01T10:00:00.000Z","end_at":"2026-11-01T11:00:00Z","timezone":"Mars/Olympus_Mons"}]}"#;
+        let event = parse_event_page(body).unwrap().events.remove(0);
+        assert_eq!(event.timezone, "UTC");
+        assert_eq!(event.unknown_timezone.as_deref(), Some("Mars/Olympus_Mons"));
+    }
+
+    #[test]
+    fn an_entry_without_id_or_start_fails_the_page_naming_it() {
+        let no_id = r#"{"entries":[{"id":"evt-1","start_at":"2026-11-01T10:00:00Z"},{"name":"x","start_at":"2026-11-01T10:00:00Z"}]}"#;
+        let err = parse_event_page(no_id).unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "malformed lu.ma response: entry 1: no id (neither `id` nor `api_id`)"
+        );
+        let bad_start = r#"{"entries":[{"id":"evt-1","start_at":"next tuesday"}]}"#;
+        let err = parse_event_page(bad_start).unwrap_err().to_string();
+        assert!(err.contains("entry 0: start_at \"next tuesday\""), "{err}");
+        assert!(parse_event_page("<html>502 Bad Gateway</html>").is_err());
+    }
+
+    #[test]
+    fn event_detail_and_calendar_accept_both_wrappings() {
+        let detail = r#"{"event":{"api_id":"evt-9","start_at":"2026-11-01T10:00:00Z","description_md":"**Bring snacks**"}}"#;
+        let event = parse_event_detail(detail).unwrap();
+        assert_eq!(event.external_id, "evt-9");
+        assert_eq!(event.description_md.as_deref(), Some("**Bring snacks**"));
+
+        let wrapped =
+            r#"{"calendar":{"api_id":"cal-1","name":"Rust Berlin","slug":"rust-berlin"}}"#;
+        let flat = r#"{"id":"cal-1","name":"Rust Berlin","location":{"timezone":"Europe/Berlin"}}"#;
+        assert_eq!(parse_calendar(wrapped).unwrap().id, "cal-1");
+        let calendar = parse_calendar(flat).unwrap();
+        assert_eq!(calendar.name, "Rust Berlin");
+        assert_eq!(calendar.timezone.as_deref(), Some("Europe/Berlin"));
+        assert!(parse_calendar(r#"{"name":"no id"}"#).is_err());
+    }
+
+    #[test]
+    fn content_hash_changes_with_list_fields_only() {
+        let event = parse_event_page(FLAT).unwrap().events.remove(0);
+        let mut moved = event.clone();
+        moved.start_at += Duration::hours(1);
+        let mut described = event.clone();
+        described.description_md = Some("new description".into());
+        assert_ne!(event.content_hash(), moved.content_hash());
+        assert_eq!(event.content_hash(), described.content_hash());
+        assert_eq!(event.content_hash().len(), 64);
+    }
+
+    #[test]
+    fn iso_durations_as_lu_ma_writes_them() {
+        assert_eq!(parse_iso_duration("PT2H"), Some(Duration::hours(2)));
+        assert_eq!(
+            parse_iso_duration("P0Y0M0DT2H0M0S"),
+            Some(Duration::hours(2))
+        );
+        assert_eq!(parse_iso_duration("PT1H30M"), Some(Duration::minutes(90)));
+        assert_eq!(parse_iso_duration("P1DT1H"), Some(Duration::hours(25)));
+        assert_eq!(
+            parse_iso_duration("P1M"),
+            None,
+            "months have no fixed length"
+        );
+        assert_eq!(parse_iso_duration("2 hours"), None);
+        assert_eq!(parse_iso_duration("PT2"), None);
+    }
+
+    mod generated {
+        use proptest::prelude::*;
+        use serde_json::json;
+
+        use super::*;
+
+        fn text() -> impl Strategy<Value = serde_json::Value> {
+            prop_oneof![
+                Just(serde_json::Value::Null),
+                ".{0,30}".prop_map(serde_json::Value::from),
+                any::<i64>().prop_map(serde_json::Value::from),
+                "[+-]?[0-9]{1,6}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,3})?(Z|[+-][0-9]{2}:[0-9]{2})"
+                    .prop_map(serde_json::Value::from),
+                "P([0-9]{1,12}[WD])?(T[0-9]{1,14}[HMS])?".prop_map(serde_json::Value::from),
+            ]
+        }
+
+        proptest! {
+            #[test]
+            fn any_entry_is_read_bounded_or_refused(
+                id in text(), start in text(), end in text(), duration in text(),
+                name in text(), timezone in text(), url in text(), tags in proptest::collection::vec(text(), 0..30),
+                description in text(), legacy in any::<bool>(),
+            ) {
+                let entry = json!({
+                    "id": id, "start_at": start, "end_at": end, "duration_interval": duration,
+                    "name": name, "timezone": timezone, "url": url, "meeting_url": url,
+                    "tags": tags.into_iter().map(|name| json!({"name": name})).collect::<Vec<_>>(),
+                    "description_md": description,
+                });
+                let entry = if legacy { json!({"api_id": "evt-x", "event": entry}) } else { entry };
+                let body = json!({"entries": [entry], "has_more": false}).to_string();
+                if let Ok(page) = parse_event_page(&body) {
+                    for event in page.events {
+                        prop_assert!(event.end_at >= event.start_at);
+                        prop_assert!(event.end_at - event.start_at <= bounds::EVENT_MAX_LENGTH);
+                        prop_assert!(event.title.chars().count() <= bounds::TITLE_MAX_CHARS);
+                        prop_assert!(event.tags.len() <= bounds::TAGS_MAX);
+                        prop_assert!(event.timezone.parse::<chrono_tz::Tz>().is_ok());
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn lu_mas_privacy_fields_are_respected() {
+        let body = r#"{"entries":[
+            {"id":"evt-1","start_at":"2026-12-01T18:00:00Z","visibility":"members-only","location_type":"offline","location_visibility":"guests-only",
+             "geo_address_json":{"address":"Flat 3, 12 Secret Street","city":"Berlin","region":"Berlin","country":"Germany","full_address":"Flat 3, 12 Secret Street, 10115 Berlin"}},
+            {"id":"evt-2","start_at":"2026-12-01T18:00:00Z","visibility":"private","meeting_url":"https://zoom.us/j/123?pwd=secret"},
+            {"id":"evt-3","start_at":"2026-12-01T18:00:00Z","platform":"external","zoom_meeting_url":"https://zoom.us/j/456"}
+        ]}"#;
+        let events = parse_event_page(body).unwrap().events;
+        assert_eq!(events[0].visibility, Visibility::MembersOnly);
+        assert_eq!(
+            events[0].location_text.as_deref(),
+            Some("Berlin, Berlin, Germany")
+        );
+        assert!(events[0].address_hidden);
+        assert_eq!(events[1].visibility, Visibility::Private);
+        assert_eq!(events[1].location_type, LocationType::Online);
+        assert_eq!(
+            events[2].visibility,
+            Visibility::Public,
+            "cross-listed, no visibility"
+        );
+        assert!(events[2].cross_listed);
+        assert!(!events[0].cross_listed);
+        let all = format!("{events:?}");
+        assert!(
+            !all.contains("Secret Street") && !all.contains("zoom.us"),
+            "{all}"
+        );
+    }
+
+    #[test]
+    fn hostile_values_are_refused_or_bounded_without_panicking() {
+        let body = r#"{"entries":[{"id":"evt-1","start_at":"1899-12-31T00:00:00Z","duration_interval":"P99999999999W"}]}"#;
+        assert!(
+            parse_event_page(body)
+                .unwrap_err()
+                .to_string()
+                .contains("start_at")
+        );
+        let body = r#"{"entries":[{"id":"evt-1","start_at":"2026-12-01T00:00:00Z","duration_interval":"P99999999999W"}]}"#;
+        assert_eq!(
+            parse_event_page(body).unwrap().events[0].end_at,
+            time("2026-12-01T01:00:00Z"),
+            "an unreadable duration is the default hour"
+        );
+        let body = r#"{"entries":[{"id":"evt-1","start_at":"2026-12-01T00:00:00Z","duration_interval":"P400D"}]}"#;
+        assert!(
+            parse_event_page(body)
+                .unwrap_err()
+                .to_string()
+                .contains("366 days")
+        );
+        let title = "T".repeat(10_000);
+        let body = format!(
+            r#"{{"entries":[{{"id":"evt-1","start_at":"2026-12-01T00:00:00Z","name":"{title}\nX","url":"https://a.example/\nb"}}]}}"#
+        );
+        let event = parse_event_page(&body).unwrap().events.remove(0);
+        assert_eq!(event.title.chars().count(), bounds::TITLE_MAX_CHARS);
+        assert!(event.title.ends_with('…'));
+        assert_eq!(event.event_url, None, "a link with a line break is dropped");
+    }
+}

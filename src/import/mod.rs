@@ -1,0 +1,11 @@
+//! Events in: lu.ma's API and iCal feeds read into the store. An organization's connection
+//! (`integration`), one sync run (`sync`), the refresh a page asks for (`refresh`), the daily
+//! import (`schedule`) and the topics read from events' tags.
+
+pub mod ical;
+pub mod integration;
+pub mod luma;
+pub mod refresh;
+pub mod schedule;
+pub mod sync;
+pub mod topics;

@@ -1,0 +1,206 @@
+//! Subscribable feeds (iCalendar and Atom) written once per change of the store and time
+//! slot, then served from memory (issue #27): calendar apps and feed readers poll, and four
+//! anonymous downloads of a large calendar at once used to cost four renders of hundreds of
+//! megabytes. Each feed is bounded (`ical::export::FEED_EVENTS_MAX` and `FEED_BYTES_MAX`), one
+//! feed is written at a time (the others wait, then find it written), and the written feeds
+//! share a byte budget ([`FEEDS_CACHED_BYTES`]).
+//!
+//! Keys never mix people: public feeds are the same for everyone, and a personal feed is kept
+//! by its owner's id after its token was looked up (a replaced token stops working at once).
+
+use std::future::Future;
+use std::sync::Arc;
+
+use bytes::Bytes;
+use chrono::{DateTime, Utc};
+use sea_orm::ConnectionTrait;
+
+use crate::Error;
+use crate::cache::{CachedReads, Tag, minute_of};
+use crate::site::PublicUrl;
+use crate::store::organizations;
+use crate::rules::visibility::Audience;
+
+/// Written feeds kept in memory together, at most.
+pub const FEEDS_CACHED_BYTES: usize = 48 * 1024 * 1024;
+/// Feeds kept, at most.
+pub const FEEDS_CACHED: usize = 2_000;
+
+/// Which feed, for which time slot: calendars change with the hour (they reach a month back),
+/// Atom feeds with the minute (they list what has not ended). Only feeds that exist are
+/// kept: an address naming nothing is answered from the store and never reaches the cache.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum FeedKey {
+    OrganizationCalendar { organization_id: i64, hour: i64 },
+    OrganizationAtom { organization_id: i64, minute: i64 },
+    NetworkAtom { minute: i64 },
+    TopicAtom { topic: String, minute: i64 },
+    Personal { user_id: i64, hour: i64 },
+}
+
+/// A feed as written, with its validator.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Written {
+    pub body: Bytes,
+    /// A strong `ETag` of `body`.
+    pub etag: String,
+}
+
+/// What a kept feed weighs.
+pub fn weight(key: &FeedKey, written: &Arc<Written>) -> usize {
+    let key = match key {
+        FeedKey::TopicAtom { topic, .. } => topic.len(),
+        _ => 0,
+    };
+    256 + key + written.body.len()
+}
+
+/// The feed under `key` written at the counters in `tag`: from memory, or written by `write`
+/// while no other feed is being written.
+async fn cached<F, Fut>(
+    reads: CachedReads<'_>,
+    key: FeedKey,
+    tag: Tag,
+    write: F,
+) -> Result<Arc<Written>, Error>
+where
+    F: FnOnce() -> Fut,
+    Fut: Future<Output = Result<String, Error>>,
+{
+    let shelf = &reads.caches.feeds;
+    if let Some(kept) = shelf.get(&key, tag) {
+        return Ok(kept);
+    }
+    // One at a time: a burst of downloads of one feed waits here for the first, and finds
+    // it written; memory holds one feed being written, whatever the burst.
+    let _writing = reads
+        .caches
+        .feed_writer
+        .acquire()
+        .await
+        .map_err(|err| Error::Internal(format!("the feed writer closed: {err}")))?;
+    if let Some(kept) = shelf.get(&key, tag) {
+        return Ok(kept);
+    }
+    let body = write().await?;
+    let written = Arc::new(Written {
+        etag: crate::publish::ics::etag(&body),
+        body: Bytes::from(body),
+    });
+    shelf.put(key, written.clone(), tag);
+    Ok(written)
+}
+
+fn hour_of(now: DateTime<Utc>) -> i64 {
+    now.timestamp().div_euclid(3_600)
+}
+
+/// `/orgs/<slug>/events.ics`; `None` when there is no such organization.
+pub async fn organization_calendar(
+    db: &impl ConnectionTrait,
+    reads: CachedReads<'_>,
+    slug: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<Arc<Written>>, Error> {
+    let Some(org) = organizations::find_by_slug(db, slug).await? else {
+        return Ok(None);
+    };
+    let key = FeedKey::OrganizationCalendar {
+        organization_id: org.id,
+        hour: hour_of(now),
+    };
+    let written = cached(reads, key, reads.catalog_tag(), || {
+        crate::publish::ics::organization_feed(db, &org, now)
+    })
+    .await?;
+    Ok(Some(written))
+}
+
+/// `/orgs/<slug>/events.atom`; `None` when there is no such organization.
+pub async fn organization_atom(
+    db: &impl ConnectionTrait,
+    reads: CachedReads<'_>,
+    site: &PublicUrl,
+    slug: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<Arc<Written>>, Error> {
+    let Some(org) = organizations::find_by_slug(db, slug).await? else {
+        return Ok(None);
+    };
+    let key = FeedKey::OrganizationAtom {
+        organization_id: org.id,
+        minute: minute_of(now),
+    };
+    let written = cached(reads, key, reads.catalog_tag(), || {
+        crate::publish::atom::organization_feed(db, site, &org, now)
+    })
+    .await?;
+    Ok(Some(written))
+}
+
+/// `/events.atom`.
+pub async fn network_atom(
+    db: &impl ConnectionTrait,
+    reads: CachedReads<'_>,
+    site: &PublicUrl,
+    now: DateTime<Utc>,
+) -> Result<Arc<Written>, Error> {
+    let key = FeedKey::NetworkAtom {
+        minute: minute_of(now),
+    };
+    cached(reads, key, reads.catalog_tag(), || {
+        crate::publish::atom::network_feed(db, site, now)
+    })
+    .await
+}
+
+/// `/topics/<topic>/events.atom`; `None` when no upcoming public event has the topic (a topic
+/// of members-only events only is not named here).
+pub async fn topic_atom(
+    db: &impl ConnectionTrait,
+    reads: CachedReads<'_>,
+    site: &PublicUrl,
+    topic: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<Arc<Written>>, Error> {
+    let Ok(Some(slug)) = crate::import::topics::parse_param(topic) else {
+        return Ok(None);
+    };
+    let Some(name) = crate::import::topics::name_of(db, &Audience::public(), &slug, now).await? else {
+        return Ok(None);
+    };
+    let key = FeedKey::TopicAtom {
+        topic: slug.clone(),
+        minute: minute_of(now),
+    };
+    let written = cached(reads, key, reads.catalog_tag(), || {
+        crate::publish::atom::topic_feed(db, site, &slug, &name, now)
+    })
+    .await?;
+    Ok(Some(written))
+}
+
+/// `/feeds/<token>.ics`; `None` for a token that is unknown or was replaced. Kept by owner,
+/// under the counters of people (memberships, names) and the catalog.
+pub async fn personal_calendar(
+    db: &impl ConnectionTrait,
+    reads: CachedReads<'_>,
+    token: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<Arc<Written>>, Error> {
+    let Some(user_id) = crate::publish::personal_feed::owner_of(db, token).await? else {
+        return Ok(None);
+    };
+    let Some(user) = crate::store::users::find_by_id(db, user_id).await? else {
+        return Ok(None);
+    };
+    let key = FeedKey::Personal {
+        user_id,
+        hour: hour_of(now),
+    };
+    let written = cached(reads, key, reads.viewer_tag(), || {
+        crate::publish::personal_feed::feed_of(db, &user, now)
+    })
+    .await?;
+    Ok(Some(written))
+}
