@@ -26,7 +26,7 @@ use tokio::task::JoinHandle;
 
 const HOUSEKEEPING_EVERY: std::time::Duration = std::time::Duration::from_secs(3_600);
 
-use crate::routes;
+use crate::http::routes;
 use crate::settings::Settings;
 
 #[derive(Debug, thiserror::Error)]
@@ -59,7 +59,7 @@ fn precompress_assets(options: &leptos::config::LeptosOptions) {
     if !dir.is_dir() {
         return;
     }
-    tokio::task::spawn_blocking(move || match crate::assets::precompress(&dir) {
+    tokio::task::spawn_blocking(move || match crate::http::assets::precompress(&dir) {
         Ok(0) => {}
         Ok(written) => tracing::info!(written, dir = %dir.display(), "assets precompressed"),
         Err(err) => {
@@ -262,12 +262,12 @@ async fn start_metrics(
     addr: SocketAddr,
     db: &DatabaseConnection,
 ) -> Result<(SocketAddr, JoinHandle<()>), StartupError> {
-    let handle = crate::exporter::recorder().map_err(StartupError::Metrics)?;
+    let handle = crate::http::exporter::recorder().map_err(StartupError::Metrics)?;
     let bind_error = |source| StartupError::BindMetrics { addr, source };
     let listener = TcpListener::bind(addr).await.map_err(bind_error)?;
     let bound = listener.local_addr().map_err(bind_error)?;
-    tracing::info!("metrics on {}", crate::exporter::describe(bound));
-    Ok((bound, crate::exporter::serve(listener, db.clone(), handle)))
+    tracing::info!("metrics on {}", crate::http::exporter::describe(bound));
+    Ok((bound, crate::http::exporter::serve(listener, db.clone(), handle)))
 }
 
 /// With an SMTP server, the supervised sender; without one, mail stays in the outbox.

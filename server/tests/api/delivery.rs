@@ -78,7 +78,7 @@ async fn hashed_assets_are_sent_precompressed_and_cached_for_a_year() {
     std::fs::create_dir_all(&pkg).unwrap();
     let script = "export function hydrate() { /* the bundle */ }\n".repeat(400);
     std::fs::write(pkg.join("convene.0a1b2c.js"), &script).unwrap();
-    assert_eq!(server::assets::precompress(&pkg).unwrap(), 1);
+    assert_eq!(server::http::assets::precompress(&pkg).unwrap(), 1);
     let app = spawn_app_adjusted(Seed::Nothing, |settings| {
         settings.leptos_options = LeptosOptions::builder()
             .output_name("convene")

@@ -1,12 +1,14 @@
 //! The `convene` command line: parse, set up logging, check settings, then run the command.
 
+pub mod fake_luma;
+pub mod operator;
+
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use crate::fake_luma;
-use crate::operator::{self, OperatorCommand};
+use operator::OperatorCommand;
 use crate::settings::{Settings, SettingsArgs};
 use crate::startup::{Application, shutdown_signal};
 use crate::telemetry;

@@ -1,7 +1,7 @@
 //! The HTTP surface: the Leptos pages and server functions, `/healthz`, static files and 404s,
 //! behind the session layer.
 
-use crate::{assets, embed, feeds, unsubscribe, web};
+use crate::{http::assets, http::embed, http::feeds, http::unsubscribe, http::web};
 use app::auth::session::RequestUser;
 use app::state::{AppState, RequestCounters};
 use app::{App, shell};
@@ -94,7 +94,7 @@ pub fn router(state: AppState, transport: Transport) -> Router {
         )
         // Counted by route pattern: only matched routes, so a scan of made-up paths adds no
         // labels.
-        .route_layer(axum::middleware::from_fn(crate::exporter::track_requests))
+        .route_layer(axum::middleware::from_fn(crate::http::exporter::track_requests))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
