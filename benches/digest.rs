@@ -13,9 +13,9 @@
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, TimeZone, Utc};
-use convene::site::PublicUrl;
 use convene::mail::digest;
 use convene::secrets::SecretKey;
+use convene::site::PublicUrl;
 use convene::store::entities::{event, mail_message, membership, organization, user};
 use convene::testing::{TestStore, fresh_postgres_schema, fresh_sqlite_url, store_at};
 use convene_types::{EventSource, LocationType, MailKind, MailStatus, Role, Visibility};

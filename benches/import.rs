@@ -24,10 +24,10 @@ use chrono::Utc;
 use convene::import::luma::client::{ApiKey, ClientConfig, LumaClient};
 use convene::import::luma::fake::{FakeCalendar, FakeLuma, sample_event};
 use convene::import::luma::model::parse_event_detail;
+use convene::import::sync::{Importer, SyncOutcome, SyncTrigger, event_row};
 use convene::secrets::SecretKey;
 use convene::store::entities::event;
 use convene::store::organizations::{self, LumaConnection, NewOrganization};
-use convene::import::sync::{Importer, SyncOutcome, SyncTrigger, event_row};
 use convene::testing::{TestStore, fresh_postgres_schema, fresh_sqlite_url, store_at};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, TransactionTrait};
 

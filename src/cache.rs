@@ -256,7 +256,10 @@ pub struct Shelves {
     pub viewers: Shelf<i64, Option<Arc<Viewer>>>,
     /// The dashboard's event windows, by filter (shared: every audience's rows, before the
     /// per-viewer rule).
-    pub windows: Shelf<crate::read_models::dashboard::window::WindowKey, Arc<crate::read_models::dashboard::window::Window>>,
+    pub windows: Shelf<
+        crate::read_models::dashboard::window::WindowKey,
+        Arc<crate::read_models::dashboard::window::Window>,
+    >,
     /// The directory (every organization with its member count) and the dashboard's change
     /// marker.
     pub directory: Shelf<(), Arc<Vec<convene_types::views::OrganizationSummary>>>,

@@ -17,10 +17,10 @@ use crate::Error;
 use crate::accounts::{DisplayName, Email, Password};
 use crate::error::is_unique_violation;
 use crate::mail::outbox::{self, OutgoingMail};
-use crate::{site::PublicUrl, mail::compose};
 use crate::store::entities::{account_token, user};
 use crate::store::sessions;
 use crate::store::users::{self, User};
+use crate::{mail::compose, site::PublicUrl};
 
 /// How long a sign-up's confirmation link works.
 pub const CONFIRM_VALID_FOR: Duration = Duration::days(7);

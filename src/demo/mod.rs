@@ -13,16 +13,16 @@ use sea_orm::{
 };
 
 use crate::Error;
-use crate::rules::access::Role;
 use crate::accounts::{DisplayName, Email, Password};
 use crate::import::luma::client::ApiKey;
 use crate::import::luma::fake::{FakeCalendar, FakeLuma};
 use crate::import::luma::fixtures;
+use crate::import::sync::{Importer, SyncReport, SyncTrigger};
+use crate::rules::access::Role;
 use crate::secrets::SecretKey;
 use crate::store::entities::{organization, user};
 use crate::store::organizations::{self, LumaConnection, NewOrganization};
 use crate::store::{memberships, users};
-use crate::import::sync::{Importer, SyncReport, SyncTrigger};
 
 /// The password of the demo accounts. Demo data lives only in local, throwaway stores.
 pub const DEMO_PASSWORD: &str = "convene-demo";
@@ -271,8 +271,8 @@ async fn demo_account(
 mod tests {
     use super::*;
     use crate::import::luma::client::{ClientConfig, LumaClient};
-    use crate::store::entities::event;
     use crate::import::sync::SyncOutcome;
+    use crate::store::entities::event;
     use crate::testing::fresh_store;
 
     fn importer(db: &DatabaseConnection, key: &SecretKey) -> Importer {

@@ -12,9 +12,9 @@ use chrono::{DateTime, Duration, NaiveTime, Utc};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect};
 
 use crate::Error;
+use crate::import::sync::{Importer, SyncOutcome, SyncReport, SyncTrigger};
 use crate::store::entities::sync_run;
 use crate::store::{leases, organizations};
-use crate::import::sync::{Importer, SyncOutcome, SyncReport, SyncTrigger};
 
 pub const DAILY_LEASE: &str = "daily_sync";
 /// How long the daily lease lasts unless renewed. The holder renews it every
@@ -260,10 +260,10 @@ mod tests {
     use super::*;
     use crate::import::luma::client::{ClientConfig, LumaClient};
     use crate::import::luma::fake::{FakeCalendar, FakeLuma, sample_event};
+    use crate::import::sync::{SyncFailure, SyncOutcome, SyncTrigger};
     use crate::secrets::SecretKey;
     use crate::store::entities::sync_run;
     use crate::store::organizations::{LumaConnection, NewOrganization};
-    use crate::import::sync::{SyncFailure, SyncOutcome, SyncTrigger};
     use crate::testing::{TestStore, fresh_store};
 
     fn calendar(id: &str, events: u32) -> FakeCalendar {

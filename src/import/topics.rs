@@ -15,8 +15,8 @@ use sea_orm::{
 
 use crate::Error;
 use crate::rules::bounds;
-use crate::store::entities::{change_counter, event, event_topic, topic_rule};
 use crate::rules::visibility::Audience;
+use crate::store::entities::{change_counter, event, event_topic, topic_rule};
 
 /// A topic slug is at most this long (a tag is at most [`bounds::TAG_MAX_CHARS`]).
 pub const SLUG_MAX_CHARS: usize = 60;
@@ -324,25 +324,30 @@ struct CountedName {
 impl UpcomingTopics {
     /// One statement: the counts of events that have not ended, of every audience.
     pub async fn read(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<Self, Error> {
-        let rows: Vec<(i64, crate::rules::visibility::Visibility, String, String, i64)> =
-            event_topic::Entity::find()
-                .select_only()
-                .column(event_topic::Column::OrganizationId)
-                .column(event::Column::Visibility)
-                .column(event_topic::Column::Slug)
-                .column(event_topic::Column::Name)
-                .column_as(events_counted(), "events")
-                .inner_join(event::Entity)
-                .filter(event::Column::RemovedAt.is_null())
-                .filter(event::Column::EndAt.gte(now))
-                .filter(Audience::site_admin().condition())
-                .group_by(event_topic::Column::OrganizationId)
-                .group_by(event::Column::Visibility)
-                .group_by(event_topic::Column::Slug)
-                .group_by(event_topic::Column::Name)
-                .into_tuple()
-                .all(db)
-                .await?;
+        let rows: Vec<(
+            i64,
+            crate::rules::visibility::Visibility,
+            String,
+            String,
+            i64,
+        )> = event_topic::Entity::find()
+            .select_only()
+            .column(event_topic::Column::OrganizationId)
+            .column(event::Column::Visibility)
+            .column(event_topic::Column::Slug)
+            .column(event_topic::Column::Name)
+            .column_as(events_counted(), "events")
+            .inner_join(event::Entity)
+            .filter(event::Column::RemovedAt.is_null())
+            .filter(event::Column::EndAt.gte(now))
+            .filter(Audience::site_admin().condition())
+            .group_by(event_topic::Column::OrganizationId)
+            .group_by(event::Column::Visibility)
+            .group_by(event_topic::Column::Slug)
+            .group_by(event_topic::Column::Name)
+            .into_tuple()
+            .all(db)
+            .await?;
         Ok(Self(
             rows.into_iter()
                 .map(

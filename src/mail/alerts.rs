@@ -13,12 +13,12 @@ use sea_orm::{
 };
 
 use crate::Error;
-use crate::site::PublicUrl;
 use crate::mail::compose::{self, Footer};
 use crate::mail::lists::{self, MailList};
 use crate::mail::member;
 use crate::mail::outbox::{self, OutgoingMail};
 use crate::secrets::SecretKey;
+use crate::site::PublicUrl;
 use crate::store::entities::{membership, organization, sync_run};
 
 /// Failed runs in a row before the admins hear of it.

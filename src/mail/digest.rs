@@ -13,12 +13,12 @@ use sea_orm::{
 };
 
 use crate::Error;
-use crate::site::PublicUrl;
 use crate::mail::compose::{self, Footer, Section};
 use crate::mail::lists::{self, MailList};
 use crate::mail::member::{self, MailEvent, Reader};
 use crate::mail::outbox::{self, OutgoingMail};
 use crate::secrets::SecretKey;
+use crate::site::PublicUrl;
 use crate::store::entities::mail_message;
 
 /// How far ahead a digest looks.

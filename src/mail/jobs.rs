@@ -7,11 +7,11 @@ use chrono::{DateTime, Duration, Utc};
 use sea_orm::DatabaseConnection;
 
 use crate::Error;
-use crate::site::PublicUrl;
 use crate::mail::alerts::{self, AlertPass};
 use crate::mail::digest::{self, DigestPass};
 use crate::mail::news::{self, NewsPass};
 use crate::secrets::SecretKey;
+use crate::site::PublicUrl;
 use crate::store::leases;
 
 pub const JOBS_LEASE: &str = "member_mail";

@@ -9,8 +9,8 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
 use crate::Error;
-use crate::site::PublicUrl;
 use crate::secrets::SecretKey;
+use crate::site::PublicUrl;
 use crate::store::entities::{membership, user};
 use convene_types::InputField;
 

@@ -13,8 +13,8 @@ use sea_orm::{
 };
 
 use crate::Error;
-use crate::site::PublicUrl;
 use crate::mail::compose::EventItem;
+use crate::site::PublicUrl;
 use crate::store::entities::{event, membership, organization, user};
 use crate::store::events::{https_only, place};
 use crate::text::timefmt;

@@ -13,12 +13,12 @@ use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use sha2::{Digest, Sha256};
 
 use crate::Error;
-use crate::site::PublicUrl;
 use crate::mail::compose::{self, Footer, Section};
 use crate::mail::lists::{self, MailList};
 use crate::mail::member::{self, MailEvent};
 use crate::mail::outbox::{self, OutgoingMail};
 use crate::secrets::SecretKey;
+use crate::site::PublicUrl;
 use crate::store::entities::membership;
 
 /// Events listed per message at most (the rest are counted).

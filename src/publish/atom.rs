@@ -6,14 +6,14 @@ use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use crate::Error;
-use crate::rules::bounds;
-use crate::site::PublicUrl;
 use crate::read_models::event_page;
+use crate::rules::bounds;
+use crate::rules::visibility::Audience;
+use crate::site::PublicUrl;
 use crate::store::descriptions::{self, Descriptions};
 use crate::store::entities::{event, organization};
 use crate::store::events::{self, Event, LONGEST_EVENT};
 use crate::store::organizations::Organization;
-use crate::rules::visibility::Audience;
 use crate::{text::markdown, text::timefmt};
 
 /// Entries in one feed at most: the next events, soonest first.

@@ -17,9 +17,9 @@ use sea_orm::ConnectionTrait;
 
 use crate::Error;
 use crate::cache::{CachedReads, Tag, minute_of};
+use crate::rules::visibility::Audience;
 use crate::site::PublicUrl;
 use crate::store::organizations;
-use crate::rules::visibility::Audience;
 
 /// Written feeds kept in memory together, at most.
 pub const FEEDS_CACHED_BYTES: usize = 48 * 1024 * 1024;
@@ -166,7 +166,8 @@ pub async fn topic_atom(
     let Ok(Some(slug)) = crate::import::topics::parse_param(topic) else {
         return Ok(None);
     };
-    let Some(name) = crate::import::topics::name_of(db, &Audience::public(), &slug, now).await? else {
+    let Some(name) = crate::import::topics::name_of(db, &Audience::public(), &slug, now).await?
+    else {
         return Ok(None);
     };
     let key = FeedKey::TopicAtom {

@@ -8,10 +8,10 @@ use sha2::{Digest, Sha256};
 
 use crate::Error;
 use crate::rules::bounds;
+use crate::rules::visibility::Audience;
 use crate::store::descriptions::{self, Descriptions};
 use crate::store::entities::event;
 use crate::store::events::{Event, https_only, place};
-use crate::rules::visibility::Audience;
 
 /// How far back a feed reaches: last month's events stay in subscribers' calendars.
 pub const RECENT: Duration = Duration::days(30);
@@ -476,7 +476,10 @@ mod tests {
         .unwrap();
         assert_eq!(read.len(), HOSTILE.len(), "exactly the events we meant");
         for (original, back) in events.iter().zip(&read) {
-            assert_eq!(back.title, crate::rules::bounds::one_line(&original.title, 300));
+            assert_eq!(
+                back.title,
+                crate::rules::bounds::one_line(&original.title, 300)
+            );
         }
         let name_line = text
             .split("\r\n")

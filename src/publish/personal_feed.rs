@@ -9,10 +9,10 @@ use sha2::{Digest, Sha256};
 
 use crate::Error;
 use crate::publish::ics::{RECENT, events_since, render};
+use crate::rules::visibility::Audience;
 use crate::secrets::{SecretKey, random_token};
 use crate::store::entities::feed_token;
 use crate::store::{memberships, users};
-use crate::rules::visibility::Audience;
 
 fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
@@ -117,8 +117,8 @@ mod tests {
     use sea_orm::ActiveValue::Set;
 
     use super::*;
-    use crate::rules::access::Role;
     use crate::accounts::{DisplayName, Email, Password};
+    use crate::rules::access::Role;
     use crate::store::entities::event;
     use crate::store::organizations::{self, NewOrganization};
     use crate::testing::fresh_store;

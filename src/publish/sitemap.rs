@@ -5,10 +5,10 @@ use chrono::{DateTime, Duration, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use crate::Error;
+use crate::rules::visibility::Audience;
 use crate::site::PublicUrl;
 use crate::store::entities::event;
 use crate::store::organizations;
-use crate::rules::visibility::Audience;
 
 /// The protocol allows 50,000 addresses in one file; the organizations' pages come first and
 /// the events fill the rest, soonest first.

@@ -10,15 +10,15 @@ use convene_types::InputField;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use crate::Error;
-use crate::rules::bounds;
-use crate::site::PublicUrl;
 use crate::mail::compose::escape;
 use crate::read_models::event_page;
+use crate::rules::bounds;
+use crate::rules::visibility::Audience;
+use crate::site::PublicUrl;
 use crate::store::entities::{event, organization};
 use crate::store::events::{self, Event, LONGEST_EVENT};
 use crate::store::organizations;
-use crate::rules::visibility::Audience;
-use crate::{text::timefmt, import::topics};
+use crate::{import::topics, text::timefmt};
 
 /// Events listed when the embedding page does not say.
 pub const DEFAULT_LIMIT: u64 = 5;

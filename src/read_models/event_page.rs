@@ -13,12 +13,12 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use serde_json::{Value, json};
 
 use crate::Error;
-use crate::rules::access::Actor;
 use crate::cache::{CachedReads, minute_of};
+use crate::rules::access::Actor;
+use crate::rules::visibility::{Audience, Visibility, members_of};
 use crate::site::PublicUrl;
 use crate::store::entities::{event, organization};
 use crate::store::events::{self, Event};
-use crate::rules::visibility::{Audience, Visibility, members_of};
 use crate::{text::markdown, text::timefmt};
 
 /// "More from …": at most this many of the organization's next events.

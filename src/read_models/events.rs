@@ -10,11 +10,11 @@ use sea_orm::ConnectionTrait;
 
 use crate::Error;
 use crate::cache::CachedReads;
-use crate::read_models::organizations::OrgRequest;
 use crate::import::refresh::{Freshness, Refresher};
+use crate::read_models::organizations::OrgRequest;
+use crate::rules::visibility::{Audience, Visibility};
 use crate::store::descriptions;
 use crate::store::events::{self, Event};
-use crate::rules::visibility::{Audience, Visibility};
 use crate::{text::markdown, text::timefmt};
 
 /// Events shown on the list, at most (a few months of a busy calendar).

@@ -8,8 +8,8 @@ use convene_types::{MailKind, MailStatus};
 use sea_orm::{DatabaseConnection, EntityTrait};
 
 use crate::Error;
-use crate::rules::access::{Actor, require_site_admin};
 use crate::mail::outbox::{self, StoredMail};
+use crate::rules::access::{Actor, require_site_admin};
 
 /// The newest messages shown.
 pub const SHOWN: u64 = 100;

@@ -12,8 +12,8 @@ use convene_types::{JoinPolicy, Role};
 use sea_orm::ConnectionTrait;
 
 use crate::Error;
-use crate::rules::access::{Actor, OrgViewer};
 use crate::cache::CachedReads;
+use crate::rules::access::{Actor, OrgViewer};
 use crate::store::memberships;
 use crate::store::organizations::{self, Organization};
 
@@ -106,7 +106,9 @@ pub async fn details(
         (Some(_), None) => Standing::Visitor { requested },
     };
     let join_offer = match &viewer {
-        Some(person) if crate::accounts::joining::at_member_domain(org, &person.email) => JoinOffer::AtOnce,
+        Some(person) if crate::accounts::joining::at_member_domain(org, &person.email) => {
+            JoinOffer::AtOnce
+        }
         _ if org.join_policy == JoinPolicy::Invitation => JoinOffer::InvitationOnly,
         _ => JoinOffer::Request,
     };

@@ -6,16 +6,16 @@ use convene_types::views::{TopicEvent, TopicOption, TopicPage, TopicRuleRow, Top
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use crate::Error;
-use crate::rules::access::Actor;
 use crate::cache::CachedReads;
-use crate::site::PublicUrl;
+use crate::import::topics;
 use crate::read_models::event_page;
+use crate::rules::access::Actor;
+use crate::rules::visibility::{Audience, Visibility};
+use crate::site::PublicUrl;
 use crate::store::entities::{event, organization};
 use crate::store::events::{self, LONGEST_EVENT};
 use crate::store::organizations::Organization;
 use crate::text::timefmt;
-use crate::import::topics;
-use crate::rules::visibility::{Audience, Visibility};
 
 /// Topics the dashboard's filter offers at most (the most used).
 pub const OPTIONS_MAX: u64 = 30;

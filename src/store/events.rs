@@ -6,8 +6,8 @@ use sea_orm::{
 };
 
 use crate::Error;
-use crate::store::entities::event;
 use crate::rules::visibility::Audience;
+use crate::store::entities::event;
 use convene_types::LocationType;
 
 pub use event::Model as Event;

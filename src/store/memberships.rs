@@ -8,8 +8,8 @@ use sea_orm::{
 };
 
 use crate::Error;
-use crate::rules::access::Role;
 use crate::error::is_unique_violation;
+use crate::rules::access::Role;
 use crate::store::entities::{event, membership, organization, user};
 use convene_types::InputField;
 

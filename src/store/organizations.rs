@@ -11,8 +11,8 @@ use crate::store::memberships;
 use convene_types::InputField;
 
 use crate::error::{Error, is_unique_violation};
-use crate::text::slug::Slug;
 use crate::store::entities::organization;
+use crate::text::slug::Slug;
 
 pub use organization::Model as Organization;
 

@@ -16,12 +16,12 @@ use crate::Error;
 use crate::error::is_unique_violation;
 use crate::mail::compose::{self, Footer};
 use crate::mail::outbox::{self, OutgoingMail};
-use crate::{site::PublicUrl, mail::member};
 use crate::secrets::SecretKey;
 use crate::store::entities::{membership, membership_invitation, membership_request, user};
 use crate::store::memberships;
 use crate::store::organizations::Organization;
 use crate::store::users::User;
+use crate::{mail::member, site::PublicUrl};
 
 /// Invitation links work for at most this many days, and this many people.
 pub const INVITATION_MAX_DAYS: u32 = 90;

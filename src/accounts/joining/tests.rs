@@ -5,13 +5,13 @@ use convene_types::{JoinPolicy, MailKind, Role, Visibility};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use super::*;
-use crate::rules::access::Actor;
 use crate::accounts::{DisplayName, Email, Password};
+use crate::rules::access::Actor;
+use crate::rules::visibility::Audience;
 use crate::store::entities::mail_message;
 use crate::store::organizations::{self, NewOrganization};
 use crate::store::users::{self, NewUser};
 use crate::testing::{TestStore, fresh_store};
-use crate::rules::visibility::Audience;
 
 fn site() -> PublicUrl {
     PublicUrl::new("https://convene.example/".parse().unwrap()).unwrap()

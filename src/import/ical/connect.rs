@@ -9,7 +9,9 @@ use url::Url;
 
 use crate::Error;
 use crate::import::ical::feed::{FeedSettings, read_feed_off_thread};
-use crate::import::ical::fetch::{FeedClient, FeedClientConfig, Fetched, Validators, shown_address};
+use crate::import::ical::fetch::{
+    FeedClient, FeedClientConfig, Fetched, Validators, shown_address,
+};
 use crate::import::luma::calendar_ref::is_calendar_id;
 use crate::secrets::{Purpose, SecretKey};
 use crate::store::entities::organization;

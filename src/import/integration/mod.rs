@@ -16,10 +16,10 @@ use crate::import::luma::calendar_ref::CalendarReference;
 use crate::import::luma::client::{ApiKey, LumaError};
 use crate::import::luma::model::CalendarInfo;
 use crate::import::refresh::{ManualSync, Refresher};
+use crate::import::sync::Importer;
 use crate::store::entities::{event, organization, sync_run};
 use crate::store::events;
 use crate::store::organizations::Organization;
-use crate::import::sync::Importer;
 use convene_types::InputField;
 
 /// Runs the settings panel lists.

@@ -6,9 +6,9 @@ use sea_orm::{EntityTrait, PaginatorTrait};
 use super::*;
 use crate::import::luma::client::{ClientConfig, LumaClient};
 use crate::import::luma::fake::{FakeCalendar, FakeLuma, sample_event};
+use crate::import::sync::{SyncOutcome, SyncTrigger};
 use crate::secrets::SecretKey;
 use crate::store::organizations::{self, NewOrganization};
-use crate::import::sync::{SyncOutcome, SyncTrigger};
 use crate::testing::{TestStore, fresh_store};
 
 const KEY: &str = "sk-integration-abcd";

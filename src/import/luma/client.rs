@@ -401,7 +401,8 @@ impl LumaClient {
             .and_then(|value| value.trim().parse::<u64>().ok())
             .map(Duration::from_secs);
         // Bytes that are not UTF-8 are replaced: the JSON parser then names what it cannot read.
-        let body = match crate::rules::bounds::read_body_capped(response, MAX_RESPONSE_BYTES).await {
+        let body = match crate::rules::bounds::read_body_capped(response, MAX_RESPONSE_BYTES).await
+        {
             Ok(Some(body)) => String::from_utf8_lossy(&body).into_owned(),
             Ok(None) => {
                 return Attempt::Fail(LumaError::Malformed(MalformedResponse(format!(

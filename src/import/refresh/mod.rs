@@ -10,8 +10,8 @@ use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOr
 use tokio::task::JoinHandle;
 
 use crate::Error;
-use crate::store::entities::{organization, sync_run};
 use crate::import::sync::{Importer, SyncOutcome, SyncReport, SyncTrigger};
+use crate::store::entities::{organization, sync_run};
 
 /// After an attempt (even a failed one), page loads wait this long before trying again, so a
 /// broken calendar is not hammered by every visitor.

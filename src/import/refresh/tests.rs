@@ -144,7 +144,10 @@ async fn sync_now_runs_once_at_a_time_here_and_across_replicas_and_reports_progr
     let (org, fake, refresher) = connected(&store, 120, now).await;
     fake.set_page_cap(50);
     // The second page stalls, so the first sync is still running while the others ask.
-    fake.push_fault(KEY, crate::import::luma::fake::Fault::Stall(StdDuration::ZERO));
+    fake.push_fault(
+        KEY,
+        crate::import::luma::fake::Fault::Stall(StdDuration::ZERO),
+    );
     fake.push_fault(
         KEY,
         crate::import::luma::fake::Fault::Stall(StdDuration::from_millis(1500)),

@@ -3,7 +3,8 @@
 
 use chrono::{DateTime, Duration, Utc};
 
-use super::{FetchedFrom, Importer, Reconciled, RunFailure, SyncCounts, SyncFailure, WINDOW_PAST};
+use super::plan::{Listed, Reconciled};
+use super::{FetchedFrom, Importer, RunFailure, SyncCounts, SyncFailure, WINDOW_PAST};
 use crate::import::ical::feed::{FeedSettings, read_feed_off_thread};
 use crate::import::ical::fetch::{FeedClient, Fetched, Validators};
 use crate::store::entities::organization;
@@ -66,12 +67,7 @@ impl Importer {
         // Parsing and expansion run on a blocking thread with a time limit.
         let events = read_feed_off_thread(text, settings).await?;
         let (changes, vanished) = match self
-            .reconcile(
-                org.id,
-                super::Listed::EndingAfter(settings.from),
-                events,
-                true,
-            )
+            .reconcile(org.id, Listed::EndingAfter(settings.from), events, true)
             .await
             .map_err(RunFailure::store)?
         {

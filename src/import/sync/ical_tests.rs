@@ -99,7 +99,8 @@ async fn world(feed: String, allow_private: bool) -> World {
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
     let key = SecretKey::generate();
     let feed =
-        crate::import::ical::connect::SealedFeed::seal(&key, org.id, &feed_url.parse().unwrap()).unwrap();
+        crate::import::ical::connect::SealedFeed::seal(&key, org.id, &feed_url.parse().unwrap())
+            .unwrap();
     organization::ActiveModel {
         id: Set(org.id),
         ical_url_sealed: Set(Some(feed.sealed)),
@@ -520,7 +521,12 @@ async fn a_large_run_is_written_in_chunks_and_stores_every_event() {
     let report = w.sync().await;
     assert_eq!(report.outcome, SyncOutcome::Ok, "{:?}", report.message);
     assert_eq!(report.counts.created, 1_200);
-    const { assert!(1_200 > CHANGES_PER_WRITE * 2, "more than two chunks") };
+    const {
+        assert!(
+            1_200 > super::write::CHANGES_PER_WRITE * 2,
+            "more than two chunks"
+        )
+    };
     let events = w.events().await;
     assert_eq!(events.len(), 1_200);
     assert_eq!(texts_of(&w).await, ["Hourly"]);

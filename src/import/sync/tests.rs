@@ -401,7 +401,7 @@ fn a_repeated_id_in_one_fetch_is_kept_once_the_later_copy_winning() {
         event.title = title.into();
         event
     };
-    let kept = last_copy_of_each(vec![
+    let kept = super::plan::last_copy_of_each(vec![
         event("evt-a", "first page"),
         event("evt-b", "only copy"),
         event("evt-a", "second page"),

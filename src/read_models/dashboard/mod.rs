@@ -14,14 +14,18 @@ use convene_types::views::{
 use sea_orm::ConnectionTrait;
 
 use crate::Error;
-use crate::rules::access::{Actor, Role, can_manage};
 use crate::cache::CachedReads;
-use crate::{read_models::dashboard::query as dashboard, read_models::dashboard::query::ChosenRange, read_models::dashboard::query::DashboardEvent, read_models::dashboard::query::DashboardQuery, read_models::dashboard::query::FilterParams};
 use crate::import::refresh::Refresher;
+use crate::rules::access::{Actor, Role, can_manage};
+use crate::rules::visibility::{Audience, Visibility, members_of};
 use crate::store::events;
 use crate::store::organizations::{self, Organization};
 use crate::text::timefmt;
-use crate::rules::visibility::{Audience, Visibility, members_of};
+use crate::{
+    read_models::dashboard::query as dashboard, read_models::dashboard::query::ChosenRange,
+    read_models::dashboard::query::DashboardEvent, read_models::dashboard::query::DashboardQuery,
+    read_models::dashboard::query::FilterParams,
+};
 
 /// The query the filters ask for, and the range it chose (each value checked).
 pub fn query(

@@ -14,8 +14,8 @@ use super::query::{
 };
 use crate::Error;
 use crate::cache::{CachedReads, minute_of};
-use crate::store::organizations::{self, Organization};
 use crate::rules::visibility::Audience;
+use crate::store::organizations::{self, Organization};
 
 /// Rows a window keeps: a page for every viewer whose organizations' members-only events are
 /// not more than three pages' worth of the first rows.

@@ -16,10 +16,10 @@ use icalendar::{
     EventStatus, Frequency, Property, RRuleSet,
 };
 
-use crate::rules::bounds::{self, TimeBoundError};
 use crate::import::ical::prescan::{PrescanError, prescan};
 use crate::import::ical::zones::{FeedZones, known_zone};
 use crate::import::luma::model::{ImportedEvent, LocationType, parse_iso_duration};
+use crate::rules::bounds::{self, TimeBoundError};
 use crate::rules::visibility::Visibility;
 
 /// lu.ma's feeds name each event `evt-…@events.lu.ma`; the API calls it `evt-…`.

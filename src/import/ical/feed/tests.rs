@@ -398,7 +398,10 @@ fn a_huge_description_on_a_repeating_event_is_stored_once_cut_not_copied_in_full
     let events = read_feed(&feed, &settings(chrono_tz::UTC)).unwrap();
     assert_eq!(events.len(), super::MAX_OCCURRENCES_PER_SERIES);
     let kept = events[0].description_md.as_deref().unwrap();
-    assert_eq!(kept.chars().count(), crate::rules::bounds::DESCRIPTION_MAX_CHARS);
+    assert_eq!(
+        kept.chars().count(),
+        crate::rules::bounds::DESCRIPTION_MAX_CHARS
+    );
     assert!(kept.ends_with('…'));
     let first = events[0].description_md.clone().unwrap();
     assert!(

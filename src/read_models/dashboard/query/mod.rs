@@ -10,16 +10,15 @@ use sea_orm::{
 };
 
 use crate::Error;
-use crate::rules::access::{Actor, Role};
 use crate::cache::CachedReads;
 use crate::import::refresh::SyncState;
+use crate::rules::access::{Actor, Role};
+use crate::rules::visibility::{Audience, Visibility};
 use crate::store::entities::{event, organization, sync_run};
 use crate::store::memberships;
 use crate::store::organizations::{self, Organization};
-use crate::rules::visibility::{Audience, Visibility};
 pub use convene_types::Attendance;
 use convene_types::{DashboardRange, InputField, LocationType};
-
 
 /// Events per page ("Show more" loads the next).
 pub const PAGE_SIZE: u64 = 20;

@@ -4,8 +4,8 @@ use chrono::{Duration, TimeZone};
 use sea_orm::{ActiveValue::Set, ConnectionTrait, DbBackend, EntityTrait, QueryTrait, Statement};
 
 use super::*;
-use crate::rules::access::Role;
 use crate::accounts::{DisplayName, Email, Password};
+use crate::rules::access::Role;
 use crate::store::organizations::{self, NewOrganization};
 use crate::store::{memberships, users};
 use crate::testing::{TestStore, fresh_store};
@@ -477,8 +477,8 @@ fn one_lu_ma_event_listed_by_two_organizations_is_one_card() {
 /// one cached minute, over every page.
 #[tokio::test]
 async fn cached_pages_equal_each_viewers_own_statement() {
-    use crate::rules::access::Actor;
     use crate::cache::{CachedReads, Caches, Counters};
+    use crate::rules::access::Actor;
 
     let store = fresh_store().await;
     let db = store.db();
@@ -575,8 +575,8 @@ async fn a_warm_render_reads_nothing_until_the_store_changes() {
     use std::sync::Arc;
     use std::sync::atomic::{AtomicUsize, Ordering};
 
-    use crate::rules::access::Actor;
     use crate::cache::{CachedReads, Caches, Counters};
+    use crate::rules::access::Actor;
 
     let store = fresh_store().await;
     let user = member(&store).await;
@@ -643,10 +643,10 @@ async fn a_warm_render_reads_nothing_until_the_store_changes() {
 async fn a_renders_reads_do_not_grow_with_the_store() {
     use std::sync::{Arc, Mutex};
 
-    use crate::rules::access::Actor;
     use crate::cache::{CachedReads, Caches, Counters};
     use crate::import::luma::client::{ClientConfig, LumaClient};
     use crate::import::refresh::Refresher;
+    use crate::rules::access::Actor;
     use crate::store::entities::event_topic;
     use convene_types::views::DashboardFilters;
 
@@ -758,10 +758,10 @@ async fn a_renders_reads_do_not_grow_with_the_store() {
 /// organizations' events only, and a changed event shows on the next render.
 #[tokio::test]
 async fn shared_cards_stay_each_viewers_own_and_follow_the_store() {
-    use crate::rules::access::Actor;
     use crate::cache::{CachedReads, Caches, Counters};
     use crate::import::luma::client::{ClientConfig, LumaClient};
     use crate::import::refresh::Refresher;
+    use crate::rules::access::Actor;
     use convene_types::views::DashboardFilters;
 
     let store = fresh_store().await;
