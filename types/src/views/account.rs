@@ -1,0 +1,29 @@
+//! A person's account page (`/account`).
+
+use serde::{Deserialize, Serialize};
+
+/// The signed-in member's account page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountView {
+    pub display_name: String,
+    pub email: String,
+    /// The address a link was sent to, not followed yet.
+    pub pending_email: Option<String>,
+    /// IANA name; `None` until chosen or guessed from the browser.
+    pub timezone: Option<String>,
+    pub digest_enabled: bool,
+    /// ISO weekday, 1 is Monday.
+    pub digest_weekday: i16,
+    pub import_alert_mail: bool,
+    /// Administers an organization (so import alerts concern them).
+    pub administers: bool,
+    pub organizations: Vec<AccountOrganization>,
+}
+
+/// One of the member's organizations, with its new-event mail switch.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountOrganization {
+    pub slug: String,
+    pub name: String,
+    pub new_event_mail: bool,
+}
