@@ -12,6 +12,7 @@
 //! viewers by user id, and shared data (the event window of a filter, the directory) holds
 //! only what every audience may see before the per-viewer rules are applied to it.
 
+use std::any::{Any, TypeId};
 use std::collections::HashMap;
 use std::future::Future;
 use std::hash::Hash;
@@ -254,33 +255,48 @@ pub struct Shelves {
     pub sessions: Shelf<i128, SessionFacts>,
     /// By user id: the user and their organizations with their role (`None`: no such user).
     pub viewers: Shelf<i64, Option<Arc<Viewer>>>,
-    /// The dashboard's event windows, by filter (shared: every audience's rows, before the
-    /// per-viewer rule).
-    pub windows: Shelf<
-        crate::read_models::dashboard::window::WindowKey,
-        Arc<crate::read_models::dashboard::window::Window>,
-    >,
     /// The directory (every organization with its member count) and the dashboard's change
     /// marker.
     pub directory: Shelf<(), Arc<Vec<convene_types::views::OrganizationSummary>>>,
-    /// An organization's events list, formatted, by (organization, whether the viewer sees its
-    /// members-only events, minute).
-    pub event_lists: Shelf<(i64, bool, i64), Arc<Vec<crate::read_models::events::Listed>>>,
     pub marker: Shelf<(), i64>,
     /// The dashboard's cards as every viewer sees them (before "one of mine" and the other
     /// organizations listing the event), by event and minute: formatting times and links was
     /// most of a card's cost, and the same events reach many viewers.
     pub cards: Shelf<(i64, i64), Arc<convene_types::views::DashboardEvent>>,
-    /// The topics of upcoming events per organization and visibility, by minute: every
-    /// audience's topic choice is cut from them (`crate::import::topics::UpcomingTopics`).
-    pub upcoming_topics: Shelf<i64, Arc<crate::import::topics::UpcomingTopics>>,
-    /// Each event's pages (for its organization's members, for anyone else), by public id and
-    /// minute.
-    pub event_pages: Shelf<(String, i64), Option<Arc<crate::read_models::event_page::Pages>>>,
-    /// Subscribable feeds as written (`crate::publish::feed_cache`).
-    pub feeds: Shelf<crate::publish::feed_cache::FeedKey, Arc<crate::publish::feed_cache::Written>>,
-    /// One feed is written at a time.
-    pub feed_writer: tokio::sync::Semaphore,
+    /// What the modules above keep here under their own types ([`Kept`]): the dashboard's
+    /// windows, events lists, event pages, topics, written feeds.
+    kept: Mutex<HashMap<TypeId, Arc<dyn Any + Send + Sync>>>,
+}
+
+/// Something a module of the core keeps in the process's caches, under a type of its own: the
+/// module names what it holds (a [`Shelf`] of its keys and values, with its bounds) and builds
+/// it; the caches hold it without knowing it. So a read model depends on the caches, never the
+/// other way round.
+pub trait Kept: 'static {
+    type Held: Send + Sync + 'static;
+    /// What the caches hold for it, built on first use.
+    fn build() -> Self::Held;
+}
+
+impl Shelves {
+    /// What `K` keeps here (built the first time it is asked for).
+    pub fn kept<K: Kept>(&self) -> Arc<K::Held> {
+        let mut kept = self.kept.lock().unwrap_or_else(PoisonError::into_inner);
+        let held = kept
+            .entry(TypeId::of::<K>())
+            .or_insert_with(|| Arc::new(K::build()))
+            .clone();
+        match held.downcast::<K::Held>() {
+            Ok(held) => held,
+            // Each `K` is stored under its own `TypeId` as its own `Held`: unreachable, and
+            // harmless if it were (a fresh one replaces it).
+            Err(_) => {
+                let fresh = Arc::new(K::build());
+                kept.insert(TypeId::of::<K>(), fresh.clone());
+                fresh
+            }
+        }
+    }
 }
 
 /// Sizes: enough for every session and member of a large network, and every filter a busy
@@ -288,15 +304,8 @@ pub struct Shelves {
 /// whose entries grow with the events they hold are bounded in bytes too.
 const SESSIONS: usize = 100_000;
 const VIEWERS: usize = 50_000;
-const WINDOWS: usize = 2_000;
-const WINDOWS_BYTES: usize = 64 * 1024 * 1024;
-const EVENT_LISTS_BYTES: usize = 32 * 1024 * 1024;
 const CARDS: usize = 50_000;
-const EVENT_PAGES: usize = 20_000;
-const EVENT_PAGES_BYTES: usize = 32 * 1024 * 1024;
 const CARDS_BYTES: usize = 32 * 1024 * 1024;
-/// Each organization's tags are bounded, so this holds the topics of a very large network.
-const UPCOMING_TOPICS_BYTES: usize = 16 * 1024 * 1024;
 
 impl Default for Caches {
     fn default() -> Self {
@@ -304,48 +313,11 @@ impl Default for Caches {
             counter_reads: CounterReads::default(),
             sessions: Shelf::new(SESSIONS).named("sessions"),
             viewers: Shelf::new(VIEWERS).named("viewers"),
-            windows: Shelf::weighed(
-                WINDOWS,
-                WINDOWS_BYTES,
-                |_, window: &Arc<crate::read_models::dashboard::window::Window>| window.weight(),
-            )
-            .named("windows"),
             directory: Shelf::new(1).named("directory"),
-            event_lists: Shelf::weighed(
-                WINDOWS,
-                EVENT_LISTS_BYTES,
-                |_, list: &Arc<Vec<crate::read_models::events::Listed>>| {
-                    list.iter()
-                        .map(crate::read_models::events::Listed::weight)
-                        .sum()
-                },
-            )
-            .named("event_lists"),
             marker: Shelf::new(1).named("marker"),
             cards: Shelf::weighed(CARDS, CARDS_BYTES, |_, card: &Arc<_>| card_weight(card))
                 .named("cards"),
-            upcoming_topics: Shelf::weighed(
-                2,
-                UPCOMING_TOPICS_BYTES,
-                |_, topics: &Arc<crate::import::topics::UpcomingTopics>| topics.weight(),
-            )
-            .named("upcoming_topics"),
-            event_pages: Shelf::weighed(
-                EVENT_PAGES,
-                EVENT_PAGES_BYTES,
-                |key: &(String, i64),
-                 pages: &Option<Arc<crate::read_models::event_page::Pages>>| {
-                    key.0.len() + pages.as_ref().map_or(64, |pages| pages.weight())
-                },
-            )
-            .named("event_pages"),
-            feeds: Shelf::weighed(
-                crate::publish::feed_cache::FEEDS_CACHED,
-                crate::publish::feed_cache::FEEDS_CACHED_BYTES,
-                crate::publish::feed_cache::weight,
-            )
-            .named("feeds"),
-            feed_writer: tokio::sync::Semaphore::new(1),
+            kept: Mutex::new(HashMap::new()),
         }))
     }
 }
@@ -409,25 +381,6 @@ impl CachedReads<'_> {
 /// The minute `time` falls in (minutes since the epoch): what caches kept "per minute" key by.
 pub fn minute_of(time: chrono::DateTime<chrono::Utc>) -> i64 {
     time.timestamp().div_euclid(60)
-}
-
-/// The topics of every upcoming event, per organization and visibility: read once per change
-/// of the catalog and minute, then cut for each audience.
-pub async fn upcoming_topics(
-    db: &impl ConnectionTrait,
-    reads: CachedReads<'_>,
-    now: chrono::DateTime<chrono::Utc>,
-) -> Result<Arc<crate::import::topics::UpcomingTopics>, Error> {
-    let minute = minute_of(now);
-    reads
-        .caches
-        .upcoming_topics
-        .get_or_read(minute, reads.catalog_tag(), || async {
-            Ok(Arc::new(
-                crate::import::topics::UpcomingTopics::read(db, now).await?,
-            ))
-        })
-        .await
 }
 
 /// A signed-in user and their organizations with their role there, by name.

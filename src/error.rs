@@ -33,9 +33,10 @@ pub enum Error {
     /// has an account.
     #[error("wrong email or password")]
     WrongCredentials,
-    /// lu.ma failed or refused (unreachable, rate limited, a server error, a rejected key).
+    /// lu.ma failed or refused (unreachable, rate limited, a server error, a rejected key), in
+    /// the client's words (`import::luma::client::LumaError` converts into this).
     #[error("lu.ma: {0}")]
-    Luma(#[from] crate::import::luma::client::LumaError),
+    Luma(String),
     /// A failure that is our fault (a library refused); details go to the log only.
     #[error("internal error: {0}")]
     Internal(String),

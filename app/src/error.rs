@@ -110,7 +110,7 @@ impl AppError {
             } => AppError::TooManyTries {
                 retry_after_minutes,
             },
-            convene::Error::Luma(err) => AppError::Luma(err.to_string()),
+            convene::Error::Luma(err) => AppError::Luma(err),
             convene::Error::Database(err) => {
                 tracing::error!(error = %err, "database error in a server function");
                 AppError::Internal

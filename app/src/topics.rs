@@ -66,7 +66,8 @@ pub async fn save_topic_rule(
     let (state, request) = org_request(&slug).await?;
     let actor = request.viewer.require_admin()?;
     let hidden = hidden.is_some();
-    convene::import::topics::save_rule(&state.db, request.organization.id, &tag, &name, hidden).await?;
+    convene::import::topics::save_rule(&state.db, request.organization.id, &tag, &name, hidden)
+        .await?;
     tracing::info!(
         by = actor.user_id,
         org = %request.organization.slug,

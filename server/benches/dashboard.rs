@@ -31,8 +31,8 @@ use std::net::SocketAddr;
 use std::process::Command;
 
 use chrono::{Duration, Utc};
-use convene::rules::access::Role;
 use convene::accounts::{DisplayName, Email, Password};
+use convene::rules::access::Role;
 use convene::secrets::{KeySource, SecretKey};
 use convene::store::entities::{event, membership, organization, user};
 use convene::store::organizations::{self, NewOrganization};

@@ -12,15 +12,15 @@ use axum::serve::ListenerExt;
 use convene::accounts::client_limit::{ClientLimit, InFlight};
 use convene::demo::{self, Demo, DemoSetup};
 use convene::import::luma::client::LumaClient;
-use convene::site::PublicUrl;
+use convene::import::refresh::Refresher;
+use convene::import::schedule::{DailySchedule, RESTART_PAUSE, supervise};
+use convene::import::sync::Importer;
 use convene::mail::jobs::MemberMail;
 use convene::mail::sender::SenderPace;
 use convene::mail::smtp::Mailer;
-use convene::import::refresh::Refresher;
-use convene::import::schedule::{DailySchedule, RESTART_PAUSE, supervise};
+use convene::site::PublicUrl;
 use convene::store::sessions::SeaOrmSessionStore;
 use convene::store::{self, DatabaseConnection, DbErr};
-use convene::import::sync::Importer;
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
@@ -267,7 +267,10 @@ async fn start_metrics(
     let listener = TcpListener::bind(addr).await.map_err(bind_error)?;
     let bound = listener.local_addr().map_err(bind_error)?;
     tracing::info!("metrics on {}", crate::http::exporter::describe(bound));
-    Ok((bound, crate::http::exporter::serve(listener, db.clone(), handle)))
+    Ok((
+        bound,
+        crate::http::exporter::serve(listener, db.clone(), handle),
+    ))
 }
 
 /// With an SMTP server, the supervised sender; without one, mail stays in the outbox.
@@ -473,8 +476,14 @@ async fn daily_imports(importer: Importer, db: DatabaseConnection, schedule: Dai
         // may die, and then its lease runs out.
         let mut failures = 0_u32;
         loop {
-            match convene::import::schedule::run_daily(&importer, &db, &owner, schedule, chrono::Utc::now())
-                .await
+            match convene::import::schedule::run_daily(
+                &importer,
+                &db,
+                &owner,
+                schedule,
+                chrono::Utc::now(),
+            )
+            .await
             {
                 Ok(outcome) if outcome.ran => {
                     if !outcome.organizations.is_empty() {

@@ -4,6 +4,7 @@
 //! in an address.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use convene_types::InputField;
@@ -14,6 +15,7 @@ use sea_orm::{
 };
 
 use crate::Error;
+use crate::cache::{CachedReads, Kept, Shelf, minute_of};
 use crate::rules::bounds;
 use crate::rules::visibility::Audience;
 use crate::store::entities::{change_counter, event, event_topic, topic_rule};
@@ -302,6 +304,40 @@ pub async fn upcoming(
     Ok(UpcomingTopics::read(db, now)
         .await?
         .choice_for(audience, limit))
+}
+
+/// The topics of every upcoming event, per organization and visibility: read once per change
+/// of the catalog and minute (kept for two minutes at most, [`UPCOMING_TOPICS_BYTES`]), then
+/// cut for each audience.
+pub async fn upcoming_cached(
+    db: &impl ConnectionTrait,
+    reads: CachedReads<'_>,
+    now: DateTime<Utc>,
+) -> Result<Arc<UpcomingTopics>, Error> {
+    reads
+        .caches
+        .kept::<Upcoming>()
+        .get_or_read(minute_of(now), reads.catalog_tag(), || async {
+            Ok(Arc::new(UpcomingTopics::read(db, now).await?))
+        })
+        .await
+}
+
+/// Where [`upcoming_cached`] keeps its answers.
+pub struct Upcoming;
+/// Each organization's tags are bounded, so this holds the topics of a very large network.
+const UPCOMING_TOPICS_BYTES: usize = 16 * 1024 * 1024;
+
+impl Kept for Upcoming {
+    type Held = Shelf<i64, Arc<UpcomingTopics>>;
+    fn build() -> Self::Held {
+        Shelf::weighed(
+            2,
+            UPCOMING_TOPICS_BYTES,
+            |_, topics: &Arc<UpcomingTopics>| topics.weight(),
+        )
+        .named("upcoming_topics")
+    }
 }
 
 /// The topics of every upcoming listable event, counted per organization, visibility and name:

@@ -16,7 +16,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::ConnectionTrait;
 
 use crate::Error;
-use crate::cache::{CachedReads, Tag, minute_of};
+use crate::cache::{CachedReads, Kept, Shelf, Tag, minute_of};
 use crate::rules::visibility::Audience;
 use crate::site::PublicUrl;
 use crate::store::organizations;
@@ -55,6 +55,22 @@ pub fn weight(key: &FeedKey, written: &Arc<Written>) -> usize {
     256 + key + written.body.len()
 }
 
+/// The feeds as written, and the one writer they wait for.
+pub struct Feeds {
+    written: Shelf<FeedKey, Arc<Written>>,
+    writer: tokio::sync::Semaphore,
+}
+
+impl Kept for Feeds {
+    type Held = Feeds;
+    fn build() -> Self {
+        Feeds {
+            written: Shelf::weighed(FEEDS_CACHED, FEEDS_CACHED_BYTES, weight).named("feeds"),
+            writer: tokio::sync::Semaphore::new(1),
+        }
+    }
+}
+
 /// The feed under `key` written at the counters in `tag`: from memory, or written by `write`
 /// while no other feed is being written.
 async fn cached<F, Fut>(
@@ -67,15 +83,15 @@ where
     F: FnOnce() -> Fut,
     Fut: Future<Output = Result<String, Error>>,
 {
-    let shelf = &reads.caches.feeds;
+    let feeds = reads.caches.kept::<Feeds>();
+    let shelf = &feeds.written;
     if let Some(kept) = shelf.get(&key, tag) {
         return Ok(kept);
     }
     // One at a time: a burst of downloads of one feed waits here for the first, and finds
     // it written; memory holds one feed being written, whatever the burst.
-    let _writing = reads
-        .caches
-        .feed_writer
+    let _writing = feeds
+        .writer
         .acquire()
         .await
         .map_err(|err| Error::Internal(format!("the feed writer closed: {err}")))?;

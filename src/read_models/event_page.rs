@@ -13,13 +13,33 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use serde_json::{Value, json};
 
 use crate::Error;
-use crate::cache::{CachedReads, minute_of};
+use crate::cache::{CachedReads, Kept, Shelf, minute_of};
 use crate::rules::access::Actor;
 use crate::rules::visibility::{Audience, Visibility, members_of};
 use crate::site::PublicUrl;
 use crate::store::entities::{event, organization};
 use crate::store::events::{self, Event};
 use crate::{text::markdown, text::timefmt};
+
+/// Each event's pages (for its organization's members, for anyone else), by public id and
+/// minute: at most [`EVENT_PAGES`], weighing [`EVENT_PAGES_BYTES`] together.
+pub struct EventPages;
+const EVENT_PAGES: usize = 20_000;
+const EVENT_PAGES_BYTES: usize = 32 * 1024 * 1024;
+
+impl Kept for EventPages {
+    type Held = Shelf<(String, i64), Option<Arc<Pages>>>;
+    fn build() -> Self::Held {
+        Shelf::weighed(
+            EVENT_PAGES,
+            EVENT_PAGES_BYTES,
+            |key: &(String, i64), pages: &Option<Arc<Pages>>| {
+                key.0.len() + pages.as_ref().map_or(64, |pages| pages.weight())
+            },
+        )
+        .named("event_pages")
+    }
+}
 
 /// "More from …": at most this many of the organization's next events.
 pub const MORE_EVENTS: u64 = 5;
@@ -50,7 +70,7 @@ pub async fn page(
     let key = (public_id.to_owned(), minute_of(now));
     let Some(pages) = reads
         .caches
-        .event_pages
+        .kept::<EventPages>()
         .get_or_read(key, reads.catalog_tag(), || async {
             Ok(read_pages(db, site, public_id, now).await?.map(Arc::new))
         })

@@ -9,13 +9,31 @@ use convene_types::views::{EventCard, EventDay, LIST_PAGE_SIZE, OrganizationEven
 use sea_orm::ConnectionTrait;
 
 use crate::Error;
-use crate::cache::CachedReads;
+use crate::cache::{CachedReads, Kept, Shelf};
 use crate::import::refresh::{Freshness, Refresher};
 use crate::read_models::organizations::OrgRequest;
 use crate::rules::visibility::{Audience, Visibility};
 use crate::store::descriptions;
 use crate::store::events::{self, Event};
 use crate::{text::markdown, text::timefmt};
+
+/// An organization's events list, formatted, by (organization, whether the viewer sees its
+/// members-only events, minute): as many as the dashboard keeps windows, [`EVENT_LISTS_BYTES`]
+/// together.
+pub struct EventLists;
+const EVENT_LISTS_BYTES: usize = 32 * 1024 * 1024;
+
+impl Kept for EventLists {
+    type Held = Shelf<(i64, bool, i64), Arc<Vec<Listed>>>;
+    fn build() -> Self::Held {
+        Shelf::weighed(
+            crate::read_models::dashboard::window::WINDOWS,
+            EVENT_LISTS_BYTES,
+            |_, list: &Arc<Vec<Listed>>| list.iter().map(Listed::weight).sum(),
+        )
+        .named("event_lists")
+    }
+}
 
 /// Events shown on the list, at most (a few months of a busy calendar).
 pub const LIST_LIMIT: u64 = 200;
@@ -211,7 +229,7 @@ async fn cached_list(
         .unwrap_or(now);
     reads
         .caches
-        .event_lists
+        .kept::<EventLists>()
         .get_or_read(key, reads.catalog_tag(), || async {
             Ok(Arc::new(list(db, organization_id, audience, from).await?))
         })

@@ -8,8 +8,8 @@ use sea_orm::DatabaseConnection;
 
 use crate::Error;
 use crate::import::integration;
-use crate::import::refresh::is_running;
 use crate::import::schedule;
+use crate::import::sync::is_running;
 use crate::store::entities::organization::CalendarSource;
 use crate::store::entities::sync_run;
 use crate::store::organizations::Organization;

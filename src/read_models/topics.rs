@@ -39,7 +39,7 @@ pub async fn options(
     };
     let audience = Audience::of_viewer(actor, member_of);
     Ok(choice(
-        crate::cache::upcoming_topics(db, reads, now)
+        crate::import::topics::upcoming_cached(db, reads, now)
             .await?
             .as_ref(),
         &audience,

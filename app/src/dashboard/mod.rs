@@ -62,8 +62,8 @@ pub async fn regenerate_personal_feed() -> Result<String, AppError> {
 
 #[cfg(feature = "ssr")]
 async fn personal_feed(regenerate: bool) -> Result<String, AppError> {
-    use convene::rules::access::require_signed_in;
     use convene::publish::personal_feed;
+    use convene::rules::access::require_signed_in;
 
     use crate::auth::session;
     use crate::state::AppState;

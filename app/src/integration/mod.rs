@@ -34,8 +34,8 @@ pub use settings::SettingsPage;
 
 #[cfg(feature = "ssr")]
 mod ssr {
-    use convene::rules::access::Actor;
     use convene::import::integration::ChangedBy;
+    use convene::rules::access::Actor;
     use convene::store::organizations::Organization;
 
     use crate::error::AppError;
@@ -191,16 +191,24 @@ pub async fn save_ical_feed(
 #[server]
 pub async fn remove_ical_feed(slug: String) -> Result<(), AppError> {
     let request = ssr::admin_request(&slug).await?;
-    convene::import::integration::remove_feed(&request.state.db, &request.organization, request.by())
-        .await?;
+    convene::import::integration::remove_feed(
+        &request.state.db,
+        &request.organization,
+        request.by(),
+    )
+    .await?;
     Ok(())
 }
 
 #[server]
 pub async fn remove_luma_key(slug: String) -> Result<(), AppError> {
     let request = ssr::admin_request(&slug).await?;
-    convene::import::integration::remove_key(&request.state.db, &request.organization, request.by())
-        .await?;
+    convene::import::integration::remove_key(
+        &request.state.db,
+        &request.organization,
+        request.by(),
+    )
+    .await?;
     Ok(())
 }
 

@@ -222,8 +222,13 @@ pub async fn save_join_policy(
         Error::invalid(InputField::JoinPolicy, err.to_string())
     })?;
     let domain = convene::accounts::joining::parse_member_domain(&member_domain)?;
-    convene::accounts::joining::set_policy(&state.db, request.organization.id, policy, domain.clone())
-        .await?;
+    convene::accounts::joining::set_policy(
+        &state.db,
+        request.organization.id,
+        policy,
+        domain.clone(),
+    )
+    .await?;
     tracing::info!(by = actor.user_id, org = %request.organization.slug, %policy, domain = domain.as_deref().unwrap_or(""), "join policy saved");
     Ok(())
 }
@@ -252,8 +257,12 @@ pub async fn create_invitation(slug: String, days: String, uses: String) -> Resu
 pub async fn withdraw_invitation(slug: String, invitation_id: i64) -> Result<(), AppError> {
     let (state, request) = ssr::org_request(&slug).await?;
     let actor = request.viewer.require_admin()?;
-    convene::accounts::joining::withdraw_invitation(&state.db, request.organization.id, invitation_id)
-        .await?;
+    convene::accounts::joining::withdraw_invitation(
+        &state.db,
+        request.organization.id,
+        invitation_id,
+    )
+    .await?;
     tracing::info!(by = actor.user_id, org = %request.organization.slug, invitation = invitation_id, "invitation withdrawn");
     Ok(())
 }

@@ -8,10 +8,10 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use operator::OperatorCommand;
 use crate::settings::{Settings, SettingsArgs};
 use crate::startup::{Application, shutdown_signal};
 use crate::telemetry;
+use operator::OperatorCommand;
 
 /// Exit status for bad configuration (as `sysexits` EX_USAGE-style tools do), distinct from
 /// failures at run time.

@@ -4,15 +4,15 @@
 use std::io::{BufRead, IsTerminal};
 
 use clap::Subcommand;
-use convene::rules::access::Role;
 use convene::accounts::{DisplayName, Email, Password};
 use convene::import::integration::{self, ChangedBy, IntegrationForm};
 use convene::import::luma::client::{ClientConfig, LumaClient};
+use convene::import::sync::{Importer, SyncOutcome, SyncTrigger};
+use convene::rules::access::Role;
 use convene::secrets::SecretKey;
 use convene::store::organizations::{self, NewOrganization};
 use convene::store::users::{self, NewUser};
 use convene::store::{self, DatabaseConnection, memberships};
-use convene::import::sync::{Importer, SyncOutcome, SyncTrigger};
 use convene_types::InputField;
 
 /// Where `user add` reads the password when stdin is not used. Never a flag: command lines are

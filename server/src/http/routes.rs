@@ -94,7 +94,9 @@ pub fn router(state: AppState, transport: Transport) -> Router {
         )
         // Counted by route pattern: only matched routes, so a scan of made-up paths adds no
         // labels.
-        .route_layer(axum::middleware::from_fn(crate::http::exporter::track_requests))
+        .route_layer(axum::middleware::from_fn(
+            crate::http::exporter::track_requests,
+        ))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

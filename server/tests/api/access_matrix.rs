@@ -30,8 +30,8 @@ use app::organizations::{
     WithdrawInvitation,
 };
 use app::topics::{GetTopicPage, GetTopicSettings, ListTopicOptions, SaveTopicRule};
-use convene::rules::access::Role;
 use convene::accounts::{DisplayName, Email, Password};
+use convene::rules::access::Role;
 use convene::store::users::{self, NewUser};
 use convene::store::{self, memberships, organizations};
 use leptos::server_fn::ServerFn;

@@ -10,11 +10,11 @@ use app::auth::{SignIn, SignOut};
 use app::organizations::{
     AnswerMembershipRequest, LeaveOrganization, ListMembers, RequestMembership, SetMemberRole,
 };
-use convene::rules::access::Role;
 use convene::import::luma::fake::{FakeCalendar, FakeLuma};
+use convene::import::sync::{Importer, SyncOutcome, SyncTrigger};
+use convene::rules::access::Role;
 use convene::secrets::SecretKey;
 use convene::store::{self, memberships, organizations, users};
-use convene::import::sync::{Importer, SyncOutcome, SyncTrigger};
 use leptos::server_fn::ServerFn;
 use serde_json::{Value, json};
 

@@ -7,8 +7,8 @@ use chrono::{Datelike, Duration, NaiveDate, TimeZone, Utc};
 use chrono_tz::Europe::Berlin;
 use convene::import::ical::fetch::FeedClientConfig;
 use convene::import::luma::client::{ClientConfig, LumaClient};
-use convene::store::entities::organization;
 use convene::import::sync::{Importer, SyncOutcome, SyncTrigger};
+use convene::store::entities::organization;
 use leptos::server_fn::ServerFn;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set};
 

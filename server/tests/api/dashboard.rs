@@ -191,9 +191,9 @@ async fn show_more_pages_follow_on_and_bad_filters_name_their_field() {
 async fn one_event_listed_by_two_organizations_is_one_card_hosted_by_one_with_the_other() {
     use convene::import::luma::client::{ClientConfig, LumaClient};
     use convene::import::luma::fake::{FakeCalendar, FakeLuma};
+    use convene::import::sync::{Importer, SyncTrigger};
     use convene::secrets::{Purpose, SecretKey};
     use convene::store::entities::organization;
-    use convene::import::sync::{Importer, SyncTrigger};
     use sea_orm::{ActiveModelTrait, ActiveValue::Set};
 
     let shared = |platform: &str| {

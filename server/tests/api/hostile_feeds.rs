@@ -13,10 +13,10 @@ use chrono::Utc;
 use convene::import::ical::fetch::FeedClientConfig;
 use convene::import::luma::client::{ClientConfig, LumaClient};
 use convene::import::luma::fake::{FakeCalendar, FakeLuma};
+use convene::import::sync::{Importer, SyncFailure, SyncOutcome, SyncTrigger};
 use convene::secrets::SecretKey;
 use convene::store::entities::{event, event_description, organization, sync_run};
 use convene::store::organizations::{self, NewOrganization};
-use convene::import::sync::{Importer, SyncFailure, SyncOutcome, SyncTrigger};
 use convene::testing::{fresh_database_url, scratch_dir};
 use leptos::server_fn::ServerFn;
 

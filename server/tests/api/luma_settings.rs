@@ -6,8 +6,8 @@ use app::integration::{
     GetLumaSettings, GetSyncStatus, IntegrationSettings, SaveLumaSettings, StartLumaSync,
     SyncStart, SyncStatusView,
 };
-use convene::rules::access::Role;
 use convene::import::luma::fake::{FakeCalendar, FakeLuma, sample_event};
+use convene::rules::access::Role;
 use convene_types::{SyncOutcome, SyncTrigger};
 use leptos::server_fn::ServerFn;
 

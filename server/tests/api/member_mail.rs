@@ -5,10 +5,10 @@
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use convene::rules::access::Role;
 use convene::accounts::{DisplayName, Email, Password};
-use convene::site::PublicUrl;
 use convene::mail::jobs::MemberMail;
+use convene::rules::access::Role;
+use convene::site::PublicUrl;
 use convene::store::entities::{event, mail_message, user};
 use convene::store::organizations::{self, NewOrganization};
 use convene::store::users::{self, NewUser};

@@ -2,8 +2,8 @@
 //! route and status, sync runs, the store's state and cache lookups after a sync and page views.
 
 use convene::import::luma::fake::{FakeCalendar, FakeLuma};
-use convene::store::{self, organizations};
 use convene::import::sync::{SyncOutcome, SyncTrigger};
+use convene::store::{self, organizations};
 
 use crate::helpers::{Seed, connect_to_fake_luma, spawn_app_adjusted};
 

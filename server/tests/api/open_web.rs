@@ -2,9 +2,9 @@
 //! the sitemap and robots.txt, read as a search engine or another site reads them.
 
 use chrono::{DateTime, Utc};
+use convene::rules::visibility::Visibility;
 use convene::store::entities::event;
 use convene::store::{self};
-use convene::rules::visibility::Visibility;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder,
 };

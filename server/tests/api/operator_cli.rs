@@ -3,8 +3,8 @@
 use std::io::Write;
 use std::process::{Command, Stdio};
 
-use convene::rules::access::Role;
 use convene::accounts::Email;
+use convene::rules::access::Role;
 use convene::store::{self, memberships, organizations, users};
 use convene::testing::{fresh_database_url, scratch_dir};
 

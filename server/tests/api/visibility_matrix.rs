@@ -10,12 +10,12 @@
 use app::auth::SignIn;
 use app::dashboard::{Dashboard, GetDashboard, GetPersonalFeed};
 use app::organizations::{FollowOrganization, RequestMembership};
-use convene::rules::access::Role;
 use convene::import::luma::fake::{FakeCalendar, FakeLuma};
+use convene::import::sync::{SyncOutcome, SyncTrigger};
+use convene::rules::access::Role;
 use convene::secrets::SecretKey;
 use convene::store::entities::event;
 use convene::store::{self, memberships, organizations};
-use convene::import::sync::{SyncOutcome, SyncTrigger};
 use leptos::server_fn::ServerFn;
 use sea_orm::EntityTrait;
 use serde_json::json;

@@ -57,7 +57,7 @@ fn typed_key(input: Option<&str>) -> Option<ApiKey> {
 fn key_error(err: LumaError) -> Error {
     match err {
         LumaError::KeyRejected => Error::invalid(InputField::ApiKey, err.to_string()),
-        other => Error::Luma(other),
+        other => other.into(),
     }
 }
 

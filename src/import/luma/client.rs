@@ -43,6 +43,12 @@ pub enum LumaError {
     Unexpected { status: u16, message: String },
 }
 
+impl From<LumaError> for crate::Error {
+    fn from(err: LumaError) -> Self {
+        Self::Luma(err.to_string())
+    }
+}
+
 /// A lu.ma API key. It only ever leaves this type as a request header.
 #[derive(Clone, PartialEq, Eq)]
 pub struct ApiKey(String);

@@ -10,7 +10,7 @@ use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOr
 use tokio::task::JoinHandle;
 
 use crate::Error;
-use crate::import::sync::{Importer, SyncOutcome, SyncReport, SyncTrigger};
+use crate::import::sync::{Importer, SyncReport, SyncTrigger, is_running};
 use crate::store::entities::{organization, sync_run};
 
 /// After an attempt (even a failed one), page loads wait this long before trying again, so a
@@ -174,14 +174,6 @@ impl Refresher {
 pub enum ManualSync {
     Started(JoinHandle<Result<SyncReport, Error>>),
     AlreadyRunning,
-}
-
-/// A run still marked running after this long was interrupted (its process stopped).
-pub const RUNNING_AT_MOST: Duration = Duration::minutes(15);
-
-/// Whether `run` is still going, as far as the store can tell.
-pub fn is_running(run: &sync_run::Model, now: DateTime<Utc>) -> bool {
-    run.outcome == SyncOutcome::Running && now - run.started_at < RUNNING_AT_MOST
 }
 
 async fn last_run(

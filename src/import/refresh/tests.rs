@@ -8,6 +8,7 @@ use sea_orm::{EntityTrait, PaginatorTrait};
 use super::*;
 use crate::import::luma::client::{ClientConfig, LumaClient};
 use crate::import::luma::fake::{FakeCalendar, FakeLuma, sample_event};
+use crate::import::sync::SyncOutcome;
 use crate::secrets::SecretKey;
 use crate::store::organizations::{self, LumaConnection, NewOrganization};
 use crate::testing::fresh_store;

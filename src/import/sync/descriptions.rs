@@ -14,7 +14,7 @@ use crate::store::descriptions;
 use crate::store::entities::event;
 
 /// Descriptions one run fetches at most: 1,500 requests take about 8 minutes of the 180-a-minute
-/// budget, so a run stays well inside [`crate::import::refresh::RUNNING_AT_MOST`]; the rest wait for the
+/// budget, so a run stays well inside [`super::RUNNING_AT_MOST`]; the rest wait for the
 /// next run.
 pub const DESCRIPTIONS_PER_RUN: u64 = 1_500;
 /// Descriptions written per transaction: pages show them as they come, without a write per event.

@@ -18,6 +18,7 @@ use crate::import::ical::fetch::FeedClientConfig;
 use crate::import::luma::client::{ClientConfig, LumaClient};
 use crate::import::luma::fake::{FakeCalendar, FakeLuma, sample_event};
 use crate::secrets::SecretKey;
+use crate::store::entities::event;
 use crate::store::organizations::{self, LumaConnection, NewOrganization};
 use crate::testing::{TestStore, fresh_store};
 

@@ -16,10 +16,9 @@ use sea_orm::{
 use crate::Error;
 use crate::import::ical::fetch::{FeedClientConfig, Validators};
 use crate::import::luma::client::{LumaClient, LumaError};
-use crate::rules::visibility::Visibility;
 use crate::secrets::SecretKey;
 use crate::store::entities::organization::CalendarSource;
-use crate::store::entities::{event, organization, sync_run};
+use crate::store::entities::{organization, sync_run};
 
 /// Runs kept per organization; older ones are deleted after each run.
 pub const RUNS_KEPT: u64 = 50;
@@ -352,8 +351,16 @@ pub fn panic_message(payload: Box<dyn std::any::Any + Send>) -> String {
         .unwrap_or_else(|| "a panic without a message".to_owned())
 }
 
+/// A run still marked running after this long was interrupted (its process stopped).
+pub const RUNNING_AT_MOST: Duration = Duration::minutes(15);
+
+/// Whether `run` is still going, as far as the store can tell.
+pub fn is_running(run: &sync_run::Model, now: DateTime<Utc>) -> bool {
+    run.outcome == SyncOutcome::Running && now - run.started_at < RUNNING_AT_MOST
+}
+
 /// Closes runs that a stopped process left `running` (older than
-/// [`crate::import::refresh::RUNNING_AT_MOST`]) as interrupted; returns how many.
+/// [`RUNNING_AT_MOST`]) as interrupted; returns how many.
 pub async fn close_interrupted_runs(
     db: &DatabaseConnection,
     now: DateTime<Utc>,
@@ -376,7 +383,7 @@ pub async fn close_interrupted_runs(
             sea_orm::sea_query::Expr::value(Some(INTERRUPTED_MESSAGE)),
         )
         .filter(sync_run::Column::Outcome.eq(SyncOutcome::Running))
-        .filter(sync_run::Column::StartedAt.lt(now - crate::import::refresh::RUNNING_AT_MOST))
+        .filter(sync_run::Column::StartedAt.lt(now - RUNNING_AT_MOST))
         .exec(db)
         .await?;
     Ok(closed.rows_affected)
@@ -392,6 +399,7 @@ mod luma;
 mod plan;
 /// Storing a plan and recording the run.
 mod write;
+pub use write::{event_row, new_public_id};
 
 #[cfg(test)]
 mod tests;

@@ -11,7 +11,9 @@ use super::*;
 use crate::import::luma::client::{ClientConfig, LumaClient};
 use crate::import::luma::fake::{FakeCalendar, FakeLuma, Fault, sample_event};
 use crate::import::luma::model::LocationType;
+use crate::rules::visibility::Visibility;
 use crate::secrets::SecretKey;
+use crate::store::entities::event;
 use crate::store::organizations::{self, LumaConnection, NewOrganization};
 use crate::testing::{TestStore, fresh_store};
 

@@ -18,17 +18,13 @@ use crate::cache::CachedReads;
 use crate::import::refresh::Refresher;
 use crate::rules::access::{Actor, Role, can_manage};
 use crate::rules::visibility::{Audience, Visibility, members_of};
-use crate::store::events;
 use crate::store::organizations::{self, Organization};
+use crate::store::{events, memberships};
 use crate::text::timefmt;
-use crate::{
-    read_models::dashboard::query as dashboard, read_models::dashboard::query::ChosenRange,
-    read_models::dashboard::query::DashboardEvent, read_models::dashboard::query::DashboardQuery,
-    read_models::dashboard::query::FilterParams,
-};
+use query::{ChosenRange, DashboardEvent, DashboardPage, DashboardQuery, FilterParams};
 
 /// The query the filters ask for, and the range it chose (each value checked).
-pub fn query(
+pub fn parsed_query(
     filters: &DashboardFilters,
     now: DateTime<Utc>,
 ) -> Result<(DashboardQuery, ChosenRange), Error> {
@@ -60,10 +56,10 @@ pub async fn newsletter(
     format: crate::publish::newsletter::Format,
     now: DateTime<Utc>,
 ) -> Result<String, Error> {
-    let (mut query, _) = query(filters, now)?;
+    let (mut query, _) = parsed_query(filters, now)?;
     query.limit = NEWSLETTER_MAX;
-    let data = dashboard::load(db, None, viewer, &query).await?;
-    let cards: Vec<Card> = dashboard::merge_cross_listed(data.page.events)
+    let data = load(db, None, viewer, &query).await?;
+    let cards: Vec<Card> = query::merge_cross_listed(data.page.events)
         .into_iter()
         .map(|merged| {
             let also = merged
@@ -87,8 +83,8 @@ pub async fn page(
     filters: &DashboardFilters,
     now: DateTime<Utc>,
 ) -> Result<Dashboard, Error> {
-    let (query, chosen_range) = query(filters, now)?;
-    let data = dashboard::load(db, Some(reads), viewer, &query).await?;
+    let (query, chosen_range) = parsed_query(filters, now)?;
+    let data = load(db, Some(reads), viewer, &query).await?;
     let roles: HashMap<i64, Role> = data
         .mine
         .iter()
@@ -106,7 +102,7 @@ pub async fn page(
 
     let audience = Audience::of_viewer(viewer, members_of(&data.mine));
     let topics = super::topics::choice(
-        crate::cache::upcoming_topics(db, reads, now)
+        crate::import::topics::upcoming_cached(db, reads, now)
             .await?
             .as_ref(),
         &audience,
@@ -120,7 +116,7 @@ pub async fn page(
     Ok(Dashboard {
         signed_in: viewer.is_some(),
         next: data.page.next.map(|cursor| cursor.encode()),
-        events: dashboard::merge_cross_listed(data.page.events)
+        events: query::merge_cross_listed(data.page.events)
             .into_iter()
             .map(|merged| {
                 let mine = std::iter::once(merged.event.organization_id)
@@ -248,6 +244,81 @@ fn card(
     }
 }
 
+/// Everything one dashboard render reads.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DashboardData {
+    pub page: DashboardPage,
+    /// The viewer's organizations with their role, by name (none for visitors).
+    pub mine: Vec<(Organization, Role)>,
+    /// The organizations the filter names (by slug or by name), by name: the page shows them as
+    /// chosen even when they have nothing coming up. The full list of choices is
+    /// [`organizations::choices`], fetched only when someone opens the picker.
+    pub chosen: Vec<Organization>,
+    pub marker: i64,
+}
+
+/// A dashboard render: three statements for a member (two for a visitor), plus one when the
+/// filter names organizations, whatever the number of events or organizations. With `reads`,
+/// each part comes from the caches while the store's counters stand still: then a render reads
+/// nothing but the counters the request already read.
+pub async fn load(
+    db: &impl ConnectionTrait,
+    reads: Option<CachedReads<'_>>,
+    viewer: Option<Actor>,
+    query: &DashboardQuery,
+) -> Result<DashboardData, Error> {
+    // The viewer's organizations first: they decide which members-only events show.
+    let mine = match (viewer, reads) {
+        (Some(actor), Some(reads)) => crate::cache::viewer(db, reads, actor.user_id)
+            .await?
+            .map(|viewer| viewer.organizations.clone())
+            .unwrap_or_default(),
+        (Some(actor), None) => memberships::organizations_of(db, actor.user_id).await?,
+        (None, _) => Vec::new(),
+    };
+    let mut query = query.clone();
+    query.audience = Audience::of_viewer(viewer, crate::rules::visibility::members_of(&mine));
+    let query = &query;
+    if let Some(reads) = reads {
+        let (chosen, page) = window::chosen_and_page(db, reads, query).await?;
+        let marker = reads
+            .caches
+            .marker
+            .get_or_read((), reads.catalog_tag(), || query::change_marker(db))
+            .await?;
+        return Ok(DashboardData {
+            page,
+            mine,
+            chosen,
+            marker,
+        });
+    }
+    let (chosen, page) = if query.organizations.is_empty() {
+        (Vec::new(), query::upcoming(db, query).await?)
+    } else {
+        let chosen = organizations::matching(db, &query.organizations).await?;
+        let page = if chosen.is_empty() {
+            // Only unknown organizations asked for: nothing matches (not "everything").
+            DashboardPage {
+                events: Vec::new(),
+                next: None,
+            }
+        } else {
+            let mut by_slug = query.clone();
+            by_slug.organizations = chosen.iter().map(|org| org.slug.clone()).collect();
+            by_slug.organization_ids = chosen.iter().map(|org| org.id).collect();
+            query::upcoming(db, &by_slug).await?
+        };
+        (chosen, page)
+    };
+    Ok(DashboardData {
+        page,
+        mine,
+        chosen,
+        marker: query::change_marker(db).await?,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::shown_organizations;
@@ -311,12 +382,12 @@ mod tests {
 
     use chrono::{TimeZone, Utc};
 
-    use super::{DashboardFilters, query};
+    use super::{DashboardFilters, parsed_query};
 
     #[test]
     fn filters_become_a_query_or_name_the_bad_field() {
         let now = Utc.with_ymd_and_hms(2026, 11, 25, 10, 0, 0).unwrap(); // a Wednesday
-        let (q, chosen) = query(&DashboardFilters::default(), now).unwrap();
+        let (q, chosen) = parsed_query(&DashboardFilters::default(), now).unwrap();
         assert_eq!(chosen.label, "Next 30 days");
         assert_eq!(chosen.range, convene_types::DashboardRange::Next30Days);
         assert_eq!((q.until - q.from).num_days(), 30);
@@ -325,7 +396,7 @@ mod tests {
             range: "week".into(),
             ..Default::default()
         };
-        let (q, chosen) = query(&week, now).unwrap();
+        let (q, chosen) = parsed_query(&week, now).unwrap();
         assert_eq!(chosen.label, "This week");
         assert_eq!(chosen.range, convene_types::DashboardRange::Week);
         assert_eq!(
@@ -342,7 +413,7 @@ mod tests {
             mode: "online".into(),
             ..Default::default()
         };
-        let (q, chosen) = query(&custom, now).unwrap();
+        let (q, chosen) = parsed_query(&custom, now).unwrap();
         assert_eq!(chosen.label, "1 Dec 2026 – 8 Dec 2026");
         assert_eq!(chosen.range, convene_types::DashboardRange::Custom);
         assert_eq!(q.from, Utc.with_ymd_and_hms(2026, 12, 1, 0, 0, 0).unwrap());
@@ -350,7 +421,7 @@ mod tests {
         assert_eq!(q.organizations, ["rust-berlin"]);
         assert_eq!(q.text.as_deref(), Some("talk"));
 
-        let field = |filters: DashboardFilters| match query(&filters, now) {
+        let field = |filters: DashboardFilters| match parsed_query(&filters, now) {
             Err(crate::Error::Invalid { field, .. }) => field.as_str(),
             other => panic!("expected a field error, got {other:?}"),
         };

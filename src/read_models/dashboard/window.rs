@@ -13,9 +13,27 @@ use super::query::{
     statement,
 };
 use crate::Error;
-use crate::cache::{CachedReads, minute_of};
+use crate::cache::{CachedReads, Kept, Shelf, minute_of};
 use crate::rules::visibility::Audience;
 use crate::store::organizations::{self, Organization};
+
+/// The windows of the filters asked for lately, shared by every viewer (every audience's rows,
+/// before the per-viewer rule): at most [`WINDOWS`], weighing [`WINDOWS_BYTES`] together.
+pub struct Windows;
+pub const WINDOWS: usize = 2_000;
+const WINDOWS_BYTES: usize = 64 * 1024 * 1024;
+
+impl Kept for Windows {
+    type Held = Shelf<WindowKey, std::sync::Arc<Window>>;
+    fn build() -> Self::Held {
+        Shelf::weighed(
+            WINDOWS,
+            WINDOWS_BYTES,
+            |_, window: &std::sync::Arc<Window>| window.weight(),
+        )
+        .named("windows")
+    }
+}
 
 /// Rows a window keeps: a page for every viewer whose organizations' members-only events are
 /// not more than three pages' worth of the first rows.
@@ -169,7 +187,7 @@ pub(super) async fn chosen_and_page(
     let key = WindowKey::of(query);
     let window = reads
         .caches
-        .windows
+        .kept::<Windows>()
         .get_or_read(key.clone(), reads.catalog_tag(), || async {
             Ok(std::sync::Arc::new(Window::read(db, query, &key).await?))
         })

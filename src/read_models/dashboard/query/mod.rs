@@ -10,13 +10,9 @@ use sea_orm::{
 };
 
 use crate::Error;
-use crate::cache::CachedReads;
 use crate::import::refresh::SyncState;
-use crate::rules::access::{Actor, Role};
 use crate::rules::visibility::{Audience, Visibility};
 use crate::store::entities::{event, organization, sync_run};
-use crate::store::memberships;
-use crate::store::organizations::{self, Organization};
 pub use convene_types::Attendance;
 use convene_types::{DashboardRange, InputField, LocationType};
 
@@ -523,81 +519,6 @@ pub async fn change_marker(db: &impl ConnectionTrait) -> Result<i64, Error> {
         .await?
         .flatten();
     Ok(newest.unwrap_or(0))
-}
-
-/// Everything one dashboard render reads.
-#[derive(Debug, Clone, PartialEq)]
-pub struct DashboardData {
-    pub page: DashboardPage,
-    /// The viewer's organizations with their role, by name (none for visitors).
-    pub mine: Vec<(Organization, Role)>,
-    /// The organizations the filter names (by slug or by name), by name: the page shows them as
-    /// chosen even when they have nothing coming up. The full list of choices is
-    /// [`organizations::choices`], fetched only when someone opens the picker.
-    pub chosen: Vec<Organization>,
-    pub marker: i64,
-}
-
-/// A dashboard render: three statements for a member (two for a visitor), plus one when the
-/// filter names organizations, whatever the number of events or organizations. With `reads`,
-/// each part comes from the caches while the store's counters stand still: then a render reads
-/// nothing but the counters the request already read.
-pub async fn load(
-    db: &impl ConnectionTrait,
-    reads: Option<CachedReads<'_>>,
-    viewer: Option<Actor>,
-    query: &DashboardQuery,
-) -> Result<DashboardData, Error> {
-    // The viewer's organizations first: they decide which members-only events show.
-    let mine = match (viewer, reads) {
-        (Some(actor), Some(reads)) => crate::cache::viewer(db, reads, actor.user_id)
-            .await?
-            .map(|viewer| viewer.organizations.clone())
-            .unwrap_or_default(),
-        (Some(actor), None) => memberships::organizations_of(db, actor.user_id).await?,
-        (None, _) => Vec::new(),
-    };
-    let mut query = query.clone();
-    query.audience = Audience::of_viewer(viewer, crate::rules::visibility::members_of(&mine));
-    let query = &query;
-    if let Some(reads) = reads {
-        let (chosen, page) = super::window::chosen_and_page(db, reads, query).await?;
-        let marker = reads
-            .caches
-            .marker
-            .get_or_read((), reads.catalog_tag(), || change_marker(db))
-            .await?;
-        return Ok(DashboardData {
-            page,
-            mine,
-            chosen,
-            marker,
-        });
-    }
-    let (chosen, page) = if query.organizations.is_empty() {
-        (Vec::new(), upcoming(db, query).await?)
-    } else {
-        let chosen = organizations::matching(db, &query.organizations).await?;
-        let page = if chosen.is_empty() {
-            // Only unknown organizations asked for: nothing matches (not "everything").
-            DashboardPage {
-                events: Vec::new(),
-                next: None,
-            }
-        } else {
-            let mut by_slug = query.clone();
-            by_slug.organizations = chosen.iter().map(|org| org.slug.clone()).collect();
-            by_slug.organization_ids = chosen.iter().map(|org| org.id).collect();
-            upcoming(db, &by_slug).await?
-        };
-        (chosen, page)
-    };
-    Ok(DashboardData {
-        page,
-        mine,
-        chosen,
-        marker: change_marker(db).await?,
-    })
 }
 
 #[cfg(test)]

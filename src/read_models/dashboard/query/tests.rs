@@ -5,7 +5,9 @@ use sea_orm::{ActiveValue::Set, ConnectionTrait, DbBackend, EntityTrait, QueryTr
 
 use super::*;
 use crate::accounts::{DisplayName, Email, Password};
+use crate::read_models::dashboard::load;
 use crate::rules::access::Role;
+use crate::store::organizations::Organization;
 use crate::store::organizations::{self, NewOrganization};
 use crate::store::{memberships, users};
 use crate::testing::{TestStore, fresh_store};
@@ -565,7 +567,11 @@ async fn cached_pages_equal_each_viewers_own_statement() {
         several_pages > 10,
         "{several_pages} walks had more than one page"
     );
-    assert!(!caches.windows.is_empty());
+    assert!(
+        !caches
+            .kept::<crate::read_models::dashboard::window::Windows>()
+            .is_empty()
+    );
 }
 
 /// A warm render reads nothing; a change anywhere in the store (here, a new membership
