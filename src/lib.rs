@@ -10,11 +10,13 @@
 //!   accounts rely on (client address, same origin, limits per client);
 //! - `rules/`: who may see and do what (access, visibility) and the bounds on outside input;
 //! - `mail/`, `text/` (Markdown, times, slugs), `store/`, `demo/`, `testing/`;
-//! - beside them: the public address (`site`), the error, secrets, caches and metrics.
+//! - beside them: the background loops (`background`), the public address (`site`), the
+//!   error, secrets, caches and metrics.
 //!
 //! Everything here compiles for the server only; the `app` crate uses it under its `ssr` feature.
 
 pub mod accounts;
+pub mod background;
 pub mod cache;
 #[cfg(any(test, feature = "fake-luma"))]
 pub mod demo;

@@ -10,21 +10,18 @@ use app::state::AppState;
 use axum::Router;
 use axum::serve::ListenerExt;
 use convene::accounts::client_limit::{ClientLimit, InFlight};
+use convene::background::{Background, Loops};
 use convene::demo::{self, Demo, DemoSetup};
 use convene::import::luma::client::LumaClient;
 use convene::import::refresh::Refresher;
-use convene::import::schedule::{DailySchedule, RESTART_PAUSE, supervise};
 use convene::import::sync::Importer;
 use convene::mail::jobs::MemberMail;
 use convene::mail::sender::SenderPace;
 use convene::mail::smtp::Mailer;
 use convene::site::PublicUrl;
-use convene::store::sessions::SeaOrmSessionStore;
 use convene::store::{self, DatabaseConnection, DbErr};
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
-
-const HOUSEKEEPING_EVERY: std::time::Duration = std::time::Duration::from_secs(3_600);
 
 use crate::http::routes;
 use crate::settings::Settings;
@@ -68,14 +65,16 @@ fn precompress_assets(options: &leptos::config::LeptosOptions) {
     });
 }
 
+/// How long a stopping process waits for its background loops to finish the step they are in
+/// (a sync of one organization, a round of mail) before aborting them.
+const STOP_GRACE: std::time::Duration = std::time::Duration::from_secs(10);
+
 pub struct Application {
     listener: TcpListener,
     local_addr: SocketAddr,
     router: Router,
-    housekeeping: JoinHandle<()>,
-    daily: Option<JoinHandle<()>>,
-    mail_sender: Option<JoinHandle<()>>,
-    member_mail: Option<JoinHandle<()>>,
+    /// The housekeeping, the daily import and the mail loops.
+    background: Background,
     /// `/metrics` on its own address, when configured.
     metrics: Option<(SocketAddr, JoinHandle<()>)>,
     /// Keeps the demo's fake lu.ma serving as long as the application runs.
@@ -120,21 +119,7 @@ impl Application {
         let mut leptos_options = settings.leptos_options.clone();
         leptos_options.site_addr = local_addr;
         precompress_assets(&leptos_options);
-        // Background loops under a supervisor: one that panics or ends is logged and started
-        // again, so a bug never silently ends daily imports for the life of the process.
-        let housekeeping = {
-            let db = db.clone();
-            tokio::spawn(supervise("housekeeping", RESTART_PAUSE, move || {
-                housekeeping(db.clone())
-            }))
-        };
-        let daily = settings.daily_sync.map(|schedule| {
-            let (importer, db) = (importer.clone(), db.clone());
-            tokio::spawn(supervise("daily import", RESTART_PAUSE, move || {
-                daily_imports(importer.clone(), db.clone(), schedule)
-            }))
-        });
-        let mail_sender = start_mail_sender(&db, settings)?;
+        let mail_sender = mail_sender(settings)?;
         // Links in mail: the public address, or the address this process answers on.
         let site = settings
             .public_url
@@ -152,15 +137,18 @@ impl Application {
         {
             queue_demo_digests(&member_mail).await;
         }
-        let member_mail = settings.mail.member_mail_every.map(|every| {
-            let owner = format!(
-                "convene-{}-{}",
-                std::process::id(),
-                &convene::secrets::random_token()[..8]
-            );
-            tokio::spawn(supervise("member mail", RESTART_PAUSE, move || {
-                member_mail.clone().run(owner.clone(), every)
-            }))
+        // Every loop under a supervisor: one that panics or ends is logged and started again,
+        // so a bug never silently ends daily imports for the life of the process.
+        let background = Background::start(Loops {
+            db: db.clone(),
+            daily: settings
+                .daily_sync
+                .map(|schedule| (importer.clone(), schedule)),
+            mail_sender,
+            member_mail: settings
+                .mail
+                .member_mail_every
+                .map(|every| (member_mail, every)),
         });
         let refresher = Refresher::new(importer, db.clone(), settings.refresh_ttl);
         let health_db = store::connect_for_health(settings.database_url.expose())
@@ -202,10 +190,7 @@ impl Application {
             listener,
             local_addr,
             router,
-            housekeeping,
-            daily,
-            mail_sender,
-            member_mail,
+            background,
             metrics,
             _demo: demo,
         })
@@ -241,16 +226,9 @@ impl Application {
         )
         .with_graceful_shutdown(shutdown)
         .await;
-        self.housekeeping.abort();
-        for task in [
-            self.daily,
-            self.mail_sender,
-            self.member_mail,
-            self.metrics.map(|(_, task)| task),
-        ]
-        .into_iter()
-        .flatten()
-        {
+        let stopped = self.background.stop(STOP_GRACE).await;
+        tracing::info!(finished = ?stopped.finished, aborted = ?stopped.aborted, "background tasks stopped");
+        if let Some((_, task)) = self.metrics {
             task.abort();
         }
         served
@@ -273,11 +251,8 @@ async fn start_metrics(
     ))
 }
 
-/// With an SMTP server, the supervised sender; without one, mail stays in the outbox.
-fn start_mail_sender(
-    db: &DatabaseConnection,
-    settings: &Settings,
-) -> Result<Option<JoinHandle<()>>, StartupError> {
+/// With an SMTP server, the sender's mailer and pace; without one, mail stays in the outbox.
+fn mail_sender(settings: &Settings) -> Result<Option<(Mailer, SenderPace)>, StartupError> {
     let config = &settings.mail;
     let Some(server) = &config.smtp else {
         tracing::info!(
@@ -290,18 +265,10 @@ fn start_mail_sender(
     }
     let mailer =
         Mailer::new(server, &config.from, config.smtp_timeout).map_err(StartupError::Smtp)?;
-    let pace = SenderPace::new(config.smtp_timeout, config.poll_every);
-    let owner = format!(
-        "convene-{}-{}",
-        std::process::id(),
-        &convene::secrets::random_token()[..8]
-    );
-    let db = db.clone();
-    Ok(Some(tokio::spawn(supervise(
-        "mail sender",
-        RESTART_PAUSE,
-        move || convene::mail::sender::run(db.clone(), mailer.clone(), owner.clone(), pace),
-    ))))
+    Ok(Some((
+        mailer,
+        SenderPace::new(config.smtp_timeout, config.poll_every),
+    )))
 }
 
 /// Demo mode shows its accounts' weekly digests in `/admin/mail` at once, whatever the day.
@@ -389,138 +356,6 @@ async fn warn_about_idle_demo(db: &DatabaseConnection) {
             "the store holds demo organizations but CONVENE_DEMO=0: their fake lu.ma is not running, so their syncs will fail"
         ),
         Err(err) => tracing::warn!(error = %err, "cannot count demo organizations"),
-    }
-}
-
-/// Every hour (and once at start): drop expired sessions, sign-in failures older than the
-/// throttling window, mail older than a month and expired account links, and close the sync
-/// runs a stopped process left running.
-async fn housekeeping(db: DatabaseConnection) {
-    let mut every_hour = tokio::time::interval(HOUSEKEEPING_EVERY);
-    loop {
-        every_hour.tick().await;
-        let now = chrono::Utc::now();
-        match convene::import::sync::close_interrupted_runs(&db, now).await {
-            Ok(closed) if closed > 0 => {
-                tracing::warn!(
-                    closed,
-                    "sync runs left running by a stopped process closed as interrupted"
-                );
-            }
-            Ok(_) => {}
-            Err(err) => tracing::warn!(error = %err, "closing interrupted sync runs failed"),
-        }
-        match SeaOrmSessionStore::new(db.clone())
-            .delete_expired(now)
-            .await
-        {
-            Ok(removed) if removed > 0 => tracing::info!(removed, "expired sessions removed"),
-            Ok(_) => {}
-            Err(err) => tracing::warn!(error = %err, "removing expired sessions failed"),
-        }
-        if let Err(err) = convene::store::sign_in::forget_old_failures(&db, now).await {
-            tracing::warn!(error = %err, "forgetting old sign-in failures failed");
-        }
-        match convene::mail::outbox::prune(&db, now).await {
-            Ok(forgotten) if forgotten > 0 => {
-                tracing::info!(forgotten, "mail older than a month forgotten")
-            }
-            Ok(_) => {}
-            Err(err) => tracing::warn!(error = %err, "forgetting old mail failed"),
-        }
-        match convene::accounts::links::forget_unconfirmed_accounts(&db, now).await {
-            Ok(forgotten) if forgotten > 0 => {
-                tracing::info!(forgotten, "accounts never confirmed deleted")
-            }
-            Ok(_) => {}
-            Err(err) => tracing::warn!(error = %err, "deleting unconfirmed accounts failed"),
-        }
-        match convene::store::events::purge_removed(&db, now).await {
-            Ok(purged) if purged > 0 => {
-                tracing::info!(purged, "events removed over 30 days ago deleted")
-            }
-            Ok(_) => {}
-            Err(err) => tracing::warn!(error = %err, "deleting long-removed events failed"),
-        }
-        // After the purge, so the texts only purged events carried go in the same round.
-        match convene::store::descriptions::forget_unused(&db).await {
-            Ok(forgotten) if forgotten > 0 => {
-                tracing::info!(forgotten, "descriptions no event carries any more deleted")
-            }
-            Ok(_) => {}
-            Err(err) => tracing::warn!(error = %err, "deleting unused descriptions failed"),
-        }
-        if let Err(err) = convene::accounts::links::forget_expired_tokens(&db, now).await {
-            tracing::warn!(error = %err, "forgetting expired account links failed");
-        }
-    }
-}
-
-/// Runs the daily import at the scheduled time, every day, until the server stops. The lease in
-/// the database makes sure that of several replicas only one imports at a time; the others look
-/// again every few seconds until the day is done, so one goes on if the holder dies.
-async fn daily_imports(importer: Importer, db: DatabaseConnection, schedule: DailySchedule) {
-    // Unique per process: the lease names its holder.
-    let owner = format!(
-        "convene-{}-{}",
-        std::process::id(),
-        &convene::secrets::random_token()[..8]
-    );
-    loop {
-        let now = chrono::Utc::now();
-        let next = convene::import::schedule::next_run_after(now, schedule.at);
-        tracing::info!(next = %next, "next daily lu.ma import");
-        let wait = (next - now).to_std().unwrap_or_default();
-        tokio::time::sleep(wait).await;
-        // Until this replica has run (or found done) what is left of the day: the holder
-        // may die, and then its lease runs out.
-        let mut failures = 0_u32;
-        loop {
-            match convene::import::schedule::run_daily(
-                &importer,
-                &db,
-                &owner,
-                schedule,
-                chrono::Utc::now(),
-            )
-            .await
-            {
-                Ok(outcome) if outcome.ran => {
-                    if !outcome.organizations.is_empty() {
-                        let failed = outcome
-                            .organizations
-                            .iter()
-                            .filter(|(_, report)| !matches!(report, Ok(r) if r.outcome == convene::import::sync::SyncOutcome::Ok))
-                            .count();
-                        tracing::info!(
-                            organizations = outcome.organizations.len(),
-                            failed,
-                            "daily lu.ma import done"
-                        );
-                    }
-                    break;
-                }
-                Ok(_) => {
-                    if failures > 0 {
-                        tracing::info!("daily lu.ma import: the store answers again");
-                    }
-                    failures = 0;
-                }
-                Err(err) => {
-                    failures = failures.saturating_add(1);
-                    tracing::error!(
-                        error = %err,
-                        retry_in_seconds = convene::import::schedule::daily_retry_after(failures).as_secs(),
-                        "daily lu.ma import could not start"
-                    );
-                }
-            }
-            tokio::time::sleep(convene::import::schedule::daily_retry_after(failures)).await;
-            // Past the next day's time, that day is what to run.
-            if chrono::Utc::now() >= next + chrono::Duration::days(1) {
-                break;
-            }
-        }
     }
 }
 

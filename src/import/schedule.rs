@@ -2,16 +2,18 @@
 //! in turn, with a pause between them so calendars are not hit at once. Of several replicas on
 //! one database, only the one holding the lease runs it; one organization's failure never stops
 //! the others. The holder renews its short lease while it runs, so when it dies mid-way another
-//! replica goes on with the organizations left within [`DAILY_TAKEOVER_WITHIN`]. Background loops
-//! run under [`supervise`], which restarts one that ends.
+//! replica goes on with the organizations left within [`DAILY_TAKEOVER_WITHIN`]. The loop that
+//! runs it every day is in `background`.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use chrono::{DateTime, Duration, NaiveTime, Utc};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect};
+use tokio_util::sync::CancellationToken;
 
 use crate::Error;
+use crate::background::AbortOnDrop;
 use crate::import::sync::{Importer, SyncOutcome, SyncReport, SyncTrigger};
 use crate::store::entities::sync_run;
 use crate::store::{leases, organizations};
@@ -88,6 +90,7 @@ pub async fn run_daily(
     owner: &str,
     schedule: DailySchedule,
     now: DateTime<Utc>,
+    stop: &CancellationToken,
 ) -> Result<DailyOutcome, Error> {
     if !leases::try_take(db, DAILY_LEASE, owner, DAILY_LEASE_TTL, now).await? {
         tracing::debug!(owner, "daily sync: another replica holds the lease");
@@ -118,8 +121,24 @@ pub async fn run_daily(
     }
     let mut outcomes = Vec::with_capacity(left.len());
     for (index, org) in left.into_iter().enumerate() {
-        if index > 0 {
-            tokio::time::sleep(schedule.delay_between_organizations).await;
+        let stopping = index > 0
+            && tokio::select! {
+                () = stop.cancelled() => true,
+                () = tokio::time::sleep(schedule.delay_between_organizations) => false,
+            };
+        if stopping || stop.is_cancelled() {
+            // The process is stopping: the organizations left go to the lease's next holder.
+            tracing::info!(
+                owner,
+                synced = outcomes.len(),
+                "daily sync: stopping; the rest of the day is left to the next holder"
+            );
+            drop(heartbeat);
+            leases::release(db, DAILY_LEASE, owner, Utc::now()).await?;
+            return Ok(DailyOutcome {
+                ran: false,
+                organizations: outcomes,
+            });
         }
         if heartbeat.lost() {
             // This process stalled past the lease's life and another replica took over.
@@ -205,48 +224,6 @@ impl Heartbeat {
 
     fn lost(&self) -> bool {
         self.lost.load(Ordering::SeqCst)
-    }
-}
-
-/// How long [`supervise`] waits before starting a task that ended again.
-pub const RESTART_PAUSE: std::time::Duration = std::time::Duration::from_secs(10);
-
-/// Runs a background loop for the life of the server: whenever its task ends (a panic, or a
-/// return it should never make), logs why and starts a new one after `pause`. Dropping or
-/// aborting the supervisor stops the task it is running too.
-pub async fn supervise<Loop, Running>(
-    name: &'static str,
-    pause: std::time::Duration,
-    mut start: Loop,
-) where
-    Loop: FnMut() -> Running,
-    Running: std::future::Future<Output = ()> + Send + 'static,
-{
-    loop {
-        let mut task = AbortOnDrop(tokio::spawn(start()));
-        let ended = (&mut task.0).await;
-        match ended {
-            Ok(()) => tracing::error!(task = name, "background task ended; starting it again"),
-            Err(err) if err.is_panic() => tracing::error!(
-                task = name,
-                panic = %crate::import::sync::panic_message(err.into_panic()),
-                "background task panicked; starting it again"
-            ),
-            Err(_) => {
-                tracing::info!(task = name, "background task cancelled");
-                return;
-            }
-        }
-        tokio::time::sleep(pause).await;
-    }
-}
-
-/// A task that is aborted when its owner goes away.
-struct AbortOnDrop(tokio::task::JoinHandle<()>);
-
-impl Drop for AbortOnDrop {
-    fn drop(&mut self) {
-        self.0.abort();
     }
 }
 
@@ -387,9 +364,10 @@ mod tests {
         };
         let now = Utc::now();
 
+        let running = CancellationToken::new();
         let (one, two) = tokio::join!(
-            run_daily(&importer, store.db(), "replica-1", schedule, now),
-            run_daily(&importer, store.db(), "replica-2", schedule, now),
+            run_daily(&importer, store.db(), "replica-1", schedule, now, &running),
+            run_daily(&importer, store.db(), "replica-2", schedule, now, &running),
         );
         let (one, two) = (one.unwrap(), two.unwrap());
         assert_eq!(
@@ -412,6 +390,65 @@ mod tests {
             ]
         );
         assert_eq!(sync_run::Entity::find().count(store.db()).await.unwrap(), 3);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_stop_finishes_the_organization_in_progress_and_leaves_the_rest_to_another_replica() {
+        let (store, _fake, _ids, importer) = three_connected().await;
+        let now = Utc::now();
+        let schedule = DailySchedule {
+            at: (now - Duration::minutes(10)).time(),
+            // Long enough that the stop arrives during the first pause.
+            delay_between_organizations: StdDuration::from_secs(30),
+        };
+        let stop = CancellationToken::new();
+        let stopping = stop.clone();
+        let day = tokio::spawn({
+            let (importer, db) = (importer.clone(), store.db().clone());
+            async move { run_daily(&importer, &db, "stopping", schedule, now, &stopping).await }
+        });
+        // Once the first organization's run is recorded as finished, the process stops.
+        let deadline = tokio::time::Instant::now() + StdDuration::from_secs(20);
+        loop {
+            let finished = sync_run::Entity::find()
+                .filter(sync_run::Column::Outcome.ne(SyncOutcome::Running))
+                .count(store.db())
+                .await
+                .unwrap();
+            if finished > 0 {
+                break;
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "the first organization never finished"
+            );
+            tokio::time::sleep(StdDuration::from_millis(20)).await;
+        }
+        stop.cancel();
+        let stopped = tokio::time::timeout(StdDuration::from_secs(5), day)
+            .await
+            .expect("a stop does not wait for the pause between organizations")
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            stopped.organizations.len(),
+            1,
+            "only the organization in progress finished"
+        );
+
+        // The lease is free at once, and another replica runs the two left.
+        let rest = run_daily(
+            &importer,
+            store.db(),
+            "next",
+            schedule,
+            Utc::now(),
+            &CancellationToken::new(),
+        )
+        .await
+        .unwrap();
+        assert!(rest.ran, "the stopped replica released the lease");
+        assert_eq!(rest.organizations.len(), 2);
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -458,15 +495,29 @@ mod tests {
                 .unwrap()
         );
 
-        let waiting = run_daily(&importer, store.db(), "replica-2", schedule, now)
-            .await
-            .unwrap();
+        let waiting = run_daily(
+            &importer,
+            store.db(),
+            "replica-2",
+            schedule,
+            now,
+            &CancellationToken::new(),
+        )
+        .await
+        .unwrap();
         assert!(!waiting.ran, "the lease is still held");
 
         let later = now + DAILY_LEASE_TTL;
-        let outcome = run_daily(&importer, store.db(), "replica-2", schedule, later)
-            .await
-            .unwrap();
+        let outcome = run_daily(
+            &importer,
+            store.db(),
+            "replica-2",
+            schedule,
+            later,
+            &CancellationToken::new(),
+        )
+        .await
+        .unwrap();
         assert!(outcome.ran, "an expired lease is taken over");
         let synced: Vec<_> = outcome
             .organizations
@@ -480,9 +531,16 @@ mod tests {
         );
 
         // The lease was given up; the day is done, so any replica looking again finds nothing.
-        let again = run_daily(&importer, store.db(), "replica-3", schedule, later)
-            .await
-            .unwrap();
+        let again = run_daily(
+            &importer,
+            store.db(),
+            "replica-3",
+            schedule,
+            later,
+            &CancellationToken::new(),
+        )
+        .await
+        .unwrap();
         assert!(again.ran && again.organizations.is_empty());
     }
 
@@ -496,9 +554,16 @@ mod tests {
         };
         let today = Utc::now();
         for day in [today, today + Duration::days(1)] {
-            let outcome = run_daily(&importer, store.db(), "replica", schedule, day)
-                .await
-                .unwrap();
+            let outcome = run_daily(
+                &importer,
+                store.db(),
+                "replica",
+                schedule,
+                day,
+                &CancellationToken::new(),
+            )
+            .await
+            .unwrap();
             assert!(outcome.ran);
             let reports: Vec<_> = outcome
                 .organizations
@@ -536,36 +601,6 @@ mod tests {
         assert_eq!(daily_retry_after(3), DAILY_TAKEOVER_POLL * 8);
         assert_eq!(daily_retry_after(6), DAILY_RETRY_AT_MOST);
         assert_eq!(daily_retry_after(u32::MAX), DAILY_RETRY_AT_MOST);
-    }
-
-    #[tokio::test]
-    async fn a_supervised_loop_that_panics_or_returns_is_started_again() {
-        use std::sync::Arc;
-        use std::sync::atomic::{AtomicUsize, Ordering};
-
-        let starts = Arc::new(AtomicUsize::new(0));
-        let counted = starts.clone();
-        let supervisor = tokio::spawn(supervise(
-            "test loop",
-            StdDuration::from_millis(5),
-            move || {
-                let starts = counted.clone();
-                async move {
-                    if starts.fetch_add(1, Ordering::SeqCst).is_multiple_of(2) {
-                        panic!("a bug in the loop");
-                    }
-                }
-            },
-        ));
-        let deadline = tokio::time::Instant::now() + StdDuration::from_secs(10);
-        while starts.load(Ordering::SeqCst) < 4 {
-            assert!(
-                tokio::time::Instant::now() < deadline,
-                "the loop was not restarted"
-            );
-            tokio::time::sleep(StdDuration::from_millis(5)).await;
-        }
-        supervisor.abort();
     }
 
     #[tokio::test]

@@ -53,26 +53,4 @@ impl MemberMail {
             digests: digest::queue_due(&self.db, &self.site, &self.key, now).await?,
         })
     }
-
-    /// Passes for the life of the process (run it under `schedule::supervise`).
-    pub async fn run(self, owner: String, every: std::time::Duration) {
-        let mut ticks = tokio::time::interval(every);
-        loop {
-            ticks.tick().await;
-            match self.pass(&owner, every, Utc::now()).await {
-                Ok(pass) if pass.digests.queued + pass.news.queued + pass.alerts.queued > 0 => {
-                    tracing::info!(
-                        digests = pass.digests.queued,
-                        new_events = pass.news.queued,
-                        alerts = pass.alerts.queued,
-                        "member mail queued"
-                    )
-                }
-                Ok(_) => {}
-                Err(err) => {
-                    tracing::error!(error = %err, "member mail pass failed; the next one tries again")
-                }
-            }
-        }
-    }
 }

@@ -90,29 +90,6 @@ pub async fn send_due(
     Ok(round)
 }
 
-/// Sends for the life of the process (run it under `schedule::supervise`).
-pub async fn run(db: DatabaseConnection, mailer: Mailer, owner: String, pace: SenderPace) {
-    loop {
-        let outcome = send_due(&db, &mailer, &owner, pace, Utc::now()).await;
-        match &outcome {
-            Ok(round) if round.sent + round.failed + round.retrying > 0 => tracing::info!(
-                sent = round.sent,
-                failed = round.failed,
-                retrying = round.retrying,
-                "mail round"
-            ),
-            Ok(_) => {}
-            Err(err) => {
-                tracing::error!(error = %err, "the mail sender cannot read or write the outbox")
-            }
-        }
-        // A full batch means more may be due: go on at once.
-        if !matches!(&outcome, Ok(round) if round.sent as u64 >= pace.batch) {
-            tokio::time::sleep(pace.poll_every).await;
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
