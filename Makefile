@@ -108,7 +108,7 @@ test-deploy:
 
 # Issue #27's budgets measured on the release server (the test binary starts it): the byte
 # amplifier, the largest legitimate sync and four downloads of the largest calendar, each
-# sampling /healthz and the server's peak memory. Prints the figures the README quotes.
+# sampling /healthz and the server's peak memory. Prints the figures docs/performance.md quotes.
 measure-budgets: build-release
 	CONVENE_TEST_SERVER_BIN="$${CARGO_TARGET_DIR:-$(CURDIR)/target}/release/convene" $(LEPTOS_DEBUG_ENV) \
 		cargo test -p server --test api amplifiers_large_syncs -- --nocapture
@@ -125,16 +125,16 @@ fuzz:
 watch: setup
 	CONVENE_DEMO=$${CONVENE_DEMO:-1} cargo leptos watch
 
-# The import benchmark (README, "Measured"): SQLite, and Postgres when TEST_DATABASE_URL is set.
+# The import benchmark (docs/performance.md): SQLite, and Postgres when TEST_DATABASE_URL is set.
 bench:
 	cargo bench -p convene --bench import --features test-support,fake-luma
 
-# The digest benchmark (README, "Measured"): SQLite, and Postgres when TEST_DATABASE_URL is set.
+# The digest benchmark (docs/performance.md): SQLite, and Postgres when TEST_DATABASE_URL is set.
 # Its own target directory: built with other flags than the release `make run` serves.
 bench-digest:
 	CARGO_TARGET_DIR=$${CARGO_TARGET_DIR:-target}/bench cargo bench -p convene --bench digest --features test-support
 
-# The dashboard benchmark (README, "Measured"): needs wrk, from Debian's packages.
+# The dashboard benchmark (docs/performance.md): needs wrk, from Debian's packages.
 bench-dashboard:
 	command -v wrk >/dev/null || { [[ $$(id -u) -eq 0 ]] && apt-get install -y -qq wrk || sudo apt-get install -y -qq wrk; }
 	RUSTFLAGS="--cfg erase_components" cargo bench -p server --bench dashboard

@@ -13,7 +13,7 @@
 //! - a new 500-event calendar under the real budget (180 requests a minute): seconds until its
 //!   events are stored and shown (its descriptions follow over the next minutes).
 //!
-//! It checks what the README promises: requests = pages + new/changed events. The request budget
+//! It checks what docs/performance.md promises: requests = pages + new/changed events. The request budget
 //! is lifted (the fake has none); against lu.ma, 180 requests a minute per calendar bound a first
 //! import instead.
 #![expect(clippy::unwrap_used, reason = "a benchmark fails loudly")]

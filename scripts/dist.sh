@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `make dist`: the release as one archive an operator unpacks and runs (README, "Deploying"):
+# `make dist`: the release as one archive an operator unpacks and runs (docs/operating.md, "Deploying"):
 # target/dist/convene-<version>-<target>.tar.gz holding the binary, hash.txt (the bundle's
 # content-hashed names), site/, and the examples in deploy/ (settings, a systemd unit, nginx
 # and Caddy). Expects `cargo leptos build --release` to have run.

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Several replicas behind a reverse proxy (issue #28; README, "Deploying"): the archive
+# Several replicas behind a reverse proxy (issue #28; docs/operating.md, "Deploying"): the archive
 # `make dist` built, unpacked into an empty directory; two of its binaries on one Postgres,
 # started with its convene.env, behind Debian's nginx running its nginx.conf with a throwaway
 # certificate. The scenario is server/tests/api/behind_nginx.rs. Run by `make test-deploy`.

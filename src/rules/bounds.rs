@@ -1,6 +1,6 @@
 //! Limits on what Convene takes from outside (feeds, lu.ma answers), shared by every source:
 //! how long each stored field may be, which characters survive, and the dates and lengths of
-//! time an event may have. Each bound is one constant here; the README's "Limits" lists them.
+//! time an event may have. Each bound is one constant here; docs/limits.md lists them.
 //! Source-specific bounds live beside their reader (`ical::prescan`, `ical::feed`,
 //! `luma::model`, `dashboard`).
 

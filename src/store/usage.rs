@@ -9,7 +9,7 @@ use crate::import::luma::model::ImportedEvent;
 use crate::store::entities::event;
 
 /// What a row costs beyond its text: ids, times, hashes and its entries in the indexes
-/// (measured on SQLite: see the README's import figures).
+/// (measured on SQLite: see docs/performance.md's import benchmark).
 pub const ROW_OVERHEAD: u64 = 400;
 
 /// What an organization keeps.

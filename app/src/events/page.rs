@@ -84,7 +84,7 @@ fn EventsView(events: OrganizationEvents, view: Memo<View>) -> impl IntoView {
     }
     let list_href = format!("{base}?view=list");
     let embed_href = base.clone();
-    // Any calendar app subscribes to this URL (the server writes it; see server/src/feeds.rs).
+    // Any calendar app subscribes to this URL (the server writes it; see server/src/http/feeds.rs).
     let feed_href = format!("{base}.ics");
     let days = events.days.clone();
     let name = events.name.clone();

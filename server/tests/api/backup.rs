@@ -130,7 +130,7 @@ async fn a_backup_taken_while_writing_is_consistent_and_serves_once_restored() {
     assert_eq!(code, 1);
     assert!(said.contains("exists already"), "{said}");
 
-    // Restored as the README says: the copy as the data directory's convene.db.
+    // Restored as docs/operating.md says: the copy as the data directory's convene.db.
     let restored = scratch_dir("restored");
     std::fs::copy(&copy, restored.join("convene.db")).unwrap();
     let server = ServerProcess::start(&[

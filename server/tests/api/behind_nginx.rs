@@ -1,4 +1,4 @@
-//! README's "Deploying" as an operator follows it (issue #28): two replicas of the release on one
+//! docs/operating.md's "Deploying" as an operator follows it (issue #28): two replicas of the release on one
 //! Postgres, behind Debian's nginx terminating TLS, each started with `convene.env`'s settings and
 //! proxied by `nginx.conf` (the archive's own files when `CONVENE_TEST_SERVER_BIN` names its
 //! unpacked binary, else `deploy/`). Run by `make test-deploy` (nginx, and `TEST_DATABASE_URL`).

@@ -895,7 +895,7 @@ async fn refresh_through_a_page(
 /// often it renames its events, the largest legitimate sync and four concurrent anonymous
 /// downloads of the largest calendar allowed leave `/healthz` answering, a download is at
 /// most [`DOWNLOAD_BOUND_MB`] and the process stays under [`PEAK_MEMORY_BOUND_MB`]. Prints the
-/// figures the README quotes.
+/// figures docs/performance.md quotes.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn amplifiers_large_syncs_and_downloads_stay_within_their_budgets() {
     const AMPLIFIER_STORE_BOUND_MB: u64 = 20;
@@ -1070,7 +1070,7 @@ async fn amplifiers_large_syncs_and_downloads_stay_within_their_budgets() {
     );
     assert!(peak <= PEAK_MEMORY_BOUND_MB, "peak RSS {peak} MB");
     // Liveness bounds, not the performance targets (the suite runs many servers at once on
-    // two cores): the README's figures come from a quiet run.
+    // two cores): docs/performance.md's figures come from a quiet run.
     for (phase, p99) in [
         ("amplifier", amplifier_p99),
         ("sync", sync_p99),

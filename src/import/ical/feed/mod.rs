@@ -3,7 +3,7 @@
 //! (unfolding, unescaping, parameters); this module decides what each event means for
 //! Convene (its id, times and zone, place, link and status) and expands `RRULE`s inside the
 //! import window only, within a work budget. Every bound is a constant below or in
-//! [`crate::rules::bounds`], listed in the README's "Limits".
+//! [`crate::rules::bounds`], listed in docs/limits.md.
 
 use std::collections::HashMap;
 use std::str::FromStr;
