@@ -41,6 +41,7 @@ fmt-check:
 lint:
 	$(LEPTOS_DEBUG_ENV) cargo clippy $(SERVER_PACKAGES) --all-targets -- -D warnings
 	cargo clippy -p frontend -p app --target wasm32-unknown-unknown -- -D warnings
+	python3 scripts/module-circles.py
 
 # Every crate's tests on SQLite; again on Postgres when TEST_DATABASE_URL is set.
 test-rust:

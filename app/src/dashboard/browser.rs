@@ -20,7 +20,7 @@ pub fn timezone() -> Option<String> {
 }
 
 /// "Sat 28 Nov, 19:00 – 21:00 GMT+1" in the browser's zone.
-#[cfg_attr(not(feature = "hydrate"), allow(unused_variables))]
+#[cfg_attr(not(feature = "hydrate"), expect(unused_variables))]
 pub fn in_viewer_zone(start_utc: &str, end_utc: &str) -> Option<String> {
     #[cfg(feature = "hydrate")]
     {
@@ -63,7 +63,7 @@ pub fn in_viewer_zone(start_utc: &str, end_utc: &str) -> Option<String> {
 
 /// The agenda's day heading for an instant, in the browser's zone: "Today", "Tomorrow" or
 /// "Sat 28 Nov", as the server labels days in each event's own zone.
-#[cfg_attr(not(feature = "hydrate"), allow(unused_variables))]
+#[cfg_attr(not(feature = "hydrate"), expect(unused_variables))]
 pub fn day_label_in_viewer_zone(start_utc: &str) -> Option<String> {
     #[cfg(feature = "hydrate")]
     {
@@ -120,7 +120,7 @@ pub fn day_label_in_viewer_zone(start_utc: &str) -> Option<String> {
 }
 
 /// A remembered yes/no from local storage (no on the server, or when storage is off).
-#[cfg_attr(not(feature = "hydrate"), allow(unused_variables))]
+#[cfg_attr(not(feature = "hydrate"), expect(unused_variables))]
 pub fn remembered(key: &str) -> bool {
     #[cfg(feature = "hydrate")]
     {
@@ -138,7 +138,7 @@ pub fn remembered(key: &str) -> bool {
     }
 }
 
-#[cfg_attr(not(feature = "hydrate"), allow(unused_variables))]
+#[cfg_attr(not(feature = "hydrate"), expect(unused_variables))]
 pub fn remember(key: &str, on: bool) {
     #[cfg(feature = "hydrate")]
     if let Err(err) = storage_call("setItem", &[key, if on { "1" } else { "0" }]) {
@@ -197,7 +197,7 @@ pub fn encode_component(text: &str) -> String {
 
 /// Puts `text` on the clipboard (`navigator.clipboard.writeText`). A refusal that comes later
 /// (the promise rejecting) is logged; one that comes at once is returned.
-#[cfg_attr(not(feature = "hydrate"), allow(unused_variables))]
+#[cfg_attr(not(feature = "hydrate"), expect(unused_variables))]
 pub fn copy_text(text: &str) -> Result<(), String> {
     #[cfg(feature = "hydrate")]
     {
