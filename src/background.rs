@@ -16,6 +16,7 @@ use chrono::Utc;
 use sea_orm::DatabaseConnection;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
+use tokio_util::task::AbortOnDropHandle;
 use tracing::Instrument;
 
 use crate::import::schedule::{self, DailySchedule};
@@ -152,8 +153,8 @@ pub async fn supervise<Loop, Running>(
     Running: Future<Output = ()> + Send + 'static,
 {
     loop {
-        let mut task = AbortOnDrop(tokio::spawn(start()));
-        let ended = (&mut task.0).await;
+        let mut task = AbortOnDropHandle::new(tokio::spawn(start()));
+        let ended = (&mut task).await;
         if stop.is_cancelled() {
             return;
         }
@@ -173,15 +174,6 @@ pub async fn supervise<Loop, Running>(
             () = stop.cancelled() => return,
             () = tokio::time::sleep(pause) => {}
         }
-    }
-}
-
-/// A task that is aborted when its owner goes away.
-pub(crate) struct AbortOnDrop(pub(crate) JoinHandle<()>);
-
-impl Drop for AbortOnDrop {
-    fn drop(&mut self) {
-        self.0.abort();
     }
 }
 

@@ -11,9 +11,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use chrono::{DateTime, Duration, NaiveTime, Utc};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect};
 use tokio_util::sync::CancellationToken;
+use tokio_util::task::AbortOnDropHandle;
 
 use crate::Error;
-use crate::background::AbortOnDrop;
 use crate::import::sync::{Importer, SyncOutcome, SyncReport, SyncTrigger};
 use crate::store::entities::sync_run;
 use crate::store::{leases, organizations};
@@ -192,7 +192,7 @@ async fn synced_since(
 /// (another replica holds it now). Stops when dropped.
 struct Heartbeat {
     lost: Arc<AtomicBool>,
-    _task: AbortOnDrop,
+    _task: AbortOnDropHandle<()>,
 }
 
 impl Heartbeat {
@@ -218,7 +218,7 @@ impl Heartbeat {
         });
         Self {
             lost,
-            _task: AbortOnDrop(task),
+            _task: AbortOnDropHandle::new(task),
         }
     }
 

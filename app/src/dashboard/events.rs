@@ -5,7 +5,7 @@ use leptos::either::{Either, EitherOf3};
 use leptos::prelude::*;
 
 use super::browser;
-use super::panel::{LiveView, PATH, plain_click};
+use super::live::{LiveView, PATH, plain_click};
 use super::query::{DashboardQuery, Layout};
 use super::{Dashboard, DashboardEvent};
 use crate::events::RegisterLink;

@@ -11,7 +11,7 @@ use leptos::prelude::*;
 use leptos::wasm_bindgen::JsCast;
 use leptos::web_sys::{Element, HtmlFormElement};
 
-use super::panel::{LiveView, PATH, Visit};
+use super::live::{LiveView, PATH, Visit};
 use super::query::{DashboardQuery, Layout, ViewQuery};
 use super::{Dashboard, OrganizationOption, get_organization_options};
 use convene_types::{Attendance, DashboardRange};
@@ -74,7 +74,7 @@ pub(super) fn FilterForm() -> impl IntoView {
         }
     };
     let clicked = move |ev: leptos::ev::MouseEvent| {
-        if !super::panel::plain_click(&ev) {
+        if !super::live::plain_click(&ev) {
             return;
         }
         let target: Element = event_target(&ev);

@@ -11,6 +11,7 @@ mod browser;
 mod events;
 mod feed;
 mod filters;
+mod live;
 mod page;
 mod panel;
 mod query;
