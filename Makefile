@@ -12,12 +12,17 @@ SERVER_PACKAGES := -p convene-types -p convene -p migration -p app -p server
 # the release build: what users get, and what the byte budgets (end2end/tests/budgets.spec.ts)
 # are about.
 E2E_DIR := target/e2e
-# The browser tests' fake lu.ma (started by end2end/global-setup.ts) answers on port 3199, and
-# their SMTP server (started there too) on port 3198, writing each message into $(E2E_DIR)/mail.
-E2E_ENV := LEPTOS_SITE_ADDR=127.0.0.1:3100 CONVENE_DATA_DIR=$(E2E_DIR) \
+# The browser tests' server answers on E2E_PORT, their fake lu.ma (started by
+# end2end/global-setup.ts) on E2E_LUMA_PORT, and their SMTP server (started there too) on
+# E2E_SMTP_PORT, writing each message into $(E2E_DIR)/mail. Any three free ports will do:
+# `make test-e2e E2E_PORT=4100 E2E_LUMA_PORT=4199 E2E_SMTP_PORT=4198`.
+E2E_PORT ?= 3100
+E2E_LUMA_PORT ?= 3199
+E2E_SMTP_PORT ?= 3198
+E2E_ENV := LEPTOS_SITE_ADDR=127.0.0.1:$(E2E_PORT) CONVENE_DATA_DIR=$(E2E_DIR) \
 	DATABASE_URL="sqlite://$(E2E_DIR)/convene.db?mode=rwc" CONVENE_DEMO=1 CONVENE_ALLOW_PRIVATE_FEEDS=1 \
-	CONVENE_SECRET_KEY= TEST_DATABASE_URL= LUMA_API_BASE=http://127.0.0.1:3199/ \
-	CONVENE_SMTP_URL="smtp://127.0.0.1:3198?tls=none" CONVENE_E2E_MAIL_DIR=$(E2E_DIR)/mail \
+	CONVENE_SECRET_KEY= TEST_DATABASE_URL= LUMA_API_BASE=http://127.0.0.1:$(E2E_LUMA_PORT)/ \
+	CONVENE_SMTP_URL="smtp://127.0.0.1:$(E2E_SMTP_PORT)?tls=none" CONVENE_E2E_MAIL_DIR=$(E2E_DIR)/mail \
 	CONVENE_E2E_PROFILE=release
 
 .PHONY: run test setup setup-test fmt-check lint test-rust test-rust-moved-clock test-e2e build-release watch bench bench-digest bench-dashboard profile-dashboard bench-web bench-wasm-size fuzz measure-budgets dist test-dist test-deploy
@@ -64,7 +69,7 @@ test-rust-moved-clock:
 			--config "target.'cfg(all())'.runner = ['faketime', '-m', '-f', '$$offset']"; \
 	done
 
-E2E_PORTS := 3100 3199 3198
+E2E_PORTS := $(E2E_PORT) $(E2E_LUMA_PORT) $(E2E_SMTP_PORT)
 test-e2e:
 	@# Another server on one of the suite's ports would answer its requests instead (a left-over
 	@# `make test-e2e` or a developer's own run): say which, rather than fail the tests obscurely.

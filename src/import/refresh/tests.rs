@@ -167,17 +167,24 @@ async fn sync_now_runs_once_at_a_time_here_and_across_replicas_and_reports_progr
         store.db().clone(),
         Duration::hours(1),
     );
-    tokio::time::sleep(StdDuration::from_millis(500)).await;
+    // Progress is visible while it runs: the first page is recorded while the second stalls.
+    let deadline = tokio::time::Instant::now() + StdDuration::from_secs(10);
+    let running = loop {
+        let run = last_run(store.db(), org.id).await.unwrap();
+        if let Some(run) = run.filter(|run| run.pages_fetched == 1) {
+            break run;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the first page was never recorded"
+        );
+        tokio::time::sleep(StdDuration::from_millis(10)).await;
+    };
+    assert_eq!(running.outcome, SyncOutcome::Running);
     assert!(matches!(
         other_replica.sync_now(org.id, now).await.unwrap(),
         ManualSync::AlreadyRunning
     ));
-    let running = last_run(store.db(), org.id).await.unwrap().unwrap();
-    assert_eq!(running.outcome, SyncOutcome::Running);
-    assert_eq!(
-        running.pages_fetched, 1,
-        "progress is visible while it runs"
-    );
 
     let report = first.await.unwrap().unwrap();
     assert_eq!(report.counts.created, 120);
