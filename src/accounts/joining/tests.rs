@@ -8,6 +8,7 @@ use super::*;
 use crate::accounts::{DisplayName, Email, Password};
 use crate::rules::access::Actor;
 use crate::rules::visibility::Audience;
+use crate::secrets::SecretKey;
 use crate::store::entities::mail_message;
 use crate::store::organizations::{self, NewOrganization};
 use crate::store::users::{self, NewUser};
