@@ -361,7 +361,7 @@ impl LumaClient {
                 Attempt::Done(body) => return Ok(body),
                 Attempt::Retry(error, retry_after) if attempt < self.config.max_attempts => {
                     let wait = retry_after.unwrap_or_else(|| self.backoff(attempt));
-                    tracing::warn!(%path, attempt, wait_ms = wait.as_millis() as u64, %error, "lu.ma request will be retried");
+                    tracing::warn!(%path, attempt, wait_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX), %error, "lu.ma request will be retried");
                     tokio::time::sleep(wait.min(self.config.max_backoff)).await;
                     attempt += 1;
                 }
@@ -460,7 +460,10 @@ impl LumaClient {
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| d.subsec_nanos())
             .unwrap_or_default();
-        let jitter_ms = u64::from(noise) % (self.config.base_backoff.as_millis() as u64).max(1);
+        let jitter_ms = u64::from(noise)
+            % u64::try_from(self.config.base_backoff.as_millis())
+                .unwrap_or(u64::MAX)
+                .max(1);
         (exponential + Duration::from_millis(jitter_ms)).min(self.config.max_backoff)
     }
 
@@ -489,7 +492,7 @@ impl LumaClient {
                     .unwrap_or_default()
             };
             tracing::info!(
-                wait_ms = wait.as_millis() as u64,
+                wait_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX),
                 "lu.ma request budget used up; waiting"
             );
             tokio::time::sleep(wait).await;

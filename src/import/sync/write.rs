@@ -128,7 +128,7 @@ impl Importer {
                 .await?;
         }
         for chunk in vanished.chunks(500) {
-            counts.removed += event::Entity::update_many()
+            let removed = event::Entity::update_many()
                 .col_expr(
                     event::Column::RemovedAt,
                     sea_orm::sea_query::Expr::value(Some(now)),
@@ -136,7 +136,10 @@ impl Importer {
                 .filter(event::Column::Id.is_in(chunk.to_vec()))
                 .exec(&txn)
                 .await?
-                .rows_affected as u32;
+                .rows_affected;
+            counts.removed = counts
+                .removed
+                .saturating_add(u32::try_from(removed).unwrap_or(u32::MAX));
         }
         if counts.created + counts.updated + counts.removed > 0 {
             crate::import::topics::rebuild(&txn, org.id).await?;
