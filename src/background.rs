@@ -103,11 +103,6 @@ impl Background {
         self.tasks.push((name, task));
     }
 
-    /// The names of the loops running.
-    pub fn names(&self) -> Vec<&'static str> {
-        self.tasks.iter().map(|(name, _)| *name).collect()
-    }
-
     /// Asks every loop to stop after the step it is in, waits up to `grace` for them, and
     /// aborts those still busy.
     pub async fn stop(self, grace: Duration) -> Stopped {
@@ -456,11 +451,6 @@ mod tests {
             }
         });
         background.spawn("deaf", |_stop| std::future::pending::<()>());
-        assert_eq!(
-            background.names(),
-            ["housekeeping", "slow step", "deaf"],
-            "every loop starts together"
-        );
         let stopped = background.stop(Duration::from_secs(2)).await;
         assert_eq!(stopped.finished, ["housekeeping", "slow step"]);
         assert_eq!(stopped.aborted, ["deaf"]);

@@ -73,9 +73,10 @@ pub fn day_started_at(now: DateTime<Utc>, at: NaiveTime) -> DateTime<Utc> {
     next_run_after(now, at) - Duration::days(1)
 }
 
-/// What a daily run did; `ran` is false when another replica holds the lease (it is running the
-/// day's import now). `organizations` are those this replica synced: the day's, or what was left
-/// of it by a replica that stopped.
+/// What a daily run did; `ran` is false when the day is not done here: another replica holds the
+/// lease (it is running the day's import now), or this process was stopped part-way (the lease
+/// is released for the next holder). `organizations` are those this replica synced: the day's,
+/// what was left of it by a replica that stopped, or what it finished before it was stopped.
 #[derive(Debug)]
 pub struct DailyOutcome {
     pub ran: bool,

@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 
-use super::plan::{Listed, Reconciled};
+use super::plan::Listed;
 use super::{FetchedFrom, Importer, RunFailure, SyncCounts, SyncFailure, WINDOW_PAST};
 use crate::import::ical::feed::{FeedSettings, read_feed_off_thread};
 use crate::import::ical::fetch::{FeedClient, Fetched, Validators};
@@ -66,23 +66,16 @@ impl Importer {
         };
         // Parsing and expansion run on a blocking thread with a time limit.
         let events = read_feed_off_thread(text, settings).await?;
-        let (changes, vanished) = match self
-            .reconcile(org.id, Listed::EndingAfter(settings.from), events, true)
-            .await
-            .map_err(RunFailure::store)?
-        {
-            Reconciled::Plan {
-                changes,
-                vanished,
-                skipped_private,
-                growth,
-            } => {
-                counts.skipped_private = skipped_private;
-                self.check_quota(org.id, growth, now).await?;
-                (changes, vanished)
-            }
-            Reconciled::Suspicious(why) => return Err(why),
-        };
+        let (changes, vanished) = self
+            .plan(
+                org.id,
+                Listed::EndingAfter(settings.from),
+                events,
+                true,
+                counts,
+                now,
+            )
+            .await?;
         self.store(
             org,
             run_id,

@@ -7,7 +7,7 @@
 use chrono::{DateTime, Utc};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
-use super::plan::{Listed, Reconciled};
+use super::plan::Listed;
 use super::{FetchedFrom, Importer, RunFailure, SyncCounts, SyncFailure, WINDOW_PAST};
 use crate::import::luma::client::{ApiKey, LumaClient, LumaError, Window};
 use crate::store::entities::{event, organization, sync_run};
@@ -38,23 +38,16 @@ impl Importer {
             .await?;
         counts.pages_fetched = pages;
 
-        let (changes, mut vanished) = match self
-            .reconcile(org.id, Listed::StartingAfter(window.after), fetched, false)
-            .await
-            .map_err(RunFailure::store)?
-        {
-            Reconciled::Plan {
-                changes,
-                vanished,
-                skipped_private,
-                growth,
-            } => {
-                counts.skipped_private = skipped_private;
-                self.check_quota(org.id, growth, now).await?;
-                (changes, vanished)
-            }
-            Reconciled::Suspicious(why) => return Err(why),
-        };
+        let (changes, mut vanished) = self
+            .plan(
+                org.id,
+                Listed::StartingAfter(window.after),
+                fetched,
+                false,
+                counts,
+                now,
+            )
+            .await?;
         vanished.extend(
             self.ongoing_gone(org.id, client, &key, window.after, now)
                 .await

@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet};
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QuerySelect};
 
-use super::{Importer, RunFailure, SyncFailure};
+use super::{Importer, RunFailure, SyncCounts, SyncFailure};
 use crate::Error;
 use crate::import::luma::model::ImportedEvent;
 use crate::rules::visibility::Visibility;
@@ -45,7 +45,7 @@ impl Listed {
 pub(super) const SUSPICIOUS_EMPTY_MIN: u64 = 3;
 
 /// What a complete fetch means for the stored events.
-pub(super) enum Reconciled {
+enum Reconciled {
     /// The changes, and the live events inside the window that the fetch no longer has.
     Plan {
         changes: Vec<Change>,
@@ -78,10 +78,41 @@ pub(super) enum Change {
 }
 
 impl Importer {
+    /// What a complete fetch changes: reconciled with the stored events and checked against
+    /// the organization's ceilings (the private events it held are counted in `counts`). A
+    /// disbelieved answer or one past a ceiling fails the run, and nothing is written.
+    pub(super) async fn plan(
+        &self,
+        organization_id: i64,
+        window: Listed,
+        fetched: Vec<ImportedEvent>,
+        with_descriptions: bool,
+        counts: &mut SyncCounts,
+        now: DateTime<Utc>,
+    ) -> Result<(Vec<Change>, Vec<i64>), RunFailure> {
+        match self
+            .reconcile(organization_id, window, fetched, with_descriptions)
+            .await
+            .map_err(RunFailure::store)?
+        {
+            Reconciled::Plan {
+                changes,
+                vanished,
+                skipped_private,
+                growth,
+            } => {
+                counts.skipped_private = skipped_private;
+                self.check_quota(organization_id, growth, now).await?;
+                Ok((changes, vanished))
+            }
+            Reconciled::Suspicious(why) => Err(why),
+        }
+    }
+
     /// Compares a complete fetch with what is stored. Events are matched by id alone, so an
     /// organization moving between its feed and the API keeps one copy of each. Feeds carry
     /// their descriptions, so for them a changed description is a change too.
-    pub(super) async fn reconcile(
+    async fn reconcile(
         &self,
         organization_id: i64,
         window: Listed,
@@ -204,7 +235,7 @@ impl Importer {
 
     /// Refuses a run that would take the organization past what it may keep or add in a day
     /// ([`Quota`]); nothing is written either way.
-    pub(super) async fn check_quota(
+    async fn check_quota(
         &self,
         organization_id: i64,
         growth: Growth,
