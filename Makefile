@@ -31,7 +31,14 @@ E2E_ENV := LEPTOS_SITE_ADDR=127.0.0.1:$(E2E_PORT) CONVENE_DATA_DIR=$(E2E_DIR) \
 run: setup
 	CONVENE_DEMO=$${CONVENE_DEMO:-1} cargo leptos serve --release
 
-test: setup-test fmt-check lint test-rust test-rust-moved-clock test-e2e test-dist test-deploy
+# Each step timed, so a run says where its minutes went (docs/performance.md quotes them).
+TEST_STEPS := setup-test fmt-check lint test-rust test-rust-moved-clock test-e2e test-dist test-deploy
+test:
+	@for step in $(TEST_STEPS); do \
+		started=$$(date +%s); \
+		$(MAKE) --no-print-directory $$step; \
+		echo "make test: $$step took $$(( $$(date +%s) - started )) s"; \
+	done
 	@echo "make test: all checks passed"
 
 setup:

@@ -256,7 +256,7 @@ mod tests {
         let url = crate::testing::fresh_database_url().await;
         let db = store::connect(&url).await.unwrap();
         let before = migration::Migrator::migrations().len() as u32 - 1;
-        migration::Migrator::up(&db, Some(before)).await.unwrap();
+        store::apply_migrations(&db, Some(before)).await.unwrap();
         let backend = db.get_database_backend();
         for statement in [
             "INSERT INTO organizations (slug, name, description, created_at) VALUES ('a', 'A', '', CURRENT_TIMESTAMP)",
@@ -281,7 +281,7 @@ mod tests {
                 .await
                 .unwrap();
         }
-        migration::Migrator::up(&db, None).await.unwrap();
+        store::migrate(&db).await.unwrap();
 
         let events = event::Entity::find().all(&db).await.unwrap();
         let text_of = |external: &str| {

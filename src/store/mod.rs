@@ -113,7 +113,25 @@ pub async fn begin_write<Db: TransactionTrait>(db: &Db) -> Result<Db::Transactio
 
 /// Brings the schema up to date; safe to call on every start.
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
-    Migrator::up(db, None).await
+    apply_migrations(db, None).await
+}
+
+/// Applies the next `steps` pending migrations (all when `None`). SeaORM runs a SQLite migration
+/// outside a transaction, so its statements spread over the pool's connections, and one whose
+/// schema was read before an index existed refused an `ON CONFLICT` on it; a failure halfway also
+/// left a store half migrated. On SQLite they all run in one write transaction, on one
+/// connection: all of them apply or none, and two servers starting at once take turns. Postgres
+/// gives each migration its own transaction already.
+pub(crate) async fn apply_migrations(
+    db: &DatabaseConnection,
+    steps: Option<u32>,
+) -> Result<(), DbErr> {
+    if db.get_database_backend() != DbBackend::Sqlite {
+        return Migrator::up(db, steps).await;
+    }
+    let transaction = begin_write(db).await?;
+    Migrator::up(&transaction, steps).await?;
+    transaction.commit().await
 }
 
 #[cfg(test)]
