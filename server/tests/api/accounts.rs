@@ -193,33 +193,35 @@ async fn wrong_password_and_unknown_email_get_the_same_answer() {
 async fn sign_in_rotates_the_session_and_sign_out_destroys_it() {
     let app = spawn_app().await;
     let first = app.sign_up("ada@example.org", "Ada", PASSWORD).await;
+    let browser = app.browser(Some(first.clone()));
 
-    let response = app
+    let response = browser
         .call(
             SignIn::PATH,
             &[("email", "ada@example.org"), ("password", PASSWORD)],
-            Some(&first),
         )
         .await;
     assert!(response.status().is_success() || response.status().is_redirection());
-    let second = session_cookie(&response).expect("a new session id at sign-in");
-    assert_ne!(first, second, "the session id changes at sign-in");
+    let signed_in = browser.cookie().expect("a session at sign-in");
+    assert_ne!(first, signed_in, "the session id changes at sign-in");
     assert!(
         !app.page_as("/", Some(&first))
             .await
             .contains("class=\"user-name\""),
         "the old id no longer signs anyone in"
     );
-    assert!(
-        app.page_as("/", Some(&second))
-            .await
-            .contains("class=\"user-name\"")
-    );
+    assert!(browser.is_signed_in().await);
 
-    let response = app.call(SignOut::PATH, &[], Some(&second)).await;
+    let response = browser.call(SignOut::PATH, &[]).await;
     assert!(response.status().is_success() || response.status().is_redirection());
+    assert_ne!(
+        browser.cookie().as_ref(),
+        Some(&signed_in),
+        "sign-out clears the browser's cookie"
+    );
+    assert!(!browser.is_signed_in().await);
     assert!(
-        !app.page_as("/", Some(&second))
+        !app.page_as("/", Some(&signed_in))
             .await
             .contains("class=\"user-name\""),
         "a copied cookie is useless after sign-out: the session is gone on the server"

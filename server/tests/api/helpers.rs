@@ -349,6 +349,65 @@ impl TestApp {
     }
 }
 
+/// A visitor that keeps its session cookie from answer to answer, as a browser does: a
+/// Set-Cookie that sets the session replaces it, one that clears it (sign-out) drops it.
+pub struct Browser<'a> {
+    app: &'a TestApp,
+    cookie: std::sync::Mutex<Option<String>>,
+}
+
+impl TestApp {
+    /// A browser that holds `cookie` (one that [`TestApp::sign_up`] returned, say), or none.
+    pub fn browser(&self, cookie: Option<String>) -> Browser<'_> {
+        Browser {
+            app: self,
+            cookie: std::sync::Mutex::new(cookie),
+        }
+    }
+}
+
+impl Browser<'_> {
+    /// The session cookie it holds now (`convene_session=…`).
+    pub fn cookie(&self) -> Option<String> {
+        self.cookie.lock().expect("cookie jar").clone()
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        let response = self.app.get_as(path, self.cookie().as_deref()).await;
+        self.keep(&response);
+        response
+    }
+
+    /// A page's body.
+    pub async fn page(&self, path: &str) -> String {
+        self.get(path).await.text().await.expect("page body")
+    }
+
+    /// Whether a page greets someone signed in.
+    pub async fn is_signed_in(&self) -> bool {
+        self.page("/").await.contains("class=\"user-name\"")
+    }
+
+    /// Posts a form to a server function.
+    pub async fn call(&self, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
+        let response = self.app.call(path, form, self.cookie().as_deref()).await;
+        self.keep(&response);
+        response
+    }
+
+    fn keep(&self, response: &reqwest::Response) {
+        let mut jar = self.cookie.lock().expect("cookie jar");
+        for line in set_cookie_lines(response) {
+            if line.starts_with("convene_session=;") || line.contains("Max-Age=0") {
+                *jar = None;
+            }
+        }
+        if let Some(session) = session_cookie(response) {
+            *jar = Some(session);
+        }
+    }
+}
+
 /// Every log line the servers in this test binary write, at debug level, so tests can check
 /// what never appears in a log (passwords, session ids).
 #[derive(Clone, Default)]
