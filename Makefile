@@ -25,7 +25,7 @@ E2E_ENV := LEPTOS_SITE_ADDR=127.0.0.1:$(E2E_PORT) CONVENE_DATA_DIR=$(E2E_DIR) \
 	CONVENE_SMTP_URL="smtp://127.0.0.1:$(E2E_SMTP_PORT)?tls=none" CONVENE_E2E_MAIL_DIR=$(E2E_DIR)/mail \
 	CONVENE_E2E_PROFILE=release
 
-.PHONY: run test setup setup-test fmt-check lint test-rust test-rust-moved-clock test-e2e build-release watch bench bench-digest bench-dashboard profile-dashboard bench-web bench-wasm-size fuzz measure-budgets dist test-dist test-deploy
+.PHONY: run test setup setup-test fmt fmt-check lint test-rust test-rust-moved-clock test-e2e build-release watch bench bench-digest bench-dashboard profile-dashboard bench-web bench-wasm-size fuzz measure-budgets dist test-dist test-deploy
 
 # The local demo: demo organizations, accounts and events (a deployment leaves CONVENE_DEMO off).
 run: setup
@@ -50,9 +50,15 @@ setup-test:
 fmt-check:
 	cargo fmt --all -- --check
 
+# Formats the code: rustfmt, and leptosfmt for what rustfmt leaves alone (the view! macros).
+fmt:
+	cargo fmt --all
+	leptosfmt --quiet app/src
+
 lint:
 	$(LEPTOS_DEBUG_ENV) cargo clippy $(SERVER_PACKAGES) --all-targets -- -D warnings
 	cargo clippy -p frontend -p app --target wasm32-unknown-unknown -- -D warnings
+	leptosfmt --check --quiet app/src
 	python3 scripts/module-circles.py
 
 # Every crate's tests on SQLite; again on Postgres when TEST_DATABASE_URL is set.

@@ -7,6 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 CARGO_LEPTOS_VERSION=0.3.10 # 0.3.11 --locked needs rustc 1.96
+LEPTOSFMT_VERSION=0.1.33
 # The CLI must equal the wasm-bindgen crate pinned in Cargo.toml exactly.
 WASM_BINDGEN_VERSION=$(sed -n 's/^wasm-bindgen = "=\([0-9.]*\)"/\1/p' Cargo.toml)
 
@@ -55,6 +56,10 @@ if [[ "${1:-}" == "--test" ]]; then
     $sudo_if_needed apt-get update -qq
     # The test runs its own nginx with its own configuration; it needs no system service.
     $sudo_if_needed apt-get install -y -qq nginx-light
+  fi
+  if [[ "$(leptosfmt --version 2>/dev/null)" != *"$LEPTOSFMT_VERSION"* ]]; then
+    say "installing leptosfmt $LEPTOSFMT_VERSION (make lint checks the view! macros' layout; about 3 minutes)"
+    cargo install leptosfmt --version "$LEPTOSFMT_VERSION" --locked
   fi
   if [[ ! -d end2end/node_modules/@playwright/test ]]; then
     say "installing Playwright into end2end/ (no browser download: Chromium comes from apt)"

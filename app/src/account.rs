@@ -202,9 +202,18 @@ pub fn AccountPage() -> impl IntoView {
         <header class="page-intro">
             <h1>"Your account"</h1>
         </header>
-        {notice.map(|notice| view! { <p class="notice notice-ok" role="status">{notice}</p> })}
+        {notice
+            .map(|notice| {
+                view! {
+                    <p class="notice notice-ok" role="status">
+                        {notice}
+                    </p>
+                }
+            })}
         <Suspense fallback=|| view! { <p class="loading">"Loading your account…"</p> }>
-            <ErrorBoundary fallback=|errors| view! { <ErrorNotice errors /> }>
+            <ErrorBoundary fallback=|errors| {
+                view! { <ErrorNotice errors /> }
+            }>
                 {move || Suspend::new(async move {
                     let account = account.await?;
                     let timezones = timezones.await?;
@@ -233,7 +242,11 @@ fn AccountForms(account: AccountView, timezones: Vec<String>) -> impl IntoView {
         .into_iter()
         .map(|zone| {
             let selected = zone == current_zone;
-            view! { <option value=zone.clone() selected=selected>{zone.clone()}</option> }
+            view! {
+                <option value=zone.clone() selected=selected>
+                    {zone.clone()}
+                </option>
+            }
         })
         .collect_view();
     let pending = account.pending_email.clone().map(|address| {
@@ -249,7 +262,11 @@ fn AccountForms(account: AccountView, timezones: Vec<String>) -> impl IntoView {
         .map(|(index, day)| {
             let value = (index + 1).to_string();
             let selected = usize::try_from(account.digest_weekday).ok() == Some(index + 1);
-            view! { <option value=value selected=selected>{*day}</option> }
+            view! {
+                <option value=value selected=selected>
+                    {*day}
+                </option>
+            }
         })
         .collect_view();
     let organizations = account
@@ -268,7 +285,9 @@ fn AccountForms(account: AccountView, timezones: Vec<String>) -> impl IntoView {
                     <ActionForm action=toggle>
                         <input type="hidden" name="slug" value=slug />
                         <input type="hidden" name="on" value=next />
-                        <button type="submit" class="button button-secondary">{label}</button>
+                        <button type="submit" class="button button-secondary">
+                            {label}
+                        </button>
                     </ActionForm>
                 </li>
             }
@@ -300,14 +319,20 @@ fn AccountForms(account: AccountView, timezones: Vec<String>) -> impl IntoView {
                 />
                 <div class="field">
                     <label for="field-timezone">"Timezone"</label>
-                    <select id="field-timezone" name="timezone" aria-describedby="field-timezone-hint">
+                    <select
+                        id="field-timezone"
+                        name="timezone"
+                        aria-describedby="field-timezone-hint"
+                    >
                         {zones}
                     </select>
                     <p class="field-hint" id="field-timezone-hint">
                         "Digests come at 07:00 here, and mail shows times here."
                     </p>
                 </div>
-                <button type="submit" class="button">"Save profile"</button>
+                <button type="submit" class="button">
+                    "Save profile"
+                </button>
             </ActionForm>
         </section>
         <section class="panel" aria-labelledby="email-heading">
@@ -316,7 +341,13 @@ fn AccountForms(account: AccountView, timezones: Vec<String>) -> impl IntoView {
             {pending}
             <ActionForm action=email>
                 <FormAlert error=email_error fields=&["email", "current_password"] />
-                <Field label="New address" name="email" kind="email" autocomplete="email" error=email_error />
+                <Field
+                    label="New address"
+                    name="email"
+                    kind="email"
+                    autocomplete="email"
+                    error=email_error
+                />
                 <Field
                     label="Current password"
                     name="current_password"
@@ -324,7 +355,9 @@ fn AccountForms(account: AccountView, timezones: Vec<String>) -> impl IntoView {
                     autocomplete="current-password"
                     error=email_error
                 />
-                <button type="submit" class="button">"Change address"</button>
+                <button type="submit" class="button">
+                    "Change address"
+                </button>
             </ActionForm>
         </section>
         <section class="panel" aria-labelledby="password-heading">
@@ -346,7 +379,9 @@ fn AccountForms(account: AccountView, timezones: Vec<String>) -> impl IntoView {
                     hint="At least 8 characters. You will be signed out everywhere else."
                     error=password_error
                 />
-                <button type="submit" class="button">"Change password"</button>
+                <button type="submit" class="button">
+                    "Change password"
+                </button>
             </ActionForm>
         </section>
         <section class="panel" aria-labelledby="mail-heading">
@@ -359,10 +394,14 @@ fn AccountForms(account: AccountView, timezones: Vec<String>) -> impl IntoView {
                 </label>
                 <div class="field">
                     <label for="field-weekday">"Digest day (07:00 in your timezone)"</label>
-                    <select id="field-weekday" name="weekday">{days}</select>
+                    <select id="field-weekday" name="weekday">
+                        {days}
+                    </select>
                 </div>
                 {alerts}
-                <button type="submit" class="button">"Save mail settings"</button>
+                <button type="submit" class="button">
+                    "Save mail settings"
+                </button>
             </ActionForm>
             <h3>"New events, by organization"</h3>
             {no_organizations}
@@ -384,7 +423,9 @@ pub fn ConfirmEmailChangePage() -> impl IntoView {
             <ActionForm action>
                 <FormAlert error fields=&[] />
                 <input type="hidden" name="token" value=token />
-                <button type="submit" class="button">"Use this address"</button>
+                <button type="submit" class="button">
+                    "Use this address"
+                </button>
             </ActionForm>
         </section>
     }

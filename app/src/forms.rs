@@ -234,7 +234,14 @@ pub fn Field(
                 aria-invalid=move || if message().is_some() { "true" } else { "false" }
                 aria-describedby=described_by
             />
-            {hint.map(|hint| view! { <p class="field-hint" id=hint_id>{hint}</p> })}
+            {hint
+                .map(|hint| {
+                    view! {
+                        <p class="field-hint" id=hint_id>
+                            {hint}
+                        </p>
+                    }
+                })}
             <p class="field-error" id=error_id role="alert">
                 {message}
             </p>

@@ -8,10 +8,14 @@ use crate::auth::UserMenu;
 #[component]
 pub fn SiteLayout(children: Children) -> impl IntoView {
     view! {
-        <a class="skip-link" href="#main">"Skip to content"</a>
+        <a class="skip-link" href="#main">
+            "Skip to content"
+        </a>
         <header class="site-header">
             <a class="brand" href="/">
-                <span class="brand-mark" aria-hidden="true">"◆"</span>
+                <span class="brand-mark" aria-hidden="true">
+                    "◆"
+                </span>
                 "Convene"
             </a>
             <nav aria-label="Main">
@@ -26,7 +30,9 @@ pub fn SiteLayout(children: Children) -> impl IntoView {
             </nav>
             <UserMenu />
         </header>
-        <main id="main" tabindex="-1">{children()}</main>
+        <main id="main" tabindex="-1">
+            {children()}
+        </main>
         <footer class="site-footer">
             <p>"Convene brings together the events your organizations host on lu.ma."</p>
         </footer>

@@ -94,21 +94,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/orgs") view=DirectoryPage ssr=SsrMode::Async />
                     <Route path=path!("/dashboard") view=DashboardPage ssr=SsrMode::Async />
                     <Route path=path!("/orgs/:slug") view=OrganizationPage ssr=SsrMode::Async />
-                    <Route
-                        path=path!("/orgs/:slug/join")
-                        view=InvitationPage
-                        ssr=SsrMode::Async
-                    />
-                    <Route
-                        path=path!("/orgs/:slug/members")
-                        view=MembersPage
-                        ssr=SsrMode::Async
-                    />
-                    <Route
-                        path=path!("/orgs/:slug/events")
-                        view=EventsPage
-                        ssr=SsrMode::Async
-                    />
+                    <Route path=path!("/orgs/:slug/join") view=InvitationPage ssr=SsrMode::Async />
+                    <Route path=path!("/orgs/:slug/members") view=MembersPage ssr=SsrMode::Async />
+                    <Route path=path!("/orgs/:slug/events") view=EventsPage ssr=SsrMode::Async />
                     <Route
                         path=path!("/orgs/:slug/settings")
                         view=SettingsPage

@@ -58,7 +58,9 @@ pub fn OutboxPage() -> impl IntoView {
             <p class="lede">"Every message Convene sends, newest first (the last 100)."</p>
         </header>
         <Suspense fallback=|| view! { <p class="loading">"Loading mail…"</p> }>
-            <ErrorBoundary fallback=|errors| view! { <ErrorNotice errors /> }>
+            <ErrorBoundary fallback=|errors| {
+                view! { <ErrorNotice errors /> }
+            }>
                 {move || Suspend::new(async move {
                     let outbox = outbox.await?;
                     Ok::<_, AppError>(view! { <OutboxList outbox /> })
@@ -169,7 +171,9 @@ pub fn OutboxMessagePage() -> impl IntoView {
             <a href="/admin/mail">"All mail"</a>
         </p>
         <Suspense fallback=|| view! { <p class="loading">"Loading the message…"</p> }>
-            <ErrorBoundary fallback=|errors| view! { <ErrorNotice errors /> }>
+            <ErrorBoundary fallback=|errors| {
+                view! { <ErrorNotice errors /> }
+            }>
                 {move || Suspend::new(async move {
                     let message = message.await?;
                     Ok::<_, AppError>(view! { <MessageView message /> })

@@ -13,9 +13,13 @@ pub fn NotFound() -> impl IntoView {
         <Title text="Page not found" />
         <section class="not-found">
             <h1>"Page not found"</h1>
-            <p>"There is nothing at this address. It may have moved, or the link may be mistyped."</p>
             <p>
-                <a class="button" href="/">"Browse organizations"</a>
+                "There is nothing at this address. It may have moved, or the link may be mistyped."
+            </p>
+            <p>
+                <a class="button" href="/">
+                    "Browse organizations"
+                </a>
             </p>
         </section>
     }

@@ -85,7 +85,9 @@ pub fn TopicPageView() -> impl IntoView {
     let page = Resource::new(move || slug.get(), get_topic_page);
     view! {
         <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            <ErrorBoundary fallback=|errors| view! { <ErrorNotice errors /> }>
+            <ErrorBoundary fallback=|errors| {
+                view! { <ErrorNotice errors /> }
+            }>
                 {move || Suspend::new(async move {
                     let page = page.await?;
                     Ok::<_, AppError>(view! { <TopicView page /> })
@@ -110,9 +112,21 @@ fn TopicView(page: TopicPage) -> impl IntoView {
                         view! {
                             <li>
                                 <a href=event.url.clone()>{event.title.clone()}</a>
-                                {event.members_only.then(|| view! { " " <span class="badge badge-members">"Members only"</span> })}
+                                {event
+                                    .members_only
+                                    .then(|| {
+                                        view! {
+                                            " "
+                                            <span class="badge badge-members">"Members only"</span>
+                                        }
+                                    })}
                                 <span class="card-meta">
-                                    {format!(" {} · {} · {}", event.when, event.location, event.org_name)}
+                                    {format!(
+                                        " {} · {} · {}",
+                                        event.when,
+                                        event.location,
+                                        event.org_name,
+                                    )}
                                 </span>
                             </li>
                         }
@@ -138,7 +152,9 @@ fn TopicView(page: TopicPage) -> impl IntoView {
             <h1>{page.name.clone()}</h1>
             <p class="card-meta">
                 "Upcoming events about this topic, from every organization. "
-                <a href=feed rel="external" type="application/atom+xml">"Atom feed"</a>
+                <a href=feed rel="external" type="application/atom+xml">
+                    "Atom feed"
+                </a>
             </p>
         </header>
         {events}
@@ -157,7 +173,9 @@ pub fn TopicSettingsPage() -> impl IntoView {
     let error = form_error(save);
     view! {
         <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            <ErrorBoundary fallback=|errors| view! { <ErrorNotice errors /> }>
+            <ErrorBoundary fallback=|errors| {
+                view! { <ErrorNotice errors /> }
+            }>
                 {move || Suspend::new(async move {
                     let settings = settings.await?;
                     Ok::<_, AppError>(view! { <TopicSettingsView settings save error /> })
@@ -188,7 +206,9 @@ fn TopicSettingsView(
                         <input type="hidden" name="tag" value=tag.tag_slug.clone() />
                         <label for=field.clone()>
                             <strong>{tag.tag_name.clone()}</strong>
-                            <span class="card-meta">{format!(" · {} events · shown as", tag.events)}</span>
+                            <span class="card-meta">
+                                {format!(" · {} events · shown as", tag.events)}
+                            </span>
                         </label>
                         <input
                             id=field
@@ -202,7 +222,9 @@ fn TopicSettingsView(
                             <input type="checkbox" name="hidden" value="on" checked=tag.hidden />
                             " Hide"
                         </label>
-                        <button type="submit" class="button button-secondary">"Save"</button>
+                        <button type="submit" class="button button-secondary">
+                            "Save"
+                        </button>
                     </ActionForm>
                 </li>
             }
@@ -223,7 +245,12 @@ fn TopicSettingsView(
             {move || error.get().map(|err| err.to_string())}
         </p>
         {if settings_empty {
-            view! { <p class="empty-state">"None of your events has a tag yet. Tags you give events on lu.ma (or categories in your feed) show up here after the next import."</p> }.into_any()
+            view! {
+                <p class="empty-state">
+                    "None of your events has a tag yet. Tags you give events on lu.ma (or categories in your feed) show up here after the next import."
+                </p>
+            }
+                .into_any()
         } else {
             view! { <ul class="topic-rules">{rows}</ul> }.into_any()
         }}

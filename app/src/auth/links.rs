@@ -122,7 +122,8 @@ pub fn SignUpSentPage() -> impl IntoView {
             </p>
             <p>
                 "Nothing arrived after a few minutes? Look in your spam folder, or "
-                <a href="/signup">"sign up again"</a> " with the same address for a fresh link. Already confirmed? "
+                <a href="/signup">"sign up again"</a>
+                " with the same address for a fresh link. Already confirmed? "
                 <a href="/login">"Sign in"</a> "."
             </p>
         </section>
@@ -161,8 +162,8 @@ pub fn ForgotPasswordSentPage() -> impl IntoView {
                 "If an account uses that address, a link to set a new password is on its way. It works once, for an hour."
             </p>
             <p>
-                "Nothing arrived? Look in your spam folder, or " <a href="/login/forgot">"ask again"</a>
-                " in a few minutes."
+                "Nothing arrived? Look in your spam folder, or "
+                <a href="/login/forgot">"ask again"</a> " in a few minutes."
             </p>
         </section>
     }

@@ -214,9 +214,7 @@ pub fn SignUpPage() -> impl IntoView {
                     "Create account"
                 </button>
             </ActionForm>
-            <p class="auth-switch">
-                "Already have an account? " <a href="/login">"Sign in"</a>
-            </p>
+            <p class="auth-switch">"Already have an account? " <a href="/login">"Sign in"</a></p>
         </section>
     }
 }
@@ -272,8 +270,7 @@ pub fn UserMenu() -> impl IntoView {
                                     .then(|| view! { <a href="/admin/mail">"Mail"</a> })}
                                 <a class="user-name" href="/account" title=user.email.clone()>
                                     {user.display_name.clone()}
-                                </a>
-                                <ActionForm action=actions.sign_out>
+                                </a> <ActionForm action=actions.sign_out>
                                     <button type="submit" class="button button-secondary">
                                         "Sign out"
                                     </button>
@@ -286,7 +283,9 @@ pub fn UserMenu() -> impl IntoView {
                         view! {
                             <div class="user-menu">
                                 <a href="/login">"Sign in"</a>
-                                <a href="/signup" class="button">"Sign up"</a>
+                                <a href="/signup" class="button">
+                                    "Sign up"
+                                </a>
                             </div>
                         }
                             .into_any()

@@ -106,7 +106,9 @@ pub(super) fn EventsView() -> impl IntoView {
         })
     };
     view! {
-        <div class="events-list" on:click=clicked>{list}</div>
+        <div class="events-list" on:click=clicked>
+            {list}
+        </div>
         {show_more}
     }
 }
@@ -123,9 +125,12 @@ fn list_view(
             <section class="empty-state">
                 <p>"No upcoming events match these filters."</p>
                 <p>
-                    <a href=PATH data-clear="">"Clear the filters"</a>
+                    <a href=PATH data-clear="">
+                        "Clear the filters"
+                    </a>
                     " or "
-                    <a href="/orgs">"browse organizations"</a>"."
+                    <a href="/orgs">"browse organizations"</a>
+                    "."
                 </p>
             </section>
         });
@@ -165,19 +170,26 @@ fn by_organization(
             .iter()
             .copied()
             .filter(|event| !signed_in || event.mine == mine);
-        group(chosen, |event| (event.org_slug.clone(), event.org_name.clone()))
-            .into_iter()
-            .map(|((slug, name), events)| {
-                view! {
-                    <section class="org-group">
-                        <h3><a href=format!("/orgs/{slug}")>{name}</a></h3>
-                        <ul class="dash-list">
-                            {events.into_iter().map(|event| event_card(event, false, in_viewer_zone)).collect_view()}
-                        </ul>
-                    </section>
-                }
-            })
-            .collect_view()
+        group(chosen, |event| {
+            (event.org_slug.clone(), event.org_name.clone())
+        })
+        .into_iter()
+        .map(|((slug, name), events)| {
+            view! {
+                <section class="org-group">
+                    <h3>
+                        <a href=format!("/orgs/{slug}")>{name}</a>
+                    </h3>
+                    <ul class="dash-list">
+                        {events
+                            .into_iter()
+                            .map(|event| event_card(event, false, in_viewer_zone))
+                            .collect_view()}
+                    </ul>
+                </section>
+            }
+        })
+        .collect_view()
     };
     if !signed_in {
         return Either::Left(view! {
@@ -230,7 +242,10 @@ fn by_day(events: &[&DashboardEvent], in_viewer_zone: bool) -> impl IntoView + u
             <section class="day-group">
                 <h2>{day}</h2>
                 <ul class="dash-list">
-                    {events.into_iter().map(|event| event_card(event, true, in_viewer_zone)).collect_view()}
+                    {events
+                        .into_iter()
+                        .map(|event| event_card(event, true, in_viewer_zone))
+                        .collect_view()}
                 </ul>
             </section>
         }
@@ -248,9 +263,7 @@ fn event_card(
         .flatten()
         .unwrap_or_else(|| event.when.clone());
     let register = event.event_url.clone().map(|url| {
-        view! {
-            <RegisterLink url luma_id=event.luma_id.clone() for_title=event.title.clone() />
-        }
+        view! { <RegisterLink url luma_id=event.luma_id.clone() for_title=event.title.clone() /> }
     });
     let cover = match event.cover_url.clone() {
         Some(url) => Either::Left(
@@ -264,13 +277,17 @@ fn event_card(
         Some(url) => Either::Left(view! { <a href=url>{event.title.clone()}</a> }),
         None => Either::Right(event.title.clone()),
     };
-    let hosts = (show_org || event.cross_listed || !event.also_listed_by.is_empty()).then(|| view! {
-        <p class="dash-org">
-            {if event.also_listed_by.is_empty() { None } else { Some("Hosted by ") }}
-            <a href=format!("/orgs/{}", event.org_slug)>{event.org_name.clone()}</a>
-            {(!event.also_listed_by.is_empty()).then(|| format!(" with {}", event.also_listed_by.join(", ")))}
-            {(event.cross_listed && event.also_listed_by.is_empty()).then_some(" · listed from another calendar")}
-        </p>
+    let hosts = (show_org || event.cross_listed || !event.also_listed_by.is_empty()).then(|| {
+        view! {
+            <p class="dash-org">
+                {if event.also_listed_by.is_empty() { None } else { Some("Hosted by ") }}
+                <a href=format!("/orgs/{}", event.org_slug)>{event.org_name.clone()}</a>
+                {(!event.also_listed_by.is_empty())
+                    .then(|| format!(" with {}", event.also_listed_by.join(", ")))}
+                {(event.cross_listed && event.also_listed_by.is_empty())
+                    .then_some(" · listed from another calendar")}
+            </p>
+        }
     });
     view! {
         <li class="dash-card" data-event=event.luma_id.clone() data-org=event.org_slug.clone()>
@@ -278,27 +295,57 @@ fn event_card(
             <div class="dash-body">
                 <h4>
                     {title}
-                    {event.members_only.then(|| view! { " " <span class="badge badge-members">"Members only"</span> })}
+                    {event
+                        .members_only
+                        .then(|| {
+                            view! {
+                                " "
+                                <span class="badge badge-members">"Members only"</span>
+                            }
+                        })}
                 </h4>
                 {hosts}
                 <p class="dash-time">
-                    <time datetime=event.start_utc.clone() title=event.timezone.clone()>{time}</time>
+                    <time datetime=event.start_utc.clone() title=event.timezone.clone()>
+                        {time}
+                    </time>
                     <span class="dash-hint">{event.hint.clone()}</span>
                 </p>
                 <p class="dash-place">
                     {event.location.clone()}
-                    {event.address_hidden.then(|| view! { <span class="address-note">" · Address shared with registered guests on lu.ma"</span> })}
+                    {event
+                        .address_hidden
+                        .then(|| {
+                            view! {
+                                <span class="address-note">
+                                    " · Address shared with registered guests on lu.ma"
+                                </span>
+                            }
+                        })}
                 </p>
             </div>
             <div class="dash-actions">
-                {register}
-                <details class="add-to-calendar">
+                {register} <details class="add-to-calendar">
                     <summary>"Add to calendar"</summary>
                     <ul>
                         // rel=external: a file for calendar apps, not a page for the router.
-                        {event.calendar_file.clone().map(|file| view! { <li><a href=file rel="external">"Calendar file (.ics)"</a></li> })}
-                        <li>
-                            <a href=event.google_calendar_url.clone() target="_blank" rel="noopener noreferrer">
+                        {event
+                            .calendar_file
+                            .clone()
+                            .map(|file| {
+                                view! {
+                                    <li>
+                                        <a href=file rel="external">
+                                            "Calendar file (.ics)"
+                                        </a>
+                                    </li>
+                                }
+                            })} <li>
+                            <a
+                                href=event.google_calendar_url.clone()
+                                target="_blank"
+                                rel="noopener noreferrer"
+                            >
                                 "Google Calendar"
                             </a>
                         </li>

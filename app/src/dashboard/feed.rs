@@ -63,16 +63,35 @@ pub(super) fn PersonalFeed() -> impl IntoView {
                     aria-label="Your calendar feed address"
                 />
                 <div class="form-actions">
-                    <button type="button" class="button" on:click=copy>"Copy link"</button>
-                    <a class="button button-secondary" href=webcal rel="external">"Subscribe (webcal)"</a>
-                    <a class="button button-secondary" href=google target="_blank" rel="noopener noreferrer">
+                    <button type="button" class="button" on:click=copy>
+                        "Copy link"
+                    </button>
+                    <a class="button button-secondary" href=webcal rel="external">
+                        "Subscribe (webcal)"
+                    </a>
+                    <a
+                        class="button button-secondary"
+                        href=google
+                        target="_blank"
+                        rel="noopener noreferrer"
+                    >
                         "Add to Google Calendar"
                     </a>
                     <button type="button" class="button button-danger" on:click=move |_| load(true)>
                         "Make a new link"
                     </button>
                 </div>
-                {move || copied.get().then(|| view! { <p class="card-meta" role="status">"Copied."</p> })}
+                {move || {
+                    copied
+                        .get()
+                        .then(|| {
+                            view! {
+                                <p class="card-meta" role="status">
+                                    "Copied."
+                                </p>
+                            }
+                        })
+                }}
             }
         })
     };
@@ -90,7 +109,17 @@ pub(super) fn PersonalFeed() -> impl IntoView {
                 "Your organizations' events in Google Calendar, Apple Calendar or Outlook. Anyone with the link can see them: make a new one to revoke it."
             </p>
             {links}
-            {move || problem.get().map(|text| view! { <p class="notice notice-error" role="alert">{text}</p> })}
+            {move || {
+                problem
+                    .get()
+                    .map(|text| {
+                        view! {
+                            <p class="notice notice-error" role="alert">
+                                {text}
+                            </p>
+                        }
+                    })
+            }}
         </details>
     }
 }

@@ -125,7 +125,9 @@ pub(super) fn FilterForm() -> impl IntoView {
 
     view! {
         <section class="panel filters" aria-labelledby="filters-heading">
-            <h2 id="filters-heading" class="visually-hidden">"Filters"</h2>
+            <h2 id="filters-heading" class="visually-hidden">
+                "Filters"
+            </h2>
             <div
                 class="filter-controls"
                 on:submit=submitted
@@ -147,7 +149,9 @@ pub(super) fn FilterForm() -> impl IntoView {
                 }}
             </datalist>
             <div class="filter-footer">
-                <p class="card-meta">{move || live.shown.with(|shown| shown.range_label.clone())}</p>
+                <p class="card-meta">
+                    {move || live.shown.with(|shown| shown.range_label.clone())}
+                </p>
             </div>
         </section>
     }
@@ -175,9 +179,14 @@ fn form_view(query: &ViewQuery, shown: &Dashboard) -> impl IntoView + use<> {
     let custom = shown.range == DashboardRange::Custom;
     let topic = query.get("topic");
     // A topic asked for that no upcoming event has stays chosen.
-    let unknown_topic = (!topic.is_empty()
-        && !shown.topics.iter().any(|option| option.slug == topic))
-    .then(|| view! { <option value=topic.to_owned() selected>{topic.to_owned()}</option> });
+    let unknown_topic =
+        (!topic.is_empty() && !shown.topics.iter().any(|option| option.slug == topic)).then(|| {
+            view! {
+                <option value=topic.to_owned() selected>
+                    {topic.to_owned()}
+                </option>
+            }
+        });
     let chips = shown
         .organizations
         .iter()
@@ -207,28 +216,49 @@ fn form_view(query: &ViewQuery, shown: &Dashboard) -> impl IntoView + use<> {
             <div class="filter-grid">
                 <div class="field">
                     <label for="filter-q">"Search"</label>
-                    <input id="filter-q" type="search" name="q" value=current("q") prop:value=current("q") placeholder="Title or place" />
+                    <input
+                        id="filter-q"
+                        type="search"
+                        name="q"
+                        value=current("q")
+                        prop:value=current("q")
+                        placeholder="Title or place"
+                    />
                 </div>
                 <div class="field">
                     <label for=RANGE>"When"</label>
                     <select id=RANGE name="range" prop:value=shown.range.as_str()>
                         {DashboardRange::ALL
                             .iter()
-                            .map(|&option| view! {
-                                <option value=option.as_str() selected=option == shown.range>
-                                    {range_label(option)}
-                                </option>
+                            .map(|&option| {
+                                view! {
+                                    <option value=option.as_str() selected=option == shown.range>
+                                        {range_label(option)}
+                                    </option>
+                                }
                             })
                             .collect_view()}
                     </select>
                 </div>
                 <div class="field" id=DATE_FIELDS[0] hidden=!custom>
                     <label for="filter-from">"From"</label>
-                    <input id="filter-from" type="date" name="from" value=current("from") prop:value=current("from") />
+                    <input
+                        id="filter-from"
+                        type="date"
+                        name="from"
+                        value=current("from")
+                        prop:value=current("from")
+                    />
                 </div>
                 <div class="field" id=DATE_FIELDS[1] hidden=!custom>
                     <label for="filter-to">"To"</label>
-                    <input id="filter-to" type="date" name="to" value=current("to") prop:value=current("to") />
+                    <input
+                        id="filter-to"
+                        type="date"
+                        name="to"
+                        value=current("to")
+                        prop:value=current("to")
+                    />
                 </div>
                 <div class="field">
                     <label for="filter-topic">"Topic"</label>
@@ -237,10 +267,12 @@ fn form_view(query: &ViewQuery, shown: &Dashboard) -> impl IntoView + use<> {
                         {shown
                             .topics
                             .iter()
-                            .map(|option| view! {
-                                <option value=option.slug.clone() selected=option.slug == topic>
-                                    {option.name.clone()}
-                                </option>
+                            .map(|option| {
+                                view! {
+                                    <option value=option.slug.clone() selected=option.slug == topic>
+                                        {option.name.clone()}
+                                    </option>
+                                }
                             })
                             .collect_view()}
                         {unknown_topic}
@@ -251,10 +283,15 @@ fn form_view(query: &ViewQuery, shown: &Dashboard) -> impl IntoView + use<> {
                     <select id="filter-mode" name="mode" prop:value=shown.attendance.as_str()>
                         {Attendance::ALL
                             .iter()
-                            .map(|&option| view! {
-                                <option value=option.as_str() selected=option == shown.attendance>
-                                    {attendance_label(option)}
-                                </option>
+                            .map(|&option| {
+                                view! {
+                                    <option
+                                        value=option.as_str()
+                                        selected=option == shown.attendance
+                                    >
+                                        {attendance_label(option)}
+                                    </option>
+                                }
                             })
                             .collect_view()}
                     </select>
@@ -280,8 +317,12 @@ fn form_view(query: &ViewQuery, shown: &Dashboard) -> impl IntoView + use<> {
                 </div>
             </fieldset>
             <div class="form-actions">
-                <button type="submit" class="button">"Apply"</button>
-                <a class="button button-secondary" id=CLEAR href=PATH>"Clear"</a>
+                <button type="submit" class="button">
+                    "Apply"
+                </button>
+                <a class="button button-secondary" id=CLEAR href=PATH>
+                    "Clear"
+                </a>
             </div>
         </form>
     }

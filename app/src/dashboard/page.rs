@@ -42,13 +42,18 @@ pub fn DashboardPage() -> impl IntoView {
             url=absolute("/dashboard")
             image=None
         />
-        <AtomFeedLink title="Convene · upcoming events".to_owned() path="/events.atom".to_owned() />
+        <AtomFeedLink
+            title="Convene · upcoming events".to_owned()
+            path="/events.atom".to_owned()
+        />
         <header class="page-intro">
             <h1>"Dashboard"</h1>
             <p class="lede">"Upcoming events across every organization, yours first."</p>
         </header>
         <Transition fallback=|| view! { <p class="loading">"Loading events…"</p> }>
-            <ErrorBoundary fallback=|errors| view! { <ErrorNotice errors /> }>
+            <ErrorBoundary fallback=|errors| {
+                view! { <ErrorNotice errors /> }
+            }>
                 {move || {
                     let query = query.clone();
                     Suspend::new(async move {
@@ -63,17 +68,28 @@ pub fn DashboardPage() -> impl IntoView {
                                     .into_any()
                             }
                             Err(err) => {
-                                leptos::logging::error!("could not pack the dashboard for its island: {err}");
-                                view! { <p class="notice notice-error">{AppError::Internal.to_string()}</p> }
+                                leptos::logging::error!(
+                                    "could not pack the dashboard for its island: {err}"
+                                );
+                                view! {
+                                    <p class="notice notice-error">
+                                        {AppError::Internal.to_string()}
+                                    </p>
+                                }
                                     .into_any()
                             }
                         };
-                        Ok::<_, AppError>(view! {
-                            <SignInNotice signed_in />
-                            {signed_in.then(|| view! { <PersonalFeed /> })}
-                            {panel}
-                            <script inner_html=COPY_SCRIPT nonce=use_nonce()></script>
-                        })
+                        Ok::<
+                            _,
+                            AppError,
+                        >(
+                            view! {
+                                <SignInNotice signed_in />
+                                {signed_in.then(|| view! { <PersonalFeed /> })}
+                                {panel}
+                                <script inner_html=COPY_SCRIPT nonce=use_nonce()></script>
+                            },
+                        )
                     })
                 }}
             </ErrorBoundary>
@@ -89,7 +105,8 @@ fn SignInNotice(signed_in: bool) -> impl IntoView {
             <p class="notice notice-info">
                 <a href="/login">"Sign in"</a>
                 " to see your organizations' events first, or "
-                <a href="/signup">"create an account"</a>"."
+                <a href="/signup">"create an account"</a>
+                "."
             </p>
         }
     })

@@ -36,10 +36,27 @@ pub(super) fn DashboardPanel(
     // hydration too, which islands never use (kilobytes of the bundle).
     Either::Right(view! {
         <FilterForm />
-        {move || live.shown.with(|dashboard| view! { <NotConnected organizations=dashboard.organizations.clone() /> })}
+        {move || {
+            live.shown
+                .with(|dashboard| {
+                    view! { <NotConnected organizations=dashboard.organizations.clone() /> }
+                })
+        }}
         <CopyLinks />
-        <p class="visually-hidden" role="status" aria-live="polite">{move || live.announced.get()}</p>
-        {move || live.problem.get().map(|text| view! { <p class="notice notice-error" role="alert">{text}</p> })}
+        <p class="visually-hidden" role="status" aria-live="polite">
+            {move || live.announced.get()}
+        </p>
+        {move || {
+            live.problem
+                .get()
+                .map(|text| {
+                    view! {
+                        <p class="notice notice-error" role="alert">
+                            {text}
+                        </p>
+                    }
+                })
+        }}
         <div
             class="events-panel"
             aria-busy=move || live.loading.get().to_string()
@@ -69,10 +86,20 @@ fn CopyLinks() -> impl IntoView {
         any.then(|| {
             view! {
                 <p class="copy-as-text">
-                    <a class="button button-secondary" href=link("newsletter.txt") data-copy="text" rel="external">
+                    <a
+                        class="button button-secondary"
+                        href=link("newsletter.txt")
+                        data-copy="text"
+                        rel="external"
+                    >
                         "Copy as text"
                     </a>
-                    <a class="button button-secondary" href=link("newsletter.md") data-copy="Markdown" rel="external">
+                    <a
+                        class="button button-secondary"
+                        href=link("newsletter.md")
+                        data-copy="Markdown"
+                        rel="external"
+                    >
                         "Copy as Markdown"
                     </a>
                     <span id="copy-status" class="card-meta" role="status"></span>
@@ -98,8 +125,8 @@ fn NotConnected(organizations: Vec<OrganizationChoice>) -> impl IntoView {
             });
             view! {
                 <li>
-                    "Visit "<a href=format!("/orgs/{}", org.slug)>{org.name}</a>" to see their events"
-                    {settings}
+                    "Visit "<a href=format!("/orgs/{}", org.slug)>{org.name}</a>
+                    " to see their events" {settings}
                 </li>
             }
         })

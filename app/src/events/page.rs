@@ -32,7 +32,9 @@ pub fn EventsPage() -> impl IntoView {
 
     view! {
         <Transition fallback=|| view! { <p class="loading">"Loading events…"</p> }>
-            <ErrorBoundary fallback=|errors| view! { <ErrorNotice errors /> }>
+            <ErrorBoundary fallback=|errors| {
+                view! { <ErrorNotice errors /> }
+            }>
                 {move || Suspend::new(async move {
                     let events = events.await?;
                     Ok::<_, AppError>(view! { <EventsView events view /> })
@@ -68,7 +70,13 @@ fn EventsView(events: OrganizationEvents, view: Memo<View>) -> impl IntoView {
             <h1>"Events"</h1>
             {events
                 .is_demo
-                .then(|| view! { <p class="card-meta">"Demo data, imported from Convene's bundled fake lu.ma."</p> })}
+                .then(|| {
+                    view! {
+                        <p class="card-meta">
+                            "Demo data, imported from Convene's bundled fake lu.ma."
+                        </p>
+                    }
+                })}
         </header>
     };
     if !events.connected && events.days.is_empty() {
@@ -106,18 +114,18 @@ fn EventsView(events: OrganizationEvents, view: Memo<View>) -> impl IntoView {
         {header}
         <div class="events-toolbar">
             <nav class="view-switch" aria-label="View">
-                {has_embed.then(|| view! {
-                    <a
-                        href=embed_href.clone()
-                        aria-current=move || (view.get() == View::Embed).then_some("page")
-                    >
-                        "Calendar"
-                    </a>
-                })}
-                <a
-                    href=list_href
-                    aria-current=move || (view.get() == View::List).then_some("page")
-                >
+                {has_embed
+                    .then(|| {
+                        view! {
+                            <a
+                                href=embed_href.clone()
+                                aria-current=move || (view.get() == View::Embed).then_some("page")
+                            >
+                                "Calendar"
+                            </a>
+                        }
+                    })}
+                <a href=list_href aria-current=move || (view.get() == View::List).then_some("page")>
                     "List"
                 </a>
             </nav>
@@ -139,14 +147,23 @@ fn EventsView(events: OrganizationEvents, view: Memo<View>) -> impl IntoView {
             </a>
             {settings_link}
         </div>
-        {status.map(|status| view! { <p class="card-meta events-status" role="status">{status}</p> })}
+        {status
+            .map(|status| {
+                view! {
+                    <p class="card-meta events-status" role="status">
+                        {status}
+                    </p>
+                }
+            })}
         {move || match view.get() {
             View::Embed => embed(&name, calendar_id.as_deref()).into_any(),
-            View::List => view! {
-                <EventList days=days.clone() />
-                <Pager base=pager_base.clone() page pages />
+            View::List => {
+                view! {
+                    <EventList days=days.clone() />
+                    <Pager base=pager_base.clone() page pages />
+                }
+                    .into_any()
             }
-            .into_any(),
         }}
     }
     .into_any()
@@ -164,9 +181,23 @@ fn Pager(base: String, page: u32, pages: u32) -> impl IntoView {
     };
     view! {
         <nav class="pager" aria-label="Pages of events">
-            {(page > 1).then(|| view! { <a href=href(page - 1) rel="prev">"← Earlier events"</a> })}
+            {(page > 1)
+                .then(|| {
+                    view! {
+                        <a href=href(page - 1) rel="prev">
+                            "← Earlier events"
+                        </a>
+                    }
+                })}
             <span aria-current="page">{format!("Page {page} of {pages}")}</span>
-            {(page < pages).then(|| view! { <a href=href(page + 1) rel="next">"Later events →"</a> })}
+            {(page < pages)
+                .then(|| {
+                    view! {
+                        <a href=href(page + 1) rel="next">
+                            "Later events →"
+                        </a>
+                    }
+                })}
         </nav>
     }
     .into_any()
@@ -234,7 +265,11 @@ fn render_days(days: Vec<EventDay>) -> String {
                 <section class="event-day">
                     <h2>{day.heading}</h2>
                     <ul class="event-list">
-                        {day.events.into_iter().map(|event| view! { <EventItem event /> }).collect_view()}
+                        {day
+                            .events
+                            .into_iter()
+                            .map(|event| view! { <EventItem event /> })
+                            .collect_view()}
                     </ul>
                 </section>
             }
@@ -275,8 +310,13 @@ fn EventItem(event: EventCard) -> impl IntoView {
     view! {
         <li class="event-item" data-event=event.luma_id.clone()>
             {match event.cover_url.clone() {
-                Some(url) => view! { <img class="event-cover" src=url alt="" loading="lazy" /> }.into_any(),
-                None => view! { <div class="event-cover event-cover-empty" aria-hidden="true"></div> }.into_any(),
+                Some(url) => {
+                    view! { <img class="event-cover" src=url alt="" loading="lazy" /> }.into_any()
+                }
+                None => {
+                    view! { <div class="event-cover event-cover-empty" aria-hidden="true"></div> }
+                        .into_any()
+                }
             }}
             <div class="event-body">
                 <h3>
@@ -284,15 +324,37 @@ fn EventItem(event: EventCard) -> impl IntoView {
                         Some(url) => view! { <a href=url>{event.title.clone()}</a> }.into_any(),
                         None => event.title.clone().into_any(),
                     }}
-                    {event.members_only.then(|| view! { " " <span class="badge badge-members">"Members only"</span> })}
-                    {event.cross_listed.then(|| view! { " " <span class="badge">"Listed from another calendar"</span> })}
+                    {event
+                        .members_only
+                        .then(|| {
+                            view! {
+                                " "
+                                <span class="badge badge-members">"Members only"</span>
+                            }
+                        })}
+                    {event
+                        .cross_listed
+                        .then(|| {
+                            view! {
+                                " "
+                                <span class="badge">"Listed from another calendar"</span>
+                            }
+                        })}
                 </h3>
                 <p class="event-time">
                     <time title=event.timezone.clone()>{event.when.clone()}</time>
                 </p>
                 <p class="event-place" class:online=event.online>
                     {event.location.clone()}
-                    {event.address_hidden.then(|| view! { <span class="address-note">" · Address shared with registered guests on lu.ma"</span> })}
+                    {event
+                        .address_hidden
+                        .then(|| {
+                            view! {
+                                <span class="address-note">
+                                    " · Address shared with registered guests on lu.ma"
+                                </span>
+                            }
+                        })}
                 </p>
                 {event
                     .description_html

@@ -18,10 +18,14 @@ pub fn SingleEventPage() -> impl IntoView {
     let page = Resource::new(move || id.get(), get_event_page);
     view! {
         <Transition fallback=|| view! { <p class="loading">"Loading the event…"</p> }>
-            <ErrorBoundary fallback=|errors| view! { <ErrorNotice errors /> }>
+            <ErrorBoundary fallback=|errors| {
+                view! { <ErrorNotice errors /> }
+            }>
                 {move || Suspend::new(async move {
                     let shown = match page.await {
-                        Ok(EventPageView::Shown(page)) => view! { <EventView page=*page /> }.into_any(),
+                        Ok(EventPageView::Shown(page)) => {
+                            view! { <EventView page=*page /> }.into_any()
+                        }
                         Ok(EventPageView::MembersOnly { org_slug, org_name, signed_in }) => {
                             view! { <MembersOnlyNotice org_slug org_name signed_in /> }.into_any()
                         }
@@ -45,7 +49,9 @@ fn NoSuchEvent() -> impl IntoView {
                 "There is no event at this address. It may have been cancelled or made private on lu.ma."
             </p>
             <p>
-                <a class="button" href="/dashboard">"See upcoming events"</a>
+                <a class="button" href="/dashboard">
+                    "See upcoming events"
+                </a>
             </p>
         </section>
     }
@@ -71,11 +77,13 @@ fn MembersOnlyNotice(org_slug: String, org_name: String, signed_in: bool) -> imp
             } else {
                 view! {
                     <p>
-                        "This event is for members of "<a href=org_page.clone()>{org_name.clone()}</a>
-                        ". Sign in to see it."
+                        "This event is for members of "
+                        <a href=org_page.clone()>{org_name.clone()}</a> ". Sign in to see it."
                     </p>
                     <p>
-                        <a class="button" href="/login">"Sign in"</a>
+                        <a class="button" href="/login">
+                            "Sign in"
+                        </a>
                     </p>
                 }
                     .into_any()
@@ -112,8 +120,22 @@ fn EventView(page: EventPage) -> impl IntoView {
                 .map(|url| view! { <img class="event-page-cover" src=url alt="" /> })}
             <h1>
                 {page.title.clone()}
-                {page.members_only.then(|| view! { " " <span class="badge badge-members">"Members only"</span> })}
-                {page.cross_listed.then(|| view! { " " <span class="badge">"Listed from another calendar"</span> })}
+                {page
+                    .members_only
+                    .then(|| {
+                        view! {
+                            " "
+                            <span class="badge badge-members">"Members only"</span>
+                        }
+                    })}
+                {page
+                    .cross_listed
+                    .then(|| {
+                        view! {
+                            " "
+                            <span class="badge">"Listed from another calendar"</span>
+                        }
+                    })}
             </h1>
             {page.ended.then(|| view! { <p class="notice">"This event has ended."</p> })}
             <p class="event-date">{page.date_heading.clone()}</p>
@@ -126,11 +148,23 @@ fn EventView(page: EventPage) -> impl IntoView {
             />
             <p class="event-place" class:online=page.online>
                 {page.location.clone()}
-                {page.address_hidden.then(|| view! { <span class="address-note">" · Address shared with registered guests on lu.ma"</span> })}
+                {page
+                    .address_hidden
+                    .then(|| {
+                        view! {
+                            <span class="address-note">
+                                " · Address shared with registered guests on lu.ma"
+                            </span>
+                        }
+                    })}
             </p>
             <p class="event-actions">
                 {register}
-                <a class="button button-secondary" href=page.calendar_file.clone() download="event.ics">
+                <a
+                    class="button button-secondary"
+                    href=page.calendar_file.clone()
+                    download="event.ics"
+                >
                     "Add to calendar"
                 </a>
                 <a
@@ -210,7 +244,9 @@ fn EventTimes(
 ) -> impl IntoView {
     view! {
         <p class="event-time">
-            <time datetime=start_utc data-end=end_utc title=timezone>{when}</time>
+            <time datetime=start_utc data-end=end_utc title=timezone>
+                {when}
+            </time>
         </p>
         {(!all_day)
             .then(|| {

@@ -20,13 +20,13 @@ pub fn DirectoryPage() -> impl IntoView {
         <Title text="Organizations" />
         <section class="page-intro">
             <h1>"Organizations"</h1>
-            <p class="lede">
-                "Local groups of our community and the events they host on lu.ma."
-            </p>
+            <p class="lede">"Local groups of our community and the events they host on lu.ma."</p>
         </section>
         <FilterBox filter=filter.clone() />
         <Transition fallback=|| view! { <p class="loading">"Loading organizations…"</p> }>
-            <ErrorBoundary fallback=|errors| view! { <ErrorNotice errors /> }>
+            <ErrorBoundary fallback=|errors| {
+                view! { <ErrorNotice errors /> }
+            }>
                 {move || {
                     let filter = filter.clone();
                     Suspend::new(async move {
@@ -55,7 +55,9 @@ fn FilterBox(filter: String) -> impl IntoView {
                     autocomplete="off"
                     value=filter
                 />
-                <button type="submit" class="button button-secondary">"Filter"</button>
+                <button type="submit" class="button button-secondary">
+                    "Filter"
+                </button>
             </div>
         </form>
     }

@@ -78,12 +78,15 @@ pub fn MembersPage() -> impl IntoView {
             {error}
         </p>
         <Transition fallback=|| view! { <p class="loading">"Loading members…"</p> }>
-            <ErrorBoundary fallback=|errors| view! { <ErrorNotice errors /> }>
+            <ErrorBoundary fallback=|errors| {
+                view! { <ErrorNotice errors /> }
+            }>
                 {move || Suspend::new(async move {
                     let settings = settings.await?;
-                    Ok::<_, AppError>(view! {
-                        <MembershipView settings slug=slug.get_untracked() actions />
-                    })
+                    Ok::<
+                        _,
+                        AppError,
+                    >(view! { <MembershipView settings slug=slug.get_untracked() actions /> })
                 })}
             </ErrorBoundary>
         </Transition>
@@ -127,7 +130,9 @@ fn Requests(requests: Vec<JoinRequestRow>, slug: String, actions: Actions) -> im
                         <input type="hidden" name="slug" value=slug />
                         <input type="hidden" name="user_id" value=user_id />
                         <input type="hidden" name="approve" value=approve.to_string() />
-                        <button type="submit" class=class>{label}</button>
+                        <button type="submit" class=class>
+                            {label}
+                        </button>
                     </ActionForm>
                 }
             };
@@ -147,7 +152,9 @@ fn Requests(requests: Vec<JoinRequestRow>, slug: String, actions: Actions) -> im
     view! {
         <section aria-labelledby="requests-heading">
             <h2 id="requests-heading">"Requests to join"</h2>
-            <p>"Members see the organization's members-only events: approve only people you know belong."</p>
+            <p>
+                "Members see the organization's members-only events: approve only people you know belong."
+            </p>
             <div class="table-scroll" tabindex="0" role="region" aria-label="Requests to join">
                 <table class="members">
                     <thead>
@@ -196,12 +203,16 @@ fn MemberTable(members: Vec<MemberRow>, slug: String, actions: Actions) -> impl 
                             <input type="hidden" name="slug" value=role_slug />
                             <input type="hidden" name="user_id" value=role_user />
                             <input type="hidden" name="role" value=new_role.as_str() />
-                            <button type="submit" class="button button-secondary">{label}</button>
+                            <button type="submit" class="button button-secondary">
+                                {label}
+                            </button>
                         </ActionForm>
                         <ActionForm action=actions.remove>
                             <input type="hidden" name="slug" value=remove_slug />
                             <input type="hidden" name="user_id" value=remove_user />
-                            <button type="submit" class="button button-danger">"Remove"</button>
+                            <button type="submit" class="button button-danger">
+                                "Remove"
+                            </button>
                         </ActionForm>
                     </td>
                 </tr>
@@ -273,7 +284,9 @@ fn JoiningForm(
                 <p class="card-meta">
                     "People whose confirmed address is at this domain become members when they ask, without waiting."
                 </p>
-                <button type="submit" class="button">"Save"</button>
+                <button type="submit" class="button">
+                    "Save"
+                </button>
             </ActionForm>
         </section>
     }
@@ -304,7 +317,9 @@ fn Invitations(invitations: Vec<InvitationRow>, slug: String, actions: Actions) 
                     <ActionForm action=actions.withdraw>
                         <input type="hidden" name="slug" value=slug />
                         <input type="hidden" name="invitation_id" value=invitation.id.to_string() />
-                        <button type="submit" class="button button-secondary">"Withdraw"</button>
+                        <button type="submit" class="button button-secondary">
+                            "Withdraw"
+                        </button>
                     </ActionForm>
                 </li>
             }
@@ -320,8 +335,17 @@ fn Invitations(invitations: Vec<InvitationRow>, slug: String, actions: Actions) 
                 <label for="invitation-days">"Works for (days)"</label>
                 <input id="invitation-days" name="days" type="number" min="1" max="90" value="14" />
                 <label for="invitation-uses">"For how many people"</label>
-                <input id="invitation-uses" name="uses" type="number" min="1" max="500" value="10" />
-                <button type="submit" class="button">"Make a link"</button>
+                <input
+                    id="invitation-uses"
+                    name="uses"
+                    type="number"
+                    min="1"
+                    max="500"
+                    value="10"
+                />
+                <button type="submit" class="button">
+                    "Make a link"
+                </button>
             </ActionForm>
         </section>
     }

@@ -38,7 +38,9 @@ pub fn OrganizationPage() -> impl IntoView {
 
     view! {
         <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            <ErrorBoundary fallback=|errors| view! { <ErrorNotice errors /> }>
+            <ErrorBoundary fallback=|errors| {
+                view! { <ErrorNotice errors /> }
+            }>
                 {move || Suspend::new(async move {
                     let details = details.await?;
                     Ok::<_, AppError>(view! { <OrganizationView details follow join leave /> })
@@ -71,21 +73,25 @@ fn OrganizationView(
         view! {
             <ActionForm action=follow>
                 <input type="hidden" name="slug" value=slug />
-                <button type="submit" class="button">"Follow"</button>
+                <button type="submit" class="button">
+                    "Follow"
+                </button>
             </ActionForm>
         }
     };
     let join_button = |slug: String, offer: JoinOffer| {
         match offer {
-        JoinOffer::InvitationOnly => view! {
-            <p class="card-meta">"Members join by invitation: ask its admins for a link."</p>
-        }
+        JoinOffer::InvitationOnly => view! { <p class="card-meta">"Members join by invitation: ask its admins for a link."</p> }
         .into_any(),
         JoinOffer::Request | JoinOffer::AtOnce => view! {
             <ActionForm action=join>
                 <input type="hidden" name="slug" value=slug />
                 <button type="submit" class="button button-secondary">
-                    {if offer == JoinOffer::AtOnce { "Join as a member" } else { "Request to join" }}
+                    {if offer == JoinOffer::AtOnce {
+                        "Join as a member"
+                    } else {
+                        "Request to join"
+                    }}
                 </button>
             </ActionForm>
         }
@@ -96,7 +102,9 @@ fn OrganizationView(
         view! {
             <ActionForm action=leave>
                 <input type="hidden" name="slug" value=slug />
-                <button type="submit" class="button button-secondary">{label}</button>
+                <button type="submit" class="button button-secondary">
+                    {label}
+                </button>
             </ActionForm>
         }
     };
@@ -104,13 +112,18 @@ fn OrganizationView(
     let membership = match details.standing {
         Standing::SignedOut => view! {
             <p class="membership">
-                <a href="/login">"Sign in"</a>" to follow or join "{org.name.clone()}"."
+                <a href="/login">"Sign in"</a>
+                " to follow or join "
+                {org.name.clone()}
+                "."
             </p>
         }
         .into_any(),
         Standing::Visitor { requested: false } => view! {
             <div class="membership">
-                <p>"Follow to see its events on your dashboard; members also see its members-only events."</p>
+                <p>
+                    "Follow to see its events on your dashboard; members also see its members-only events."
+                </p>
                 {follow_button(slug.clone())}
                 {join_button(slug.clone(), offer)}
             </div>
@@ -172,7 +185,9 @@ fn OrganizationView(
                 <p class="card-meta">{member_count_label(org.member_count)}</p>
             </header>
             <p class="org-links">
-                <a class="button" href=format!("/orgs/{}/events", org.slug)>"See events"</a>
+                <a class="button" href=format!("/orgs/{}/events", org.slug)>
+                    "See events"
+                </a>
             </p>
             <section aria-labelledby="about-heading">
                 <h2 id="about-heading">"About"</h2>

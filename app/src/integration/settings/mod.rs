@@ -43,33 +43,46 @@ pub fn SettingsPage() -> impl IntoView {
     view! {
         <Title text="lu.ma settings" />
         <Transition fallback=|| view! { <p class="loading">"Loading settings…"</p> }>
-            <ErrorBoundary fallback=|errors| view! { <ErrorNotice errors /> }>
+            <ErrorBoundary fallback=|errors| {
+                view! { <ErrorNotice errors /> }
+            }>
                 {move || Suspend::new(async move {
                     let (settings, timezones, status) = page.await?;
-                    Ok::<_, AppError>(view! {
-                        <header class="page-intro">
-                            <p class="breadcrumb">
-                                <a href=format!("/orgs/{}", settings.slug)>
-                                    {settings.organization_name.clone()}
-                                </a>
-                            </p>
-                            <h1>"lu.ma settings"</h1>
-                            <p class="lede">
-                                "Connect "{settings.organization_name.clone()}
-                                "'s lu.ma calendar: its events are imported every day and shown on the "
-                                <a href=format!("/orgs/{}/events", settings.slug)>"events page"</a>
-                                ". Their tags become topics: "
-                                <a href=format!("/orgs/{}/topics", settings.slug)>"rename, merge or hide them"</a>"."
-                            </p>
-                        </header>
-                        <CalendarPanel settings=settings.clone() />
-                        <FeedPanel settings=settings.clone() timezones />
-                        <section class="panel" aria-labelledby="sync-heading">
-                            <h2 id="sync-heading">"Sync"</h2>
-                            <SyncPanel status />
-                        </section>
-                        <DisconnectPanel settings />
-                    })
+                    Ok::<
+                        _,
+                        AppError,
+                    >(
+                        view! {
+                            <header class="page-intro">
+                                <p class="breadcrumb">
+                                    <a href=format!(
+                                        "/orgs/{}",
+                                        settings.slug,
+                                    )>{settings.organization_name.clone()}</a>
+                                </p>
+                                <h1>"lu.ma settings"</h1>
+                                <p class="lede">
+                                    "Connect "{settings.organization_name.clone()}
+                                    "'s lu.ma calendar: its events are imported every day and shown on the "
+                                    <a href=format!(
+                                        "/orgs/{}/events",
+                                        settings.slug,
+                                    )>"events page"</a> ". Their tags become topics: "
+                                    <a href=format!(
+                                        "/orgs/{}/topics",
+                                        settings.slug,
+                                    )>"rename, merge or hide them"</a>"."
+                                </p>
+                            </header>
+                            <CalendarPanel settings=settings.clone() />
+                            <FeedPanel settings=settings.clone() timezones />
+                            <section class="panel" aria-labelledby="sync-heading">
+                                <h2 id="sync-heading">"Sync"</h2>
+                                <SyncPanel status />
+                            </section>
+                            <DisconnectPanel settings />
+                        },
+                    )
                 })}
             </ErrorBoundary>
         </Transition>
@@ -90,7 +103,9 @@ fn CalendarPanel(settings: IntegrationSettings) -> impl IntoView {
                 <p>"API key configured, ends in …"<code>{last_four}</code></p>
                 <ActionForm action=remove_key>
                     <input type="hidden" name="slug" value=slug.clone() />
-                    <button type="submit" class="button button-danger">"Remove key"</button>
+                    <button type="submit" class="button button-danger">
+                        "Remove key"
+                    </button>
                 </ActionForm>
             </div>
         }
@@ -148,7 +163,9 @@ fn CalendarPanel(settings: IntegrationSettings) -> impl IntoView {
                 {key_field}
                 <FormAlert error=save_error fields=&["calendar_url", "api_key"] />
                 <div class="form-actions">
-                    <button type="submit" class="button">"Save"</button>
+                    <button type="submit" class="button">
+                        "Save"
+                    </button>
                     <ConnectionTest slug=settings.slug.clone() />
                 </div>
             </ActionForm>
@@ -176,7 +193,11 @@ fn ConnectionTest(slug: String) -> impl IntoView {
         test.value().get().map(|result| match result {
             Ok(CalendarCheck { name, id }) => view! {
                 <p class="notice notice-ok" role="status">
-                    "Connected to “"{name}"” ("<code>{id}</code>")."
+                    "Connected to “"
+                    {name}
+                    "” ("
+                    <code>{id}</code>
+                    ")."
                 </p>
             }
             .into_any(),
@@ -224,7 +245,9 @@ fn FeedPanel(settings: IntegrationSettings, timezones: Vec<String>) -> impl Into
         view! {
             <ActionForm action=remove_feed>
                 <input type="hidden" name="slug" value=slug />
-                <button type="submit" class="button button-danger">"Remove feed"</button>
+                <button type="submit" class="button button-danger">
+                    "Remove feed"
+                </button>
             </ActionForm>
         }
     });
@@ -233,14 +256,20 @@ fn FeedPanel(settings: IntegrationSettings, timezones: Vec<String>) -> impl Into
         .map(|zone| {
             let selected = zone == chosen_zone;
             let label = zone.clone();
-            view! { <option value=zone selected=selected>{label}</option> }
+            view! {
+                <option value=zone selected=selected>
+                    {label}
+                </option>
+            }
         })
         .collect_view();
     let error = move |field: &str| field_message(save_error.get_untracked(), field);
     view! {
         <section class="panel" aria-labelledby="feed-heading">
             <h2 id="feed-heading">"iCal feed (without Luma Plus)"</h2>
-            <p class="connection-status" data-testid="feed-status">{status}</p>
+            <p class="connection-status" data-testid="feed-status">
+                {status}
+            </p>
             <ActionForm action=save_feed>
                 <input type="hidden" name="slug" value=settings.slug.clone() />
                 <Field
@@ -248,13 +277,21 @@ fn FeedPanel(settings: IntegrationSettings, timezones: Vec<String>) -> impl Into
                     name="ical_url"
                     kind="url"
                     required=false
-                    placeholder=if saved { "Saved (sealed): leave empty to keep it" } else { "https://…/calendar.ics" }
+                    placeholder=if saved {
+                        "Saved (sealed): leave empty to keep it"
+                    } else {
+                        "https://…/calendar.ics"
+                    }
                     hint="lu.ma: the calendar's “Add iCal Subscription” link. Google Calendar: “Public address in iCal format”. Stored sealed, like a key, and never shown again: it may hold a private token."
                     error=save_error
                 />
                 <div class="field" class:field-invalid=error("timezone").is_some()>
                     <label for="field-timezone">"Timezone"</label>
-                    <select id="field-timezone" name="timezone" aria-describedby="field-timezone-hint field-timezone-error">
+                    <select
+                        id="field-timezone"
+                        name="timezone"
+                        aria-describedby="field-timezone-hint field-timezone-error"
+                    >
                         {zones}
                     </select>
                     <p class="field-hint" id="field-timezone-hint">
@@ -266,8 +303,13 @@ fn FeedPanel(settings: IntegrationSettings, timezones: Vec<String>) -> impl Into
                 </div>
                 <FormAlert error=save_error fields=&["ical_url", "timezone"] />
                 <div class="form-actions">
-                    <button type="submit" class="button">"Save feed"</button>
-                    {settings.luma_feed_url.clone().map(|address| view! { <UseLumaFeed address /> })}
+                    <button type="submit" class="button">
+                        "Save feed"
+                    </button>
+                    {settings
+                        .luma_feed_url
+                        .clone()
+                        .map(|address| view! { <UseLumaFeed address /> })}
                 </div>
             </ActionForm>
             {remove}
@@ -325,14 +367,21 @@ fn DisconnectPanel(settings: IntegrationSettings) -> impl IntoView {
                 </fieldset>
                 <label class="choice">
                     <input type="checkbox" name="confirmed" value="yes" required=true />
-                    " Yes, disconnect "{settings.organization_name.clone()}" from lu.ma"
+                    " Yes, disconnect "
+                    {settings.organization_name.clone()}
+                    " from lu.ma"
                 </label>
                 <p class="field-error" role="alert">
-                    {move || field_message(error.get(), "confirmed").or(field_message(error.get(), "events"))}
+                    {move || {
+                        field_message(error.get(), "confirmed")
+                            .or(field_message(error.get(), "events"))
+                    }}
                 </p>
                 <FormAlert error fields=&["confirmed", "events"] />
                 <div class="form-actions">
-                    <button type="submit" class="button button-danger">"Disconnect"</button>
+                    <button type="submit" class="button button-danger">
+                        "Disconnect"
+                    </button>
                 </div>
             </ActionForm>
         </section>

@@ -39,9 +39,19 @@ pub(super) fn SyncPanel(status: SyncStatusView) -> impl IntoView {
             <dt>"Events stored"</dt>
             <dd data-testid="events-stored">{status.events_stored}</dd>
             <dt>"Next daily sync"</dt>
-            <dd>{status.next_daily_run.clone().unwrap_or_else(|| "off (CONVENE_DAILY_SYNC=0)".into())}</dd>
+            <dd>
+                {status
+                    .next_daily_run
+                    .clone()
+                    .unwrap_or_else(|| "off (CONVENE_DAILY_SYNC=0)".into())}
+            </dd>
         </dl>
-        <SyncNow slug=status.slug.clone() can_sync=status.can_sync running=progress.running line=progress.line />
+        <SyncNow
+            slug=status.slug.clone()
+            can_sync=status.can_sync
+            running=progress.running
+            line=progress.line
+        />
         <RunTable runs=status.runs />
     }
 }
@@ -223,8 +233,14 @@ fn RunTable(runs: Vec<SyncRunView>) -> impl IntoView {
                     <td>{run.removed}</td>
                     <td>{run.unchanged}</td>
                     <td>
-                        <span class=format!("badge badge-{}", run.outcome)>{run.outcome.as_str()}</span>
-                        {run.message.clone().map(|m| view! { <span class="run-message">{m}</span> })}
+                        <span class=format!(
+                            "badge badge-{}",
+                            run.outcome,
+                        )>{run.outcome.as_str()}</span>
+                        {run
+                            .message
+                            .clone()
+                            .map(|m| view! { <span class="run-message">{m}</span> })}
                     </td>
                 </tr>
             }
