@@ -120,7 +120,7 @@ test-dist:
 # twice). Needs TEST_DATABASE_URL; without it `make test` says so and skips only this.
 test-deploy:
 	if [[ -n "$${TEST_DATABASE_URL:-}" ]]; then \
-		scripts/test-deploy.sh; \
+		SERVER_PACKAGES="$(SERVER_PACKAGES)" scripts/test-deploy.sh; \
 	else \
 		echo "test-deploy: skipped: no TEST_DATABASE_URL (the replicas share a Postgres)"; \
 	fi
@@ -130,7 +130,7 @@ test-deploy:
 # sampling /healthz and the server's peak memory. Prints the figures docs/performance.md quotes.
 measure-budgets: build-release
 	CONVENE_TEST_SERVER_BIN="$${CARGO_TARGET_DIR:-$(CURDIR)/target}/release/convene" $(LEPTOS_DEBUG_ENV) \
-		cargo test -p server --test api amplifiers_large_syncs -- --nocapture
+		cargo test $(SERVER_PACKAGES) --test api amplifiers_large_syncs -- --nocapture
 
 # The generated-input tests of every parser fed from outside, with many more cases than the
 # 256 each gets in `make test` (PROPTEST_CASES=… to choose).

@@ -22,7 +22,11 @@ tar -C "$scratch" -xzf "$archive"
 release=$(find "$scratch" -mindepth 1 -maxdepth 1 -type d)
 echo "test-deploy: $(basename "$archive"), two replicas behind $("$nginx" -v 2>&1)"
 
-# The test binary is the one `make test-rust` built (same flags); the servers are the archive's.
+# The test binary is the one `make test-rust` built: the same flags and the same packages (cargo
+# resolves features over the packages named, so `-p server` alone rebuilt every dependency); the
+# servers are the archive's.
+packages=${SERVER_PACKAGES:-"-p convene-types -p convene -p migration -p app -p server"}
+# shellcheck disable=SC2086 # one word per package flag
 CONVENE_TEST_SERVER_BIN="$release/convene" CONVENE_TEST_NGINX="$nginx" \
   LEPTOS_OUTPUT_NAME=convene RUSTFLAGS="--cfg erase_components" \
-  cargo test -p server --test api behind_nginx -- --ignored --nocapture
+  cargo test $packages --test api behind_nginx -- --ignored --nocapture

@@ -17,8 +17,8 @@ use std::time::Duration;
 
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{
-    ConnectOptions, Database, DbBackend, SqliteTransactionMode, TransactionOptions,
-    TransactionTrait,
+    ConnectOptions, ConnectionTrait, Database, DbBackend, SqliteTransactionMode,
+    TransactionOptions, TransactionTrait,
 };
 
 pub use sea_orm::{DatabaseConnection, DbErr};
@@ -116,23 +116,33 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
     apply_migrations(db, None).await
 }
 
-/// Applies the next `steps` pending migrations (all when `None`). SeaORM runs a SQLite migration
-/// outside a transaction, so its statements spread over the pool's connections, and one whose
-/// schema was read before an index existed refused an `ON CONFLICT` on it; a failure halfway also
-/// left a store half migrated. On SQLite they all run in one write transaction, on one
-/// connection: all of them apply or none, and two servers starting at once take turns. Postgres
-/// gives each migration its own transaction already.
+/// Applies the next `steps` pending migrations (all when `None`), in one transaction: all of
+/// them apply or none, and servers starting at once take turns (the second finds nothing left
+/// to do). SeaORM alone runs a SQLite migration outside any transaction, its statements spread
+/// over the pool's connections (one whose schema was read before an index existed refused an
+/// `ON CONFLICT` on it), and gives each Postgres migration its own transaction, with nothing to
+/// keep two replicas from applying the same one.
 pub(crate) async fn apply_migrations(
     db: &DatabaseConnection,
     steps: Option<u32>,
 ) -> Result<(), DbErr> {
-    if db.get_database_backend() != DbBackend::Sqlite {
-        return Migrator::up(db, steps).await;
-    }
     let transaction = begin_write(db).await?;
+    if db.get_database_backend() == DbBackend::Postgres {
+        // Held until the transaction ends, as SQLite's write lock (`begin_write`) is; per
+        // schema, so stores that share a database (tests, say) do not wait on each other.
+        transaction
+            .execute_unprepared(&format!(
+                "SELECT pg_advisory_xact_lock({MIGRATION_LOCK_CLASS}, hashtext(current_schema()))"
+            ))
+            .await?;
+    }
     Migrator::up(&transaction, steps).await?;
     transaction.commit().await
 }
+
+/// The class of the Postgres advisory lock a migrating server holds (any number no other lock
+/// of ours uses).
+const MIGRATION_LOCK_CLASS: i32 = 0x636f_6e76;
 
 #[cfg(test)]
 mod tests {

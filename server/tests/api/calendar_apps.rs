@@ -8,11 +8,9 @@ use chrono_tz::Europe::Berlin;
 use convene::import::ical::fetch::FeedClientConfig;
 use convene::import::luma::client::{ClientConfig, LumaClient};
 use convene::import::sync::{Importer, SyncOutcome, SyncTrigger};
-use convene::store::entities::organization;
 use leptos::server_fn::ServerFn;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set};
 
-use crate::helpers::{Feeds, feed_server, spawn_app};
+use crate::helpers::{Feeds, connect_to_feed, feed_server, spawn_app};
 
 /// What Outlook publishes: Windows zone names with their VTIMEZONE, and all-day events as dates.
 fn outlook_feed(talk_day: NaiveDate, holiday: NaiveDate) -> String {
@@ -76,22 +74,15 @@ async fn all_day_and_outlook_zone_events_show_at_the_right_day_and_instant() {
         .unwrap()
         .unwrap();
     let key = convene::secrets::SecretKey::generate();
-    let feed = convene::import::ical::connect::SealedFeed::seal(
-        &key,
+    // The organization's zone differs on purpose: the feed's own zones must win.
+    connect_to_feed(
+        &db,
         org.id,
-        &format!("{base}/outlook").parse().unwrap(),
+        &format!("{base}/outlook"),
+        "America/New_York",
+        &key,
     )
-    .unwrap();
-    organization::ActiveModel {
-        id: Set(org.id),
-        ical_url_sealed: Set(Some(feed.sealed)),
-        // The organization's zone differs on purpose: the feed's own zones must win.
-        display_timezone: Set(Some("America/New_York".into())),
-        ..Default::default()
-    }
-    .update(&db)
-    .await
-    .unwrap();
+    .await;
     let importer = Importer::new(
         db.clone(),
         LumaClient::new(ClientConfig::new("http://127.0.0.1:9/".parse().unwrap())).unwrap(),
@@ -198,21 +189,14 @@ async fn a_feed_only_organization_counts_as_connected_everywhere() {
         .unwrap()
         .unwrap();
     let key = convene::secrets::SecretKey::generate();
-    let feed = convene::import::ical::connect::SealedFeed::seal(
-        &key,
+    connect_to_feed(
+        &db,
         org.id,
-        &format!("{base}/outlook").parse().unwrap(),
+        &format!("{base}/outlook"),
+        "Europe/Berlin",
+        &key,
     )
-    .unwrap();
-    organization::ActiveModel {
-        id: Set(org.id),
-        ical_url_sealed: Set(Some(feed.sealed)),
-        display_timezone: Set(Some("Europe/Berlin".into())),
-        ..Default::default()
-    }
-    .update(&db)
-    .await
-    .unwrap();
+    .await;
 
     // The directory links its events; the dashboard does not call it unconnected.
     let (_, directory) = app.get_html("/orgs").await;

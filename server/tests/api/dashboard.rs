@@ -192,9 +192,9 @@ async fn one_event_listed_by_two_organizations_is_one_card_hosted_by_one_with_th
     use convene::import::luma::client::{ClientConfig, LumaClient};
     use convene::import::luma::fake::{FakeCalendar, FakeLuma};
     use convene::import::sync::{Importer, SyncTrigger};
-    use convene::secrets::{Purpose, SecretKey};
-    use convene::store::entities::organization;
-    use sea_orm::{ActiveModelTrait, ActiveValue::Set};
+    use convene::secrets::SecretKey;
+
+    use crate::helpers::store_luma_key;
 
     let shared = |platform: &str| {
         let start = chrono::Utc::now() + chrono::Duration::days(3);
@@ -234,25 +234,7 @@ async fn one_event_listed_by_two_organizations_is_one_card_hosted_by_one_with_th
             .await
             .unwrap()
             .unwrap();
-        organization::ActiveModel {
-            id: Set(org.id),
-            luma_api_key_sealed: Set(Some(
-                secret
-                    .seal(
-                        key,
-                        Purpose::LumaApiKey {
-                            organization_id: org.id,
-                        },
-                    )
-                    .unwrap(),
-            )),
-            luma_api_base: Set(Some(fake.base_url().to_string())),
-            events_last_synced_at: Set(Some(chrono::Utc::now())),
-            ..Default::default()
-        }
-        .update(&db)
-        .await
-        .unwrap();
+        store_luma_key(&db, org.id, &fake, key, &secret).await;
         importer
             .run_org_sync(org.id, SyncTrigger::Cli, chrono::Utc::now())
             .await

@@ -618,6 +618,24 @@ pub async fn connect_to_fake_luma(
     secret: SecretKey,
 ) -> convene::import::sync::Importer {
     use convene::import::luma::client::{ClientConfig, LumaClient};
+
+    store_luma_key(db, organization_id, fake, key, &secret).await;
+    convene::import::sync::Importer::new(
+        db.clone(),
+        LumaClient::new(ClientConfig::new(fake.base_url())).expect("lu.ma client"),
+        secret,
+    )
+}
+
+/// Stores the fake lu.ma's `key` (sealed with `secret`) and address as the organization's, as
+/// the settings panel would.
+pub async fn store_luma_key(
+    db: &convene::store::DatabaseConnection,
+    organization_id: i64,
+    fake: &convene::import::luma::fake::FakeLuma,
+    key: &str,
+    secret: &SecretKey,
+) {
     use convene::store::entities::organization;
     use sea_orm::{ActiveModelTrait, ActiveValue::Set};
 
@@ -637,11 +655,6 @@ pub async fn connect_to_fake_luma(
     .update(db)
     .await
     .expect("organization connected");
-    convene::import::sync::Importer::new(
-        db.clone(),
-        LumaClient::new(ClientConfig::new(fake.base_url())).expect("lu.ma client"),
-        secret,
-    )
 }
 
 /// Signs up `email` and gives them `role` in the organization `slug` (none: just signed in);
@@ -677,4 +690,34 @@ pub async fn person_in(
 /// Signs up `email` as an admin of the organization `slug`; returns their session cookie.
 pub async fn admin_of(app: &TestApp, slug: &str, email: &str) -> String {
     person_in(app, slug, email, Some(convene::rules::access::Role::Admin)).await
+}
+
+/// Connects the organization `organization_id` to the iCal feed at `address` (sealed with
+/// `secret`, shown as the settings form would show it), reading times without a zone in `zone`.
+pub async fn connect_to_feed(
+    db: &convene::store::DatabaseConnection,
+    organization_id: i64,
+    address: &str,
+    zone: &str,
+    secret: &SecretKey,
+) {
+    use convene::store::entities::organization;
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set};
+
+    let feed = convene::import::ical::connect::SealedFeed::seal(
+        secret,
+        organization_id,
+        &address.parse().expect("a feed address"),
+    )
+    .expect("sealed");
+    organization::ActiveModel {
+        id: Set(organization_id),
+        ical_url_sealed: Set(Some(feed.sealed)),
+        ical_url_shown: Set(Some(feed.shown)),
+        display_timezone: Set(Some(zone.to_owned())),
+        ..Default::default()
+    }
+    .update(db)
+    .await
+    .expect("organization connected to its feed");
 }

@@ -20,7 +20,7 @@ use convene::store::organizations::{self, NewOrganization};
 use convene::testing::{fresh_database_url, scratch_dir};
 use leptos::server_fn::ServerFn;
 
-use crate::helpers::{Feeds, ServerProcess, feed_server};
+use crate::helpers::{Feeds, ServerProcess, connect_to_feed, feed_server, store_luma_key};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder,
 };
@@ -254,22 +254,14 @@ async fn hostile_feeds_fail_their_own_run_and_nothing_else() {
             .lock()
             .unwrap()
             .insert(case.slug.to_owned(), good_feed(case.slug).into_bytes());
-        let feed = convene::import::ical::connect::SealedFeed::seal(
-            &secret,
+        connect_to_feed(
+            &db,
             org.id,
-            &format!("{feed_base}/{}", case.slug).parse().unwrap(),
+            &format!("{feed_base}/{}", case.slug),
+            "Europe/Berlin",
+            &secret,
         )
-        .unwrap();
-        organization::ActiveModel {
-            id: Set(org.id),
-            ical_url_sealed: Set(Some(feed.sealed)),
-            ical_url_shown: Set(Some(feed.shown)),
-            display_timezone: Set(Some("Europe/Berlin".to_owned())),
-            ..Default::default()
-        }
-        .update(&db)
-        .await
-        .unwrap();
+        .await;
         let report = importer
             .run_org_sync(org.id, SyncTrigger::Cli, Utc::now())
             .await
@@ -311,24 +303,7 @@ async fn hostile_feeds_fail_their_own_run_and_nothing_else() {
         let org = organizations::create(&db, NewOrganization::parse(slug, slug, "").unwrap())
             .await
             .unwrap();
-        organization::ActiveModel {
-            id: Set(org.id),
-            luma_api_key_sealed: Set(Some(
-                secret
-                    .seal(
-                        &format!("key-{slug}"),
-                        convene::secrets::Purpose::LumaApiKey {
-                            organization_id: org.id,
-                        },
-                    )
-                    .unwrap(),
-            )),
-            luma_api_base: Set(Some(fake.base_url().to_string())),
-            ..Default::default()
-        }
-        .update(&db)
-        .await
-        .unwrap();
+        store_luma_key(&db, org.id, &fake, &format!("key-{slug}"), &secret).await;
         let report = importer
             .run_org_sync(org.id, SyncTrigger::Cli, Utc::now())
             .await
@@ -912,22 +887,14 @@ async fn amplifiers_large_syncs_and_downloads_stay_within_their_budgets() {
         let org = organizations::create(&db, NewOrganization::parse(slug, slug, "").unwrap())
             .await
             .unwrap();
-        let feed = convene::import::ical::connect::SealedFeed::seal(
-            &secret,
+        connect_to_feed(
+            &db,
             org.id,
-            &format!("{feed_base}/{slug}").parse().unwrap(),
+            &format!("{feed_base}/{slug}"),
+            "Europe/Berlin",
+            &secret,
         )
-        .unwrap();
-        organization::ActiveModel {
-            id: Set(org.id),
-            ical_url_sealed: Set(Some(feed.sealed)),
-            ical_url_shown: Set(Some(feed.shown)),
-            display_timezone: Set(Some("Europe/Berlin".to_owned())),
-            ..Default::default()
-        }
-        .update(&db)
-        .await
-        .unwrap();
+        .await;
         ids.insert(slug, org.id);
     }
     feeds
