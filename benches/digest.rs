@@ -86,8 +86,10 @@ async fn seed(store: &TestStore, orgs: usize, events: usize, members: usize) {
         (0..events)
             .map(|n| {
                 // Spread over a year: about 770 fall in a digest's two weeks.
-                let start =
-                    now + chrono::Duration::minutes((n as i64 * 525_600) / events as i64 + 60);
+                let start = now
+                    + chrono::Duration::minutes(
+                        (i64::try_from(n).unwrap() * 525_600) / i64::try_from(events).unwrap() + 60,
+                    );
                 event::ActiveModel {
                     organization_id: Set(org_ids[n % org_ids.len()]),
                     source: Set(EventSource::LumaApi),
@@ -245,7 +247,7 @@ async fn run(backend: &str, url: String, orgs: usize, events: usize, members: us
         .count(store.db())
         .await
         .unwrap();
-    assert_eq!(total as usize, 2 * members);
+    assert_eq!(usize::try_from(total).unwrap(), 2 * members);
 
     let rate = |time: Duration| members as f64 / time.as_secs_f64();
     println!(

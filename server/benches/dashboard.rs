@@ -135,11 +135,23 @@ async fn seed(database_url: &str, events: i64) {
     let rows: Vec<event::ActiveModel> = measured
         .map(|(org, id, number, slot)| {
             let start = minute_of_year(slot, MEASURED_EVENTS);
-            event_row(org_ids[org as usize], id, number, start, now)
+            event_row(
+                org_ids[usize::try_from(org).unwrap()],
+                id,
+                number,
+                start,
+                now,
+            )
         })
         .chain(rest.map(|(org, id, number, slot)| {
             let start = minute_of_year(slot, others.max(1));
-            event_row(org_ids[org as usize], id, number, start, now)
+            event_row(
+                org_ids[usize::try_from(org).unwrap()],
+                id,
+                number,
+                start,
+                now,
+            )
         }))
         .collect();
     let txn = db.begin().await.unwrap();
@@ -169,9 +181,9 @@ fn event_row(
         description_id: Set(None),
         start_at: Set(start),
         end_at: Set(start + Duration::hours(2)),
-        timezone: Set(
-            ["Europe/Berlin", "America/New_York", "Asia/Tokyo"][(number % 3) as usize].into(),
-        ),
+        timezone: Set(["Europe/Berlin", "America/New_York", "Asia/Tokyo"]
+            [usize::try_from(number % 3).unwrap()]
+        .into()),
         cover_url: Set(Some(format!("https://images.example.org/{number}.png"))),
         event_url: Set(Some(format!("https://luma.com/e{number}"))),
         location_text: Set(in_person.then(|| format!("Hall {}, Berlin", number % 50))),
@@ -287,8 +299,8 @@ fn filtered_path(viewer: usize) -> String {
         (state >> 33) % bound
     };
     let org = next(MEASURED_ORGANIZATIONS as u64);
-    let range = ["week", "30", "90"][next(3) as usize];
-    let q = ["", "meetup", "number+1", "hall"][next(4) as usize];
+    let range = ["week", "30", "90"][usize::try_from(next(3)).unwrap()];
+    let q = ["", "meetup", "number+1", "hall"][usize::try_from(next(4)).unwrap()];
     format!("/dashboard?org=org-{org:03}&range={range}&q={q}")
 }
 

@@ -285,7 +285,7 @@ mod tests {
         let start_at = Utc.with_ymd_and_hms(2026, 12, 3, 18, 0, 0).unwrap();
         let description_id = TEXTS.with(|texts| {
             let mut texts = texts.borrow_mut();
-            let id = texts.len() as i64 + 1;
+            let id = i64::try_from(texts.len()).unwrap() + 1;
             texts.insert(id, description.to_owned());
             id
         });

@@ -153,7 +153,7 @@ async fn read_pages(
                     .await?
                     .into_iter()
                     .filter(|other| other.id != found.id && other.public_id.is_some())
-                    .take(MORE_EVENTS as usize)
+                    .take(usize::try_from(MORE_EVENTS).unwrap_or(usize::MAX))
                     .map(|other| link(&other))
                     .collect();
             Ok::<_, Error>(EventPageView::Shown(Box::new(shown(

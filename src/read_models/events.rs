@@ -38,6 +38,10 @@ impl Kept for EventLists {
 /// Events shown on the list, at most (a few months of a busy calendar).
 pub const LIST_LIMIT: u64 = 200;
 /// The most pages a list can have.
+#[expect(
+    clippy::cast_possible_truncation,
+    reason = "a constant: 200 events in pages of 20"
+)]
 pub const LIST_PAGES: u32 = LIST_LIMIT.div_ceil(LIST_PAGE_SIZE as u64) as u32;
 /// Each card shows the start of its event's description, at most this many characters (the
 /// event's page has all of it): the list stays a few hundred kilobytes whatever the feed.

@@ -255,7 +255,7 @@ mod tests {
     async fn the_migration_moves_each_text_once_and_points_events_to_it() {
         let url = crate::testing::fresh_database_url().await;
         let db = store::connect(&url).await.unwrap();
-        let before = migration::Migrator::migrations().len() as u32 - 1;
+        let before = u32::try_from(migration::Migrator::migrations().len()).unwrap() - 1;
         store::apply_migrations(&db, Some(before)).await.unwrap();
         let backend = db.get_database_backend();
         for statement in [

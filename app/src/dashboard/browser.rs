@@ -96,8 +96,8 @@ pub fn day_label_in_viewer_zone(start_utc: &str) -> Option<String> {
         // Tomorrow by the calendar (noon, so a daylight-saving change cannot skip it).
         let tomorrow = js_sys::Date::new_with_year_month_day_hr(
             now.get_full_year(),
-            now.get_month() as i32,
-            now.get_date() as i32 + 1,
+            i32::try_from(now.get_month()).ok()?,
+            i32::try_from(now.get_date()).ok()?.checked_add(1)?,
             12,
         );
         let day = format(&iso, &start)?;

@@ -256,7 +256,7 @@ fn precompressible(path: &Path) -> bool {
 
 /// Brotli quality for a file of `len` bytes: the best for release-sized bundles, a faster one
 /// for debug builds (tens of MB, where 11 would take minutes).
-fn brotli_quality(len: u64) -> i32 {
+fn brotli_quality(len: u64) -> u32 {
     if len <= 4 * 1024 * 1024 { 11 } else { 5 }
 }
 
@@ -284,7 +284,7 @@ pub fn precompress(dir: &Path) -> io::Result<usize> {
         let source = std::fs::read(&path)?;
         let quality = brotli_quality(source.len() as u64);
         write_atomically(&br, |out| {
-            let mut encoder = brotli::CompressorWriter::new(out, 64 * 1024, quality as u32, 22);
+            let mut encoder = brotli::CompressorWriter::new(out, 64 * 1024, quality, 22);
             encoder.write_all(&source)?;
             encoder.flush()
         })?;

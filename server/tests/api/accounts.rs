@@ -587,7 +587,7 @@ async fn sixty_concurrent_wrong_passwords_are_checked_ten_times_at_most() {
     let checked = statuses.iter().filter(|status| **status == 401).count();
     let paused = statuses.iter().filter(|status| **status == 429).count();
     assert!(
-        checked <= convene::store::sign_in::MAX_FAILURES as usize,
+        checked <= usize::try_from(convene::store::sign_in::MAX_FAILURES).unwrap(),
         "{checked} passwords checked: {statuses:?}"
     );
     assert_eq!(checked + paused, 60, "{statuses:?}");

@@ -352,7 +352,7 @@ async fn two_replicas_behind_nginx_lose_nothing_when_one_dies() {
     // Kill the sender while the receiver holds a message's DATA: that message was not taken.
     let sender = poll(Duration::from_secs(60), "a message under way", || async {
         let underway = receiver.started() > receiver.received().len()
-            && receiver.received().len() > queued_before as usize;
+            && receiver.received().len() > usize::try_from(queued_before).unwrap();
         if underway {
             lease_holder(&db, SENDER_LEASE).await
         } else {
@@ -389,7 +389,10 @@ async fn two_replicas_behind_nginx_lose_nothing_when_one_dies() {
     ids.dedup();
     assert_eq!(
         (received.len(), ids.len()),
-        (queued as usize, queued as usize),
+        (
+            usize::try_from(queued).unwrap(),
+            usize::try_from(queued).unwrap()
+        ),
         "every queued message arrived, once"
     );
 }

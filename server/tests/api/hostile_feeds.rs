@@ -666,7 +666,7 @@ async fn store_bytes(db: &sea_orm::DatabaseConnection) -> u64 {
     let number = |sql: &str| Statement::from_string(backend, sql.to_owned());
     let value = |row: Option<sea_orm::QueryResult>, column: &str| -> u64 {
         let value: i64 = row.unwrap().try_get("", column).unwrap();
-        value as u64
+        u64::try_from(value).unwrap()
     };
     match backend {
         DbBackend::Postgres => value(
@@ -762,8 +762,8 @@ async fn seed_largest_calendar(db: &sea_orm::DatabaseConnection, organization_id
                     external_id: format!("largest-{n}"),
                     calendar_id: None,
                     title: format!("Meetup {n}"),
-                    start_at: now + chrono::Duration::hours(2 + *n as i64),
-                    end_at: now + chrono::Duration::hours(4 + *n as i64),
+                    start_at: now + chrono::Duration::hours(2 + i64::try_from(*n).unwrap()),
+                    end_at: now + chrono::Duration::hours(4 + i64::try_from(*n).unwrap()),
                     all_day: false,
                     timezone: "Europe/Berlin".into(),
                     unknown_timezone: None,

@@ -137,7 +137,11 @@ fn hostile_text_adds_no_line_to_any_calendar_file_and_reads_back_as_written() {
         .iter()
         .enumerate()
         .map(|(n, title)| {
-            let mut event = stored(n as i64, &format!("id-{n}\r\nX-INJECTED:1"), title);
+            let mut event = stored(
+                i64::try_from(n).unwrap(),
+                &format!("id-{n}\r\nX-INJECTED:1"),
+                title,
+            );
             event.location_text = Some(format!("Room {title}"));
             event.event_url = Some(format!("https://example.org/{n}\r\nX-INJECTED:1"));
             event.timezone = "Europe/Berlin\r\nX-INJECTED:1".into();
@@ -145,7 +149,7 @@ fn hostile_text_adds_no_line_to_any_calendar_file_and_reads_back_as_written() {
         })
         .collect();
     let about = texts(&events, |event| {
-        format!("About {}", HOSTILE[event.id as usize])
+        format!("About {}", HOSTILE[usize::try_from(event.id).unwrap()])
     });
     for text in [
         feed(HOSTILE[0], &events, &about),

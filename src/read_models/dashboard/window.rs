@@ -143,7 +143,7 @@ impl Window {
             .all(db)
             .await?;
         let complete = rows.len() as u64 <= WINDOW_ROWS;
-        rows.truncate(WINDOW_ROWS as usize);
+        rows.truncate(usize::try_from(WINDOW_ROWS).unwrap_or(usize::MAX));
         Ok(Self {
             chosen,
             rows,

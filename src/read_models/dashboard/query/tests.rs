@@ -492,7 +492,7 @@ async fn cached_pages_equal_each_viewers_own_statement() {
     let mut rows = Vec::new();
     for n in 0..150_i64 {
         // Alpha a quarter of the rows, beta half, gamma a quarter.
-        let org = &orgs[[0, 1, 2, 1][(n % 4) as usize]];
+        let org = &orgs[[0, 1, 2, 1][usize::try_from(n % 4).unwrap()]];
         let mut row = row(
             org.id,
             n,
