@@ -61,12 +61,16 @@ lint:
 	leptosfmt --check --quiet app/src
 	python3 scripts/module-circles.py
 
+# The test targets of every crate: libraries, binaries and integration tests. Not doc tests: the
+# crates hold no doc examples, and rustdoc's pass over them cost 4 s a run (four runs).
+TEST_TARGETS := --lib --bins --tests
+
 # Every crate's tests on SQLite; again on Postgres when TEST_DATABASE_URL is set.
 test-rust:
-	env TEST_DATABASE_URL= $(LEPTOS_DEBUG_ENV) cargo test $(SERVER_PACKAGES)
+	env TEST_DATABASE_URL= $(LEPTOS_DEBUG_ENV) cargo test $(SERVER_PACKAGES) $(TEST_TARGETS)
 	if [[ -n "$${TEST_DATABASE_URL:-}" ]]; then \
 		echo "== again on Postgres ($${TEST_DATABASE_URL%%\?*})"; \
-		$(LEPTOS_DEBUG_ENV) cargo test $(SERVER_PACKAGES); \
+		$(LEPTOS_DEBUG_ENV) cargo test $(SERVER_PACKAGES) $(TEST_TARGETS); \
 	fi
 
 # The same suites on SQLite with the process clock moved ahead (Debian's faketime preloaded into the
@@ -78,7 +82,7 @@ test-rust-moved-clock:
 	for offset in $(MOVED_CLOCKS); do \
 		echo "== again with the clock moved $$offset: $$(faketime -f "$$offset" date -u +%F)"; \
 		env TEST_DATABASE_URL= FAKETIME_DONT_FAKE_MONOTONIC=1 $(LEPTOS_DEBUG_ENV) \
-			cargo test $(SERVER_PACKAGES) \
+			cargo test $(SERVER_PACKAGES) $(TEST_TARGETS) \
 			--config "target.'cfg(all())'.runner = ['faketime', '-m', '-f', '$$offset']"; \
 	done
 
