@@ -156,3 +156,23 @@ pub async fn store_at(url: String) -> TestStore {
     store::migrate(&db).await.expect("migrate test store");
     TestStore { db, url }
 }
+
+/// What connecting `organization_id` to lu.ma with `key` stores: the key sealed with `secret`
+/// for that organization, nothing else (tests add the calendar's details with `..`).
+pub fn luma_key(
+    secret: &crate::secrets::SecretKey,
+    organization_id: i64,
+    key: &str,
+) -> crate::store::organizations::LumaConnection {
+    crate::store::organizations::LumaConnection {
+        calendar_url: None,
+        calendar_id: None,
+        calendar_name: None,
+        sealed_api_key: Some(
+            secret
+                .seal(key, crate::secrets::Purpose::LumaApiKey { organization_id })
+                .expect("sealed"),
+        ),
+        api_key_last_four: None,
+    }
+}

@@ -397,10 +397,13 @@ impl Browser<'_> {
 
     fn keep(&self, response: &reqwest::Response) {
         let mut jar = self.cookie.lock().expect("cookie jar");
-        for line in set_cookie_lines(response) {
-            if line.starts_with("convene_session=;") || line.contains("Max-Age=0") {
-                *jar = None;
-            }
+        // Only the session's own line counts: another cookie's removal leaves it alone.
+        let cleared = set_cookie_lines(response).iter().any(|line| {
+            line.starts_with("convene_session=;")
+                || (line.starts_with("convene_session=") && line.contains("Max-Age=0"))
+        });
+        if cleared {
+            *jar = None;
         }
         if let Some(session) = session_cookie(response) {
             *jar = Some(session);

@@ -113,20 +113,8 @@ async fn connected(
         store.db(),
         org.id,
         LumaConnection {
-            calendar_url: None,
             calendar_id: Some("cal-l".into()),
-            calendar_name: None,
-            sealed_api_key: Some(
-                secret
-                    .seal(
-                        KEY,
-                        crate::secrets::Purpose::LumaApiKey {
-                            organization_id: org.id,
-                        },
-                    )
-                    .unwrap(),
-            ),
-            api_key_last_four: None,
+            ..crate::testing::luma_key(&secret, org.id, KEY)
         },
     )
     .await

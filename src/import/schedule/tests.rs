@@ -9,7 +9,7 @@ use crate::import::luma::fake::{FakeCalendar, FakeLuma, sample_event};
 use crate::import::sync::{SyncFailure, SyncOutcome, SyncTrigger};
 use crate::secrets::SecretKey;
 use crate::store::entities::sync_run;
-use crate::store::organizations::{LumaConnection, NewOrganization};
+use crate::store::organizations::NewOrganization;
 use crate::testing::{TestStore, fresh_store};
 
 fn calendar(id: &str, events: u32) -> FakeCalendar {
@@ -30,28 +30,9 @@ async fn connected(db: &DatabaseConnection, secret: &SecretKey, slug: &str, key:
     let org = organizations::create(db, NewOrganization::parse(slug, slug, "").unwrap())
         .await
         .unwrap();
-    organizations::connect_luma(
-        db,
-        org.id,
-        LumaConnection {
-            calendar_url: None,
-            calendar_id: None,
-            calendar_name: None,
-            sealed_api_key: Some(
-                secret
-                    .seal(
-                        key,
-                        crate::secrets::Purpose::LumaApiKey {
-                            organization_id: org.id,
-                        },
-                    )
-                    .unwrap(),
-            ),
-            api_key_last_four: None,
-        },
-    )
-    .await
-    .unwrap();
+    organizations::connect_luma(db, org.id, crate::testing::luma_key(secret, org.id, key))
+        .await
+        .unwrap();
     org.id
 }
 

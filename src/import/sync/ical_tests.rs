@@ -264,17 +264,8 @@ async fn moving_from_the_feed_to_the_api_keeps_one_copy_of_each_event() {
             calendar_url: Some("https://luma.com/rust-berlin".into()),
             calendar_id: Some("cal-berlin".into()),
             calendar_name: Some("Rust Berlin".into()),
-            sealed_api_key: Some(
-                secret
-                    .seal(
-                        key,
-                        crate::secrets::Purpose::LumaApiKey {
-                            organization_id: w.org_id,
-                        },
-                    )
-                    .unwrap(),
-            ),
             api_key_last_four: Some("0001".into()),
+            ..crate::testing::luma_key(&secret, w.org_id, key)
         },
     )
     .await

@@ -81,17 +81,8 @@ async fn connect(store: &TestStore, org_id: i64, secret: &SecretKey, key: &str) 
             calendar_url: Some("https://luma.com/rust-berlin".into()),
             calendar_id: Some("cal-berlin".into()),
             calendar_name: Some("Rust Berlin".into()),
-            sealed_api_key: Some(
-                secret
-                    .seal(
-                        key,
-                        crate::secrets::Purpose::LumaApiKey {
-                            organization_id: org_id,
-                        },
-                    )
-                    .unwrap(),
-            ),
             api_key_last_four: Some(key[key.len() - 4..].into()),
+            ..crate::testing::luma_key(secret, org_id, key)
         },
     )
     .await
