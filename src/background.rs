@@ -1,7 +1,7 @@
 //! Every background loop of a server process, in one place: the hourly housekeeping, the daily
-//! import, the mail sender and the member mail. [`Background::start`] starts them together,
-//! each under [`supervise`] (a loop that panics or ends is logged and started again), and each
-//! pass runs in a tracing span named after its loop.
+//! import, lu.ma webhooks left waiting, the mail sender and the member mail.
+//! [`Background::start`] starts them together, each under [`supervise`] (a loop that panics or
+//! ends is logged and started again), and each pass runs in a tracing span named after its loop.
 //!
 //! [`Background::stop`] stops them cooperatively: their token is cancelled, and each loop
 //! finishes the step it is in (one organization's sync, one round of mail, one housekeeping
@@ -40,7 +40,13 @@ pub struct Loops {
     pub mail_sender: Option<(Mailer, SenderPace)>,
     /// Digests, new-event mail and import alerts, written every so often (`None`: never).
     pub member_mail: Option<(MemberMail, Duration)>,
+    /// lu.ma webhooks their answer did not apply (a crash, a slow lu.ma), taken up every
+    /// [`WEBHOOK_BACKLOG_EVERY`].
+    pub webhook_backlog: Option<Importer>,
 }
+
+/// How often lu.ma webhooks left waiting are looked for.
+const WEBHOOK_BACKLOG_EVERY: Duration = Duration::from_secs(60);
 
 /// The running loops and the token that stops them.
 pub struct Background {
@@ -80,6 +86,11 @@ impl Background {
             let (db, owner) = (db.clone(), owner.clone());
             background.spawn("mail sender", move |stop| {
                 send_mail(db.clone(), mailer.clone(), owner.clone(), pace, stop)
+            });
+        }
+        if let Some(importer) = loops.webhook_backlog {
+            background.spawn("webhook backlog", move |stop| {
+                webhook_backlog(importer.clone(), stop)
             });
         }
         if let Some((member_mail, every)) = loops.member_mail {
@@ -180,6 +191,32 @@ async fn stopped_during(stop: &CancellationToken, wait: Duration) -> bool {
     }
 }
 
+/// Every minute (and once at start): the lu.ma webhooks received and not yet applied.
+async fn webhook_backlog(importer: Importer, stop: CancellationToken) {
+    use crate::import::webhooks::{self, LEFT_TO_THE_ANSWER, Waiting};
+
+    let mut every_minute = tokio::time::interval(WEBHOOK_BACKLOG_EVERY);
+    loop {
+        tokio::select! {
+            () = stop.cancelled() => return,
+            _ = every_minute.tick() => {}
+        }
+        let now = Utc::now();
+        let applied = webhooks::apply_pending(
+            &importer,
+            Waiting::ReceivedBefore(now - LEFT_TO_THE_ANSWER),
+            now,
+        )
+        .instrument(tracing::info_span!("webhook backlog"))
+        .await;
+        match applied {
+            Ok(0) => {}
+            Ok(applied) => tracing::info!(applied, "lu.ma webhooks left waiting applied"),
+            Err(err) => tracing::warn!(error = %err, "applying waiting lu.ma webhooks failed"),
+        }
+    }
+}
+
 /// Every hour (and once at start): see [`housekeeping_pass`].
 async fn housekeeping(db: DatabaseConnection, stop: CancellationToken) {
     let mut every_hour = tokio::time::interval(HOUSEKEEPING_EVERY);
@@ -252,6 +289,16 @@ pub async fn housekeeping_pass(db: &DatabaseConnection) {
     }
     if let Err(err) = crate::accounts::links::forget_expired_tokens(db, now).await {
         tracing::warn!(error = %err, "forgetting expired account links failed");
+    }
+    match crate::import::webhooks::forget_old(db, now).await {
+        Ok(forgotten) if forgotten > 0 => {
+            tracing::info!(
+                forgotten,
+                "lu.ma webhook deliveries older than two days deleted"
+            )
+        }
+        Ok(_) => {}
+        Err(err) => tracing::warn!(error = %err, "deleting old lu.ma webhook deliveries failed"),
     }
 }
 
@@ -438,6 +485,7 @@ mod tests {
             daily: None,
             mail_sender: None,
             member_mail: None,
+            webhook_backlog: None,
         });
         // A loop in the middle of a step that takes a while, and one that never checks.
         let finished_step = Arc::new(AtomicUsize::new(0));

@@ -28,6 +28,8 @@ pub enum Purpose {
     FeedToken { user_id: i64 },
     /// `organizations.ical_url_sealed` of this organization.
     IcalFeed { organization_id: i64 },
+    /// `organizations.luma_webhook_secret_sealed` of this organization.
+    LumaWebhookSecret { organization_id: i64 },
 }
 
 impl Purpose {
@@ -39,6 +41,9 @@ impl Purpose {
             Purpose::FeedToken { user_id } => format!("convene/feed_tokens/{user_id}/token"),
             Purpose::IcalFeed { organization_id } => {
                 format!("convene/organizations/{organization_id}/ical_url")
+            }
+            Purpose::LumaWebhookSecret { organization_id } => {
+                format!("convene/organizations/{organization_id}/luma_webhook_secret")
             }
         }
     }

@@ -27,6 +27,7 @@ pub mod query_string;
 pub mod rendered;
 #[cfg(feature = "ssr")]
 pub mod state;
+pub mod status;
 pub mod topics;
 
 use leptos::prelude::*;
@@ -46,6 +47,7 @@ use crate::layout::SiteLayout;
 use crate::mail::{OutboxMessagePage, OutboxPage, UnsubscribePage};
 use crate::not_found::NotFound;
 use crate::organizations::{DirectoryPage, InvitationPage, MembersPage, OrganizationPage};
+use crate::status::StatusPageView;
 use crate::topics::{TopicPageView, TopicSettingsPage};
 
 /// The HTML document around the app, rendered on the server only.
@@ -104,6 +106,7 @@ pub fn App() -> impl IntoView {
                     />
                     <Route path=path!("/events/:id") view=SingleEventPage ssr=SsrMode::Async />
                     <Route path=path!("/topics/:slug") view=TopicPageView ssr=SsrMode::Async />
+                    <Route path=path!("/status") view=StatusPageView ssr=SsrMode::Async />
                     <Route
                         path=path!("/orgs/:slug/topics")
                         view=TopicSettingsPage

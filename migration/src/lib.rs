@@ -22,6 +22,7 @@ mod m20261206_000001_membership_approval;
 mod m20261206_000002_mail_link_expiry;
 mod m20261206_000003_sealed_feed_address;
 mod m20261206_000004_event_descriptions;
+mod m20261207_000001_luma_webhooks;
 
 pub struct Migrator;
 
@@ -49,6 +50,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000002_mail_link_expiry::Migration),
             Box::new(m20261206_000003_sealed_feed_address::Migration),
             Box::new(m20261206_000004_event_descriptions::Migration),
+            Box::new(m20261207_000001_luma_webhooks::Migration),
         ]
     }
 }

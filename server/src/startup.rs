@@ -149,6 +149,7 @@ impl Application {
                 .mail
                 .member_mail_every
                 .map(|every| (member_mail, every)),
+            webhook_backlog: Some(importer.clone()),
         });
         let refresher = Refresher::new(importer, db.clone(), settings.refresh_ttl);
         let health_db = store::connect_for_health(settings.database_url.expose())

@@ -1,6 +1,7 @@
 //! Events in: lu.ma's API and iCal feeds read into the store. An organization's connection
 //! (`integration`), one sync run (`sync`), the refresh a page asks for (`refresh`), the daily
-//! import (`schedule`) and the topics read from events' tags.
+//! import (`schedule`), lu.ma's signed webhooks (`webhooks`) and the topics read from events'
+//! tags.
 
 pub mod ical;
 pub mod integration;
@@ -9,3 +10,4 @@ pub mod refresh;
 pub mod schedule;
 pub mod sync;
 pub mod topics;
+pub mod webhooks;

@@ -9,4 +9,5 @@ pub mod events;
 pub mod integration;
 pub mod mail;
 pub mod organizations;
+pub mod status;
 pub mod topics;

@@ -142,6 +142,59 @@ text_enum! {
         Cli = "cli",
         /// Demo mode's first import at start-up.
         Demo = "demo",
+        /// A signed lu.ma webhook: one event created, changed or cancelled.
+        Webhook = "webhook",
+    }
+}
+
+text_enum! {
+    /// Where an organization's events come from, as `/status` names it.
+    plain enum ImportSource {
+        /// A calendar key, with lu.ma's webhooks for changes between imports.
+        CalendarKeyAndWebhooks = "calendar_key_and_webhooks",
+        /// A calendar key: the daily import and page loads.
+        CalendarKey = "calendar_key",
+        /// An iCal feed: the daily import and page loads.
+        Feed = "feed",
+        /// Nothing is imported (an embed at most).
+        NotConnected = "not_connected",
+    }
+}
+
+impl ImportSource {
+    /// What `/status` says of it.
+    pub fn label(self) -> &'static str {
+        match self {
+            ImportSource::CalendarKeyAndWebhooks => "lu.ma calendar key + webhooks",
+            ImportSource::CalendarKey => "lu.ma calendar key",
+            ImportSource::Feed => "iCal feed",
+            ImportSource::NotConnected => "not connected",
+        }
+    }
+}
+
+text_enum! {
+    /// What a lu.ma webhook says happened (the body's `type`; others are acknowledged and
+    /// ignored).
+    stored enum WebhookKind {
+        EventCreated = "event.created",
+        EventUpdated = "event.updated",
+        EventCanceled = "event.canceled",
+        /// An event managed elsewhere was listed on the calendar.
+        CalendarEventAdded = "calendar.event.added",
+    }
+}
+
+text_enum! {
+    /// How applying a lu.ma webhook ended.
+    stored enum WebhookOutcome {
+        /// The change is in the store.
+        Applied = "applied",
+        /// Nothing to change (an older change, or an event the key cannot see): the daily
+        /// import reconciles.
+        Skipped = "skipped",
+        /// It could not be applied (lu.ma or the store failed); the daily import heals it.
+        Failed = "failed",
     }
 }
 
@@ -337,6 +390,8 @@ text_enum! {
         /// The lu.ma calendar: its page, `cal-…` id or iCal link.
         Calendar = "calendar_url",
         ApiKey = "api_key",
+        /// lu.ma's webhook signing secret (`whsec_…`).
+        WebhookSecret = "webhook_secret",
         FeedUrl = "ical_url",
         Timezone = "timezone",
         /// Keep or delete the imported events when disconnecting.

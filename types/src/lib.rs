@@ -7,8 +7,9 @@ mod enums;
 pub mod views;
 
 pub use enums::{
-    Attendance, DashboardRange, EventSource, InputField, JoinPolicy, LocationType, MailKind,
-    MailStatus, ParseError, Role, SyncFailure, SyncOutcome, SyncTrigger, TokenPurpose, Visibility,
+    Attendance, DashboardRange, EventSource, ImportSource, InputField, JoinPolicy, LocationType,
+    MailKind, MailStatus, ParseError, Role, SyncFailure, SyncOutcome, SyncTrigger, TokenPurpose,
+    Visibility, WebhookKind, WebhookOutcome,
 };
 
 /// "1 minute", "5 minutes": a wait as messages say it.

@@ -69,7 +69,22 @@ pub async fn run(
             org,
             api_key_env,
             calendar_url,
-        }) => connect_luma(db, context, &org, &api_key_env, calendar_url).await,
+            webhook_secret_env,
+        }) => {
+            let mut done = Vec::new();
+            if let Some(api_key_env) = api_key_env {
+                done.push(connect_luma(db, context, &org, &api_key_env, calendar_url).await?);
+            }
+            if let Some(secret_env) = webhook_secret_env {
+                done.push(save_webhook_secret(db, context, &org, &secret_env).await?);
+            }
+            if done.is_empty() {
+                return Err(
+                    "name --api-key-env, --webhook-secret-env or both: the variables holding lu.ma's key and its webhook signing secret".into(),
+                );
+            }
+            Ok(done.join("\n"))
+        }
         OperatorCommand::Org(OrgCommand::Ical { org, url, timezone }) => {
             connect_feed(db, context, &org, &url, &timezone).await
         }
@@ -118,14 +133,19 @@ pub enum OrgCommand {
         #[arg(long, default_value = "")]
         description: String,
     },
-    /// Connect an organization to its lu.ma calendar. The API key is read from the environment
-    /// variable you name (never from the command line) and checked with lu.ma first.
+    /// Connect an organization to its lu.ma calendar, or save lu.ma's webhook signing secret
+    /// for it. Both are read from the environment variables you name (never from the command
+    /// line); the key is checked with lu.ma first.
     Luma {
         #[arg(long)]
         org: String,
         /// The environment variable holding the lu.ma API key.
         #[arg(long)]
-        api_key_env: String,
+        api_key_env: Option<String>,
+        /// The environment variable holding the signing secret (whsec_…) of the webhook made on
+        /// lu.ma for https://<your site>/webhooks/luma/<org>.
+        #[arg(long)]
+        webhook_secret_env: Option<String>,
         /// The calendar's page (https://lu.ma/<slug> or https://luma.com/<slug>) or its cal-… id
         /// [default: the calendar lu.ma names for the key].
         #[arg(long)]
@@ -269,6 +289,7 @@ fn flag(field: InputField) -> &'static str {
         InputField::FeedUrl => "--url",
         InputField::Calendar => "--calendar-url",
         InputField::ApiKey => "--api-key-env",
+        InputField::WebhookSecret => "--webhook-secret-env",
         InputField::Timezone => "--timezone",
         InputField::Slug => "--slug",
         InputField::Name | InputField::DisplayName => "--name",
@@ -331,6 +352,34 @@ async fn connect_feed(
         checked.events,
         checked.timezone.name(),
         organization.slug
+    ))
+}
+
+/// Saves the webhook signing secret read from the variable `secret_env`.
+async fn save_webhook_secret(
+    db: &DatabaseConnection,
+    context: &OperatorContext,
+    slug: &str,
+    secret_env: &str,
+) -> Result<String, String> {
+    let organization = find_org(db, slug).await?;
+    let secret = std::env::var(secret_env)
+        .ok()
+        .filter(|secret| !secret.trim().is_empty())
+        .ok_or_else(|| {
+            format!("--webhook-secret-env: the environment variable {secret_env} is not set")
+        })?;
+    let saved = integration::save_webhook_secret(
+        &importer(db, context)?,
+        &organization,
+        &secret,
+        ChangedBy::CommandLine,
+    )
+    .await
+    .map_err(cli_error)?;
+    Ok(format!(
+        "{} takes lu.ma webhooks signed with that secret at /webhooks/luma/{}",
+        saved.slug, saved.slug
     ))
 }
 

@@ -1,6 +1,6 @@
 //! The HTTP surface besides the Leptos pages: the router (`routes`), static assets and
-//! compression, subscribable feeds, the widget, crawler files, one-click unsubscribe and the
-//! metrics endpoint.
+//! compression, subscribable feeds, the widget, crawler files, one-click unsubscribe, lu.ma's
+//! webhooks and the metrics endpoint.
 
 pub mod assets;
 pub mod embed;
@@ -9,3 +9,4 @@ pub mod feeds;
 pub mod routes;
 pub mod unsubscribe;
 pub mod web;
+pub mod webhooks;

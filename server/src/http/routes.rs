@@ -1,7 +1,7 @@
 //! The HTTP surface: the Leptos pages and server functions, `/healthz`, static files and 404s,
 //! behind the session layer.
 
-use crate::{http::assets, http::embed, http::feeds, http::unsubscribe, http::web};
+use crate::{http::assets, http::embed, http::feeds, http::unsubscribe, http::web, http::webhooks};
 use app::auth::session::RequestUser;
 use app::state::{AppState, RequestCounters};
 use app::{App, shell};
@@ -68,7 +68,20 @@ pub fn router(state: AppState, transport: Transport) -> Router {
         .join(leptos_options.site_pkg_dir.as_ref());
     let pkg_path = format!("/{}", leptos_options.site_pkg_dir);
     let hashed_names = leptos_options.hash_files;
-    Router::new()
+    // lu.ma's webhooks come from another site without a session: outside the same-origin and
+    // session layers, with a body limit of their own.
+    let from_luma = Router::new()
+        .route("/webhooks/luma/{slug}", post(webhooks::luma))
+        .route_layer(axum::middleware::from_fn(
+            crate::http::exporter::track_requests,
+        ))
+        .layer(RequestBodyLimitLayer::new(
+            convene::import::webhooks::BODY_MAX_BYTES,
+        ))
+        .layer(CatchPanicLayer::new())
+        .layer(TraceLayer::new_for_http().make_span_with(request_span))
+        .with_state(state.clone());
+    let site = Router::new()
         .route("/healthz", get(healthz))
         .route("/robots.txt", get(web::robots))
         .route("/sitemap.xml", get(web::sitemap))
@@ -145,7 +158,8 @@ pub fn router(state: AppState, transport: Transport) -> Router {
         // A panic while answering becomes a 500 for that request (and a log line), never more.
         .layer(CatchPanicLayer::new())
         .layer(TraceLayer::new_for_http().make_span_with(request_span))
-        .with_state(state)
+        .with_state(state);
+    from_luma.merge(site)
 }
 
 /// State-changing requests (every server function and form post is a POST) from another

@@ -29,6 +29,7 @@ use app::organizations::{
     ListOrganizations, RemoveMember, RequestMembership, SaveJoinPolicy, SetMemberRole,
     WithdrawInvitation,
 };
+use app::status::GetStatus;
 use app::topics::{GetTopicPage, GetTopicSettings, ListTopicOptions, SaveTopicRule};
 use convene::accounts::{DisplayName, Email, Password};
 use convene::rules::access::Role;
@@ -126,6 +127,7 @@ const MATRIX: &[(&str, [Expect; 6])] = &[
     ("list_topic_options",  [Allowed;     6]),
     // 404 for everyone: no event has this topic.
     ("get_topic_page",      [Status(404); 6]),
+    ("get_status",          [Allowed;     6]),
     ("get_topic_settings",  [Status(401), Status(403), Status(403), Status(403), Allowed,     Allowed]),
     // 404 where allowed: the organization has no such tag (the rule answering).
     ("save_topic_rule",     [Status(401), Status(403), Status(403), Status(403), Status(404), Status(404)]),
@@ -421,6 +423,7 @@ impl World {
             "get_event_page" => (GetEventPage::PATH, vec![("public_id", "nosuchevent")]),
             "list_topic_options" => (ListTopicOptions::PATH, vec![]),
             "get_topic_page" => (GetTopicPage::PATH, vec![("slug", "no-such-topic")]),
+            "get_status" => (GetStatus::PATH, vec![]),
             "get_topic_settings" => (GetTopicSettings::PATH, vec![("slug", ORG)]),
             "save_topic_rule" => (
                 SaveTopicRule::PATH,
@@ -605,6 +608,7 @@ fn the_matrix_covers_every_server_function() {
         GetEventPage::PATH,
         ListTopicOptions::PATH,
         GetTopicPage::PATH,
+        GetStatus::PATH,
         GetTopicSettings::PATH,
         SaveTopicRule::PATH,
         GetDashboard::PATH,

@@ -30,3 +30,4 @@ mod operator_cli;
 mod organizations;
 mod pages;
 mod visibility_matrix;
+mod webhooks;

@@ -444,6 +444,49 @@ mod luma {
             out.stderr
         );
     }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn org_luma_saves_a_webhook_secret_sealed_and_refuses_one_that_is_not_lumas() {
+        let cli = Cli::new().await;
+        cli.run(
+            &["org", "add", "--slug", "rust-oslo", "--name", "Rust Oslo"],
+            None,
+            None,
+        );
+        let secret = convene::import::webhooks::signature::SigningSecret::generate();
+        let args = [
+            "org",
+            "luma",
+            "--org",
+            "rust-oslo",
+            "--webhook-secret-env",
+            "OSLO_HOOK",
+        ];
+        let out = cli.run_with_env(&args, &[("OSLO_HOOK", "whsec_bm9wZQ==")], None, None);
+        assert_eq!(out.code, 1);
+        assert!(
+            out.stderr.starts_with(
+                "convene: --webhook-secret-env: the signing secret decodes to 4 bytes"
+            ),
+            "{}",
+            out.stderr
+        );
+        let out = cli.run_with_env(&args, &[("OSLO_HOOK", secret.as_str())], None, None);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        assert!(
+            out.stdout.contains("/webhooks/luma/rust-oslo"),
+            "{}",
+            out.stdout
+        );
+        assert!(!out.stdout.contains(&secret) && !out.stderr.contains(&secret));
+        let out = cli.run(&["org", "luma", "--org", "rust-oslo"], None, None);
+        assert_eq!(out.code, 1);
+        assert!(
+            out.stderr.contains("--webhook-secret-env"),
+            "{}",
+            out.stderr
+        );
+    }
 }
 
 mod ical {

@@ -549,6 +549,18 @@ async fn each_viewer_sees_on_each_surface_what_lu_ma_would_show_them() {
             "row ids address no page"
         );
 
+        // `/status`: every organization's freshness, and no event at all, whoever asks.
+        let (status, page) = (
+            app.get_as("/status", cookie).await.status().as_u16(),
+            app.page_as("/status", cookie).await,
+        );
+        assert_eq!(status, 200, "/status as {viewer:?}");
+        assert_nothing_secret("status page", viewer, &page);
+        assert!(page.contains("Rust Berlin"), "/status as {viewer:?}");
+        for title in [PUBLIC, MEMBERS_ONLY, GUESTS_ONLY, ONLINE] {
+            assert!(!page.contains(title), "{title} on /status as {viewer:?}");
+        }
+
         // The sitemap: public events' pages only, whoever asks.
         let sitemap = app
             .get_as("/sitemap.xml", cookie)

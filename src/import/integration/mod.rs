@@ -210,6 +210,47 @@ pub async fn remove_key(
     Ok(saved)
 }
 
+/// Saves lu.ma's webhook signing secret (`whsec_…`, checked, then sealed like the key): from
+/// now on, deliveries to `/webhooks/luma/{slug}` signed with it are applied.
+pub async fn save_webhook_secret(
+    importer: &Importer,
+    org: &Organization,
+    secret: &str,
+    by: ChangedBy,
+) -> Result<Organization, Error> {
+    use crate::import::webhooks::signature::SigningSecret;
+
+    SigningSecret::parse(secret)
+        .map_err(|err| Error::invalid(InputField::WebhookSecret, err.to_string()))?;
+    let sealed = importer
+        .secret_key()
+        .seal(
+            secret.trim(),
+            crate::secrets::Purpose::LumaWebhookSecret {
+                organization_id: org.id,
+            },
+        )
+        .map_err(|err| Error::Internal(format!("sealing the webhook secret: {err}")))?;
+    let mut row: organization::ActiveModel = org.clone().into();
+    row.luma_webhook_secret_sealed = Set(Some(sealed));
+    let saved = row.update(importer.db()).await?;
+    tracing::info!(target: "audit", by = %by, org = %org.slug, "lu.ma webhook secret saved");
+    Ok(saved)
+}
+
+/// Forgets the webhook secret: deliveries are refused from now on.
+pub async fn remove_webhook_secret(
+    db: &DatabaseConnection,
+    org: &Organization,
+    by: ChangedBy,
+) -> Result<Organization, Error> {
+    let mut row: organization::ActiveModel = org.clone().into();
+    row.luma_webhook_secret_sealed = Set(None);
+    let saved = row.update(db).await?;
+    tracing::info!(target: "audit", by = %by, org = %org.slug, "lu.ma webhook secret removed");
+    Ok(saved)
+}
+
 /// Checks the feed (fetched and read, so a wrong address is refused with the reason) and makes
 /// it the organization's calendar source. An empty address keeps the saved one (the form never
 /// shows it: it is sealed like a key), so the timezone can change alone.

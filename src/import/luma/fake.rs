@@ -47,9 +47,18 @@ pub enum Fault {
     Pass,
 }
 
+/// Where the fake sends a calendar's webhooks, signed as lu.ma does (Standard Webhooks).
+#[derive(Debug, Clone)]
+pub struct WebhookTarget {
+    pub url: Url,
+    /// `whsec_…`
+    pub secret: String,
+}
+
 #[derive(Debug, Default)]
 struct FakeState {
     calendars: HashMap<String, FakeCalendar>,
+    webhooks: HashMap<String, WebhookTarget>,
     faults: HashMap<String, VecDeque<Fault>>,
     requests: HashMap<String, u64>,
     event_gets: HashMap<String, u64>,
@@ -152,6 +161,82 @@ impl FakeLuma {
             calendar.events.push(event);
         }
     }
+}
+
+impl FakeLuma {
+    /// From now on, changes made with [`Self::change_event`] and [`Self::cancel_event`] to the
+    /// calendar of `key` are posted to `target`.
+    pub fn send_webhooks(&self, key: &str, target: WebhookTarget) {
+        lock(&self.state).webhooks.insert(key.to_owned(), target);
+    }
+
+    /// Creates or changes an event upstream and sends `event.created` or `event.updated` (the
+    /// event as the list gives it, description included); returns the delivery's HTTP status.
+    pub async fn change_event(&self, key: &str, event: Value) -> Result<u16, String> {
+        let (known, target) = {
+            let state = lock(&self.state);
+            let known = state
+                .calendars
+                .get(key)
+                .is_some_and(|c| c.events.iter().any(|e| e["id"] == event["id"]));
+            (known, state.webhooks.get(key).cloned())
+        };
+        self.upsert_event(key, event.clone());
+        let kind = if known {
+            "event.updated"
+        } else {
+            "event.created"
+        };
+        match target {
+            Some(target) => deliver_webhook(&target, kind, &event).await,
+            None => Err("no webhook target for this calendar".into()),
+        }
+    }
+
+    /// Cancels an event upstream and sends `event.canceled`; returns the delivery's status.
+    pub async fn cancel_event(&self, key: &str, event_id: &str) -> Result<u16, String> {
+        let (cancelled, target) = {
+            let state = lock(&self.state);
+            let cancelled = state
+                .calendars
+                .get(key)
+                .and_then(|c| c.events.iter().find(|e| e["id"] == event_id).cloned());
+            (cancelled, state.webhooks.get(key).cloned())
+        };
+        self.remove_event(key, event_id);
+        let data = cancelled.unwrap_or_else(|| json!({ "id": event_id }));
+        match target {
+            Some(target) => deliver_webhook(&target, "event.canceled", &data).await,
+            None => Err("no webhook target for this calendar".into()),
+        }
+    }
+}
+
+/// Posts `{type, data}` to `target`, signed now with a new `webhook-id`; the answer's status.
+pub async fn deliver_webhook(
+    target: &WebhookTarget,
+    kind: &str,
+    data: &Value,
+) -> Result<u16, String> {
+    use crate::import::webhooks::signature::SigningSecret;
+
+    let secret = SigningSecret::parse(&target.secret).map_err(|err| err.to_string())?;
+    let body = json!({ "type": kind, "data": data }).to_string();
+    let id = format!("msg_{}", &crate::secrets::random_token()[..24]);
+    let timestamp = chrono::Utc::now().timestamp();
+    let signature = secret.sign(&id, timestamp, body.as_bytes());
+    let response = reqwest::Client::new()
+        .post(target.url.clone())
+        .header("content-type", "application/json")
+        .header("webhook-id", id)
+        .header("webhook-timestamp", timestamp.to_string())
+        .header("webhook-signature", signature)
+        .body(body)
+        .timeout(Duration::from_secs(15))
+        .send()
+        .await
+        .map_err(|err| err.to_string())?;
+    Ok(response.status().as_u16())
 }
 
 impl Drop for FakeLuma {

@@ -179,12 +179,14 @@ pub const INTERRUPTED_MESSAGE: &str = "the server stopped while this run was goi
 enum FetchedFrom {
     Api,
     Feed(Validators),
+    /// A lu.ma webhook: one event with its description, not a reconcile of the calendar.
+    Webhook,
 }
 
 impl FetchedFrom {
     fn source(&self) -> EventSource {
         match self {
-            FetchedFrom::Api => EventSource::LumaApi,
+            FetchedFrom::Api | FetchedFrom::Webhook => EventSource::LumaApi,
             FetchedFrom::Feed(_) => EventSource::Ical,
         }
     }
@@ -397,6 +399,9 @@ mod feed;
 mod luma;
 /// What a complete fetch changes, checked against the ceilings.
 mod plan;
+/// One event a webhook brought, or its cancellation, stored as a run.
+mod pushed;
+pub use pushed::Pushed;
 /// Storing a plan and recording the run.
 mod write;
 pub use write::{event_row, new_public_id};

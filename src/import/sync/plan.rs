@@ -24,12 +24,16 @@ pub(super) enum Listed {
     /// Those ending after this (a feed holds everything; we read what is not over), which
     /// includes events still going on.
     EndingAfter(DateTime<Utc>),
+    /// Only the events fetched (a webhook's): absence says nothing, so nothing vanishes but an
+    /// event that turned private.
+    OnlyThese,
 }
 
 impl Listed {
-    fn after(self) -> DateTime<Utc> {
+    fn after(self) -> Option<DateTime<Utc>> {
         match self {
-            Listed::StartingAfter(after) | Listed::EndingAfter(after) => after,
+            Listed::StartingAfter(after) | Listed::EndingAfter(after) => Some(after),
+            Listed::OnlyThese => None,
         }
     }
 
@@ -37,6 +41,7 @@ impl Listed {
         match self {
             Listed::StartingAfter(after) => start >= after,
             Listed::EndingAfter(after) => start >= after || end > after,
+            Listed::OnlyThese => false,
         }
     }
 }
@@ -119,7 +124,6 @@ impl Importer {
         fetched: Vec<ImportedEvent>,
         with_descriptions: bool,
     ) -> Result<Reconciled, Error> {
-        let after = window.after();
         let in_window = |row: &event::Model| window.holds(row.start_at, row.end_at);
         let fetched = last_copy_of_each(fetched);
         let fetched_any = !fetched.is_empty();
@@ -127,12 +131,15 @@ impl Importer {
             .into_iter()
             .partition(|event| event.visibility == Visibility::Private);
         let skipped_private = u32::try_from(private.len()).unwrap_or(u32::MAX);
+        let private_ids: HashSet<String> = private.into_iter().map(|e| e.external_id).collect();
         let stored = self
-            .stored_for_window(organization_id, window, &fetched)
+            .stored_for_window(organization_id, window, &fetched, &private_ids)
             .await?;
         let live_in_window = stored
             .values()
-            .filter(|e| e.removed_at.is_none() && e.start_at >= after)
+            .filter(|e| {
+                e.removed_at.is_none() && window.after().is_some_and(|after| e.start_at >= after)
+            })
             .count() as u64;
         // Only an answer with no events at all is suspicious; one whose events all turned
         // private is believed (they leave the pages).
@@ -149,8 +156,8 @@ impl Importer {
             .values()
             .filter(|row| {
                 row.removed_at.is_none()
-                    && in_window(row)
-                    && !fetched_ids.contains(&row.external_id)
+                    && ((in_window(row) && !fetched_ids.contains(&row.external_id))
+                        || private_ids.contains(&row.external_id))
             })
             .map(|row| row.id)
             .collect();
@@ -207,17 +214,29 @@ impl Importer {
         })
     }
 
-    /// Stored events that are in the window or were fetched (an event can move into the past).
+    /// Stored events that are in the window or were fetched (an event can move into the past),
+    /// private ones included (they leave the pages).
     async fn stored_for_window(
         &self,
         organization_id: i64,
         window: Listed,
         fetched: &[ImportedEvent],
+        private_ids: &HashSet<String>,
     ) -> Result<HashMap<String, event::Model>, Error> {
-        let ids: Vec<&str> = fetched.iter().map(|e| e.external_id.as_str()).collect();
-        let mut condition = Condition::any().add(event::Column::StartAt.gte(window.after()));
+        let ids: Vec<&str> = fetched
+            .iter()
+            .map(|e| e.external_id.as_str())
+            .chain(private_ids.iter().map(String::as_str))
+            .collect();
+        let mut condition = Condition::any();
+        if let Some(after) = window.after() {
+            condition = condition.add(event::Column::StartAt.gte(after));
+        }
         if let Listed::EndingAfter(after) = window {
             condition = condition.add(event::Column::EndAt.gt(after));
+        }
+        if ids.is_empty() && window.after().is_none() {
+            return Ok(HashMap::new());
         }
         if !ids.is_empty() {
             condition = condition.add(event::Column::ExternalId.is_in(ids));

@@ -147,18 +147,24 @@ impl Importer {
         run_row(run_id, counts, (!descriptions_later).then_some(now))
             .update(&txn)
             .await?;
-        let mut synced = organization::ActiveModel {
-            id: Set(org.id),
-            events_last_synced_at: Set(Some(now)),
-            last_sync_outcome: Set(Some(SyncOutcome::Ok)),
-            last_sync_message: Set(None),
-            ..Default::default()
-        };
-        if let FetchedFrom::Feed(validators) = from {
-            synced.ical_etag = Set(validators.etag);
-            synced.ical_last_modified = Set(validators.last_modified);
+        match from {
+            // One event is no reconcile: the calendar's freshness stays what the last run made it.
+            FetchedFrom::Webhook => {}
+            from => {
+                let mut synced = organization::ActiveModel {
+                    id: Set(org.id),
+                    events_last_synced_at: Set(Some(now)),
+                    last_sync_outcome: Set(Some(SyncOutcome::Ok)),
+                    last_sync_message: Set(None),
+                    ..Default::default()
+                };
+                if let FetchedFrom::Feed(validators) = from {
+                    synced.ical_etag = Set(validators.etag);
+                    synced.ical_last_modified = Set(validators.last_modified);
+                }
+                synced.update(&txn).await?;
+            }
         }
-        synced.update(&txn).await?;
         txn.commit().await?;
         counts.events_stored_at = Some(std::time::Instant::now());
         Ok(())

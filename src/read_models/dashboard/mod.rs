@@ -350,6 +350,7 @@ mod tests {
             import_alerting: false,
             join_policy: convene_types::JoinPolicy::Request,
             member_domain: None,
+            luma_webhook_secret_sealed: None,
         }
     }
 

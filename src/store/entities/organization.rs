@@ -55,6 +55,10 @@ pub struct Model {
     pub join_policy: JoinPolicy,
     /// Confirmed addresses at this domain become members without asking (`uni.example`).
     pub member_domain: Option<String>,
+    /// The signing secret of lu.ma's webhooks for this organization (`whsec_…`), sealed like
+    /// the key; deliveries to `/webhooks/luma/{slug}` are checked with it.
+    #[sea_orm(column_type = "Text", nullable)]
+    pub luma_webhook_secret_sealed: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

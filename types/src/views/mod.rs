@@ -9,6 +9,7 @@ mod events;
 mod integration;
 mod mail;
 mod organizations;
+mod status;
 mod topics;
 
 pub use account::*;
@@ -18,4 +19,5 @@ pub use events::*;
 pub use integration::*;
 pub use mail::*;
 pub use organizations::*;
+pub use status::*;
 pub use topics::*;
