@@ -25,7 +25,7 @@ E2E_ENV := LEPTOS_SITE_ADDR=127.0.0.1:$(E2E_PORT) CONVENE_DATA_DIR=$(E2E_DIR) \
 	CONVENE_SMTP_URL="smtp://127.0.0.1:$(E2E_SMTP_PORT)?tls=none" CONVENE_E2E_MAIL_DIR=$(E2E_DIR)/mail \
 	CONVENE_E2E_PROFILE=release
 
-.PHONY: run test setup setup-test fmt fmt-check lint test-rust test-rust-moved-clock test-e2e build-release watch bench bench-digest bench-dashboard profile-dashboard bench-web bench-wasm-size fuzz measure-budgets dist test-dist test-deploy
+.PHONY: run test setup setup-test fmt fmt-check lint test-rust test-rust-moved-clock test-e2e build-release watch bench bench-digest bench-freshness bench-dashboard profile-dashboard bench-web bench-wasm-size fuzz measure-budgets dist test-dist test-deploy
 
 # The local demo: demo organizations, accounts and events (a deployment leaves CONVENE_DEMO off).
 run: setup
@@ -156,6 +156,11 @@ bench:
 # Its own target directory: built with other flags than the release `make run` serves.
 bench-digest:
 	CARGO_TARGET_DIR=$${CARGO_TARGET_DIR:-target}/bench cargo bench -p convene --bench digest --features test-support
+
+# The freshness benchmark (docs/performance.md): a change on lu.ma until the events page shows
+# it, by webhook and by polling. SQLite, or Postgres when TEST_DATABASE_URL is set.
+bench-freshness:
+	RUSTFLAGS="--cfg erase_components" cargo bench -p server --bench freshness
 
 # The dashboard benchmark (docs/performance.md): needs wrk, from Debian's packages.
 bench-dashboard:

@@ -30,6 +30,10 @@ pub enum Purpose {
     IcalFeed { organization_id: i64 },
     /// `organizations.luma_webhook_secret_sealed` of this organization.
     LumaWebhookSecret { organization_id: i64 },
+    /// `luma_networks.api_key_sealed`: a lu.ma organization key.
+    LumaNetworkKey { network_id: i64 },
+    /// `luma_networks.webhook_secret_sealed`.
+    LumaNetworkWebhookSecret { network_id: i64 },
 }
 
 impl Purpose {
@@ -44,6 +48,12 @@ impl Purpose {
             }
             Purpose::LumaWebhookSecret { organization_id } => {
                 format!("convene/organizations/{organization_id}/luma_webhook_secret")
+            }
+            Purpose::LumaNetworkKey { network_id } => {
+                format!("convene/luma_networks/{network_id}/api_key")
+            }
+            Purpose::LumaNetworkWebhookSecret { network_id } => {
+                format!("convene/luma_networks/{network_id}/webhook_secret")
             }
         }
     }

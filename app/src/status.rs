@@ -52,7 +52,7 @@ fn StatusView(page: StatusPage) -> impl IntoView {
                     <th scope="row">
                         <a href=format!("/orgs/{}", org.slug)>{org.name}</a>
                     </th>
-                    <td>{org.source.label()}</td>
+                    <td>{org.source.label()} {org.webhooks.then_some(" + webhooks")}</td>
                     <td title=org
                         .last_import_at>{org.last_import.unwrap_or_else(|| "never".into())}</td>
                     <td>{org.last_webhook.unwrap_or_else(|| "—".into())}</td>

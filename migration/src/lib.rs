@@ -23,6 +23,7 @@ mod m20261206_000002_mail_link_expiry;
 mod m20261206_000003_sealed_feed_address;
 mod m20261206_000004_event_descriptions;
 mod m20261207_000001_luma_webhooks;
+mod m20261207_000002_luma_networks;
 
 pub struct Migrator;
 
@@ -51,6 +52,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000003_sealed_feed_address::Migration),
             Box::new(m20261206_000004_event_descriptions::Migration),
             Box::new(m20261207_000001_luma_webhooks::Migration),
+            Box::new(m20261207_000002_luma_networks::Migration),
         ]
     }
 }

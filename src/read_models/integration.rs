@@ -24,12 +24,22 @@ pub async fn settings(
 ) -> Result<IntegrationSettings, Error> {
     let source = org.calendar_source();
     let connection = match (&org.luma_calendar_id, &org.luma_calendar_name) {
+        (Some(id), Some(name))
+            if org.luma_network_id.is_some() && org.luma_api_key_sealed.is_none() =>
+        {
+            format!("Connected to “{name}” ({id}) through the network's lu.ma organization.")
+        }
         (Some(id), Some(name)) => format!("Connected to “{name}” ({id})."),
         (Some(id), None) => format!("Calendar {id}; add an API key to import its events."),
         (None, _) if org.luma_calendar_url.is_some() => {
             "Calendar page saved. The embed needs the calendar's id: add an API key, or paste its cal-… id or iCal link.".to_owned()
         }
         (None, _) => "Not connected yet.".to_owned(),
+    };
+    let connection = if org.luma_webhook_secret_sealed.is_some() {
+        format!("{connection} lu.ma's webhooks bring changes as they happen.")
+    } else {
+        connection
     };
     Ok(IntegrationSettings {
         slug: org.slug.clone(),

@@ -22,9 +22,9 @@ pub const STALE_AFTER: Duration = Duration::hours(26);
 pub fn source_of(org: &organization::Model) -> ImportSource {
     match org.calendar_source() {
         CalendarSource::LumaApi | CalendarSource::LumaApiAndFeed
-            if org.luma_webhook_secret_sealed.is_some() =>
+            if org.luma_api_key_sealed.is_none() =>
         {
-            ImportSource::CalendarKeyAndWebhooks
+            ImportSource::OrganizationKey
         }
         CalendarSource::LumaApi | CalendarSource::LumaApiAndFeed => ImportSource::CalendarKey,
         CalendarSource::IcalFeed => ImportSource::Feed,
@@ -60,6 +60,8 @@ pub async fn page(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<StatusP
                 slug: org.slug.clone(),
                 name: org.name.clone(),
                 source,
+                webhooks: source != ImportSource::NotConnected
+                    && org.luma_webhook_secret_sealed.is_some(),
                 last_import: last.map(|at| timefmt::relative(at, now)),
                 last_import_at: last.map(timefmt::absolute_utc),
                 last_webhook: last_webhooks
@@ -95,6 +97,6 @@ mod tests {
         assert!(is_stale(ImportSource::CalendarKey, old, now));
         assert!(is_stale(ImportSource::Feed, None, now), "never imported");
         assert!(!is_stale(ImportSource::NotConnected, None, now));
-        assert!(is_stale(ImportSource::CalendarKeyAndWebhooks, old, now));
+        assert!(is_stale(ImportSource::OrganizationKey, old, now));
     }
 }

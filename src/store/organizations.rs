@@ -20,6 +20,10 @@ pub use organization::Model as Organization;
 pub const NAME_MAX_CHARS: usize = 120;
 pub const DESCRIPTION_MAX_CHARS: usize = 2_000;
 
+/// The slug part of the lu.ma organization key's webhook address (`/webhooks/luma/network`),
+/// which no organization may take.
+pub const NETWORK_WEBHOOK_SLUG: &str = "network";
+
 /// A new organization, already checked: build it with [`NewOrganization::parse`].
 #[derive(Debug, Clone)]
 pub struct NewOrganization {
@@ -32,6 +36,12 @@ impl NewOrganization {
     /// Trims every field and checks it; errors name the field.
     pub fn parse(slug: &str, name: &str, description: &str) -> Result<Self, Error> {
         let slug = Slug::parse(InputField::Slug, slug)?;
+        if slug.as_str() == NETWORK_WEBHOOK_SLUG {
+            return Err(Error::invalid(
+                InputField::Slug,
+                "is kept for the address of lu.ma's organization webhooks; choose another",
+            ));
+        }
         let name = name.trim();
         if name.is_empty() {
             return Err(Error::invalid(InputField::Name, "must not be empty"));

@@ -38,6 +38,25 @@ impl Slug {
         Ok(Self(slug.to_owned()))
     }
 
+    /// A slug made from any text (a lu.ma calendar's slug or name): lowercase ASCII letters and
+    /// digits kept, every other run of characters one `-`, cut to [`Self::MAX_LEN`]; `None`
+    /// when fewer than [`Self::MIN_LEN`] characters are left.
+    pub fn from_text(text: &str) -> Option<Self> {
+        let mut slug = String::new();
+        for c in text.chars().flat_map(char::to_lowercase) {
+            if c.is_ascii_lowercase() || c.is_ascii_digit() {
+                slug.push(c);
+            } else if !slug.is_empty() && !slug.ends_with('-') {
+                slug.push('-');
+            }
+            if slug.len() >= Self::MAX_LEN {
+                break;
+            }
+        }
+        let slug = slug.trim_matches('-');
+        (slug.len() >= Self::MIN_LEN).then(|| Self(slug.to_owned()))
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -52,6 +71,27 @@ impl fmt::Display for Slug {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn any_text_gives_a_valid_slug_or_none() {
+        let made = |text: &str| Slug::from_text(text).map(|slug| slug.0);
+        assert_eq!(made("Rust Berlin"), Some("rust-berlin".into()));
+        assert_eq!(made("  --Café & Code!! "), Some("caf-code".into()));
+        assert_eq!(made("x"), None);
+        assert_eq!(made("日本"), None);
+        let long = made(&"ab ".repeat(100)).unwrap();
+        assert!(long.len() <= Slug::MAX_LEN && !long.ends_with('-'));
+        assert!(Slug::parse(InputField::Slug, &long).is_ok());
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn made_slugs_always_parse(text in "\\PC{0,200}") {
+            if let Some(slug) = Slug::from_text(&text) {
+                proptest::prop_assert!(Slug::parse(InputField::Slug, slug.as_str()).is_ok());
+            }
+        }
+    }
 
     #[test]
     fn accepts_lowercase_digits_and_dashes() {

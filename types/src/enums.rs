@@ -150,9 +150,9 @@ text_enum! {
 text_enum! {
     /// Where an organization's events come from, as `/status` names it.
     plain enum ImportSource {
-        /// A calendar key, with lu.ma's webhooks for changes between imports.
-        CalendarKeyAndWebhooks = "calendar_key_and_webhooks",
-        /// A calendar key: the daily import and page loads.
+        /// The network's lu.ma organization key: every calendar in one list.
+        OrganizationKey = "organization_key",
+        /// The organization's own calendar key.
         CalendarKey = "calendar_key",
         /// An iCal feed: the daily import and page loads.
         Feed = "feed",
@@ -165,7 +165,7 @@ impl ImportSource {
     /// What `/status` says of it.
     pub fn label(self) -> &'static str {
         match self {
-            ImportSource::CalendarKeyAndWebhooks => "lu.ma calendar key + webhooks",
+            ImportSource::OrganizationKey => "lu.ma organization key",
             ImportSource::CalendarKey => "lu.ma calendar key",
             ImportSource::Feed => "iCal feed",
             ImportSource::NotConnected => "not connected",

@@ -7,6 +7,7 @@ use clap::Subcommand;
 use convene::accounts::{DisplayName, Email, Password};
 use convene::import::integration::{self, ChangedBy, IntegrationForm};
 use convene::import::luma::client::{ClientConfig, LumaClient};
+use convene::import::network;
 use convene::import::sync::{Importer, SyncOutcome, SyncTrigger};
 use convene::rules::access::Role;
 use convene::secrets::SecretKey;
@@ -30,6 +31,9 @@ pub enum OperatorCommand {
     /// Manage memberships.
     #[command(subcommand)]
     Member(MemberCommand),
+    /// A lu.ma organization key: every calendar of a lu.ma organization at once.
+    #[command(subcommand)]
+    Network(NetworkCommand),
     /// Import lu.ma events now, for one organization or every connected one.
     Sync {
         /// The organization's slug (default: every organization connected to lu.ma).
@@ -85,6 +89,34 @@ pub async fn run(
             }
             Ok(done.join("\n"))
         }
+        OperatorCommand::Network(NetworkCommand::Luma {
+            api_key_env,
+            webhook_secret_env,
+        }) => {
+            let mut done = Vec::new();
+            if let Some(api_key_env) = api_key_env {
+                done.push(connect_network(db, context, &api_key_env).await?);
+            }
+            if let Some(secret_env) = webhook_secret_env {
+                let secret = env_value("--webhook-secret-env", &secret_env)?;
+                network::save_webhook_secret(
+                    &importer(db, context)?,
+                    &secret,
+                    ChangedBy::CommandLine,
+                )
+                .await
+                .map_err(cli_error)?;
+                done.push(
+                    "the lu.ma organization's webhooks signed with that secret are taken at /webhooks/luma/network"
+                        .to_owned(),
+                );
+            }
+            if done.is_empty() {
+                return Err("name --api-key-env, --webhook-secret-env or both".into());
+            }
+            Ok(done.join("\n"))
+        }
+        OperatorCommand::Network(NetworkCommand::Sync) => sync_network(db, context).await,
         OperatorCommand::Org(OrgCommand::Ical { org, url, timezone }) => {
             connect_feed(db, context, &org, &url, &timezone).await
         }
@@ -163,6 +195,25 @@ pub enum OrgCommand {
         #[arg(long, default_value = "UTC")]
         timezone: String,
     },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum NetworkCommand {
+    /// Connect the network's lu.ma organization: the key is read from the environment variable
+    /// you name, checked by listing the organization's calendars, and stored sealed; each
+    /// calendar is linked to an organization by calendar id, then slug, and the missing ones
+    /// are created.
+    Luma {
+        /// The environment variable holding the lu.ma organization key.
+        #[arg(long)]
+        api_key_env: Option<String>,
+        /// The environment variable holding the signing secret (whsec_…) of the lu.ma
+        /// organization's webhook for https://<your site>/webhooks/luma/network.
+        #[arg(long)]
+        webhook_secret_env: Option<String>,
+    },
+    /// Import every calendar of the lu.ma organization now, through its one list.
+    Sync,
 }
 
 #[derive(Subcommand, Debug)]
@@ -419,6 +470,120 @@ async fn connect_luma(
     ))
 }
 
+/// Saves the lu.ma organization key and links its calendars.
+async fn connect_network(
+    db: &DatabaseConnection,
+    context: &OperatorContext,
+    api_key_env: &str,
+) -> Result<String, String> {
+    let key = env_value("--api-key-env", api_key_env)?;
+    let (network, linked) = network::connect(
+        &importer(db, context)?,
+        &key,
+        None,
+        ChangedBy::CommandLine,
+        chrono::Utc::now(),
+    )
+    .await
+    .map_err(cli_error)?;
+    let mut lines = vec![format!(
+        "connected the lu.ma organization (key ends in …{}): {} calendars",
+        network.api_key_last_four,
+        linked.len()
+    )];
+    for calendar in &linked {
+        let how = match calendar.by {
+            network::LinkedBy::CalendarId => "already linked",
+            network::LinkedBy::Slug => "linked by slug",
+            network::LinkedBy::Created => "created",
+        };
+        lines.push(format!(
+            "  {} ({}): {how}",
+            calendar.slug, calendar.calendar_id
+        ));
+    }
+    lines.push("Import now with `convene network sync`".into());
+    Ok(lines.join("\n"))
+}
+
+/// The value of the environment variable `name` given by `flag`, which must be set.
+fn env_value(flag: &str, name: &str) -> Result<String, String> {
+    std::env::var(name)
+        .ok()
+        .filter(|value| !value.trim().is_empty())
+        .ok_or_else(|| format!("{flag}: the environment variable {name} is not set"))
+}
+
+/// One run over the organization key: every calendar through its one list.
+async fn sync_network(
+    db: &DatabaseConnection,
+    context: &OperatorContext,
+) -> Result<String, String> {
+    let run = network::run(
+        &importer(db, context)?,
+        SyncTrigger::Cli,
+        chrono::Utc::now(),
+    )
+    .await
+    .map_err(|e| e.to_string())?
+    .ok_or("no lu.ma organization key is saved; save one with `convene network luma`")?;
+    let mut lines = Vec::new();
+    let mut failed = 0;
+    for (slug, report) in &run.runs {
+        match report {
+            Ok(report) => {
+                if report.outcome != SyncOutcome::Ok {
+                    failed += 1;
+                }
+                lines.push(run_line(slug, report));
+            }
+            Err(err) => {
+                failed += 1;
+                lines.push(format!("{slug}: {err}"));
+            }
+        }
+    }
+    for left in &run.left {
+        lines.push(format!(
+            "{} ({}) left the lu.ma organization: {} events hidden",
+            left.slug, left.calendar_id, left.events_hidden
+        ));
+    }
+    lines.push(format!(
+        "{} calendars through the organization list ({} lu.ma requests for the lists)",
+        run.runs.len(),
+        run.requests_made
+    ));
+    if failed > 0 {
+        lines.push(format!(
+            "{failed} of {} calendars did not sync",
+            run.runs.len()
+        ));
+        return Err(lines.join("\n"));
+    }
+    Ok(lines.join("\n"))
+}
+
+/// One organization's run as `convene sync` prints it.
+fn run_line(slug: &str, report: &convene::import::sync::SyncReport) -> String {
+    let counts = &report.counts;
+    let mut line = format!(
+        "{}: {} — {} created, {} updated, {} removed, {} unchanged ({} lu.ma requests)",
+        slug,
+        report.outcome.as_str(),
+        counts.created,
+        counts.updated,
+        counts.removed,
+        counts.unchanged,
+        counts.requests_made
+    );
+    if let Some(message) = &report.message {
+        line.push_str(": ");
+        line.push_str(message);
+    }
+    line
+}
+
 async fn sync(
     db: &DatabaseConnection,
     context: &OperatorContext,
@@ -446,25 +611,10 @@ async fn sync(
             .run_org_sync(org.id, SyncTrigger::Cli, chrono::Utc::now())
             .await
             .map_err(|e| e.to_string())?;
-        let counts = &report.counts;
-        let mut line = format!(
-            "{}: {} — {} created, {} updated, {} removed, {} unchanged ({} lu.ma requests)",
-            org.slug,
-            report.outcome.as_str(),
-            counts.created,
-            counts.updated,
-            counts.removed,
-            counts.unchanged,
-            counts.requests_made
-        );
-        if let Some(message) = &report.message {
-            line.push_str(": ");
-            line.push_str(message);
-        }
         if report.outcome != SyncOutcome::Ok {
             failed += 1;
         }
-        lines.push(line);
+        lines.push(run_line(&org.slug, &report));
     }
     if failed > 0 {
         lines.push(format!(

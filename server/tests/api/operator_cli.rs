@@ -446,6 +446,83 @@ mod luma {
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn one_organization_key_connects_two_calendars_and_one_run_imports_both() {
+        const ORG_KEY: &str = "sk-cli-organization-4242";
+        const BERGEN_KEY: &str = "sk-cli-bergen-1111";
+        let now = chrono::Utc::now();
+        let bergen = FakeCalendar {
+            id: "cal-bergen".into(),
+            name: "Rust Bergen".into(),
+            slug: "rust-bergen".into(),
+            timezone: "Europe/Oslo".into(),
+            events: (10..12)
+                .map(|n| sample_event(now, n, "cal-bergen"))
+                .collect(),
+            legacy_shape: false,
+        };
+        let fake = fake_with(3).await;
+        fake.add_calendar(BERGEN_KEY, bergen);
+        fake.add_organization(ORG_KEY, &[KEY, BERGEN_KEY]);
+        let base = fake.base_url().to_string();
+        let cli = Cli::new().await;
+        cli.run(
+            &["org", "add", "--slug", "rust-oslo", "--name", "Rust Oslo"],
+            None,
+            None,
+        );
+        let env = [("LUMA_API_BASE", base.as_str()), ("NETWORK_KEY", ORG_KEY)];
+        let out = cli.run_with_env(
+            &["network", "luma", "--api-key-env", "NETWORK_KEY"],
+            &env,
+            None,
+            None,
+        );
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        assert!(out.stdout.contains("2 calendars"), "{}", out.stdout);
+        assert!(
+            out.stdout.contains("rust-oslo (cal-oslo): linked by slug"),
+            "{}",
+            out.stdout
+        );
+        assert!(
+            out.stdout.contains("rust-bergen (cal-bergen): created"),
+            "{}",
+            out.stdout
+        );
+        assert!(!out.stdout.contains(ORG_KEY) && !out.stderr.contains(ORG_KEY));
+
+        let out = cli.run_with_env(&["network", "sync"], &env, None, None);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        assert!(
+            out.stdout.contains("rust-oslo: ok — 3 created"),
+            "{}",
+            out.stdout
+        );
+        assert!(
+            out.stdout.contains("rust-bergen: ok — 2 created"),
+            "{}",
+            out.stdout
+        );
+        assert_eq!(fake.requests(KEY), 0, "calendar keys are never used");
+        assert_eq!(fake.requests(BERGEN_KEY), 0);
+
+        let db = store::connect(&cli.database_url).await.unwrap();
+        for (slug, events) in [("rust-oslo", 3), ("rust-bergen", 2)] {
+            let org = organizations::find_by_slug(&db, slug)
+                .await
+                .unwrap()
+                .unwrap();
+            use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+            let stored = convene::store::entities::event::Entity::find()
+                .filter(convene::store::entities::event::Column::OrganizationId.eq(org.id))
+                .count(&db)
+                .await
+                .unwrap();
+            assert_eq!(stored, events, "{slug}");
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn org_luma_saves_a_webhook_secret_sealed_and_refuses_one_that_is_not_lumas() {
         let cli = Cli::new().await;
         cli.run(

@@ -16,8 +16,8 @@ use tokio::sync::Mutex;
 use url::Url;
 
 use super::model::{
-    CalendarInfo, EventPage, ImportedEvent, MalformedResponse, parse_calendar, parse_event_detail,
-    parse_event_page,
+    CalendarInfo, EventPage, ImportedEvent, MalformedResponse, parse_calendar, parse_calendar_page,
+    parse_event_detail, parse_event_page,
 };
 
 /// What lu.ma answered instead of data. Messages never contain the API key.
@@ -122,8 +122,11 @@ const DESCRIPTIONS_IN_FLIGHT: usize = 4;
 
 /// 1,000 pages of 100 events: far beyond any real calendar, and a hard stop for a broken server.
 const MAX_PAGES: u32 = 1_000;
-/// Events one sync takes from lu.ma's list (a busy calendar has a few hundred upcoming).
+/// Events one sync takes from lu.ma's list (a busy calendar has a few hundred upcoming; an
+/// organization key's list holds every calendar's).
 pub const MAX_EVENTS_PER_FETCH: usize = 20_000;
+/// Calendars one organization key's list may name.
+pub const MAX_CALENDARS: usize = 2_000;
 /// A lu.ma answer larger than this is refused (a page of 100 events is about 100 kB).
 pub const MAX_RESPONSE_BYTES: usize = 8 * 1024 * 1024;
 
@@ -133,12 +136,63 @@ struct Budget {
     sent: HashMap<String, VecDeque<Instant>>,
 }
 
+/// Which of lu.ma's route names an API base answers: the current plural ones
+/// (`calendars/events/list`), or only the legacy ones (`calendar/list-events`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Routes {
+    Current,
+    Legacy,
+}
+
+/// A route by what it does; its path depends on [`Routes`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Route {
+    Calendar,
+    CalendarEvents,
+    Event,
+    OrganizationCalendars,
+    OrganizationEvents,
+}
+
+impl Route {
+    fn path(self, routes: Routes) -> &'static str {
+        match (self, routes) {
+            (Route::Calendar, Routes::Current) => "v1/calendars/get",
+            (Route::Calendar, Routes::Legacy) => "v1/calendar/get",
+            (Route::CalendarEvents, Routes::Current) => "v1/calendars/events/list",
+            (Route::CalendarEvents, Routes::Legacy) => "v1/calendar/list-events",
+            (Route::Event, Routes::Current) => "v1/events/get",
+            (Route::Event, Routes::Legacy) => "v1/event/get",
+            // Organization keys came after the rename: there are no legacy names.
+            (Route::OrganizationCalendars, _) => "v1/organizations/calendars/list",
+            (Route::OrganizationEvents, _) => "v1/organizations/events/list",
+        }
+    }
+
+    /// A 404 here can only mean the route itself is unknown (a key that opens no calendar gets
+    /// 401), so it is worth asking the legacy route.
+    fn missing_means_old_api(self) -> bool {
+        matches!(self, Route::Calendar | Route::CalendarEvents)
+    }
+}
+
+/// Which events list a fetch pages through.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EventList {
+    /// The calendar's own (a calendar key).
+    Calendar,
+    /// Every calendar's of a lu.ma organization, de-duplicated (an organization key).
+    Organization,
+}
+
 #[derive(Clone)]
 pub struct LumaClient {
     http: reqwest::Client,
     config: Arc<ClientConfig>,
     budget: Arc<Mutex<Budget>>,
     requests: Arc<AtomicU64>,
+    /// Found out on the first list or calendar request to a base; until then the current names.
+    legacy_routes: Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl fmt::Debug for LumaClient {
@@ -189,7 +243,28 @@ impl LumaClient {
             config: Arc::new(config),
             budget: Arc::default(),
             requests: Arc::default(),
+            legacy_routes: Arc::default(),
         })
+    }
+
+    /// The same client (connections, budget, counts) allowing `per_minute` requests per key:
+    /// organization keys have 500 a minute where calendar keys have 200.
+    pub fn with_budget_per_minute(&self, per_minute: u32) -> Self {
+        Self {
+            config: Arc::new(ClientConfig {
+                budget_per_minute: per_minute,
+                ..(*self.config).clone()
+            }),
+            ..self.clone()
+        }
+    }
+
+    fn routes(&self) -> Routes {
+        if self.legacy_routes.load(Ordering::Relaxed) {
+            Routes::Legacy
+        } else {
+            Routes::Current
+        }
     }
 
     /// The same client (connections, budget) with its own request count, for one sync run.
@@ -209,6 +284,7 @@ impl LumaClient {
                 ..(*self.config).clone()
             }),
             requests: Arc::default(),
+            legacy_routes: Arc::default(),
             ..self.clone()
         }
     }
@@ -220,14 +296,61 @@ impl LumaClient {
 
     /// The calendar the key belongs to: validates the key and discovers the `cal-…` id.
     pub async fn get_calendar(&self, key: &ApiKey) -> Result<CalendarInfo, LumaError> {
-        let body = self.get(key, "v1/calendars/get", &[]).await?;
+        let body = self.get(key, Route::Calendar, &[]).await?;
         Ok(parse_calendar(&body)?)
+    }
+
+    /// Every calendar an organization key reaches, following the cursor while `has_more` says
+    /// so; bounded like event lists.
+    pub async fn list_organization_calendars(
+        &self,
+        key: &ApiKey,
+    ) -> Result<Vec<CalendarInfo>, LumaError> {
+        let mut calendars = Vec::new();
+        let mut cursor: Option<String> = None;
+        for _ in 1..=MAX_PAGES {
+            let mut query = vec![("pagination_limit", "100".to_owned())];
+            if let Some(cursor) = &cursor {
+                query.push(("pagination_cursor", cursor.clone()));
+            }
+            let body = self.get(key, Route::OrganizationCalendars, &query).await?;
+            let page = parse_calendar_page(&body)?;
+            calendars.extend(page.calendars);
+            if calendars.len() > MAX_CALENDARS {
+                return Err(LumaError::Malformed(MalformedResponse(format!(
+                    "the organization lists more than {MAX_CALENDARS} calendars; at most {MAX_CALENDARS} are read"
+                ))));
+            }
+            match (page.has_more, page.next_cursor) {
+                (true, Some(next)) if Some(&next) != cursor.as_ref() => cursor = Some(next),
+                (true, _) => {
+                    return Err(LumaError::Malformed(MalformedResponse(
+                        "has_more without a new cursor".into(),
+                    )));
+                }
+                (false, _) => return Ok(calendars),
+            }
+        }
+        Err(LumaError::Malformed(MalformedResponse(format!(
+            "more than {MAX_PAGES} pages: stopped following the cursor"
+        ))))
     }
 
     /// One page of the calendar's events in the window, oldest first.
     pub async fn list_events_page(
         &self,
         key: &ApiKey,
+        window: Window,
+        cursor: Option<&str>,
+    ) -> Result<EventPage, LumaError> {
+        self.list_page(key, EventList::Calendar, window, cursor)
+            .await
+    }
+
+    async fn list_page(
+        &self,
+        key: &ApiKey,
+        list: EventList,
         window: Window,
         cursor: Option<&str>,
     ) -> Result<EventPage, LumaError> {
@@ -251,7 +374,11 @@ impl LumaClient {
         if let Some(cursor) = cursor {
             query.push(("pagination_cursor", cursor.to_owned()));
         }
-        let body = self.get(key, "v1/calendars/events/list", &query).await?;
+        let route = match list {
+            EventList::Calendar => Route::CalendarEvents,
+            EventList::Organization => Route::OrganizationEvents,
+        };
+        let body = self.get(key, route, &query).await?;
         Ok(parse_event_page(&body)?)
     }
 
@@ -263,23 +390,23 @@ impl LumaClient {
         key: &ApiKey,
         window: Window,
     ) -> Result<(Vec<ImportedEvent>, u32), LumaError> {
-        self.fetch_window_reporting(key, window, |_| std::future::ready(()))
+        self.fetch_window_reporting(key, EventList::Calendar, window, |_| std::future::ready(()))
             .await
     }
 
-    /// [`Self::fetch_window`], telling `on_page` how many pages have arrived after each one.
+    /// [`Self::fetch_window`] of `list`, telling `on_page` how many pages have arrived after
+    /// each one.
     pub async fn fetch_window_reporting<Reported: Future<Output = ()>>(
         &self,
         key: &ApiKey,
+        list: EventList,
         window: Window,
         mut on_page: impl FnMut(u32) -> Reported,
     ) -> Result<(Vec<ImportedEvent>, u32), LumaError> {
         let mut events = Vec::new();
         let mut cursor: Option<String> = None;
         for page_number in 1..=MAX_PAGES {
-            let page = self
-                .list_events_page(key, window, cursor.as_deref())
-                .await?;
+            let page = self.list_page(key, list, window, cursor.as_deref()).await?;
             events.extend(page.events);
             if events.len() > MAX_EVENTS_PER_FETCH {
                 return Err(LumaError::Malformed(MalformedResponse(format!(
@@ -336,13 +463,41 @@ impl LumaClient {
         key: &ApiKey,
         event_id: &str,
     ) -> Result<ImportedEvent, LumaError> {
+        let id_parameter = match self.routes() {
+            Routes::Current => "event_id",
+            Routes::Legacy => "api_id",
+        };
         let body = self
-            .get(key, "v1/events/get", &[("event_id", event_id.to_owned())])
+            .get(key, Route::Event, &[(id_parameter, event_id.to_owned())])
             .await?;
         Ok(parse_event_detail(&body)?)
     }
 
+    /// A GET of `route`; an API that does not know the current route names is asked once by
+    /// the legacy ones, which this client then keeps using.
     async fn get(
+        &self,
+        key: &ApiKey,
+        route: Route,
+        query: &[(&str, String)],
+    ) -> Result<String, LumaError> {
+        let routes = self.routes();
+        match self.get_path(key, route.path(routes), query).await {
+            Err(LumaError::NotFound(message))
+                if routes == Routes::Current && route.missing_means_old_api() =>
+            {
+                tracing::warn!(route = route.path(routes), %message, "lu.ma does not know the current route; asking the legacy one");
+                let answer = self
+                    .get_path(key, route.path(Routes::Legacy), query)
+                    .await?;
+                self.legacy_routes.store(true, Ordering::Relaxed);
+                Ok(answer)
+            }
+            answer => answer,
+        }
+    }
+
+    async fn get_path(
         &self,
         key: &ApiKey,
         path: &str,

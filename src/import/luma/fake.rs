@@ -59,6 +59,10 @@ pub struct WebhookTarget {
 struct FakeState {
     calendars: HashMap<String, FakeCalendar>,
     webhooks: HashMap<String, WebhookTarget>,
+    /// lu.ma organization keys, each with the keys of the calendars it reaches.
+    organizations: HashMap<String, Vec<String>>,
+    /// Answer 404 on the current route names, as an API from before the rename would.
+    legacy_routes_only: bool,
     faults: HashMap<String, VecDeque<Fault>>,
     requests: HashMap<String, u64>,
     event_gets: HashMap<String, u64>,
@@ -86,6 +90,11 @@ impl FakeLuma {
             ..FakeState::default()
         }));
         let router = Router::new()
+            .route(
+                "/v1/organizations/calendars/list",
+                get(organization_calendars),
+            )
+            .route("/v1/organizations/events/list", get(organization_events))
             .route("/v1/calendars/get", get(calendar))
             .route("/v1/calendar/get", get(calendar))
             .route("/v1/calendars/events/list", get(list_events))
@@ -94,6 +103,10 @@ impl FakeLuma {
             .route("/v1/event/get", get(event))
             // lu.ma's public feed of a calendar (no key), as `api.lu.ma/ics/get` serves it.
             .route("/ics/get", get(ical_feed))
+            .layer(axum::middleware::from_fn_with_state(
+                state.clone(),
+                only_legacy_routes,
+            ))
             .with_state(state.clone());
         let listener = TcpListener::bind(("127.0.0.1", port)).await?;
         let address = listener.local_addr()?;
@@ -119,6 +132,32 @@ impl FakeLuma {
 
     pub fn base_url(&self) -> Url {
         self.base_url.clone()
+    }
+
+    /// Serves another calendar, with its own key.
+    pub fn add_calendar(&self, key: &str, calendar: FakeCalendar) {
+        lock(&self.state).calendars.insert(key.to_owned(), calendar);
+    }
+
+    /// A lu.ma organization key reaching the calendars of `calendar_keys`.
+    pub fn add_organization(&self, key: &str, calendar_keys: &[&str]) {
+        lock(&self.state).organizations.insert(
+            key.to_owned(),
+            calendar_keys.iter().map(|k| (*k).to_owned()).collect(),
+        );
+    }
+
+    /// A calendar leaves the lu.ma organization of `organization_key`.
+    pub fn remove_from_organization(&self, organization_key: &str, calendar_key: &str) {
+        if let Some(calendars) = lock(&self.state).organizations.get_mut(organization_key) {
+            calendars.retain(|key| key != calendar_key);
+        }
+    }
+
+    /// From now on, answer 404 on the current route names (`calendars/events/list`), as
+    /// `api.lu.ma`'s older routes did before the rename; the legacy names still answer.
+    pub fn serve_only_legacy_routes(&self) {
+        lock(&self.state).legacy_routes_only = true;
     }
 
     pub fn set_page_cap(&self, cap: usize) {
@@ -290,7 +329,11 @@ async fn admit(state: &Shared, headers: &HeaderMap) -> Result<String, Response> 
         Some(Fault::Stall(duration)) => tokio::time::sleep(duration).await,
         Some(Fault::Pass) | None => {}
     }
-    if lock(state).calendars.contains_key(&key) {
+    let known = {
+        let state = lock(state);
+        state.calendars.contains_key(&key) || state.organizations.contains_key(&key)
+    };
+    if known {
         Ok(key)
     } else {
         Err(error(StatusCode::UNAUTHORIZED, "You are not signed in."))
@@ -333,7 +376,18 @@ async fn list_events(
     let Some(calendar) = state.calendars.get(&key) else {
         return error(StatusCode::UNAUTHORIZED, "You are not signed in.");
     };
-    let cap = state.page_cap;
+    let events: Vec<&Value> = calendar.events.iter().collect();
+    event_page(&events, &query, state.page_cap, calendar.legacy_shape)
+}
+
+/// One page of `events` as lu.ma lists them: filtered on the start, oldest first, at most `cap`
+/// (or what the client asks, if less), with a cursor on the last page too.
+fn event_page(
+    events: &[&Value],
+    query: &HashMap<String, String>,
+    cap: usize,
+    legacy_shape: bool,
+) -> Response {
     let limit = query
         .get("pagination_limit")
         .and_then(|l| l.parse::<usize>().ok())
@@ -348,9 +402,9 @@ async fn list_events(
     let before = query.get("before").cloned();
     // `platforms` repeats (`luma`, then `external`); without `external`, lu.ma lists only its own.
     let with_external = query.get("platforms").is_some_and(|p| p == "external");
-    let mut events: Vec<&Value> = calendar
-        .events
+    let mut events: Vec<&Value> = events
         .iter()
+        .copied()
         .filter(|e| {
             let start = e["start_at"].as_str().unwrap_or_default();
             (with_external || e["platform"].as_str() != Some("external"))
@@ -372,7 +426,7 @@ async fn list_events(
                 object.remove("description_md");
                 object.remove("description");
             }
-            if calendar.legacy_shape {
+            if legacy_shape {
                 to_legacy(event)
             } else {
                 event
@@ -474,22 +528,119 @@ async fn event(
     };
     let mut state = lock(&state);
     *state.event_gets.entry(key.clone()).or_default() += 1;
-    let Some(calendar) = state.calendars.get(&key) else {
-        return error(StatusCode::UNAUTHORIZED, "You are not signed in.");
-    };
     let wanted = query
         .get("event_id")
         .or(query.get("api_id"))
         .cloned()
         .unwrap_or_default();
-    match calendar.events.iter().find(|e| e["id"] == wanted.as_str()) {
-        Some(event) if calendar.legacy_shape => {
+    // An organization key answers for any event of its calendars.
+    let calendars: Vec<&FakeCalendar> = match state.organizations.get(&key) {
+        Some(keys) => keys.iter().filter_map(|k| state.calendars.get(k)).collect(),
+        None => state.calendars.get(&key).into_iter().collect(),
+    };
+    if calendars.is_empty() {
+        return error(StatusCode::UNAUTHORIZED, "You are not signed in.");
+    }
+    let found = calendars.iter().find_map(|calendar| {
+        calendar
+            .events
+            .iter()
+            .find(|e| e["id"] == wanted.as_str())
+            .map(|event| (*calendar, event))
+    });
+    match found {
+        Some((calendar, event)) if calendar.legacy_shape => {
             axum::Json(json!({ "event": to_legacy(event.clone())["event"].clone() }))
                 .into_response()
         }
-        Some(event) => axum::Json(json!({ "event": event })).into_response(),
+        Some((_, event)) => axum::Json(json!({ "event": event })).into_response(),
         None => error(StatusCode::NOT_FOUND, "Event not found."),
     }
+}
+
+/// The current route names, which an API from before the rename does not know.
+const CURRENT_ROUTES: [&str; 3] = [
+    "/v1/calendars/get",
+    "/v1/calendars/events/list",
+    "/v1/events/get",
+];
+
+async fn only_legacy_routes(
+    State(state): State<Shared>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    if lock(&state).legacy_routes_only && CURRENT_ROUTES.contains(&request.uri().path()) {
+        return error(StatusCode::NOT_FOUND, "Route not found.");
+    }
+    next.run(request).await
+}
+
+/// The calendars an organization key reaches, in lu.ma's organization-list shape.
+async fn organization_calendars(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    Query(query): Query<HashMap<String, String>>,
+) -> Response {
+    let key = match admit(&state, &headers).await {
+        Ok(key) => key,
+        Err(response) => return response,
+    };
+    let state = lock(&state);
+    let Some(keys) = state.organizations.get(&key) else {
+        return error(StatusCode::UNAUTHORIZED, "You are not signed in.");
+    };
+    let entries: Vec<Value> = keys
+        .iter()
+        .filter_map(|k| state.calendars.get(k))
+        .map(|calendar| {
+            json!({
+                "id": calendar.id, "name": calendar.name, "slug": calendar.slug,
+                "url": format!("https://luma.com/{}", calendar.slug),
+                "description": format!("{} on lu.ma", calendar.name),
+                "is_personal": false,
+                "location": { "timezone": calendar.timezone },
+            })
+        })
+        .collect();
+    let cap = state.page_cap;
+    let offset = query
+        .get("pagination_cursor")
+        .and_then(|c| c.strip_prefix("offset-"))
+        .and_then(|o| o.parse::<usize>().ok())
+        .unwrap_or(0);
+    let page: Vec<Value> = entries.iter().skip(offset).take(cap).cloned().collect();
+    axum::Json(json!({
+        "entries": page,
+        "has_more": offset + cap < entries.len(),
+        "next_cursor": format!("offset-{}", offset + cap),
+    }))
+    .into_response()
+}
+
+/// Every event of an organization key's calendars, each once (the first calendar's copy), in
+/// the flat shape with its `calendar_id`.
+async fn organization_events(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    Query(query): Query<HashMap<String, String>>,
+) -> Response {
+    let key = match admit(&state, &headers).await {
+        Ok(key) => key,
+        Err(response) => return response,
+    };
+    let state = lock(&state);
+    let Some(keys) = state.organizations.get(&key) else {
+        return error(StatusCode::UNAUTHORIZED, "You are not signed in.");
+    };
+    let mut seen = std::collections::HashSet::new();
+    let events: Vec<&Value> = keys
+        .iter()
+        .filter_map(|k| state.calendars.get(k))
+        .flat_map(|calendar| calendar.events.iter())
+        .filter(|event| seen.insert(event["id"].to_string()))
+        .collect();
+    event_page(&events, &query, state.page_cap, false)
 }
 
 /// A plausible flat 2026-shape event: number `n` starts at 18:00 UTC on the day after `now`, plus

@@ -305,3 +305,40 @@ async fn a_redirect_to_another_site_never_carries_the_key() {
         "the other site was never asked"
     );
 }
+
+#[tokio::test]
+async fn an_api_that_knows_only_the_legacy_routes_is_asked_by_them_in_both_shapes() {
+    let fake = fake(3).await;
+    fake.serve_only_legacy_routes();
+    for key in [KEY, LEGACY_KEY] {
+        let client = client(&fake);
+        let key = ApiKey::new(key);
+        let calendar = client.get_calendar(&key).await.unwrap();
+        assert_eq!(calendar.id, "cal-berlin");
+        let (events, _) = client.fetch_window(&key, window()).await.unwrap();
+        assert_eq!(events.len(), 3);
+        // Events are then asked by their legacy route too (`event/get?api_id=`).
+        let event = client.get_event(&key, "evt-0001").await.unwrap();
+        assert_eq!(event.description_md.as_deref(), Some("Details of meetup 1"));
+        // The current name first, once per client; then only the legacy ones.
+        assert_eq!(client.requests_made(), 1 + 3);
+    }
+    assert_eq!(fake.requests(KEY), 3, "what reached the legacy routes");
+}
+
+#[tokio::test]
+async fn the_current_routes_are_used_first_and_a_missing_event_is_not_a_missing_route() {
+    let fake = fake(3).await;
+    let client = client(&fake);
+    let key = ApiKey::new(KEY);
+    client.fetch_window(&key, window()).await.unwrap();
+    assert!(matches!(
+        client.get_event(&key, "evt-9999").await,
+        Err(LumaError::NotFound(_))
+    ));
+    assert_eq!(
+        fake.requests(KEY),
+        2,
+        "no legacy retry for a cancelled event"
+    );
+}

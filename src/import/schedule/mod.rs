@@ -121,6 +121,28 @@ pub async fn run_daily(
         );
     }
     let mut outcomes = Vec::with_capacity(left.len());
+    // Organizations connected through a lu.ma organization key come in one run over its list,
+    // not one list each.
+    let through_network = |org: &&organizations::Organization| {
+        org.luma_network_id.is_some() && org.luma_api_key_sealed.is_none()
+    };
+    if left.iter().any(through_network) {
+        match crate::import::network::run(importer, SyncTrigger::Daily, Utc::now().max(now)).await {
+            Ok(Some(run)) => outcomes.extend(
+                run.runs
+                    .into_iter()
+                    .map(|(slug, report)| (slug, report.map_err(|err| err.to_string()))),
+            ),
+            Ok(None) => {}
+            Err(err) => {
+                tracing::error!(error = %err, "daily sync: the lu.ma organization key's run failed; its calendars wait for tomorrow or a page load");
+            }
+        }
+    }
+    let left: Vec<_> = left
+        .into_iter()
+        .filter(|org| !through_network(org))
+        .collect();
     for (index, org) in left.into_iter().enumerate() {
         let stopping = index > 0
             && tokio::select! {

@@ -8,9 +8,20 @@ use chrono::{DateTime, Utc};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use super::plan::Listed;
-use super::{FetchedFrom, Importer, RunFailure, SyncCounts, SyncFailure, WINDOW_PAST};
-use crate::import::luma::client::{ApiKey, LumaClient, LumaError, Window};
-use crate::store::entities::{event, organization, sync_run};
+use super::{Fetched, FetchedFrom, Importer, RunFailure, SyncCounts, WINDOW_PAST};
+use crate::import::luma::client::{ApiKey, EventList, LumaClient, LumaError, Window};
+use crate::store::entities::{event, luma_network, organization, sync_run};
+
+/// 90% of the 500 requests a minute lu.ma gives an organization key.
+pub const NETWORK_BUDGET_PER_MINUTE: u32 = 450;
+
+/// How a run reaches lu.ma for an organization: its own calendar key, or its network's
+/// organization key (then its events are the organization list's for its calendar).
+pub struct LumaAccess {
+    pub client: LumaClient,
+    pub key: ApiKey,
+    pub list: EventList,
+}
 
 /// Ongoing events (started before the window) asked for one by one in a run.
 const ONGOING_CHECKED_PER_RUN: u64 = 20;
@@ -21,21 +32,32 @@ impl Importer {
         &self,
         org: &organization::Model,
         run_id: i64,
-        client: &LumaClient,
+        access: &LumaAccess,
         now: DateTime<Utc>,
         counts: &mut SyncCounts,
+        listed: Option<Fetched>,
     ) -> Result<(), RunFailure> {
-        let key = self
-            .stored_key(org)
-            .map_err(|why| RunFailure::new(SyncFailure::Configuration, why))?;
+        let LumaAccess { client, key, list } = access;
         let window = Window {
             after: now - WINDOW_PAST,
             before: None,
         };
-        // Progress for "Sync now": the settings panel polls the run while it is running.
-        let (fetched, pages) = client
-            .fetch_window_reporting(&key, window, |pages| self.record_progress(run_id, pages))
-            .await?;
+        let (fetched, pages) = match listed {
+            Some(listed) => listed,
+            // Progress for "Sync now": the settings panel polls the run while it is running.
+            None => {
+                client
+                    .fetch_window_reporting(key, *list, window, |pages| {
+                        self.record_progress(run_id, pages)
+                    })
+                    .await?
+            }
+        };
+        let fetched = match list {
+            EventList::Calendar => fetched,
+            // The whole lu.ma organization's: this calendar's part.
+            EventList::Organization => of_calendar(fetched, org.luma_calendar_id.as_deref()),
+        };
         counts.pages_fetched = pages;
 
         let (changes, mut vanished) = self
@@ -49,7 +71,7 @@ impl Importer {
             )
             .await?;
         vanished.extend(
-            self.ongoing_gone(org.id, client, &key, window.after, now)
+            self.ongoing_gone(org.id, client, key, window.after, now)
                 .await
                 .map_err(RunFailure::store)?,
         );
@@ -67,7 +89,7 @@ impl Importer {
         .await
         .map_err(RunFailure::store)?;
         let described = self
-            .fetch_descriptions(org.id, run_id, client, &key, counts)
+            .fetch_descriptions(org.id, run_id, client, key, counts)
             .await;
         counts.requests_made = client.requests_made();
         described?;
@@ -146,6 +168,50 @@ impl Importer {
         }
     }
 
+    /// How a run reaches lu.ma for `org`: its own key first, else its network's organization
+    /// key (with that key's larger budget).
+    pub async fn luma_access(&self, org: &organization::Model) -> Result<LumaAccess, String> {
+        let Some(network_id) = org
+            .luma_network_id
+            .filter(|_| org.luma_api_key_sealed.is_none())
+        else {
+            return Ok(LumaAccess {
+                client: self.client_for(org)?,
+                key: self.stored_key(org)?,
+                list: EventList::Calendar,
+            });
+        };
+        let network = luma_network::Entity::find_by_id(network_id)
+            .one(&self.db)
+            .await
+            .map_err(|err| format!("reading the lu.ma organization key: {err}"))?
+            .ok_or("the lu.ma organization key this organization was connected through is gone")?;
+        let key = self
+            .secret_key
+            .open(
+                &network.api_key_sealed,
+                crate::secrets::Purpose::LumaNetworkKey {
+                    network_id: network.id,
+                },
+            )
+            .map_err(|err| format!("the stored lu.ma organization key cannot be read: {err}"))?;
+        let client = match network
+            .luma_api_base
+            .as_deref()
+            .or(org.luma_api_base.as_deref())
+        {
+            None => self.client.with_own_count(),
+            Some(base) => url::Url::parse(base)
+                .map(|base| self.client.with_base_url(base))
+                .map_err(|err| format!("the lu.ma API base {base:?} is not a URL: {err}"))?,
+        };
+        Ok(LumaAccess {
+            client: client.with_budget_per_minute(NETWORK_BUDGET_PER_MINUTE),
+            key: ApiKey::new(key),
+            list: EventList::Organization,
+        })
+    }
+
     /// The organization's stored key, opened.
     pub fn stored_key(&self, org: &organization::Model) -> Result<ApiKey, String> {
         let sealed = org
@@ -163,4 +229,15 @@ impl Importer {
             .map_err(|err| format!("the stored lu.ma API key cannot be read: {err}"))?;
         Ok(ApiKey::new(key))
     }
+}
+
+/// The events of one calendar in an organization key's list (each entry names its calendar).
+fn of_calendar(
+    fetched: Vec<crate::import::luma::model::ImportedEvent>,
+    calendar_id: Option<&str>,
+) -> Vec<crate::import::luma::model::ImportedEvent> {
+    fetched
+        .into_iter()
+        .filter(|event| event.calendar_id.is_some() && event.calendar_id.as_deref() == calendar_id)
+        .collect()
 }

@@ -234,6 +234,11 @@ impl Importer {
         &self.db
     }
 
+    /// The shared lu.ma client (connections and budgets).
+    pub fn client(&self) -> &LumaClient {
+        &self.client
+    }
+
     pub fn secret_key(&self) -> &SecretKey {
         &self.secret_key
     }
@@ -244,6 +249,20 @@ impl Importer {
         organization_id: i64,
         trigger: SyncTrigger,
         now: DateTime<Utc>,
+    ) -> Result<SyncReport, Error> {
+        self.run_org_sync_from(organization_id, trigger, now, None)
+            .await
+    }
+
+    /// [`Self::run_org_sync`] with its lu.ma list already fetched (`listed`: the events and
+    /// the pages they took), as a run over a lu.ma organization key fetches every calendar's at
+    /// once; the same plan, write and descriptions follow.
+    pub async fn run_org_sync_from(
+        &self,
+        organization_id: i64,
+        trigger: SyncTrigger,
+        now: DateTime<Utc>,
+        listed: Option<Fetched>,
     ) -> Result<SyncReport, Error> {
         let org = organization::Entity::find_by_id(organization_id)
             .one(&self.db)
@@ -268,7 +287,9 @@ impl Importer {
             let run_id = run.id;
             tokio::spawn(async move {
                 let mut counts = SyncCounts::default();
-                let result = importer.fetch_org(&org, run_id, now, &mut counts).await;
+                let result = importer
+                    .fetch_org(&org, run_id, now, &mut counts, listed)
+                    .await;
                 (result, counts)
             })
         };
@@ -325,6 +346,7 @@ impl Importer {
         run_id: i64,
         now: DateTime<Utc>,
         counts: &mut SyncCounts,
+        listed: Option<Fetched>,
     ) -> Result<(), RunFailure> {
         #[cfg(any(test, feature = "test-support"))]
         if self.panic_for_organization == Some(org.id) {
@@ -333,16 +355,20 @@ impl Importer {
         if org.calendar_source() == CalendarSource::IcalFeed {
             return self.fetch_feed_and_store(org, run_id, now, counts).await;
         }
-        let client = self
-            .client_for(org)
+        let access = self
+            .luma_access(org)
+            .await
             .map_err(|why| RunFailure::new(SyncFailure::Configuration, why))?;
         let result = self
-            .fetch_and_store(org, run_id, &client, now, counts)
+            .fetch_and_store(org, run_id, &access, now, counts, listed)
             .await;
-        counts.requests_made = client.requests_made();
+        counts.requests_made = access.client.requests_made();
         result
     }
 }
+
+/// A lu.ma list already fetched: its events and how many pages they took.
+pub type Fetched = (Vec<crate::import::luma::model::ImportedEvent>, u32);
 
 /// A panic's message, when it carried one.
 pub fn panic_message(payload: Box<dyn std::any::Any + Send>) -> String {
@@ -404,6 +430,7 @@ mod pushed;
 pub use pushed::Pushed;
 /// Storing a plan and recording the run.
 mod write;
+pub use luma::{LumaAccess, NETWORK_BUDGET_PER_MINUTE};
 pub use write::{event_row, new_public_id};
 
 #[cfg(test)]

@@ -81,21 +81,89 @@ impl From<sea_orm::DbErr> for WebhookRefusal {
     }
 }
 
-fn open_secret(key: &SecretKey, org: &organization::Model) -> Result<SigningSecret, Error> {
-    let sealed = org
-        .luma_webhook_secret_sealed
-        .as_deref()
-        .ok_or_else(|| Error::Internal("no webhook secret".into()))?;
+fn open_secret(key: &SecretKey, sealed: &str, purpose: Purpose) -> Result<SigningSecret, Error> {
     let text = key
-        .open(
+        .open(sealed, purpose)
+        .map_err(|err| Error::Internal(format!("the webhook secret cannot be read: {err}")))?;
+    SigningSecret::parse(&text)
+        .map_err(|err| Error::Internal(format!("the stored webhook secret: {err}")))
+}
+
+/// The address part of the lu.ma organization key's webhooks: `/webhooks/luma/network`. No
+/// organization can take it as its slug.
+pub use crate::store::organizations::NETWORK_WEBHOOK_SLUG as NETWORK_PATH;
+
+/// Where a delivery goes: one organization's address, or the network's (routed by calendar).
+enum Addressee {
+    Organization(Box<organization::Model>),
+    Network(i64),
+}
+
+impl Addressee {
+    async fn find(
+        db: &DatabaseConnection,
+        key: &SecretKey,
+        slug: &str,
+    ) -> Result<(Self, SigningSecret), WebhookRefusal> {
+        if slug == NETWORK_PATH {
+            let network = crate::store::entities::luma_network::Entity::find()
+                .one(db)
+                .await?
+                .ok_or(WebhookRefusal::UnknownOrganization)?;
+            let sealed = network
+                .webhook_secret_sealed
+                .as_deref()
+                .ok_or(WebhookRefusal::NotConfigured)?;
+            let secret = open_secret(
+                key,
+                sealed,
+                Purpose::LumaNetworkWebhookSecret {
+                    network_id: network.id,
+                },
+            )?;
+            return Ok((Addressee::Network(network.id), secret));
+        }
+        let org = crate::store::organizations::find_by_slug(db, slug)
+            .await?
+            .ok_or(WebhookRefusal::UnknownOrganization)?;
+        let sealed = org
+            .luma_webhook_secret_sealed
+            .as_deref()
+            .ok_or(WebhookRefusal::NotConfigured)?;
+        let secret = open_secret(
+            key,
             sealed,
             Purpose::LumaWebhookSecret {
                 organization_id: org.id,
             },
-        )
-        .map_err(|err| Error::Internal(format!("the webhook secret cannot be read: {err}")))?;
-    SigningSecret::parse(&text)
-        .map_err(|err| Error::Internal(format!("the stored webhook secret: {err}")))
+        )?;
+        Ok((Addressee::Organization(Box::new(org)), secret))
+    }
+
+    fn name(&self) -> String {
+        match self {
+            Addressee::Organization(org) => org.slug.clone(),
+            Addressee::Network(_) => NETWORK_PATH.to_owned(),
+        }
+    }
+}
+
+/// The calendar a body's event belongs to: `data.calendar_id`, or that of `data.event`, or
+/// `data.calendar.id` (`calendar.event.added`).
+fn calendar_id_of(data: &Value) -> Option<String> {
+    let event = data.get("event").filter(|e| e.is_object()).unwrap_or(data);
+    ["calendar_id", "calendar_api_id"]
+        .iter()
+        .find_map(|field| event.get(*field).and_then(Value::as_str))
+        .or_else(|| {
+            let calendar = data.get("calendar")?;
+            ["id", "api_id"]
+                .iter()
+                .find_map(|field| calendar.get(*field).and_then(Value::as_str))
+        })
+        .map(str::trim)
+        .filter(|id| !id.is_empty())
+        .map(bounds::event_id)
 }
 
 /// The body: `{"type": …, "data": {…}}`.
@@ -116,36 +184,55 @@ pub async fn receive(
     body: &[u8],
     now: DateTime<Utc>,
 ) -> Result<Received, WebhookRefusal> {
-    let org = crate::store::organizations::find_by_slug(db, slug)
-        .await?
-        .ok_or(WebhookRefusal::UnknownOrganization)?;
-    if org.luma_webhook_secret_sealed.is_none() {
-        return Err(WebhookRefusal::NotConfigured);
-    }
+    let (addressee, secret) = Addressee::find(db, key, slug).await?;
     if body.len() > BODY_MAX_BYTES {
         return Err(WebhookRefusal::Unreadable(format!(
             "larger than {BODY_MAX_BYTES} bytes"
         )));
     }
-    let secret = open_secret(key, &org)?;
     let verified = match signature::verify(&secret, headers, body, now) {
         Ok(verified) => verified,
         Err(refused) => {
             // Never the secret or the signature: what was wrong, so an operator can tell a
             // scheme mismatch from a wrong secret or an attack.
-            tracing::warn!(org = %org.slug, reason = refused.kind(), detail = %refused, "lu.ma webhook refused");
+            tracing::warn!(org = %addressee.name(), reason = refused.kind(), detail = %refused, "lu.ma webhook refused");
             return Err(refused.into());
         }
     };
     let envelope: Envelope =
         serde_json::from_slice(body).map_err(|err| WebhookRefusal::Unreadable(err.to_string()))?;
     let Ok(kind) = envelope.kind.parse::<WebhookKind>() else {
-        tracing::debug!(org = %org.slug, kind = %bounds::one_line(&envelope.kind, 40), "lu.ma webhook of a type not used; acknowledged");
+        tracing::debug!(org = %addressee.name(), kind = %bounds::one_line(&envelope.kind, 40), "lu.ma webhook of a type not used; acknowledged");
         return Ok(Received::Ignored);
     };
     if !envelope.data.is_object() {
         return Err(WebhookRefusal::Unreadable("`data` is not an object".into()));
     }
+    let org = match addressee {
+        Addressee::Organization(org) => *org,
+        Addressee::Network(network_id) => {
+            let calendar = calendar_id_of(&envelope.data);
+            let linked = match &calendar {
+                Some(calendar) => {
+                    organization::Entity::find()
+                        .filter(organization::Column::LumaNetworkId.eq(network_id))
+                        .filter(organization::Column::LumaCalendarId.eq(calendar.as_str()))
+                        .one(db)
+                        .await?
+                }
+                None => None,
+            };
+            let Some(org) = linked else {
+                // A calendar the key's next run links (or none named): that run brings it.
+                tracing::info!(
+                    calendar = calendar.as_deref().unwrap_or("-"),
+                    "lu.ma organization webhook for a calendar not linked yet; the next run brings it"
+                );
+                return Ok(Received::Ignored);
+            };
+            org
+        }
+    };
     let pending = luma_webhook_delivery::Entity::find()
         .filter(luma_webhook_delivery::Column::OrganizationId.eq(org.id))
         .filter(luma_webhook_delivery::Column::AppliedAt.is_null())
@@ -363,13 +450,10 @@ async fn event_of(
         parse_event_detail(&data.to_string())
             .map_err(|err| (WebhookOutcome::Failed, Some(err.to_string())))?
     } else {
-        let key = importer.stored_key(org).map_err(|_| {
-            skipped("the webhook does not carry the whole event and there is no API key to fetch it; the daily import brings it")
+        let access = importer.luma_access(org).await.map_err(|why| {
+            skipped(format!("the webhook does not carry the whole event and it cannot be fetched ({why}); the daily import brings it"))
         })?;
-        let client = importer
-            .client_for(org)
-            .map_err(|why| (WebhookOutcome::Failed, Some(why)))?;
-        match client.get_event(&key, event_id).await {
+        match access.client.get_event(&access.key, event_id).await {
             Ok(event) => event,
             Err(err @ (LumaError::NotFound(_) | LumaError::Forbidden(_))) => {
                 return Err(skipped(format!(

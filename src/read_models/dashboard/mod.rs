@@ -351,6 +351,7 @@ mod tests {
             join_policy: convene_types::JoinPolicy::Request,
             member_domain: None,
             luma_webhook_secret_sealed: None,
+            luma_network_id: None,
         }
     }
 

@@ -7,6 +7,7 @@ pub mod event_description;
 pub mod event_topic;
 pub mod feed_token;
 pub mod lease;
+pub mod luma_network;
 pub mod luma_webhook_delivery;
 pub mod mail_message;
 pub mod membership;

@@ -59,6 +59,9 @@ pub struct Model {
     /// the key; deliveries to `/webhooks/luma/{slug}` are checked with it.
     #[sea_orm(column_type = "Text", nullable)]
     pub luma_webhook_secret_sealed: Option<String>,
+    /// Connected through a lu.ma organization key (`luma_networks`): its calendar's events come
+    /// with the whole network's, and that key answers for it when it has none of its own.
+    pub luma_network_id: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -78,7 +81,7 @@ impl ActiveModelBehavior for ActiveModel {}
 impl Model {
     /// Where the organization's events come from: the one answer every page asks.
     pub fn calendar_source(&self) -> CalendarSource {
-        let api = self.luma_api_key_sealed.is_some();
+        let api = self.luma_api_key_sealed.is_some() || self.luma_network_id.is_some();
         let feed = self.ical_url_sealed.is_some();
         match (api, feed) {
             (true, true) => CalendarSource::LumaApiAndFeed,
@@ -104,6 +107,7 @@ impl Model {
         use sea_orm::sea_query::{Expr, ExprTrait};
         Expr::col((Entity, Column::LumaApiKeySealed))
             .is_not_null()
+            .or(Expr::col((Entity, Column::LumaNetworkId)).is_not_null())
             .or(Expr::col((Entity, Column::IcalUrlSealed)).is_not_null())
     }
 

@@ -20,6 +20,8 @@ pub struct OrganizationFreshness {
     pub slug: String,
     pub name: String,
     pub source: ImportSource,
+    /// lu.ma's webhooks bring its changes between imports.
+    pub webhooks: bool,
     /// The last complete import ("3 hours ago"), if any.
     pub last_import: Option<String>,
     /// Its absolute time, for a `title`.

@@ -107,6 +107,16 @@ pub struct CalendarInfo {
     pub slug: Option<String>,
     pub url: Option<String>,
     pub timezone: Option<String>,
+    /// What lu.ma says the calendar is about (organization lists carry it).
+    pub description: Option<String>,
+}
+
+/// One page of an organization key's `organizations/calendars/list`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CalendarPage {
+    pub calendars: Vec<CalendarInfo>,
+    pub has_more: bool,
+    pub next_cursor: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -187,6 +197,30 @@ pub fn parse_event_detail(body: &str) -> Result<ImportedEvent, MalformedResponse
 
 /// Parses `calendars/get`: the calendar itself, or `{"calendar": …}`.
 pub fn parse_calendar(body: &str) -> Result<CalendarInfo, MalformedResponse> {
+    let value: Value = serde_json::from_str(body).map_err(|err| malformed(err.to_string()))?;
+    calendar_from(value)
+}
+
+/// Parses a page of `organizations/calendars/list`; a calendar that cannot be read fails the
+/// page (leaving it out would make its events look removed).
+pub fn parse_calendar_page(body: &str) -> Result<CalendarPage, MalformedResponse> {
+    let page: WirePage = serde_json::from_str(body).map_err(|err| malformed(err.to_string()))?;
+    let calendars = page
+        .entries
+        .into_iter()
+        .enumerate()
+        .map(|(index, entry)| {
+            calendar_from(entry).map_err(|err| malformed(format!("calendar {index}: {}", err.0)))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(CalendarPage {
+        calendars,
+        has_more: page.has_more,
+        next_cursor: page.next_cursor.filter(|cursor| !cursor.is_empty()),
+    })
+}
+
+fn calendar_from(mut value: Value) -> Result<CalendarInfo, MalformedResponse> {
     #[derive(Deserialize)]
     struct WireCalendar {
         id: Option<String>,
@@ -195,13 +229,13 @@ pub fn parse_calendar(body: &str) -> Result<CalendarInfo, MalformedResponse> {
         slug: Option<String>,
         url: Option<String>,
         timezone: Option<String>,
+        description: Option<String>,
         location: Option<WireCalendarLocation>,
     }
     #[derive(Deserialize)]
     struct WireCalendarLocation {
         timezone: Option<String>,
     }
-    let mut value: Value = serde_json::from_str(body).map_err(|err| malformed(err.to_string()))?;
     if let Some(inner) = value.get_mut("calendar").filter(|v| v.is_object()) {
         value = inner.take();
     }
@@ -210,14 +244,21 @@ pub fn parse_calendar(body: &str) -> Result<CalendarInfo, MalformedResponse> {
     let id = wire
         .id
         .or(wire.api_id)
+        .map(|id| id.trim().to_owned())
         .filter(|id| !id.is_empty())
+        .map(|id| bounds::event_id(&id))
         .ok_or_else(|| malformed("calendar: no id"))?;
+    let name = bounds::one_line(wire.name.as_deref().unwrap_or_default(), 120);
     Ok(CalendarInfo {
-        name: wire.name.unwrap_or_else(|| id.clone()),
+        name: if name.is_empty() { id.clone() } else { name },
         id,
-        slug: wire.slug,
-        url: wire.url,
+        slug: wire.slug.map(|slug| bounds::one_line(&slug, 64)),
+        url: wire.url.as_deref().and_then(bounds::link),
         timezone: wire.timezone.or(wire.location.and_then(|l| l.timezone)),
+        description: wire
+            .description
+            .map(|text| bounds::description(&text))
+            .map(|text| text.chars().take(2_000).collect()),
     })
 }
 
