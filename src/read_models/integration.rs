@@ -18,6 +18,7 @@ use crate::text::timefmt;
 /// The whole panel.
 pub async fn settings(
     db: &DatabaseConnection,
+    site: &crate::site::PublicUrl,
     org: &Organization,
     daily_sync_at: Option<NaiveTime>,
     now: DateTime<Utc>,
@@ -65,6 +66,8 @@ pub async fn settings(
             }
         },
         display_timezone: org.display_timezone.clone(),
+        webhook_url: site.link(&format!("/webhooks/luma/{}", org.slug)),
+        webhook_secret_saved: org.luma_webhook_secret_sealed.is_some(),
         luma_connected: org.luma_calendar_id.is_some()
             || org.luma_calendar_url.is_some()
             || org.luma_api_key_sealed.is_some(),

@@ -71,6 +71,7 @@ pub async fn get_luma_settings(slug: String) -> Result<IntegrationSettings, AppE
     let request = ssr::admin_request(&slug).await?;
     Ok(convene::read_models::integration::settings(
         &request.state.db,
+        &request.state.site,
         &request.organization,
         request.state.daily_sync_at,
         chrono::Utc::now(),
@@ -192,6 +193,42 @@ pub async fn save_ical_feed(
 pub async fn remove_ical_feed(slug: String) -> Result<(), AppError> {
     let request = ssr::admin_request(&slug).await?;
     convene::import::integration::remove_feed(
+        &request.state.db,
+        &request.organization,
+        request.by(),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Saves lu.ma's webhook signing secret (`whsec_…`); like the key, it never goes back to the
+/// page or its address.
+#[server]
+pub async fn save_webhook_secret(
+    slug: String,
+    #[server(default)] webhook_secret: String,
+) -> Result<(), AppError> {
+    use leptos::server_fn::ServerFn;
+
+    let saved = async {
+        let request = ssr::admin_request(&slug).await?;
+        convene::import::integration::save_webhook_secret(
+            request.state.refresher.importer(),
+            &request.organization,
+            &webhook_secret,
+            request.by(),
+        )
+        .await?;
+        Ok::<(), AppError>(())
+    }
+    .await;
+    crate::forms::keep_typed(saved, SaveWebhookSecret::PATH, &[])
+}
+
+#[server]
+pub async fn remove_webhook_secret(slug: String) -> Result<(), AppError> {
+    let request = ssr::admin_request(&slug).await?;
+    convene::import::integration::remove_webhook_secret(
         &request.state.db,
         &request.organization,
         request.by(),

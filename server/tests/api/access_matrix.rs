@@ -20,7 +20,8 @@ use app::error::AppError;
 use app::events::{GetEventPage, GetOrganizationEvents};
 use app::integration::{
     DisconnectLuma, GetLumaSettings, GetSyncProgress, GetSyncStatus, ListTimezones, RemoveIcalFeed,
-    RemoveLumaKey, SaveIcalFeed, SaveLumaSettings, StartLumaSync, TestLumaConnection,
+    RemoveLumaKey, RemoveWebhookSecret, SaveIcalFeed, SaveLumaSettings, SaveWebhookSecret,
+    StartLumaSync, TestLumaConnection,
 };
 use app::mail::{DescribeUnsubscribe, GetOutbox, GetOutboxMessage};
 use app::organizations::{
@@ -143,6 +144,9 @@ const MATRIX: &[(&str, [Expect; 6])] = &[
     ("test_luma_connection", [Status(401), Status(403), Status(403), Status(403), Status(422), Status(422)]),
     ("save_luma_settings",  [Status(401), Status(403), Status(403), Status(403), Allowed,     Allowed]),
     ("remove_luma_key",     [Status(401), Status(403), Status(403), Status(403), Allowed,     Allowed]),
+    ("remove_webhook_secret", [Status(401), Status(403), Status(403), Status(403), Allowed,   Allowed]),
+    // 422 where allowed: the secret is empty (the check answering, nothing saved).
+    ("save_webhook_secret", [Status(401), Status(403), Status(403), Status(403), Status(422), Status(422)]),
     // 422 where allowed: an empty feed address (the rule answering, not a permission).
     ("list_timezones",      [Allowed;     6]),
     ("save_ical_feed",      [Status(401), Status(403), Status(403), Status(403), Status(422), Status(422)]),
@@ -449,6 +453,11 @@ impl World {
                 ],
             ),
             "remove_luma_key" => (RemoveLumaKey::PATH, vec![("slug", ORG)]),
+            "remove_webhook_secret" => (RemoveWebhookSecret::PATH, vec![("slug", ORG)]),
+            "save_webhook_secret" => (
+                SaveWebhookSecret::PATH,
+                vec![("slug", ORG), ("webhook_secret", "")],
+            ),
             "list_timezones" => (ListTimezones::PATH, vec![]),
             "save_ical_feed" => (
                 SaveIcalFeed::PATH,
@@ -622,6 +631,8 @@ fn the_matrix_covers_every_server_function() {
         TestLumaConnection::PATH,
         SaveLumaSettings::PATH,
         RemoveLumaKey::PATH,
+        RemoveWebhookSecret::PATH,
+        SaveWebhookSecret::PATH,
         ListTimezones::PATH,
         SaveIcalFeed::PATH,
         RemoveIcalFeed::PATH,

@@ -312,3 +312,65 @@ async fn the_status_page_shows_each_source_and_flags_the_stale() {
     );
     assert!(page.contains("1 organization"), "{page}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_admin_saves_the_secret_on_the_panel_and_it_is_never_shown_again() {
+    use app::integration::{RemoveWebhookSecret, SaveWebhookSecret};
+    use leptos::server_fn::ServerFn;
+
+    let app = spawn_app_with(Seed::Organizations).await;
+    let admin = crate::helpers::admin_of(&app, "rust-berlin", "admin@example.org").await;
+    let page = app
+        .page_as("/orgs/rust-berlin/settings", Some(&admin))
+        .await;
+    assert!(
+        page.contains(&app.url("/webhooks/luma/rust-berlin")),
+        "the address to give lu.ma"
+    );
+    assert!(!page.contains("Signing secret saved"));
+
+    let refused = app
+        .call(
+            SaveWebhookSecret::PATH,
+            &[
+                ("slug", "rust-berlin"),
+                ("webhook_secret", "whsec_bm9wZQ=="),
+            ],
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(refused.status().as_u16(), 422);
+    assert!(refused.text().await.unwrap().contains("decodes to 4 bytes"));
+
+    let secret = SigningSecret::generate();
+    let saved = app
+        .call(
+            SaveWebhookSecret::PATH,
+            &[("slug", "rust-berlin"), ("webhook_secret", &secret)],
+            Some(&admin),
+        )
+        .await;
+    assert!(saved.status().is_success(), "{}", saved.status());
+    let page = app
+        .page_as("/orgs/rust-berlin/settings", Some(&admin))
+        .await;
+    assert!(page.contains("Signing secret saved"));
+    assert!(
+        page.contains("lu.ma&#x27;s webhooks bring changes")
+            || page.contains("lu.ma's webhooks bring changes")
+    );
+    assert!(!page.contains(&secret) && !page.contains(&secret["whsec_".len()..]));
+
+    let removed = app
+        .call(
+            RemoveWebhookSecret::PATH,
+            &[("slug", "rust-berlin")],
+            Some(&admin),
+        )
+        .await;
+    assert!(removed.status().is_success());
+    let page = app
+        .page_as("/orgs/rust-berlin/settings", Some(&admin))
+        .await;
+    assert!(!page.contains("Signing secret saved"));
+}

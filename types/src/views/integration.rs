@@ -26,6 +26,10 @@ pub struct IntegrationSettings {
     pub display_timezone: Option<String>,
     /// Something is connected that "Disconnect" would remove.
     pub luma_connected: bool,
+    /// Where lu.ma posts this organization's webhooks (the address to give lu.ma).
+    pub webhook_url: String,
+    /// A webhook signing secret is saved.
+    pub webhook_secret_saved: bool,
     pub status: SyncStatusView,
 }
 

@@ -12,8 +12,8 @@ use leptos_router::hooks::use_params_map;
 
 use super::{
     CalendarCheck, DisconnectLuma, FeedUse, IntegrationSettings, RemoveIcalFeed, RemoveLumaKey,
-    SaveIcalFeed, SaveLumaSettings, get_luma_settings, get_sync_status, list_timezones,
-    test_luma_connection,
+    RemoveWebhookSecret, SaveIcalFeed, SaveLumaSettings, SaveWebhookSecret, get_luma_settings,
+    get_sync_status, list_timezones, test_luma_connection,
 };
 use crate::error::{AppError, ErrorNotice};
 use crate::forms::{Field, FormAlert, field_message, form_error, typed};
@@ -75,6 +75,7 @@ pub fn SettingsPage() -> impl IntoView {
                                 </p>
                             </header>
                             <CalendarPanel settings=settings.clone() />
+                            <WebhookPanel settings=settings.clone() />
                             <FeedPanel settings=settings.clone() timezones />
                             <section class="panel" aria-labelledby="sync-heading">
                                 <h2 id="sync-heading">"Sync"</h2>
@@ -167,6 +168,66 @@ fn CalendarPanel(settings: IntegrationSettings) -> impl IntoView {
                         "Save"
                     </button>
                     <ConnectionTest slug=settings.slug.clone() />
+                </div>
+            </ActionForm>
+        </section>
+    }
+}
+
+/// lu.ma's webhooks: the address to give lu.ma, and its signing secret (write-only, like the
+/// key).
+#[component]
+fn WebhookPanel(settings: IntegrationSettings) -> impl IntoView {
+    let save = ServerAction::<SaveWebhookSecret>::new();
+    let remove = ServerAction::<RemoveWebhookSecret>::new();
+    let save_error = form_error(save);
+    let remove_error = form_error(remove);
+    let slug = settings.slug.clone();
+    let saved = settings.webhook_secret_saved.then(|| {
+        view! {
+            <div class="key-status">
+                <p>"Signing secret saved: changes on lu.ma arrive within seconds."</p>
+                <ActionForm action=remove>
+                    <input type="hidden" name="slug" value=slug.clone() />
+                    <button type="submit" class="button button-danger">
+                        "Remove secret"
+                    </button>
+                </ActionForm>
+            </div>
+        }
+    });
+    view! {
+        <section class="panel" aria-labelledby="webhook-heading">
+            <h2 id="webhook-heading">"Webhooks (changes within seconds)"</h2>
+            <p>
+                "On lu.ma, in your calendar's Settings → Developer → Webhooks, add a webhook for "
+                "event.created, event.updated, event.canceled and calendar.event.added to this address:"
+            </p>
+            <p>
+                <code class="webhook-url">{settings.webhook_url.clone()}</code>
+            </p>
+            {saved}
+            <FormAlert error=remove_error fields=&[] />
+            <ActionForm action=save>
+                <input type="hidden" name="slug" value=settings.slug.clone() />
+                <Field
+                    label=if settings.webhook_secret_saved {
+                        "New signing secret"
+                    } else {
+                        "Signing secret"
+                    }
+                    name="webhook_secret"
+                    kind="password"
+                    autocomplete="off"
+                    required=true
+                    hint="lu.ma shows it when the webhook is made (whsec_…). Stored encrypted; never shown again."
+                    error=save_error
+                />
+                <FormAlert error=save_error fields=&["webhook_secret"] />
+                <div class="form-actions">
+                    <button type="submit" class="button">
+                        "Save secret"
+                    </button>
                 </div>
             </ActionForm>
         </section>
