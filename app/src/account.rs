@@ -141,6 +141,7 @@ pub async fn save_mail_settings(
     weekday: String,
     digest: Option<String>,
     import_alerts: Option<String>,
+    import_checks: Option<String>,
 ) -> Result<(), AppError> {
     use crate::state::AppState;
     use convene::accounts::profile::{self, MailSettings};
@@ -148,7 +149,12 @@ pub async fn save_mail_settings(
     let saved = async {
         let state = AppState::current()?;
         let user_id = me(&state).await?;
-        let settings = MailSettings::parse(digest.is_some(), &weekday, import_alerts.is_some())?;
+        let settings = MailSettings::parse(
+            digest.is_some(),
+            &weekday,
+            import_alerts.is_some(),
+            import_checks.is_some(),
+        )?;
         profile::save_mail_settings(&state.db, user_id, settings).await?;
         leptos_axum::redirect("/account?saved=mail");
         Ok::<(), AppError>(())
@@ -302,6 +308,10 @@ fn AccountForms(account: AccountView, timezones: Vec<String>) -> impl IntoView {
             <label class="check">
                 <input type="checkbox" name="import_alerts" checked=account.import_alert_mail />
                 " Tell me when an organization I administer keeps failing to import its events"
+            </label>
+            <label class="check">
+                <input type="checkbox" name="import_checks" checked=account.import_check_mail />
+                " Once a month, send me the next 30 days of the organizations I administer as Convene imported them (\"Is this right?\")"
             </label>
         }
     });

@@ -43,6 +43,7 @@ fn kind_label(kind: MailKind) -> &'static str {
         MailKind::NewEvents => "New events",
         MailKind::ImportFailing => "Import failing",
         MailKind::ImportRecovered => "Import working again",
+        MailKind::ImportCheck => "Is this right?",
         MailKind::JoinRequested => "Request to join",
         MailKind::JoinAnswered => "Answer to a request to join",
     }

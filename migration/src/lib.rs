@@ -24,6 +24,7 @@ mod m20261206_000003_sealed_feed_address;
 mod m20261206_000004_event_descriptions;
 mod m20261207_000001_luma_webhooks;
 mod m20261207_000002_luma_networks;
+mod m20261207_000003_import_check_mail;
 
 pub struct Migrator;
 
@@ -53,6 +54,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000004_event_descriptions::Migration),
             Box::new(m20261207_000001_luma_webhooks::Migration),
             Box::new(m20261207_000002_luma_networks::Migration),
+            Box::new(m20261207_000003_import_check_mail::Migration),
         ]
     }
 }

@@ -470,6 +470,7 @@ fn settings(
         secret_key_source: KeySource::Setting,
         luma_api_base: "http://127.0.0.1:9/".parse().unwrap(),
         demo,
+        demo_live_changes: false,
         secure_cookies: false,
         public_url: None,
         trusted_proxies: Default::default(),

@@ -48,6 +48,7 @@ fn settings(database_url: &str, luma: url::Url, key: &SecretKey) -> Settings {
         secret_key_source: KeySource::Setting,
         luma_api_base: luma,
         demo: false,
+        demo_live_changes: false,
         secure_cookies: false,
         public_url: None,
         trusted_proxies: Default::default(),

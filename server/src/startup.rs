@@ -116,6 +116,13 @@ impl Application {
             .await
             .map_err(bind_error)?;
         let local_addr = listener.local_addr().map_err(bind_error)?;
+        let mut demo = demo;
+        if let Some(demo) = &mut demo
+            && settings.demo_live_changes
+            && let Err(err) = demo.change_live(&db, &importer, local_addr).await
+        {
+            tracing::warn!(error = %err, "demo: live changes by webhook could not start");
+        }
         let mut leptos_options = settings.leptos_options.clone();
         leptos_options.site_addr = local_addr;
         precompress_assets(&leptos_options);

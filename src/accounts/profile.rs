@@ -79,10 +79,17 @@ pub struct MailSettings {
     /// ISO weekday, 1 (Monday) to 7.
     pub digest_weekday: i16,
     pub import_alert_mail: bool,
+    /// The monthly "Is this right?" of the organizations they administer.
+    pub import_check_mail: bool,
 }
 
 impl MailSettings {
-    pub fn parse(digest: bool, weekday: &str, import_alerts: bool) -> Result<Self, Error> {
+    pub fn parse(
+        digest: bool,
+        weekday: &str,
+        import_alerts: bool,
+        import_checks: bool,
+    ) -> Result<Self, Error> {
         let digest_weekday = weekday
             .trim()
             .parse::<i16>()
@@ -93,6 +100,7 @@ impl MailSettings {
             digest_enabled: digest,
             digest_weekday,
             import_alert_mail: import_alerts,
+            import_check_mail: import_checks,
         })
     }
 }
@@ -114,6 +122,10 @@ pub async fn save_mail_settings(
         .col_expr(
             user::Column::ImportAlertMail,
             Expr::value(settings.import_alert_mail),
+        )
+        .col_expr(
+            user::Column::ImportCheckMail,
+            Expr::value(settings.import_check_mail),
         )
         .filter(user::Column::Id.eq(user_id))
         .exec(db)

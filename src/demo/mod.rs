@@ -82,9 +82,19 @@ pub enum DemoSetup {
 
 /// The running demo: keeps the fake lu.ma serving until dropped.
 pub struct Demo {
-    fake: FakeLuma,
+    fake: std::sync::Arc<FakeLuma>,
     pub setup: DemoSetup,
+    /// The live changes' task (see [`Demo::change_live`]), stopped with the demo.
+    live: Option<tokio_util::task::AbortOnDropHandle<()>>,
 }
+
+/// The organization whose calendar changes live in the demo, and how often.
+const LIVE_ORGANIZATION: &str = "rust-berlin";
+/// The first change comes soon after start, so someone trying the demo sees one arrive.
+const FIRST_LIVE_CHANGE_AFTER: std::time::Duration = std::time::Duration::from_secs(3);
+pub const LIVE_CHANGE_EVERY: std::time::Duration = std::time::Duration::from_secs(120);
+/// The event the demo's lu.ma keeps changing.
+pub const LIVE_EVENT_TITLE: &str = "Pop-up hack night";
 
 impl Demo {
     /// Starts the fake lu.ma and seeds or re-points the store; `None` (and no fake) when the
@@ -119,12 +129,72 @@ impl Demo {
                 .await?;
             DemoSetup::Repointed(result.rows_affected)
         };
-        Ok(Some(Self { fake, setup }))
+        Ok(Some(Self {
+            fake: std::sync::Arc::new(fake),
+            setup,
+            live: None,
+        }))
     }
 
     /// Where the demo's fake lu.ma answers.
     pub fn luma_base_url(&self) -> url::Url {
         self.fake.base_url()
+    }
+
+    /// Shows lu.ma's webhooks at work: Rust Berlin gets a webhook secret, and the fake lu.ma
+    /// changes one of its events (a pop-up hack night, its title stamped with the time) soon
+    /// after start and then every [`LIVE_CHANGE_EVERY`], posting each change, signed, to
+    /// `webhooks` (this server's `/webhooks/luma/rust-berlin`), as lu.ma would.
+    pub async fn change_live(
+        &mut self,
+        db: &DatabaseConnection,
+        importer: &Importer,
+        server: std::net::SocketAddr,
+    ) -> Result<(), Error> {
+        use crate::import::luma::fake::WebhookTarget;
+        use crate::import::webhooks::signature::SigningSecret;
+
+        let Some(org) = organizations::find_by_slug(db, LIVE_ORGANIZATION).await? else {
+            return Ok(());
+        };
+        let secret = SigningSecret::generate();
+        crate::import::integration::save_webhook_secret(
+            importer,
+            &org,
+            &secret,
+            crate::import::integration::ChangedBy::CommandLine,
+        )
+        .await?;
+        let (key, calendar) = bundled_calendars(Utc::now())?
+            .into_iter()
+            .find(|(_, calendar)| calendar.slug == LIVE_ORGANIZATION)
+            .ok_or_else(|| Error::Internal("the demo has no Rust Berlin calendar".into()))?;
+        let url = format!("http://{server}/webhooks/luma/{LIVE_ORGANIZATION}")
+            .parse()
+            .map_err(|err| Error::Internal(format!("the demo's webhook address: {err}")))?;
+        self.fake.send_webhooks(&key, WebhookTarget { url, secret });
+        let fake = self.fake.clone();
+        let calendar_id = calendar.id;
+        self.live = Some(tokio_util::task::AbortOnDropHandle::new(tokio::spawn(
+            async move {
+                tokio::time::sleep(FIRST_LIVE_CHANGE_AFTER).await;
+                loop {
+                    let now = Utc::now();
+                    let event = live_event(now, &calendar_id);
+                    match fake.change_event(&key, event).await {
+                        Ok(status) => tracing::info!(
+                            status,
+                            "demo: lu.ma changed an event of Rust Berlin and sent the webhook"
+                        ),
+                        Err(err) => {
+                            tracing::warn!(error = %err, "demo: the webhook of a change was not delivered")
+                        }
+                    }
+                    tokio::time::sleep(LIVE_CHANGE_EVERY).await;
+                }
+            },
+        )));
+        Ok(())
     }
 
     /// Imports every demo organization's events now, one after another.
@@ -143,6 +213,21 @@ impl Demo {
         }
         Ok(reports)
     }
+}
+
+/// The event the demo's lu.ma changes: in three days at 18:00 UTC, public, in Berlin, its
+/// title stamped with when it last changed.
+fn live_event(now: DateTime<Utc>, calendar_id: &str) -> serde_json::Value {
+    let mut event = crate::import::luma::fake::sample_event(now, 2, calendar_id);
+    event["id"] = "evt-demoLiveChange".into();
+    event["name"] = format!(
+        "{LIVE_EVENT_TITLE} (updated on lu.ma at {} UTC)",
+        now.format("%H:%M:%S")
+    )
+    .into();
+    event["visibility"] = "public".into();
+    event["description_md"] = "This event changes on the demo's lu.ma every two minutes; each change reaches Convene by a signed webhook within a second.".into();
+    event
 }
 
 /// The bundled fixtures, event times resolved against `now`.

@@ -426,6 +426,47 @@ pub fn import_recovered(
     )
 }
 
+/// To an organization's admins, monthly: the next 30 days as Convene imported them.
+pub fn import_check(
+    name: &str,
+    organization: &str,
+    events: &[EventItem],
+    left_out: usize,
+    settings_url: &str,
+    footer: Footer<'_>,
+) -> Composed {
+    let intro = if events.is_empty() {
+        format!(
+            "Convene has no event of {organization} in the next 30 days. If your calendar has some, something is wrong with the import."
+        )
+    } else {
+        format!(
+            "These are {organization}'s events in the next 30 days as Convene imported them, as members and visitors see them. Is this right?"
+        )
+    };
+    let more = format!("… and {left_out} more.");
+    let mut blocks = vec![Block::Paragraph(&intro)];
+    if !events.is_empty() {
+        blocks.push(Block::Events(events));
+    }
+    if left_out > 0 {
+        blocks.push(Block::Paragraph(&more));
+    }
+    blocks.push(Block::Paragraph(
+        "Looks right? Then there is nothing to do. Something's wrong (an event missing, a wrong time or place, a members-only event shown to everyone)? The settings page shows the import's history and lets you sync now:",
+    ));
+    blocks.push(Block::Action {
+        label: "Something's wrong: open the settings",
+        url: settings_url,
+    });
+    compose(
+        format!("{organization}: is this right? Your next 30 days on Convene"),
+        name,
+        &blocks,
+        footer,
+    )
+}
+
 /// To an organization's admins: someone asks to become a member.
 pub fn join_requested(
     name: &str,

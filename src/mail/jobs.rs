@@ -1,13 +1,14 @@
 //! Member mail on a schedule: every few minutes, the replica holding the `member_mail` lease
-//! writes the digests that are due, the new-event batches and the import alerts into the
-//! outbox (the sender then sends them). Each step is idempotent, so a pass cut short by a crash
-//! is finished by the next one, on any replica.
+//! writes the digests that are due, the new-event batches, the import alerts and the monthly
+//! import checks into the outbox (the sender then sends them). Each step is idempotent, so a
+//! pass cut short by a crash is finished by the next one, on any replica.
 
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::DatabaseConnection;
 
 use crate::Error;
 use crate::mail::alerts::{self, AlertPass};
+use crate::mail::checks::{self, CheckPass};
 use crate::mail::digest::{self, DigestPass};
 use crate::mail::news::{self, NewsPass};
 use crate::secrets::SecretKey;
@@ -23,6 +24,7 @@ pub struct MemberMailPass {
     pub digests: DigestPass,
     pub news: NewsPass,
     pub alerts: AlertPass,
+    pub checks: CheckPass,
 }
 
 /// Everything that writes member mail, with what its links need.
@@ -51,6 +53,7 @@ impl MemberMail {
             alerts: alerts::sweep(&self.db, &self.site, &self.key, now).await?,
             news: news::queue_batch(&self.db, &self.site, &self.key, now).await?,
             digests: digest::queue_due(&self.db, &self.site, &self.key, now).await?,
+            checks: checks::queue_due(&self.db, &self.site, &self.key, now).await?,
         })
     }
 }

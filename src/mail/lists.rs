@@ -22,6 +22,8 @@ pub enum MailList {
     NewEvents,
     /// Import failures of the organizations the member administers.
     ImportAlerts,
+    /// The monthly "Is this right?" of the organizations the member administers.
+    ImportChecks,
 }
 
 impl MailList {
@@ -30,6 +32,7 @@ impl MailList {
             MailList::WeeklyDigest => "digest",
             MailList::NewEvents => "new-events",
             MailList::ImportAlerts => "import-alerts",
+            MailList::ImportChecks => "import-checks",
         }
     }
 
@@ -39,6 +42,7 @@ impl MailList {
             MailList::WeeklyDigest => "the weekly digest",
             MailList::NewEvents => "mail about new events",
             MailList::ImportAlerts => "alerts about failing imports",
+            MailList::ImportChecks => "the monthly check of imported events",
         }
     }
 }
@@ -57,6 +61,7 @@ impl FromStr for MailList {
             MailList::WeeklyDigest,
             MailList::NewEvents,
             MailList::ImportAlerts,
+            MailList::ImportChecks,
         ]
         .into_iter()
         .find(|list| list.as_str() == text)
@@ -138,6 +143,13 @@ pub async fn switch_off(
                 .exec(db)
                 .await?;
         }
+        MailList::ImportChecks => {
+            user::Entity::update_many()
+                .col_expr(user::Column::ImportCheckMail, Expr::value(false))
+                .filter(user::Column::Id.eq(user_id))
+                .exec(db)
+                .await?;
+        }
     }
     Ok(())
 }
@@ -153,7 +165,7 @@ mod tests {
         fn generated_unsubscribe_links_verify_only_as_written(
             text in prop_oneof![
                 ".{0,150}",
-                "[0-9]{1,20}\\.(digest|new-events|import-alerts|x)\\.[0-9a-f]{0,40}",
+                "[0-9]{1,20}\\.(digest|new-events|import-alerts|import-checks|x)\\.[0-9a-f]{0,40}",
             ]
         ) {
             let key = SecretKey::from_hex(&"ab".repeat(32)).unwrap();

@@ -30,6 +30,7 @@ pub struct Reader {
     /// ISO weekday, 1 is Monday.
     pub digest_weekday: i16,
     pub import_alert_mail: bool,
+    pub import_check_mail: bool,
 }
 
 impl Reader {
@@ -47,6 +48,7 @@ impl Reader {
             digest_enabled: user.digest_enabled,
             digest_weekday: user.digest_weekday,
             import_alert_mail: user.import_alert_mail,
+            import_check_mail: user.import_check_mail,
         }
     }
 }

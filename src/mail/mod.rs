@@ -5,6 +5,7 @@
 //! outbox, where a site admin reads them (`/admin/mail`).
 
 pub mod alerts;
+pub mod checks;
 pub mod compose;
 pub mod digest;
 pub mod jobs;

@@ -55,6 +55,7 @@ pub async fn account(
         digest_enabled: me.digest_enabled,
         digest_weekday: me.digest_weekday,
         import_alert_mail: me.import_alert_mail,
+        import_check_mail: me.import_check_mail,
         administers: administers || actor.is_site_admin,
         organizations,
     })

@@ -293,6 +293,8 @@ text_enum! {
         ImportFailing = "import_failing",
         /// To an organization's admins: its import works again.
         ImportRecovered = "import_recovered",
+        /// To an organization's admins, monthly: the next 30 days as imported ("Is this right?").
+        ImportCheck = "import_check",
         /// To an organization's admins: someone asks to become a member.
         JoinRequested = "join_requested",
         /// To the one who asked: their request to join was approved, or declined.

@@ -62,6 +62,17 @@ pub struct SettingsArgs {
         value_parser = clap::builder::BoolishValueParser::new(),
     )]
     pub demo: Option<bool>,
+    /// In demo mode, the fake lu.ma changes one of Rust Berlin's events every two minutes and
+    /// sends the signed webhook, so the change is seen arriving (0 or 1).
+    #[arg(
+        long,
+        env = "CONVENE_DEMO_LIVE_CHANGES",
+        value_name = "CONVENE_DEMO_LIVE_CHANGES",
+        default_value = "1",
+        action = clap::ArgAction::Set,
+        value_parser = clap::builder::BoolishValueParser::new(),
+    )]
+    pub demo_live_changes: bool,
     /// Mark the session cookie `Secure` (set when Convene is served over https).
     #[arg(
         long,
@@ -188,6 +199,8 @@ pub struct Settings {
     pub secret_key_source: KeySource,
     pub luma_api_base: Url,
     pub demo: bool,
+    /// Demo mode's fake lu.ma changes an event now and then and sends the webhook.
+    pub demo_live_changes: bool,
     pub secure_cookies: bool,
     /// `CONVENE_PUBLIC_URL`, when set.
     pub public_url: Option<Url>,
@@ -277,6 +290,7 @@ impl Settings {
             secret_key_source,
             luma_api_base,
             demo,
+            demo_live_changes: args.demo_live_changes,
             secure_cookies,
             public_url,
             trusted_proxies,

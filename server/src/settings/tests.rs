@@ -28,6 +28,7 @@ fn summary_and_debug_never_show_secrets() {
         secret_key_source: KeySource::Setting,
         luma_api_base: "https://public-api.luma.com".parse().unwrap(),
         demo: true,
+        demo_live_changes: false,
         secure_cookies: false,
         public_url: None,
         trusted_proxies: TrustedProxies::default(),

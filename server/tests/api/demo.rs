@@ -180,3 +180,39 @@ async fn demo_accounts_cannot_sign_in_once_demo_mode_is_off() {
     let error: app::error::AppError = refused.json().await.unwrap();
     assert_eq!(error, app::error::AppError::WrongCredentials);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_demos_lu_ma_changes_an_event_and_its_webhook_shows_it_within_seconds() {
+    use convene::demo::LIVE_EVENT_TITLE;
+
+    let database_url = convene::testing::fresh_database_url().await;
+    let mut settings = test_settings(database_url, true);
+    settings.demo_live_changes = true;
+    let app = Application::build(&settings).await.unwrap();
+    let address = app.local_addr();
+    tokio::spawn(app.run_until_stopped(std::future::pending()));
+    let page = format!("http://{address}/orgs/rust-berlin/events?view=list");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        let html = reqwest::get(&page).await.unwrap().text().await.unwrap();
+        if html.contains(LIVE_EVENT_TITLE) {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the demo's live change never showed"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    let status = reqwest::get(format!("http://{address}/status"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+        .replace("<!>", "");
+    assert!(
+        status.contains("lu.ma calendar key + webhooks"),
+        "Rust Berlin takes webhooks in the demo"
+    );
+}

@@ -119,6 +119,7 @@ pub fn test_settings(database_url: String, demo: bool) -> Settings {
         secret_key_source: KeySource::Setting,
         luma_api_base: "http://127.0.0.1:9/".parse().expect("url"),
         demo,
+        demo_live_changes: false,
         secure_cookies: false,
         public_url: None,
         trusted_proxies: Default::default(),

@@ -69,8 +69,11 @@ impl World {
         )
         .await
         .unwrap();
+        // The monthly "Is this right?" depends on how old an organization is, which the fixed
+        // dates here do not say: it has its own tests (`convene::mail::checks`).
         user::Entity::update_many()
             .col_expr(user::Column::Timezone, Expr::value(zone))
+            .col_expr(user::Column::ImportCheckMail, Expr::value(false))
             .filter(user::Column::Id.eq(person.id))
             .exec(&self.db)
             .await

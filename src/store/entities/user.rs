@@ -25,6 +25,8 @@ pub struct Model {
     pub digest_weekday: i16,
     /// Org admins: mail when their organization's import keeps failing.
     pub import_alert_mail: bool,
+    /// The monthly "Is this right?" of the organizations they administer.
+    pub import_check_mail: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

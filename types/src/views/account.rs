@@ -15,6 +15,8 @@ pub struct AccountView {
     /// ISO weekday, 1 is Monday.
     pub digest_weekday: i16,
     pub import_alert_mail: bool,
+    /// The monthly "Is this right?" of the organizations they administer.
+    pub import_check_mail: bool,
     /// Administers an organization (so import alerts concern them).
     pub administers: bool,
     pub organizations: Vec<AccountOrganization>,
