@@ -19,6 +19,7 @@ pub mod integration;
 pub mod island_data;
 pub mod layout;
 pub mod mail;
+pub mod network;
 pub mod not_found;
 pub mod organizations;
 pub mod previews;
@@ -45,6 +46,7 @@ use crate::events::{EventsPage, SingleEventPage};
 use crate::integration::SettingsPage;
 use crate::layout::SiteLayout;
 use crate::mail::{OutboxMessagePage, OutboxPage, UnsubscribePage};
+use crate::network::NetworkPage;
 use crate::not_found::NotFound;
 use crate::organizations::{DirectoryPage, InvitationPage, MembersPage, OrganizationPage};
 use crate::status::StatusPageView;
@@ -128,6 +130,7 @@ pub fn App() -> impl IntoView {
                         ssr=SsrMode::Async
                     />
                     <Route path=path!("/admin/mail") view=OutboxPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/luma") view=NetworkPage ssr=SsrMode::Async />
                     <Route
                         path=path!("/admin/mail/:id")
                         view=OutboxMessagePage

@@ -8,6 +8,7 @@ pub mod event_page;
 pub mod events;
 pub mod integration;
 pub mod mail;
+pub mod network;
 pub mod organizations;
 pub mod status;
 pub mod topics;

@@ -15,6 +15,8 @@
 //! | disconnect_luma      | 401       | 403       | 403    | 403             | yes       | yes        |
 //! | save_ical_feed       | 401       | 403       | 403    | 403             | yes (422) | yes (422)  |
 //! | remove_ical_feed     | 401       | 403       | 403    | 403             | yes       | yes        |
+//! | save_webhook_secret  | 401       | 403       | 403    | 403             | yes (422) | yes (422)  |
+//! | remove_webhook_secret| 401       | 403       | 403    | 403             | yes       | yes        |
 //! | list_timezones       | yes       | yes       | yes    | yes             | yes       | yes        |
 //!
 //! "(422)": allowed, and the rule answers when nothing is configured (no key typed or stored,

@@ -24,6 +24,7 @@ use app::integration::{
     StartLumaSync, TestLumaConnection,
 };
 use app::mail::{DescribeUnsubscribe, GetOutbox, GetOutboxMessage};
+use app::network::{GetNetworkSettings, SaveNetworkKey, SaveNetworkWebhookSecret, SyncNetwork};
 use app::organizations::{
     AcceptInvitation, AnswerMembershipRequest, CreateInvitation, CreateOrganization,
     FollowOrganization, GetMembershipSettings, GetOrganization, LeaveOrganization, ListMembers,
@@ -108,6 +109,12 @@ const MATRIX: &[(&str, [Expect; 6])] = &[
     // Anyone: the link's token is the authority (a made-up one is told nothing).
     ("describe_confirmation", [Allowed;   6]),
     ("get_outbox",          [Status(401), Status(403), Status(403), Status(403), Status(403), Allowed]),
+    ("get_network_settings", [Status(401), Status(403), Status(403), Status(403), Status(403), Allowed]),
+    // 422 for site admins: the key or secret is empty (the rule answering, nothing saved).
+    ("save_network_key",    [Status(401), Status(403), Status(403), Status(403), Status(403), Status(422)]),
+    ("save_network_webhook_secret", [Status(401), Status(403), Status(403), Status(403), Status(403), Status(422)]),
+    // 404 for site admins: no organization key is saved.
+    ("sync_network",        [Status(401), Status(403), Status(403), Status(403), Status(403), Status(404)]),
     // 404 for the site admin: no message has this id.
     ("get_outbox_message",  [Status(401), Status(403), Status(403), Status(403), Status(403), Status(404)]),
     // 422 for everyone: a link Convene did not sign.
@@ -398,6 +405,12 @@ impl World {
                 vec![("token", "not-a-token"), ("purpose", "reset_password")],
             ),
             "get_outbox" => (GetOutbox::PATH, vec![]),
+            "get_network_settings" => (GetNetworkSettings::PATH, vec![]),
+            "save_network_key" => (SaveNetworkKey::PATH, vec![("api_key", "")]),
+            "save_network_webhook_secret" => {
+                (SaveNetworkWebhookSecret::PATH, vec![("webhook_secret", "")])
+            }
+            "sync_network" => (SyncNetwork::PATH, vec![]),
             "get_outbox_message" => (GetOutboxMessage::PATH, vec![("id", "999999")]),
             "describe_unsubscribe" => (DescribeUnsubscribe::PATH, vec![("t", "1.digest.00")]),
             "get_account" => (GetAccount::PATH, vec![]),
@@ -618,6 +631,10 @@ fn the_matrix_covers_every_server_function() {
         ListTopicOptions::PATH,
         GetTopicPage::PATH,
         GetStatus::PATH,
+        GetNetworkSettings::PATH,
+        SaveNetworkKey::PATH,
+        SaveNetworkWebhookSecret::PATH,
+        SyncNetwork::PATH,
         GetTopicSettings::PATH,
         SaveTopicRule::PATH,
         GetDashboard::PATH,

@@ -374,3 +374,102 @@ async fn an_admin_saves_the_secret_on_the_panel_and_it_is_never_shown_again() {
         .await;
     assert!(!page.contains("Signing secret saved"));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_site_admin_connects_the_lu_ma_organization_on_its_page() {
+    use app::auth::SignIn;
+    use app::network::{SaveNetworkKey, SyncNetwork};
+    use convene::accounts::{DisplayName, Email, Password};
+    use convene::store::users;
+    use leptos::server_fn::ServerFn;
+
+    const ORG_KEY: &str = "sk-admin-page-organization";
+    let now = Utc::now();
+    let fake = FakeLuma::start(
+        0,
+        vec![
+            (
+                "sk-cal-a".into(),
+                FakeCalendar {
+                    id: "cal-porto".into(),
+                    name: "Rust Porto".into(),
+                    slug: "rust-porto".into(),
+                    timezone: "Europe/Lisbon".into(),
+                    events: (0..2).map(|n| sample_event(now, n, "cal-porto")).collect(),
+                    legacy_shape: false,
+                },
+            ),
+            (
+                "sk-cal-b".into(),
+                FakeCalendar {
+                    id: "cal-nyc".into(),
+                    name: "Rust NYC".into(),
+                    slug: "rust-nyc".into(),
+                    timezone: "America/New_York".into(),
+                    events: (5..6).map(|n| sample_event(now, n, "cal-nyc")).collect(),
+                    legacy_shape: false,
+                },
+            ),
+        ],
+    )
+    .await
+    .unwrap();
+    fake.add_organization(ORG_KEY, &["sk-cal-a", "sk-cal-b"]);
+    let base = fake.base_url();
+    let app = crate::helpers::spawn_app_adjusted(Seed::Organizations, |settings| {
+        settings.luma_api_base = base;
+    })
+    .await;
+    let db = convene::store::connect(&app.database_url).await.unwrap();
+    users::create(
+        &db,
+        users::NewUser {
+            email: Email::parse("root@example.org").unwrap(),
+            display_name: DisplayName::parse("Root").unwrap(),
+            password: Password::parse_new("correct horse battery".into()).unwrap(),
+            is_site_admin: true,
+        },
+    )
+    .await
+    .unwrap();
+    let signed_in = app
+        .call(
+            SignIn::PATH,
+            &[
+                ("email", "root@example.org"),
+                ("password", "correct horse battery"),
+            ],
+            None,
+        )
+        .await;
+    let root = crate::helpers::session_cookie(&signed_in).unwrap();
+    let member = crate::helpers::person_in(&app, "rust-nyc", "m@example.org", None).await;
+    assert_eq!(app.get_as("/admin/luma", Some(&member)).await.status(), 403);
+
+    let saved = app
+        .call(SaveNetworkKey::PATH, &[("api_key", ORG_KEY)], Some(&root))
+        .await;
+    assert!(saved.status().is_success(), "{}", saved.status());
+    let page = app
+        .page_as("/admin/luma", Some(&root))
+        .await
+        .replace("<!>", "");
+    assert!(page.contains("ends in …tion"), "the last four only");
+    assert!(!page.contains(ORG_KEY));
+    assert!(page.contains("cal-porto") && page.contains("cal-nyc"));
+    assert!(page.contains(&app.url("/webhooks/luma/network")));
+
+    let started = app.call(SyncNetwork::PATH, &[], Some(&root)).await;
+    assert!(started.status().is_success());
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let (_, porto) = app.get_html("/orgs/rust-porto/events?view=list").await;
+        let (_, nyc) = app.get_html("/orgs/rust-nyc/events?view=list").await;
+        if porto.contains("Meetup 1") && nyc.contains("Meetup 5") {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "the run never showed");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(fake.requests("sk-cal-a") + fake.requests("sk-cal-b"), 0);
+}

@@ -342,6 +342,25 @@ pub async fn run(
     result.map(Some)
 }
 
+/// [`run`] in the background (a page asks for it and does not wait); not found when no key is
+/// saved. The run's result is recorded with the key, for the page to show.
+pub async fn start_run(importer: &Importer, trigger: SyncTrigger) -> Result<(), Error> {
+    if luma_network::Entity::find()
+        .one(importer.db())
+        .await?
+        .is_none()
+    {
+        return Err(Error::NotFound("lu.ma organization key".into()));
+    }
+    let importer = importer.clone();
+    tokio::spawn(async move {
+        if let Err(err) = run(&importer, trigger, Utc::now()).await {
+            tracing::warn!(error = %err, "the lu.ma organization's run failed");
+        }
+    });
+    Ok(())
+}
+
 async fn run_one(
     importer: &Importer,
     network: &luma_network::Model,
