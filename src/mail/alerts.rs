@@ -57,8 +57,10 @@ pub async fn sweep(
         .await?;
     let mut pass = AlertPass::default();
     for org in candidates {
+        // Imports only: a webhook's run says nothing about whether the calendar imports.
         let recent = sync_run::Entity::find()
             .filter(sync_run::Column::OrganizationId.eq(org.id))
+            .filter(sync_run::Column::Trigger.ne(convene_types::SyncTrigger::Webhook))
             .filter(sync_run::Column::Outcome.ne(SyncOutcome::Running))
             .filter(sync_run::Column::Outcome.ne(SyncOutcome::Interrupted))
             .order_by_desc(sync_run::Column::Id)

@@ -176,12 +176,15 @@ pub enum ManualSync {
     AlreadyRunning,
 }
 
+/// The organization's last import attempt (a webhook's run brings one event: it is no attempt
+/// at the calendar, and never holds a refresh back).
 async fn last_run(
     db: &DatabaseConnection,
     organization_id: i64,
 ) -> Result<Option<sync_run::Model>, Error> {
     Ok(sync_run::Entity::find()
         .filter(sync_run::Column::OrganizationId.eq(organization_id))
+        .filter(sync_run::Column::Trigger.ne(SyncTrigger::Webhook))
         .order_by_desc(sync_run::Column::Id)
         .one(db)
         .await?)

@@ -45,7 +45,9 @@ impl Importer {
             .await;
         let failure = result.err();
         if let Some(failure) = &failure {
-            self.record_unsuccessful(org, run.id, failure, &counts, now)
+            // The run only: the organization's import state is the imports' to say.
+            super::write::unsuccessful_run(run.id, failure, &counts, now)
+                .update(&self.db)
                 .await?;
             tracing::warn!(org = %org.slug, kind = %failure.kind, message = %failure.message, "a lu.ma webhook was not applied");
         }

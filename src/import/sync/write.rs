@@ -179,16 +179,9 @@ impl Importer {
         now: DateTime<Utc>,
     ) -> Result<(), Error> {
         let txn = crate::store::begin_write(&self.db).await?;
-        let mut run = sync_run::ActiveModel {
-            id: Set(run_id),
-            outcome: Set(failure.outcome()),
-            finished_at: Set(Some(Utc::now().max(now))),
-            error_message: Set(Some(failure.message.clone())),
-            failure: Set(Some(failure.kind)),
-            ..Default::default()
-        };
-        fill_counts(&mut run, counts);
-        run.update(&txn).await?;
+        unsuccessful_run(run_id, failure, counts, now)
+            .update(&txn)
+            .await?;
         organization::ActiveModel {
             id: Set(org.id),
             last_sync_outcome: Set(Some(failure.outcome())),
@@ -222,6 +215,25 @@ impl Importer {
         }
         Ok(())
     }
+}
+
+/// A run's row closed as `failure` says, with its counts.
+pub(super) fn unsuccessful_run(
+    run_id: i64,
+    failure: &RunFailure,
+    counts: &SyncCounts,
+    now: DateTime<Utc>,
+) -> sync_run::ActiveModel {
+    let mut run = sync_run::ActiveModel {
+        id: Set(run_id),
+        outcome: Set(failure.outcome()),
+        finished_at: Set(Some(Utc::now().max(now))),
+        error_message: Set(Some(failure.message.clone())),
+        failure: Set(Some(failure.kind)),
+        ..Default::default()
+    };
+    fill_counts(&mut run, counts);
+    run
 }
 
 /// A run's row with its counts; with `finished`, closed as a success (at that run's `now`, or

@@ -476,3 +476,31 @@ async fn a_webhook_secret_that_is_not_lumas_is_refused_when_saved() {
         "{refused:?}"
     );
 }
+
+#[tokio::test]
+async fn a_webhook_run_never_holds_back_a_page_loads_refresh_nor_counts_as_the_import() {
+    use crate::import::refresh::{Freshness, Refresher};
+
+    let world = world().await;
+    world
+        .push(&world.delivery("msg_r", "event.created", &new_event(7)))
+        .await;
+    // Events over an hour old (never imported here): a page load refreshes them, although a
+    // webhook's run started a moment ago.
+    let refresher = Refresher::new(
+        world.importer.clone(),
+        world.store.db().clone(),
+        chrono::Duration::hours(1),
+    );
+    let org = organization::Entity::find_by_id(world.org.id)
+        .one(world.store.db())
+        .await
+        .unwrap()
+        .unwrap();
+    let freshness = refresher.ensure_fresh(&org, Utc::now()).await.unwrap();
+    let Freshness::RefreshStarted(run) = freshness else {
+        panic!("a webhook's run held the refresh back");
+    };
+    run.await.unwrap().unwrap();
+    assert_eq!(world.event("evt-0001").await.unwrap().removed_at, None);
+}
