@@ -24,11 +24,12 @@ use convene::import::luma::fake::{FakeCalendar, FakeLuma, WebhookTarget, sample_
 use convene::import::sync::{Importer, SyncTrigger};
 use convene::import::webhooks::signature::SigningSecret;
 use convene::secrets::{KeySource, SecretKey};
-use convene::store::entities::organization;
+use convene::store::entities::{organization, sync_run};
 use convene::store::organizations::{self, LumaConnection, NewOrganization};
 use convene::testing::{fresh_database_url, scratch_dir};
 use leptos::config::LeptosOptions;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait};
 use server::settings::{DatabaseUrl, Settings};
 use server::startup::Application;
 
@@ -196,22 +197,71 @@ async fn main() {
         webhook.push(until_shown(&client, &url, &title, started).await);
     }
 
-    let mut polling = Vec::new();
+    // Polling: a refresh is tried at most every five minutes per organization, so each change
+    // goes to an organization of its own, imported before and then left over an hour old.
+    let mut polled = Vec::new();
     for round in 0..rounds {
-        // Events over an hour old: the next page load refreshes them in the background.
+        let calendar_key = format!("sk-bench-poll-{round}");
+        let calendar_id = format!("cal-poll-{round}");
+        fake.add_calendar(
+            &calendar_key,
+            FakeCalendar {
+                id: calendar_id.clone(),
+                name: format!("Poll {round}"),
+                slug: format!("poll-{round}"),
+                timezone: "Europe/Berlin".into(),
+                events: (0..20)
+                    .map(|n| sample_event(now, n, &calendar_id))
+                    .collect(),
+                legacy_shape: false,
+            },
+        );
+        let org = organizations::create(
+            &db,
+            NewOrganization::parse(&format!("poll-{round}"), &format!("Poll {round}"), "").unwrap(),
+        )
+        .await
+        .unwrap();
+        organizations::connect_luma(
+            &db,
+            org.id,
+            LumaConnection {
+                calendar_id: Some(calendar_id.clone()),
+                ..convene::testing::luma_key(&key, org.id, &calendar_key)
+            },
+        )
+        .await
+        .unwrap();
+        importer
+            .run_org_sync(org.id, SyncTrigger::Cli, Utc::now())
+            .await
+            .unwrap();
+        polled.push((org.id, calendar_key, calendar_id));
+    }
+    let long_ago = Utc::now() - chrono::Duration::hours(2);
+    for (org_id, _, _) in &polled {
         organization::ActiveModel {
-            id: Set(org.id),
-            events_last_synced_at: Set(Some(Utc::now() - chrono::Duration::hours(2))),
+            id: Set(*org_id),
+            events_last_synced_at: Set(Some(long_ago)),
             ..Default::default()
         }
         .update(&db)
         .await
         .unwrap();
+    }
+    sync_run::Entity::update_many()
+        .col_expr(sync_run::Column::StartedAt, Expr::value(long_ago))
+        .exec(&db)
+        .await
+        .unwrap();
+    let mut polling = Vec::new();
+    for (round, (_, calendar_key, calendar_id)) in polled.iter().enumerate() {
         let title = format!("Polled change {round}");
-        let mut event = sample_event(now, round % 20, "cal-bench");
+        let mut event = sample_event(now, 3, calendar_id);
         event["name"] = title.clone().into();
         let started = Instant::now();
-        fake.upsert_event(KEY, event);
+        fake.upsert_event(calendar_key, event);
+        let url = format!("http://{address}/orgs/poll-{round}/events?view=list");
         polling.push(until_shown(&client, &url, &title, started).await);
     }
 
