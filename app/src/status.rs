@@ -43,6 +43,7 @@ fn StatusView(page: StatusPage) -> impl IntoView {
         1 => "1 organization's events are stale.".to_owned(),
         n => format!("{n} organizations' events are stale."),
     };
+    let left_out = page.left_out;
     let rows = page
         .organizations
         .into_iter()
@@ -95,5 +96,13 @@ fn StatusView(page: StatusPage) -> impl IntoView {
                 <tbody>{rows}</tbody>
             </table>
         </div>
+        {(left_out > 0)
+            .then(|| {
+                view! {
+                    <p class="card-meta">
+                        {format!("… and {left_out} more organizations, not listed.")}
+                    </p>
+                }
+            })}
     }
 }

@@ -37,6 +37,10 @@ pub fn is_stale(source: ImportSource, last: Option<DateTime<Utc>>, now: DateTime
     source != ImportSource::NotConnected && last.is_none_or(|at| now - at > STALE_AFTER)
 }
 
+/// Organizations the page lists at most (about 300 bytes each: the page stays within the content
+/// pages' budget at 150, and bounded beyond).
+pub const ROWS_MAX: usize = 500;
+
 pub async fn page(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<StatusPage, Error> {
     let organizations = organizations::list_all(db).await?;
     let last_webhooks: HashMap<i64, DateTime<Utc>> = luma_webhook_delivery::Entity::find()
@@ -51,7 +55,7 @@ pub async fn page(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<StatusP
         .into_iter()
         .filter_map(|(id, at)| at.map(|at| (id, at)))
         .collect();
-    let rows: Vec<OrganizationFreshness> = organizations
+    let mut rows: Vec<OrganizationFreshness> = organizations
         .iter()
         .map(|org| {
             let source = source_of(org);
@@ -76,8 +80,14 @@ pub async fn page(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<StatusP
             }
         })
         .collect();
+    let stale = u32::try_from(rows.iter().filter(|row| row.stale).count()).unwrap_or(u32::MAX);
+    // Stable: by name within each group, as the store listed them.
+    rows.sort_by_key(|row| !row.stale);
+    let left_out = u32::try_from(rows.len().saturating_sub(ROWS_MAX)).unwrap_or(u32::MAX);
+    rows.truncate(ROWS_MAX);
     Ok(StatusPage {
-        stale: u32::try_from(rows.iter().filter(|row| row.stale).count()).unwrap_or(u32::MAX),
+        stale,
+        left_out,
         organizations: rows,
         stale_after: format!("{} hours", STALE_AFTER.num_hours()),
         generated_at: timefmt::absolute_utc(now),
@@ -98,5 +108,39 @@ mod tests {
         assert!(is_stale(ImportSource::Feed, None, now), "never imported");
         assert!(!is_stale(ImportSource::NotConnected, None, now));
         assert!(is_stale(ImportSource::OrganizationKey, old, now));
+    }
+
+    #[tokio::test]
+    async fn the_page_is_bounded_and_lists_the_stale_first() {
+        use sea_orm::{ActiveModelTrait, ActiveValue::Set};
+
+        use crate::store::organizations::{self, NewOrganization};
+
+        let store = crate::testing::fresh_store().await;
+        let db = store.db();
+        for n in 0..=ROWS_MAX {
+            organizations::create(
+                db,
+                NewOrganization::parse(&format!("org-{n:04}"), &format!("Org {n:04}"), "").unwrap(),
+            )
+            .await
+            .unwrap();
+        }
+        // The last by name imports from a feed and never did: stale.
+        let last = organizations::find_by_slug(db, &format!("org-{ROWS_MAX:04}"))
+            .await
+            .unwrap()
+            .unwrap();
+        let mut row: organization::ActiveModel = last.into();
+        row.ical_url_sealed = Set(Some("sealed".into()));
+        row.update(db).await.unwrap();
+
+        let page = page(db, Utc::now()).await.unwrap();
+        assert_eq!(page.organizations.len(), ROWS_MAX);
+        assert_eq!(page.left_out, 1);
+        assert_eq!(page.stale, 1);
+        assert_eq!(page.organizations[0].name, format!("Org {ROWS_MAX:04}"));
+        assert!(page.organizations[0].stale);
+        assert_eq!(page.organizations[1].name, "Org 0000");
     }
 }

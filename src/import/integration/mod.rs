@@ -373,6 +373,9 @@ async fn disconnect_unaudited(
     row.ical_last_modified = Set(None);
     row.last_sync_outcome = Set(None);
     row.last_sync_message = Set(None);
+    // Webhooks and the network's key would bring the events back as well.
+    row.luma_webhook_secret_sealed = Set(None);
+    row.luma_network_id = Set(None);
     row.update(&txn).await?;
     let of_this_org = event::Column::OrganizationId.eq(org.id);
     let affected = match imported {

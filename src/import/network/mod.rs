@@ -22,9 +22,15 @@ use crate::import::luma::model::{CalendarInfo, ImportedEvent};
 use crate::import::sync::{Importer, NETWORK_BUDGET_PER_MINUTE, SyncOutcome, SyncReport};
 use crate::secrets::Purpose;
 use crate::store::entities::{event, luma_network, organization};
+use crate::store::leases;
 use crate::store::organizations::{self, NewOrganization};
 use crate::text::slug::Slug;
 use convene_types::{InputField, SyncTrigger};
+
+/// The lease a run over the key holds, and for how long at most (a run left by a stopped
+/// process frees it then).
+const RUN_LEASE: &str = "luma_network_run";
+const RUN_LEASE_TTL: chrono::Duration = chrono::Duration::minutes(30);
 
 /// How far back a run's list looks, as a calendar key's does.
 const WINDOW_PAST: chrono::Duration = chrono::Duration::days(1);
@@ -305,7 +311,16 @@ pub async fn run(
     else {
         return Ok(None);
     };
+    // One run at a time, across replicas: two would write the same organizations at once.
+    let owner = format!("network-run-{}", &crate::secrets::random_token()[..12]);
+    if !leases::try_take(importer.db(), RUN_LEASE, &owner, RUN_LEASE_TTL, Utc::now()).await? {
+        return Err(Error::Conflict {
+            field: InputField::ApiKey,
+            message: "a run over the lu.ma organization key is already going; its result shows here when it ends".into(),
+        });
+    }
     let result = run_one(importer, &network, trigger, now).await;
+    leases::release(importer.db(), RUN_LEASE, &owner, Utc::now()).await?;
     let (outcome, message) = match &result {
         Ok(run) => {
             let failed = run

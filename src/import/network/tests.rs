@@ -346,3 +346,34 @@ async fn the_networks_webhooks_reach_the_organization_of_the_events_calendar() {
     // No organization can take the network's address.
     assert!(NewOrganization::parse("network", "Network", "").is_err());
 }
+
+#[tokio::test]
+async fn one_run_at_a_time_across_replicas() {
+    let world = world().await;
+    world.connect().await;
+    // Another process is running over the key.
+    assert!(
+        leases::try_take(
+            world.store.db(),
+            RUN_LEASE,
+            "another-replica",
+            RUN_LEASE_TTL,
+            Utc::now()
+        )
+        .await
+        .unwrap()
+    );
+    let refused = run(&world.importer, SyncTrigger::Manual, Utc::now())
+        .await
+        .unwrap_err();
+    assert!(matches!(refused, Error::Conflict { .. }), "{refused:?}");
+    assert!(world.live_titles("rust-berlin").await.is_empty());
+    leases::release(world.store.db(), RUN_LEASE, "another-replica", Utc::now())
+        .await
+        .unwrap();
+    assert!(
+        run(&world.importer, SyncTrigger::Manual, Utc::now())
+            .await
+            .is_ok()
+    );
+}

@@ -504,3 +504,23 @@ async fn a_webhook_run_never_holds_back_a_page_loads_refresh_nor_counts_as_the_i
     run.await.unwrap().unwrap();
     assert_eq!(world.event("evt-0001").await.unwrap().removed_at, None);
 }
+
+#[tokio::test]
+async fn disconnecting_forgets_the_webhook_secret() {
+    let world = world().await;
+    integration::disconnect(
+        world.store.db(),
+        &world.org,
+        Some(convene_types::views::ImportedEvents::Keep),
+        true,
+        ChangedBy::CommandLine,
+        Utc::now(),
+    )
+    .await
+    .unwrap();
+    let delivery = world.delivery("msg_after", "event.created", &new_event(7));
+    assert!(matches!(
+        world.receive(&delivery).await,
+        Err(WebhookRefusal::NotConfigured)
+    ));
+}

@@ -6,7 +6,10 @@ use crate::enums::ImportSource;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StatusPage {
+    /// The stale ones first, then by name; at most a page's worth.
     pub organizations: Vec<OrganizationFreshness>,
+    /// Organizations past the page's bound, not listed.
+    pub left_out: u32,
     /// Organizations that import and whose events are older than the stale line.
     pub stale: u32,
     /// "26 hours": when an import counts as stale, as the page explains it.
