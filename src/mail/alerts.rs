@@ -6,7 +6,7 @@
 //! alert is caught up by the next sweep.
 
 use chrono::{DateTime, Utc};
-use convene_types::{MailKind, Role, SyncOutcome};
+use convene_types::{MailKind, SyncOutcome};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
@@ -19,7 +19,7 @@ use crate::mail::member;
 use crate::mail::outbox::{self, OutgoingMail};
 use crate::secrets::SecretKey;
 use crate::site::PublicUrl;
-use crate::store::entities::{membership, organization, sync_run};
+use crate::store::entities::{organization, sync_run};
 
 /// Failed runs in a row before the admins hear of it.
 pub const FAILURES_IN_A_ROW: u64 = 3;
@@ -82,14 +82,7 @@ pub async fn sweep(
             .error_message
             .clone()
             .unwrap_or_else(|| "no reason was recorded".to_owned());
-        let admins: Vec<i64> = membership::Entity::find()
-            .select_only()
-            .column(membership::Column::UserId)
-            .filter(membership::Column::OrganizationId.eq(org.id))
-            .filter(membership::Column::Role.eq(Role::Admin))
-            .into_tuple::<i64>()
-            .all(db)
-            .await?;
+        let admins = crate::store::memberships::admin_ids(db, org.id).await?;
         let settings = site.link(&format!("/orgs/{}/settings", org.slug));
         let txn = crate::store::begin_write(db).await?;
         for user_id in admins {

@@ -4,8 +4,8 @@
 //! wrong. Once per admin and period (the outbox's idempotency key), whichever replica writes it.
 
 use chrono::{DateTime, Duration, Utc};
-use convene_types::{MailKind, Role};
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect};
+use convene_types::MailKind;
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 
 use crate::Error;
 use crate::mail::compose::{self, Footer};
@@ -14,7 +14,7 @@ use crate::mail::member;
 use crate::mail::outbox::{self, OutgoingMail};
 use crate::secrets::SecretKey;
 use crate::site::PublicUrl;
-use crate::store::entities::{membership, organization};
+use crate::store::entities::organization;
 
 /// How often, and how far ahead each message looks.
 pub const EVERY: Duration = Duration::days(30);
@@ -54,14 +54,7 @@ pub async fn queue_due(
             .iter()
             .filter(|event| event.organization_id == org.id)
             .collect();
-        let admins: Vec<i64> = membership::Entity::find()
-            .select_only()
-            .column(membership::Column::UserId)
-            .filter(membership::Column::OrganizationId.eq(org.id))
-            .filter(membership::Column::Role.eq(Role::Admin))
-            .into_tuple::<i64>()
-            .all(db)
-            .await?;
+        let admins = crate::store::memberships::admin_ids(db, org.id).await?;
         let settings = site.link(&format!("/orgs/{}/settings", org.slug));
         for user_id in admins {
             let Some(reader) = member::reader(db, user_id).await? else {
@@ -184,7 +177,7 @@ mod tests {
         )
         .await
         .unwrap();
-        memberships::add(db, admin.id, org.id, Role::Admin)
+        memberships::add(db, admin.id, org.id, convene_types::Role::Admin)
             .await
             .unwrap();
         let now = Utc::now();

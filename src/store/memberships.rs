@@ -223,6 +223,18 @@ async fn find(
         .ok_or_else(|| Error::NotFound("Membership".into()))
 }
 
+/// The user ids of the organization's admins.
+pub async fn admin_ids(db: &impl ConnectionTrait, organization_id: i64) -> Result<Vec<i64>, Error> {
+    Ok(membership::Entity::find()
+        .select_only()
+        .column(membership::Column::UserId)
+        .filter(membership::Column::OrganizationId.eq(organization_id))
+        .filter(membership::Column::Role.eq(Role::Admin))
+        .into_tuple::<i64>()
+        .all(db)
+        .await?)
+}
+
 async fn admin_count(db: &impl ConnectionTrait, organization_id: i64) -> Result<u64, Error> {
     Ok(membership::Entity::find()
         .filter(membership::Column::OrganizationId.eq(organization_id))

@@ -414,12 +414,7 @@ async fn save_webhook_secret(
     secret_env: &str,
 ) -> Result<String, String> {
     let organization = find_org(db, slug).await?;
-    let secret = std::env::var(secret_env)
-        .ok()
-        .filter(|secret| !secret.trim().is_empty())
-        .ok_or_else(|| {
-            format!("--webhook-secret-env: the environment variable {secret_env} is not set")
-        })?;
+    let secret = env_value("--webhook-secret-env", secret_env)?;
     let saved = integration::save_webhook_secret(
         &importer(db, context)?,
         &organization,
@@ -443,12 +438,7 @@ async fn connect_luma(
     calendar_url: Option<String>,
 ) -> Result<String, String> {
     let organization = find_org(db, slug).await?;
-    let key = std::env::var(api_key_env)
-        .ok()
-        .filter(|key| !key.trim().is_empty())
-        .ok_or_else(|| {
-            format!("--api-key-env: the environment variable {api_key_env} is not set")
-        })?;
+    let key = env_value("--api-key-env", api_key_env)?;
     let saved = integration::save(
         &importer(db, context)?,
         &organization,

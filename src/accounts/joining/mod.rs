@@ -324,14 +324,7 @@ async fn make_member(
 }
 
 async fn admins(db: &impl ConnectionTrait, organization_id: i64) -> Result<Vec<i64>, Error> {
-    Ok(membership::Entity::find()
-        .filter(membership::Column::OrganizationId.eq(organization_id))
-        .filter(membership::Column::Role.eq(Role::Admin))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|row| row.user_id)
-        .collect())
+    memberships::admin_ids(db, organization_id).await
 }
 
 /// The member domain as stored: lower case, without a leading `@`; empty means none. Refused

@@ -534,10 +534,8 @@ async fn event(
         .cloned()
         .unwrap_or_default();
     // An organization key answers for any event of its calendars.
-    let calendars: Vec<&FakeCalendar> = match state.organizations.get(&key) {
-        Some(keys) => keys.iter().filter_map(|k| state.calendars.get(k)).collect(),
-        None => state.calendars.get(&key).into_iter().collect(),
-    };
+    let calendars: Vec<&FakeCalendar> = organization_calendars_of(&state, &key)
+        .unwrap_or_else(|| state.calendars.get(&key).into_iter().collect());
     if calendars.is_empty() {
         return error(StatusCode::UNAUTHORIZED, "You are not signed in.");
     }
@@ -556,6 +554,12 @@ async fn event(
         Some((_, event)) => axum::Json(json!({ "event": event })).into_response(),
         None => error(StatusCode::NOT_FOUND, "Event not found."),
     }
+}
+
+/// The calendars an organization key reaches; `None` for a key that is no organization's.
+fn organization_calendars_of<'a>(state: &'a FakeState, key: &str) -> Option<Vec<&'a FakeCalendar>> {
+    let keys = state.organizations.get(key)?;
+    Some(keys.iter().filter_map(|k| state.calendars.get(k)).collect())
 }
 
 /// The current route names, which an API from before the rename does not know.
@@ -587,12 +591,11 @@ async fn organization_calendars(
         Err(response) => return response,
     };
     let state = lock(&state);
-    let Some(keys) = state.organizations.get(&key) else {
+    let Some(calendars) = organization_calendars_of(&state, &key) else {
         return error(StatusCode::UNAUTHORIZED, "You are not signed in.");
     };
-    let entries: Vec<Value> = keys
-        .iter()
-        .filter_map(|k| state.calendars.get(k))
+    let entries: Vec<Value> = calendars
+        .into_iter()
         .map(|calendar| {
             json!({
                 "id": calendar.id, "name": calendar.name, "slug": calendar.slug,
@@ -630,13 +633,12 @@ async fn organization_events(
         Err(response) => return response,
     };
     let state = lock(&state);
-    let Some(keys) = state.organizations.get(&key) else {
+    let Some(calendars) = organization_calendars_of(&state, &key) else {
         return error(StatusCode::UNAUTHORIZED, "You are not signed in.");
     };
     let mut seen = std::collections::HashSet::new();
-    let events: Vec<&Value> = keys
-        .iter()
-        .filter_map(|k| state.calendars.get(k))
+    let events: Vec<&Value> = calendars
+        .into_iter()
         .flat_map(|calendar| calendar.events.iter())
         .filter(|event| seen.insert(event["id"].to_string()))
         .collect();
