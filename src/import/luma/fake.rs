@@ -393,11 +393,7 @@ fn event_page(
         .and_then(|l| l.parse::<usize>().ok())
         .unwrap_or(cap)
         .min(cap);
-    let offset = query
-        .get("pagination_cursor")
-        .and_then(|c| c.strip_prefix("offset-"))
-        .and_then(|o| o.parse::<usize>().ok())
-        .unwrap_or(0);
+    let offset = cursor_offset(query);
     let after = query.get("after").cloned().unwrap_or_default();
     let before = query.get("before").cloned();
     // `platforms` repeats (`luma`, then `external`); without `external`, lu.ma lists only its own.
@@ -556,6 +552,15 @@ async fn event(
     }
 }
 
+/// Where a page starts: the fake's cursors are `offset-<n>` (lu.ma's are opaque).
+fn cursor_offset(query: &HashMap<String, String>) -> usize {
+    query
+        .get("pagination_cursor")
+        .and_then(|c| c.strip_prefix("offset-"))
+        .and_then(|o| o.parse::<usize>().ok())
+        .unwrap_or(0)
+}
+
 /// The calendars an organization key reaches; `None` for a key that is no organization's.
 fn organization_calendars_of<'a>(state: &'a FakeState, key: &str) -> Option<Vec<&'a FakeCalendar>> {
     let keys = state.organizations.get(key)?;
@@ -607,11 +612,7 @@ async fn organization_calendars(
         })
         .collect();
     let cap = state.page_cap;
-    let offset = query
-        .get("pagination_cursor")
-        .and_then(|c| c.strip_prefix("offset-"))
-        .and_then(|o| o.parse::<usize>().ok())
-        .unwrap_or(0);
+    let offset = cursor_offset(&query);
     let page: Vec<Value> = entries.iter().skip(offset).take(cap).cloned().collect();
     axum::Json(json!({
         "entries": page,

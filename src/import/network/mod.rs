@@ -108,9 +108,11 @@ pub async fn connect(
         .await
         .map_err(key_error)?;
     let db = importer.db();
+    // One transaction: a new row is never left without its key.
+    let txn = crate::store::begin_write(db).await?;
     let existing = luma_network::Entity::find()
         .order_by_asc(luma_network::Column::Id)
-        .one(db)
+        .one(&txn)
         .await?;
     let network = match existing {
         Some(network) => network,
@@ -122,7 +124,7 @@ pub async fn connect(
                 created_at: Set(now),
                 ..Default::default()
             }
-            .insert(db)
+            .insert(&txn)
             .await?
         }
     };
@@ -139,7 +141,8 @@ pub async fn connect(
     row.api_key_sealed = Set(sealed);
     row.api_key_last_four = Set(key.last_four());
     row.luma_api_base = Set(api_base.map(|base| base.to_string()));
-    let network = row.update(db).await?;
+    let network = row.update(&txn).await?;
+    txn.commit().await?;
     let linked = link_calendars(db, network.id, &calendars).await?;
     tracing::info!(
         target: "audit",

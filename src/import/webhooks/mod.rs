@@ -33,8 +33,9 @@ use signature::{Refused, SignedHeaders, SigningSecret};
 /// ones are refused before anything reads them.
 pub const BODY_MAX_BYTES: usize = 256 * 1024;
 /// Deliveries one organization may have waiting to be applied; more are refused with "try
-/// again later", so a flood cannot grow the store without end.
-pub const PENDING_MAX_PER_ORGANIZATION: u64 = 1_000;
+/// again later". With [`BODY_MAX_BYTES`] each, what waits is at most 16 MB an organization (the
+/// events an organization keeps are bounded the same), and an applied delivery keeps no body.
+pub const PENDING_MAX_PER_ORGANIZATION: u64 = 64;
 /// A claim on a delivery older than this is taken again (its process stopped).
 const CLAIMED_FOR: Duration = Duration::minutes(5);
 /// Deliveries are kept this long after arriving (replays are refused for their ids until
@@ -342,6 +343,8 @@ pub async fn apply_pending(
             applied_at: Set(Some(Utc::now().max(now))),
             outcome: Set(Some(outcome)),
             message: Set(message.clone()),
+            // Only its id, time and kind are needed now (replays, later deliveries).
+            payload: Set(String::new()),
             ..Default::default()
         }
         .update(db)

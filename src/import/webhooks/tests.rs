@@ -524,3 +524,38 @@ async fn disconnecting_forgets_the_webhook_secret() {
         Err(WebhookRefusal::NotConfigured)
     ));
 }
+
+#[tokio::test]
+async fn waiting_deliveries_are_bounded_and_applied_ones_keep_no_body() {
+    let world = world().await;
+    for n in 0..PENDING_MAX_PER_ORGANIZATION {
+        let delivery = world.delivery(&format!("msg_wait_{n}"), "event.created", &new_event(7));
+        assert!(matches!(
+            world.receive(&delivery).await.unwrap(),
+            Received::Accepted { .. }
+        ));
+    }
+    let one_more = world.delivery("msg_wait_over", "event.created", &new_event(8));
+    assert!(matches!(
+        world.receive(&one_more).await,
+        Err(WebhookRefusal::Backlog)
+    ));
+    let kept = world.deliveries().await;
+    assert_eq!(kept.len() as u64, PENDING_MAX_PER_ORGANIZATION);
+    assert!(kept.iter().all(|d| d.payload.len() <= BODY_MAX_BYTES));
+
+    apply_pending(&world.importer, Waiting::Of(world.org.id), Utc::now())
+        .await
+        .unwrap();
+    assert!(
+        world
+            .deliveries()
+            .await
+            .iter()
+            .all(|d| d.applied_at.is_some() && d.payload.is_empty())
+    );
+    assert!(matches!(
+        world.receive(&one_more).await.unwrap(),
+        Received::Accepted { .. }
+    ));
+}

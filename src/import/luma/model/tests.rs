@@ -211,6 +211,32 @@ mod generated {
             }
         }
     }
+
+    proptest! {
+        /// An organization's calendar list, whatever lu.ma sends: read bounded, or refused.
+        #[test]
+        fn any_calendar_list_is_read_bounded_or_refused(
+            id in text(), name in text(), slug in text(), url in text(),
+            description in text(), timezone in text(), nested in any::<bool>(),
+            has_more in any::<bool>(), cursor in text(),
+        ) {
+            let calendar = json!({
+                "id": id, "name": name, "slug": slug, "url": url,
+                "description": description, "location": {"timezone": timezone},
+            });
+            let calendar = if nested { json!({"calendar": calendar}) } else { calendar };
+            let body = json!({"entries": [calendar], "has_more": has_more, "next_cursor": cursor})
+                .to_string();
+            if let Ok(page) = parse_calendar_page(&body) {
+                for calendar in page.calendars {
+                    prop_assert!(!calendar.id.is_empty());
+                    prop_assert!(calendar.name.chars().count() <= 120);
+                    prop_assert!(calendar.slug.is_none_or(|slug| slug.chars().count() <= 64));
+                    prop_assert!(calendar.description.is_none_or(|d| d.chars().count() <= 2_000));
+                }
+            }
+        }
+    }
 }
 
 #[test]
