@@ -142,6 +142,7 @@ pub async fn save_mail_settings(
     digest: Option<String>,
     import_alerts: Option<String>,
     import_checks: Option<String>,
+    network_reports: Option<String>,
 ) -> Result<(), AppError> {
     use crate::state::AppState;
     use convene::accounts::profile::{self, MailSettings};
@@ -154,6 +155,7 @@ pub async fn save_mail_settings(
             &weekday,
             import_alerts.is_some(),
             import_checks.is_some(),
+            network_reports.is_some(),
         )?;
         profile::save_mail_settings(&state.db, user_id, settings).await?;
         leptos_axum::redirect("/account?saved=mail");
@@ -315,6 +317,14 @@ fn AccountForms(account: AccountView, timezones: Vec<String>) -> impl IntoView {
             </label>
         }
     });
+    let reports = account.site_admin.then(|| {
+        view! {
+            <label class="check">
+                <input type="checkbox" name="network_reports" checked=account.network_report_mail />
+                " Once a month, send me the network report (events per month, quiet organizations, imports that need a look)"
+            </label>
+        }
+    });
     view! {
         <section class="panel" aria-labelledby="profile-heading">
             <h2 id="profile-heading">"Profile"</h2>
@@ -409,6 +419,7 @@ fn AccountForms(account: AccountView, timezones: Vec<String>) -> impl IntoView {
                     </select>
                 </div>
                 {alerts}
+                {reports}
                 <button type="submit" class="button">
                     "Save mail settings"
                 </button>

@@ -15,6 +15,7 @@ pub mod dashboard;
 pub mod error;
 pub mod events;
 pub mod forms;
+pub mod insights;
 pub mod integration;
 pub mod island_data;
 pub mod layout;
@@ -43,6 +44,7 @@ use crate::auth::links::{
 use crate::auth::{AuthActions, SignInPage, SignUpPage};
 use crate::dashboard::DashboardPage;
 use crate::events::{EventsPage, SingleEventPage};
+use crate::insights::{InsightsPage, NetworkViewPage};
 use crate::integration::SettingsPage;
 use crate::layout::SiteLayout;
 use crate::mail::{OutboxMessagePage, OutboxPage, UnsubscribePage};
@@ -131,6 +133,12 @@ pub fn App() -> impl IntoView {
                     />
                     <Route path=path!("/admin/mail") view=OutboxPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/luma") view=NetworkPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/network") view=NetworkViewPage ssr=SsrMode::Async />
+                    <Route
+                        path=path!("/orgs/:slug/insights")
+                        view=InsightsPage
+                        ssr=SsrMode::Async
+                    />
                     <Route
                         path=path!("/admin/mail/:id")
                         view=OutboxMessagePage

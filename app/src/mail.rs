@@ -44,6 +44,7 @@ fn kind_label(kind: MailKind) -> &'static str {
         MailKind::ImportFailing => "Import failing",
         MailKind::ImportRecovered => "Import working again",
         MailKind::ImportCheck => "Is this right?",
+        MailKind::NetworkReport => "Network report",
         MailKind::JoinRequested => "Request to join",
         MailKind::JoinAnswered => "Answer to a request to join",
     }

@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "./fixtures";
-import { signIn, signUp as signUpWith, usable } from "./helpers";
+import { capture, signIn, signUp as signUpWith, usable } from "./helpers";
 import { SITE_ADMIN } from "../global-setup";
 
 /** Demo mode's admin of Rust Berlin (its members-only event is the one members see). */
@@ -121,4 +121,27 @@ test("the last admin cannot leave, and is told why", async ({ page }) => {
   await page.getByRole("button", { name: "Leave" }).click();
   await expect(page.getByRole("alert").filter({ hasText: "at least one admin" })).toBeVisible();
   await expect(page.getByText("You are an admin of this organization.")).toBeVisible();
+});
+
+test("a site admin sees the network drawn, with its numbers, at 1280 and 375 px", async ({ page }) => {
+  await signIn(page, SITE_ADMIN.email, SITE_ADMIN.password);
+  await page.goto("/admin/network");
+  await usable(page);
+  await expect(page.getByRole("heading", { name: "Network", level: 1 })).toBeVisible();
+  // The network's chart and one per organization, drawn on the server, each named for screen readers.
+  await expect(page.getByRole("img", { name: "The network: events per month" })).toBeVisible();
+  const table = page.getByRole("region", { name: "Organizations' activity" });
+  for (const name of ["Rust Berlin", "Rust Lisbon"]) {
+    await expect(table.getByRole("link", { name })).toBeVisible();
+    await expect(page.getByRole("img", { name: `${name}: events per month` })).toBeAttached();
+  }
+  await expect(page.getByRole("region", { name: "Events per month by organization" })).toContainText(
+    "All organizations",
+  );
+  // No script draws anything: the page loads no wasm.
+  expect(await page.locator("leptos-island").count()).toBe(0);
+  await capture(page, "network");
+  const csv = await page.request.get("/admin/network.csv");
+  expect(csv.status()).toBe(200);
+  expect(await csv.text()).toContain("Rust Berlin,rust-berlin,");
 });

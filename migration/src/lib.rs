@@ -25,6 +25,7 @@ mod m20261206_000004_event_descriptions;
 mod m20261207_000001_luma_webhooks;
 mod m20261207_000002_luma_networks;
 mod m20261207_000003_import_check_mail;
+mod m20261208_000001_network_insights;
 
 pub struct Migrator;
 
@@ -55,6 +56,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000001_luma_webhooks::Migration),
             Box::new(m20261207_000002_luma_networks::Migration),
             Box::new(m20261207_000003_import_check_mail::Migration),
+            Box::new(m20261208_000001_network_insights::Migration),
         ]
     }
 }

@@ -81,6 +81,8 @@ pub struct MailSettings {
     pub import_alert_mail: bool,
     /// The monthly "Is this right?" of the organizations they administer.
     pub import_check_mail: bool,
+    /// The monthly network report (kept only for site admins: no one else gets it).
+    pub network_report_mail: bool,
 }
 
 impl MailSettings {
@@ -89,6 +91,7 @@ impl MailSettings {
         weekday: &str,
         import_alerts: bool,
         import_checks: bool,
+        network_reports: bool,
     ) -> Result<Self, Error> {
         let digest_weekday = weekday
             .trim()
@@ -101,6 +104,7 @@ impl MailSettings {
             digest_weekday,
             import_alert_mail: import_alerts,
             import_check_mail: import_checks,
+            network_report_mail: network_reports,
         })
     }
 }
@@ -128,6 +132,16 @@ pub async fn save_mail_settings(
             Expr::value(settings.import_check_mail),
         )
         .filter(user::Column::Id.eq(user_id))
+        .exec(db)
+        .await?;
+    // Only a site admin's form has the box: anyone else's choice would read as "off".
+    user::Entity::update_many()
+        .col_expr(
+            user::Column::NetworkReportMail,
+            Expr::value(settings.network_report_mail),
+        )
+        .filter(user::Column::Id.eq(user_id))
+        .filter(user::Column::IsSiteAdmin.eq(true))
         .exec(db)
         .await?;
     Ok(())

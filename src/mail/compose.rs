@@ -35,6 +35,8 @@ pub struct EventItem {
     pub place: String,
     pub register_url: Option<String>,
     pub calendar_url: Option<String>,
+    /// Lines for the organization's admins about this event (its clashes), after its place.
+    pub notes: Vec<String>,
 }
 
 /// A list of events under a heading.
@@ -70,6 +72,9 @@ fn event_text(event: &EventItem) -> String {
         text.push_str(&format!(" ({own})"));
     }
     text.push_str(&format!("\n  {}", event.place));
+    for note in &event.notes {
+        text.push_str(&format!("\n  ! {note}"));
+    }
     if let Some(url) = &event.register_url {
         text.push_str(&format!("\n  Register on lu.ma: {url}"));
     }
@@ -100,6 +105,12 @@ fn event_html(event: &EventItem) -> String {
         ));
     }
     html.push_str(&format!("<br>{}", escape(&event.place)));
+    for note in &event.notes {
+        html.push_str(&format!(
+            "<br><span style=\"color:#9a3412\">{}</span>",
+            escape(note)
+        ));
+    }
     let links: Vec<String> = [
         ("Register on lu.ma", &event.register_url),
         ("Add to calendar", &event.calendar_url),
@@ -465,6 +476,38 @@ pub fn import_check(
         &blocks,
         footer,
     )
+}
+
+/// To site admins, monthly: the network's numbers.
+/// `sections` are (heading, lines); `month` names the month the numbers look back on.
+pub fn network_report(
+    name: &str,
+    month: &str,
+    summary: &str,
+    sections: &[(String, Vec<String>)],
+    network_url: &str,
+    footer: Footer<'_>,
+) -> Composed {
+    let lines: Vec<String> = sections
+        .iter()
+        .map(|(_, lines)| {
+            lines
+                .iter()
+                .map(|line| format!("- {line}"))
+                .collect::<Vec<_>>()
+                .join("\n")
+        })
+        .collect();
+    let mut blocks = vec![Block::Paragraph(summary)];
+    for ((heading, _), lines) in sections.iter().zip(&lines) {
+        blocks.push(Block::Heading(heading));
+        blocks.push(Block::Paragraph(lines));
+    }
+    blocks.push(Block::Action {
+        label: "Open the network view",
+        url: network_url,
+    });
+    compose(format!("The network in {month}"), name, &blocks, footer)
 }
 
 /// To an organization's admins: someone asks to become a member.

@@ -10,6 +10,7 @@ use crate::Error;
 use crate::mail::alerts::{self, AlertPass};
 use crate::mail::checks::{self, CheckPass};
 use crate::mail::digest::{self, DigestPass};
+use crate::mail::network_report::{self, ReportPass};
 use crate::mail::news::{self, NewsPass};
 use crate::secrets::SecretKey;
 use crate::site::PublicUrl;
@@ -25,6 +26,7 @@ pub struct MemberMailPass {
     pub news: NewsPass,
     pub alerts: AlertPass,
     pub checks: CheckPass,
+    pub reports: ReportPass,
 }
 
 /// Everything that writes member mail, with what its links need.
@@ -54,6 +56,7 @@ impl MemberMail {
             news: news::queue_batch(&self.db, &self.site, &self.key, now).await?,
             digests: digest::queue_due(&self.db, &self.site, &self.key, now).await?,
             checks: checks::queue_due(&self.db, &self.site, &self.key, now).await?,
+            reports: network_report::queue_due(&self.db, &self.site, &self.key, now).await?,
         })
     }
 }

@@ -24,6 +24,8 @@ pub enum MailList {
     ImportAlerts,
     /// The monthly "Is this right?" of the organizations the member administers.
     ImportChecks,
+    /// The monthly network report (site admins).
+    NetworkReports,
 }
 
 impl MailList {
@@ -33,6 +35,7 @@ impl MailList {
             MailList::NewEvents => "new-events",
             MailList::ImportAlerts => "import-alerts",
             MailList::ImportChecks => "import-checks",
+            MailList::NetworkReports => "network-reports",
         }
     }
 
@@ -43,6 +46,7 @@ impl MailList {
             MailList::NewEvents => "mail about new events",
             MailList::ImportAlerts => "alerts about failing imports",
             MailList::ImportChecks => "the monthly check of imported events",
+            MailList::NetworkReports => "the monthly network report",
         }
     }
 }
@@ -62,6 +66,7 @@ impl FromStr for MailList {
             MailList::NewEvents,
             MailList::ImportAlerts,
             MailList::ImportChecks,
+            MailList::NetworkReports,
         ]
         .into_iter()
         .find(|list| list.as_str() == text)
@@ -146,6 +151,13 @@ pub async fn switch_off(
         MailList::ImportChecks => {
             user::Entity::update_many()
                 .col_expr(user::Column::ImportCheckMail, Expr::value(false))
+                .filter(user::Column::Id.eq(user_id))
+                .exec(db)
+                .await?;
+        }
+        MailList::NetworkReports => {
+            user::Entity::update_many()
+                .col_expr(user::Column::NetworkReportMail, Expr::value(false))
                 .filter(user::Column::Id.eq(user_id))
                 .exec(db)
                 .await?;

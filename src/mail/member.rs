@@ -260,6 +260,7 @@ pub fn item(event: &MailEvent, organization: &str, zone: Tz, site: &PublicUrl) -
             .public_id
             .as_ref()
             .map(|id| site.link(&format!("/events/{id}.ics"))),
+        notes: Vec::new(),
     }
 }
 

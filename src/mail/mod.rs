@@ -11,6 +11,7 @@ pub mod digest;
 pub mod jobs;
 pub mod lists;
 pub mod member;
+pub mod network_report;
 pub mod news;
 pub mod outbox;
 pub mod sender;

@@ -7,19 +7,21 @@
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Utc};
-use convene_types::{MailKind, Visibility};
+use convene_types::{MailKind, Role, Visibility};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use sha2::{Digest, Sha256};
 
 use crate::Error;
-use crate::mail::compose::{self, Footer, Section};
+use crate::insights::clashes;
+use crate::mail::compose::{self, EventItem, Footer, Section};
 use crate::mail::lists::{self, MailList};
 use crate::mail::member::{self, MailEvent};
 use crate::mail::outbox::{self, OutgoingMail};
+use crate::rules::visibility::Audience;
 use crate::secrets::SecretKey;
 use crate::site::PublicUrl;
-use crate::store::entities::membership;
+use crate::store::entities::{membership, organization};
 
 /// Events listed per message at most (the rest are counted).
 pub const LISTED: usize = 30;
@@ -75,6 +77,16 @@ pub async fn queue_batch(
     }
     let readers = member::readers(db).await?;
     let names = member::organization_names(db).await?;
+    // Whose members-only events each person sees (an admin's clash lines name only those).
+    let mut member_of: HashMap<i64, Vec<i64>> = HashMap::new();
+    for membership in member::memberships(db).await? {
+        if membership.role.is_member() {
+            member_of
+                .entry(membership.user_id)
+                .or_default()
+                .push(membership.organization_id);
+        }
+    }
     let mut by_member: BTreeMap<i64, Vec<&membership::Model>> = BTreeMap::new();
     for membership in &subscribed {
         by_member
@@ -116,7 +128,15 @@ pub async fn queue_batch(
             if news.is_empty() {
                 continue;
             }
-            sections.push((membership.organization_id, news));
+            // The organization's admins hear of its new events' clashes with them.
+            let notes = if membership.role == Role::Admin {
+                let audience =
+                    Audience::member_of(member_of.get(&user_id).cloned().unwrap_or_default());
+                clash_notes(db, membership.organization_id, &news, &audience, now).await?
+            } else {
+                HashMap::new()
+            };
+            sections.push((membership.organization_id, news, notes));
         }
         if moves.is_empty() {
             continue;
@@ -125,7 +145,7 @@ pub async fn queue_batch(
             (!sections.is_empty()).then(|| {
                 let sections: Vec<Section> = sections
                     .iter()
-                    .map(|(organization_id, news)| {
+                    .map(|(organization_id, news, notes)| {
                         let name = names.get(organization_id).map_or("", String::as_str);
                         let mut heading = name.to_owned();
                         if news.len() > LISTED {
@@ -136,7 +156,10 @@ pub async fn queue_batch(
                             events: news
                                 .iter()
                                 .take(LISTED)
-                                .map(|event| member::item(event, name, reader.zone, site))
+                                .map(|event| EventItem {
+                                    notes: notes.get(&event.id).cloned().unwrap_or_default(),
+                                    ..member::item(event, name, reader.zone, site)
+                                })
                                 .collect(),
                         }
                     })
@@ -184,6 +207,45 @@ pub async fn queue_batch(
         pass.marks_moved += moves.len();
     }
     Ok(pass)
+}
+
+/// Clash lines an event carries in an admin's mail at most (the rest are counted).
+const CLASH_NOTES_MAX: usize = 3;
+
+/// The clashes of `news` (one organization's new events) not marked "we know", as lines per
+/// event, named as `audience` may read them.
+async fn clash_notes(
+    db: &DatabaseConnection,
+    organization_id: i64,
+    news: &[&MailEvent],
+    audience: &Audience,
+    now: DateTime<Utc>,
+) -> Result<HashMap<i64, Vec<String>>, Error> {
+    let Some(organization) = organization::Entity::find_by_id(organization_id)
+        .one(db)
+        .await?
+    else {
+        return Ok(HashMap::new());
+    };
+    let ids: Vec<i64> = news.iter().map(|event| event.id).collect();
+    let found: Vec<clashes::Found> =
+        clashes::find(db, &organization, clashes::OwnEvents::These(&ids), now)
+            .await?
+            .into_iter()
+            .filter(|found| !found.known)
+            .collect();
+    let mut notes: HashMap<i64, Vec<String>> = HashMap::new();
+    for clash in clashes::describe(db, &found, audience).await? {
+        notes.entry(clash.event_id).or_default().push(clash.summary);
+    }
+    for lines in notes.values_mut() {
+        if lines.len() > CLASH_NOTES_MAX {
+            let more = lines.len() - CLASH_NOTES_MAX;
+            lines.truncate(CLASH_NOTES_MAX);
+            lines.push(format!("… and {more} more clashes (see Insights)"));
+        }
+    }
+    Ok(notes)
 }
 
 /// The same batch (the same marks moved to the same ids) is the same message.

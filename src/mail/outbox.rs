@@ -65,6 +65,18 @@ async fn insert_once(
     Ok(matches!(written, TryInsertResult::Inserted(_)))
 }
 
+/// Whether a message with this key is in the outbox (written within [`KEPT_FOR`]).
+pub async fn exists(db: &impl ConnectionTrait, idempotency_key: &str) -> Result<bool, Error> {
+    Ok(mail_message::Entity::find()
+        .select_only()
+        .column(mail_message::Column::Id)
+        .filter(mail_message::Column::IdempotencyKey.eq(idempotency_key))
+        .into_tuple::<i64>()
+        .one(db)
+        .await?
+        .is_some())
+}
+
 /// Messages written per statement by [`enqueue_many`].
 const PER_STATEMENT: usize = 50;
 

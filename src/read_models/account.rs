@@ -56,6 +56,8 @@ pub async fn account(
         digest_weekday: me.digest_weekday,
         import_alert_mail: me.import_alert_mail,
         import_check_mail: me.import_check_mail,
+        site_admin: actor.is_site_admin,
+        network_report_mail: me.network_report_mail,
         administers: administers || actor.is_site_admin,
         organizations,
     })

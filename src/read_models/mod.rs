@@ -6,6 +6,7 @@ pub mod account;
 pub mod dashboard;
 pub mod event_page;
 pub mod events;
+pub mod insights;
 pub mod integration;
 pub mod mail;
 pub mod network;

@@ -14,6 +14,7 @@ use sea_orm::ConnectionTrait;
 use crate::Error;
 use crate::cache::CachedReads;
 use crate::rules::access::{Actor, OrgViewer};
+use crate::rules::visibility::Audience;
 use crate::store::memberships;
 use crate::store::organizations::{self, Organization};
 
@@ -86,6 +87,7 @@ pub async fn details(
     db: &impl ConnectionTrait,
     site: &crate::site::PublicUrl,
     request: &OrgRequest,
+    now: DateTime<Utc>,
 ) -> Result<OrganizationDetails, Error> {
     let org = &request.organization;
     let count = memberships::count(db, request.organization.id).await?;
@@ -112,7 +114,14 @@ pub async fn details(
         _ if org.join_policy == JoinPolicy::Invitation => JoinOffer::InvitationOnly,
         _ => JoinOffer::Request,
     };
+    let clashes = if request.viewer.can_manage() {
+        let audience = Audience::of(db, request.viewer.actor).await?;
+        Some(crate::insights::clashes::radar(db, org, &audience, now).await?)
+    } else {
+        None
+    };
     Ok(OrganizationDetails {
+        clashes,
         organization: summary(
             &request.organization,
             i64::try_from(count).unwrap_or(i64::MAX),

@@ -295,6 +295,8 @@ text_enum! {
         ImportRecovered = "import_recovered",
         /// To an organization's admins, monthly: the next 30 days as imported ("Is this right?").
         ImportCheck = "import_check",
+        /// To site admins, monthly: the network's numbers.
+        NetworkReport = "network_report",
         /// To an organization's admins: someone asks to become a member.
         JoinRequested = "join_requested",
         /// To the one who asked: their request to join was approved, or declined.
@@ -424,6 +426,10 @@ text_enum! {
         MemberDomain = "member_domain",
         /// An invitation link: its days of validity and its number of uses.
         Invitation = "invitation",
+        /// The clash radar's window: how far apart two events may start and still clash.
+        ClashWindow = "window_minutes",
+        /// A clash marked (or unmarked) "we know".
+        Clash = "clash",
     }
 }
 

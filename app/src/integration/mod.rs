@@ -33,6 +33,8 @@ pub use convene_types::views::{
     SyncStart, SyncStatusView,
 };
 pub use settings::SettingsPage;
+#[cfg(feature = "ssr")]
+pub(crate) use ssr::{AdminRequest, admin_request};
 
 #[cfg(feature = "ssr")]
 mod ssr {

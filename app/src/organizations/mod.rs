@@ -122,7 +122,13 @@ pub async fn create_organization(
 #[server]
 pub async fn get_organization(slug: String) -> Result<OrganizationDetails, AppError> {
     let (state, request) = ssr::org_request(&slug).await?;
-    Ok(convene::read_models::organizations::details(&state.db, &state.site, &request).await?)
+    Ok(convene::read_models::organizations::details(
+        &state.db,
+        &state.site,
+        &request,
+        chrono::Utc::now(),
+    )
+    .await?)
 }
 
 /// Follows the organization (its public events), for anyone with a confirmed address.

@@ -222,13 +222,60 @@ fn OrganizationView(
                     </a>
                 </p>
             </section>
+            {details
+                .clashes
+                .clone()
+                .map(|radar| view! { <ClashSummary radar slug=org.slug.clone() /> })}
             <Show when=move || details.viewer_can_manage>
                 <nav class="admin-links" aria-label="Organization admin">
                     <a href=format!("/orgs/{}/members", org.slug)>"Manage members"</a>
                     <a href=format!("/orgs/{}/settings", org.slug)>"lu.ma settings"</a>
                     <a href=format!("/orgs/{}/topics", org.slug)>"Topics"</a>
+                    <a href=format!("/orgs/{}/insights", org.slug)>"Insights"</a>
                 </nav>
             </Show>
         </article>
+    }
+}
+
+/// For the organization's admins: the clashes ahead they have not marked "we know".
+#[component]
+fn ClashSummary(radar: convene_types::views::ClashRadar, slug: String) -> impl IntoView {
+    /// Clashes the page lists; the insights page has them all.
+    const SHOWN: usize = 5;
+    let open: Vec<_> = radar
+        .clashes
+        .into_iter()
+        .filter(|clash| !clash.known)
+        .collect();
+    let heading = match open.len() {
+        0 => "No clashes ahead".to_owned(),
+        1 => "1 clash ahead".to_owned(),
+        n => format!("{n} clashes ahead"),
+    };
+    let items = open
+        .iter()
+        .take(SHOWN)
+        .map(|clash| {
+            view! {
+                <li>
+                    <strong>{clash.event_title.clone()}</strong>
+                    " ("
+                    {clash.event_when.clone()}
+                    "): "
+                    {clash.summary.clone()}
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="panel clash-summary" aria-labelledby="clash-summary-heading">
+            <h2 id="clash-summary-heading">{heading}</h2>
+            <ul>{items}</ul>
+            <p class="card-meta">
+                "Only this organization's admins see this. "
+                <a href=format!("/orgs/{slug}/insights")>"All clashes and insights"</a>
+            </p>
+        </section>
     }
 }

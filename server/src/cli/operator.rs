@@ -40,6 +40,13 @@ pub enum OperatorCommand {
         #[arg(long)]
         org: Option<String>,
     },
+    /// List an organization's upcoming events that clash with other organizations' events
+    /// (the clash radar its admins see).
+    Clashes {
+        /// The organization's slug.
+        #[arg(long)]
+        org: String,
+    },
     /// Copy the live SQLite store to FILE (safe while the server runs); for Postgres, says how
     /// to use pg_dump. Keep CONVENE_SECRET_KEY with the copy.
     Backup {
@@ -127,6 +134,7 @@ pub async fn run(
         }) => add_org(db, &slug, &name, &description).await,
         OperatorCommand::Member(command) => member(db, command).await,
         OperatorCommand::Sync { org } => sync(db, context, org).await,
+        OperatorCommand::Clashes { org } => clashes(db, &org).await,
         OperatorCommand::Backup { file } => {
             let copy = convene::store::backup::sqlite_copy(db, &file)
                 .await
@@ -639,4 +647,45 @@ fn read_password(email: &Email) -> Result<String, String> {
         ));
     }
     Ok(password.to_owned())
+}
+
+/// The clash radar as lines: the operator sees what a site admin sees.
+async fn clashes(db: &DatabaseConnection, slug: &str) -> Result<String, String> {
+    use convene::rules::visibility::Audience;
+
+    let organization = convene::store::organizations::find_by_slug(db, slug.trim())
+        .await
+        .map_err(|err| err.to_string())?
+        .ok_or_else(|| format!("no organization with the slug {slug:?}"))?;
+    let radar = convene::insights::clashes::radar(
+        db,
+        &organization,
+        &Audience::site_admin(),
+        chrono::Utc::now(),
+    )
+    .await
+    .map_err(|err| err.to_string())?;
+    if radar.clashes.is_empty() {
+        return Ok(format!(
+            "no clashes ahead for {} (window {} minutes)",
+            organization.slug, radar.window_minutes
+        ));
+    }
+    let mut lines: Vec<String> = radar
+        .clashes
+        .iter()
+        .map(|clash| {
+            format!(
+                "{} ({}): {}{}",
+                clash.event_title,
+                clash.event_when,
+                clash.summary,
+                if clash.known { " [we know]" } else { "" }
+            )
+        })
+        .collect();
+    if radar.left_out > 0 {
+        lines.push(format!("… and {} more", radar.left_out));
+    }
+    Ok(lines.join("\n"))
 }

@@ -6,6 +6,7 @@ pub mod assets;
 pub mod embed;
 pub mod exporter;
 pub mod feeds;
+pub mod insights;
 pub mod routes;
 pub mod unsubscribe;
 pub mod web;

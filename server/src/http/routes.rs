@@ -1,7 +1,10 @@
 //! The HTTP surface: the Leptos pages and server functions, `/healthz`, static files and 404s,
 //! behind the session layer.
 
-use crate::{http::assets, http::embed, http::feeds, http::unsubscribe, http::web, http::webhooks};
+use crate::{
+    http::assets, http::embed, http::feeds, http::insights, http::unsubscribe, http::web,
+    http::webhooks,
+};
 use app::auth::session::RequestUser;
 use app::state::{AppState, RequestCounters};
 use app::{App, shell};
@@ -87,6 +90,8 @@ pub fn router(state: AppState, transport: Transport) -> Router {
         .route("/sitemap.xml", get(web::sitemap))
         .route("/dashboard/newsletter.txt", get(web::newsletter_text))
         .route("/dashboard/newsletter.md", get(web::newsletter_markdown))
+        .route("/admin/network.csv", get(insights::network))
+        .route("/orgs/{slug}/insights.csv", get(insights::organization))
         .nest_service(&pkg_path, assets::pkg_service(pkg_dir, hashed_names))
         .route("/orgs/{slug}/events.ics", get(feeds::organization_feed))
         .route("/orgs/{slug}/events.atom", get(feeds::organization_atom))

@@ -18,6 +18,9 @@ use app::dashboard::{
 };
 use app::error::AppError;
 use app::events::{GetEventPage, GetOrganizationEvents};
+use app::insights::{
+    GetClashRadar, GetNetworkView, GetOrganizationInsights, MarkClash, SaveClashWindow,
+};
 use app::integration::{
     DisconnectLuma, GetLumaSettings, GetSyncProgress, GetSyncStatus, ListTimezones, RemoveIcalFeed,
     RemoveLumaKey, RemoveWebhookSecret, SaveIcalFeed, SaveLumaSettings, SaveWebhookSecret,
@@ -136,6 +139,12 @@ const MATRIX: &[(&str, [Expect; 6])] = &[
     // 404 for everyone: no event has this topic.
     ("get_topic_page",      [Status(404); 6]),
     ("get_status",          [Allowed;     6]),
+    ("get_network_view",    [Status(401), Status(403), Status(403), Status(403), Status(403), Allowed]),
+    ("get_organization_insights", [Status(401), Status(403), Status(403), Status(403), Allowed, Allowed]),
+    ("get_clash_radar",     [Status(401), Status(403), Status(403), Status(403), Allowed,     Allowed]),
+    // 422 where allowed: these events do not clash (the rule answering, nothing stored).
+    ("mark_clash",          [Status(401), Status(403), Status(403), Status(403), Status(422), Status(422)]),
+    ("save_clash_window",   [Status(401), Status(403), Status(403), Status(403), Allowed,     Allowed]),
     ("get_topic_settings",  [Status(401), Status(403), Status(403), Status(403), Allowed,     Allowed]),
     // 404 where allowed: the organization has no such tag (the rule answering).
     ("save_topic_rule",     [Status(401), Status(403), Status(403), Status(403), Status(404), Status(404)]),
@@ -441,6 +450,22 @@ impl World {
             "list_topic_options" => (ListTopicOptions::PATH, vec![]),
             "get_topic_page" => (GetTopicPage::PATH, vec![("slug", "no-such-topic")]),
             "get_status" => (GetStatus::PATH, vec![]),
+            "get_network_view" => (GetNetworkView::PATH, vec![]),
+            "get_organization_insights" => (GetOrganizationInsights::PATH, vec![("slug", ORG)]),
+            "get_clash_radar" => (GetClashRadar::PATH, vec![("slug", ORG)]),
+            "mark_clash" => (
+                MarkClash::PATH,
+                vec![
+                    ("slug", ORG),
+                    ("event_id", "999999"),
+                    ("other_event_id", "999998"),
+                    ("known", "true"),
+                ],
+            ),
+            "save_clash_window" => (
+                SaveClashWindow::PATH,
+                vec![("slug", ORG), ("window_minutes", "120")],
+            ),
             "get_topic_settings" => (GetTopicSettings::PATH, vec![("slug", ORG)]),
             "save_topic_rule" => (
                 SaveTopicRule::PATH,
@@ -631,6 +656,11 @@ fn the_matrix_covers_every_server_function() {
         ListTopicOptions::PATH,
         GetTopicPage::PATH,
         GetStatus::PATH,
+        GetNetworkView::PATH,
+        GetOrganizationInsights::PATH,
+        GetClashRadar::PATH,
+        MarkClash::PATH,
+        SaveClashWindow::PATH,
         GetNetworkSettings::PATH,
         SaveNetworkKey::PATH,
         SaveNetworkWebhookSecret::PATH,

@@ -770,6 +770,8 @@ async fn seed_largest_calendar(db: &sea_orm::DatabaseConnection, organization_id
                     cover_url: None,
                     event_url: None,
                     location_text: Some("Hall 1, Berlin".into()),
+                    city: Some("Berlin".into()),
+                    coordinate: None,
                     address_hidden: false,
                     location_type: convene::import::luma::model::LocationType::InPerson,
                     visibility: convene::rules::visibility::Visibility::Public,

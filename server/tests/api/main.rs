@@ -21,6 +21,7 @@ mod feeds;
 mod health;
 mod helpers;
 mod hostile_feeds;
+mod insights;
 mod luma_settings;
 mod mail;
 mod member_mail;

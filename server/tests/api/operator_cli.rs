@@ -727,3 +727,75 @@ mod ical {
         assert!(panel_by.starts_with("user:"), "{panel_by}");
     }
 }
+
+#[tokio::test]
+async fn clashes_lists_an_organizations_clashes_as_a_site_admin_would_see_them() {
+    use convene::store::entities::event;
+    use convene_types::{EventSource, LocationType, Visibility};
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set};
+
+    let cli = Cli::new().await;
+    for (slug, name) in [("rust-berlin", "Rust Berlin"), ("hidden-b", "Hidden B")] {
+        let out = cli.run(&["org", "add", "--slug", slug, "--name", name], None, None);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+    }
+    let out = cli.run(&["clashes", "--org", "rust-berlin"], None, None);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout
+            .starts_with("no clashes ahead for rust-berlin (window 120 minutes)"),
+        "{}",
+        out.stdout
+    );
+
+    let db = cli.db().await;
+    let at = chrono::Utc::now() + chrono::Duration::days(2);
+    for (slug, title, minutes, visibility) in [
+        ("rust-berlin", "Berlin meetup", 0, Visibility::Public),
+        ("hidden-b", "B members night", 45, Visibility::MembersOnly),
+    ] {
+        let org = organizations::find_by_slug(&db, slug)
+            .await
+            .unwrap()
+            .unwrap();
+        let start = at + chrono::Duration::minutes(minutes);
+        event::ActiveModel {
+            organization_id: Set(org.id),
+            source: Set(EventSource::LumaApi),
+            external_id: Set(format!("evt-{slug}")),
+            title: Set(title.into()),
+            start_at: Set(start),
+            end_at: Set(start + chrono::Duration::hours(2)),
+            timezone: Set("Europe/Berlin".into()),
+            location_type: Set(LocationType::InPerson),
+            location_text: Set(Some("Hall 1, Berlin".into())),
+            city: Set(Some("Berlin".into())),
+            visibility: Set(visibility),
+            tags: Set("[]".into()),
+            content_hash: Set(String::new()),
+            synced_at: Set(start),
+            ..Default::default()
+        }
+        .insert(&db)
+        .await
+        .unwrap();
+    }
+    let out = cli.run(&["clashes", "--org", "rust-berlin"], None, None);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout.contains("Berlin meetup (")
+            && out.stdout.contains(
+                "Clashes with B members night (Hidden B), Hall 1, Berlin, 45 minutes later"
+            ),
+        "{}",
+        out.stdout
+    );
+    let out = cli.run(&["clashes", "--org", "nowhere"], None, None);
+    assert_ne!(out.code, 0);
+    assert!(
+        out.stderr
+            .contains("no organization with the slug \"nowhere\""),
+        "{}",
+        out.stderr
+    );
+}

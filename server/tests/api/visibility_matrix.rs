@@ -583,6 +583,31 @@ async fn each_viewer_sees_on_each_surface_what_lu_ma_would_show_them() {
             404,
             "row ids address nothing"
         );
+
+        // Insights and the network view count events and name none; their pages and CSVs
+        // answer the organization's admins and site admins only.
+        let manages = matches!(viewer, Viewer::OrgAdmin | Viewer::SiteAdmin);
+        for (path, allowed) in [
+            ("/orgs/rust-berlin/insights", manages),
+            ("/orgs/rust-berlin/insights.csv", manages),
+            ("/admin/network", viewer == Viewer::SiteAdmin),
+            ("/admin/network.csv", viewer == Viewer::SiteAdmin),
+        ] {
+            let response = app.get_as(path, cookie).await;
+            let status = response.status().as_u16();
+            let body = response.text().await.unwrap();
+            assert_nothing_secret(path, viewer, &body);
+            assert!(
+                titles_in(&body).is_empty(),
+                "{path} as {viewer:?} names an event"
+            );
+            let shows_numbers = body.contains("Rust Berlin,rust-berlin,")
+                || body.contains("Rust Berlin: events per month");
+            assert_eq!(shows_numbers, allowed, "{path} as {viewer:?} ({status})");
+            if path.ends_with(".csv") {
+                assert_eq!(status == 200, allowed, "{path} as {viewer:?}: {status}");
+            }
+        }
     }
 
     // Mail: each member's weekly digest, read from the outbox (no SMTP server here). Mail is

@@ -352,6 +352,7 @@ mod tests {
             member_domain: None,
             luma_webhook_secret_sealed: None,
             luma_network_id: None,
+            clash_window_minutes: 120,
         }
     }
 

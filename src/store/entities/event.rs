@@ -34,6 +34,12 @@ pub struct Model {
     pub meeting_url: Option<String>,
     /// `location_text` holds only the city: lu.ma shows the address to registered guests only.
     pub address_hidden: bool,
+    /// The city the event is in, as its source names it (lu.ma's address, a feed's place); a
+    /// guests-only address gives this much.
+    pub city: Option<String>,
+    /// Where the venue is, in millionths of a degree; never for a guests-only address.
+    pub latitude_e6: Option<i32>,
+    pub longitude_e6: Option<i32>,
     /// Listed by the organization's calendar, managed by another (lu.ma `platform: external`).
     pub cross_listed: bool,
     /// Stored from lu.ma's list, its description not fetched yet (the run's second pass, or the

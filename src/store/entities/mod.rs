@@ -6,6 +6,7 @@ pub mod event;
 pub mod event_description;
 pub mod event_topic;
 pub mod feed_token;
+pub mod known_clash;
 pub mod lease;
 pub mod luma_network;
 pub mod luma_webhook_delivery;

@@ -62,6 +62,8 @@ pub struct Model {
     /// Connected through a lu.ma organization key (`luma_networks`): its calendar's events come
     /// with the whole network's, and that key answers for it when it has none of its own.
     pub luma_network_id: Option<i64>,
+    /// Two events clash when they start at most this many minutes apart (the clash radar).
+    pub clash_window_minutes: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

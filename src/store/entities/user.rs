@@ -27,6 +27,8 @@ pub struct Model {
     pub import_alert_mail: bool,
     /// The monthly "Is this right?" of the organizations they administer.
     pub import_check_mail: bool,
+    /// The monthly network report (site admins only).
+    pub network_report_mail: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

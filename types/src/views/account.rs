@@ -17,6 +17,9 @@ pub struct AccountView {
     pub import_alert_mail: bool,
     /// The monthly "Is this right?" of the organizations they administer.
     pub import_check_mail: bool,
+    /// A site admin: the monthly network report concerns them.
+    pub site_admin: bool,
+    pub network_report_mail: bool,
     /// Administers an organization (so import alerts concern them).
     pub administers: bool,
     pub organizations: Vec<AccountOrganization>,

@@ -27,6 +27,8 @@ pub struct OrganizationDetails {
     pub join_offer: JoinOffer,
     /// Org admins and site admins manage members and the calendar.
     pub viewer_can_manage: bool,
+    /// The clash radar, for those who manage it (its admins and site admins); `None` for others.
+    pub clashes: Option<crate::views::ClashRadar>,
     /// The HTML a member pastes into their own site to show the organization's events (the
     /// widget's frame and the script that sizes it).
     pub widget_snippet: String,

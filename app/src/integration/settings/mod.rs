@@ -17,6 +17,7 @@ use super::{
 };
 use crate::error::{AppError, ErrorNotice};
 use crate::forms::{Field, FormAlert, field_message, form_error, typed};
+use crate::insights::ClashPanel;
 use sync::SyncPanel;
 #[cfg(feature = "ssr")]
 pub(super) use sync::progress;
@@ -35,8 +36,9 @@ pub fn SettingsPage() -> impl IntoView {
         |slug| async move {
             let settings = get_luma_settings(slug.clone()).await?;
             let timezones = list_timezones().await?;
-            let status = get_sync_status(slug).await?;
-            Ok::<_, AppError>((settings, timezones, status))
+            let status = get_sync_status(slug.clone()).await?;
+            let clashes = crate::insights::get_clash_radar(slug).await?;
+            Ok::<_, AppError>((settings, timezones, status, clashes))
         },
     );
 
@@ -47,7 +49,7 @@ pub fn SettingsPage() -> impl IntoView {
                 view! { <ErrorNotice errors /> }
             }>
                 {move || Suspend::new(async move {
-                    let (settings, timezones, status) = page.await?;
+                    let (settings, timezones, status, clashes) = page.await?;
                     Ok::<
                         _,
                         AppError,
@@ -81,6 +83,7 @@ pub fn SettingsPage() -> impl IntoView {
                                 <h2 id="sync-heading">"Sync"</h2>
                                 <SyncPanel status />
                             </section>
+                            <ClashPanel radar=clashes slug=settings.slug.clone() />
                             <DisconnectPanel settings />
                         },
                     )

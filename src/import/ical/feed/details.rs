@@ -7,6 +7,7 @@ use icalendar::{Component, Event, EventLike};
 
 use super::FeedSettings;
 use crate::import::luma::model::{ImportedEvent, LocationType};
+use crate::places::{self, Coordinate};
 use crate::rules::bounds::{self};
 use crate::rules::visibility::Visibility;
 
@@ -21,6 +22,9 @@ pub(super) struct Details {
     pub(super) event_url: Option<String>,
     pub(super) location_type: LocationType,
     pub(super) location_text: Option<String>,
+    pub(super) city: Option<String>,
+    /// `GEO`: where the venue is.
+    pub(super) coordinate: Option<Coordinate>,
     pub(super) visibility: Visibility,
     pub(super) all_day: bool,
     /// `CATEGORIES`, as topics (bounded like lu.ma's tags).
@@ -49,6 +53,15 @@ impl Details {
             ),
             None => (LocationType::Unknown, None),
         };
+        let city = location
+            .filter(|_| location_type == LocationType::InPerson)
+            .and_then(places::city_of_text);
+        // `GEO:52.52;13.40`, latitude first.
+        let coordinate = event
+            .property_value("GEO")
+            .and_then(|geo| geo.split_once(';'))
+            .and_then(|(latitude, longitude)| Coordinate::parse(latitude, longitude))
+            .filter(|_| location_type != LocationType::Online);
         let title = bounds::one_line(
             event.get_summary().unwrap_or_default(),
             bounds::TITLE_MAX_CHARS,
@@ -63,6 +76,8 @@ impl Details {
             event_url,
             location_type,
             location_text,
+            city,
+            coordinate,
             visibility: crate::rules::visibility::from_ical_class(event.property_value("CLASS")),
             all_day: false,
             tags: categories(event),
@@ -96,6 +111,8 @@ impl Details {
             event_url: self.event_url.clone(),
             location_text: self.location_text.clone(),
             address_hidden: false,
+            city: self.city.clone(),
+            coordinate: self.coordinate,
             location_type: self.location_type,
             visibility: self.visibility,
             cross_listed: false,

@@ -80,6 +80,13 @@ fn a_luma_feed_maps_to_the_ids_and_fields_the_api_gives() {
         hack.location_text.as_deref(),
         Some("Mindspace, Skalitzer Str. 104, Berlin")
     );
+    assert_eq!(hack.city.as_deref(), Some("Berlin"), "the place's city");
+    assert_eq!(
+        hack.coordinate
+            .map(|point| (point.latitude_e6, point.longitude_e6)),
+        Some((52_500_000, 13_400_000)),
+        "GEO, latitude first"
+    );
     assert_eq!(
         hack.description_md.as_deref(),
         Some("Bring a laptop and a project.\nHosted by Rust Berlin"),
@@ -88,6 +95,7 @@ fn a_luma_feed_maps_to_the_ids_and_fields_the_api_gives() {
 
     let online = find(&events, "evt-Online9");
     assert_eq!(online.location_type, LocationType::Online);
+    assert_eq!((online.city.as_deref(), online.coordinate), (None, None));
     assert!(
         !format!("{online:?}").contains("meet.example.org"),
         "the join link is not kept"

@@ -8,6 +8,7 @@ use serde::Deserialize;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
+use crate::places::{self, Coordinate};
 use crate::rules::bounds;
 use crate::rules::visibility::Visibility;
 
@@ -45,6 +46,10 @@ pub struct ImportedEvent {
     /// lu.ma shows the street address to registered guests only ("Address shared with
     /// registered guests on lu.ma"); Convene never stores it.
     pub address_hidden: bool,
+    /// The city the event is in (a guests-only address gives this much).
+    pub city: Option<String>,
+    /// Where the venue is; never for a guests-only address.
+    pub coordinate: Option<Coordinate>,
     pub location_type: LocationType,
     pub visibility: Visibility,
     /// Listed by this calendar, managed by another (lu.ma's `platform: external`).
@@ -85,6 +90,13 @@ impl ImportedEvent {
         }
         if self.cross_listed {
             fields.push_str("cross-listed");
+        }
+        if let Some(city) = &self.city {
+            fields.push_str("city:");
+            fields.push_str(city);
+        }
+        if let Some(point) = self.coordinate {
+            fields.push_str(&format!("at:{},{}", point.latitude_e6, point.longitude_e6));
         }
         hex::encode(Sha256::digest(fields.as_bytes()))
     }
@@ -141,6 +153,12 @@ struct WireEvent {
     duration_interval: Option<String>,
     timezone: Option<String>,
     geo_address_json: Option<WireAddress>,
+    /// `{latitude, longitude}`, numbers (or numbers as text); any other shape is no place
+    /// (never a reason to refuse the page).
+    coordinate: Option<Value>,
+    /// The legacy shape's coordinate, as text.
+    geo_latitude: Option<Value>,
+    geo_longitude: Option<Value>,
     meeting_url: Option<String>,
     zoom_meeting_url: Option<String>,
     location_type: Option<String>,
@@ -164,6 +182,16 @@ struct WireAddress {
     country: Option<String>,
     city_state: Option<String>,
     full_address: Option<String>,
+}
+
+/// A coordinate given as two JSON numbers or two numbers as text; anything else is none.
+fn coordinate(latitude: Option<&Value>, longitude: Option<&Value>) -> Option<Coordinate> {
+    let degrees = |value: Option<&Value>| match value? {
+        Value::Number(number) => number.as_f64(),
+        Value::String(text) if text.len() <= 32 => text.trim().parse().ok(),
+        _ => None,
+    };
+    Coordinate::from_degrees(degrees(latitude)?, degrees(longitude)?)
 }
 
 #[derive(Debug, Deserialize)]
@@ -328,6 +356,25 @@ fn normalise(wire: WireEvent) -> Result<ImportedEvent, MalformedResponse> {
             location_text(address)
         }
     });
+    let city = wire.geo_address_json.as_ref().and_then(|address| {
+        address
+            .city
+            .as_deref()
+            .and_then(places::city_name)
+            .or_else(|| {
+                let city_state = address.city_state.as_deref()?;
+                places::city_name(city_state.split(',').next()?)
+            })
+    });
+    // A guests-only venue's coordinates would show where it is: only its city is public.
+    let coordinate = if address_hidden {
+        None
+    } else {
+        match &wire.coordinate {
+            Some(point) => coordinate(point.get("latitude"), point.get("longitude")),
+            None => coordinate(wire.geo_latitude.as_ref(), wire.geo_longitude.as_ref()),
+        }
+    };
     let location_type = match wire.location_type.as_deref() {
         Some("offline") => LocationType::InPerson,
         Some("zoom" | "meet" | "discord" | "twitch" | "twitter" | "youtube") => {
@@ -359,6 +406,8 @@ fn normalise(wire: WireEvent) -> Result<ImportedEvent, MalformedResponse> {
         cover_url: link(wire.cover_url),
         event_url: link(wire.url),
         address_hidden: address_hidden && location_type != LocationType::Online,
+        city: city.filter(|_| location_type != LocationType::Online),
+        coordinate: coordinate.filter(|_| location_type != LocationType::Online),
         location_text,
         location_type,
         visibility: crate::rules::visibility::from_luma(wire.visibility.as_deref()),

@@ -301,3 +301,50 @@ fn hostile_values_are_refused_or_bounded_without_panicking() {
     assert!(event.title.ends_with('…'));
     assert_eq!(event.event_url, None, "a link with a line break is dropped");
 }
+
+#[test]
+fn places_carry_the_city_and_only_a_public_venues_coordinates() {
+    let body = r#"{"entries":[
+        {"id":"evt-1","start_at":"2026-12-01T18:00:00Z","location_type":"offline",
+         "geo_address_json":{"address":"Betahaus","city":"Berlin"},"coordinate":{"latitude":52.5017,"longitude":13.4115}},
+        {"id":"evt-2","start_at":"2026-12-01T18:00:00Z","location_type":"offline","location_visibility":"guests-only",
+         "geo_address_json":{"address":"Flat 3, 12 Secret Street","city":"Berlin"},"coordinate":{"latitude":52.53,"longitude":13.38}},
+        {"id":"evt-3","start_at":"2026-12-01T18:00:00Z","location_type":"zoom",
+         "geo_address_json":{"city":"Berlin"},"coordinate":{"latitude":52.53,"longitude":13.38}},
+        {"id":"evt-4","start_at":"2026-12-01T18:00:00Z","location_type":"offline",
+         "geo_address_json":{"city_state":"Lisboa, Portugal"},"coordinate":{"latitude":"nonsense","longitude":9}},
+        {"id":"evt-5","start_at":"2026-12-01T18:00:00Z","location_type":"offline",
+         "geo_address_json":null,"coordinate":{"latitude":0,"longitude":0}},
+        {"id":"evt-6","start_at":"2026-12-01T18:00:00Z","coordinate":"somewhere","geo_latitude":[1]}
+    ]}"#;
+    let events = parse_event_page(body).unwrap().events;
+    assert_eq!(events[0].city.as_deref(), Some("Berlin"));
+    let point = events[0].coordinate.expect("a public venue's coordinate");
+    assert_eq!(
+        (point.latitude_e6, point.longitude_e6),
+        (52_501_700, 13_411_500)
+    );
+    assert_eq!(
+        events[1].city.as_deref(),
+        Some("Berlin"),
+        "the city is public"
+    );
+    assert_eq!(events[1].coordinate, None, "a guests-only venue is not");
+    assert_eq!(
+        (events[2].city.as_deref(), events[2].coordinate),
+        (None, None),
+        "online"
+    );
+    assert_eq!(events[3].city.as_deref(), Some("Lisboa"));
+    assert_eq!(events[3].coordinate, None);
+    assert_eq!(events[4].coordinate, None, "0, 0 is no place");
+    assert_eq!(
+        events[5].coordinate, None,
+        "a coordinate of another shape is none"
+    );
+    let legacy = r#"{"entries":[{"event":{"api_id":"evt-6","start_at":"2026-12-01T18:00:00Z",
+        "geo_address_json":{"address":"Old Street","city":"London"},"geo_latitude":"51.5255","geo_longitude":"-0.0705"}}]}"#;
+    let events = parse_event_page(legacy).unwrap().events;
+    assert_eq!(events[0].city.as_deref(), Some("London"));
+    assert_eq!(events[0].coordinate.map(|p| p.longitude_e6), Some(-70_500));
+}
