@@ -178,30 +178,8 @@ pub async fn read(
                 .or_insert_with(|| vec![0; months.len()])[index] = count(events);
         }
     }
-    let last: HashMap<i64, DateTime<Utc>> = counted(scope)
-        .filter(event::Column::StartAt.lt(now))
-        .select_only()
-        .column(event::Column::OrganizationId)
-        .column_as(event::Column::StartAt.max(), "last")
-        .group_by(event::Column::OrganizationId)
-        .into_tuple::<(i64, Option<DateTime<Utc>>)>()
-        .all(db)
-        .await?
-        .into_iter()
-        .filter_map(|(id, at)| Some((id, at?)))
-        .collect();
-    let next: HashMap<i64, DateTime<Utc>> = counted(scope)
-        .filter(event::Column::StartAt.gte(now))
-        .select_only()
-        .column(event::Column::OrganizationId)
-        .column_as(event::Column::StartAt.min(), "next")
-        .group_by(event::Column::OrganizationId)
-        .into_tuple::<(i64, Option<DateTime<Utc>>)>()
-        .all(db)
-        .await?
-        .into_iter()
-        .filter_map(|(id, at)| Some((id, at?)))
-        .collect();
+    let last = edge(db, scope, Edge::LastBefore(now)).await?;
+    let next = edge(db, scope, Edge::NextFrom(now)).await?;
     let mut roles = membership::Entity::find()
         .select_only()
         .column(membership::Column::OrganizationId)
@@ -245,6 +223,44 @@ pub async fn read(
         })
         .collect();
     Ok(Activity { months, rows })
+}
+
+/// Which event [`edge`] finds for each organization.
+#[derive(Debug, Clone, Copy)]
+enum Edge {
+    /// The last to start before this time.
+    LastBefore(DateTime<Utc>),
+    /// The first to start at or after it.
+    NextFrom(DateTime<Utc>),
+}
+
+/// Each organization's last (or next) event's start, in one grouped query.
+async fn edge(
+    db: &impl ConnectionTrait,
+    scope: Scope,
+    edge: Edge,
+) -> Result<HashMap<i64, DateTime<Utc>>, Error> {
+    let (query, start) = match edge {
+        Edge::LastBefore(at) => (
+            counted(scope).filter(event::Column::StartAt.lt(at)),
+            event::Column::StartAt.max(),
+        ),
+        Edge::NextFrom(at) => (
+            counted(scope).filter(event::Column::StartAt.gte(at)),
+            event::Column::StartAt.min(),
+        ),
+    };
+    Ok(query
+        .select_only()
+        .column(event::Column::OrganizationId)
+        .column_as(start, "start")
+        .group_by(event::Column::OrganizationId)
+        .into_tuple::<(i64, Option<DateTime<Utc>>)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|(id, at)| Some((id, at?)))
+        .collect())
 }
 
 /// Each organization's most frequent topics among its events of the months shown.

@@ -7,6 +7,7 @@ use unicode_normalization::UnicodeNormalization;
 
 use crate::rules::bounds;
 
+pub mod near;
 #[cfg(test)]
 mod tests;
 

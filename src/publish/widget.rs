@@ -11,6 +11,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder
 
 use crate::Error;
 use crate::mail::compose::escape;
+use crate::places::near::{Near, NearParams, NearQuery};
 use crate::read_models::event_page;
 use crate::rules::bounds;
 use crate::rules::visibility::Audience;
@@ -40,12 +41,20 @@ pub struct WidgetQuery {
     pub topic: Option<String>,
     pub limit: u64,
     pub theme: Theme,
+    /// Only events near a city (`near=`, `km=`, `online=`).
+    pub near: Option<NearQuery>,
 }
 
 impl WidgetQuery {
     /// Reads the query string's values (absent ones are empty); a refusal names the parameter
     /// and what it may be.
-    pub fn parse(org: &str, topic: &str, limit: &str, theme: &str) -> Result<Self, Error> {
+    pub fn parse(
+        org: &str,
+        topic: &str,
+        limit: &str,
+        theme: &str,
+        near: &NearParams<'_>,
+    ) -> Result<Self, Error> {
         let org = org.trim();
         let org = if org.is_empty() {
             None
@@ -80,6 +89,7 @@ impl WidgetQuery {
             topic: topics::parse_param(topic)?,
             limit,
             theme,
+            near: NearQuery::parse(near)?,
         })
     }
 }
@@ -110,6 +120,9 @@ pub async fn render(
     }
     if let Some(topic) = &query.topic {
         found = found.filter(topics::has_topic(topic));
+    }
+    if let Some(near) = &query.near {
+        found = found.filter(Near::resolve(db, near).await?.condition());
     }
     let listed: Vec<(Event, String)> = found
         .order_by_asc(event::Column::StartAt)
@@ -281,11 +294,18 @@ mod tests {
 
     #[test]
     fn the_query_is_checked_and_refusals_name_the_parameter() {
-        let query = WidgetQuery::parse("rust-berlin", "Web Dev", "3", "dark").unwrap();
+        let query = WidgetQuery::parse(
+            "rust-berlin",
+            "Web Dev",
+            "3",
+            "dark",
+            &NearParams::default(),
+        )
+        .unwrap();
         assert_eq!(query.org.as_deref(), Some("rust-berlin"));
         assert_eq!(query.topic.as_deref(), Some("web-dev"));
         assert_eq!((query.limit, query.theme), (3, Theme::Dark));
-        let defaults = WidgetQuery::parse("", "", "", "").unwrap();
+        let defaults = WidgetQuery::parse("", "", "", "", &NearParams::default()).unwrap();
         assert_eq!(
             (defaults.org, defaults.limit, defaults.theme),
             (None, DEFAULT_LIMIT, Theme::Light)
@@ -298,11 +318,60 @@ mod tests {
             ("", "", "blue", "theme"),
             ("../admin", "", "", "org"),
         ] {
-            let refused = WidgetQuery::parse(org, "", limit, theme)
+            let refused = WidgetQuery::parse(org, "", limit, theme, &NearParams::default())
                 .unwrap_err()
                 .to_string();
             assert!(refused.starts_with(field), "{refused}");
         }
+        for (near, field) in [
+            (
+                NearParams {
+                    city: "Lisbon",
+                    km: "0",
+                    online: "",
+                },
+                "km",
+            ),
+            (
+                NearParams {
+                    city: "Lisbon",
+                    km: "",
+                    online: "maybe",
+                },
+                "online",
+            ),
+            (
+                NearParams {
+                    city: &"x".repeat(101),
+                    km: "",
+                    online: "",
+                },
+                "near",
+            ),
+        ] {
+            let refused = WidgetQuery::parse("", "", "", "", &near)
+                .unwrap_err()
+                .to_string();
+            assert!(refused.starts_with(field), "{refused}");
+        }
+        let near = WidgetQuery::parse(
+            "",
+            "",
+            "",
+            "",
+            &NearParams {
+                city: " Lisboa ",
+                km: "20",
+                online: "1",
+            },
+        )
+        .unwrap()
+        .near
+        .unwrap();
+        assert_eq!(
+            (near.city.as_str(), near.km, near.include_online),
+            ("Lisboa", 20, true)
+        );
     }
 
     #[test]
@@ -315,8 +384,10 @@ mod tests {
         #[test]
         fn generated_queries_never_panic(
             org in "\\PC{0,80}", topic in "\\PC{0,80}", limit in "\\PC{0,30}", theme in "\\PC{0,20}",
+            city in "\\PC{0,120}", km in "\\PC{0,10}", online in "\\PC{0,5}",
         ) {
-            if let Ok(query) = WidgetQuery::parse(&org, &topic, &limit, &theme) {
+            let near = NearParams { city: &city, km: &km, online: &online };
+            if let Ok(query) = WidgetQuery::parse(&org, &topic, &limit, &theme, &near) {
                 proptest::prop_assert!((1..=MAX_LIMIT).contains(&query.limit));
             }
         }

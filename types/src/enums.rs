@@ -430,6 +430,11 @@ text_enum! {
         ClashWindow = "window_minutes",
         /// A clash marked (or unmarked) "we know".
         Clash = "clash",
+        /// A city events are near (`near=`), the radius around it (`km=`), and whether online
+        /// events come too (`online=`).
+        Near = "near",
+        Km = "km",
+        Online = "online",
     }
 }
 

@@ -7,6 +7,7 @@ use app::state::AppState;
 use axum::extract::{Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use convene::places::near::NearParams;
 use convene::publish::widget::{self, WidgetQuery};
 use serde::Deserialize;
 
@@ -21,10 +22,24 @@ pub struct WidgetParams {
     topic: String,
     limit: String,
     theme: String,
+    near: String,
+    km: String,
+    online: String,
 }
 
 pub async fn events(State(state): State<AppState>, Query(params): Query<WidgetParams>) -> Response {
-    let query = match WidgetQuery::parse(&params.org, &params.topic, &params.limit, &params.theme) {
+    let near = NearParams {
+        city: &params.near,
+        km: &params.km,
+        online: &params.online,
+    };
+    let query = match WidgetQuery::parse(
+        &params.org,
+        &params.topic,
+        &params.limit,
+        &params.theme,
+        &near,
+    ) {
         Ok(query) => query,
         Err(refused) => {
             return framable(
@@ -40,6 +55,11 @@ pub async fn events(State(state): State<AppState>, Query(params): Query<WidgetPa
             widget::refusal(
                 "org: no organization has this name; use the one in its Convene address",
             ),
+        ),
+        // A city no event names: said in the widget, like any refusal.
+        Err(refused @ convene::Error::Invalid { .. }) => framable(
+            StatusCode::BAD_REQUEST,
+            widget::refusal(&refused.to_string()),
         ),
         Err(err) => {
             tracing::error!(error = %err, "writing the widget failed");

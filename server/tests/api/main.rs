@@ -30,5 +30,6 @@ mod open_web;
 mod operator_cli;
 mod organizations;
 mod pages;
+mod places;
 mod visibility_matrix;
 mod webhooks;
