@@ -11,6 +11,7 @@ use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
 
 use super::{CITY_MAX_CHARS, Coordinate, city_key};
 use crate::Error;
+use crate::rules::visibility::Audience;
 use crate::store::entities::event;
 
 pub const DEFAULT_KM: u32 = 50;
@@ -101,9 +102,14 @@ pub fn parse_online(text: &str) -> Result<bool, Error> {
 }
 
 impl Near {
-    /// Looks `query`'s city up among the network's events. A city no event names is refused,
-    /// naming some that exist.
-    pub async fn resolve(db: &impl ConnectionTrait, query: &NearQuery) -> Result<Self, Error> {
+    /// Looks `query`'s city up among the events `audience` may see (a members-only event's city
+    /// or venue must not show through a refusal or a centre). A city none of them names is
+    /// refused, naming some that exist.
+    pub async fn resolve(
+        db: &impl ConnectionTrait,
+        query: &NearQuery,
+        audience: &Audience,
+    ) -> Result<Self, Error> {
         let asked = query.city.as_str();
         let (km, include_online) = (query.km, query.include_online);
         let key = city_key(asked);
@@ -113,6 +119,7 @@ impl Near {
             .column(event::Column::City)
             .column_as(event::Column::Id.count(), "events")
             .filter(event::Column::RemovedAt.is_null())
+            .filter(audience.condition())
             .filter(event::Column::City.is_not_null())
             .group_by(event::Column::City)
             .limit(CITIES_READ_MAX)
@@ -154,6 +161,8 @@ impl Near {
             .column(event::Column::LatitudeE6)
             .column(event::Column::LongitudeE6)
             .filter(event::Column::City.is_in(names.clone()))
+            .filter(event::Column::RemovedAt.is_null())
+            .filter(audience.condition())
             .filter(event::Column::LatitudeE6.is_not_null())
             .filter(event::Column::LongitudeE6.is_not_null())
             .limit(VENUES_READ_MAX)

@@ -122,7 +122,12 @@ pub async fn render(
         found = found.filter(topics::has_topic(topic));
     }
     if let Some(near) = &query.near {
-        found = found.filter(Near::resolve(db, near).await?.condition());
+        // The widget is public: its cities come from public events only.
+        found = found.filter(
+            Near::resolve(db, near, &Audience::public())
+                .await?
+                .condition(),
+        );
     }
     let listed: Vec<(Event, String)> = found
         .order_by_asc(event::Column::StartAt)

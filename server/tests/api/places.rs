@@ -39,6 +39,15 @@ async fn world() -> (TestApp, FakeLuma) {
     online["location_type"] = json!("zoom");
     online["geo_address_json"] = json!(null);
     let mut guests = luma_event("evt-guests", GUESTS_ONLY, 5, "Berlin", Some((52.53, 13.38)));
+    // The only event in its town, and members-only: its city must not show through the widget.
+    let mut members = luma_event(
+        "evt-members",
+        "Board retreat",
+        6,
+        "Hiddenburg",
+        Some((50.0, 10.0)),
+    );
+    members["visibility"] = json!("members-only");
     guests["location_visibility"] = json!("guests-only");
     let calendar = FakeCalendar {
         id: "cal-berlin".into(),
@@ -57,6 +66,7 @@ async fn world() -> (TestApp, FakeLuma) {
             luma_event("evt-lisbon", LISBON, 3, "Lisboa", Some((38.7223, -9.1393))),
             online,
             guests,
+            members,
         ],
         legacy_shape: false,
     };
@@ -130,6 +140,13 @@ async fn the_widget_keeps_the_events_near_a_city_and_drops_the_rest() {
         refused.contains("Berlin") && refused.contains("Lisboa"),
         "{refused}"
     );
+    assert!(
+        !refused.contains("Hiddenburg"),
+        "a members-only event's city: {refused}"
+    );
+    let (status, refused) = widget("near=Hiddenburg").await;
+    assert_eq!(status, 400, "known only from a members-only event");
+    assert!(!refused.contains("Board retreat"));
     let (status, refused) = widget("near=Berlin&km=5000").await;
     assert_eq!(status, 400);
     assert!(refused.contains("km: must be a whole number of kilometres from 1 to 500"));
