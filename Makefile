@@ -28,10 +28,10 @@ E2E_ENV := LEPTOS_SITE_ADDR=127.0.0.1:$(E2E_PORT) CONVENE_DATA_DIR=$(E2E_DIR) \
 	CONVENE_SMTP_URL="smtp://127.0.0.1:$(E2E_SMTP_PORT)?tls=none" CONVENE_E2E_MAIL_DIR=$(E2E_DIR)/mail \
 	CONVENE_E2E_PROFILE=release
 
-.PHONY: run test setup setup-test fmt fmt-check lint test-rust test-rust-moved-clock test-e2e build-release watch bench bench-digest bench-freshness bench-dashboard profile-dashboard bench-web bench-wasm-size fuzz measure-budgets dist test-dist test-deploy
+.PHONY: run test setup setup-test vendor fmt fmt-check lint test-rust test-rust-moved-clock test-e2e build-release watch bench bench-digest bench-freshness bench-dashboard profile-dashboard bench-web bench-wasm-size fuzz measure-budgets dist test-dist test-deploy
 
 # The local demo: demo organizations, accounts and events (a deployment leaves CONVENE_DEMO off).
-run: setup
+run: setup vendor
 	CONVENE_DEMO=$${CONVENE_DEMO:-1} cargo leptos serve --release
 
 # Each step timed, so a run says where its minutes went (docs/performance.md quotes them).
@@ -90,7 +90,7 @@ test-rust-moved-clock:
 	done
 
 E2E_PORTS := $(E2E_PORT) $(E2E_LUMA_PORT) $(E2E_SMTP_PORT)
-test-e2e:
+test-e2e: vendor
 	@# Another server on one of the suite's ports would answer its requests instead (a left-over
 	@# `make test-e2e` or a developer's own run): say which, rather than fail the tests obscurely.
 	@for port in $(E2E_PORTS); do \
@@ -107,8 +107,18 @@ test-e2e:
 		|| { echo "make test-e2e: the browser tests did not run, or did not pass"; exit 1; }
 
 # The release build `make run` serves (`make test` builds it for the browser tests).
-build-release:
+build-release: vendor
 	cargo leptos build --release
+
+# The browser libraries the dashboard's map loads (npm, pinned in tools/package.json), copied
+# into the site's assets: cargo-leptos puts them under /vendor/leaflet with the rest of public/.
+VENDOR_DIR := public/vendor/leaflet
+vendor:
+	@test -f tools/node_modules/leaflet/dist/leaflet.js || npm ci --prefix tools --no-audit --no-fund
+	mkdir -p $(VENDOR_DIR)
+	cp tools/node_modules/leaflet/dist/leaflet.js tools/node_modules/leaflet/dist/leaflet.css \
+		tools/node_modules/leaflet.markercluster/dist/leaflet.markercluster.js \
+		tools/node_modules/leaflet.markercluster/dist/MarkerCluster.css $(VENDOR_DIR)/
 
 # The release as one archive an operator unpacks and runs: target/dist/convene-<version>-<target>.tar.gz.
 dist: build-release

@@ -29,8 +29,8 @@ if [[ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $WASM_BINDGEN_VER
   cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
 fi
 
-if [[ ! -x tools/node_modules/.bin/wasm-opt ]]; then
-  say "installing wasm-opt (npm binaryen) into tools/"
+if [[ ! -x tools/node_modules/.bin/wasm-opt || ! -f tools/node_modules/leaflet/dist/leaflet.js ]]; then
+  say "installing wasm-opt (npm binaryen) and the map's Leaflet into tools/"
   npm ci --prefix tools --no-audit --no-fund
 fi
 

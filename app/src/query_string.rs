@@ -32,6 +32,11 @@ impl QueryString {
         )
     }
 
+    /// Every pair, in order.
+    pub fn pairs(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.0.iter().map(|(k, v)| (k.as_str(), v.as_str()))
+    }
+
     /// The first value of `key`, if the query has one.
     pub fn find(&self, key: &str) -> Option<&str> {
         self.0

@@ -42,6 +42,8 @@ pub struct AppState {
     pub site: convene::site::PublicUrl,
     /// An SMTP server is configured (else mail waits in the outbox, for `/admin/mail`).
     pub sends_mail: bool,
+    /// The dashboard map's tile layer (`CONVENE_MAP_TILES`).
+    pub map_tiles: convene::places::tiles::MapTiles,
 }
 
 /// The store's change counters as the request being served first read them: one statement per

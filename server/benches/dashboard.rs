@@ -475,6 +475,7 @@ fn settings(
         public_url: None,
         trusted_proxies: Default::default(),
         allow_private_feeds: demo,
+        map_tiles: Default::default(),
         daily_sync: None,
         luma_requests_per_minute: 180,
         refresh_ttl: Duration::hours(1),

@@ -54,6 +54,7 @@ fn settings(database_url: &str, luma: url::Url, key: &SecretKey) -> Settings {
         public_url: None,
         trusted_proxies: Default::default(),
         allow_private_feeds: false,
+        map_tiles: Default::default(),
         daily_sync: None,
         luma_requests_per_minute: 180,
         refresh_ttl: chrono::Duration::hours(1),

@@ -185,6 +185,7 @@ impl Application {
             rendered: Default::default(),
             site,
             sends_mail: settings.mail.smtp.is_some(),
+            map_tiles: settings.map_tiles.clone(),
         };
         let transport = routes::Transport {
             secure_cookies: settings.secure_cookies,

@@ -10,6 +10,7 @@ use crate::rules::bounds;
 pub mod near;
 #[cfg(test)]
 mod tests;
+pub mod tiles;
 
 /// A city name is at most this long (the `events.city` column).
 pub const CITY_MAX_CHARS: usize = 100;

@@ -4,6 +4,7 @@
 //! events give no coordinates matches by name alone.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use convene_types::{InputField, LocationType};
 use sea_orm::sea_query::{Expr, ExprTrait};
@@ -11,6 +12,7 @@ use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
 
 use super::{CITY_MAX_CHARS, Coordinate, city_key};
 use crate::Error;
+use crate::cache::{CachedReads, Kept, Shelf};
 use crate::rules::visibility::Audience;
 use crate::store::entities::event;
 
@@ -23,6 +25,26 @@ const VENUES_READ_MAX: u64 = 5_000;
 /// Kilometres in a degree of latitude (and of longitude at the equator).
 const KM_PER_DEGREE: f64 = 111.195;
 
+/// Cities looked up lately, by question and audience (a refusal is not kept).
+struct Resolved;
+const RESOLVED_KEPT: usize = 1_000;
+const RESOLVED_BYTES: usize = 4 * 1024 * 1024;
+
+impl Kept for Resolved {
+    type Held = Shelf<(NearQuery, Audience), Arc<Near>>;
+    fn build() -> Self::Held {
+        Shelf::weighed(
+            RESOLVED_KEPT,
+            RESOLVED_BYTES,
+            |(query, _): &(NearQuery, Audience), near: &Arc<Near>| {
+                256 + query.city.len()
+                    + near.names.iter().map(|name| 24 + name.len()).sum::<usize>()
+            },
+        )
+        .named("near")
+    }
+}
+
 /// The request's `near=`, `km=` and `online=`, as typed.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct NearParams<'a> {
@@ -32,7 +54,7 @@ pub struct NearParams<'a> {
 }
 
 /// `near=` and its companions, checked (the city not yet looked up).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct NearQuery {
     pub city: String,
     pub km: u32,
@@ -61,7 +83,7 @@ impl NearQuery {
 }
 
 /// A city found among the network's events, with the radius asked for.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Near {
     /// The name most of its events give it.
     pub city: String,
@@ -191,6 +213,26 @@ impl Near {
             km,
             include_online,
         })
+    }
+
+    /// [`Near::resolve`] once per change of the catalog for each question and audience: a
+    /// dashboard or feed asking for a city does not scan the cities on every request.
+    pub async fn resolve_cached(
+        db: &impl ConnectionTrait,
+        reads: CachedReads<'_>,
+        query: &NearQuery,
+        audience: &Audience,
+    ) -> Result<Self, Error> {
+        reads
+            .caches
+            .kept::<Resolved>()
+            .get_or_read(
+                (query.clone(), audience.clone()),
+                reads.catalog_tag(),
+                || async { Ok(Arc::new(Self::resolve(db, query, audience).await?)) },
+            )
+            .await
+            .map(Arc::unwrap_or_clone)
     }
 
     /// The events this filter keeps, for a query: named in the city, or with a venue within the

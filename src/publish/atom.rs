@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use crate::Error;
+use crate::places::near::Near;
 use crate::read_models::event_page;
 use crate::rules::bounds;
 use crate::rules::visibility::Audience;
@@ -51,44 +52,69 @@ pub async fn organization_feed(
     render(db, site, head, entries, org.created_at).await
 }
 
-/// The feed of every organization's upcoming public events.
+/// The feed of every organization's upcoming public events (near a city, when asked).
 pub async fn network_feed(
     db: &impl ConnectionTrait,
     site: &PublicUrl,
+    near: Option<&Near>,
     now: DateTime<Utc>,
 ) -> Result<String, Error> {
     let head = FeedHead {
-        title: "Convene · upcoming events".to_owned(),
-        path: "/events.atom".to_owned(),
-        page: "/dashboard".to_owned(),
+        title: titled("Convene · upcoming events", near),
+        path: format!("/events.atom{}", near_query(near)),
+        page: format!("/dashboard{}", near_query(near)),
     };
-    let entries = upcoming_public(db, None, now).await?;
+    let entries = upcoming_public(db, None, near, now).await?;
     render(db, site, head, entries, DateTime::UNIX_EPOCH).await
 }
 
 /// The feed of every organization's upcoming public events about one topic (a slug as
-/// `topics::parse_param` gives it, and the name `topics::name_of` found for it).
+/// `topics::parse_param` gives it, and the name `topics::name_of` found for it), near a city
+/// when asked.
 pub async fn topic_feed(
     db: &impl ConnectionTrait,
     site: &PublicUrl,
     slug: &str,
     name: &str,
+    near: Option<&Near>,
     now: DateTime<Utc>,
 ) -> Result<String, Error> {
     let head = FeedHead {
-        title: format!("Convene · {name}"),
-        path: format!("/topics/{slug}/events.atom"),
+        title: titled(&format!("Convene · {name}"), near),
+        path: format!("/topics/{slug}/events.atom{}", near_query(near)),
         page: format!("/topics/{slug}"),
     };
-    let entries = upcoming_public(db, Some(slug), now).await?;
+    let entries = upcoming_public(db, Some(slug), near, now).await?;
     render(db, site, head, entries, DateTime::UNIX_EPOCH).await
 }
 
-/// Upcoming public events of every organization (about `topic`, when given), soonest first,
-/// with their organization's name.
+/// "Convene · upcoming events near Lisbon (50 km)".
+fn titled(title: &str, near: Option<&Near>) -> String {
+    match near {
+        Some(near) => format!("{title} {}", near.label()),
+        None => title.to_owned(),
+    }
+}
+
+/// `?near=Lisbon&km=50` (`&online=1`) as the feed's own address carries it; empty without.
+fn near_query(near: Option<&Near>) -> String {
+    near.map_or_else(String::new, |near| {
+        let mut query = url::form_urlencoded::Serializer::new(String::from("?"));
+        query.append_pair("near", &near.city);
+        query.append_pair("km", &near.km.to_string());
+        if near.include_online {
+            query.append_pair("online", "1");
+        }
+        query.finish()
+    })
+}
+
+/// Upcoming public events of every organization (about `topic`, near `near`, when given),
+/// soonest first, with their organization's name.
 async fn upcoming_public(
     db: &impl ConnectionTrait,
     topic: Option<&str>,
+    near: Option<&Near>,
     now: DateTime<Utc>,
 ) -> Result<Vec<(Event, String)>, Error> {
     let mut found = event::Entity::find()
@@ -99,6 +125,9 @@ async fn upcoming_public(
         .filter(event::Column::EndAt.gte(now));
     if let Some(topic) = topic {
         found = found.filter(crate::import::topics::has_topic(topic));
+    }
+    if let Some(near) = near {
+        found = found.filter(near.condition());
     }
     Ok(found
         .order_by_asc(event::Column::StartAt)

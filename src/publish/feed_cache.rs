@@ -17,6 +17,7 @@ use sea_orm::ConnectionTrait;
 
 use crate::Error;
 use crate::cache::{CachedReads, Kept, Shelf, Tag, minute_of};
+use crate::places::near::{Near, NearQuery};
 use crate::rules::visibility::Audience;
 use crate::site::PublicUrl;
 use crate::store::organizations;
@@ -31,11 +32,27 @@ pub const FEEDS_CACHED: usize = 2_000;
 /// kept: an address naming nothing is answered from the store and never reaches the cache.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum FeedKey {
-    OrganizationCalendar { organization_id: i64, hour: i64 },
-    OrganizationAtom { organization_id: i64, minute: i64 },
-    NetworkAtom { minute: i64 },
-    TopicAtom { topic: String, minute: i64 },
-    Personal { user_id: i64, hour: i64 },
+    OrganizationCalendar {
+        organization_id: i64,
+        hour: i64,
+    },
+    OrganizationAtom {
+        organization_id: i64,
+        minute: i64,
+    },
+    NetworkAtom {
+        near: Option<Near>,
+        minute: i64,
+    },
+    TopicAtom {
+        topic: String,
+        near: Option<Near>,
+        minute: i64,
+    },
+    Personal {
+        user_id: i64,
+        hour: i64,
+    },
 }
 
 /// A feed as written, with its validator.
@@ -48,8 +65,15 @@ pub struct Written {
 
 /// What a kept feed weighs.
 pub fn weight(key: &FeedKey, written: &Arc<Written>) -> usize {
+    let near = |near: &Option<Near>| {
+        near.as_ref()
+            .map_or(0, |near| near.names.iter().map(String::len).sum())
+    };
     let key = match key {
-        FeedKey::TopicAtom { topic, .. } => topic.len(),
+        FeedKey::TopicAtom {
+            topic, near: at, ..
+        } => topic.len() + near(at),
+        FeedKey::NetworkAtom { near: at, .. } => near(at),
         _ => 0,
     };
     256 + key + written.body.len()
@@ -154,29 +178,48 @@ pub async fn organization_atom(
     Ok(Some(written))
 }
 
-/// `/events.atom`.
+/// The city a public feed's `near=` names, looked up among public events (a refusal names
+/// the problem).
+async fn public_near(
+    db: &impl ConnectionTrait,
+    reads: CachedReads<'_>,
+    near: Option<&NearQuery>,
+) -> Result<Option<Near>, Error> {
+    match near {
+        Some(near) => Ok(Some(
+            Near::resolve_cached(db, reads, near, &Audience::public()).await?,
+        )),
+        None => Ok(None),
+    }
+}
+
+/// `/events.atom` (`?near=`).
 pub async fn network_atom(
     db: &impl ConnectionTrait,
     reads: CachedReads<'_>,
     site: &PublicUrl,
+    near: Option<&NearQuery>,
     now: DateTime<Utc>,
 ) -> Result<Arc<Written>, Error> {
+    let near = public_near(db, reads, near).await?;
     let key = FeedKey::NetworkAtom {
+        near: near.clone(),
         minute: minute_of(now),
     };
     cached(reads, key, reads.catalog_tag(), || {
-        crate::publish::atom::network_feed(db, site, now)
+        crate::publish::atom::network_feed(db, site, near.as_ref(), now)
     })
     .await
 }
 
-/// `/topics/<topic>/events.atom`; `None` when no upcoming public event has the topic (a topic
-/// of members-only events only is not named here).
+/// `/topics/<topic>/events.atom` (`?near=`); `None` when no upcoming public event has the
+/// topic (a topic of members-only events only is not named here).
 pub async fn topic_atom(
     db: &impl ConnectionTrait,
     reads: CachedReads<'_>,
     site: &PublicUrl,
     topic: &str,
+    near: Option<&NearQuery>,
     now: DateTime<Utc>,
 ) -> Result<Option<Arc<Written>>, Error> {
     let Ok(Some(slug)) = crate::import::topics::parse_param(topic) else {
@@ -186,12 +229,14 @@ pub async fn topic_atom(
     else {
         return Ok(None);
     };
+    let near = public_near(db, reads, near).await?;
     let key = FeedKey::TopicAtom {
         topic: slug.clone(),
+        near: near.clone(),
         minute: minute_of(now),
     };
     let written = cached(reads, key, reads.catalog_tag(), || {
-        crate::publish::atom::topic_feed(db, site, &slug, &name, now)
+        crate::publish::atom::topic_feed(db, site, &slug, &name, near.as_ref(), now)
     })
     .await?;
     Ok(Some(written))

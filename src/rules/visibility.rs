@@ -46,7 +46,7 @@ pub fn members_of(standings: &[(Organization, Role)]) -> Vec<i64> {
 }
 
 /// Who is looking at events: what they may see of each organization's.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct Audience {
     site_admin: bool,
     /// Organizations whose members-only events this audience sees.

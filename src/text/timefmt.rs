@@ -83,6 +83,11 @@ pub fn clock(at: DateTime<Utc>, zone: Tz) -> String {
     at.with_timezone(&zone).format("%H:%M").to_string()
 }
 
+/// "18:00 CET": a start in a month's cell.
+pub fn clock_and_zone(at: DateTime<Utc>, zone: Tz) -> String {
+    at.with_timezone(&zone).format("%H:%M %Z").to_string()
+}
+
 /// "Saturday 24 October 2026": the heading of a day in an event list.
 pub fn day_heading(at: DateTime<Utc>, zone: Tz) -> String {
     at.with_timezone(&zone).format("%A %-d %B %Y").to_string()

@@ -435,6 +435,11 @@ text_enum! {
         Near = "near",
         Km = "km",
         Online = "online",
+        /// The dashboard's month grid: which month (`YYYY-MM`).
+        Month = "month",
+        /// A trip's city, and a trip as a whole (one too many, one not found).
+        City = "city",
+        Trip = "trip",
     }
 }
 

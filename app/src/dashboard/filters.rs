@@ -187,6 +187,11 @@ fn form_view(query: &ViewQuery, shown: &Dashboard) -> impl IntoView + use<> {
                 </option>
             }
         });
+    let km = match query.get("km") {
+        "" => DEFAULT_KM.to_string(),
+        km => km.to_owned(),
+    };
+    let online = query.get("online") == "1";
     let chips = shown
         .organizations
         .iter()
@@ -210,6 +215,16 @@ fn form_view(query: &ViewQuery, shown: &Dashboard) -> impl IntoView + use<> {
         <nav class="view-switch" aria-label="Layout">
             {layout_link(Layout::ByOrganization, "By organization")}
             {layout_link(Layout::ByDay, "By day")}
+            // Pages of their own, rendered on the server: plain links.
+            <a
+                id="layout-month"
+                href=query.without(&["after"]).with("layout", "month").link(PATH)
+            >
+                "Month"
+            </a>
+            <a id="layout-map" href=query.without(&["after"]).with("layout", "map").link(PATH)>
+                "Map"
+            </a>
         </nav>
         <form id=FORM method="get" action=PATH>
             <input type="hidden" name="layout" value=layout.as_str() />
@@ -296,6 +311,35 @@ fn form_view(query: &ViewQuery, shown: &Dashboard) -> impl IntoView + use<> {
                             .collect_view()}
                     </select>
                 </div>
+                <div class="field">
+                    <label for="filter-near">"Near"</label>
+                    <input
+                        id="filter-near"
+                        type="search"
+                        name="near"
+                        value=current("near")
+                        prop:value=current("near")
+                        placeholder="City"
+                        autocomplete="address-level2"
+                    />
+                </div>
+                <div class="field">
+                    <label for="filter-km">"Within"</label>
+                    <select id="filter-km" name="km" prop:value=km.clone()>
+                        {radius_options(&km)}
+                    </select>
+                </div>
+                <label class="chip near-online">
+                    <input
+                        type="checkbox"
+                        id="filter-online"
+                        name="online"
+                        value="1"
+                        checked=online
+                        prop:checked=online
+                    />
+                    "Online events too"
+                </label>
             </div>
             <fieldset class="org-filter">
                 <legend>"Organizations"</legend>
@@ -326,6 +370,29 @@ fn form_view(query: &ViewQuery, shown: &Dashboard) -> impl IntoView + use<> {
             </div>
         </form>
     }
+}
+
+/// The radius `near=` keeps (kilometres), as the server reads it; 50 unless chosen.
+const DEFAULT_KM: u32 = 50;
+const RADII: [u32; 6] = [10, 25, 50, 100, 250, 500];
+
+/// The radii to choose from, with `chosen` among them even when typed into the address.
+pub(super) fn radius_options(chosen: &str) -> impl IntoView + use<> {
+    let mut radii: Vec<String> = RADII.iter().map(u32::to_string).collect();
+    if !radii.iter().any(|km| km == chosen) {
+        radii.push(chosen.to_owned());
+    }
+    radii
+        .into_iter()
+        .map(|km| {
+            let selected = km == chosen;
+            view! {
+                <option value=km.clone() selected=selected>
+                    {format!("{km} km")}
+                </option>
+            }
+        })
+        .collect_view()
 }
 
 fn the_form() -> Option<HtmlFormElement> {

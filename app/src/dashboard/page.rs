@@ -9,6 +9,8 @@ use leptos_router::hooks::use_query_map;
 
 use super::feed::PersonalFeed;
 use super::get_dashboard;
+use super::map::MapView;
+use super::month::MonthView;
 use super::panel::DashboardPanel;
 use super::query::{DashboardQuery, ViewQuery};
 use crate::error::{AppError, ErrorNotice};
@@ -26,6 +28,40 @@ pub fn DashboardPage() -> impl IntoView {
             .into_iter()
             .map(|(key, value)| (key.to_string(), value)),
     );
+    let layout = query.get("layout").to_owned();
+    // The Atom feed of the same place, when the page is about one.
+    let near = query
+        .without_empty()
+        .pairs()
+        .filter(|(key, _)| ["near", "km", "online"].contains(key))
+        .fold(ViewQuery::default(), |near, (key, value)| {
+            near.with(key, value)
+        });
+    let feed = view! {
+        <AtomFeedLink
+            title="Convene · upcoming events".to_owned()
+            path=near.link("/events.atom")
+        />
+    };
+    let intro = view! {
+        <Title text="Dashboard" />
+        <PagePreview
+            title="Upcoming events".to_owned()
+            description="Upcoming events across every organization of the network.".to_owned()
+            url=absolute("/dashboard")
+            image=None
+        />
+        {feed}
+        <header class="page-intro">
+            <h1>"Dashboard"</h1>
+            <p class="lede">"Upcoming events across every organization, yours first."</p>
+        </header>
+    };
+    match layout.as_str() {
+        "month" => return view! { {intro} <MonthView query /> }.into_any(),
+        "map" => return view! { {intro} <MapView query /> }.into_any(),
+        _ => {}
+    }
     let dashboard = Resource::new(
         {
             let filters = query.filters();
@@ -35,21 +71,7 @@ pub fn DashboardPage() -> impl IntoView {
     );
 
     view! {
-        <Title text="Dashboard" />
-        <PagePreview
-            title="Upcoming events".to_owned()
-            description="Upcoming events across every organization of the network.".to_owned()
-            url=absolute("/dashboard")
-            image=None
-        />
-        <AtomFeedLink
-            title="Convene · upcoming events".to_owned()
-            path="/events.atom".to_owned()
-        />
-        <header class="page-intro">
-            <h1>"Dashboard"</h1>
-            <p class="lede">"Upcoming events across every organization, yours first."</p>
-        </header>
+        {intro}
         <Transition fallback=|| view! { <p class="loading">"Loading events…"</p> }>
             <ErrorBoundary fallback=|errors| {
                 view! { <ErrorNotice errors /> }
@@ -95,6 +117,7 @@ pub fn DashboardPage() -> impl IntoView {
             </ErrorBoundary>
         </Transition>
     }
+    .into_any()
 }
 
 /// Visitors see every public event; signing in puts their organizations first.

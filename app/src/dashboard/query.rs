@@ -34,17 +34,7 @@ pub(super) trait DashboardQuery {
 
 impl DashboardQuery for ViewQuery {
     fn filters(&self) -> DashboardFilters {
-        let text = |key: &str| self.get(key).to_owned();
-        DashboardFilters {
-            orgs: self.all("org").map(str::to_owned).collect(),
-            range: text("range"),
-            from: text("from"),
-            to: text("to"),
-            q: text("q"),
-            mode: text("mode"),
-            after: text("after"),
-            topic: text("topic"),
-        }
+        DashboardFilters::from_pairs(self.pairs())
     }
 
     fn layout(&self) -> Layout {

@@ -5,12 +5,13 @@
 //! an unchanged one.
 
 use app::state::AppState;
-use axum::extract::{Path, Request, State};
+use axum::extract::{Path, Query, Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 use chrono::Utc;
+use convene::places::near::{NearParams, NearQuery};
 use convene::publish::feed_cache::{self, Written};
 
 /// Calendar apps may keep a feed this long before asking again.
@@ -61,14 +62,43 @@ pub async fn organization_atom(
     }
 }
 
-/// Every organization's upcoming public events as Atom.
-pub async fn network_atom(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let written = match state.reads().await {
-        Ok(reads) => feed_cache::network_atom(&state.db, reads, &state.site, Utc::now()).await,
-        Err(err) => Err(convene::Error::Internal(err.to_string())),
+/// `near=`, `km=` and `online=` on a public Atom feed, as typed.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct NearFeedParams {
+    near: String,
+    km: String,
+    online: String,
+}
+
+impl NearFeedParams {
+    fn parse(&self) -> Result<Option<NearQuery>, convene::Error> {
+        NearQuery::parse(&NearParams {
+            city: &self.near,
+            km: &self.km,
+            online: &self.online,
+        })
+    }
+}
+
+/// Every organization's upcoming public events as Atom (near a city with `near=`).
+pub async fn network_atom(
+    State(state): State<AppState>,
+    Query(params): Query<NearFeedParams>,
+    headers: HeaderMap,
+) -> Response {
+    let written = match (params.parse(), state.reads().await) {
+        (Err(refused), _) => Err(refused),
+        (Ok(near), Ok(reads)) => {
+            feed_cache::network_atom(&state.db, reads, &state.site, near.as_ref(), Utc::now()).await
+        }
+        (Ok(_), Err(err)) => Err(convene::Error::Internal(err.to_string())),
     };
     match written {
         Ok(written) => kept_response(&written, ATOM, &headers, PUBLIC),
+        Err(refused @ convene::Error::Invalid { .. }) => {
+            (StatusCode::BAD_REQUEST, refused.to_string()).into_response()
+        }
         Err(err) => {
             tracing::error!(error = %err, "writing the network's Atom feed failed");
             StatusCode::INTERNAL_SERVER_ERROR.into_response()
@@ -76,21 +106,35 @@ pub async fn network_atom(State(state): State<AppState>, headers: HeaderMap) -> 
     }
 }
 
-/// Every organization's upcoming public events about one topic, as Atom.
+/// Every organization's upcoming public events about one topic, as Atom (near a city with
+/// `near=`).
 pub async fn topic_atom(
     State(state): State<AppState>,
     Path(topic): Path<String>,
+    Query(params): Query<NearFeedParams>,
     headers: HeaderMap,
 ) -> Response {
-    let written = match state.reads().await {
-        Ok(reads) => {
-            feed_cache::topic_atom(&state.db, reads, &state.site, &topic, Utc::now()).await
+    let written = match (params.parse(), state.reads().await) {
+        (Err(refused), _) => Err(refused),
+        (Ok(near), Ok(reads)) => {
+            feed_cache::topic_atom(
+                &state.db,
+                reads,
+                &state.site,
+                &topic,
+                near.as_ref(),
+                Utc::now(),
+            )
+            .await
         }
-        Err(err) => Err(convene::Error::Internal(err.to_string())),
+        (Ok(_), Err(err)) => Err(convene::Error::Internal(err.to_string())),
     };
     match written {
         Ok(Some(written)) => kept_response(&written, ATOM, &headers, PUBLIC),
         Ok(None) => (StatusCode::NOT_FOUND, "No such topic").into_response(),
+        Err(refused @ convene::Error::Invalid { .. }) => {
+            (StatusCode::BAD_REQUEST, refused.to_string()).into_response()
+        }
         Err(err) => {
             tracing::error!(error = %err, "writing a topic's Atom feed failed");
             StatusCode::INTERNAL_SERVER_ERROR.into_response()

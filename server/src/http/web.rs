@@ -56,20 +56,11 @@ pub async fn newsletter(
     query: Option<String>,
     format: Format,
 ) -> Response {
-    let mut filters = DashboardFilters::default();
-    for (key, value) in url::form_urlencoded::parse(query.unwrap_or_default().as_bytes()) {
-        let value = value.into_owned();
-        match key.as_ref() {
-            "org" => filters.orgs.push(value),
-            "range" => filters.range = value,
-            "from" => filters.from = value,
-            "to" => filters.to = value,
-            "q" => filters.q = value,
-            "mode" => filters.mode = value,
-            "topic" => filters.topic = value,
-            _ => {}
-        }
-    }
+    let mut filters = DashboardFilters::from_pairs(url::form_urlencoded::parse(
+        query.unwrap_or_default().as_bytes(),
+    ));
+    // The text starts at the first event, whatever page the dashboard had shown.
+    filters.after.clear();
     let actor = match app::auth::session::actor_of_session(&state.db, &session).await {
         Ok(actor) => actor,
         Err(err) => {

@@ -107,6 +107,23 @@ pub struct SettingsArgs {
         value_parser = clap::builder::BoolishValueParser::new(),
     )]
     pub allow_private_feeds: bool,
+    /// The dashboard map's tiles: a URL template with {z}, {x} and {y}, or `off` (markers on a
+    /// plain background) [default: OpenStreetMap's standard tiles].
+    #[arg(
+        long,
+        env = "CONVENE_MAP_TILES",
+        value_name = "CONVENE_MAP_TILES",
+        default_value = ""
+    )]
+    pub map_tiles: String,
+    /// The credit other tiles require, shown on the map [default: © OpenStreetMap contributors].
+    #[arg(
+        long,
+        env = "CONVENE_MAP_ATTRIBUTION",
+        value_name = "CONVENE_MAP_ATTRIBUTION",
+        default_value = ""
+    )]
+    pub map_attribution: String,
     /// Run the daily lu.ma import (0 turns it off, for example on all but one kind of replica).
     #[arg(
         long,
@@ -206,6 +223,7 @@ pub struct Settings {
     pub public_url: Option<Url>,
     pub trusted_proxies: TrustedProxies,
     pub allow_private_feeds: bool,
+    pub map_tiles: convene::places::tiles::MapTiles,
     /// `None` when the daily import is switched off.
     pub daily_sync: Option<DailySchedule>,
     pub luma_requests_per_minute: u32,
@@ -282,6 +300,9 @@ impl Settings {
             links_in_mail_are_safe(public_url.as_ref(), args.listen)?;
         }
         let leptos_options = leptos_options(args.listen)?;
+        let map_tiles =
+            convene::places::tiles::MapTiles::parse(&args.map_tiles, &args.map_attribution)
+                .map_err(|message| bad("CONVENE_MAP_TILES", message))?;
         Ok(Settings {
             listen: args.listen,
             database_url,
@@ -295,6 +316,7 @@ impl Settings {
             public_url,
             trusted_proxies,
             allow_private_feeds: args.allow_private_feeds,
+            map_tiles,
             daily_sync,
             luma_requests_per_minute,
             refresh_ttl,

@@ -33,6 +33,7 @@ fn summary_and_debug_never_show_secrets() {
         public_url: None,
         trusted_proxies: TrustedProxies::default(),
         allow_private_feeds: false,
+        map_tiles: Default::default(),
         daily_sync: None,
         luma_requests_per_minute: 120,
         refresh_ttl: chrono::Duration::minutes(60),

@@ -124,6 +124,7 @@ pub fn test_settings(database_url: String, demo: bool) -> Settings {
         public_url: None,
         trusted_proxies: Default::default(),
         allow_private_feeds: true,
+        map_tiles: Default::default(),
         daily_sync: None,
         luma_requests_per_minute: 180,
         refresh_ttl: chrono::Duration::minutes(60),

@@ -151,3 +151,213 @@ async fn the_widget_keeps_the_events_near_a_city_and_drops_the_rest() {
     assert_eq!(status, 400);
     assert!(refused.contains("km: must be a whole number of kilometres from 1 to 500"));
 }
+
+/// The events of `html` near a title: whether the page lists it at all.
+fn listed(html: &str) -> Vec<&'static str> {
+    titles_in(&html.replace("<!>", ""))
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_dashboard_and_the_atom_feed_keep_the_events_near_a_city() {
+    let (app, _fake) = world().await;
+    // Signed out: public events only.
+    let (status, near) = app.get_html("/dashboard?near=Berlin").await;
+    assert_eq!(status, 200);
+    assert_eq!(listed(&near), [BERLIN, POTSDAM, GUESTS_ONLY]);
+    assert!(near.contains("near Berlin (50 km)"), "the filter is named");
+    assert!(
+        near.contains(r#"/events.atom?near=Berlin""#),
+        "the page's Atom feed is of the same place"
+    );
+    let (_, lisbon) = app.get_html("/dashboard?near=Lisboa&layout=day").await;
+    assert_eq!(listed(&lisbon), [LISBON]);
+    let (_, close) = app.get_html("/dashboard?near=Berlin&km=10&online=1").await;
+    assert_eq!(listed(&close), [BERLIN, ONLINE, GUESTS_ONLY]);
+    let (_, refused) = app.get_html("/dashboard?near=Atlantis").await;
+    assert!(
+        refused.contains("no event is in a city called"),
+        "a refusal the person can act on"
+    );
+    assert!(listed(&refused).is_empty());
+
+    // A member of the organization sees its members-only event near its town; a visitor
+    // cannot even name the town.
+    let member = crate::helpers::person_in(
+        &app,
+        "rust-berlin",
+        "member@example.org",
+        Some(convene::rules::access::Role::Member),
+    )
+    .await;
+    let members_town = app
+        .page_as("/dashboard?near=Hiddenburg", Some(&member))
+        .await;
+    assert!(
+        members_town.contains("Board retreat"),
+        "the member's own event"
+    );
+    let (_, visitor) = app.get_html("/dashboard?near=Hiddenburg").await;
+    assert!(!visitor.contains("Board retreat"));
+    assert!(visitor.contains("no event is in a city called"));
+    assert!(
+        !visitor.contains("Hiddenburg\u{2019}") && !visitor.contains("events are in Hiddenburg")
+    );
+
+    // Atom: the same cities, public events only, and a refusal for an unknown one.
+    let atom = async |query: &str| {
+        let response = app.get(&format!("/events.atom{query}")).await;
+        (response.status().as_u16(), response.text().await.unwrap())
+    };
+    let (status, berlin) = atom("?near=Berlin").await;
+    assert_eq!(status, 200);
+    assert_eq!(titles_in(&berlin), [BERLIN, POTSDAM, GUESTS_ONLY]);
+    assert!(
+        berlin.contains("near Berlin (50 km)"),
+        "the feed's title says where"
+    );
+    let (_, lisbon) = atom("?near=lisbon").await;
+    assert_eq!(titles_in(&lisbon), [LISBON]);
+    let (_, everywhere) = atom("").await;
+    assert_eq!(titles_in(&everywhere).len(), 5);
+    let (status, refused) = atom("?near=Hiddenburg").await;
+    assert_eq!(
+        status, 400,
+        "known only from a members-only event: {refused}"
+    );
+    assert!(!refused.contains("Board retreat"));
+    let (status, refused) = atom("?near=Berlin&km=0").await;
+    assert_eq!(status, 400);
+    assert!(refused.contains("km:"), "{refused}");
+}
+
+/// The local date (Europe/Berlin, the events' zone) `days` from now, as `YYYY-MM-DD`, and its
+/// month.
+fn local_day(days: i64) -> (String, String) {
+    let day = (chrono::Utc::now() + chrono::Duration::days(days))
+        .with_timezone(&chrono_tz::Europe::Berlin)
+        .date_naive();
+    (
+        day.format("%Y-%m-%d").to_string(),
+        day.format("%Y-%m").to_string(),
+    )
+}
+
+/// The cell of `date` in a month grid's HTML: from its `<time>` to the next cell.
+fn cell<'a>(html: &'a str, date: &str) -> &'a str {
+    let start = html
+        .find(&format!(r#"datetime="{date}""#))
+        .unwrap_or_else(|| panic!("no cell for {date}"));
+    let rest = &html[start..];
+    &rest[..rest.find("<td").unwrap_or(rest.len())]
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_month_grid_holds_the_months_events_on_their_own_days() {
+    let (app, _fake) = world().await;
+    let (berlin_day, berlin_month) = local_day(1);
+    let (lisbon_day, lisbon_month) = local_day(3);
+    let (status, grid) = app
+        .get_html(&format!("/dashboard?layout=month&month={berlin_month}"))
+        .await;
+    assert_eq!(status, 200);
+    let grid = grid.replace("<!>", "");
+    assert!(grid.contains(r#"<table class="month-grid">"#), "a table");
+    assert!(grid.contains(r#"<th scope="col"><abbr title="Monday">Mon</abbr></th>"#));
+    assert!(cell(&grid, &berlin_day).contains(BERLIN), "on its own day");
+    assert!(!cell(&grid, &berlin_day).contains(LISBON));
+    if lisbon_month == berlin_month {
+        assert!(cell(&grid, &lisbon_day).contains(LISBON));
+    }
+    assert!(
+        !grid.contains("Board retreat"),
+        "members-only: not a visitor's"
+    );
+    assert!(grid.contains(r#"rel="prev""#) && grid.contains(r#"rel="next""#));
+    let this_month = chrono::Utc::now().format("%Y-%m").to_string();
+    if berlin_month == this_month {
+        assert_eq!(
+            crate::helpers::occurrences(&grid, r#"aria-current="date""#),
+            1,
+            "today is marked"
+        );
+    }
+
+    // Another month holds none of this month's events, and no today.
+    let later = (chrono::Utc::now() + chrono::Duration::days(70))
+        .format("%Y-%m")
+        .to_string();
+    let (_, empty) = app
+        .get_html(&format!("/dashboard?layout=month&month={later}"))
+        .await;
+    assert!(listed(&empty).is_empty(), "{later}");
+    assert!(empty.contains("No events this month match these filters."));
+    assert!(!empty.contains(r#"aria-current="date""#));
+
+    // Filters apply to the month too; a bad month is named.
+    let (_, lisbon) = app
+        .get_html(&format!(
+            "/dashboard?layout=month&month={lisbon_month}&near=Lisbon"
+        ))
+        .await;
+    assert_eq!(listed(&lisbon), [LISBON]);
+    let (_, refused) = app.get_html("/dashboard?layout=month&month=2026-13").await;
+    assert!(
+        refused.contains("month: must be a month written YYYY-MM"),
+        "{refused}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_map_carries_the_venues_but_never_a_guests_only_one() {
+    let (app, _fake) = world().await;
+    let (status, map) = app.get_html("/dashboard?layout=map").await;
+    assert_eq!(status, 200);
+    let map = map.replace("<!>", "");
+    for (title, latitude, longitude) in [
+        (BERLIN, "52.520000", "13.405000"),
+        (POTSDAM, "52.390600", "13.064500"),
+        (LISBON, "38.722300", "-9.139300"),
+    ] {
+        assert!(
+            map.contains(&format!(
+                r#"data-lat="{latitude}" data-lon="{longitude}" data-title="{title}""#
+            )),
+            "{title}'s pin"
+        );
+    }
+    assert!(
+        !map.contains(ONLINE),
+        "online events have no place on a map"
+    );
+    // The guests-only event is listed by its city, without its venue anywhere in the page.
+    assert!(map.contains(GUESTS_ONLY));
+    assert!(
+        !map.contains("52.53") && !map.contains("13.38"),
+        "a guests-only venue"
+    );
+    assert!(!map.contains("Board retreat") && !map.contains("50.000000"));
+    assert!(
+        map.contains("/vendor/leaflet/leaflet.js"),
+        "Leaflet, on this layout only"
+    );
+    assert!(map.contains(r#"data-tiles="https://tile.openstreetmap.org/{z}/{x}/{y}.png""#));
+    assert!(map.contains("© OpenStreetMap contributors"));
+    let (_, list) = app.get_html("/dashboard").await;
+    assert!(!list.contains("leaflet"), "the other layouts load no map");
+
+    // Near Lisbon: Lisbon's pin alone.
+    let (_, lisbon) = app.get_html("/dashboard?layout=map&near=Lisbon").await;
+    assert_eq!(listed(&lisbon), [LISBON]);
+    // A member sees their members-only event's pin.
+    let member = crate::helpers::person_in(
+        &app,
+        "rust-berlin",
+        "member@example.org",
+        Some(convene::rules::access::Role::Member),
+    )
+    .await;
+    let theirs = app.page_as("/dashboard?layout=map", Some(&member)).await;
+    assert!(
+        theirs.contains(r#"data-lat="50.000000" data-lon="10.000000" data-title="Board retreat""#)
+    );
+}

@@ -2,6 +2,8 @@
 //! organizations the page is about, as cards ready to show. Its filters and the query they make
 //! are in `query`, the shared windows of upcoming events in `window`.
 
+pub mod map;
+pub mod month;
 pub mod query;
 pub mod window;
 
@@ -16,6 +18,7 @@ use sea_orm::ConnectionTrait;
 use crate::Error;
 use crate::cache::CachedReads;
 use crate::import::refresh::Refresher;
+use crate::places::near::Near;
 use crate::rules::access::{Actor, Role, can_manage};
 use crate::rules::visibility::{Audience, Visibility, members_of};
 use crate::store::organizations::{self, Organization};
@@ -38,6 +41,11 @@ pub fn parsed_query(
             mode: &filters.mode,
             after: &filters.after,
             topic: &filters.topic,
+            near: crate::places::near::NearParams {
+                city: &filters.near,
+                km: &filters.km,
+                online: &filters.online,
+            },
         },
         now,
     )
@@ -144,7 +152,10 @@ pub async fn page(
             })
             .collect(),
         range: chosen_range.range,
-        range_label: chosen_range.label,
+        range_label: match &data.near {
+            Some(near) => format!("{}, {}", chosen_range.label, near.label()),
+            None => chosen_range.label,
+        },
         attendance: query.attendance,
         marker: data.marker,
         topics,
@@ -255,6 +266,8 @@ pub struct DashboardData {
     /// [`organizations::choices`], fetched only when someone opens the picker.
     pub chosen: Vec<Organization>,
     pub marker: i64,
+    /// The city `near=` named, as found for the viewer.
+    pub near: Option<Near>,
 }
 
 /// A dashboard render: three statements for a member (two for a visitor), plus one when the
@@ -278,6 +291,12 @@ pub async fn load(
     };
     let mut query = query.clone();
     query.audience = Audience::of_viewer(viewer, crate::rules::visibility::members_of(&mine));
+    if let Some(near) = &query.near {
+        query.near_area = Some(match reads {
+            Some(reads) => Near::resolve_cached(db, reads, near, &query.audience).await?,
+            None => Near::resolve(db, near, &query.audience).await?,
+        });
+    }
     let query = &query;
     if let Some(reads) = reads {
         let (chosen, page) = window::chosen_and_page(db, reads, query).await?;
@@ -291,6 +310,7 @@ pub async fn load(
             mine,
             chosen,
             marker,
+            near: query.near_area.clone(),
         });
     }
     let (chosen, page) = if query.organizations.is_empty() {
@@ -316,6 +336,7 @@ pub async fn load(
         mine,
         chosen,
         marker: query::change_marker(db).await?,
+        near: query.near_area.clone(),
     })
 }
 

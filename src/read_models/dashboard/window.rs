@@ -46,6 +46,9 @@ pub struct WindowKey {
     text: Option<String>,
     attendance: Attendance,
     topic: Option<String>,
+    /// The city as looked up for the viewer's audience (another audience may find other
+    /// spellings or venues, and so another window).
+    near: Option<crate::places::near::Near>,
     after: Option<(i64, i64)>,
     from_minute: i64,
     until_minute: i64,
@@ -72,6 +75,7 @@ impl WindowKey {
             text: query.text.clone(),
             attendance: query.attendance,
             topic: query.topic.clone(),
+            near: query.near_area.clone(),
             after: query
                 .after
                 .map(|cursor| (cursor.start_at.timestamp_millis(), cursor.id)),
@@ -98,6 +102,7 @@ impl Window {
                     + text(&row.event_url)
                     + text(&row.location_text)
                     + text(&row.public_id)
+                    + text(&row.city)
                     + row.org_slug.len()
                     + row.org_name.len()
             })

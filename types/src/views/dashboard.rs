@@ -25,6 +25,52 @@ pub struct DashboardFilters {
     /// A topic's slug (or name); empty means every topic.
     #[serde(default)]
     pub topic: String,
+    /// A city the network's events name: only events in or around it (`km`, 50 unless set),
+    /// and online ones when `online` is `1`.
+    #[serde(default)]
+    pub near: String,
+    #[serde(default)]
+    pub km: String,
+    #[serde(default)]
+    pub online: String,
+}
+
+impl DashboardFilters {
+    /// The filters a query string's pairs carry (`org=` repeated; unknown keys ignored), as the
+    /// dashboard's page, its copy links and the browser all read them.
+    pub fn from_pairs<K: AsRef<str>, V: Into<String>>(
+        pairs: impl IntoIterator<Item = (K, V)>,
+    ) -> Self {
+        let mut filters = Self::default();
+        let mut seen: Vec<String> = Vec::new();
+        for (key, value) in pairs {
+            let key = key.as_ref();
+            if key == "org" {
+                filters.orgs.push(value.into());
+                continue;
+            }
+            // The first of a repeated key counts, as a form's reader takes it.
+            if seen.iter().any(|earlier| earlier == key) {
+                continue;
+            }
+            let field = match key {
+                "range" => &mut filters.range,
+                "from" => &mut filters.from,
+                "to" => &mut filters.to,
+                "q" => &mut filters.q,
+                "mode" => &mut filters.mode,
+                "after" => &mut filters.after,
+                "topic" => &mut filters.topic,
+                "near" => &mut filters.near,
+                "km" => &mut filters.km,
+                "online" => &mut filters.online,
+                _ => continue,
+            };
+            *field = value.into();
+            seen.push(key.to_owned());
+        }
+        filters
+    }
 }
 
 /// One event card; every string ready to show, in the event's own timezone.
@@ -113,4 +159,87 @@ pub struct Dashboard {
     pub marker: i64,
     /// The topic choice: topics of upcoming events the viewer may see, most used first.
     pub topics: Vec<TopicOption>,
+}
+
+/// The dashboard as a month (`layout=month`): a grid of weeks, Monday first, each event on the
+/// day it starts in its own timezone.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MonthGrid {
+    /// "December 2026".
+    pub title: String,
+    /// `2026-12`, and its neighbours for the previous and next links.
+    pub month: String,
+    pub previous: Option<String>,
+    pub next: Option<String>,
+    /// The filters as the page names them ("near Lisbon (50 km)"), if any besides the month.
+    pub filter_label: Option<String>,
+    pub weeks: Vec<MonthWeek>,
+    /// Events shown, and whether the month held more than a grid shows.
+    pub events: usize,
+    pub truncated: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MonthWeek {
+    /// Seven days, Monday first; days of the months around are `None`.
+    pub days: Vec<Option<MonthDay>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MonthDay {
+    /// 1–31.
+    pub day: u32,
+    /// `2026-12-07`.
+    pub date: String,
+    /// "Monday 7 December 2026", for a screen reader's cell.
+    pub label: String,
+    /// Today (UTC).
+    pub today: bool,
+    pub events: Vec<MonthEvent>,
+    /// Events of the day beyond those listed.
+    pub more: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MonthEvent {
+    pub title: String,
+    /// "18:00" in the event's own zone, or "All day".
+    pub time: String,
+    pub org_name: String,
+    /// Its page here, or lu.ma's.
+    pub url: Option<String>,
+    pub members_only: bool,
+    pub online: bool,
+}
+
+/// The dashboard as a map (`layout=map`): its in-person events with a venue as pins, those with
+/// a city only listed beside, and the tiles to draw them on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EventMap {
+    /// "Next 30 days", with "near Lisbon (50 km)" when the page is about a place.
+    pub range_label: String,
+    pub pins: Vec<MapEvent>,
+    /// In person, with a city but no venue to pin (a guests-only address among them).
+    pub unpinned: Vec<MapEvent>,
+    /// More events matched than one map shows.
+    pub truncated: bool,
+    /// A tile URL template (`{z}/{x}/{y}`), or none: markers on a plain background.
+    pub tiles: Option<String>,
+    pub attribution: String,
+    pub credit_url: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MapEvent {
+    pub title: String,
+    /// "Sat 24 Oct, 18:00 BST – 20:00".
+    pub when: String,
+    pub org_name: String,
+    pub city: Option<String>,
+    /// Its page here, or lu.ma's.
+    pub url: Option<String>,
+    pub members_only: bool,
+    /// Degrees, written with six decimals ("52.520008"): where the pin goes.
+    pub latitude: Option<String>,
+    pub longitude: Option<String>,
 }

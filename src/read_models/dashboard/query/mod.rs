@@ -36,6 +36,10 @@ pub struct DashboardEvent {
     pub address_hidden: bool,
     pub cross_listed: bool,
     pub location_type: LocationType,
+    /// Its city and venue (never a guests-only venue: the import keeps none).
+    pub city: Option<String>,
+    pub latitude_e6: Option<i32>,
+    pub longitude_e6: Option<i32>,
     /// Public or members-only: the audience condition let only what the viewer may see in.
     pub visibility: Visibility,
     /// The published address of its calendar file.
@@ -166,6 +170,9 @@ pub(super) fn statement(query: &DashboardQuery) -> Select<event::Entity> {
             E::AddressHidden,
             E::CrossListed,
             E::LocationType,
+            E::City,
+            E::LatitudeE6,
+            E::LongitudeE6,
             E::Visibility,
             E::PublicId,
             E::OrganizationId,
@@ -197,6 +204,12 @@ pub(super) fn statement(query: &DashboardQuery) -> Select<event::Entity> {
     }
     if let Some(topic) = &query.topic {
         select = select.filter(crate::import::topics::has_topic(topic));
+    }
+    match (&query.near, &query.near_area) {
+        (_, Some(area)) => select = select.filter(area.condition()),
+        // Asked but not looked up: nothing, rather than everywhere.
+        (Some(_), None) => select = select.filter(Expr::value(false)),
+        (None, None) => {}
     }
     match query.attendance {
         Attendance::Online => {

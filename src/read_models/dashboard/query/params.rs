@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::Error;
+use crate::places::near::{Near, NearParams, NearQuery};
 use crate::rules::visibility::Audience;
 pub use convene_types::Attendance;
 use convene_types::{DashboardRange, InputField};
@@ -40,6 +41,8 @@ pub struct FilterParams<'a> {
     pub after: &'a str,
     /// A topic's slug or name.
     pub topic: &'a str,
+    /// `near=`, `km=`, `online=`.
+    pub near: NearParams<'a>,
 }
 
 /// The date range a request asked for, as understood, and how the page names it.
@@ -133,6 +136,7 @@ impl DashboardQuery {
             query.after = Some(Cursor::decode(params.after)?);
         }
         query.topic = crate::import::topics::parse_param(params.topic)?;
+        query.near = NearQuery::parse(&params.near)?;
         Ok((query, ChosenRange { range, label }))
     }
 }
@@ -249,6 +253,11 @@ pub struct DashboardQuery {
     /// A topic's slug: only events about it.
     pub topic: Option<String>,
     pub after: Option<Cursor>,
+    /// `near=` as asked; [`DashboardQuery::near_area`] once looked up for the audience.
+    pub near: Option<NearQuery>,
+    /// The city `near` names, looked up among the events the audience may see: the statement
+    /// keeps only events near it (and nothing while `near` is asked but not looked up).
+    pub near_area: Option<Near>,
     pub limit: u64,
     /// Whose page it is: which members-only events it may show (public only by default).
     pub audience: Audience,
@@ -271,6 +280,8 @@ impl DashboardQuery {
             attendance: Attendance::Any,
             topic: None,
             after: None,
+            near: None,
+            near_area: None,
             limit: PAGE_SIZE,
             audience: Audience::public(),
         })
@@ -376,6 +387,7 @@ mod tests {
             after in prop_oneof![".{0,30}", "-?[0-9]{1,20}_-?[0-9]{1,20}"],
             organizations in proptest::collection::vec(".{0,20}", 0..60),
             topic in ".{0,80}",
+            (near, km, online) in (".{0,120}", prop_oneof![".{0,6}", "[0-9]{1,4}"], prop_oneof![".{0,4}", "[01]"]),
             offset_days in -40_000i64..40_000,
         ) {
             let now = now() + chrono::Duration::days(offset_days);
@@ -388,6 +400,7 @@ mod tests {
                 mode: &mode,
                 after: &after,
                 topic: &topic,
+                near: crate::places::near::NearParams { city: &near, km: &km, online: &online },
             };
             match DashboardQuery::from_params(&params, now) {
                 Ok((query, _)) => {

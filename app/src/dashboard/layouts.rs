@@ -1,0 +1,119 @@
+//! What the dashboard's month and map layouts share, rendered on the server without an island:
+//! the links between the four layouts and a plain form for the filters they offer (the others
+//! the address carries ride along as hidden fields).
+
+use leptos::prelude::*;
+
+use super::filters::radius_options;
+use super::live::PATH;
+use super::query::ViewQuery;
+
+/// The fields the plain form shows; every other pair of the address is kept hidden.
+const SHOWN: [&str; 4] = ["q", "near", "km", "online"];
+
+/// The links to the four layouts, `current` marked; the list layouts keep the filters, the
+/// month its month.
+#[component]
+pub(super) fn LayoutSwitch(query: ViewQuery, current: &'static str) -> impl IntoView {
+    let link = |layout: &'static str, text: &'static str| {
+        let mut target = query.without(&["after", "layout"]);
+        if layout != "month" {
+            target = target.without(&["month"]);
+        }
+        view! {
+            <a
+                id=format!("layout-{layout}")
+                href=target.with("layout", layout).link(PATH)
+                aria-current=(layout == current).then_some("page")
+            >
+                {text}
+            </a>
+        }
+    };
+    view! {
+        <nav class="view-switch" aria-label="Layout">
+            {link("org", "By organization")}
+            {link("day", "By day")}
+            {link("month", "Month")}
+            {link("map", "Map")}
+        </nav>
+    }
+}
+
+/// Search, near and radius for the month and the map, as a plain form.
+#[component]
+pub(super) fn PlainFilters(query: ViewQuery, layout: &'static str) -> impl IntoView {
+    let kept: Vec<_> = query
+        .pairs()
+        .filter(|(key, _)| !SHOWN.contains(key) && !["layout", "after"].contains(key))
+        .map(|(key, value)| {
+            view! { <input type="hidden" name=key.to_owned() value=value.to_owned() /> }
+        })
+        .collect();
+    let km = match query.get("km") {
+        "" => "50".to_owned(),
+        km => km.to_owned(),
+    };
+    let online = query.get("online") == "1";
+    view! {
+        <section class="panel filters" aria-labelledby="filters-heading">
+            <h2 id="filters-heading" class="visually-hidden">
+                "Filters"
+            </h2>
+            <form method="get" action=PATH>
+                <input type="hidden" name="layout" value=layout />
+                {kept}
+                <div class="filter-grid">
+                    <div class="field">
+                        <label for="filter-q">"Search"</label>
+                        <input
+                            id="filter-q"
+                            type="search"
+                            name="q"
+                            value=query.get("q").to_owned()
+                            placeholder="Title or place"
+                        />
+                    </div>
+                    <div class="field">
+                        <label for="filter-near">"Near"</label>
+                        <input
+                            id="filter-near"
+                            type="search"
+                            name="near"
+                            value=query.get("near").to_owned()
+                            placeholder="City"
+                            autocomplete="address-level2"
+                        />
+                    </div>
+                    <div class="field">
+                        <label for="filter-km">"Within"</label>
+                        <select id="filter-km" name="km">
+                            {radius_options(&km)}
+                        </select>
+                    </div>
+                    <label class="chip near-online">
+                        <input
+                            type="checkbox"
+                            id="filter-online"
+                            name="online"
+                            value="1"
+                            checked=online
+                        />
+                        "Online events too"
+                    </label>
+                </div>
+                <div class="form-actions">
+                    <button type="submit" class="button">
+                        "Apply"
+                    </button>
+                    <a
+                        class="button button-secondary"
+                        href=ViewQuery::default().with("layout", layout).link(PATH)
+                    >
+                        "Clear"
+                    </a>
+                </div>
+            </form>
+        </section>
+    }
+}
