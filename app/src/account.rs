@@ -143,6 +143,8 @@ pub async fn save_mail_settings(
     import_alerts: Option<String>,
     import_checks: Option<String>,
     network_reports: Option<String>,
+    #[server(default)] digest_near: String,
+    #[server(default)] digest_km: String,
 ) -> Result<(), AppError> {
     use crate::state::AppState;
     use convene::accounts::profile::{self, MailSettings};
@@ -156,13 +158,64 @@ pub async fn save_mail_settings(
             import_alerts.is_some(),
             import_checks.is_some(),
             network_reports.is_some(),
+            &convene::places::near::NearParams {
+                city: &digest_near,
+                km: &digest_km,
+                online: "",
+            },
         )?;
         profile::save_mail_settings(&state.db, user_id, settings).await?;
         leptos_axum::redirect("/account?saved=mail");
         Ok::<(), AppError>(())
     }
     .await;
-    crate::forms::keep_typed(saved, SaveMailSettings::PATH, &[])
+    crate::forms::keep_typed(
+        saved,
+        SaveMailSettings::PATH,
+        &[("digest_near", &digest_near)],
+    )
+}
+
+/// A trip: the network's events in `city` from `from` to `to` come to the member's dashboard,
+/// digest and personal feed.
+#[server]
+pub async fn add_trip(city: String, from: String, to: String) -> Result<(), AppError> {
+    use crate::state::AppState;
+    use convene::places::trips::{self, TripForm};
+    use leptos::server_fn::ServerFn;
+    let added = async {
+        let state = AppState::current()?;
+        let user_id = me(&state).await?;
+        let form = TripForm {
+            city: &city,
+            from: &from,
+            to: &to,
+        };
+        trips::add(&state.db, user_id, &form, chrono::Utc::now()).await?;
+        leptos_axum::redirect("/account?saved=trip#trips-heading");
+        Ok::<(), AppError>(())
+    }
+    .await;
+    crate::forms::keep_typed(
+        added,
+        AddTrip::PATH,
+        &[("city", &city), ("from", &from), ("to", &to)],
+    )
+}
+
+/// Removes one of the member's own trips (anyone else's is not found).
+#[server]
+pub async fn remove_trip(trip: String) -> Result<(), AppError> {
+    use crate::state::AppState;
+    let state = AppState::current()?;
+    let user_id = me(&state).await?;
+    let trip_id: i64 = trip
+        .trim()
+        .parse()
+        .map_err(|_| AppError::NotFound("Trip".into()))?;
+    convene::places::trips::remove(&state.db, user_id, trip_id).await?;
+    leptos_axum::redirect("/account?saved=trip-removed#trips-heading");
+    Ok(())
 }
 
 /// New-event mail from one of the member's organizations, on or off.
@@ -196,6 +249,10 @@ fn saved_notice(what: &str) -> Option<&'static str> {
         "address" => Some("Your new address is in use."),
         "password" => Some("Your password is changed; you were signed out everywhere else."),
         "mail" => Some("Saved your mail settings."),
+        "trip" => Some(
+            "Trip added: its city's events come to your dashboard, digest and feed while you are there.",
+        ),
+        "trip-removed" => Some("Trip removed."),
         _ => None,
     }
 }
@@ -239,12 +296,47 @@ fn AccountForms(account: AccountView, timezones: Vec<String>) -> impl IntoView {
     let password = ServerAction::<ChangePassword>::new();
     let mail = ServerAction::<SaveMailSettings>::new();
     let toggle = ServerAction::<SetNewEventMail>::new();
-    let (profile_error, email_error, password_error, mail_error) = (
+    let add_trip = ServerAction::<AddTrip>::new();
+    let remove_trip = ServerAction::<RemoveTrip>::new();
+    let (profile_error, email_error, password_error, mail_error, trip_error) = (
         form_error(profile),
         form_error(email),
         form_error(password),
         form_error(mail),
+        form_error(add_trip),
     );
+    let trips = account
+        .trips
+        .clone()
+        .into_iter()
+        .map(|trip| {
+            let now = trip.now.then(|| view! { <span class="badge">"Now"</span> });
+            let label = format!("Remove the trip to {}, {}", trip.city, trip.dates);
+            let id = trip.id.to_string();
+            view! {
+                <li class="trip">
+                    <span>
+                        <strong>{trip.city}</strong>
+                        ", "
+                        {trip.dates}
+                        " "
+                        {now}
+                    </span>
+                    <ActionForm action=remove_trip>
+                        <input type="hidden" name="trip" value=id />
+                        <button type="submit" class="button button-secondary" aria-label=label>
+                            "Remove"
+                        </button>
+                    </ActionForm>
+                </li>
+            }
+        })
+        .collect_view();
+    let no_trips = account
+        .trips
+        .is_empty()
+        .then(|| view! { <p>"No trips planned."</p> });
+    let digest_km = account.digest_near_km.to_string();
     let current_zone = account.timezone.clone().unwrap_or_else(|| "UTC".to_owned());
     let zones = timezones
         .into_iter()
@@ -418,6 +510,32 @@ fn AccountForms(account: AccountView, timezones: Vec<String>) -> impl IntoView {
                         {days}
                     </select>
                 </div>
+                <div class="field">
+                    <label for="field-digest-near">"Other events in the digest: near"</label>
+                    <input
+                        id="field-digest-near"
+                        type="text"
+                        name="digest_near"
+                        value=account.digest_near.clone().unwrap_or_default()
+                        placeholder="Anywhere"
+                        autocomplete="address-level2"
+                        aria-describedby="field-digest-near-hint"
+                    />
+                    <p class="field-hint" id="field-digest-near-hint">
+                        "A city; empty for the whole network. Your organizations' events always come."
+                    </p>
+                </div>
+                <div class="field">
+                    <label for="field-digest-km">"Within (km)"</label>
+                    <input
+                        id="field-digest-km"
+                        type="number"
+                        name="digest_km"
+                        min="1"
+                        max="500"
+                        value=digest_km
+                    />
+                </div>
                 {alerts}
                 {reports}
                 <button type="submit" class="button">
@@ -427,6 +545,23 @@ fn AccountForms(account: AccountView, timezones: Vec<String>) -> impl IntoView {
             <h3>"New events, by organization"</h3>
             {no_organizations}
             <ul class="mail-orgs">{organizations}</ul>
+        </section>
+        <section class="panel" aria-labelledby="trips-heading">
+            <h2 id="trips-heading">"Trips"</h2>
+            <p>
+                "While you are away, your dashboard opens with the network's public events near where you are, and your digest and personal feed include them. Only you see your trips."
+            </p>
+            {no_trips}
+            <ul class="trips">{trips}</ul>
+            <ActionForm action=add_trip>
+                <FormAlert error=trip_error fields=&["city", "from", "to"] />
+                <Field label="City" name="city" autocomplete="address-level2" error=trip_error />
+                <Field label="First day" name="from" kind="date" error=trip_error />
+                <Field label="Last day" name="to" kind="date" error=trip_error />
+                <button type="submit" class="button">
+                    "Add trip"
+                </button>
+            </ActionForm>
         </section>
     }
 }

@@ -167,7 +167,7 @@ fn page_has_islands() -> bool {
     #[cfg(feature = "ssr")]
     {
         use_context::<axum::http::request::Parts>()
-            .is_some_and(|parts| path_has_islands(parts.uri.path()))
+            .is_some_and(|parts| address_has_islands(parts.uri.path(), parts.uri.query()))
     }
     #[cfg(not(feature = "ssr"))]
     {
@@ -175,15 +175,18 @@ fn page_has_islands() -> bool {
     }
 }
 
-/// The routes whose pages render islands: the dashboard (`EventsPanel`, `OrganizationPicker`,
-/// `PersonalFeed`) and the settings (`ConnectionTest`, `UseLumaFeed`, `SyncNow`).
-pub fn path_has_islands(path: &str) -> bool {
+/// The pages that render islands: the dashboard (`EventsPanel`, `OrganizationPicker`,
+/// `PersonalFeed`) but for its month and map layouts (complete as HTML; the map's script is its
+/// own), and the settings (`ConnectionTest`, `UseLumaFeed`, `SyncNow`).
+pub fn address_has_islands(path: &str, query: Option<&str>) -> bool {
     let path = path.trim_end_matches('/');
-    path == "/dashboard"
-        || path
-            .strip_prefix("/orgs/")
-            .and_then(|rest| rest.strip_suffix("/settings"))
-            .is_some_and(|slug| !slug.is_empty() && !slug.contains('/'))
+    if path == "/dashboard" {
+        let query = query_string::QueryString::parse(query.unwrap_or_default());
+        return !matches!(query.get("layout"), "month" | "map");
+    }
+    path.strip_prefix("/orgs/")
+        .and_then(|rest| rest.strip_suffix("/settings"))
+        .is_some_and(|slug| !slug.is_empty() && !slug.contains('/'))
 }
 
 /// A page without islands is never hydrated: its resources need not be serialized into it.
@@ -226,12 +229,25 @@ pub(crate) fn mark_hydrated() {
 
 #[cfg(test)]
 mod tests {
-    use super::path_has_islands;
+    use super::address_has_islands;
 
     #[test]
     fn only_the_dashboard_and_settings_load_the_wasm_bundle() {
-        for path in ["/dashboard", "/dashboard/", "/orgs/rust-berlin/settings"] {
-            assert!(path_has_islands(path), "{path}");
+        for (path, query) in [
+            ("/dashboard", None),
+            ("/dashboard/", None),
+            ("/dashboard", Some("layout=day&q=x")),
+            ("/dashboard", Some("q=layout%3Dmap")),
+            ("/orgs/rust-berlin/settings", None),
+        ] {
+            assert!(address_has_islands(path, query), "{path} {query:?}");
+        }
+        for query in [
+            "layout=month",
+            "layout=map&near=Lisbon",
+            "month=2026-12&layout=month",
+        ] {
+            assert!(!address_has_islands("/dashboard", Some(query)), "{query}");
         }
         for path in [
             "/",
@@ -246,7 +262,7 @@ mod tests {
             "/no/such/page",
             "/events/a1b2c3",
         ] {
-            assert!(!path_has_islands(path), "{path}");
+            assert!(!address_has_islands(path, None), "{path}");
         }
     }
 }

@@ -18,6 +18,9 @@ const PAGES = [
   { name: "events (list)", path: "/orgs/rust-berlin/events?view=list", budget: CONTENT_BUDGET },
   { name: "dashboard (visitor)", path: "/dashboard", budget: ISLAND_BUDGET },
   { name: "dashboard (member)", path: "/dashboard", as: MEMBER, budget: ISLAND_BUDGET },
+  // No island: the month is HTML; the map is HTML, Leaflet and its clustering plugin.
+  { name: "dashboard (month)", path: "/dashboard?layout=month", budget: ISLAND_BUDGET },
+  { name: "dashboard (map)", path: "/dashboard?layout=map", budget: ISLAND_BUDGET },
   { name: "settings", path: "/orgs/rust-berlin/settings", as: ADMIN, budget: ISLAND_BUDGET },
   { name: "login", path: "/login", budget: CONTENT_BUDGET },
   { name: "event page", path: firstEventPage, budget: CONTENT_BUDGET },

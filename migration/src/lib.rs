@@ -26,6 +26,7 @@ mod m20261207_000001_luma_webhooks;
 mod m20261207_000002_luma_networks;
 mod m20261207_000003_import_check_mail;
 mod m20261208_000001_network_insights;
+mod m20261209_000001_trips;
 
 pub struct Migrator;
 
@@ -57,6 +58,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000002_luma_networks::Migration),
             Box::new(m20261207_000003_import_check_mail::Migration),
             Box::new(m20261208_000001_network_insights::Migration),
+            Box::new(m20261209_000001_trips::Migration),
         ]
     }
 }

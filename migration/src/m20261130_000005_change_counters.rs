@@ -29,6 +29,47 @@ fn trigger_name(table: &str, change: &str) -> String {
     format!("bump_{table}_{}", change.to_lowercase())
 }
 
+/// A trigger bumping `topic` after each `change` (`INSERT`, `UPDATE`, `DELETE`) of `table`:
+/// per statement on Postgres, per row on SQLite. Later migrations watch their tables with it.
+pub(crate) async fn create_trigger(
+    db: &SchemaManagerConnection<'_>,
+    postgres: bool,
+    table: &str,
+    topic: &str,
+    change: &str,
+) -> Result<(), DbErr> {
+    let name = trigger_name(table, change);
+    let sql = if postgres {
+        format!(
+            "CREATE TRIGGER {name} AFTER {change} ON {table} FOR EACH STATEMENT \
+             EXECUTE FUNCTION bump_change_counter('{topic}')"
+        )
+    } else {
+        format!(
+            "CREATE TRIGGER {name} AFTER {change} ON {table} FOR EACH ROW BEGIN \
+             UPDATE change_counters SET value = value + 1 WHERE topic = '{topic}'; END"
+        )
+    };
+    db.execute_unprepared(&sql).await?;
+    Ok(())
+}
+
+pub(crate) async fn drop_trigger(
+    db: &SchemaManagerConnection<'_>,
+    postgres: bool,
+    table: &str,
+    change: &str,
+) -> Result<(), DbErr> {
+    let name = trigger_name(table, change);
+    let sql = if postgres {
+        format!("DROP TRIGGER IF EXISTS {name} ON {table}")
+    } else {
+        format!("DROP TRIGGER IF EXISTS {name}")
+    };
+    db.execute_unprepared(&sql).await?;
+    Ok(())
+}
+
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
@@ -58,19 +99,7 @@ impl MigrationTrait for Migration {
         }
         for (table, topic, changes) in WATCHED {
             for change in changes {
-                let name = trigger_name(table, change);
-                let sql = if postgres {
-                    format!(
-                        "CREATE TRIGGER {name} AFTER {change} ON {table} FOR EACH STATEMENT \
-                         EXECUTE FUNCTION bump_change_counter('{topic}')"
-                    )
-                } else {
-                    format!(
-                        "CREATE TRIGGER {name} AFTER {change} ON {table} FOR EACH ROW BEGIN \
-                         UPDATE change_counters SET value = value + 1 WHERE topic = '{topic}'; END"
-                    )
-                };
-                db.execute_unprepared(&sql).await?;
+                create_trigger(db, postgres, table, topic, change).await?;
             }
         }
         Ok(())
@@ -81,13 +110,7 @@ impl MigrationTrait for Migration {
         let postgres = manager.get_database_backend() == DatabaseBackend::Postgres;
         for (table, _, changes) in WATCHED {
             for change in changes {
-                let name = trigger_name(table, change);
-                let sql = if postgres {
-                    format!("DROP TRIGGER IF EXISTS {name} ON {table}")
-                } else {
-                    format!("DROP TRIGGER IF EXISTS {name}")
-                };
-                db.execute_unprepared(&sql).await?;
+                drop_trigger(db, postgres, table, change).await?;
             }
         }
         if postgres {

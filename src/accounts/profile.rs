@@ -8,6 +8,8 @@ use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySe
 
 use crate::Error;
 use crate::accounts::{DisplayName, Password};
+use crate::places::near::{Near, NearParams, NearQuery};
+use crate::rules::visibility::Audience;
 use crate::store::entities::{event, membership, user};
 use crate::store::sessions;
 use convene_types::InputField;
@@ -73,7 +75,7 @@ pub async fn change_password(
 }
 
 /// What mail a member wants, apart from each organization's new events.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MailSettings {
     pub digest_enabled: bool,
     /// ISO weekday, 1 (Monday) to 7.
@@ -83,6 +85,9 @@ pub struct MailSettings {
     pub import_check_mail: bool,
     /// The monthly network report (kept only for site admins: no one else gets it).
     pub network_report_mail: bool,
+    /// The digest's other events near a city (checked against the cities public events name
+    /// when saved); `None`: everywhere.
+    pub digest_near: Option<NearQuery>,
 }
 
 impl MailSettings {
@@ -92,6 +97,7 @@ impl MailSettings {
         import_alerts: bool,
         import_checks: bool,
         network_reports: bool,
+        near: &NearParams<'_>,
     ) -> Result<Self, Error> {
         let digest_weekday = weekday
             .trim()
@@ -105,6 +111,7 @@ impl MailSettings {
             import_alert_mail: import_alerts,
             import_check_mail: import_checks,
             network_report_mail: network_reports,
+            digest_near: NearQuery::parse(near)?,
         })
     }
 }
@@ -114,7 +121,23 @@ pub async fn save_mail_settings(
     user_id: i64,
     settings: MailSettings,
 ) -> Result<(), Error> {
+    // A city no public event names is refused (naming some that do), nothing saved.
+    if let Some(near) = &settings.digest_near {
+        Near::resolve(db, near, &Audience::public()).await?;
+    }
+    let (near, km) = match &settings.digest_near {
+        Some(near) => (
+            Some(near.city.clone()),
+            i32::try_from(near.km).unwrap_or(50),
+        ),
+        None => (
+            None,
+            i32::try_from(crate::places::near::DEFAULT_KM).unwrap_or(50),
+        ),
+    };
     user::Entity::update_many()
+        .col_expr(user::Column::DigestNear, Expr::value(near))
+        .col_expr(user::Column::DigestNearKm, Expr::value(km))
         .col_expr(
             user::Column::DigestEnabled,
             Expr::value(settings.digest_enabled),

@@ -17,8 +17,12 @@ use crate::mail::compose::{self, Footer, Section};
 use crate::mail::lists::{self, MailList};
 use crate::mail::member::{self, MailEvent, Reader};
 use crate::mail::outbox::{self, OutgoingMail};
+use crate::places::near::{Near, NearQuery};
+use crate::places::trips::{self, Trip};
+use crate::rules::visibility::Audience;
 use crate::secrets::SecretKey;
 use crate::site::PublicUrl;
+use crate::store::entities::event;
 use crate::store::entities::mail_message;
 
 /// How far ahead a digest looks.
@@ -156,8 +160,10 @@ async fn queue(
     if due.is_empty() {
         return Ok(pass);
     }
-    let events = member::starting_between(db, now, now + Duration::days(WINDOW_DAYS)).await?;
+    let until = now + Duration::days(WINDOW_DAYS);
+    let events = member::starting_between(db, now, until).await?;
     let names = member::organization_names(db).await?;
+    let places = DigestPlaces::read(db, due.iter().map(|(reader, _)| reader), now, until).await?;
     let mut organizations_of: HashMap<i64, HashMap<i64, Role>> = HashMap::new();
     for membership in member::memberships(db).await? {
         organizations_of
@@ -172,7 +178,13 @@ async fn queue(
             let mine = organizations_of
                 .get(&reader.user_id)
                 .unwrap_or(&no_organizations);
-            match digest(reader, week, mine, &events, &names, site, key_for_links) {
+            let asked = Asked {
+                reader,
+                week,
+                mine,
+                places: &places,
+            };
+            match digest(&asked, &events, &names, site, key_for_links) {
                 Some(mail) => mails.push(mail),
                 None => pass.empty += 1,
             }
@@ -183,18 +195,118 @@ async fn queue(
     Ok(pass)
 }
 
+/// Cities the due readers' digests ask about (their digest's place, their trips' cities) at most
+/// in one pass; further ones are left out of that pass, and said so in the log.
+const CITIES_PER_PASS: usize = 500;
+/// Events near one city read at most (the digest lists a few).
+const NEAR_EVENTS_READ: u64 = 1_000;
+
+/// The places one pass of digests needs: each asked city's public events in the window, and the
+/// due readers' trips during it.
+#[derive(Default)]
+struct DigestPlaces {
+    /// `None`: no public event names the city.
+    near: HashMap<NearQuery, Option<(String, HashSet<i64>)>>,
+    trips: HashMap<i64, Vec<Trip>>,
+}
+
+impl DigestPlaces {
+    async fn read<'a>(
+        db: &impl ConnectionTrait,
+        readers: impl Iterator<Item = &'a Reader>,
+        now: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) -> Result<Self, Error> {
+        let mut places = Self::default();
+        let mut asked: Vec<NearQuery> = Vec::new();
+        let due: HashSet<i64> = readers
+            .map(|reader| {
+                asked.extend(reader.digest_near.clone());
+                reader.user_id
+            })
+            .collect();
+        for (user_id, trip) in trips::during(db, now.date_naive(), until.date_naive()).await? {
+            if due.contains(&user_id) {
+                asked.push(trip_near(&trip));
+                places.trips.entry(user_id).or_default().push(trip);
+            }
+        }
+        for query in asked {
+            if places.near.contains_key(&query) {
+                continue;
+            }
+            if places.near.len() >= CITIES_PER_PASS {
+                tracing::warn!(
+                    cities = CITIES_PER_PASS,
+                    "digests ask about more cities than one pass reads; the rest next pass"
+                );
+                break;
+            }
+            let found = match Near::resolve(db, &query, &Audience::public()).await {
+                Ok(area) => {
+                    let ids: HashSet<i64> = event::Entity::find()
+                        .select_only()
+                        .column(event::Column::Id)
+                        .filter(event::Column::RemovedAt.is_null())
+                        .filter(Audience::public().condition())
+                        .filter(area.condition())
+                        .filter(event::Column::StartAt.gte(now))
+                        .filter(event::Column::StartAt.lt(until))
+                        .limit(NEAR_EVENTS_READ)
+                        .into_tuple::<i64>()
+                        .all(db)
+                        .await?
+                        .into_iter()
+                        .collect();
+                    Some((area.label(), ids))
+                }
+                Err(Error::Invalid { .. }) => None,
+                Err(err) => return Err(err),
+            };
+            places.near.insert(query, found);
+        }
+        Ok(places)
+    }
+
+    /// Whether `event` is near the city `query` names (false when none is known).
+    fn is_near(&self, query: &NearQuery, event: &MailEvent) -> bool {
+        matches!(self.near.get(query), Some(Some((_, ids))) if ids.contains(&event.id))
+    }
+}
+
+fn trip_near(trip: &Trip) -> NearQuery {
+    NearQuery {
+        city: trip.city.clone(),
+        km: trips::TRIP_KM,
+        include_online: false,
+    }
+}
+
+/// Whose digest, for which week, and what it may draw on.
+struct Asked<'a> {
+    reader: &'a Reader,
+    week: &'a str,
+    mine: &'a HashMap<i64, Role>,
+    places: &'a DigestPlaces,
+}
+
 /// The reader's digest, or `None` when there is nothing to say. Members-only events appear
 /// only in the digests of that organization's members (not its followers); the network list is
-/// public events only.
+/// public events only (near the reader's chosen city, when they chose one), and so are the
+/// lists of the cities their trips take them to.
 fn digest(
-    reader: &Reader,
-    week: &str,
-    mine: &HashMap<i64, Role>,
+    asked: &Asked<'_>,
     events: &[MailEvent],
     names: &HashMap<i64, String>,
     site: &PublicUrl,
     key_for_links: &SecretKey,
 ) -> Option<OutgoingMail> {
+    let Asked {
+        reader,
+        week,
+        mine,
+        places,
+    } = *asked;
     let own = member::merge_cross_listed(
         events
             .iter()
@@ -207,10 +319,37 @@ fn digest(
             .collect(),
     );
     // The network's list leaves out what the member's own list already has (a cross-listing).
-    let listed: HashSet<&str> = own
+    let mut listed: HashSet<&str> = own
         .iter()
         .map(|(event, _)| event.external_id.as_str())
         .collect();
+    let mut travels = Vec::new();
+    for trip in places.trips.get(&reader.user_id).into_iter().flatten() {
+        let near = trip_near(trip);
+        let Some((start, end)) = trip.span() else {
+            continue;
+        };
+        let mut there = member::merge_cross_listed(
+            events
+                .iter()
+                .filter(|event| {
+                    event.visibility == Visibility::Public
+                        && event.start_at >= start
+                        && event.start_at < end
+                        && places.is_near(&near, event)
+                        && !listed.contains(event.external_id.as_str())
+                })
+                .collect(),
+        );
+        there.truncate(ELSEWHERE_SHOWN);
+        listed.extend(there.iter().map(|(event, _)| event.external_id.as_str()));
+        if !there.is_empty() {
+            travels.push((
+                format!("While you're in {} ({})", trip.city, trip.dates()),
+                there,
+            ));
+        }
+    }
     let mut elsewhere = member::merge_cross_listed(
         events
             .iter()
@@ -218,11 +357,15 @@ fn digest(
                 !mine.contains_key(&event.organization_id)
                     && event.visibility == Visibility::Public
                     && !listed.contains(event.external_id.as_str())
+                    && reader
+                        .digest_near
+                        .as_ref()
+                        .is_none_or(|near| places.is_near(near, event))
             })
             .collect(),
     );
     elsewhere.truncate(ELSEWHERE_SHOWN);
-    if own.is_empty() && elsewhere.is_empty() {
+    if own.is_empty() && elsewhere.is_empty() && travels.is_empty() {
         return None;
     }
     let mut sections = Vec::new();
@@ -243,9 +386,28 @@ fn digest(
                 .collect(),
         });
     }
-    if !elsewhere.is_empty() {
+    for (heading, there) in travels {
         sections.push(Section {
-            heading: "Elsewhere in the network".to_owned(),
+            heading,
+            events: there
+                .iter()
+                .map(|(event, others)| {
+                    let hosts = member::hosts(event.organization_id, others, names);
+                    member::item(event, &hosts, reader.zone, site)
+                })
+                .collect(),
+        });
+    }
+    if !elsewhere.is_empty() {
+        let near = reader
+            .digest_near
+            .as_ref()
+            .and_then(|near| places.near.get(near))
+            .and_then(|found| found.as_ref())
+            .map(|(label, _)| format!(", {label}"))
+            .unwrap_or_default();
+        sections.push(Section {
+            heading: format!("Elsewhere in the network{near}"),
             events: elsewhere
                 .iter()
                 .map(|(event, others)| {

@@ -31,6 +31,8 @@ pub struct Reader {
     pub digest_weekday: i16,
     pub import_alert_mail: bool,
     pub import_check_mail: bool,
+    /// The digest's other events near this city (its own `km`); `None`: everywhere.
+    pub digest_near: Option<crate::places::near::NearQuery>,
 }
 
 impl Reader {
@@ -49,6 +51,11 @@ impl Reader {
             digest_weekday: user.digest_weekday,
             import_alert_mail: user.import_alert_mail,
             import_check_mail: user.import_check_mail,
+            digest_near: user.digest_near.map(|city| crate::places::near::NearQuery {
+                city,
+                km: u32::try_from(user.digest_near_km).unwrap_or(crate::places::near::DEFAULT_KM),
+                include_online: false,
+            }),
         }
     }
 }

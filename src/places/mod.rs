@@ -11,6 +11,7 @@ pub mod near;
 #[cfg(test)]
 mod tests;
 pub mod tiles;
+pub mod trips;
 
 /// A city name is at most this long (the `events.city` column).
 pub const CITY_MAX_CHARS: usize = 100;

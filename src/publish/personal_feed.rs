@@ -1,5 +1,5 @@
 //! Personal feeds: `/feeds/<token>.ics` holds the events of every organization a member belongs
-//! to. The token is the only key, so it is long and random, stored hashed (for lookup) and sealed
+//! to, and the network's public events where their trips take them (`crate::places::trips`). The token is the only key, so it is long and random, stored hashed (for lookup) and sealed
 //! (to show its owner again), and regenerating it revokes the old address at once.
 
 use chrono::{DateTime, Utc};
@@ -8,7 +8,7 @@ use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, Query
 use sha2::{Digest, Sha256};
 
 use crate::Error;
-use crate::publish::ics::{RECENT, events_since, render};
+use crate::publish::ics::{FEED_DESCRIPTION_CHARS, FEED_EVENTS_MAX, RECENT, events_since, render};
 use crate::rules::visibility::Audience;
 use crate::secrets::{SecretKey, random_token};
 use crate::store::entities::feed_token;
@@ -87,7 +87,23 @@ pub async fn feed_of(
     let organizations: Vec<i64> = standings.iter().map(|(org, _)| org.id).collect();
     // The organizations followed, and the members-only events of those the person is a member of.
     let audience = Audience::member_of(crate::rules::visibility::members_of(&standings));
-    let (events, descriptions) = events_since(db, &organizations, &audience, now - RECENT).await?;
+    let (mut events, mut descriptions) =
+        events_since(db, &organizations, &audience, now - RECENT).await?;
+    // The network's public events where the member travels, during each trip.
+    let travel: Vec<_> = crate::places::trips::public_events_during(db, user.id, now)
+        .await?
+        .into_iter()
+        .filter(|event| !events.iter().any(|known| known.id == event.id))
+        .collect();
+    if !travel.is_empty() {
+        descriptions.extend(
+            crate::store::descriptions::of_events(db, &travel, Some(FEED_DESCRIPTION_CHARS))
+                .await?,
+        );
+        events.extend(travel);
+        events.sort_by_key(|event| (event.start_at, event.id));
+        events.truncate(usize::try_from(FEED_EVENTS_MAX).unwrap_or(usize::MAX));
+    }
     render(
         format!("Convene: {}'s organizations", user.display_name),
         events,

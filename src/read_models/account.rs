@@ -1,7 +1,7 @@
 //! `/account`: the signed-in member's profile and mail settings.
 
 use chrono::{DateTime, Utc};
-use convene_types::views::{AccountOrganization, AccountView};
+use convene_types::views::{AccountOrganization, AccountView, TripView};
 use convene_types::{Role, TokenPurpose};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 
@@ -60,5 +60,17 @@ pub async fn account(
         network_report_mail: me.network_report_mail,
         administers: administers || actor.is_site_admin,
         organizations,
+        digest_near: me.digest_near,
+        digest_near_km: u32::try_from(me.digest_near_km).unwrap_or(crate::places::near::DEFAULT_KM),
+        trips: crate::places::trips::ahead(db, me.id, now.date_naive())
+            .await?
+            .into_iter()
+            .map(|trip| TripView {
+                id: trip.id,
+                now: trip.includes(now.date_naive()),
+                dates: trip.dates(),
+                city: trip.city,
+            })
+            .collect(),
     })
 }

@@ -150,6 +150,11 @@ impl Descriptions {
             .filter(|text| !text.trim().is_empty())
     }
 
+    /// These and `more`'s (another read of other events).
+    pub fn extend(&mut self, more: Descriptions) {
+        self.0.extend(more.0);
+    }
+
     /// Bytes held: what a cache of these weighs.
     pub fn bytes(&self) -> usize {
         self.0.values().map(String::len).sum()

@@ -216,10 +216,7 @@ fn form_view(query: &ViewQuery, shown: &Dashboard) -> impl IntoView + use<> {
             {layout_link(Layout::ByOrganization, "By organization")}
             {layout_link(Layout::ByDay, "By day")}
             // Pages of their own, rendered on the server: plain links.
-            <a
-                id="layout-month"
-                href=query.without(&["after"]).with("layout", "month").link(PATH)
-            >
+            <a id="layout-month" href=query.without(&["after"]).with("layout", "month").link(PATH)>
                 "Month"
             </a>
             <a id="layout-map" href=query.without(&["after"]).with("layout", "map").link(PATH)>

@@ -18,6 +18,7 @@ mod month;
 mod page;
 mod panel;
 mod query;
+mod trip;
 
 use leptos::prelude::*;
 
@@ -25,7 +26,10 @@ use crate::error::AppError;
 pub use convene_types::views::{
     Dashboard, DashboardEvent, DashboardFilters, OrganizationChoice, OrganizationOption,
 };
+pub use map::GetDashboardMap;
+pub use month::GetDashboardMonth;
 pub use page::DashboardPage;
+pub use trip::GetTripEvents;
 
 #[server(input = leptos::server_fn::codec::Json)]
 pub async fn get_dashboard(filters: DashboardFilters) -> Result<Dashboard, AppError> {

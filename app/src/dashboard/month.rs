@@ -109,9 +109,7 @@ fn Month(grid: MonthGrid, query: ViewQuery) -> impl IntoView {
     view! {
         <section class="month" aria-labelledby="month-title">
             <div class="month-nav">
-                {previous}
-                <h2 id="month-title">{grid.title.clone()}</h2>
-                {next}
+                {previous} <h2 id="month-title">{grid.title.clone()}</h2> {next}
             </div>
             <p class="card-meta" role="status">
                 {grid.filter_label.map(|label| format!("Events {label}. "))}
@@ -171,7 +169,12 @@ fn DayCell(day: MonthDay, query: ViewQuery) -> impl IntoView {
                 let title = format!("{} · {}", event.time, event.title);
                 let label = format!("{}, {} ({})", event.title, event.time, event.org_name);
                 let link = match event.url {
-                    Some(url) => view! { <a href=url aria-label=label>{title}</a> }.into_any(),
+                    Some(url) => view! {
+                        <a href=url aria-label=label>
+                            {title}
+                        </a>
+                    }
+                    .into_any(),
                     None => view! { <span>{title}</span> }.into_any(),
                 };
                 view! { <li class:online=event.online>{link} {badge}</li> }
@@ -182,7 +185,9 @@ fn DayCell(day: MonthDay, query: ViewQuery) -> impl IntoView {
     view! {
         <td class:today=day.today aria-current=day.today.then_some("date")>
             <span class="month-day">
-                <time datetime=day.date.clone() aria-label=day.label>{day.day}</time>
+                <time datetime=day.date.clone() aria-label=day.label>
+                    {day.day}
+                </time>
                 {day.today.then(|| view! { <span class="visually-hidden">" (today)"</span> })}
             </span>
             {events}

@@ -13,6 +13,7 @@ use super::map::MapView;
 use super::month::MonthView;
 use super::panel::DashboardPanel;
 use super::query::{DashboardQuery, ViewQuery};
+use super::trip::TripSection;
 use crate::error::{AppError, ErrorNotice};
 use crate::island_data::Packed;
 use crate::previews::{AtomFeedLink, PagePreview, absolute};
@@ -56,10 +57,23 @@ pub fn DashboardPage() -> impl IntoView {
             <h1>"Dashboard"</h1>
             <p class="lede">"Upcoming events across every organization, yours first."</p>
         </header>
+        <TripSection />
     };
     match layout.as_str() {
-        "month" => return view! { {intro} <MonthView query /> }.into_any(),
-        "map" => return view! { {intro} <MapView query /> }.into_any(),
+        "month" => {
+            return view! {
+                {intro}
+                <MonthView query />
+            }
+            .into_any();
+        }
+        "map" => {
+            return view! {
+                {intro}
+                <MapView query />
+            }
+            .into_any();
+        }
         _ => {}
     }
     let dashboard = Resource::new(

@@ -5,16 +5,16 @@
 //! Each cell runs in a fresh world so one call's effects never change another's answer.
 
 use app::account::{
-    ChangeEmail, ChangePassword, ConfirmEmailChange, GetAccount, RememberTimezone,
-    SaveMailSettings, SaveProfile, SetNewEventMail,
+    AddTrip, ChangeEmail, ChangePassword, ConfirmEmailChange, GetAccount, RememberTimezone,
+    RemoveTrip, SaveMailSettings, SaveProfile, SetNewEventMail,
 };
 use app::auth::links::{
     ConfirmEmail, DescribeConfirmation, LinkIsUsable, RequestPasswordReset, ResetPassword,
 };
 use app::auth::{GetCurrentUser, SignIn, SignOut, SignUp};
 use app::dashboard::{
-    GetDashboard, GetDashboardMarker, GetOrganizationOptions, GetPersonalFeed,
-    RegeneratePersonalFeed,
+    GetDashboard, GetDashboardMap, GetDashboardMarker, GetDashboardMonth, GetOrganizationOptions,
+    GetPersonalFeed, GetTripEvents, RegeneratePersonalFeed,
 };
 use app::error::AppError;
 use app::events::{GetEventPage, GetOrganizationEvents};
@@ -149,6 +149,13 @@ const MATRIX: &[(&str, [Expect; 6])] = &[
     // 404 where allowed: the organization has no such tag (the rule answering).
     ("save_topic_rule",     [Status(401), Status(403), Status(403), Status(403), Status(404), Status(404)]),
     ("get_dashboard",       [Allowed;     6]),
+    ("get_dashboard_month", [Allowed;     6]),
+    ("get_dashboard_map",   [Allowed;     6]),
+    // Anyone: a visitor, or a member at home, is told there is no trip.
+    ("get_trip_events",     [Allowed;     6]),
+    ("add_trip",            [Status(401), Allowed,     Allowed,     Allowed,     Allowed,     Allowed]),
+    // 404 where allowed: the caller has no trip with this id (nobody else's is ever found).
+    ("remove_trip",         [Status(401), Status(404), Status(404), Status(404), Status(404), Status(404)]),
     ("get_dashboard_marker", [Allowed;    6]),
     ("get_organization_options", [Allowed; 6]),
     ("get_personal_feed",   [Status(401), Allowed,     Allowed,     Allowed,     Allowed,     Allowed]),
@@ -327,15 +334,32 @@ impl World {
             Persona::Anonymous => "target@example.org".to_owned(),
             other => format!("{other:?}@example.org").to_lowercase(),
         };
-        if function == "get_dashboard" {
-            let filters = serde_json::json!({ "filters": {
-                "orgs": [], "range": "", "from": "", "to": "", "q": "", "mode": "", "after": ""
-            }});
-            return self
-                .app
-                .call_json(GetDashboard::PATH, &filters, self.cookie(persona))
-                .await;
+        let no_filters = serde_json::json!({
+            "orgs": [], "range": "", "from": "", "to": "", "q": "", "mode": "", "after": ""
+        });
+        let json = match function {
+            "get_dashboard" => Some((
+                GetDashboard::PATH,
+                serde_json::json!({ "filters": no_filters }),
+            )),
+            "get_dashboard_month" => Some((
+                GetDashboardMonth::PATH,
+                serde_json::json!({ "filters": no_filters, "month": "" }),
+            )),
+            "get_dashboard_map" => Some((
+                GetDashboardMap::PATH,
+                serde_json::json!({ "filters": no_filters }),
+            )),
+            _ => None,
+        };
+        if let Some((path, body)) = json {
+            return self.app.call_json(path, &body, self.cookie(persona)).await;
         }
+        let today = chrono::Utc::now().date_naive();
+        let trip_from = today.format("%Y-%m-%d").to_string();
+        let trip_to = (today + chrono::Duration::days(3))
+            .format("%Y-%m-%d")
+            .to_string();
         let (path, form): (&str, Vec<(&str, &str)>) = match function {
             "list_organizations" => (ListOrganizations::PATH, vec![]),
             "get_organization" => (GetOrganization::PATH, vec![("slug", ORG)]),
@@ -444,6 +468,12 @@ impl World {
                 vec![("weekday", "3"), ("digest", "on")],
             ),
             "set_new_event_mail" => (SetNewEventMail::PATH, vec![("slug", ORG), ("on", "off")]),
+            "get_trip_events" => (GetTripEvents::PATH, vec![]),
+            "add_trip" => (
+                AddTrip::PATH,
+                vec![("city", "Lisbon"), ("from", &trip_from), ("to", &trip_to)],
+            ),
+            "remove_trip" => (RemoveTrip::PATH, vec![("trip", "999999")]),
             "confirm_email_change" => (ConfirmEmailChange::PATH, vec![("token", "not-a-token")]),
             "get_organization_events" => (GetOrganizationEvents::PATH, vec![("slug", ORG)]),
             "get_event_page" => (GetEventPage::PATH, vec![("public_id", "nosuchevent")]),
@@ -668,6 +698,11 @@ fn the_matrix_covers_every_server_function() {
         GetTopicSettings::PATH,
         SaveTopicRule::PATH,
         GetDashboard::PATH,
+        GetDashboardMonth::PATH,
+        GetDashboardMap::PATH,
+        GetTripEvents::PATH,
+        AddTrip::PATH,
+        RemoveTrip::PATH,
         GetDashboardMarker::PATH,
         GetOrganizationOptions::PATH,
         GetPersonalFeed::PATH,

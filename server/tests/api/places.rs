@@ -361,3 +361,229 @@ async fn the_map_carries_the_venues_but_never_a_guests_only_one() {
         theirs.contains(r#"data-lat="50.000000" data-lon="10.000000" data-title="Board retreat""#)
     );
 }
+
+/// The digest mail queued for `email` (the newest), as text.
+async fn digest_text(db: &sea_orm::DatabaseConnection, email: &str) -> Option<String> {
+    use sea_orm::EntityTrait;
+    convene::store::entities::mail_message::Entity::find()
+        .all(db)
+        .await
+        .unwrap()
+        .into_iter()
+        .rfind(|mail| mail.recipient == email && mail.kind == convene_types::MailKind::WeeklyDigest)
+        .map(|mail| mail.text_body)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_trip_brings_the_citys_events_to_that_member_and_to_no_one_else() {
+    use app::account::{AddTrip, RemoveTrip};
+    use app::dashboard::GetPersonalFeed;
+    use leptos::server_fn::ServerFn;
+
+    let (app, _fake) = world().await;
+    let traveller = app.browser(Some(
+        app.sign_up("traveller@example.org", "Tess", "correct horse battery")
+            .await,
+    ));
+    let homebody = app.browser(Some(
+        app.sign_up("homebody@example.org", "Hal", "correct horse battery")
+            .await,
+    ));
+    let today = chrono::Utc::now().date_naive();
+    let day = |offset: i64| {
+        (today + chrono::Duration::days(offset))
+            .format("%Y-%m-%d")
+            .to_string()
+    };
+    // Refused in words, nothing stored: a trip that is over.
+    let refused = traveller
+        .call(
+            AddTrip::PATH,
+            &[("city", "Lisbon"), ("from", &day(-9)), ("to", &day(-8))],
+        )
+        .await;
+    assert_eq!(refused.status().as_u16(), 422);
+    assert!(
+        refused
+            .text()
+            .await
+            .unwrap()
+            .contains("this trip is over already")
+    );
+    let added = traveller
+        .call(
+            AddTrip::PATH,
+            &[("city", "Lisbon"), ("from", &day(0)), ("to", &day(6))],
+        )
+        .await;
+    assert!(added.status().is_success() || added.status().is_redirection());
+
+    // The traveller's dashboard opens with Lisbon's events (a public one, from an organization
+    // they do not belong to); the homebody's has no such section.
+    let dashboard = traveller.page("/dashboard").await.replace("<!>", "");
+    let section = &dashboard[dashboard
+        .find("While you&#x27;re in Lisbon")
+        .or_else(|| dashboard.find("While you're in Lisbon"))
+        .expect("the trip's section")..];
+    let section = &section[..section.find("</section>").unwrap()];
+    assert!(section.contains(LISBON), "{section}");
+    assert!(!section.contains(BERLIN));
+    let home = homebody.page("/dashboard").await;
+    assert!(!home.contains("While you"), "nobody else's dashboard");
+    assert!(
+        !homebody
+            .page("/account")
+            .await
+            .replace("<!>", "")
+            .contains("<strong>Lisbon</strong>"),
+        "trips are private"
+    );
+    let account = traveller.page("/account").await.replace("<!>", "");
+    assert!(
+        account.contains("<strong>Lisbon</strong>"),
+        "the traveller's own"
+    );
+
+    // The personal feed: the traveller's holds Lisbon's event; the homebody's does not.
+    let feed_of = async |browser: &crate::helpers::Browser<'_>| {
+        let path: String = browser
+            .call(GetPersonalFeed::PATH, &[])
+            .await
+            .json()
+            .await
+            .unwrap();
+        app.get(&path).await.text().await.unwrap()
+    };
+    let travelling = feed_of(&traveller).await;
+    assert!(travelling.contains(LISBON), "{travelling}");
+    assert!(!travelling.contains(BERLIN), "not a member of Rust Berlin");
+    assert!(!feed_of(&homebody).await.contains(LISBON));
+
+    // The digest: the traveller's has a section for the trip.
+    let db = store::connect(&app.database_url).await.unwrap();
+    let site = convene::site::PublicUrl::new(app.url("/").parse().unwrap()).unwrap();
+    for email in ["traveller@example.org", "homebody@example.org"] {
+        let user =
+            store::users::find_by_email(&db, &convene::accounts::Email::parse(email).unwrap())
+                .await
+                .unwrap()
+                .unwrap();
+        convene::mail::digest::queue_now(&db, &site, &app.secret_key, user.id, chrono::Utc::now())
+            .await
+            .unwrap();
+    }
+    let digest = digest_text(&db, "traveller@example.org").await.unwrap();
+    assert!(digest.contains("While you're in Lisbon"), "{digest}");
+    assert!(digest.contains(LISBON));
+    let home_digest = digest_text(&db, "homebody@example.org")
+        .await
+        .unwrap_or_default();
+    assert!(!home_digest.contains("While you're in"), "{home_digest}");
+
+    // Someone else's trip cannot be removed; one's own can.
+    let trip_id = convene::places::trips::ahead(
+        &db,
+        {
+            store::users::find_by_email(
+                &db,
+                &convene::accounts::Email::parse("traveller@example.org").unwrap(),
+            )
+            .await
+            .unwrap()
+            .unwrap()
+            .id
+        },
+        today,
+    )
+    .await
+    .unwrap()[0]
+        .id
+        .to_string();
+    let theirs = homebody.call(RemoveTrip::PATH, &[("trip", &trip_id)]).await;
+    assert_eq!(theirs.status().as_u16(), 404);
+    let mine = traveller
+        .call(RemoveTrip::PATH, &[("trip", &trip_id)])
+        .await;
+    assert!(mine.status().is_success() || mine.status().is_redirection());
+    assert!(!traveller.page("/dashboard").await.contains("While you"));
+
+    // A town known only from a members-only event: named nowhere, its event not shown.
+    traveller
+        .call(
+            AddTrip::PATH,
+            &[("city", "Hiddenburg"), ("from", &day(0)), ("to", &day(9))],
+        )
+        .await;
+    let dashboard = traveller.page("/dashboard").await;
+    assert!(dashboard.contains("No event of the network names this city yet."));
+    assert!(!dashboard.contains("Board retreat"));
+    db.close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_digest_keeps_the_other_events_near_the_members_city() {
+    use app::account::SaveMailSettings;
+    use leptos::server_fn::ServerFn;
+
+    let (app, _fake) = world().await;
+    let reader = app.browser(Some(
+        app.sign_up("reader@example.org", "Rae", "correct horse battery")
+            .await,
+    ));
+    let refused = reader
+        .call(
+            SaveMailSettings::PATH,
+            &[
+                ("weekday", "1"),
+                ("digest", "on"),
+                ("digest_near", "Atlantis"),
+                ("digest_km", "50"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status().as_u16(), 422);
+    assert!(
+        refused
+            .text()
+            .await
+            .unwrap()
+            .contains("no event is in a city called")
+    );
+    let saved = reader
+        .call(
+            SaveMailSettings::PATH,
+            &[
+                ("weekday", "1"),
+                ("digest", "on"),
+                ("digest_near", "Lisboa"),
+                ("digest_km", "50"),
+            ],
+        )
+        .await;
+    assert!(saved.status().is_success() || saved.status().is_redirection());
+    assert!(reader.page("/account").await.contains(r#"value="Lisboa""#));
+
+    let db = store::connect(&app.database_url).await.unwrap();
+    let site = convene::site::PublicUrl::new(app.url("/").parse().unwrap()).unwrap();
+    let user = store::users::find_by_email(
+        &db,
+        &convene::accounts::Email::parse("reader@example.org").unwrap(),
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    convene::mail::digest::queue_now(&db, &site, &app.secret_key, user.id, chrono::Utc::now())
+        .await
+        .unwrap();
+    let digest = digest_text(&db, "reader@example.org").await.unwrap();
+    assert!(
+        digest.contains("Elsewhere in the network, near Lisboa (50 km)"),
+        "{digest}"
+    );
+    assert!(digest.contains(LISBON));
+    assert!(
+        !digest.contains(BERLIN) && !digest.contains(POTSDAM),
+        "{digest}"
+    );
+    db.close().await.unwrap();
+}

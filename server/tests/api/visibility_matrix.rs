@@ -85,6 +85,8 @@ fn calendar() -> FakeCalendar {
     private["visibility"] = json!("private");
     let mut guests = luma_event("evt-guests", GUESTS_ONLY, 4);
     guests["location_visibility"] = json!("guests-only");
+    // lu.ma sends the venue's coordinates too: they must never reach a map.
+    guests["coordinate"] = json!({"latitude": 52.5311, "longitude": 13.3844});
     guests["geo_address_json"] = json!({
         "address": STREET, "city": "Berlin", "region": "Berlin", "country": "Germany",
         "full_address": format!("{STREET}, 10115 Berlin"),
@@ -343,6 +345,49 @@ async fn each_viewer_sees_on_each_surface_what_lu_ma_would_show_them() {
             "the label, as {viewer:?}"
         );
         assert!(page.contains("Address shared with registered guests on lu.ma"));
+
+        // The dashboard as months (this one and the next: the events span a few days) and as
+        // a map (in-person events only; a guests-only venue never pinned).
+        let months = [0, 32].map(|days| {
+            (chrono::Utc::now() + chrono::Duration::days(days))
+                .format("%Y-%m")
+                .to_string()
+        });
+        let mut in_months = String::new();
+        for month in months {
+            in_months.push_str(
+                &app.page_as(
+                    &format!("/dashboard?layout=month&month={month}&org=rust-berlin"),
+                    cookie,
+                )
+                .await,
+            );
+        }
+        assert_nothing_secret("month grid", viewer, &in_months);
+        assert_eq!(
+            titles_in(&in_months),
+            expected(viewer, true),
+            "month grid as {viewer:?}"
+        );
+        let map = app
+            .page_as("/dashboard?layout=map&org=rust-berlin", cookie)
+            .await;
+        assert_nothing_secret("map", viewer, &map);
+        assert!(
+            !map.contains("52.5311"),
+            "map as {viewer:?}: a guests-only venue"
+        );
+        let mut in_person = expected(viewer, true);
+        in_person.retain(|title| *title != ONLINE);
+        assert_eq!(titles_in(&map), in_person, "map as {viewer:?}");
+        let near = app.get_as("/events.atom?near=Berlin", cookie).await;
+        let near = near.text().await.unwrap();
+        assert_nothing_secret("Atom near Berlin", viewer, &near);
+        assert_eq!(
+            titles_in(&near),
+            [GUESTS_ONLY, PUBLIC],
+            "Atom near Berlin as {viewer:?}"
+        );
 
         // The events list.
         let list = app

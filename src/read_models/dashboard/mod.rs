@@ -5,6 +5,7 @@
 pub mod map;
 pub mod month;
 pub mod query;
+pub mod trip;
 pub mod window;
 
 use std::collections::{HashMap, HashSet};

@@ -19,4 +19,5 @@ pub mod session;
 pub mod sign_in_failure;
 pub mod sync_run;
 pub mod topic_rule;
+pub mod trip;
 pub mod user;

@@ -29,6 +29,10 @@ pub struct Model {
     pub import_check_mail: bool,
     /// The monthly network report (site admins only).
     pub network_report_mail: bool,
+    /// The digest's "elsewhere in the network" keeps events near this city (within
+    /// `digest_near_km`); `None`: everywhere.
+    pub digest_near: Option<String>,
+    pub digest_near_km: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -23,6 +23,25 @@ pub struct AccountView {
     /// Administers an organization (so import alerts concern them).
     pub administers: bool,
     pub organizations: Vec<AccountOrganization>,
+    /// The digest's other events near this city (within `digest_near_km`), if chosen.
+    #[serde(default)]
+    pub digest_near: Option<String>,
+    #[serde(default)]
+    pub digest_near_km: u32,
+    /// Trips not over yet, soonest first.
+    #[serde(default)]
+    pub trips: Vec<TripView>,
+}
+
+/// One of the member's trips.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TripView {
+    pub id: i64,
+    pub city: String,
+    /// "7 Dec – 12 Dec 2026".
+    pub dates: String,
+    /// Going on today.
+    pub now: bool,
 }
 
 /// One of the member's organizations, with its new-event mail switch.

@@ -243,3 +243,15 @@ pub struct MapEvent {
     pub latitude: Option<String>,
     pub longitude: Option<String>,
 }
+
+/// "While you're in Lisbon": the network's public events near the city of the trip the member
+/// is on, until it ends.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TripEvents {
+    pub city: String,
+    /// "7 Dec – 12 Dec 2026".
+    pub dates: String,
+    pub events: Vec<DashboardEvent>,
+    /// Some event of the network names the city (else none can be near it yet).
+    pub city_known: bool,
+}
