@@ -187,10 +187,6 @@ fn form_view(query: &ViewQuery, shown: &Dashboard) -> impl IntoView + use<> {
                 </option>
             }
         });
-    let km = match query.get("km") {
-        "" => DEFAULT_KM.to_string(),
-        km => km.to_owned(),
-    };
     let online = query.get("online") == "1";
     let chips = shown
         .organizations
@@ -321,12 +317,19 @@ fn form_view(query: &ViewQuery, shown: &Dashboard) -> impl IntoView + use<> {
                     />
                 </div>
                 <div class="field">
-                    <label for="filter-km">"Within"</label>
-                    <select id="filter-km" name="km" prop:value=km.clone()>
-                        {radius_options(&km)}
-                    </select>
+                    <label for="filter-km">"Within (km)"</label>
+                    <input
+                        id="filter-km"
+                        type="number"
+                        name="km"
+                        min="1"
+                        max="500"
+                        placeholder="50"
+                        value=current("km")
+                        prop:value=current("km")
+                    />
                 </div>
-                <label class="chip near-online">
+                <label class="check near-online">
                     <input
                         type="checkbox"
                         id="filter-online"
@@ -367,29 +370,6 @@ fn form_view(query: &ViewQuery, shown: &Dashboard) -> impl IntoView + use<> {
             </div>
         </form>
     }
-}
-
-/// The radius `near=` keeps (kilometres), as the server reads it; 50 unless chosen.
-const DEFAULT_KM: u32 = 50;
-const RADII: [u32; 6] = [10, 25, 50, 100, 250, 500];
-
-/// The radii to choose from, with `chosen` among them even when typed into the address.
-pub(super) fn radius_options(chosen: &str) -> impl IntoView + use<> {
-    let mut radii: Vec<String> = RADII.iter().map(u32::to_string).collect();
-    if !radii.iter().any(|km| km == chosen) {
-        radii.push(chosen.to_owned());
-    }
-    radii
-        .into_iter()
-        .map(|km| {
-            let selected = km == chosen;
-            view! {
-                <option value=km.clone() selected=selected>
-                    {format!("{km} km")}
-                </option>
-            }
-        })
-        .collect_view()
 }
 
 fn the_form() -> Option<HtmlFormElement> {

@@ -4,9 +4,11 @@
 
 use leptos::prelude::*;
 
-use super::filters::radius_options;
 use super::live::PATH;
 use super::query::ViewQuery;
+
+/// The month's and the map's own styles (`public/places.css`), loaded by those pages only.
+pub(super) const PLACES_CSS: &str = "/places.css";
 
 /// The fields the plain form shows; every other pair of the address is kept hidden.
 const SHOWN: [&str; 4] = ["q", "near", "km", "online"];
@@ -50,10 +52,6 @@ pub(super) fn PlainFilters(query: ViewQuery, layout: &'static str) -> impl IntoV
             view! { <input type="hidden" name=key.to_owned() value=value.to_owned() /> }
         })
         .collect();
-    let km = match query.get("km") {
-        "" => "50".to_owned(),
-        km => km.to_owned(),
-    };
     let online = query.get("online") == "1";
     view! {
         <section class="panel filters" aria-labelledby="filters-heading">
@@ -86,12 +84,18 @@ pub(super) fn PlainFilters(query: ViewQuery, layout: &'static str) -> impl IntoV
                         />
                     </div>
                     <div class="field">
-                        <label for="filter-km">"Within"</label>
-                        <select id="filter-km" name="km">
-                            {radius_options(&km)}
-                        </select>
+                        <label for="filter-km">"Within (km)"</label>
+                        <input
+                            id="filter-km"
+                            type="number"
+                            name="km"
+                            min="1"
+                            max="500"
+                            placeholder="50"
+                            value=query.get("km").to_owned()
+                        />
                     </div>
-                    <label class="chip near-online">
+                    <label class="check near-online">
                         <input
                             type="checkbox"
                             id="filter-online"

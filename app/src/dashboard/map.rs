@@ -7,7 +7,7 @@ use leptos::nonce::use_nonce;
 use leptos::prelude::*;
 use leptos_meta::Stylesheet;
 
-use super::layouts::{LayoutSwitch, PlainFilters};
+use super::layouts::{LayoutSwitch, PLACES_CSS, PlainFilters};
 use super::query::{DashboardQuery, ViewQuery};
 use crate::error::{AppError, ErrorNotice};
 use convene_types::views::{DashboardFilters, EventMap, MapEvent};
@@ -38,6 +38,7 @@ pub(super) fn MapView(query: ViewQuery) -> impl IntoView {
     let filters = query.filters();
     let map = Resource::new(move || filters.clone(), get_dashboard_map);
     view! {
+        <Stylesheet href=PLACES_CSS />
         <PlainFilters query=query.clone() layout="map" />
         <LayoutSwitch query=query.clone() current="map" />
         <Transition fallback=|| view! { <p class="loading">"Loading the map…"</p> }>

@@ -3,11 +3,12 @@
 
 use leptos::prelude::*;
 
-use super::layouts::{LayoutSwitch, PlainFilters};
+use super::layouts::{LayoutSwitch, PLACES_CSS, PlainFilters};
 use super::live::PATH;
 use super::query::{DashboardQuery, ViewQuery};
 use crate::error::{AppError, ErrorNotice};
 use convene_types::views::{DashboardFilters, MonthDay, MonthGrid};
+use leptos_meta::Stylesheet;
 
 const WEEKDAYS: [(&str, &str); 7] = [
     ("Mon", "Monday"),
@@ -49,6 +50,7 @@ pub(super) fn MonthView(query: ViewQuery) -> impl IntoView {
         |(filters, month)| get_dashboard_month(filters, month),
     );
     view! {
+        <Stylesheet href=PLACES_CSS />
         <PlainFilters query=query.clone() layout="month" />
         <LayoutSwitch query=query.clone() current="month" />
         <Transition fallback=|| view! { <p class="loading">"Loading the month…"</p> }>

@@ -34,7 +34,22 @@ pub(super) trait DashboardQuery {
 
 impl DashboardQuery for ViewQuery {
     fn filters(&self) -> DashboardFilters {
-        DashboardFilters::from_pairs(self.pairs())
+        // Key by key (the server's reader, `DashboardFilters::from_pairs`, would cost the wasm
+        // bundle a generic copy of itself); the first value of each counts, as there.
+        let text = |key: &str| self.get(key).to_owned();
+        DashboardFilters {
+            orgs: self.all("org").map(str::to_owned).collect(),
+            range: text("range"),
+            from: text("from"),
+            to: text("to"),
+            q: text("q"),
+            mode: text("mode"),
+            after: text("after"),
+            topic: text("topic"),
+            near: text("near"),
+            km: text("km"),
+            online: text("online"),
+        }
     }
 
     fn layout(&self) -> Layout {
