@@ -1,8 +1,10 @@
 //! `/account`: the member's name and timezone, email address (a change is confirmed from the
-//! new address), password, and which mail comes; `/account/email?token=…` confirms a new address.
+//! new address), password, which mail comes (and the digest's city), and their trips;
+//! `/account/email?token=…` confirms a new address.
 //!
 //! Access: every function here is for the signed-in member themself (401 for anyone else),
-//! except `confirm_email_change`, whose link's token is its authority.
+//! except `confirm_email_change`, whose link's token is its authority. `remove_trip` finds only
+//! the caller's own trips (404 for anyone else's).
 
 use convene_types::views::AccountView;
 use leptos::prelude::*;

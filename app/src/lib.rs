@@ -67,11 +67,13 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 // `/pkg/convene.<hash>.css` when names carry their content's hash (release).
                 <HashedStylesheet options=options.clone() id="leptos" />
                 <AutoReload options=options.clone() />
+                // The island pages carry the wasm bundle and keep to the one stylesheet; the
+                // others add the styles only they use (their budget has room for a request).
                 {if page_has_islands() {
                     view! { <HydrationScripts options islands=true /> }.into_any()
                 } else {
                     skip_hydration();
-                    ().into_any()
+                    view! { <link rel="stylesheet" href="/pages.css" /> }.into_any()
                 }}
                 <MetaTags />
             </head>

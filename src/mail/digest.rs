@@ -17,7 +17,7 @@ use crate::mail::compose::{self, Footer, Section};
 use crate::mail::lists::{self, MailList};
 use crate::mail::member::{self, MailEvent, Reader};
 use crate::mail::outbox::{self, OutgoingMail};
-use crate::places::near::{Near, NearQuery};
+use crate::places::near::{KnownCities, Near, NearQuery};
 use crate::places::trips::{self, Trip};
 use crate::rules::visibility::Audience;
 use crate::secrets::SecretKey;
@@ -231,6 +231,8 @@ impl DigestPlaces {
                 places.trips.entry(user_id).or_default().push(trip);
             }
         }
+        // The cities once for the pass; each question then reads only its city's venues.
+        let cities = KnownCities::read(db, &Audience::public()).await?;
         for query in asked {
             if places.near.contains_key(&query) {
                 continue;
@@ -242,7 +244,7 @@ impl DigestPlaces {
                 );
                 break;
             }
-            let found = match Near::resolve(db, &query, &Audience::public()).await {
+            let found = match Near::resolve_among(db, &query, &cities).await {
                 Ok(area) => {
                     let ids: HashSet<i64> = event::Entity::find()
                         .select_only()

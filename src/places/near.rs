@@ -45,6 +45,37 @@ impl Kept for Resolved {
     }
 }
 
+/// The cities the live events an audience may see name, with their events' count (at most
+/// [`CITIES_READ_MAX`] names).
+pub struct KnownCities {
+    audience: Audience,
+    cities: Vec<(String, i64)>,
+}
+
+impl KnownCities {
+    pub async fn read(db: &impl ConnectionTrait, audience: &Audience) -> Result<Self, Error> {
+        let cities = event::Entity::find()
+            .select_only()
+            .column(event::Column::City)
+            .column_as(event::Column::Id.count(), "events")
+            .filter(event::Column::RemovedAt.is_null())
+            .filter(audience.condition())
+            .filter(event::Column::City.is_not_null())
+            .group_by(event::Column::City)
+            .limit(CITIES_READ_MAX)
+            .into_tuple::<(Option<String>, i64)>()
+            .all(db)
+            .await?
+            .into_iter()
+            .filter_map(|(name, events)| Some((name?, events)))
+            .collect();
+        Ok(Self {
+            audience: audience.clone(),
+            cities,
+        })
+    }
+}
+
 /// The request's `near=`, `km=` and `online=`, as typed.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct NearParams<'a> {
@@ -132,36 +163,32 @@ impl Near {
         query: &NearQuery,
         audience: &Audience,
     ) -> Result<Self, Error> {
+        let cities = KnownCities::read(db, audience).await?;
+        Self::resolve_among(db, query, &cities).await
+    }
+
+    /// [`Near::resolve`] against cities read once (a digest pass resolves many questions for
+    /// one audience).
+    pub async fn resolve_among(
+        db: &impl ConnectionTrait,
+        query: &NearQuery,
+        known: &KnownCities,
+    ) -> Result<Self, Error> {
+        let (cities, audience) = (&known.cities, &known.audience);
         let asked = query.city.as_str();
         let (km, include_online) = (query.km, query.include_online);
         let key = city_key(asked);
-        // (name, events) of every city the live events name.
-        let cities: Vec<(String, i64)> = event::Entity::find()
-            .select_only()
-            .column(event::Column::City)
-            .column_as(event::Column::Id.count(), "events")
-            .filter(event::Column::RemovedAt.is_null())
-            .filter(audience.condition())
-            .filter(event::Column::City.is_not_null())
-            .group_by(event::Column::City)
-            .limit(CITIES_READ_MAX)
-            .into_tuple::<(Option<String>, i64)>()
-            .all(db)
-            .await?
-            .into_iter()
-            .filter_map(|(name, events)| Some((name?, events)))
-            .collect();
         let mut names: Vec<(String, i64)> = cities
             .iter()
             .filter(|(name, _)| !key.is_empty() && city_key(name) == key)
             .cloned()
             .collect();
         if names.is_empty() {
-            let mut known: BTreeMap<String, String> = BTreeMap::new();
-            for (name, _) in &cities {
-                known.entry(city_key(name)).or_insert_with(|| name.clone());
+            let mut by_key: BTreeMap<String, String> = BTreeMap::new();
+            for (name, _) in cities {
+                by_key.entry(city_key(name)).or_insert_with(|| name.clone());
             }
-            let examples: Vec<String> = known.into_values().take(10).collect();
+            let examples: Vec<String> = by_key.into_values().take(10).collect();
             return Err(Error::invalid(
                 InputField::Near,
                 if examples.is_empty() {

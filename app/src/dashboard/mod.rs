@@ -2,8 +2,10 @@
 //! own first, filtered by what the URL says. Public: visitors see the same events without the
 //! "Your orgs" split.
 //!
-//! Access matrix addition: `get_dashboard`, `get_organization_options` and
-//! `get_dashboard_marker` answer everyone (organizations and public events are public);
+//! Access matrix addition: `get_dashboard`, `get_dashboard_month`, `get_dashboard_map`,
+//! `get_organization_options` and `get_dashboard_marker` answer everyone (organizations and
+//! public events are public; members-only events by the caller's own memberships);
+//! `get_trip_events` answers everyone (`None` but for a member on a trip, about their own);
 //! `get_personal_feed` and `regenerate_personal_feed` answer signed-in users (401 otherwise),
 //! each about their own feed only.
 
