@@ -348,11 +348,16 @@ async fn each_viewer_sees_on_each_surface_what_lu_ma_would_show_them() {
 
         // The dashboard as months (this one and the next: the events span a few days) and as
         // a map (in-person events only; a guests-only venue never pinned).
-        let months = [0, 32].map(|days| {
-            (chrono::Utc::now() + chrono::Duration::days(days))
-                .format("%Y-%m")
-                .to_string()
-        });
+        // Every month the events' own days fall in (Berlin time, days 1 to 5 from now), once.
+        let mut months: Vec<String> = (0..=6)
+            .map(|days| {
+                (chrono::Utc::now() + chrono::Duration::days(days))
+                    .with_timezone(&chrono_tz::Europe::Berlin)
+                    .format("%Y-%m")
+                    .to_string()
+            })
+            .collect();
+        months.dedup();
         let mut in_months = String::new();
         for month in months {
             in_months.push_str(
