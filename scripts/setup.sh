@@ -61,8 +61,8 @@ if [[ "${1:-}" == "--test" ]]; then
     say "installing leptosfmt $LEPTOSFMT_VERSION (make lint checks the view! macros' layout; about 3 minutes)"
     cargo install leptosfmt --version "$LEPTOSFMT_VERSION" --locked
   fi
-  if [[ ! -d end2end/node_modules/@playwright/test ]]; then
-    say "installing Playwright into end2end/ (no browser download: Chromium comes from apt)"
+  if [[ ! -d end2end/node_modules/@playwright/test || ! -d end2end/node_modules/@axe-core/playwright ]]; then
+    say "installing Playwright and axe-core into end2end/ (no browser download: Chromium comes from apt)"
     PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --prefix end2end --no-audit --no-fund
   fi
 fi

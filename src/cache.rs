@@ -262,7 +262,7 @@ pub struct Shelves {
     /// The dashboard's cards as every viewer sees them (before "one of mine" and the other
     /// organizations listing the event), by event and minute: formatting times and links was
     /// most of a card's cost, and the same events reach many viewers.
-    pub cards: Shelf<(i64, i64), Arc<convene_types::views::DashboardEvent>>,
+    pub cards: Shelf<(i64, i64, convene_types::Locale), Arc<convene_types::views::DashboardEvent>>,
     /// What the modules above keep here under their own types ([`Kept`]): the dashboard's
     /// windows, events lists, event pages, topics, written feeds.
     kept: Mutex<HashMap<TypeId, Arc<dyn Any + Send + Sync>>>,

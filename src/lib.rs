@@ -21,6 +21,7 @@ pub mod cache;
 #[cfg(any(test, feature = "fake-luma"))]
 pub mod demo;
 pub mod error;
+pub mod i18n;
 pub mod import;
 pub mod insights;
 pub mod mail;

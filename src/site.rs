@@ -34,6 +34,11 @@ impl PublicUrl {
         format!("{base}{path_and_query}")
     }
 
+    /// Whether people reach the site over https (cookies it sets are then `Secure`).
+    pub fn is_https(&self) -> bool {
+        self.0.scheme() == "https"
+    }
+
     pub fn host(&self) -> &str {
         self.0.host_str().unwrap_or("localhost")
     }

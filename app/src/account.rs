@@ -47,6 +47,23 @@ pub async fn save_profile(display_name: String, timezone: String) -> Result<(), 
     crate::forms::keep_typed(saved, SaveProfile::PATH, &[("display_name", &display_name)])
 }
 
+/// The language the member reads pages and mail in; empty: the browser's.
+#[server]
+pub async fn save_language(lang: String) -> Result<(), AppError> {
+    use crate::state::AppState;
+    let state = AppState::current()?;
+    let user_id = me(&state).await?;
+    let locale = match lang.as_str() {
+        "" => None,
+        tag => Some(tag.parse().map_err(|_| {
+            crate::error::respond_with(AppError::BadRequest(crate::i18n::t("language-unknown")))
+        })?),
+    };
+    convene::accounts::profile::save_language(&state.db, user_id, locale).await?;
+    leptos_axum::redirect("/account?saved=language");
+    Ok(())
+}
+
 /// Keeps the browser's timezone as the member's, when they have chosen none yet.
 #[server]
 pub async fn remember_timezone(timezone: String) -> Result<bool, AppError> {
@@ -255,6 +272,7 @@ fn saved_notice(what: &str) -> Option<&'static str> {
             "Trip added: its city's events come to your dashboard, digest and feed while you are there.",
         ),
         "trip-removed" => Some("Trip removed."),
+        "language" => Some("language-saved"),
         _ => None,
     }
 }
@@ -263,7 +281,14 @@ fn saved_notice(what: &str) -> Option<&'static str> {
 pub fn AccountPage() -> impl IntoView {
     let account = Resource::new(|| (), |_| get_account());
     let timezones = Resource::new(|| (), |_| crate::integration::list_timezones());
-    let notice = url_param("saved").and_then(|what| saved_notice(&what));
+    // The language's own notice is written in the language just chosen.
+    let notice =
+        url_param("saved")
+            .and_then(|what| saved_notice(&what))
+            .map(|notice| match notice {
+                "language-saved" => crate::i18n::t(notice),
+                other => other.to_owned(),
+            });
     view! {
         <Title text="Your account" />
         <header class="page-intro">
@@ -300,6 +325,7 @@ fn AccountForms(account: AccountView, timezones: Vec<String>) -> impl IntoView {
     let toggle = ServerAction::<SetNewEventMail>::new();
     let add_trip = ServerAction::<AddTrip>::new();
     let remove_trip = ServerAction::<RemoveTrip>::new();
+    let language = ServerAction::<SaveLanguage>::new();
     let (profile_error, email_error, password_error, mail_error, trip_error) = (
         form_error(profile),
         form_error(email),
@@ -449,6 +475,7 @@ fn AccountForms(account: AccountView, timezones: Vec<String>) -> impl IntoView {
                 </button>
             </ActionForm>
         </section>
+        <LanguageSection action=language chosen=account.locale />
         <section class="panel" aria-labelledby="email-heading">
             <h2 id="email-heading">"Email address"</h2>
             <p>"Now: " <strong class="account-email">{account.email.clone()}</strong></p>
@@ -583,6 +610,47 @@ pub fn ConfirmEmailChangePage() -> impl IntoView {
                 <input type="hidden" name="token" value=token />
                 <button type="submit" class="button">
                     "Use this address"
+                </button>
+            </ActionForm>
+        </section>
+    }
+}
+
+/// The account's language: one of Convene's, or whatever the browser asks for.
+#[component]
+fn LanguageSection(
+    action: ServerAction<SaveLanguage>,
+    chosen: Option<convene_types::Locale>,
+) -> impl IntoView {
+    use crate::i18n::t;
+    let options = convene_types::Locale::ALL
+        .iter()
+        .map(|locale| {
+            view! {
+                <option value=locale.as_str() lang=locale.as_str() selected=chosen == Some(*locale)>
+                    {locale.native_name()}
+                </option>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="panel" aria-labelledby="language-heading">
+            <h2 id="language-heading">{t("account-language-heading")}</h2>
+            <ActionForm action>
+                <div class="field">
+                    <label for="field-language">{t("language-label")}</label>
+                    <select id="field-language" name="lang" aria-describedby="field-language-hint">
+                        <option value="" selected=chosen.is_none()>
+                            {t("account-language-browser")}
+                        </option>
+                        {options}
+                    </select>
+                    <p class="field-hint" id="field-language-hint">
+                        {t("account-language-hint")}
+                    </p>
+                </div>
+                <button type="submit" class="button">
+                    {t("account-language-save")}
                 </button>
             </ActionForm>
         </section>

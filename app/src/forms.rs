@@ -195,12 +195,14 @@ pub fn FormAlert(
 /// A labelled input with its error beneath it, linked for screen readers.
 #[component]
 pub fn Field(
-    label: &'static str,
+    /// In the page's language (`crate::i18n::t`).
+    #[prop(into)]
+    label: String,
     name: &'static str,
     #[prop(default = "text")] kind: &'static str,
     #[prop(default = "")] autocomplete: &'static str,
-    #[prop(optional)] hint: Option<&'static str>,
-    #[prop(optional)] placeholder: Option<&'static str>,
+    #[prop(optional, into)] hint: Option<String>,
+    #[prop(optional, into)] placeholder: Option<String>,
     /// What the field holds when the page loads.
     #[prop(optional, into)]
     value: Option<String>,

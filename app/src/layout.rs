@@ -1,15 +1,17 @@
-//! The frame around every page: skip link, header with navigation, main landmark, footer.
+//! The frame around every page: skip link, header with navigation, main landmark, footer with
+//! the language picker.
 
 use leptos::prelude::*;
 use leptos_router::components::A;
 
 use crate::auth::UserMenu;
+use crate::i18n::{LanguagePicker, t};
 
 #[component]
 pub fn SiteLayout(children: Children) -> impl IntoView {
     view! {
         <a class="skip-link" href="#main">
-            "Skip to content"
+            {t("nav-skip")}
         </a>
         <header class="site-header">
             <a class="brand" href="/">
@@ -18,13 +20,13 @@ pub fn SiteLayout(children: Children) -> impl IntoView {
                 </span>
                 "Convene"
             </a>
-            <nav aria-label="Main">
+            <nav aria-label=t("nav-label")>
                 <ul>
                     <li>
-                        <A href="/dashboard">"Dashboard"</A>
+                        <A href="/dashboard">{t("nav-dashboard")}</A>
                     </li>
                     <li>
-                        <A href="/orgs">"Organizations"</A>
+                        <A href="/orgs">{t("nav-organizations")}</A>
                     </li>
                 </ul>
             </nav>
@@ -34,7 +36,8 @@ pub fn SiteLayout(children: Children) -> impl IntoView {
             {children()}
         </main>
         <footer class="site-footer">
-            <p>"Convene brings together the events your organizations host on lu.ma."</p>
+            <p>{t("footer-about")}</p>
+            <LanguagePicker />
         </footer>
     }
 }

@@ -15,6 +15,7 @@ pub mod dashboard;
 pub mod error;
 pub mod events;
 pub mod forms;
+pub mod i18n;
 pub mod insights;
 pub mod integration;
 pub mod island_data;
@@ -56,14 +57,17 @@ use crate::topics::{TopicPageView, TopicSettingsPage};
 
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let locale = i18n::locale();
     view! {
         <!DOCTYPE html>
-        <html lang="en">
+        <html lang=locale.as_str() dir=locale.direction()>
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="color-scheme" content="light" />
+                <link rel="icon" href="/favicon.ico" sizes="32x32" />
                 <link rel="icon" type="image/svg+xml" href="/favicon.svg" />
+                <link rel="manifest" href="/manifest.webmanifest" />
                 // `/pkg/convene.<hash>.css` when names carry their content's hash (release).
                 <HashedStylesheet options=options.clone() id="leptos" />
                 <AutoReload options=options.clone() />

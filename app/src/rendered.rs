@@ -8,6 +8,7 @@ use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
 use convene::cache::{Shelf, Tag};
+use convene_types::Locale;
 use convene_types::views::EventDay;
 
 /// What the entries may weigh together (their HTML and their input).
@@ -20,38 +21,45 @@ const TAG: Tag = (0, 0);
 type Kept<T> = Arc<(T, String)>;
 
 pub struct Rendered {
-    /// An organization's events list, by its days.
-    event_days: Shelf<u64, Kept<Vec<EventDay>>>,
+    /// An organization's events list, by its days and the language it is written in.
+    event_days: Shelf<u64, Kept<(Locale, Vec<EventDay>)>>,
 }
 
 impl Default for Rendered {
     fn default() -> Self {
         Self {
-            event_days: Shelf::weighed(MAX_ENTRIES, MAX_BYTES, |_, kept: &Kept<Vec<EventDay>>| {
-                // The input is smaller than its HTML, which repeats it with markup.
-                256 + 2 * kept.1.len()
-            })
+            event_days: Shelf::weighed(
+                MAX_ENTRIES,
+                MAX_BYTES,
+                |_, kept: &Kept<(Locale, Vec<EventDay>)>| {
+                    // The input is smaller than its HTML, which repeats it with markup.
+                    256 + 2 * kept.1.len()
+                },
+            )
             .named("rendered_event_days"),
         }
     }
 }
 
 impl Rendered {
-    /// `render(days)`, or the HTML it gave for the same days before.
+    /// `render(days)`, or the HTML it gave for the same days in the same language before (the
+    /// render writes its texts in `locale`).
     pub fn event_days(
         &self,
+        locale: Locale,
         days: Vec<EventDay>,
         render: impl FnOnce(Vec<EventDay>) -> String,
     ) -> String {
-        let key = hash_of(&days);
+        let input = (locale, days);
+        let key = hash_of(&input);
         if let Some(kept) = self.event_days.get(&key, TAG)
-            && kept.0 == days
+            && kept.0 == input
         {
             return kept.1.clone();
         }
-        let html = render(days.clone());
+        let html = render(input.1.clone());
         self.event_days
-            .put(key, Arc::new((days, html.clone())), TAG);
+            .put(key, Arc::new((input, html.clone())), TAG);
         html
     }
 }
@@ -83,11 +91,15 @@ mod tests {
                 .map(|day| day.heading.clone())
                 .collect::<String>()
         };
-        assert_eq!(rendered.event_days(vec![day("Mon")], render), "Mon");
-        assert_eq!(rendered.event_days(vec![day("Mon")], render), "Mon");
+        let en = Locale::English;
+        assert_eq!(rendered.event_days(en, vec![day("Mon")], render), "Mon");
+        assert_eq!(rendered.event_days(en, vec![day("Mon")], render), "Mon");
         assert_eq!(renders.get(), 1);
-        assert_eq!(rendered.event_days(vec![day("Tue")], render), "Tue");
+        assert_eq!(rendered.event_days(en, vec![day("Tue")], render), "Tue");
         assert_eq!(renders.get(), 2);
+        // The same days for a German reader are written again, in German.
+        rendered.event_days(Locale::German, vec![day("Mon")], render);
+        assert_eq!(renders.get(), 3);
     }
 
     #[test]
@@ -96,10 +108,13 @@ mod tests {
         // Another input kept under this input's hash, as a collision would leave it.
         let days = vec![day("Mon")];
         rendered.event_days.put(
-            hash_of(&days),
-            Arc::new((vec![day("Secret")], "Secret".into())),
+            hash_of(&(Locale::English, days.clone())),
+            Arc::new(((Locale::English, vec![day("Secret")]), "Secret".into())),
             TAG,
         );
-        assert_eq!(rendered.event_days(days, |_| "Mon".to_owned()), "Mon");
+        assert_eq!(
+            rendered.event_days(Locale::English, days, |_| "Mon".to_owned()),
+            "Mon"
+        );
     }
 }

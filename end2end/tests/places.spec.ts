@@ -26,7 +26,7 @@ test("the map layout pins the in-person events, with a list beside it, at 1280 a
   // The keyboard way: a list item's button opens its pin's popup on the map.
   const first = items.first();
   const title = (await first.getAttribute("data-title")) ?? "";
-  const show = first.getByRole("button", { name: `Show ${title} on the map` });
+  const show = first.getByRole("button", { name: `Show on map: ${title}` });
   await show.focus();
   await page.keyboard.press("Enter");
   await expect(page.locator(".leaflet-popup-content")).toContainText(title);

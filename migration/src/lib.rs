@@ -27,6 +27,7 @@ mod m20261207_000002_luma_networks;
 mod m20261207_000003_import_check_mail;
 mod m20261208_000001_network_insights;
 mod m20261209_000001_trips;
+mod m20261210_000001_user_locale;
 
 pub struct Migrator;
 
@@ -59,6 +60,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000003_import_check_mail::Migration),
             Box::new(m20261208_000001_network_insights::Migration),
             Box::new(m20261209_000001_trips::Migration),
+            Box::new(m20261210_000001_user_locale::Migration),
         ]
     }
 }

@@ -30,6 +30,23 @@ pub async fn save_profile(
     Ok(())
 }
 
+/// The language the account reads Convene and its mail in (`None`: the browser's).
+pub async fn save_language(
+    db: &DatabaseConnection,
+    user_id: i64,
+    locale: Option<convene_types::Locale>,
+) -> Result<(), Error> {
+    user::Entity::update_many()
+        .col_expr(
+            user::Column::Locale,
+            Expr::value(locale.map(|l| l.as_str())),
+        )
+        .filter(user::Column::Id.eq(user_id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
 /// The browser's timezone, kept only while the member has chosen none (a guess, made once).
 pub async fn remember_timezone(
     db: &DatabaseConnection,

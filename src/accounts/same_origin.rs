@@ -33,6 +33,21 @@ fn host_of(url: &str) -> Option<String> {
     })
 }
 
+/// The longest page address a form may ask to return to.
+const LOCAL_PATH_MAX_BYTES: usize = 2_048;
+
+/// `path` if it is a page of this site (`/dashboard?layout=month`), else `/`: a form's "come
+/// back here" never sends anyone to another site (`//evil.example`, `/\evil.example`,
+/// `https://…`).
+pub fn local_path(path: &str) -> &str {
+    let local = path.starts_with('/')
+        && !path.starts_with("//")
+        && !path.contains('\\')
+        && !path.chars().any(char::is_control)
+        && path.len() <= LOCAL_PATH_MAX_BYTES;
+    if local { path } else { "/" }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -75,5 +90,31 @@ mod tests {
             Some("127.0.0.1:3000")
         ));
         assert!(!allowed(Some("https://convene.example.org"), None, None));
+    }
+
+    #[test]
+    fn only_our_own_pages_are_returned_to() {
+        assert_eq!(
+            local_path("/dashboard?layout=month"),
+            "/dashboard?layout=month"
+        );
+        for elsewhere in [
+            "//evil.example/",
+            "/\\evil.example",
+            "https://evil.example",
+            "",
+            "/a\nb",
+        ] {
+            assert_eq!(local_path(elsewhere), "/", "{elsewhere:?}");
+        }
+        assert_eq!(local_path(&format!("/{}", "a".repeat(3_000))), "/");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn a_returned_path_is_always_on_this_site(path in "\\PC{0,300}") {
+            let kept = local_path(&path);
+            proptest::prop_assert!(kept.starts_with('/') && !kept.starts_with("//"));
+        }
     }
 }

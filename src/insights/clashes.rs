@@ -311,7 +311,12 @@ pub async fn describe(
                     title: other.title.clone(),
                     organization: organization.clone(),
                     organization_slug: slug.clone(),
-                    place: place(other.location_type, other.location_text.as_deref()).0,
+                    place: place(
+                        other.location_type,
+                        other.location_text.as_deref(),
+                        crate::i18n::Locale::English,
+                    )
+                    .0,
                     page: other
                         .public_id
                         .as_ref()
@@ -333,7 +338,11 @@ pub async fn describe(
             Clash {
                 event_id: own.id,
                 event_title: own.title.clone(),
-                event_when: timefmt::event_time(own.start_at, timefmt::zone(&own.timezone)),
+                event_when: timefmt::event_time(
+                    own.start_at,
+                    timefmt::zone(&own.timezone),
+                    crate::i18n::Locale::English,
+                ),
                 other_event_id: other.id,
                 other: clashing,
                 offset,

@@ -422,7 +422,10 @@ fn digest(
     let unsubscribe =
         lists::unsubscribe_url(site, key_for_links, reader.user_id, MailList::WeeklyDigest);
     let settings = site.link("/account");
-    let day = crate::text::timefmt::weekday_name(weekday(reader.digest_weekday));
+    let day = crate::text::timefmt::weekday_name(
+        weekday(reader.digest_weekday),
+        crate::i18n::Locale::English,
+    );
     let why = format!(
         "You get this digest every {day} at 07:00 ({zone}) because you have a Convene account.",
         zone = reader.zone.name()

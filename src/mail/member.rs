@@ -235,23 +235,39 @@ pub fn item(event: &MailEvent, organization: &str, zone: Tz, site: &PublicUrl) -
     let (when, own_time) = if event.all_day {
         // Dates are the same everywhere: shown as the calendar gives them.
         (
-            timefmt::event_span(event.start_at, event.end_at, own_zone, true),
+            timefmt::event_span(
+                event.start_at,
+                event.end_at,
+                own_zone,
+                true,
+                crate::i18n::Locale::English,
+            ),
             None,
         )
     } else {
         let reader_offset = event.start_at.with_timezone(&zone).offset().fix();
         let own_offset = event.start_at.with_timezone(&own_zone).offset().fix();
         (
-            timefmt::event_span(event.start_at, event.end_at, zone, false),
+            timefmt::event_span(
+                event.start_at,
+                event.end_at,
+                zone,
+                false,
+                crate::i18n::Locale::English,
+            ),
             (reader_offset != own_offset).then(|| {
                 format!(
                     "{} where it happens",
-                    timefmt::event_time(event.start_at, own_zone)
+                    timefmt::event_time(event.start_at, own_zone, crate::i18n::Locale::English)
                 )
             }),
         )
     };
-    let (mut place, _) = place(event.location_type, event.location_text.as_deref());
+    let (mut place, _) = place(
+        event.location_type,
+        event.location_text.as_deref(),
+        crate::i18n::Locale::English,
+    );
     if event.address_hidden {
         place.push_str(" · Address shared with registered guests on lu.ma");
     }

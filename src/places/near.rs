@@ -299,11 +299,21 @@ impl Near {
 
     /// "near Lisbon (50 km)", "near Lisbon (50 km) or online".
     pub fn label(&self) -> String {
-        let mut label = format!("near {} ({} km)", self.city, self.km);
-        if self.include_online {
-            label.push_str(" or online");
-        }
-        label
+        self.label_in(crate::i18n::Locale::English)
+    }
+
+    /// "near Berlin (50 km)", "near Berlin (50 km) or online", in `locale`.
+    pub fn label_in(&self, locale: crate::i18n::Locale) -> String {
+        use crate::i18n::Arg;
+        crate::i18n::text_with(
+            locale,
+            if self.include_online {
+                "near-label-or-online"
+            } else {
+                "near-label"
+            },
+            &[("city", Arg::from(&self.city)), ("km", Arg::from(self.km))],
+        )
     }
 }
 

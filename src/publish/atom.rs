@@ -207,8 +207,18 @@ fn entry(
 ) {
     let zone = timefmt::zone(&item.timezone);
     let page = event_page::path(item).map(|path| site.link(&path));
-    let (place, _) = events::place(item.location_type, item.location_text.as_deref());
-    let when = timefmt::event_span(item.start_at, item.end_at, zone, item.all_day);
+    let (place, _) = events::place(
+        item.location_type,
+        item.location_text.as_deref(),
+        crate::i18n::Locale::English,
+    );
+    let when = timefmt::event_span(
+        item.start_at,
+        item.end_at,
+        zone,
+        item.all_day,
+        crate::i18n::Locale::English,
+    );
     let title = bounds::one_line(&item.title, bounds::TITLE_MAX_CHARS);
     xml.push_str("<entry>\n");
     // The page's address when it has one; else a stable URN of the event (a tag URI needs a

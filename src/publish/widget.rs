@@ -207,7 +207,11 @@ fn push_event(html: &mut String, site: &PublicUrl, item: &Event, org_name: Optio
     let zone = timefmt::zone(&item.timezone);
     let title = escape(&bounds::one_line(&item.title, bounds::TITLE_MAX_CHARS));
     let page = event_page::path(item).map(|path| site.link(&path));
-    let (place, _) = events::place(item.location_type, item.location_text.as_deref());
+    let (place, _) = events::place(
+        item.location_type,
+        item.location_text.as_deref(),
+        crate::i18n::Locale::English,
+    );
     html.push_str("<li class=\"w-event\">");
     match &page {
         Some(page) => html.push_str(&format!(
@@ -223,7 +227,8 @@ fn push_event(html: &mut String, site: &PublicUrl, item: &Event, org_name: Optio
             item.start_at,
             item.end_at,
             zone,
-            item.all_day
+            item.all_day,
+            crate::i18n::Locale::English
         ))
     ));
     let mut where_line = escape(&bounds::one_line(&place, bounds::LOCATION_MAX_CHARS));

@@ -61,6 +61,7 @@ pub async fn account(
         administers: administers || actor.is_site_admin,
         organizations,
         digest_near: me.digest_near,
+        locale: me.locale,
         digest_near_km: u32::try_from(me.digest_near_km).unwrap_or(crate::places::near::DEFAULT_KM),
         trips: crate::places::trips::ahead(db, me.id, now.date_naive())
             .await?

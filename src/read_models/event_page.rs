@@ -14,6 +14,7 @@ use serde_json::{Value, json};
 
 use crate::Error;
 use crate::cache::{CachedReads, Kept, Shelf, minute_of};
+use crate::i18n::Locale;
 use crate::rules::access::Actor;
 use crate::rules::visibility::{Audience, Visibility, members_of};
 use crate::site::PublicUrl;
@@ -28,12 +29,12 @@ const EVENT_PAGES: usize = 20_000;
 const EVENT_PAGES_BYTES: usize = 32 * 1024 * 1024;
 
 impl Kept for EventPages {
-    type Held = Shelf<(String, i64), Option<Arc<Pages>>>;
+    type Held = Shelf<(String, i64, Locale), Option<Arc<Pages>>>;
     fn build() -> Self::Held {
         Shelf::weighed(
             EVENT_PAGES,
             EVENT_PAGES_BYTES,
-            |key: &(String, i64), pages: &Option<Arc<Pages>>| {
+            |key: &(String, i64, Locale), pages: &Option<Arc<Pages>>| {
                 key.0.len() + pages.as_ref().map_or(64, |pages| pages.weight())
             },
         )
@@ -52,9 +53,10 @@ pub fn is_public_id(text: &str) -> bool {
     !text.is_empty() && text.len() <= 32 && text.bytes().all(|b| b.is_ascii_alphanumeric())
 }
 
-/// The page of the live event with `public_id`, as `actor` may see it; `None` when there is no
-/// such event, or it was removed, or it is private. Both of its pages (for its organization's
-/// members, for everyone else) are formatted once per minute and change of the catalog; the
+/// The page of the live event with `public_id`, as `actor` may see it, in `locale`; `None` when
+/// there is no such event, or it was removed, or it is private. Both of its pages (for its
+/// organization's members, for everyone else) are formatted once per minute, language and
+/// change of the catalog; the
 /// viewer's organizations come from the viewers' cache.
 pub async fn page(
     db: &impl ConnectionTrait,
@@ -63,16 +65,19 @@ pub async fn page(
     actor: Option<Actor>,
     public_id: &str,
     now: DateTime<Utc>,
+    locale: Locale,
 ) -> Result<Option<EventPageView>, Error> {
     if !is_public_id(public_id) {
         return Ok(None);
     }
-    let key = (public_id.to_owned(), minute_of(now));
+    let key = (public_id.to_owned(), minute_of(now), locale);
     let Some(pages) = reads
         .caches
         .kept::<EventPages>()
         .get_or_read(key, reads.catalog_tag(), || async {
-            Ok(read_pages(db, site, public_id, now).await?.map(Arc::new))
+            Ok(read_pages(db, site, public_id, now, locale)
+                .await?
+                .map(Arc::new))
         })
         .await?
     else {
@@ -131,6 +136,7 @@ async fn read_pages(
     site: &PublicUrl,
     public_id: &str,
     now: DateTime<Utc>,
+    locale: Locale,
 ) -> Result<Option<Pages>, Error> {
     let Some((found, Some(org))) = event::Entity::find()
         .filter(event::Column::PublicId.eq(public_id))
@@ -154,16 +160,16 @@ async fn read_pages(
                     .into_iter()
                     .filter(|other| other.id != found.id && other.public_id.is_some())
                     .take(usize::try_from(MORE_EVENTS).unwrap_or(usize::MAX))
-                    .map(|other| link(&other))
+                    .map(|other| link(&other, locale))
                     .collect();
             Ok::<_, Error>(EventPageView::Shown(Box::new(shown(
                 found.clone(),
                 description,
-                &org.slug,
-                &org.name,
+                (&org.slug, &org.name),
                 site,
                 now,
                 more,
+                locale,
             ))))
         }
     };
@@ -195,11 +201,11 @@ pub fn path(event: &Event) -> Option<String> {
     event.public_id.as_ref().map(|id| format!("/events/{id}"))
 }
 
-fn link(event: &Event) -> EventLink {
+fn link(event: &Event, locale: Locale) -> EventLink {
     let zone = timefmt::zone(&event.timezone);
     EventLink {
         title: event.title.clone(),
-        when: timefmt::event_span(event.start_at, event.end_at, zone, event.all_day),
+        when: timefmt::event_span(event.start_at, event.end_at, zone, event.all_day, locale),
         url: path(event).unwrap_or_default(),
     }
 }
@@ -207,14 +213,15 @@ fn link(event: &Event) -> EventLink {
 fn shown(
     event: Event,
     description: Option<&str>,
-    org_slug: &str,
-    org_name: &str,
+    (org_slug, org_name): (&str, &str),
     site: &PublicUrl,
     now: DateTime<Utc>,
     more: Vec<EventLink>,
+    locale: Locale,
 ) -> EventPage {
     let zone = timefmt::zone(&event.timezone);
-    let (location, online) = events::place(event.location_type, event.location_text.as_deref());
+    let (location, online) =
+        events::place(event.location_type, event.location_text.as_deref(), locale);
     let public_id = event.public_id.clone().unwrap_or_default();
     let canonical_url = site.link(&format!("/events/{public_id}"));
     let event_url = events::https_only(event.event_url.clone());
@@ -224,7 +231,7 @@ fn shown(
         .unwrap_or_else(|| {
             format!(
                 "{} · {}",
-                timefmt::day_heading(event.start_at, zone),
+                timefmt::day_heading(event.start_at, zone, locale),
                 location
             )
         });
@@ -244,8 +251,8 @@ fn shown(
         title: event.title.clone(),
         org_slug: org_slug.to_owned(),
         org_name: org_name.to_owned(),
-        date_heading: timefmt::day_heading(event.start_at, zone),
-        when: timefmt::event_span(event.start_at, event.end_at, zone, event.all_day),
+        date_heading: timefmt::day_heading(event.start_at, zone, locale),
+        when: timefmt::event_span(event.start_at, event.end_at, zone, event.all_day, locale),
         start_utc: event.start_at.to_rfc3339(),
         end_utc: event.end_at.to_rfc3339(),
         all_day: event.all_day,
@@ -403,11 +410,11 @@ mod tests {
         let page = shown(
             event.clone(),
             Some(DESCRIPTION),
-            "rust-berlin",
-            "Rust Berlin",
+            ("rust-berlin", "Rust Berlin"),
             &site(),
             event.start_at,
             Vec::new(),
+            Locale::English,
         );
         serde_json::from_str(&page.json_ld.expect("public events have markup")).unwrap()
     }
@@ -452,11 +459,11 @@ mod tests {
         let page = shown(
             event(LocationType::InPerson, false),
             Some(DESCRIPTION),
-            "rust-berlin",
-            "Rust Berlin",
+            ("rust-berlin", "Rust Berlin"),
             &site(),
             Utc::now(),
             Vec::new(),
+            Locale::English,
         );
         let script = page.json_ld.unwrap();
         assert!(!script.contains('<') && !script.contains('>') && !script.contains('&'));
@@ -472,7 +479,15 @@ mod tests {
         let mut members_only = event(LocationType::InPerson, false);
         members_only.visibility = Visibility::MembersOnly;
         let later = members_only.end_at + chrono::Duration::minutes(1);
-        let page = shown(members_only, None, "o", "O", &site(), later, Vec::new());
+        let page = shown(
+            members_only,
+            None,
+            ("o", "O"),
+            &site(),
+            later,
+            Vec::new(),
+            Locale::English,
+        );
         assert_eq!(page.json_ld, None);
         assert!(page.ended);
     }

@@ -126,9 +126,12 @@ pub async fn page(
             .clone()
             .filter(|url| url.starts_with("https://")),
         viewer_can_manage: request.viewer.can_manage(),
-        updated: org
-            .events_last_synced_at
-            .map(|at| format!("Updated {}", timefmt::relative(at, now))),
+        updated: org.events_last_synced_at.map(|at| {
+            format!(
+                "Updated {}",
+                timefmt::relative(at, now, crate::i18n::Locale::English)
+            )
+        }),
         refreshing,
         days: by_day(shown),
         page: list_page.0,
@@ -242,15 +245,31 @@ async fn cached_list(
 
 fn card(event: Event, description: Option<String>) -> (String, String, EventCard) {
     let zone = timefmt::zone(&event.timezone);
-    let (starts, ends) = timefmt::start_and_end(event.start_at, event.end_at, zone, event.all_day);
-    let (location, online) = events::place(event.location_type, event.location_text.as_deref());
+    let (starts, ends) = timefmt::start_and_end(
+        event.start_at,
+        event.end_at,
+        zone,
+        event.all_day,
+        crate::i18n::Locale::English,
+    );
+    let (location, online) = events::place(
+        event.location_type,
+        event.location_text.as_deref(),
+        crate::i18n::Locale::English,
+    );
     let card = EventCard {
         page_url: crate::read_models::event_page::path(&event),
         luma_id: event.external_id,
         title: event.title,
         starts,
         ends,
-        when: timefmt::event_span(event.start_at, event.end_at, zone, event.all_day),
+        when: timefmt::event_span(
+            event.start_at,
+            event.end_at,
+            zone,
+            event.all_day,
+            crate::i18n::Locale::English,
+        ),
         all_day: event.all_day,
         timezone: event.timezone,
         location,
@@ -264,7 +283,7 @@ fn card(event: Event, description: Option<String>) -> (String, String, EventCard
     };
     (
         timefmt::local_date(event.start_at, zone),
-        timefmt::day_heading(event.start_at, zone),
+        timefmt::day_heading(event.start_at, zone, crate::i18n::Locale::English),
         card,
     )
 }

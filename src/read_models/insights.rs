@@ -168,7 +168,7 @@ pub async fn network(
         organizations,
         page,
         pages,
-        generated_at: timefmt::absolute_utc(now),
+        generated_at: timefmt::absolute_utc(now, crate::i18n::Locale::English),
     })
 }
 
@@ -190,7 +190,7 @@ pub async fn organization(
         current_month: activity.months.current,
         months: labels,
         clashes: clashes::radar(db, organization, audience, now).await?,
-        generated_at: timefmt::absolute_utc(now),
+        generated_at: timefmt::absolute_utc(now, crate::i18n::Locale::English),
     })
 }
 

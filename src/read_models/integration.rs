@@ -94,10 +94,12 @@ pub async fn status(
         running: runs
             .first()
             .is_some_and(|run| run.outcome == SyncOutcome::Running),
-        last_synced: org.events_last_synced_at.map(timefmt::absolute_utc),
+        last_synced: org
+            .events_last_synced_at
+            .map(|at| timefmt::absolute_utc(at, crate::i18n::Locale::English)),
         last_synced_relative: org
             .events_last_synced_at
-            .map(|at| timefmt::relative(at, now)),
+            .map(|at| timefmt::relative(at, now, crate::i18n::Locale::English)),
         last_outcome: org.last_sync_outcome,
         last_message: org.last_sync_message.clone(),
         events_stored: status.events_stored,
@@ -105,8 +107,8 @@ pub async fn status(
             let next = schedule::next_run_after(now, at);
             format!(
                 "{} ({})",
-                timefmt::absolute_utc(next),
-                timefmt::relative(next, now)
+                timefmt::absolute_utc(next, crate::i18n::Locale::English),
+                timefmt::relative(next, now, crate::i18n::Locale::English)
             )
         }),
         runs,
@@ -124,8 +126,8 @@ pub fn run_view(run: sync_run::Model, now: DateTime<Utc>) -> SyncRunView {
     SyncRunView {
         id: run.id,
         trigger: run.trigger,
-        started: timefmt::absolute_utc(run.started_at),
-        started_relative: timefmt::relative(run.started_at, now),
+        started: timefmt::absolute_utc(run.started_at, crate::i18n::Locale::English),
+        started_relative: timefmt::relative(run.started_at, now, crate::i18n::Locale::English),
         duration: run.finished_at.map(|finished| {
             let millis = (finished - run.started_at).num_milliseconds().max(0);
             format!("{:.1} s", millis as f64 / 1000.0)

@@ -36,7 +36,7 @@ pub async fn settings(
                     own_key: org.luma_api_key_sealed.is_some(),
                     last_import: org
                         .events_last_synced_at
-                        .map(|at| timefmt::relative(at, now)),
+                        .map(|at| timefmt::relative(at, now, crate::i18n::Locale::English)),
                     stale: super::status::is_stale(source, org.events_last_synced_at, now),
                     calendar_id: org.luma_calendar_id.unwrap_or_default(),
                     slug: org.slug,
@@ -51,11 +51,11 @@ pub async fn settings(
         last_run: network
             .as_ref()
             .and_then(|n| n.last_run_at)
-            .map(|at| timefmt::relative(at, now)),
+            .map(|at| timefmt::relative(at, now, crate::i18n::Locale::English)),
         last_run_at: network
             .as_ref()
             .and_then(|n| n.last_run_at)
-            .map(timefmt::absolute_utc),
+            .map(|at| timefmt::absolute_utc(at, crate::i18n::Locale::English)),
         last_outcome: network.as_ref().and_then(|n| n.last_outcome),
         last_message: network.as_ref().and_then(|n| n.last_message.clone()),
         webhook_url: site.link(&format!("/webhooks/luma/{NETWORK_WEBHOOK_SLUG}")),

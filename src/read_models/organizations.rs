@@ -168,7 +168,11 @@ pub async fn membership_settings(
             user_id: request.user_id,
             display_name: request.display_name,
             email: request.email,
-            asked: crate::text::timefmt::relative(request.asked_at, now),
+            asked: crate::text::timefmt::relative(
+                request.asked_at,
+                now,
+                crate::i18n::Locale::English,
+            ),
         })
         .collect();
     let invitations = crate::accounts::joining::invitations(db, key, site, organization, now)
@@ -177,7 +181,10 @@ pub async fn membership_settings(
         .map(|invitation| InvitationRow {
             id: invitation.id,
             link: invitation.link,
-            expires: crate::text::timefmt::absolute_utc(invitation.expires_at),
+            expires: crate::text::timefmt::absolute_utc(
+                invitation.expires_at,
+                crate::i18n::Locale::English,
+            ),
             uses_left: invitation.uses_left,
         })
         .collect();

@@ -66,11 +66,13 @@ pub async fn page(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<StatusP
                 source,
                 webhooks: source != ImportSource::NotConnected
                     && org.luma_webhook_secret_sealed.is_some(),
-                last_import: last.map(|at| timefmt::relative(at, now)),
-                last_import_at: last.map(timefmt::absolute_utc),
+                last_import: last
+                    .map(|at| timefmt::relative(at, now, crate::i18n::Locale::English)),
+                last_import_at: last
+                    .map(|at| timefmt::absolute_utc(at, crate::i18n::Locale::English)),
                 last_webhook: last_webhooks
                     .get(&org.id)
-                    .map(|at| timefmt::relative(*at, now)),
+                    .map(|at| timefmt::relative(*at, now, crate::i18n::Locale::English)),
                 stale: is_stale(source, last, now),
                 last_attempt_failed: source != ImportSource::NotConnected
                     && matches!(
@@ -90,7 +92,7 @@ pub async fn page(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<StatusP
         left_out,
         organizations: rows,
         stale_after: format!("{} hours", STALE_AFTER.num_hours()),
-        generated_at: timefmt::absolute_utc(now),
+        generated_at: timefmt::absolute_utc(now, crate::i18n::Locale::English),
     })
 }
 

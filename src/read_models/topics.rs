@@ -94,8 +94,19 @@ pub async fn page(
             let zone = timefmt::zone(&item.timezone);
             Some(TopicEvent {
                 url: event_page::path(&item)?,
-                when: timefmt::event_span(item.start_at, item.end_at, zone, item.all_day),
-                location: events::place(item.location_type, item.location_text.as_deref()).0,
+                when: timefmt::event_span(
+                    item.start_at,
+                    item.end_at,
+                    zone,
+                    item.all_day,
+                    crate::i18n::Locale::English,
+                ),
+                location: events::place(
+                    item.location_type,
+                    item.location_text.as_deref(),
+                    crate::i18n::Locale::English,
+                )
+                .0,
                 members_only: item.visibility == Visibility::MembersOnly,
                 title: item.title,
                 org_name: org.name,

@@ -38,14 +38,18 @@ pub async fn upcoming_for_organization(
         .await?)
 }
 
-/// Where the event happens as pages show it (the place, "Online", or not yet known), and
-/// whether it is online.
-pub fn place(location_type: LocationType, location_text: Option<&str>) -> (String, bool) {
+/// Where the event happens as pages show it (the place, "Online", or not yet known), in
+/// `locale`, and whether it is online.
+pub fn place(
+    location_type: LocationType,
+    location_text: Option<&str>,
+    locale: crate::i18n::Locale,
+) -> (String, bool) {
     let online = location_type == LocationType::Online;
     let label = match (location_text, online) {
         (Some(place), _) => place.to_owned(),
-        (None, true) => "Online".to_owned(),
-        (None, false) => "Location to be announced".to_owned(),
+        (None, true) => crate::i18n::text(locale, "place-online"),
+        (None, false) => crate::i18n::text(locale, "place-to-be-announced"),
     };
     (label, online)
 }

@@ -1,9 +1,13 @@
-//! Times as people read them: an event's time in its own timezone with the zone's abbreviation
-//! ("Sat 24 Oct, 18:00 BST"), and "5 minutes ago" for status lines. IANA rules (chrono-tz), so
-//! a date across a DST change gets that date's offset.
+//! Times as people read them, in the reader's language: an event's time in its own timezone
+//! with the zone's abbreviation ("Sat 24 Oct, 18:00 BST", "Sa, 24. Okt, 18:00 BST",
+//! "السبت 24 أكتوبر، 6:00 م BST"), and "5 minutes ago" for status lines. IANA rules
+//! (chrono-tz), so a date across a DST change gets that date's offset; day and month names come
+//! from chrono's locale data, the words around them from the translations (`crate::i18n`).
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
+
+use crate::i18n::{self, Arg, Locale};
 
 /// The zone for an event's IANA name; an unknown name falls back to UTC (and says so).
 pub fn zone(name: &str) -> Tz {
@@ -13,29 +17,136 @@ pub fn zone(name: &str) -> Tz {
     })
 }
 
-/// "Sat 24 Oct, 18:00 BST".
-pub fn event_time(at: DateTime<Utc>, zone: Tz) -> String {
-    at.with_timezone(&zone)
-        .format("%a %-d %b, %H:%M %Z")
+/// How one language writes dates and times (chrono's `strftime` with glibc's day and month
+/// names): order, punctuation, and a 24- or 12-hour clock.
+struct Patterns {
+    names: chrono::Locale,
+    /// "Sat 24 Oct": a day in a list.
+    date: &'static str,
+    /// "Saturday 24 October 2026": a day heading.
+    long_date: &'static str,
+    /// "Tue 24 Nov 2026".
+    date_with_year: &'static str,
+    /// "18:00".
+    clock: &'static str,
+}
+
+fn patterns(locale: Locale) -> Patterns {
+    match locale {
+        Locale::English => Patterns {
+            names: chrono::Locale::en_GB,
+            date: "%a %-d %b",
+            long_date: "%A %-d %B %Y",
+            date_with_year: "%a %-d %b %Y",
+            clock: "%H:%M",
+        },
+        Locale::German => Patterns {
+            names: chrono::Locale::de_DE,
+            date: "%a, %-d. %b",
+            long_date: "%A, %-d. %B %Y",
+            date_with_year: "%a, %-d. %b %Y",
+            clock: "%H:%M",
+        },
+        Locale::French => Patterns {
+            names: chrono::Locale::fr_FR,
+            date: "%a %-d %b",
+            long_date: "%A %-d %B %Y",
+            date_with_year: "%a %-d %b %Y",
+            clock: "%H:%M",
+        },
+        Locale::Spanish => Patterns {
+            names: chrono::Locale::es_ES,
+            date: "%a, %-d %b",
+            long_date: "%A, %-d de %B de %Y",
+            date_with_year: "%a, %-d %b %Y",
+            clock: "%H:%M",
+        },
+        Locale::Portuguese => Patterns {
+            names: chrono::Locale::pt_PT,
+            date: "%a, %-d %b",
+            long_date: "%A, %-d de %B de %Y",
+            date_with_year: "%a, %-d %b %Y",
+            clock: "%H:%M",
+        },
+        // Full names (glibc's Arabic abbreviations are single letters) and twelve hours with
+        // "ص"/"م".
+        Locale::Arabic => Patterns {
+            names: chrono::Locale::ar_EG,
+            date: "%A %-d %B",
+            long_date: "%A %-d %B %Y",
+            date_with_year: "%A %-d %B %Y",
+            clock: "%-I:%M %p",
+        },
+    }
+}
+
+/// `at` written with one of `locale`'s patterns.
+fn written(
+    at: DateTime<Tz>,
+    locale: Locale,
+    pattern: impl Fn(&Patterns) -> &'static str,
+) -> String {
+    let patterns = patterns(locale);
+    at.format_localized(pattern(&patterns), patterns.names)
         .to_string()
+}
+
+fn written_date(date: NaiveDate, locale: Locale) -> String {
+    let patterns = patterns(locale);
+    date.format_localized(patterns.date, patterns.names)
+        .to_string()
+}
+
+/// "Sat 24 Oct, 18:00 BST" (German "Sa, 24. Okt, 18:00 BST").
+pub fn event_time(at: DateTime<Utc>, zone: Tz, locale: Locale) -> String {
+    let local = at.with_timezone(&zone);
+    i18n::text_with(
+        locale,
+        "time-date-clock-zone",
+        &[
+            ("date", Arg::from(&written(local, locale, |p| p.date))),
+            ("clock", Arg::from(&written(local, locale, |p| p.clock))),
+            ("zone", Arg::from(&local.format("%Z").to_string())),
+        ],
+    )
 }
 
 /// When an event happens, as a card or a list shows it: "Sat 24 Oct, 18:00 BST – 20:00" in its
 /// own zone, or for events given as dates "Wed 9 Dec, all day" and
 /// "Wed 9 Dec – Fri 11 Dec, all day".
-pub fn event_span(start: DateTime<Utc>, end: DateTime<Utc>, zone: Tz, all_day: bool) -> String {
+pub fn event_span(
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+    zone: Tz,
+    all_day: bool,
+    locale: Locale,
+) -> String {
     if !all_day {
-        return format!("{} – {}", event_time(start, zone), clock(end, zone));
+        return i18n::text_with(
+            locale,
+            "time-span",
+            &[
+                ("start", Arg::from(&event_time(start, zone, locale))),
+                ("end", Arg::from(&clock(end, zone, locale))),
+            ],
+        );
     }
     let (first, after_last) = all_day_dates(start, end, zone.name());
     let last = after_last.pred_opt().unwrap_or(first).max(first);
     if last == first {
-        format!("{}, all day", first.format("%a %-d %b"))
+        i18n::text_with(
+            locale,
+            "time-all-day-on",
+            &[("date", Arg::from(&written_date(first, locale)))],
+        )
     } else {
-        format!(
-            "{} – {}, all day",
-            first.format("%a %-d %b"),
-            last.format("%a %-d %b")
+        i18n::text_with(
+            locale,
+            "time-all-day-from-to",
+            &[
+                ("first", Arg::from(&written_date(first, locale))),
+                ("last", Arg::from(&written_date(last, locale))),
+            ],
         )
     }
 }
@@ -46,7 +157,7 @@ pub fn all_day_dates(
     start: DateTime<Utc>,
     end: DateTime<Utc>,
     zone_name: &str,
-) -> (chrono::NaiveDate, chrono::NaiveDate) {
+) -> (NaiveDate, NaiveDate) {
     let zone = zone(zone_name);
     let first = start.with_timezone(&zone).date_naive();
     let after_last = end.with_timezone(&zone).date_naive();
@@ -65,46 +176,93 @@ pub fn start_and_end(
     end: DateTime<Utc>,
     zone: Tz,
     all_day: bool,
+    locale: Locale,
 ) -> (String, String) {
     if all_day {
-        (date(start, zone), "all day".to_owned())
+        (
+            date(start, zone, locale),
+            i18n::text(locale, "time-all-day"),
+        )
     } else {
-        (event_time(start, zone), clock(end, zone))
+        (event_time(start, zone, locale), clock(end, zone, locale))
     }
 }
 
 /// "Wed 9 Dec": an all-day event's date.
-pub fn date(at: DateTime<Utc>, zone: Tz) -> String {
-    at.with_timezone(&zone).format("%a %-d %b").to_string()
+pub fn date(at: DateTime<Utc>, zone: Tz, locale: Locale) -> String {
+    written(at.with_timezone(&zone), locale, |p| p.date)
 }
 
-/// "18:00" (the end of an event, beside its start).
-pub fn clock(at: DateTime<Utc>, zone: Tz) -> String {
-    at.with_timezone(&zone).format("%H:%M").to_string()
+/// "18:00" (the end of an event, beside its start); "6:00 م" in Arabic.
+pub fn clock(at: DateTime<Utc>, zone: Tz, locale: Locale) -> String {
+    written(at.with_timezone(&zone), locale, |p| p.clock)
 }
 
 /// "18:00 CET": a start in a month's cell.
-pub fn clock_and_zone(at: DateTime<Utc>, zone: Tz) -> String {
-    at.with_timezone(&zone).format("%H:%M %Z").to_string()
+pub fn clock_and_zone(at: DateTime<Utc>, zone: Tz, locale: Locale) -> String {
+    let local = at.with_timezone(&zone);
+    format!(
+        "{} {}",
+        written(local, locale, |p| p.clock),
+        local.format("%Z")
+    )
 }
 
 /// "Saturday 24 October 2026": the heading of a day in an event list.
-pub fn day_heading(at: DateTime<Utc>, zone: Tz) -> String {
-    at.with_timezone(&zone).format("%A %-d %B %Y").to_string()
+pub fn day_heading(at: DateTime<Utc>, zone: Tz, locale: Locale) -> String {
+    written(at.with_timezone(&zone), locale, |p| p.long_date)
 }
 
-/// "Monday": a day of the week's English name.
-pub fn weekday_name(day: chrono::Weekday) -> &'static str {
-    use chrono::Weekday;
-    match day {
-        Weekday::Mon => "Monday",
-        Weekday::Tue => "Tuesday",
-        Weekday::Wed => "Wednesday",
-        Weekday::Thu => "Thursday",
-        Weekday::Fri => "Friday",
-        Weekday::Sat => "Saturday",
-        Weekday::Sun => "Sunday",
-    }
+/// "Saturday 24 October 2026": a date's heading.
+pub fn long_date(date: NaiveDate, locale: Locale) -> String {
+    let patterns = patterns(locale);
+    date.format_localized(patterns.long_date, patterns.names)
+        .to_string()
+}
+
+/// "1 Dec 2026": a day with its year, without its weekday (a range of days).
+pub fn full_date(date: NaiveDate, locale: Locale) -> String {
+    let pattern = match locale {
+        Locale::German => "%-d. %b %Y",
+        Locale::Spanish | Locale::Portuguese => "%-d %b %Y",
+        Locale::Arabic => "%-d %B %Y",
+        Locale::English | Locale::French => "%-d %b %Y",
+    };
+    date.format_localized(pattern, patterns(locale).names)
+        .to_string()
+}
+
+/// "Monday": a day of the week's name.
+pub fn weekday_name(day: chrono::Weekday, locale: Locale) -> String {
+    a_date_on(day)
+        .format_localized("%A", patterns(locale).names)
+        .to_string()
+}
+
+/// "Mon": a day of the week's short name (a month grid's column).
+pub fn weekday_short_name(day: chrono::Weekday, locale: Locale) -> String {
+    // glibc's Arabic abbreviations are single letters: the full names.
+    let pattern = if locale.is_right_to_left() {
+        "%A"
+    } else {
+        "%a"
+    };
+    a_date_on(day)
+        .format_localized(pattern, patterns(locale).names)
+        .to_string()
+}
+
+/// Any date that falls on `day` (2024-01-01 was a Monday), to name the day by.
+fn a_date_on(day: chrono::Weekday) -> NaiveDate {
+    let monday = NaiveDate::from_ymd_opt(2024, 1, 1).unwrap_or_default();
+    monday + chrono::Days::new(u64::from(day.num_days_from_monday()))
+}
+
+/// "December 2026": a month's heading.
+pub fn month_heading(first_day: NaiveDate, locale: Locale) -> String {
+    first_day
+        .format_localized("%B %Y", patterns(locale).names)
+        .to_string()
 }
 
 /// "2026-10-24": the local date, for grouping by day.
@@ -113,54 +271,69 @@ pub fn local_date(at: DateTime<Utc>, zone: Tz) -> String {
 }
 
 /// "Tue 24 Nov 2026, 07:00 UTC": an absolute time for status lines.
-pub fn absolute_utc(at: DateTime<Utc>) -> String {
-    at.format("%a %-d %b %Y, %H:%M UTC").to_string()
+pub fn absolute_utc(at: DateTime<Utc>, locale: Locale) -> String {
+    let utc = at.with_timezone(&Tz::UTC);
+    i18n::text_with(
+        locale,
+        "time-date-clock-zone",
+        &[
+            (
+                "date",
+                Arg::from(&written(utc, locale, |p| p.date_with_year)),
+            ),
+            ("clock", Arg::from(&written(utc, locale, |p| p.clock))),
+            ("zone", Arg::Text("UTC")),
+        ],
+    )
 }
 
 /// "just now", "5 minutes ago", "in 3 hours", "2 days ago".
-pub fn relative(at: DateTime<Utc>, now: DateTime<Utc>) -> String {
+pub fn relative(at: DateTime<Utc>, now: DateTime<Utc>, locale: Locale) -> String {
     let seconds = (at - now).num_seconds();
     let future = seconds > 0;
     let seconds = seconds.unsigned_abs();
     if seconds < 45 {
-        return "just now".to_owned();
+        return i18n::text(locale, "time-just-now");
     }
-    let (amount, unit) = match seconds {
-        s if s < 90 * 60 => (s.div_ceil(60).max(1), "minute"),
-        s if s < 36 * 3_600 => ((s + 1_800) / 3_600, "hour"),
-        s => ((s + 43_200) / 86_400, "day"),
+    let (amount, id) = match (seconds, future) {
+        (s, true) if s < 90 * 60 => (s.div_ceil(60).max(1), "time-in-minutes"),
+        (s, false) if s < 90 * 60 => (s.div_ceil(60).max(1), "time-minutes-ago"),
+        (s, true) if s < 36 * 3_600 => ((s + 1_800) / 3_600, "time-in-hours"),
+        (s, false) if s < 36 * 3_600 => ((s + 1_800) / 3_600, "time-hours-ago"),
+        (s, true) => ((s + 43_200) / 86_400, "time-in-days"),
+        (s, false) => ((s + 43_200) / 86_400, "time-days-ago"),
     };
-    let plural = if amount == 1 { "" } else { "s" };
-    if future {
-        format!("in {amount} {unit}{plural}")
-    } else {
-        format!("{amount} {unit}{plural} ago")
-    }
+    i18n::text_with(locale, id, &[("count", Arg::from(amount))])
 }
 
 /// A short hint beside an event's time: "happening now", "in 3 hours", "today", "tomorrow",
 /// "in 5 days" (days counted in the event's own timezone).
-pub fn hint(start: DateTime<Utc>, end: DateTime<Utc>, now: DateTime<Utc>, zone: Tz) -> String {
+pub fn hint(
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+    now: DateTime<Utc>,
+    zone: Tz,
+    locale: Locale,
+) -> String {
     if start <= now && now < end {
-        return "happening now".to_owned();
+        return i18n::text(locale, "time-happening-now");
     }
     if start > now && start - now < chrono::Duration::hours(12) {
-        return relative(start, now);
+        return relative(start, now, locale);
     }
-    let days = days_between(now, start, zone);
-    match days {
-        0 => "today".to_owned(),
-        1 => "tomorrow".to_owned(),
-        _ => relative(start, now),
+    match days_between(now, start, zone) {
+        0 => i18n::text(locale, "time-today"),
+        1 => i18n::text(locale, "time-tomorrow"),
+        _ => relative(start, now, locale),
     }
 }
 
 /// "Today", "Tomorrow" or "Sat 28 Nov": an agenda's day heading, in the event's own timezone.
-pub fn day_label(start: DateTime<Utc>, now: DateTime<Utc>, zone: Tz) -> String {
+pub fn day_label(start: DateTime<Utc>, now: DateTime<Utc>, zone: Tz, locale: Locale) -> String {
     match days_between(now, start, zone) {
-        0 => "Today".to_owned(),
-        1 => "Tomorrow".to_owned(),
-        _ => start.with_timezone(&zone).format("%a %-d %b").to_string(),
+        0 => i18n::text(locale, "time-day-today"),
+        1 => i18n::text(locale, "time-day-tomorrow"),
+        _ => date(start, zone, locale),
     }
 }
 
@@ -181,11 +354,23 @@ mod tests {
         // The Saturday before and the Monday after the 25 October 2026 change, both 18:00 local.
         let saturday = Utc.with_ymd_and_hms(2026, 10, 24, 17, 0, 0).unwrap();
         let monday = Utc.with_ymd_and_hms(2026, 10, 26, 18, 0, 0).unwrap();
-        assert_eq!(event_time(saturday, london), "Sat 24 Oct, 18:00 BST");
-        assert_eq!(event_time(monday, london), "Mon 26 Oct, 18:00 GMT");
+        assert_eq!(
+            event_time(saturday, london, Locale::English),
+            "Sat 24 Oct, 18:00 BST"
+        );
+        assert_eq!(
+            event_time(monday, london, Locale::English),
+            "Mon 26 Oct, 18:00 GMT"
+        );
         // New York changes a week later (1 November): still EDT, four hours behind UTC.
-        assert_eq!(clock(monday, zone("America/New_York")), "14:00");
-        assert_eq!(day_heading(saturday, london), "Saturday 24 October 2026");
+        assert_eq!(
+            clock(monday, zone("America/New_York"), Locale::English),
+            "14:00"
+        );
+        assert_eq!(
+            day_heading(saturday, london, Locale::English),
+            "Saturday 24 October 2026"
+        );
         // Late evening in New York is already the next day in UTC; the local date counts.
         let late = Utc.with_ymd_and_hms(2026, 11, 28, 2, 0, 0).unwrap();
         assert_eq!(local_date(late, zone("America/New_York")), "2026-11-27");
@@ -194,7 +379,10 @@ mod tests {
     #[test]
     fn unknown_zones_show_as_utc() {
         let at = Utc.with_ymd_and_hms(2026, 12, 1, 18, 0, 0).unwrap();
-        assert_eq!(event_time(at, zone("Mars/Olympus")), "Tue 1 Dec, 18:00 UTC");
+        assert_eq!(
+            event_time(at, zone("Mars/Olympus"), Locale::English),
+            "Tue 1 Dec, 18:00 UTC"
+        );
     }
 
     #[test]
@@ -209,9 +397,16 @@ mod tests {
             (Duration::days(-3), "3 days ago"),
         ];
         for (offset, expected) in cases {
-            assert_eq!(relative(now + offset, now), expected, "{offset}");
+            assert_eq!(
+                relative(now + offset, now, Locale::English),
+                expected,
+                "{offset}"
+            );
         }
-        assert_eq!(absolute_utc(now), "Tue 24 Nov 2026, 12:00 UTC");
+        assert_eq!(
+            absolute_utc(now, Locale::English),
+            "Tue 24 Nov 2026, 12:00 UTC"
+        );
     }
 
     #[test]
@@ -219,17 +414,32 @@ mod tests {
         let berlin = zone("Europe/Berlin");
         let now = Utc.with_ymd_and_hms(2026, 11, 24, 12, 0, 0).unwrap(); // 13:00 in Berlin
         let at = |h: i64| now + Duration::hours(h);
-        assert_eq!(hint(at(-1), at(1), now, berlin), "happening now");
-        assert_eq!(hint(at(3), at(5), now, berlin), "in 3 hours");
-        assert_eq!(hint(at(30), at(32), now, berlin), "tomorrow");
-        assert_eq!(hint(at(24 * 5), at(24 * 5 + 2), now, berlin), "in 5 days");
-        assert_eq!(day_label(at(3), now, berlin), "Today");
+        assert_eq!(
+            hint(at(-1), at(1), now, berlin, Locale::English),
+            "happening now"
+        );
+        assert_eq!(
+            hint(at(3), at(5), now, berlin, Locale::English),
+            "in 3 hours"
+        );
+        assert_eq!(
+            hint(at(30), at(32), now, berlin, Locale::English),
+            "tomorrow"
+        );
+        assert_eq!(
+            hint(at(24 * 5), at(24 * 5 + 2), now, berlin, Locale::English),
+            "in 5 days"
+        );
+        assert_eq!(day_label(at(3), now, berlin, Locale::English), "Today");
         // 23:30 UTC is already tomorrow in Berlin.
         assert_eq!(
-            day_label(at(11) + Duration::minutes(30), now, berlin),
+            day_label(at(11) + Duration::minutes(30), now, berlin, Locale::English),
             "Tomorrow"
         );
-        assert_eq!(day_label(at(24 * 4), now, berlin), "Sat 28 Nov");
+        assert_eq!(
+            day_label(at(24 * 4), now, berlin, Locale::English),
+            "Sat 28 Nov"
+        );
     }
 
     #[test]
@@ -242,15 +452,15 @@ mod tests {
                 .with_timezone(&Utc)
         };
         assert_eq!(
-            event_span(midnight(9), midnight(10), berlin, true),
+            event_span(midnight(9), midnight(10), berlin, true, Locale::English),
             "Wed 9 Dec, all day"
         );
         assert_eq!(
-            event_span(midnight(9), midnight(12), berlin, true),
+            event_span(midnight(9), midnight(12), berlin, true, Locale::English),
             "Wed 9 Dec – Fri 11 Dec, all day"
         );
         assert_eq!(
-            event_span(midnight(9), midnight(9), berlin, true),
+            event_span(midnight(9), midnight(9), berlin, true, Locale::English),
             "Wed 9 Dec, all day",
             "no length still shows its day"
         );
@@ -259,9 +469,46 @@ mod tests {
                 midnight(9),
                 midnight(9) + chrono::Duration::hours(2),
                 berlin,
-                false
+                false,
+                Locale::English
             ),
             "Wed 9 Dec, 00:00 CET – 02:00"
+        );
+    }
+
+    #[test]
+    fn german_and_arabic_readers_get_their_names_order_and_clock() {
+        let london = zone("Europe/London");
+        let saturday = Utc.with_ymd_and_hms(2026, 10, 24, 17, 0, 0).unwrap();
+        let end = saturday + Duration::hours(2);
+        assert_eq!(
+            event_span(saturday, end, london, false, Locale::German),
+            "Sa, 24. Okt, 18:00 BST – 20:00"
+        );
+        assert_eq!(
+            day_heading(saturday, london, Locale::German),
+            "Samstag, 24. Oktober 2026"
+        );
+        assert_eq!(
+            event_span(saturday, end, london, false, Locale::Arabic),
+            "\u{2068}\u{2068}السبت 24 أكتوبر\u{2069}، \u{2068}6:00 م\u{2069} \u{2068}BST\u{2069}\u{2069} – \u{2068}8:00 م\u{2069}"
+        );
+        assert_eq!(clock(saturday, london, Locale::French), "18:00");
+        assert_eq!(
+            day_heading(saturday, london, Locale::Spanish),
+            "sábado, 24 de octubre de 2026"
+        );
+        assert_eq!(
+            weekday_name(chrono::Weekday::Sun, Locale::Portuguese),
+            "domingo"
+        );
+        assert_eq!(
+            relative(saturday - Duration::minutes(5), saturday, Locale::German),
+            "vor 5 Minuten"
+        );
+        assert_eq!(
+            relative(saturday + Duration::days(3), saturday, Locale::French),
+            "dans 3 jours"
         );
     }
 }

@@ -365,6 +365,49 @@ text_enum! {
 }
 
 text_enum! {
+    /// A language Convene speaks (issue #35): the account's choice, the `lang` cookie's, or the
+    /// browser's `Accept-Language`, in that order; English otherwise. The text is the BCP 47
+    /// tag `<html lang>` carries.
+    #[derive(Default)]
+    stored enum Locale {
+        #[default]
+        English = "en",
+        German = "de",
+        French = "fr",
+        Spanish = "es",
+        Portuguese = "pt",
+        Arabic = "ar",
+    }
+}
+
+impl Locale {
+    /// The language's name in itself, as a language picker lists it.
+    pub fn native_name(self) -> &'static str {
+        match self {
+            Locale::English => "English",
+            Locale::German => "Deutsch",
+            Locale::French => "Français",
+            Locale::Spanish => "Español",
+            Locale::Portuguese => "Português",
+            Locale::Arabic => "العربية",
+        }
+    }
+
+    /// `dir` of a page in this language.
+    pub fn is_right_to_left(self) -> bool {
+        self == Locale::Arabic
+    }
+
+    pub fn direction(self) -> &'static str {
+        if self.is_right_to_left() {
+            "rtl"
+        } else {
+            "ltr"
+        }
+    }
+}
+
+text_enum! {
     /// Online, in person, or both (`mode=` in the dashboard's URL; empty means both).
     #[derive(Default)]
     plain enum Attendance {

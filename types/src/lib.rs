@@ -4,12 +4,13 @@
 //! the `sea-orm` feature (server only) maps each stored enum to the string the store holds.
 
 mod enums;
+pub mod i18n;
 pub mod views;
 
 pub use enums::{
-    Attendance, DashboardRange, EventSource, ImportSource, InputField, JoinPolicy, LocationType,
-    MailKind, MailStatus, ParseError, Role, SyncFailure, SyncOutcome, SyncTrigger, TokenPurpose,
-    Visibility, WebhookKind, WebhookOutcome,
+    Attendance, DashboardRange, EventSource, ImportSource, InputField, JoinPolicy, Locale,
+    LocationType, MailKind, MailStatus, ParseError, Role, SyncFailure, SyncOutcome, SyncTrigger,
+    TokenPurpose, Visibility, WebhookKind, WebhookOutcome,
 };
 
 /// "1 minute", "5 minutes": a wait as messages say it.

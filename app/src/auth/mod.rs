@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
 use crate::forms::{Field, FormAlert, form_error};
+use crate::i18n::t;
 
 /// The signed-in user as the browser sees them (never the password hash).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -199,22 +200,33 @@ pub fn SignUpPage() -> impl IntoView {
     let error = form_error(action);
     const FIELDS: &[&str] = &["email", "display_name"];
     view! {
-        <Title text="Sign up" />
+        <Title text=t("signup-title") />
         <section class="auth-card" aria-labelledby="sign-up-heading">
-            <h1 id="sign-up-heading">"Create your account"</h1>
-            <p class="lede">"Join your organizations and see all their events in one place."</p>
+            <h1 id="sign-up-heading">{t("signup-heading")}</h1>
+            <p class="lede">{t("signup-lede")}</p>
             <ActionForm action>
                 <FormAlert error fields=FIELDS />
-                <Field label="Email" name="email" kind="email" autocomplete="email" error />
-                <Field label="Display name" name="display_name" autocomplete="name" error />
-                <p class="field-hint">
-                    "We will mail you a link: follow it to confirm your address and choose your password."
-                </p>
+                <Field
+                    label=t("field-email")
+                    name="email"
+                    kind="email"
+                    autocomplete="email"
+                    error
+                />
+                <Field
+                    label=t("field-display-name")
+                    name="display_name"
+                    autocomplete="name"
+                    error
+                />
+                <p class="field-hint">{t("signup-hint")}</p>
                 <button type="submit" class="button" disabled=move || action.pending().get()>
-                    "Create account"
+                    {t("signup-submit")}
                 </button>
             </ActionForm>
-            <p class="auth-switch">"Already have an account? " <a href="/login">"Sign in"</a></p>
+            <p class="auth-switch">
+                {t("signup-have-account")} " " <a href="/login">{t("nav-sign-in")}</a>
+            </p>
         </section>
     }
 }
@@ -225,30 +237,36 @@ pub fn SignInPage() -> impl IntoView {
     let error = form_error(action);
     const FIELDS: &[&str] = &["email", "password"];
     view! {
-        <Title text="Sign in" />
+        <Title text=t("signin-title") />
         <section class="auth-card" aria-labelledby="sign-in-heading">
-            <h1 id="sign-in-heading">"Sign in"</h1>
+            <h1 id="sign-in-heading">{t("signin-title")}</h1>
             <ActionForm action>
                 <FormAlert error fields=FIELDS />
-                <Field label="Email" name="email" kind="email" autocomplete="email" error />
                 <Field
-                    label="Password"
+                    label=t("field-email")
+                    name="email"
+                    kind="email"
+                    autocomplete="email"
+                    error
+                />
+                <Field
+                    label=t("field-password")
                     name="password"
                     kind="password"
                     autocomplete="current-password"
                     error
                 />
                 <button type="submit" class="button" disabled=move || action.pending().get()>
-                    "Sign in"
+                    {t("nav-sign-in")}
                 </button>
             </ActionForm>
             <p class="auth-switch">
-                <a href="/login/forgot">"Forgot your password?"</a>
+                <a href="/login/forgot">{t("signin-forgot")}</a>
             </p>
-            <p class="field-hint">
-                "Just signed up? Follow the link we mailed you first: you choose your password there."
+            <p class="field-hint">{t("signin-just-signed-up")}</p>
+            <p class="auth-switch">
+                {t("signin-new-here")} " " <a href="/signup">{t("signin-create-account")}</a>
             </p>
-            <p class="auth-switch">"New here? " <a href="/signup">"Create an account"</a></p>
         </section>
     }
 }
@@ -267,12 +285,12 @@ pub fn UserMenu() -> impl IntoView {
                             <div class="user-menu">
                                 {user
                                     .is_site_admin
-                                    .then(|| view! { <a href="/admin/mail">"Mail"</a> })}
+                                    .then(|| view! { <a href="/admin/mail">{t("nav-mail")}</a> })}
                                 <a class="user-name" href="/account" title=user.email.clone()>
                                     {user.display_name.clone()}
                                 </a> <ActionForm action=actions.sign_out>
                                     <button type="submit" class="button button-secondary">
-                                        "Sign out"
+                                        {t("nav-sign-out")}
                                     </button>
                                 </ActionForm>
                             </div>
@@ -282,9 +300,9 @@ pub fn UserMenu() -> impl IntoView {
                     Ok(None) | Err(_) => {
                         view! {
                             <div class="user-menu">
-                                <a href="/login">"Sign in"</a>
+                                <a href="/login">{t("nav-sign-in")}</a>
                                 <a href="/signup" class="button">
-                                    "Sign up"
+                                    {t("nav-sign-up")}
                                 </a>
                             </div>
                         }

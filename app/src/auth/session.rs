@@ -86,9 +86,14 @@ pub async fn signed_in_user(state: &AppState) -> Result<Option<User>, AppError> 
 }
 
 async fn look_up_user(state: &AppState) -> Result<Option<User>, AppError> {
-    let session = current_session().await?;
+    user_of(state, &current_session().await?).await
+}
+
+/// The signed-in user `session` holds: what [`signed_in_user`] answers a page, for the
+/// middleware that runs before it (the language a request is answered in).
+pub async fn user_of(state: &AppState, session: &Session) -> Result<Option<User>, AppError> {
     let reads = state.reads().await?;
-    let Some(user_id) = session_facts(&session, reads).await? else {
+    let Some(user_id) = session_facts(session, reads).await? else {
         return Ok(None);
     };
     // A session of an account whose address is unconfirmed (one from before confirmation

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 
 use super::live::PATH;
 use super::query::ViewQuery;
+use crate::i18n::t;
 
 /// The month's and the map's own styles (`public/places.css`), loaded by those pages only.
 pub(super) const PLACES_CSS: &str = "/places.css";
@@ -17,7 +18,7 @@ const SHOWN: [&str; 4] = ["q", "near", "km", "online"];
 /// month its month.
 #[component]
 pub(super) fn LayoutSwitch(query: ViewQuery, current: &'static str) -> impl IntoView {
-    let link = |layout: &'static str, text: &'static str| {
+    let link = |layout: &'static str, text: String| {
         let mut target = query.without(&["after", "layout"]);
         if layout != "month" {
             target = target.without(&["month"]);
@@ -33,11 +34,11 @@ pub(super) fn LayoutSwitch(query: ViewQuery, current: &'static str) -> impl Into
         }
     };
     view! {
-        <nav class="view-switch" aria-label="Layout">
-            {link("org", "By organization")}
-            {link("day", "By day")}
-            {link("month", "Month")}
-            {link("map", "Map")}
+        <nav class="view-switch" aria-label=t("layout-label")>
+            {link("org", t("layout-by-organization"))}
+            {link("day", t("layout-by-day"))}
+            {link("month", t("layout-month"))}
+            {link("map", t("layout-map"))}
         </nav>
     }
 }
@@ -56,35 +57,35 @@ pub(super) fn PlainFilters(query: ViewQuery, layout: &'static str) -> impl IntoV
     view! {
         <section class="panel filters" aria-labelledby="filters-heading">
             <h2 id="filters-heading" class="visually-hidden">
-                "Filters"
+                {t("filters-heading")}
             </h2>
             <form method="get" action=PATH>
                 <input type="hidden" name="layout" value=layout />
                 {kept}
                 <div class="filter-grid">
                     <div class="field">
-                        <label for="filter-q">"Search"</label>
+                        <label for="filter-q">{t("filters-search")}</label>
                         <input
                             id="filter-q"
                             type="search"
                             name="q"
                             value=query.get("q").to_owned()
-                            placeholder="Title or place"
+                            placeholder=t("filters-search-placeholder")
                         />
                     </div>
                     <div class="field">
-                        <label for="filter-near">"Near"</label>
+                        <label for="filter-near">{t("filters-near")}</label>
                         <input
                             id="filter-near"
                             type="search"
                             name="near"
                             value=query.get("near").to_owned()
-                            placeholder="City"
+                            placeholder=t("filters-near-placeholder")
                             autocomplete="address-level2"
                         />
                     </div>
                     <div class="field">
-                        <label for="filter-km">"Within (km)"</label>
+                        <label for="filter-km">{t("filters-km")}</label>
                         <input
                             id="filter-km"
                             type="number"
@@ -103,18 +104,18 @@ pub(super) fn PlainFilters(query: ViewQuery, layout: &'static str) -> impl IntoV
                             value="1"
                             checked=online
                         />
-                        "Online events too"
+                        {t("filters-online-too")}
                     </label>
                 </div>
                 <div class="form-actions">
                     <button type="submit" class="button">
-                        "Apply"
+                        {t("filters-apply")}
                     </button>
                     <a
                         class="button button-secondary"
                         href=ViewQuery::default().with("layout", layout).link(PATH)
                     >
-                        "Clear"
+                        {t("filters-clear")}
                     </a>
                 </div>
             </form>

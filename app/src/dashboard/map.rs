@@ -10,6 +10,7 @@ use leptos_meta::Stylesheet;
 use super::layouts::{LayoutSwitch, PLACES_CSS, PlainFilters};
 use super::query::{DashboardQuery, ViewQuery};
 use crate::error::{AppError, ErrorNotice};
+use crate::i18n::{Arg, t, t_with};
 use convene_types::views::{DashboardFilters, EventMap, MapEvent};
 
 /// Where the build puts Leaflet and its clustering plugin (`make vendor`, from `tools/`).
@@ -29,6 +30,7 @@ pub async fn get_dashboard_map(filters: DashboardFilters) -> Result<EventMap, Ap
         &filters,
         &state.map_tiles,
         chrono::Utc::now(),
+        crate::i18n::locale(),
     )
     .await?)
 }
@@ -41,7 +43,7 @@ pub(super) fn MapView(query: ViewQuery) -> impl IntoView {
         <Stylesheet href=PLACES_CSS />
         <PlainFilters query=query.clone() layout="map" />
         <LayoutSwitch query=query.clone() current="map" />
-        <Transition fallback=|| view! { <p class="loading">"Loading the map…"</p> }>
+        <Transition fallback=|| view! { <p class="loading">{t("map-loading")}</p> }>
             <ErrorBoundary fallback=|errors| {
                 view! { <ErrorNotice errors /> }
             }>
@@ -60,19 +62,15 @@ pub(super) fn MapView(query: ViewQuery) -> impl IntoView {
 fn Map(map: EventMap) -> impl IntoView {
     let pinned = map.pins.len();
     let summary = match (pinned, map.unpinned.len()) {
-        (0, 0) => "No in-person events match these filters.".to_owned(),
-        (pins, 0) => format!("{pins} {} on the map.", plural(pins)),
-        (pins, cities) => format!(
-            "{pins} {} on the map, {cities} more with a city but no venue to pin.",
-            plural(pins)
+        (0, 0) => t("map-none"),
+        (pins, 0) => t_with("map-pinned", &[("count", Arg::from(pins))]),
+        (pins, cities) => t_with(
+            "map-pinned-and-cities",
+            &[("count", Arg::from(pins)), ("cities", Arg::from(cities))],
         ),
     };
     let truncated = map.truncated.then(|| {
-        view! {
-            <p class="notice notice-info">
-                "More events match than one map shows: narrow the dates or the place."
-            </p>
-        }
+        view! { <p class="notice notice-info">{t("map-truncated")}</p> }
     });
     let pins = map
         .pins
@@ -87,7 +85,7 @@ fn Map(map: EventMap) -> impl IntoView {
             .collect_view();
         view! {
             <section class="map-unpinned" aria-labelledby="unpinned-heading">
-                <h3 id="unpinned-heading">"In person, without a venue to pin"</h3>
+                <h3 id="unpinned-heading">{t("map-unpinned-heading")}</h3>
                 <ul>{items}</ul>
             </section>
         }
@@ -108,7 +106,7 @@ fn Map(map: EventMap) -> impl IntoView {
     view! {
         <section class="event-map-section" aria-labelledby="map-heading">
             <h2 id="map-heading" class="visually-hidden">
-                "Map"
+                {t("map-heading")}
             </h2>
             <p class="card-meta" role="status">
                 {format!("{}: {summary}", map.range_label)}
@@ -119,16 +117,14 @@ fn Map(map: EventMap) -> impl IntoView {
                     id="event-map"
                     class="event-map"
                     role="region"
-                    aria-label="Map of the events (the list beside holds the same events)"
+                    aria-label=t("map-region-label")
                     data-tiles=map.tiles.unwrap_or_default()
                     data-attribution=map.attribution
                     data-credit=map.credit_url.unwrap_or_default()
                 >
-                    <p class="map-fallback">
-                        "The map draws itself with JavaScript; the list holds every event on it."
-                    </p>
+                    <p class="map-fallback">{t("map-fallback")}</p>
                 </div>
-                <ol class="map-list" aria-label="Events on the map">
+                <ol class="map-list" aria-label=t("map-list-label")>
                     {pins}
                 </ol>
             </div>
@@ -136,10 +132,6 @@ fn Map(map: EventMap) -> impl IntoView {
         </section>
         {scripts}
     }
-}
-
-fn plural(events: usize) -> &'static str {
-    if events == 1 { "event" } else { "events" }
 }
 
 /// An event's line in the list: its title linked, then when, who and where.
@@ -152,7 +144,7 @@ fn event_line(event: MapEvent) -> impl IntoView {
     meta.extend(event.city);
     let badge = event
         .members_only
-        .then(|| view! { <span class="badge">"Members"</span> });
+        .then(|| view! { <span class="badge">{t("month-badge-members")}</span> });
     view! {
         {title}
         {badge}
@@ -174,9 +166,10 @@ fn Pin(event: MapEvent) -> impl IntoView {
                 type="button"
                 class="button button-secondary map-show"
                 hidden
-                aria-label=format!("Show {title} on the map")
+                // The visible words first, so a voice command can name the button.
+                aria-label=format!("{}: {title}", t("map-show"))
             >
-                "Show on map"
+                {t("map-show")}
             </button>
         </li>
     }

@@ -47,6 +47,7 @@ pub async fn get_dashboard(filters: DashboardFilters) -> Result<Dashboard, AppEr
         viewer,
         &filters,
         chrono::Utc::now(),
+        crate::i18n::locale(),
     )
     .await?)
 }

@@ -7,18 +7,9 @@ use super::layouts::{LayoutSwitch, PLACES_CSS, PlainFilters};
 use super::live::PATH;
 use super::query::{DashboardQuery, ViewQuery};
 use crate::error::{AppError, ErrorNotice};
+use crate::i18n::{Arg, t, t_with};
 use convene_types::views::{DashboardFilters, MonthDay, MonthGrid};
 use leptos_meta::Stylesheet;
-
-const WEEKDAYS: [(&str, &str); 7] = [
-    ("Mon", "Monday"),
-    ("Tue", "Tuesday"),
-    ("Wed", "Wednesday"),
-    ("Thu", "Thursday"),
-    ("Fri", "Friday"),
-    ("Sat", "Saturday"),
-    ("Sun", "Sunday"),
-];
 
 /// The month `month` (`YYYY-MM`, empty for this one) of the events the viewer may see through
 /// `filters`.
@@ -38,6 +29,7 @@ pub async fn get_dashboard_month(
         &filters,
         &month,
         chrono::Utc::now(),
+        crate::i18n::locale(),
     )
     .await?)
 }
@@ -53,7 +45,7 @@ pub(super) fn MonthView(query: ViewQuery) -> impl IntoView {
         <Stylesheet href=PLACES_CSS />
         <PlainFilters query=query.clone() layout="month" />
         <LayoutSwitch query=query.clone() current="month" />
-        <Transition fallback=|| view! { <p class="loading">"Loading the month…"</p> }>
+        <Transition fallback=|| view! { <p class="loading">{t("month-loading")}</p> }>
             <ErrorBoundary fallback=|errors| {
                 view! { <ErrorNotice errors /> }
             }>
@@ -75,23 +67,21 @@ fn Month(grid: MonthGrid, query: ViewQuery) -> impl IntoView {
     let previous = grid.previous.as_deref().map(|month| {
         view! {
             <a href=month_link(month) rel="prev" id="month-previous">
-                "← Previous month"
+                {t("month-previous")}
             </a>
         }
     });
     let next = grid.next.as_deref().map(|month| {
         view! {
             <a href=month_link(month) rel="next" id="month-next">
-                "Next month →"
+                {t("month-next")}
             </a>
         }
     });
     let summary = match (grid.events, grid.truncated) {
-        (0, _) => "No events this month match these filters.".to_owned(),
-        (shown, false) => format!("{shown} {} this month.", plural(shown)),
-        (shown, true) => format!(
-            "The first {shown} events of this month: it has more than one grid shows; narrow the filters to see the rest."
-        ),
+        (0, _) => t("month-none"),
+        (shown, false) => t_with("month-events", &[("count", Arg::from(shown))]),
+        (shown, true) => t_with("month-first-events", &[("count", Arg::from(shown))]),
     };
     let weeks = grid
         .weeks
@@ -114,19 +104,27 @@ fn Month(grid: MonthGrid, query: ViewQuery) -> impl IntoView {
                 {previous} <h2 id="month-title">{grid.title.clone()}</h2> {next}
             </div>
             <p class="card-meta" role="status">
-                {grid.filter_label.map(|label| format!("Events {label}. "))}
+                {grid
+                    .filter_label
+                    .map(|label| {
+                        format!(
+                            "{} ",
+                            t_with("month-events-where", &[("place", Arg::from(&label))]),
+                        )
+                    })}
                 {summary}
             </p>
             <div class="month-scroll" tabindex="0" role="region" aria-label=grid.title>
                 <table class="month-grid">
                     <thead>
                         <tr>
-                            {WEEKDAYS
-                                .iter()
+                            {grid
+                                .weekdays
+                                .into_iter()
                                 .map(|(short, long)| {
                                     view! {
                                         <th scope="col">
-                                            <abbr title=*long>{*short}</abbr>
+                                            <abbr title=long>{short}</abbr>
                                         </th>
                                     }
                                 })
@@ -138,10 +136,6 @@ fn Month(grid: MonthGrid, query: ViewQuery) -> impl IntoView {
             </div>
         </section>
     }
-}
-
-fn plural(events: usize) -> &'static str {
-    if events == 1 { "event" } else { "events" }
 }
 
 #[component]
@@ -156,7 +150,7 @@ fn DayCell(day: MonthDay, query: ViewQuery) -> impl IntoView {
             .link(PATH);
         view! {
             <a class="month-more" href=link>
-                {format!("{} more", day.more)}
+                {t_with("month-more", &[("count", Arg::from(day.more))])}
             </a>
         }
     });
@@ -167,9 +161,10 @@ fn DayCell(day: MonthDay, query: ViewQuery) -> impl IntoView {
             .map(|event| {
                 let badge = event
                     .members_only
-                    .then(|| view! { <span class="badge">"Members"</span> });
+                    .then(|| view! { <span class="badge">{t("month-badge-members")}</span> });
                 let title = format!("{} · {}", event.time, event.title);
-                let label = format!("{}, {} ({})", event.title, event.time, event.org_name);
+                // The visible text first, as a speaking user would say it.
+                let label = format!("{title} ({})", event.org_name);
                 let link = match event.url {
                     Some(url) => view! {
                         <a href=url aria-label=label>
@@ -190,7 +185,11 @@ fn DayCell(day: MonthDay, query: ViewQuery) -> impl IntoView {
                 <time datetime=day.date.clone() aria-label=day.label>
                     {day.day}
                 </time>
-                {day.today.then(|| view! { <span class="visually-hidden">" (today)"</span> })}
+                {day
+                    .today
+                    .then(|| {
+                        view! { <span class="visually-hidden">" (" {t("time-today")} ")"</span> }
+                    })}
             </span>
             {events}
             {more}

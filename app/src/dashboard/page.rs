@@ -15,6 +15,7 @@ use super::panel::DashboardPanel;
 use super::query::{DashboardQuery, ViewQuery};
 use super::trip::TripSection;
 use crate::error::{AppError, ErrorNotice};
+use crate::i18n::t;
 use crate::island_data::Packed;
 use crate::previews::{AtomFeedLink, PagePreview, absolute};
 
@@ -40,22 +41,22 @@ pub fn DashboardPage() -> impl IntoView {
         });
     let feed = view! {
         <AtomFeedLink
-            title="Convene · upcoming events".to_owned()
+            title=format!("Convene · {}", t("dashboard-preview-title"))
             path=near.link("/events.atom")
         />
     };
     let intro = view! {
-        <Title text="Dashboard" />
+        <Title text=t("nav-dashboard") />
         <PagePreview
-            title="Upcoming events".to_owned()
-            description="Upcoming events across every organization of the network.".to_owned()
+            title=t("dashboard-preview-title")
+            description=t("dashboard-preview-description")
             url=absolute("/dashboard")
             image=None
         />
         {feed}
         <header class="page-intro">
-            <h1>"Dashboard"</h1>
-            <p class="lede">"Upcoming events across every organization, yours first."</p>
+            <h1>{t("nav-dashboard")}</h1>
+            <p class="lede">{t("dashboard-lede")}</p>
         </header>
         <TripSection />
     };
@@ -86,7 +87,7 @@ pub fn DashboardPage() -> impl IntoView {
 
     view! {
         {intro}
-        <Transition fallback=|| view! { <p class="loading">"Loading events…"</p> }>
+        <Transition fallback=|| view! { <p class="loading">{t("dashboard-loading")}</p> }>
             <ErrorBoundary fallback=|errors| {
                 view! { <ErrorNotice errors /> }
             }>
@@ -140,9 +141,11 @@ fn SignInNotice(signed_in: bool) -> impl IntoView {
     (!signed_in).then(|| {
         view! {
             <p class="notice notice-info">
-                <a href="/login">"Sign in"</a>
-                " to see your organizations' events first, or "
-                <a href="/signup">"create an account"</a>
+                <a href="/login">{t("nav-sign-in")}</a>
+                " "
+                {t("dashboard-sign-in-why")}
+                " "
+                <a href="/signup">{t("dashboard-create-account")}</a>
                 "."
             </p>
         }

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use convene_types::views::TripEvents;
 
 use crate::error::AppError;
+use crate::i18n::{Arg, t, t_with};
 
 /// The network's public events near the city of the trip the signed-in member is on; `None`
 /// for visitors and members at home.
@@ -16,10 +17,13 @@ pub async fn get_trip_events() -> Result<Option<TripEvents>, AppError> {
 
     let state = AppState::current()?;
     let viewer = session::actor(&state).await?;
-    Ok(
-        convene::read_models::dashboard::trip::while_away(&state.db, viewer, chrono::Utc::now())
-            .await?,
+    Ok(convene::read_models::dashboard::trip::while_away(
+        &state.db,
+        viewer,
+        chrono::Utc::now(),
+        crate::i18n::locale(),
     )
+    .await?)
 }
 
 #[component]
@@ -43,12 +47,12 @@ pub(super) fn TripSection() -> impl IntoView {
 
 #[component]
 fn Trip(trip: TripEvents) -> impl IntoView {
-    let heading = format!("While you're in {}", trip.city);
+    let heading = t_with("trip-heading", &[("city", Arg::from(&trip.city))]);
     let body = if trip.events.is_empty() {
         let text = if trip.city_known {
-            "No public event of the network is planned near there during your trip."
+            t("trip-none-near")
         } else {
-            "No event of the network names this city yet."
+            t("trip-city-unknown")
         };
         view! { <p>{text}</p> }.into_any()
     } else {
@@ -76,7 +80,7 @@ fn Trip(trip: TripEvents) -> impl IntoView {
         <section class="panel trip-section" aria-labelledby="trip-heading">
             <h2 id="trip-heading">{heading}</h2>
             <p class="card-meta">
-                {trip.dates} " · " <a href="/account#trips-heading">"Your trips"</a>
+                {trip.dates} " · " <a href="/account#trips-heading">{t("trip-yours")}</a>
             </p>
             {body}
         </section>

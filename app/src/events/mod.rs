@@ -39,6 +39,7 @@ pub async fn get_event_page(public_id: String) -> Result<EventPageView, AppError
         actor,
         &public_id,
         chrono::Utc::now(),
+        crate::i18n::locale(),
     )
     .await?;
     let Some(page) = page else {

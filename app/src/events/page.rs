@@ -253,7 +253,9 @@ fn EventList(days: Vec<EventDay>) -> impl IntoView {
 fn days_html(days: Vec<EventDay>) -> String {
     #[cfg(feature = "ssr")]
     if let Some(state) = use_context::<crate::state::AppState>() {
-        return state.rendered.event_days(days, render_days);
+        return state
+            .rendered
+            .event_days(crate::i18n::locale(), days, render_days);
     }
     render_days(days)
 }
@@ -285,6 +287,9 @@ pub(crate) fn RegisterLink(
     url: String,
     luma_id: String,
     #[prop(optional)] for_title: Option<String>,
+    /// "Register" in the page's language (islands pass theirs; the default is English).
+    #[prop(optional)]
+    label: Option<String>,
 ) -> impl IntoView {
     view! {
         <a
@@ -295,7 +300,7 @@ pub(crate) fn RegisterLink(
             data-luma-action="checkout"
             data-luma-event-id=luma_id
         >
-            "Register"
+            {label.unwrap_or_else(|| "Register".to_owned())}
             {for_title.map(|title| view! { <span class="visually-hidden">" for "{title}</span> })}
         </a>
     }

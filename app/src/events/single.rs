@@ -9,6 +9,7 @@ use leptos_router::hooks::use_params_map;
 
 use super::{CHECKOUT_SCRIPT, EventPage, EventPageView, RegisterLink, get_event_page};
 use crate::error::{AppError, ErrorNotice};
+use crate::i18n::{Arg, t, t_with};
 use crate::previews::PagePreview;
 
 #[component]
@@ -17,7 +18,7 @@ pub fn SingleEventPage() -> impl IntoView {
     let id = Memo::new(move |_| params.read().get("id").unwrap_or_default());
     let page = Resource::new(move || id.get(), get_event_page);
     view! {
-        <Transition fallback=|| view! { <p class="loading">"Loading the event…"</p> }>
+        <Transition fallback=|| view! { <p class="loading">{t("event-loading")}</p> }>
             <ErrorBoundary fallback=|errors| {
                 view! { <ErrorNotice errors /> }
             }>
@@ -42,15 +43,13 @@ pub fn SingleEventPage() -> impl IntoView {
 #[component]
 fn NoSuchEvent() -> impl IntoView {
     view! {
-        <Title text="Event not found" />
+        <Title text=t("event-not-found") />
         <section class="not-found">
-            <h1>"Event not found"</h1>
-            <p>
-                "There is no event at this address. It may have been cancelled or made private on lu.ma."
-            </p>
+            <h1>{t("event-not-found")}</h1>
+            <p>{t("event-not-found-why")}</p>
             <p>
                 <a class="button" href="/dashboard">
-                    "See upcoming events"
+                    {t("event-see-upcoming")}
                 </a>
             </p>
         </section>
@@ -61,28 +60,29 @@ fn NoSuchEvent() -> impl IntoView {
 fn MembersOnlyNotice(org_slug: String, org_name: String, signed_in: bool) -> impl IntoView {
     let org_page = format!("/orgs/{org_slug}");
     view! {
-        <Title text=format!("Members-only event · {org_name}") />
+        <Title text=format!("{} · {org_name}", t("event-members-only-title")) />
         <Meta name="robots" content="noindex" />
         <section class="not-found">
-            <h1>"Members-only event"</h1>
+            <h1>{t("event-members-only-title")}</h1>
             {if signed_in {
                 view! {
                     <p>
-                        "This event is for members of "
-                        <a href=org_page.clone()>{org_name.clone()}</a>
-                        ". Join the organization to see it."
+                        {t("event-members-only-of")} " "
+                        <a href=org_page.clone()>{org_name.clone()}</a> ". "
+                        {t("event-members-only-join")}
                     </p>
                 }
                     .into_any()
             } else {
                 view! {
                     <p>
-                        "This event is for members of "
-                        <a href=org_page.clone()>{org_name.clone()}</a> ". Sign in to see it."
+                        {t("event-members-only-of")} " "
+                        <a href=org_page.clone()>{org_name.clone()}</a> ". "
+                        {t("event-members-only-sign-in")}
                     </p>
                     <p>
                         <a class="button" href="/login">
-                            "Sign in"
+                            {t("nav-sign-in")}
                         </a>
                     </p>
                 }
@@ -96,7 +96,7 @@ fn MembersOnlyNotice(org_slug: String, org_name: String, signed_in: bool) -> imp
 fn EventView(page: EventPage) -> impl IntoView {
     let org_page = format!("/orgs/{}", page.org_slug);
     let register = page.event_url.clone().filter(|_| !page.ended).map(|url| {
-        view! { <RegisterLink url luma_id=page.luma_id.clone() /> }
+        view! { <RegisterLink url luma_id=page.luma_id.clone() label=t("event-register") /> }
     });
     view! {
         <Title text=page.title.clone() />
@@ -112,7 +112,7 @@ fn EventView(page: EventPage) -> impl IntoView {
             <p class="breadcrumb">
                 <a href=org_page.clone()>{page.org_name.clone()}</a>
                 " · "
-                <a href=format!("{org_page}/events")>"Events"</a>
+                <a href=format!("{org_page}/events")>{t("event-breadcrumb-events")}</a>
             </p>
             {page
                 .cover_url
@@ -125,7 +125,7 @@ fn EventView(page: EventPage) -> impl IntoView {
                     .then(|| {
                         view! {
                             " "
-                            <span class="badge badge-members">"Members only"</span>
+                            <span class="badge badge-members">{t("badge-members-only")}</span>
                         }
                     })}
                 {page
@@ -133,11 +133,11 @@ fn EventView(page: EventPage) -> impl IntoView {
                     .then(|| {
                         view! {
                             " "
-                            <span class="badge">"Listed from another calendar"</span>
+                            <span class="badge">{t("badge-cross-listed")}</span>
                         }
                     })}
             </h1>
-            {page.ended.then(|| view! { <p class="notice">"This event has ended."</p> })}
+            {page.ended.then(|| view! { <p class="notice">{t("event-ended")}</p> })}
             <p class="event-date">{page.date_heading.clone()}</p>
             <EventTimes
                 when=page.when.clone()
@@ -152,9 +152,7 @@ fn EventView(page: EventPage) -> impl IntoView {
                     .address_hidden
                     .then(|| {
                         view! {
-                            <span class="address-note">
-                                " · Address shared with registered guests on lu.ma"
-                            </span>
+                            <span class="address-note">" · " {t("event-address-hidden")}</span>
                         }
                     })}
             </p>
@@ -165,7 +163,7 @@ fn EventView(page: EventPage) -> impl IntoView {
                     href=page.calendar_file.clone()
                     download="event.ics"
                 >
-                    "Add to calendar"
+                    {t("event-add-to-calendar")}
                 </a>
                 <a
                     class="button button-secondary"
@@ -208,7 +206,7 @@ fn MoreFrom(
     }
     view! {
         <section class="more-events">
-            <h2>"More from "{org_name}</h2>
+            <h2>{t_with("event-more-from", &[("name", Arg::from(&org_name))])}</h2>
             <ul>
                 {more
                     .into_iter()
@@ -224,7 +222,7 @@ fn MoreFrom(
                     .collect_view()}
             </ul>
             <p>
-                <a href=format!("{org_page}/events")>"All events"</a>
+                <a href=format!("{org_page}/events")>{t("event-all-events")}</a>
             </p>
         </section>
     }
@@ -255,7 +253,8 @@ fn EventTimes(
                         <label class="choice">
                             // Enabled by the script once it knows the browser's zone.
                             <input type="checkbox" id="viewer-zone" disabled />
-                            " Show times in my timezone"
+                            " "
+                            {t("event-times-in-my-zone")}
                             <span id="viewer-zone-name"></span>
                         </label>
                     </p>
@@ -266,19 +265,20 @@ fn EventTimes(
 }
 
 /// The toggle: the event's time in the browser's zone, formatted as the dashboard's island
-/// formats it ("Sat 28 Nov, 19:00 – 21:00 GMT+1"), the choice kept in local storage under the
+/// formats it ("Sat 28 Nov, 19:00 – 21:00 GMT+1") in the page's language (`<html lang>`;
+/// twelve hours where that language uses them), the choice kept in local storage under the
 /// dashboard's key; then lu.ma's checkout is asked to wire the Register button again, as lu.ma's
 /// guide says for content a script changed.
 const VIEWER_ZONE_SCRIPT: &str = "(function(){\
 var t=document.querySelector('.event-page .event-time time'),c=document.getElementById('viewer-zone');\
-if(!t||!c)return;var own=t.textContent,K='convene.viewerTimezone',z;\
+if(!t||!c)return;var own=t.textContent,K='convene.viewerTimezone',z,L=document.documentElement.lang;if(L==='en')L='en-GB';\
 try{z=Intl.DateTimeFormat().resolvedOptions().timeZone;}catch(e){}if(!z)return;\
 document.getElementById('viewer-zone-name').textContent=' ('+z+')';c.disabled=false;\
 function show(on){if(!on){t.textContent=own;return;}\
-var o={weekday:'short',day:'numeric',month:'short',hour:'2-digit',minute:'2-digit',hourCycle:'h23'};\
-var a=new Intl.DateTimeFormat('en-GB',o).format(new Date(t.getAttribute('datetime')));\
+var o={weekday:'short',day:'numeric',month:'short',hour:'2-digit',minute:'2-digit'};if(L!=='ar')o.hourCycle='h23';\
+var a=new Intl.DateTimeFormat(L,o).format(new Date(t.getAttribute('datetime')));\
 delete o.weekday;delete o.day;delete o.month;o.timeZoneName='short';\
-t.textContent=a+' – '+new Intl.DateTimeFormat('en-GB',o).format(new Date(t.dataset.end));}\
+t.textContent=a+' – '+new Intl.DateTimeFormat(L,o).format(new Date(t.dataset.end));}\
 var on=false;try{on=localStorage.getItem(K)==='1';}catch(e){}c.checked=on;show(on);\
 c.addEventListener('change',function(){show(c.checked);try{localStorage.setItem(K,c.checked?'1':'0');}catch(e){}});\
 if(window.luma&&luma.initCheckout)luma.initCheckout();})();";

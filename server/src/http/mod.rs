@@ -7,6 +7,7 @@ pub mod embed;
 pub mod exporter;
 pub mod feeds;
 pub mod insights;
+pub mod language;
 pub mod routes;
 pub mod unsubscribe;
 pub mod web;

@@ -120,6 +120,11 @@ pub fn router(state: AppState, transport: Transport) -> Router {
             state.clone(),
             feeds::event_calendar_files,
         ))
+        // Inside the session layer: a signed-in account's language comes first.
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::http::language::choose,
+        ))
         .layer(sessions)
         // No page may be framed by another site (clickjacking), but the widget (`embed`),
         // which says so itself; older browsers read X-Frame-Options instead.

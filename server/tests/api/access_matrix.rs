@@ -6,7 +6,7 @@
 
 use app::account::{
     AddTrip, ChangeEmail, ChangePassword, ConfirmEmailChange, GetAccount, RememberTimezone,
-    RemoveTrip, SaveMailSettings, SaveProfile, SetNewEventMail,
+    RemoveTrip, SaveLanguage, SaveMailSettings, SaveProfile, SetNewEventMail,
 };
 use app::auth::links::{
     ConfirmEmail, DescribeConfirmation, LinkIsUsable, RequestPasswordReset, ResetPassword,
@@ -18,6 +18,7 @@ use app::dashboard::{
 };
 use app::error::AppError;
 use app::events::{GetEventPage, GetOrganizationEvents};
+use app::i18n::ChooseLanguage;
 use app::insights::{
     GetClashRadar, GetNetworkView, GetOrganizationInsights, MarkClash, SaveClashWindow,
 };
@@ -125,6 +126,9 @@ const MATRIX: &[(&str, [Expect; 6])] = &[
     ("get_account",         [Status(401), Allowed,     Allowed,     Allowed,     Allowed,     Allowed]),
     ("save_profile",        [Status(401), Allowed,     Allowed,     Allowed,     Allowed,     Allowed]),
     ("remember_timezone",   [Status(401), Allowed,     Allowed,     Allowed,     Allowed,     Allowed]),
+    ("save_language",       [Status(401), Allowed,     Allowed,     Allowed,     Allowed,     Allowed]),
+    // Anyone: it sets the caller's own cookie (and, signed in, their own account's language).
+    ("choose_language",     [Allowed;     6]),
     ("change_email",        [Status(401), Allowed,     Allowed,     Allowed,     Allowed,     Allowed]),
     ("change_password",     [Status(401), Allowed,     Allowed,     Allowed,     Allowed,     Allowed]),
     ("save_mail_settings",  [Status(401), Allowed,     Allowed,     Allowed,     Allowed,     Allowed]),
@@ -452,6 +456,8 @@ impl World {
                 vec![("display_name", "New Name"), ("timezone", "Europe/Berlin")],
             ),
             "remember_timezone" => (RememberTimezone::PATH, vec![("timezone", "Europe/Berlin")]),
+            "save_language" => (SaveLanguage::PATH, vec![("lang", "de")]),
+            "choose_language" => (ChooseLanguage::PATH, vec![("lang", "ar"), ("back", "/")]),
             "change_email" => (
                 ChangeEmail::PATH,
                 vec![("email", &signup_email), ("current_password", PASSWORD)],
@@ -676,6 +682,8 @@ fn the_matrix_covers_every_server_function() {
         GetAccount::PATH,
         SaveProfile::PATH,
         RememberTimezone::PATH,
+        SaveLanguage::PATH,
+        ChooseLanguage::PATH,
         ChangeEmail::PATH,
         ChangePassword::PATH,
         SaveMailSettings::PATH,

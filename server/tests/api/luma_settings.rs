@@ -175,7 +175,8 @@ async fn an_admin_saves_a_key_syncs_and_the_events_page_shows_the_events() {
     assert!(list.contains("data-luma-event-id=\"evt-0001\""));
     // In Berlin's own time and zone abbreviation (CET or CEST, whichever that date has).
     let berlin = convene::text::timefmt::zone("Europe/Berlin");
-    let label = convene::text::timefmt::event_time(event_start(1), berlin);
+    let label =
+        convene::text::timefmt::event_time(event_start(1), berlin, convene::i18n::Locale::English);
     assert!(
         list.contains(&label),
         "{label} missing: local time with its zone"

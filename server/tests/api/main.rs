@@ -22,6 +22,7 @@ mod health;
 mod helpers;
 mod hostile_feeds;
 mod insights;
+mod languages;
 mod luma_settings;
 mod mail;
 mod member_mail;

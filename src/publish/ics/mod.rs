@@ -186,7 +186,11 @@ fn vevent(item: &Event) -> icalendar::Event {
         .status(EventStatus::Confirmed);
     // The place as anyone may see it: never a join link, never a guests-only address. An
     // online event points to its lu.ma page, where registering reveals the link.
-    let (label, online) = place(item.location_type, item.location_text.as_deref());
+    let (label, online) = place(
+        item.location_type,
+        item.location_text.as_deref(),
+        crate::i18n::Locale::English,
+    );
     // URL is written raw by the library: only a link without spaces or controls goes in.
     let page = https_only(item.event_url.clone()).and_then(|url| bounds::link(&url));
     match &page {

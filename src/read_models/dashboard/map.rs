@@ -28,6 +28,7 @@ pub async fn map(
     filters: &DashboardFilters,
     tiles: &MapTiles,
     now: DateTime<Utc>,
+    locale: crate::i18n::Locale,
 ) -> Result<EventMap, Error> {
     let mut filters = filters.clone();
     filters.after.clear();
@@ -46,7 +47,7 @@ pub async fn map(
             Coordinate::from_stored(event.latitude_e6, event.longitude_e6)
         };
         let shown = MapEvent {
-            when: timefmt::event_span(event.start_at, event.end_at, zone, event.all_day),
+            when: timefmt::event_span(event.start_at, event.end_at, zone, event.all_day, locale),
             url: match &event.public_id {
                 Some(public_id) => Some(format!("/events/{public_id}")),
                 None => events::https_only(event.event_url),
@@ -65,10 +66,7 @@ pub async fn map(
         }
     }
     Ok(EventMap {
-        range_label: match &data.near {
-            Some(near) => format!("{}, {}", chosen_range.label, near.label()),
-            None => chosen_range.label,
-        },
+        range_label: super::range_label(&chosen_range, data.near.as_ref(), locale),
         pins,
         unpinned,
         truncated: data.page.next.is_some(),

@@ -18,6 +18,7 @@ use sea_orm::ConnectionTrait;
 
 use crate::Error;
 use crate::cache::CachedReads;
+use crate::i18n::{Arg, Locale};
 use crate::import::refresh::Refresher;
 use crate::places::near::Near;
 use crate::rules::access::{Actor, Role, can_manage};
@@ -76,7 +77,7 @@ pub async fn newsletter(
                 .into_iter()
                 .map(|(_, name)| name)
                 .collect();
-            card(merged.event, also, false, now)
+            card(merged.event, also, false, now, Locale::English)
         })
         .collect();
     Ok(crate::publish::newsletter::write(&cards, format, site))
@@ -91,6 +92,7 @@ pub async fn page(
     viewer: Option<Actor>,
     filters: &DashboardFilters,
     now: DateTime<Utc>,
+    locale: Locale,
 ) -> Result<Dashboard, Error> {
     let (query, chosen_range) = parsed_query(filters, now)?;
     let data = load(db, Some(reads), viewer, &query).await?;
@@ -131,7 +133,7 @@ pub async fn page(
                 let mine = std::iter::once(merged.event.organization_id)
                     .chain(merged.also_listed_by.iter().map(|(id, _)| *id))
                     .any(|id| roles.contains_key(&id));
-                let mut card = shared_card(reads, merged.event, now);
+                let mut card = shared_card(reads, merged.event, now, locale);
                 card.mine = mine;
                 card.also_listed_by = merged
                     .also_listed_by
@@ -153,14 +155,26 @@ pub async fn page(
             })
             .collect(),
         range: chosen_range.range,
-        range_label: match &data.near {
-            Some(near) => format!("{}, {}", chosen_range.label, near.label()),
-            None => chosen_range.label,
-        },
+        range_label: range_label(&chosen_range, data.near.as_ref(), locale),
         attendance: query.attendance,
         marker: data.marker,
         topics,
     })
+}
+
+/// "Next 30 days", or "Next 30 days, near Berlin (50 km)", in `locale`.
+pub fn range_label(chosen: &ChosenRange, near: Option<&Near>, locale: Locale) -> String {
+    match near {
+        Some(near) => crate::i18n::text_with(
+            locale,
+            "range-with-place",
+            &[
+                ("range", Arg::from(&chosen.label(locale))),
+                ("place", Arg::from(&near.label_in(locale))),
+            ],
+        ),
+        None => chosen.label(locale),
+    }
 }
 
 /// The viewer's organizations and the chosen ones, once each, by name.
@@ -188,15 +202,20 @@ pub async fn organization_options(
         .collect())
 }
 
-/// An event's card as every viewer sees it, formatted once per minute and change of the catalog
-/// (its times, hint and links depend on nothing else).
-fn shared_card(reads: CachedReads<'_>, event: DashboardEvent, now: DateTime<Utc>) -> Card {
-    let key = (event.id, crate::cache::minute_of(now));
+/// An event's card as every viewer reading `locale` sees it, formatted once per minute, language
+/// and change of the catalog (its times, hint and links depend on nothing else).
+fn shared_card(
+    reads: CachedReads<'_>,
+    event: DashboardEvent,
+    now: DateTime<Utc>,
+    locale: Locale,
+) -> Card {
+    let key = (event.id, crate::cache::minute_of(now), locale);
     let tag = reads.catalog_tag();
     if let Some(card) = reads.caches.cards.get(&key, tag) {
         return Card::clone(&card);
     }
-    let card = card(event, Vec::new(), false, now);
+    let card = card(event, Vec::new(), false, now, locale);
     reads
         .caches
         .cards
@@ -209,10 +228,13 @@ fn card(
     also_listed_by: Vec<String>,
     mine: bool,
     now: DateTime<Utc>,
+    locale: Locale,
 ) -> Card {
     let zone = timefmt::zone(&event.timezone);
-    let (starts, ends) = timefmt::start_and_end(event.start_at, event.end_at, zone, event.all_day);
-    let (location, online) = events::place(event.location_type, event.location_text.as_deref());
+    let (starts, ends) =
+        timefmt::start_and_end(event.start_at, event.end_at, zone, event.all_day, locale);
+    let (location, online) =
+        events::place(event.location_type, event.location_text.as_deref(), locale);
     let google_calendar_url = crate::publish::ics::google_calendar_link(
         &event.title,
         event.start_at,
@@ -243,11 +265,11 @@ fn card(
         end_utc: event.end_at.to_rfc3339(),
         starts,
         ends,
-        when: timefmt::event_span(event.start_at, event.end_at, zone, event.all_day),
+        when: timefmt::event_span(event.start_at, event.end_at, zone, event.all_day, locale),
         all_day: event.all_day,
         timezone: event.timezone,
-        hint: timefmt::hint(event.start_at, event.end_at, now, zone),
-        day_label: timefmt::day_label(event.start_at, now, zone),
+        hint: timefmt::hint(event.start_at, event.end_at, now, zone, locale),
+        day_label: timefmt::day_label(event.start_at, now, zone, locale),
         google_calendar_url,
         location,
         online,
@@ -413,7 +435,7 @@ mod tests {
     fn filters_become_a_query_or_name_the_bad_field() {
         let now = Utc.with_ymd_and_hms(2026, 11, 25, 10, 0, 0).unwrap(); // a Wednesday
         let (q, chosen) = parsed_query(&DashboardFilters::default(), now).unwrap();
-        assert_eq!(chosen.label, "Next 30 days");
+        assert_eq!(chosen.label(crate::i18n::Locale::English), "Next 30 days");
         assert_eq!(chosen.range, convene_types::DashboardRange::Next30Days);
         assert_eq!((q.until - q.from).num_days(), 30);
 
@@ -422,7 +444,7 @@ mod tests {
             ..Default::default()
         };
         let (q, chosen) = parsed_query(&week, now).unwrap();
-        assert_eq!(chosen.label, "This week");
+        assert_eq!(chosen.label(crate::i18n::Locale::English), "This week");
         assert_eq!(chosen.range, convene_types::DashboardRange::Week);
         assert_eq!(
             q.until,
@@ -439,7 +461,14 @@ mod tests {
             ..Default::default()
         };
         let (q, chosen) = parsed_query(&custom, now).unwrap();
-        assert_eq!(chosen.label, "1 Dec 2026 – 8 Dec 2026");
+        assert_eq!(
+            chosen.label(crate::i18n::Locale::English),
+            "1 Dec 2026 – 8 Dec 2026"
+        );
+        assert_eq!(
+            chosen.label(crate::i18n::Locale::German),
+            "1. Dez 2026 – 8. Dez 2026"
+        );
         assert_eq!(chosen.range, convene_types::DashboardRange::Custom);
         assert_eq!(q.from, Utc.with_ymd_and_hms(2026, 12, 1, 0, 0, 0).unwrap());
         assert_eq!(q.until, Utc.with_ymd_and_hms(2026, 12, 9, 0, 0, 0).unwrap());

@@ -17,6 +17,17 @@ use crate::rules::visibility::Visibility;
 use crate::store::events;
 use crate::text::timefmt;
 
+/// A grid's columns: Monday first.
+const WEEK: [chrono::Weekday; 7] = [
+    chrono::Weekday::Mon,
+    chrono::Weekday::Tue,
+    chrono::Weekday::Wed,
+    chrono::Weekday::Thu,
+    chrono::Weekday::Fri,
+    chrono::Weekday::Sat,
+    chrono::Weekday::Sun,
+];
+
 /// Events one month's grid reads at most (the grid says when a month held more).
 pub const EVENTS_MAX: u64 = 500;
 /// Events a day's cell lists; the rest are counted ("3 more"), linked to that day's list.
@@ -61,6 +72,7 @@ pub async fn month(
     filters: &DashboardFilters,
     month: &str,
     now: DateTime<Utc>,
+    locale: crate::i18n::Locale,
 ) -> Result<MonthGrid, Error> {
     let first = parse_month(month, now)?;
     let after_last = first
@@ -99,12 +111,13 @@ pub async fn month(
             continue;
         }
         shown += 1;
-        let (_, online) = events::place(event.location_type, event.location_text.as_deref());
+        let (_, online) =
+            events::place(event.location_type, event.location_text.as_deref(), locale);
         by_day.entry(day).or_default().push(MonthEvent {
             time: if event.all_day {
-                "All day".to_owned()
+                crate::i18n::text(locale, "month-all-day")
             } else {
-                timefmt::clock_and_zone(event.start_at, zone)
+                timefmt::clock_and_zone(event.start_at, zone, locale)
             },
             url: match &event.public_id {
                 Some(public_id) => Some(format!("/events/{public_id}")),
@@ -122,12 +135,21 @@ pub async fn month(
             .map(|month| month.format("%Y-%m").to_string())
     };
     Ok(MonthGrid {
-        title: first.format("%B %Y").to_string(),
+        title: timefmt::month_heading(first, locale),
         month: first.format("%Y-%m").to_string(),
         previous: neighbour(first.checked_sub_months(Months::new(1))),
         next: neighbour(Some(after_last)),
-        filter_label: data.near.map(|near| near.label()),
-        weeks: weeks(first, after_last, now.date_naive(), by_day),
+        filter_label: data.near.map(|near| near.label_in(locale)),
+        weekdays: WEEK
+            .iter()
+            .map(|day| {
+                (
+                    timefmt::weekday_short_name(*day, locale),
+                    timefmt::weekday_name(*day, locale),
+                )
+            })
+            .collect(),
+        weeks: weeks(first, after_last, now.date_naive(), by_day, locale),
         events: shown,
         truncated,
     })
@@ -140,6 +162,7 @@ fn weeks(
     after_last: NaiveDate,
     today: NaiveDate,
     mut by_day: BTreeMap<NaiveDate, Vec<MonthEvent>>,
+    locale: crate::i18n::Locale,
 ) -> Vec<MonthWeek> {
     let leading = first.weekday().num_days_from_monday() as usize;
     let mut cells: Vec<Option<MonthDay>> = vec![None; leading];
@@ -150,7 +173,7 @@ fn weeks(
         cells.push(Some(MonthDay {
             day: day.day(),
             date: day.format("%Y-%m-%d").to_string(),
-            label: day.format("%A %-d %B %Y").to_string(),
+            label: timefmt::long_date(day, locale),
             today: day == today,
             events,
             more,
@@ -204,7 +227,13 @@ mod tests {
         let now = Utc::now();
         let first = parse_month("", now).unwrap();
         let after_last = first.checked_add_months(chrono::Months::new(1)).unwrap();
-        let grid = weeks(first, after_last, now.date_naive(), Default::default());
+        let grid = weeks(
+            first,
+            after_last,
+            now.date_naive(),
+            Default::default(),
+            crate::i18n::Locale::English,
+        );
         let days: Vec<_> = grid.iter().flat_map(|week| week.days.iter()).collect();
         assert_eq!(days.len() % 7, 0);
         assert!(grid.iter().all(|week| week.days.len() == 7));
@@ -224,6 +253,7 @@ mod tests {
             after_last + Duration::days(28),
             now.date_naive(),
             Default::default(),
+            crate::i18n::Locale::German,
         );
         assert!(
             later

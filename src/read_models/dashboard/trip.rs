@@ -21,6 +21,7 @@ pub async fn while_away(
     db: &impl ConnectionTrait,
     viewer: Option<Actor>,
     now: DateTime<Utc>,
+    locale: crate::i18n::Locale,
 ) -> Result<Option<TripEvents>, Error> {
     let Some(actor) = viewer else {
         return Ok(None);
@@ -33,12 +34,12 @@ pub async fn while_away(
         None => (None, Vec::new()),
     };
     Ok(Some(TripEvents {
-        dates: trip.dates(),
+        dates: trip.dates_in(locale),
         city_known: area.is_some(),
         city: trip.city,
         events: merge_cross_listed(events)
             .into_iter()
-            .map(|merged| card(merged.event, Vec::new(), false, now))
+            .map(|merged| card(merged.event, Vec::new(), false, now, locale))
             .collect(),
     }))
 }

@@ -31,6 +31,9 @@ pub struct AccountView {
     /// Trips not over yet, soonest first.
     #[serde(default)]
     pub trips: Vec<TripView>,
+    /// The language chosen for pages and mail; `None`: the browser's.
+    #[serde(default)]
+    pub locale: Option<crate::Locale>,
 }
 
 /// One of the member's trips.

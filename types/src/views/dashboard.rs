@@ -173,6 +173,9 @@ pub struct MonthGrid {
     pub next: Option<String>,
     /// The filters as the page names them ("near Lisbon (50 km)"), if any besides the month.
     pub filter_label: Option<String>,
+    /// The columns' day names, Monday first: (short, full).
+    #[serde(default)]
+    pub weekdays: Vec<(String, String)>,
     pub weeks: Vec<MonthWeek>,
     /// Events shown, and whether the month held more than a grid shows.
     pub events: usize,

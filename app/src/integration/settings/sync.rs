@@ -247,7 +247,8 @@ fn RunTable(runs: Vec<SyncRunView>) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <div class="table-scroll">
+        // Focusable, so a keyboard can scroll it where the screen is narrower than the table.
+        <div class="table-scroll" tabindex="0" role="region" aria-label="Last 10 syncs">
             <table class="runs">
                 <caption>"Last 10 syncs"</caption>
                 <thead>

@@ -49,8 +49,34 @@ pub struct FilterParams<'a> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ChosenRange {
     pub range: DashboardRange,
-    /// "Next 30 days", "This week", "1 Dec 2026 – 8 Dec 2026".
-    pub label: String,
+    /// The first and last day asked for (`range=custom`).
+    pub days: Option<(chrono::NaiveDate, chrono::NaiveDate)>,
+}
+
+impl ChosenRange {
+    /// "Next 30 days", "This week", "1 Dec 2026 – 8 Dec 2026", in `locale`.
+    pub fn label(&self, locale: crate::i18n::Locale) -> String {
+        use crate::i18n::{Arg, text, text_with};
+        match (self.range, self.days) {
+            (DashboardRange::Week, _) => text(locale, "range-this-week"),
+            (DashboardRange::Next90Days, _) => text(locale, "range-next-90-days"),
+            (DashboardRange::Custom, Some((first, last))) => text_with(
+                locale,
+                "range-from-to",
+                &[
+                    (
+                        "first",
+                        Arg::from(&crate::text::timefmt::full_date(first, locale)),
+                    ),
+                    (
+                        "last",
+                        Arg::from(&crate::text::timefmt::full_date(last, locale)),
+                    ),
+                ],
+            ),
+            _ => text(locale, "range-next-30-days"),
+        }
+    }
 }
 
 impl DashboardQuery {
@@ -78,9 +104,9 @@ impl DashboardQuery {
                 )
             })?,
         };
-        let (from, until, label) = match range {
-            DashboardRange::Next30Days => (now, ahead(30)?, "Next 30 days".to_owned()),
-            DashboardRange::Next90Days => (now, ahead(90)?, "Next 90 days".to_owned()),
+        let (from, until, days) = match range {
+            DashboardRange::Next30Days => (now, ahead(30)?, None),
+            DashboardRange::Next90Days => (now, ahead(90)?, None),
             DashboardRange::Week => {
                 // Until the end of Sunday (UTC): what is left of this week.
                 let weekday = i64::from(now.weekday().num_days_from_monday());
@@ -93,7 +119,7 @@ impl DashboardQuery {
                     Some(until) => until,
                     None => ahead(7)?,
                 };
-                (now, until, "This week".to_owned())
+                (now, until, None)
             }
             DashboardRange::Custom => {
                 let first = filter_date(InputField::From, params.from, now)?;
@@ -111,14 +137,13 @@ impl DashboardQuery {
                 };
                 let start = midnight(InputField::From, first)?;
                 let end = midnight(InputField::To, last.succ_opt().unwrap_or(last))?;
-                let label = format!(
-                    "{} – {}",
-                    first.format("%-d %b %Y"),
-                    last.format("%-d %b %Y")
-                );
                 // Upcoming only: a range that began earlier starts now.
                 let soonest_end = now.checked_add_signed(Duration::minutes(1)).unwrap_or(now);
-                (Ord::max(start, now), Ord::max(end, soonest_end), label)
+                (
+                    Ord::max(start, now),
+                    Ord::max(end, soonest_end),
+                    Some((first, last)),
+                )
             }
         };
         let mut query = DashboardQuery::new(from, until)?.with_text(params.text)?;
@@ -137,7 +162,7 @@ impl DashboardQuery {
         }
         query.topic = crate::import::topics::parse_param(params.topic)?;
         query.near = NearQuery::parse(&params.near)?;
-        Ok((query, ChosenRange { range, label }))
+        Ok((query, ChosenRange { range, days }))
     }
 }
 

@@ -738,6 +738,7 @@ async fn a_renders_reads_do_not_grow_with_the_store() {
                 viewer,
                 &DashboardFilters::default(),
                 now(),
+                crate::i18n::Locale::English,
             )
             .await
             .unwrap()
@@ -812,6 +813,7 @@ async fn shared_cards_stay_each_viewers_own_and_follow_the_store() {
                 viewer,
                 &DashboardFilters::default(),
                 now(),
+                crate::i18n::Locale::English,
             )
             .await
             .unwrap();
