@@ -205,3 +205,98 @@ filters-km = ضمن (كم)
 filters-online-too = والفعاليات عبر الإنترنت أيضًا
 filters-apply = تطبيق
 filters-clear = مسح
+
+## Organizations and missing pages
+
+not-found-title = الصفحة غير موجودة
+not-found-why = لا يوجد شيء على هذا العنوان. ربما نُقل، أو ربما في الرابط خطأ.
+not-found-browse = تصفّح المنظمات
+directory-lede = المجموعات المحلية في مجتمعنا والفعاليات التي تنظّمها على lu.ma.
+directory-loading = جارٍ تحميل المنظمات…
+directory-filter-label = رشّح المنظمات
+directory-filter-placeholder = الاسم أو الوصف
+directory-filter = ترشيح
+directory-empty = لا توجد منظمات بعد. يمكن لمشرف الموقع إضافة أول منظمة.
+directory-members =
+    { $count ->
+        [zero] لا أعضاء
+        [one] عضو واحد
+        [two] عضوان
+        [few] { $count } أعضاء
+       *[other] { $count } عضوًا
+    }
+directory-count =
+    { $count ->
+        [zero] لا منظمات
+        [one] منظمة واحدة
+        [two] منظمتان
+        [few] { $count } منظمات
+       *[other] { $count } منظمة
+    }
+directory-none-match = لا توجد منظمات تطابق «{ $filter }»
+directory-showing = عرض { $shown } من { $count } منظمة تطابق «{ $filter }»
+directory-create-heading = أنشئ منظمة
+directory-create-lede = ستصبح أول مشرف عليها.
+directory-create-name = الاسم
+directory-create-slug = العنوان (slug)
+directory-create-slug-hint = من 2 إلى 64 حرفًا: a-z و0-9 والشرطات. يظهر في الروابط: ‎/orgs/your-slug
+directory-create-description = الوصف
+directory-create-submit = إنشاء المنظمة
+
+## An organization's page
+
+org-loading = جارٍ التحميل…
+org-follow = متابعة
+org-join-by-invitation = تكون العضوية بدعوة: اطلب رابطًا من المشرفين.
+org-join-at-once = انضم كعضو
+org-request-to-join = اطلب الانضمام
+org-sign-in-to-follow = لمتابعة { $name } أو الانضمام إليها.
+org-follow-why = تابعها لترى فعالياتها في لوحتك؛ ويرى الأعضاء أيضًا الفعاليات المخصّصة للأعضاء.
+org-you-follow = أنت تتابع فعالياتها العامة.
+org-unfollow = إلغاء المتابعة
+org-request-waits = طلب انضمامك بانتظار رد المشرفين؛ سنراسلك.
+org-withdraw = اسحب الطلب وغادر
+org-you-are-admin = أنت مشرف على هذه المنظمة.
+org-you-are-member = أنت عضو.
+org-leave = مغادرة
+org-preview-description = { $name } على Convene: فعالياتها وأعضاؤها.
+org-see-events = عرض الفعاليات
+org-about = نبذة
+org-no-description = لا يوجد وصف بعد.
+org-membership = العضوية
+org-embed-heading = على موقعك الخاص
+org-embed-how = الصق هذا حيث يجب أن تظهر فعاليات { $name } القادمة على موقعك. تتحدّث القائمة تلقائيًا وتضبط ارتفاعها؛ وتفتح روابطها Convene أو lu.ma في علامة تبويب جديدة.
+org-embed-options = للاختيار، أضف إلى عنوانها:
+org-embed-code = شيفرة الأداة للصق
+org-embed-preview = معاينة الأداة
+org-admin-links = إدارة المنظمة
+org-manage-members = إدارة الأعضاء
+org-luma-settings = إعدادات lu.ma
+org-topics = المواضيع
+org-insights = إحصاءات
+
+## Mailed links
+
+sent-title = تحقّق من بريدك
+signup-sent-lede = أرسلنا رسالة إلى العنوان الذي أدخلته. اتبع رابطها لتأكيد عنوانك واختيار كلمة المرور.
+signup-sent-nothing = لم يصل شيء بعد بضع دقائق؟ ابحث في مجلد الرسائل غير المرغوب فيها، أو
+signup-sent-again = سجّل مرة أخرى
+signup-sent-fresh-link = بالعنوان نفسه لتصلك رسالة جديدة. هل أكّدت بالفعل؟
+forgot-lede = سنرسل إليك رابطًا لتعيين كلمة مرور جديدة.
+forgot-submit = أرسل لي رابطًا
+forgot-remembered = تذكّرتها؟
+forgot-sent-lede = إذا كان هناك حساب يستخدم هذا العنوان، فرابط تعيين كلمة مرور جديدة في الطريق. يعمل مرة واحدة، لمدة ساعة.
+forgot-sent-nothing = لم يصل شيء؟ ابحث في مجلد الرسائل غير المرغوب فيها، أو
+forgot-sent-ask-again = اطلب مجددًا
+forgot-sent-in-minutes = بعد بضع دقائق.
+link-spent = انتهت صلاحية هذا الرابط أو استُخدم من قبل.
+reset-title = عيّن كلمة مرور جديدة
+reset-new-password = كلمة المرور الجديدة
+reset-password-hint = 8 أحرف على الأقل. سيُسجَّل خروجك من كل مكان آخر.
+reset-submit = عيّن كلمة المرور وسجّل الدخول
+reset-new-link = أرسل لي رابطًا جديدًا
+confirm-title = أكّد بريدك الإلكتروني
+confirm-choose-password = اختر كلمة مرور
+confirm-password-hint = 8 أحرف على الأقل.
+confirm-submit = أكّد وسجّل الدخول
+confirm-sign-up-again = سجّل مرة أخرى

@@ -181,3 +181,92 @@ filters-km = Umkreis (km)
 filters-online-too = Auch Online-Veranstaltungen
 filters-apply = Anwenden
 filters-clear = Zurücksetzen
+
+## Organizations and missing pages
+
+not-found-title = Seite nicht gefunden
+not-found-why = Unter dieser Adresse gibt es nichts. Vielleicht ist sie umgezogen, oder der Link ist vertippt.
+not-found-browse = Organisationen durchsuchen
+directory-lede = Lokale Gruppen unserer Gemeinschaft und die Veranstaltungen, die sie auf lu.ma anbieten.
+directory-loading = Organisationen werden geladen …
+directory-filter-label = Organisationen filtern
+directory-filter-placeholder = Name oder Beschreibung
+directory-filter = Filtern
+directory-empty = Noch keine Organisationen. Eine Administratorin der Seite kann die erste anlegen.
+directory-members =
+    { $count ->
+        [one] 1 Mitglied
+       *[other] { $count } Mitglieder
+    }
+directory-count =
+    { $count ->
+        [one] 1 Organisation
+       *[other] { $count } Organisationen
+    }
+directory-none-match = Keine Organisation passt zu „{ $filter }“
+directory-showing = { $shown } von { $count } Organisationen passen zu „{ $filter }“
+directory-create-heading = Organisation anlegen
+directory-create-lede = Du wirst ihr erster Admin.
+directory-create-name = Name
+directory-create-slug = Adresse (Slug)
+directory-create-slug-hint = 2 bis 64 Zeichen: a–z, 0–9 und Bindestriche. Sie erscheint in Links: /orgs/dein-slug
+directory-create-description = Beschreibung
+directory-create-submit = Organisation anlegen
+
+## An organization's page
+
+org-loading = Wird geladen …
+org-follow = Folgen
+org-join-by-invitation = Mitglied wird man auf Einladung: Bitte die Admins um einen Link.
+org-join-at-once = Als Mitglied beitreten
+org-request-to-join = Beitritt anfragen
+org-sign-in-to-follow = um { $name } zu folgen oder beizutreten.
+org-follow-why = Folge ihr, um ihre Veranstaltungen in deiner Übersicht zu sehen; Mitglieder sehen auch die Veranstaltungen nur für Mitglieder.
+org-you-follow = Du folgst ihren öffentlichen Veranstaltungen.
+org-unfollow = Nicht mehr folgen
+org-request-waits = Deine Beitrittsanfrage wartet auf die Antwort der Admins; wir schreiben dir eine E-Mail.
+org-withdraw = Zurückziehen und gehen
+org-you-are-admin = Du bist Admin dieser Organisation.
+org-you-are-member = Du bist Mitglied.
+org-leave = Verlassen
+org-preview-description = { $name } auf Convene: Veranstaltungen und Mitglieder.
+org-see-events = Veranstaltungen ansehen
+org-about = Über
+org-no-description = Noch keine Beschreibung.
+org-membership = Mitgliedschaft
+org-embed-heading = Auf deiner eigenen Website
+org-embed-how = Füge dies dort ein, wo die nächsten Veranstaltungen von { $name } auf deiner Website erscheinen sollen. Die Liste hält sich selbst aktuell und passt ihre Höhe an; ihre Links öffnen Convene oder lu.ma in einem neuen Tab.
+org-embed-options = Zur Auswahl an ihre Adresse anhängen:
+org-embed-code = Widget-Code zum Einfügen
+org-embed-preview = Widget-Vorschau
+org-admin-links = Verwaltung der Organisation
+org-manage-members = Mitglieder verwalten
+org-luma-settings = lu.ma-Einstellungen
+org-topics = Themen
+org-insights = Einblicke
+
+## Mailed links
+
+sent-title = Sieh in dein Postfach
+signup-sent-lede = Wir haben eine Nachricht an die angegebene Adresse geschickt. Folge ihrem Link, um deine Adresse zu bestätigen und dein Passwort zu wählen.
+signup-sent-nothing = Nach ein paar Minuten nichts angekommen? Sieh im Spam-Ordner nach, oder
+signup-sent-again = registriere dich erneut
+signup-sent-fresh-link = mit derselben Adresse, um einen neuen Link zu bekommen. Schon bestätigt?
+forgot-lede = Wir schicken dir einen Link, um ein neues zu setzen.
+forgot-submit = Link schicken
+forgot-remembered = Wieder eingefallen?
+forgot-sent-lede = Falls ein Konto diese Adresse nutzt, ist ein Link für ein neues Passwort unterwegs. Er funktioniert einmal, eine Stunde lang.
+forgot-sent-nothing = Nichts angekommen? Sieh im Spam-Ordner nach, oder
+forgot-sent-ask-again = frag erneut
+forgot-sent-in-minutes = in ein paar Minuten.
+link-spent = Dieser Link ist abgelaufen oder wurde schon benutzt.
+reset-title = Neues Passwort setzen
+reset-new-password = Neues Passwort
+reset-password-hint = Mindestens 8 Zeichen. Überall sonst wirst du abgemeldet.
+reset-submit = Passwort setzen und anmelden
+reset-new-link = Neuen Link schicken
+confirm-title = E-Mail-Adresse bestätigen
+confirm-choose-password = Passwort wählen
+confirm-password-hint = Mindestens 8 Zeichen.
+confirm-submit = Bestätigen und anmelden
+confirm-sign-up-again = Erneut registrieren

@@ -182,3 +182,96 @@ filters-km = Within (km)
 filters-online-too = Online events too
 filters-apply = Apply
 filters-clear = Clear
+
+## Organizations and missing pages
+
+not-found-title = Page not found
+not-found-why = There is nothing at this address. It may have moved, or the link may be mistyped.
+not-found-browse = Browse organizations
+directory-lede = Local groups of our community and the events they host on lu.ma.
+directory-loading = Loading organizations…
+directory-filter-label = Filter organizations
+directory-filter-placeholder = Name or description
+directory-filter = Filter
+directory-empty = No organizations yet. A site administrator can add the first one.
+directory-members =
+    { $count ->
+        [one] 1 member
+       *[other] { $count } members
+    }
+directory-count =
+    { $count ->
+        [one] 1 organization
+       *[other] { $count } organizations
+    }
+directory-none-match = No organizations match “{ $filter }”
+directory-showing =
+    Showing { $shown } of { $count ->
+        [one] 1 organization
+       *[other] { $count } organizations
+    } matching “{ $filter }”
+directory-create-heading = Create an organization
+directory-create-lede = You become its first admin.
+directory-create-name = Name
+directory-create-slug = Address (slug)
+directory-create-slug-hint = 2 to 64 characters: a-z, 0-9 and dashes. It appears in links: /orgs/your-slug
+directory-create-description = Description
+directory-create-submit = Create organization
+
+## An organization's page
+
+org-loading = Loading…
+org-follow = Follow
+org-join-by-invitation = Members join by invitation: ask its admins for a link.
+org-join-at-once = Join as a member
+org-request-to-join = Request to join
+org-sign-in-to-follow = to follow or join { $name }.
+org-follow-why = Follow to see its events on your dashboard; members also see its members-only events.
+org-you-follow = You follow its public events.
+org-unfollow = Unfollow
+org-request-waits = Your request to join waits for the admins' answer; we will email you.
+org-withdraw = Withdraw and leave
+org-you-are-admin = You are an admin of this organization.
+org-you-are-member = You are a member.
+org-leave = Leave
+org-preview-description = { $name } on Convene: its events and members.
+org-see-events = See events
+org-about = About
+org-no-description = No description yet.
+org-membership = Membership
+org-embed-heading = On your own site
+org-embed-how = Paste this where { $name }'s next events should appear on your website. The list keeps itself up to date and fits its height to the events; its links open Convene or lu.ma in a new tab.
+org-embed-options = To choose, add to its address:
+org-embed-code = Widget code to paste
+org-embed-preview = Preview the widget
+org-admin-links = Organization admin
+org-manage-members = Manage members
+org-luma-settings = lu.ma settings
+org-topics = Topics
+org-insights = Insights
+
+## Mailed links
+
+sent-title = Check your email
+signup-sent-lede = We sent a message to the address you gave. Follow its link to confirm your address and choose your password.
+signup-sent-nothing = Nothing arrived after a few minutes? Look in your spam folder, or
+signup-sent-again = sign up again
+signup-sent-fresh-link = with the same address for a fresh link. Already confirmed?
+forgot-lede = We will send you a link to set a new one.
+forgot-submit = Send me a link
+forgot-remembered = Remembered it?
+forgot-sent-lede = If an account uses that address, a link to set a new password is on its way. It works once, for an hour.
+forgot-sent-nothing = Nothing arrived? Look in your spam folder, or
+forgot-sent-ask-again = ask again
+forgot-sent-in-minutes = in a few minutes.
+link-spent = This link has expired or was already used.
+reset-title = Set a new password
+reset-new-password = New password
+reset-password-hint = At least 8 characters. You will be signed out everywhere else.
+reset-submit = Set password and sign in
+reset-new-link = Send me a new link
+confirm-title = Confirm your email address
+confirm-choose-password = Choose a password
+confirm-password-hint = At least 8 characters.
+confirm-submit = Confirm and sign in
+confirm-sign-up-again = Sign up again

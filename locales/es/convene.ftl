@@ -181,3 +181,92 @@ filters-km = Radio (km)
 filters-online-too = También eventos en línea
 filters-apply = Aplicar
 filters-clear = Borrar
+
+## Organizations and missing pages
+
+not-found-title = Página no encontrada
+not-found-why = No hay nada en esta dirección. Puede que se haya movido o que el enlace tenga un error.
+not-found-browse = Ver las organizaciones
+directory-lede = Los grupos locales de nuestra comunidad y los eventos que publican en lu.ma.
+directory-loading = Cargando organizaciones…
+directory-filter-label = Filtrar organizaciones
+directory-filter-placeholder = Nombre o descripción
+directory-filter = Filtrar
+directory-empty = Aún no hay organizaciones. Un administrador del sitio puede añadir la primera.
+directory-members =
+    { $count ->
+        [one] 1 miembro
+       *[other] { $count } miembros
+    }
+directory-count =
+    { $count ->
+        [one] 1 organización
+       *[other] { $count } organizaciones
+    }
+directory-none-match = Ninguna organización coincide con «{ $filter }»
+directory-showing = Mostrando { $shown } de { $count } organizaciones que coinciden con «{ $filter }»
+directory-create-heading = Crear una organización
+directory-create-lede = Te conviertes en su primer administrador.
+directory-create-name = Nombre
+directory-create-slug = Dirección (slug)
+directory-create-slug-hint = De 2 a 64 caracteres: a-z, 0-9 y guiones. Aparece en los enlaces: /orgs/tu-slug
+directory-create-description = Descripción
+directory-create-submit = Crear organización
+
+## An organization's page
+
+org-loading = Cargando…
+org-follow = Seguir
+org-join-by-invitation = Se entra como miembro por invitación: pide un enlace a sus administradores.
+org-join-at-once = Unirse como miembro
+org-request-to-join = Solicitar unirse
+org-sign-in-to-follow = para seguir o unirte a { $name }.
+org-follow-why = Síguela para ver sus eventos en tu panel; los miembros también ven sus eventos solo para miembros.
+org-you-follow = Sigues sus eventos públicos.
+org-unfollow = Dejar de seguir
+org-request-waits = Tu solicitud espera la respuesta de los administradores; te escribiremos.
+org-withdraw = Retirar y salir
+org-you-are-admin = Eres administrador de esta organización.
+org-you-are-member = Eres miembro.
+org-leave = Salir
+org-preview-description = { $name } en Convene: sus eventos y miembros.
+org-see-events = Ver eventos
+org-about = Acerca de
+org-no-description = Aún no hay descripción.
+org-membership = Membresía
+org-embed-heading = En tu propio sitio
+org-embed-how = Pega esto donde deban aparecer los próximos eventos de { $name } en tu sitio. La lista se actualiza sola y ajusta su altura; sus enlaces abren Convene o lu.ma en una pestaña nueva.
+org-embed-options = Para elegir, añade a su dirección:
+org-embed-code = Código del widget para pegar
+org-embed-preview = Vista previa del widget
+org-admin-links = Administración de la organización
+org-manage-members = Gestionar miembros
+org-luma-settings = Ajustes de lu.ma
+org-topics = Temas
+org-insights = Estadísticas
+
+## Mailed links
+
+sent-title = Revisa tu correo
+signup-sent-lede = Enviamos un mensaje a la dirección que diste. Sigue su enlace para confirmar tu dirección y elegir tu contraseña.
+signup-sent-nothing = ¿No llegó nada tras unos minutos? Mira en la carpeta de spam, o
+signup-sent-again = regístrate de nuevo
+signup-sent-fresh-link = con la misma dirección para recibir un enlace nuevo. ¿Ya confirmaste?
+forgot-lede = Te enviaremos un enlace para elegir una nueva.
+forgot-submit = Envíame un enlace
+forgot-remembered = ¿Lo recordaste?
+forgot-sent-lede = Si alguna cuenta usa esa dirección, va de camino un enlace para elegir una contraseña nueva. Funciona una vez, durante una hora.
+forgot-sent-nothing = ¿No llegó nada? Mira en la carpeta de spam, o
+forgot-sent-ask-again = vuelve a pedirlo
+forgot-sent-in-minutes = dentro de unos minutos.
+link-spent = Este enlace ha caducado o ya se usó.
+reset-title = Elige una contraseña nueva
+reset-new-password = Contraseña nueva
+reset-password-hint = Al menos 8 caracteres. Se cerrará tu sesión en todos los demás sitios.
+reset-submit = Guardar contraseña e iniciar sesión
+reset-new-link = Envíame un enlace nuevo
+confirm-title = Confirma tu correo electrónico
+confirm-choose-password = Elige una contraseña
+confirm-password-hint = Al menos 8 caracteres.
+confirm-submit = Confirmar e iniciar sesión
+confirm-sign-up-again = Registrarse de nuevo

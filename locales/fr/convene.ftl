@@ -181,3 +181,92 @@ filters-km = Dans un rayon de (km)
 filters-online-too = Aussi les événements en ligne
 filters-apply = Appliquer
 filters-clear = Effacer
+
+## Organizations and missing pages
+
+not-found-title = Page introuvable
+not-found-why = Il n’y a rien à cette adresse. Elle a peut-être changé, ou le lien contient une faute de frappe.
+not-found-browse = Parcourir les organisations
+directory-lede = Les groupes locaux de notre communauté et les événements qu’ils publient sur lu.ma.
+directory-loading = Chargement des organisations…
+directory-filter-label = Filtrer les organisations
+directory-filter-placeholder = Nom ou description
+directory-filter = Filtrer
+directory-empty = Pas encore d’organisation. Un administrateur du site peut ajouter la première.
+directory-members =
+    { $count ->
+        [one] { $count } membre
+       *[other] { $count } membres
+    }
+directory-count =
+    { $count ->
+        [one] { $count } organisation
+       *[other] { $count } organisations
+    }
+directory-none-match = Aucune organisation ne correspond à « { $filter } »
+directory-showing = { $shown } sur { $count } organisations correspondent à « { $filter } »
+directory-create-heading = Créer une organisation
+directory-create-lede = Vous en devenez le premier administrateur.
+directory-create-name = Nom
+directory-create-slug = Adresse (slug)
+directory-create-slug-hint = 2 à 64 caractères : a-z, 0-9 et tirets. Elle apparaît dans les liens : /orgs/votre-slug
+directory-create-description = Description
+directory-create-submit = Créer l’organisation
+
+## An organization's page
+
+org-loading = Chargement…
+org-follow = Suivre
+org-join-by-invitation = On devient membre sur invitation : demandez un lien à ses administrateurs.
+org-join-at-once = Devenir membre
+org-request-to-join = Demander à rejoindre
+org-sign-in-to-follow = pour suivre ou rejoindre { $name }.
+org-follow-why = Suivez-la pour voir ses événements dans votre tableau de bord ; les membres voient aussi ses événements réservés aux membres.
+org-you-follow = Vous suivez ses événements publics.
+org-unfollow = Ne plus suivre
+org-request-waits = Votre demande attend la réponse des administrateurs ; nous vous écrirons.
+org-withdraw = Retirer et partir
+org-you-are-admin = Vous êtes administrateur de cette organisation.
+org-you-are-member = Vous êtes membre.
+org-leave = Quitter
+org-preview-description = { $name } sur Convene : ses événements et ses membres.
+org-see-events = Voir les événements
+org-about = À propos
+org-no-description = Pas encore de description.
+org-membership = Adhésion
+org-embed-heading = Sur votre propre site
+org-embed-how = Collez ceci là où les prochains événements de { $name } doivent apparaître sur votre site. La liste se met à jour toute seule et ajuste sa hauteur ; ses liens ouvrent Convene ou lu.ma dans un nouvel onglet.
+org-embed-options = Pour choisir, ajoutez à son adresse :
+org-embed-code = Code du widget à coller
+org-embed-preview = Aperçu du widget
+org-admin-links = Administration de l’organisation
+org-manage-members = Gérer les membres
+org-luma-settings = Réglages lu.ma
+org-topics = Thèmes
+org-insights = Statistiques
+
+## Mailed links
+
+sent-title = Consultez vos e-mails
+signup-sent-lede = Nous avons envoyé un message à l’adresse indiquée. Suivez son lien pour confirmer votre adresse et choisir votre mot de passe.
+signup-sent-nothing = Rien reçu après quelques minutes ? Regardez dans vos indésirables, ou
+signup-sent-again = inscrivez-vous à nouveau
+signup-sent-fresh-link = avec la même adresse pour recevoir un nouveau lien. Déjà confirmé ?
+forgot-lede = Nous vous enverrons un lien pour en définir un nouveau.
+forgot-submit = M’envoyer un lien
+forgot-remembered = Il vous est revenu ?
+forgot-sent-lede = Si un compte utilise cette adresse, un lien pour définir un nouveau mot de passe est en route. Il fonctionne une fois, pendant une heure.
+forgot-sent-nothing = Rien reçu ? Regardez dans vos indésirables, ou
+forgot-sent-ask-again = redemandez
+forgot-sent-in-minutes = dans quelques minutes.
+link-spent = Ce lien a expiré ou a déjà servi.
+reset-title = Définir un nouveau mot de passe
+reset-new-password = Nouveau mot de passe
+reset-password-hint = Au moins 8 caractères. Vous serez déconnecté partout ailleurs.
+reset-submit = Définir le mot de passe et se connecter
+reset-new-link = M’envoyer un nouveau lien
+confirm-title = Confirmez votre adresse e-mail
+confirm-choose-password = Choisissez un mot de passe
+confirm-password-hint = Au moins 8 caractères.
+confirm-submit = Confirmer et se connecter
+confirm-sign-up-again = S’inscrire à nouveau

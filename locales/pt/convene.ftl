@@ -181,3 +181,92 @@ filters-km = Raio (km)
 filters-online-too = Também eventos online
 filters-apply = Aplicar
 filters-clear = Limpar
+
+## Organizations and missing pages
+
+not-found-title = Página não encontrada
+not-found-why = Não há nada neste endereço. Pode ter mudado, ou a ligação pode ter um erro.
+not-found-browse = Ver as organizações
+directory-lede = Os grupos locais da nossa comunidade e os eventos que publicam no lu.ma.
+directory-loading = A carregar organizações…
+directory-filter-label = Filtrar organizações
+directory-filter-placeholder = Nome ou descrição
+directory-filter = Filtrar
+directory-empty = Ainda não há organizações. Um administrador do site pode adicionar a primeira.
+directory-members =
+    { $count ->
+        [one] { $count } membro
+       *[other] { $count } membros
+    }
+directory-count =
+    { $count ->
+        [one] { $count } organização
+       *[other] { $count } organizações
+    }
+directory-none-match = Nenhuma organização corresponde a «{ $filter }»
+directory-showing = A mostrar { $shown } de { $count } organizações que correspondem a «{ $filter }»
+directory-create-heading = Criar uma organização
+directory-create-lede = Torna-se o primeiro administrador.
+directory-create-name = Nome
+directory-create-slug = Endereço (slug)
+directory-create-slug-hint = De 2 a 64 caracteres: a-z, 0-9 e hífenes. Aparece nas ligações: /orgs/o-seu-slug
+directory-create-description = Descrição
+directory-create-submit = Criar organização
+
+## An organization's page
+
+org-loading = A carregar…
+org-follow = Seguir
+org-join-by-invitation = Entra-se como membro por convite: peça uma ligação aos administradores.
+org-join-at-once = Aderir como membro
+org-request-to-join = Pedir para aderir
+org-sign-in-to-follow = para seguir ou aderir a { $name }.
+org-follow-why = Siga-a para ver os eventos dela no seu painel; os membros também veem os eventos só para membros.
+org-you-follow = Segue os eventos públicos dela.
+org-unfollow = Deixar de seguir
+org-request-waits = O seu pedido aguarda a resposta dos administradores; vamos enviar-lhe um e-mail.
+org-withdraw = Retirar e sair
+org-you-are-admin = É administrador desta organização.
+org-you-are-member = É membro.
+org-leave = Sair
+org-preview-description = { $name } no Convene: eventos e membros.
+org-see-events = Ver eventos
+org-about = Sobre
+org-no-description = Ainda sem descrição.
+org-membership = Adesão
+org-embed-heading = No seu próprio site
+org-embed-how = Cole isto onde os próximos eventos de { $name } devem aparecer no seu site. A lista atualiza-se sozinha e ajusta a altura; as ligações abrem o Convene ou o lu.ma num novo separador.
+org-embed-options = Para escolher, acrescente ao endereço:
+org-embed-code = Código do widget para colar
+org-embed-preview = Pré-visualizar o widget
+org-admin-links = Administração da organização
+org-manage-members = Gerir membros
+org-luma-settings = Definições do lu.ma
+org-topics = Temas
+org-insights = Estatísticas
+
+## Mailed links
+
+sent-title = Verifique o seu e-mail
+signup-sent-lede = Enviámos uma mensagem para o endereço indicado. Siga a ligação para confirmar o endereço e escolher a palavra-passe.
+signup-sent-nothing = Nada chegou após alguns minutos? Veja na pasta de spam, ou
+signup-sent-again = registe-se de novo
+signup-sent-fresh-link = com o mesmo endereço para receber uma nova ligação. Já confirmou?
+forgot-lede = Vamos enviar-lhe uma ligação para definir uma nova.
+forgot-submit = Enviar-me uma ligação
+forgot-remembered = Lembrou-se?
+forgot-sent-lede = Se alguma conta usar esse endereço, está a caminho uma ligação para definir uma nova palavra-passe. Funciona uma vez, durante uma hora.
+forgot-sent-nothing = Nada chegou? Veja na pasta de spam, ou
+forgot-sent-ask-again = peça de novo
+forgot-sent-in-minutes = daqui a alguns minutos.
+link-spent = Esta ligação expirou ou já foi usada.
+reset-title = Definir uma nova palavra-passe
+reset-new-password = Nova palavra-passe
+reset-password-hint = Pelo menos 8 caracteres. A sessão será terminada em todos os outros sítios.
+reset-submit = Definir palavra-passe e entrar
+reset-new-link = Enviar-me uma nova ligação
+confirm-title = Confirme o seu endereço de e-mail
+confirm-choose-password = Escolha uma palavra-passe
+confirm-password-hint = Pelo menos 8 caracteres.
+confirm-submit = Confirmar e entrar
+confirm-sign-up-again = Registar-se de novo

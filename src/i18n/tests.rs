@@ -160,6 +160,8 @@ fn every_message_formats_in_every_language_without_errors() {
         ("place", Arg::Text("p")),
         ("cities", Arg::Number(2)),
         ("title", Arg::Text("t")),
+        ("filter", Arg::Text("f")),
+        ("shown", Arg::Number(1)),
     ];
     for locale in Locale::ALL.iter().copied() {
         for id in ids(locale) {

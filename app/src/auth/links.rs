@@ -11,6 +11,7 @@ use leptos_meta::Title;
 
 use crate::error::AppError;
 use crate::forms::{Field, FormAlert, form_error, url_param};
+use crate::i18n::t;
 
 #[server]
 pub async fn request_password_reset(email: String) -> Result<(), AppError> {
@@ -114,17 +115,13 @@ pub async fn link_is_usable(token: String, purpose: TokenPurpose) -> Result<bool
 #[component]
 pub fn SignUpSentPage() -> impl IntoView {
     view! {
-        <Title text="Check your email" />
+        <Title text=t("sent-title") />
         <section class="auth-card" aria-labelledby="sent-heading">
-            <h1 id="sent-heading">"Check your email"</h1>
-            <p class="lede">
-                "We sent a message to the address you gave. Follow its link to confirm your address and choose your password."
-            </p>
+            <h1 id="sent-heading">{t("sent-title")}</h1>
+            <p class="lede">{t("signup-sent-lede")}</p>
             <p>
-                "Nothing arrived after a few minutes? Look in your spam folder, or "
-                <a href="/signup">"sign up again"</a>
-                " with the same address for a fresh link. Already confirmed? "
-                <a href="/login">"Sign in"</a> "."
+                {t("signup-sent-nothing")} " " <a href="/signup">{t("signup-sent-again")}</a> " "
+                {t("signup-sent-fresh-link")} " " <a href="/login">{t("nav-sign-in")}</a> "."
             </p>
         </section>
     }
@@ -136,18 +133,26 @@ pub fn ForgotPasswordPage() -> impl IntoView {
     let error = form_error(action);
     const FIELDS: &[&str] = &["email"];
     view! {
-        <Title text="Forgot password" />
+        <Title text=t("signin-forgot") />
         <section class="auth-card" aria-labelledby="forgot-heading">
-            <h1 id="forgot-heading">"Forgot your password?"</h1>
-            <p class="lede">"We will send you a link to set a new one."</p>
+            <h1 id="forgot-heading">{t("signin-forgot")}</h1>
+            <p class="lede">{t("forgot-lede")}</p>
             <ActionForm action>
                 <FormAlert error fields=FIELDS />
-                <Field label="Email" name="email" kind="email" autocomplete="email" error />
+                <Field
+                    label=t("field-email")
+                    name="email"
+                    kind="email"
+                    autocomplete="email"
+                    error
+                />
                 <button type="submit" class="button" disabled=move || action.pending().get()>
-                    "Send me a link"
+                    {t("forgot-submit")}
                 </button>
             </ActionForm>
-            <p class="auth-switch">"Remembered it? " <a href="/login">"Sign in"</a></p>
+            <p class="auth-switch">
+                {t("forgot-remembered")} " " <a href="/login">{t("nav-sign-in")}</a>
+            </p>
         </section>
     }
 }
@@ -155,15 +160,14 @@ pub fn ForgotPasswordPage() -> impl IntoView {
 #[component]
 pub fn ForgotPasswordSentPage() -> impl IntoView {
     view! {
-        <Title text="Check your email" />
+        <Title text=t("sent-title") />
         <section class="auth-card" aria-labelledby="sent-heading">
-            <h1 id="sent-heading">"Check your email"</h1>
-            <p class="lede">
-                "If an account uses that address, a link to set a new password is on its way. It works once, for an hour."
-            </p>
+            <h1 id="sent-heading">{t("sent-title")}</h1>
+            <p class="lede">{t("forgot-sent-lede")}</p>
             <p>
-                "Nothing arrived? Look in your spam folder, or "
-                <a href="/login/forgot">"ask again"</a> " in a few minutes."
+                {t("forgot-sent-nothing")} " "
+                <a href="/login/forgot">{t("forgot-sent-ask-again")}</a> " "
+                {t("forgot-sent-in-minutes")}
             </p>
         </section>
     }
@@ -171,10 +175,10 @@ pub fn ForgotPasswordSentPage() -> impl IntoView {
 
 /// A link that no longer works: say so, and where to get a new one.
 #[component]
-fn SpentLink(ask_again: &'static str, label: &'static str) -> impl IntoView {
+fn SpentLink(ask_again: &'static str, label: String) -> impl IntoView {
     view! {
         <p class="notice notice-error" role="alert">
-            "This link has expired or was already used."
+            {t("link-spent")}
         </p>
         <p>
             <a class="button" href=ask_again>
@@ -190,7 +194,7 @@ fn SpentLink(ask_again: &'static str, label: &'static str) -> impl IntoView {
 fn WhileLinkWorks<F>(
     purpose: TokenPurpose,
     ask_again: &'static str,
-    label: &'static str,
+    label: String,
     form: F,
 ) -> impl IntoView
 where
@@ -204,7 +208,7 @@ where
     view! {
         <Suspense fallback=|| ()>
             {move || {
-                let (token, form) = (token.clone(), form.clone());
+                let (token, form, label) = (token.clone(), form.clone(), label.clone());
                 Suspend::new(async move {
                     if matches!(usable.await, Ok(true)) {
                         form(token)
@@ -228,28 +232,28 @@ pub fn ResetPasswordPage() -> impl IntoView {
                 <FormAlert error fields=FIELDS />
                 <input type="hidden" name="token" value=token />
                 <Field
-                    label="New password"
+                    label=t("reset-new-password")
                     name="password"
                     kind="password"
                     autocomplete="new-password"
-                    hint="At least 8 characters. You will be signed out everywhere else."
+                    hint=t("reset-password-hint")
                     error
                 />
                 <button type="submit" class="button" disabled=move || action.pending().get()>
-                    "Set password and sign in"
+                    {t("reset-submit")}
                 </button>
             </ActionForm>
         }
         .into_any()
     };
     view! {
-        <Title text="Set a new password" />
+        <Title text=t("reset-title") />
         <section class="auth-card" aria-labelledby="reset-heading">
-            <h1 id="reset-heading">"Set a new password"</h1>
+            <h1 id="reset-heading">{t("reset-title")}</h1>
             <WhileLinkWorks
                 purpose=TokenPurpose::ResetPassword
                 ask_again="/login/forgot"
-                label="Send me a new link"
+                label=t("reset-new-link")
                 form
             />
         </section>
@@ -274,30 +278,30 @@ pub fn ConfirmEmailPage() -> impl IntoView {
                 <FormAlert error fields=FIELDS />
                 <input type="hidden" name="token" value=token.clone() />
                 <Field
-                    label="Display name"
+                    label=t("field-display-name")
                     name="display_name"
                     autocomplete="name"
                     value=name
                     error
                 />
                 <Field
-                    label="Choose a password"
+                    label=t("confirm-choose-password")
                     name="password"
                     kind="password"
                     autocomplete="new-password"
-                    hint="At least 8 characters."
+                    hint=t("confirm-password-hint")
                     error
                 />
                 <button type="submit" class="button" disabled=move || action.pending().get()>
-                    "Confirm and sign in"
+                    {t("confirm-submit")}
                 </button>
             </ActionForm>
         }
     };
     view! {
-        <Title text="Confirm your email address" />
+        <Title text=t("confirm-title") />
         <section class="auth-card" aria-labelledby="confirm-heading">
-            <h1 id="confirm-heading">"Confirm your email address"</h1>
+            <h1 id="confirm-heading">{t("confirm-title")}</h1>
             <Suspense fallback=|| ()>
                 {move || {
                     let form = form.clone();
@@ -305,7 +309,12 @@ pub fn ConfirmEmailPage() -> impl IntoView {
                         match account.await {
                             Ok(Some(name)) => form(name).into_any(),
                             _ => {
-                                view! { <SpentLink ask_again="/signup" label="Sign up again" /> }
+                                view! {
+                                    <SpentLink
+                                        ask_again="/signup"
+                                        label=t("confirm-sign-up-again")
+                                    />
+                                }
                                     .into_any()
                             }
                         }

@@ -10,6 +10,7 @@ use super::{CreateOrganization, OrganizationSummary, list_organizations};
 use crate::auth::AuthActions;
 use crate::error::{AppError, ErrorNotice};
 use crate::forms::{Field, FormAlert, form_error, typed, url_param};
+use crate::i18n::{Arg, t, t_with};
 
 #[component]
 pub fn DirectoryPage() -> impl IntoView {
@@ -17,13 +18,13 @@ pub fn DirectoryPage() -> impl IntoView {
     let filter = url_param("q").unwrap_or_default();
 
     view! {
-        <Title text="Organizations" />
+        <Title text=t("nav-organizations") />
         <section class="page-intro">
-            <h1>"Organizations"</h1>
-            <p class="lede">"Local groups of our community and the events they host on lu.ma."</p>
+            <h1>{t("nav-organizations")}</h1>
+            <p class="lede">{t("directory-lede")}</p>
         </section>
         <FilterBox filter=filter.clone() />
-        <Transition fallback=|| view! { <p class="loading">"Loading organizations…"</p> }>
+        <Transition fallback=|| view! { <p class="loading">{t("directory-loading")}</p> }>
             <ErrorBoundary fallback=|errors| {
                 view! { <ErrorNotice errors /> }
             }>
@@ -45,18 +46,18 @@ pub fn DirectoryPage() -> impl IntoView {
 fn FilterBox(filter: String) -> impl IntoView {
     view! {
         <form class="filter" method="get" role="search">
-            <label for="organization-filter">"Filter organizations"</label>
+            <label for="organization-filter">{t("directory-filter-label")}</label>
             <div class="filter-row">
                 <input
                     id="organization-filter"
                     type="search"
                     name="q"
-                    placeholder="Name or description"
+                    placeholder=t("directory-filter-placeholder")
                     autocomplete="off"
                     value=filter
                 />
                 <button type="submit" class="button button-secondary">
-                    "Filter"
+                    {t("directory-filter")}
                 </button>
             </div>
         </form>
@@ -88,7 +89,10 @@ fn OrganizationList(organizations: Vec<OrganizationSummary>, filter: String) -> 
                                 .then(|| {
                                     view! {
                                         " · "
-                                        <a href=format!("/orgs/{}/events", org.slug)>"Events"</a>
+                                        <a href=format!(
+                                            "/orgs/{}/events",
+                                            org.slug,
+                                        )>{t("event-breadcrumb-events")}</a>
                                     }
                                 })}
                         </p>
@@ -104,20 +108,13 @@ fn OrganizationList(organizations: Vec<OrganizationSummary>, filter: String) -> 
         {cards}
         {(total == 0)
             .then(|| {
-                view! {
-                    <p class="empty-state">
-                        "No organizations yet. A site administrator can add the first one."
-                    </p>
-                }
+                view! { <p class="empty-state">{t("directory-empty")}</p> }
             })}
     }
 }
 
 pub fn member_count_label(count: i64) -> String {
-    match count {
-        1 => "1 member".to_owned(),
-        n => format!("{n} members"),
-    }
+    t_with("directory-members", &[("count", Arg::from(count))])
 }
 
 /// Shown to site administrators only; the server function checks again.
@@ -141,25 +138,25 @@ fn CreateOrganizationForm() -> impl IntoView {
     const FIELDS: &[&str] = &["slug", "name", "description"];
     view! {
         <section class="panel" aria-labelledby="create-org-heading">
-            <h2 id="create-org-heading">"Create an organization"</h2>
-            <p class="lede">"You become its first admin."</p>
+            <h2 id="create-org-heading">{t("directory-create-heading")}</h2>
+            <p class="lede">{t("directory-create-lede")}</p>
             <ActionForm action>
                 <FormAlert error fields=FIELDS />
-                <Field label="Name" name="name" error />
+                <Field label=t("directory-create-name") name="name" error />
                 <Field
-                    label="Address (slug)"
+                    label=t("directory-create-slug")
                     name="slug"
-                    hint="2 to 64 characters: a-z, 0-9 and dashes. It appears in links: /orgs/your-slug"
+                    hint=t("directory-create-slug-hint")
                     error
                 />
                 <div class="field">
-                    <label for="field-description">"Description"</label>
+                    <label for="field-description">{t("directory-create-description")}</label>
                     <textarea id="field-description" name="description" rows="3">
                         {typed("description")}
                     </textarea>
                 </div>
                 <button type="submit" class="button" disabled=move || action.pending().get()>
-                    "Create organization"
+                    {t("directory-create-submit")}
                 </button>
             </ActionForm>
         </section>

@@ -11,22 +11,21 @@ pub fn matches_filter(org: &OrganizationSummary, filter: &str) -> bool {
         .all(|word| haystack.contains(word))
 }
 
-/// The line above the list, for example "Showing 1 of 4 organizations matching “berlin”".
+/// The line above the list, for example "Showing 1 of 4 organizations matching “berlin”", in
+/// the page's language.
 pub fn describe_count(shown: usize, total: usize, filter: &str) -> String {
-    let noun = |n: usize| {
-        if n == 1 {
-            "organization"
-        } else {
-            "organizations"
-        }
-    };
+    use crate::i18n::{Arg, t_with};
     let filter = filter.trim();
     match (filter.is_empty(), shown) {
-        (true, _) => format!("{total} {}", noun(total)),
-        (false, 0) => format!("No organizations match “{filter}”"),
-        (false, _) => format!(
-            "Showing {shown} of {total} {} matching “{filter}”",
-            noun(total)
+        (true, _) => t_with("directory-count", &[("count", Arg::from(total))]),
+        (false, 0) => t_with("directory-none-match", &[("filter", Arg::from(filter))]),
+        (false, _) => t_with(
+            "directory-showing",
+            &[
+                ("shown", Arg::from(shown)),
+                ("count", Arg::from(total)),
+                ("filter", Arg::from(filter)),
+            ],
         ),
     }
 }

@@ -13,6 +13,7 @@ use super::{
 use crate::auth::AuthActions;
 use crate::error::{AppError, ErrorNotice};
 use crate::forms::form_error;
+use crate::i18n::{Arg, t, t_with};
 use crate::previews::{AtomFeedLink, PagePreview, absolute};
 
 #[component]
@@ -37,7 +38,7 @@ pub fn OrganizationPage() -> impl IntoView {
     );
 
     view! {
-        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+        <Transition fallback=|| view! { <p class="loading">{t("org-loading")}</p> }>
             <ErrorBoundary fallback=|errors| {
                 view! { <ErrorNotice errors /> }
             }>
@@ -74,31 +75,30 @@ fn OrganizationView(
             <ActionForm action=follow>
                 <input type="hidden" name="slug" value=slug />
                 <button type="submit" class="button">
-                    "Follow"
+                    {t("org-follow")}
                 </button>
             </ActionForm>
         }
     };
-    let join_button = |slug: String, offer: JoinOffer| {
-        match offer {
-        JoinOffer::InvitationOnly => view! { <p class="card-meta">"Members join by invitation: ask its admins for a link."</p> }
-        .into_any(),
+    let join_button = |slug: String, offer: JoinOffer| match offer {
+        JoinOffer::InvitationOnly => {
+            view! { <p class="card-meta">{t("org-join-by-invitation")}</p> }.into_any()
+        }
         JoinOffer::Request | JoinOffer::AtOnce => view! {
             <ActionForm action=join>
                 <input type="hidden" name="slug" value=slug />
                 <button type="submit" class="button button-secondary">
                     {if offer == JoinOffer::AtOnce {
-                        "Join as a member"
+                        t("org-join-at-once")
                     } else {
-                        "Request to join"
+                        t("org-request-to-join")
                     }}
                 </button>
             </ActionForm>
         }
         .into_any(),
-    }
     };
-    let leave_button = |slug: String, label: &'static str| {
+    let leave_button = |slug: String, label: String| {
         view! {
             <ActionForm action=leave>
                 <input type="hidden" name="slug" value=slug />
@@ -112,18 +112,15 @@ fn OrganizationView(
     let membership = match details.standing {
         Standing::SignedOut => view! {
             <p class="membership">
-                <a href="/login">"Sign in"</a>
-                " to follow or join "
-                {org.name.clone()}
-                "."
+                <a href="/login">{t("nav-sign-in")}</a>
+                " "
+                {t_with("org-sign-in-to-follow", &[("name", Arg::from(&org.name))])}
             </p>
         }
         .into_any(),
         Standing::Visitor { requested: false } => view! {
             <div class="membership">
-                <p>
-                    "Follow to see its events on your dashboard; members also see its members-only events."
-                </p>
+                <p>{t("org-follow-why")}</p>
                 {follow_button(slug.clone())}
                 {join_button(slug.clone(), offer)}
             </div>
@@ -131,16 +128,16 @@ fn OrganizationView(
         .into_any(),
         Standing::Follower { requested: false } => view! {
             <div class="membership">
-                <p>"You follow its public events."</p>
+                <p>{t("org-you-follow")}</p>
                 {join_button(slug.clone(), offer)}
-                {leave_button(slug.clone(), "Unfollow")}
+                {leave_button(slug.clone(), t("org-unfollow"))}
             </div>
         }
         .into_any(),
         Standing::Visitor { requested: true } | Standing::Follower { requested: true } => view! {
             <div class="membership">
-                <p>"Your request to join waits for the admins' answer; we will email you."</p>
-                {leave_button(slug.clone(), "Withdraw and leave")}
+                <p>{t("org-request-waits")}</p>
+                {leave_button(slug.clone(), t("org-withdraw"))}
             </div>
         }
         .into_any(),
@@ -148,19 +145,19 @@ fn OrganizationView(
             <div class="membership">
                 <p>
                     {if details.standing == Standing::Admin {
-                        "You are an admin of this organization."
+                        t("org-you-are-admin")
                     } else {
-                        "You are a member."
+                        t("org-you-are-member")
                     }}
                 </p>
-                {leave_button(slug.clone(), "Leave")}
+                {leave_button(slug.clone(), t("org-leave"))}
             </div>
         }
         .into_any(),
     };
 
     let description = if org.description.is_empty() {
-        format!("{} on Convene: its events and members.", org.name)
+        t_with("org-preview-description", &[("name", Arg::from(&org.name))])
     } else {
         org.description.clone()
     };
@@ -173,52 +170,51 @@ fn OrganizationView(
             image=None
         />
         <AtomFeedLink
-            title=format!("{} · events", org.name)
+            title=format!("{} · {}", org.name, t("event-breadcrumb-events"))
             path=format!("/orgs/{}/events.atom", org.slug)
         />
         <article class="organization-page">
             <header class="page-intro">
                 <p class="breadcrumb">
-                    <a href="/orgs">"Organizations"</a>
+                    <a href="/orgs">{t("nav-organizations")}</a>
                 </p>
                 <h1>{org.name.clone()}</h1>
                 <p class="card-meta">{member_count_label(org.member_count)}</p>
             </header>
             <p class="org-links">
                 <a class="button" href=format!("/orgs/{}/events", org.slug)>
-                    "See events"
+                    {t("org-see-events")}
                 </a>
             </p>
             <section aria-labelledby="about-heading">
-                <h2 id="about-heading">"About"</h2>
+                <h2 id="about-heading">{t("org-about")}</h2>
                 <p>
                     {if org.description.is_empty() {
-                        "No description yet.".to_owned()
+                        t("org-no-description")
                     } else {
                         org.description.clone()
                     }}
                 </p>
             </section>
-            <section class="panel" aria-label="Membership">
+            <section class="panel" aria-label=t("org-membership")>
                 {membership}
                 <p class="notice notice-error" role="alert" hidden=move || error().is_none()>
                     {error}
                 </p>
             </section>
             <section class="embed-snippet" aria-labelledby="embed-heading">
-                <h2 id="embed-heading">"On your own site"</h2>
+                <h2 id="embed-heading">{t("org-embed-heading")}</h2>
                 <p>
-                    "Paste this where "{org.name.clone()}
-                    "'s next events should appear on your website. The list keeps itself up to date and fits its height to the events; its links open Convene or lu.ma in a new tab. Add "
-                    <code>"&topic=…"</code>", "<code>"&limit=…"</code>" (up to 20) or "
-                    <code>"&theme=dark"</code>" to its address to choose."
+                    {t_with("org-embed-how", &[("name", Arg::from(&org.name))])} " "
+                    {t("org-embed-options")} " " <code>"&topic=…"</code> ", "
+                    <code>"&limit=…"</code> " (≤ 20), " <code>"&theme=dark"</code>
                 </p>
-                <pre class="snippet" tabindex="0" aria-label="Widget code to paste">
+                <pre class="snippet" tabindex="0" aria-label=t("org-embed-code")>
                     <code>{details.widget_snippet.clone()}</code>
                 </pre>
                 <p>
                     <a href=details.widget_url.clone() target="_blank" rel="noopener">
-                        "Preview the widget"
+                        {t("org-embed-preview")}
                     </a>
                 </p>
             </section>
@@ -227,11 +223,11 @@ fn OrganizationView(
                 .clone()
                 .map(|radar| view! { <ClashSummary radar slug=org.slug.clone() /> })}
             <Show when=move || details.viewer_can_manage>
-                <nav class="admin-links" aria-label="Organization admin">
-                    <a href=format!("/orgs/{}/members", org.slug)>"Manage members"</a>
-                    <a href=format!("/orgs/{}/settings", org.slug)>"lu.ma settings"</a>
-                    <a href=format!("/orgs/{}/topics", org.slug)>"Topics"</a>
-                    <a href=format!("/orgs/{}/insights", org.slug)>"Insights"</a>
+                <nav class="admin-links" aria-label=t("org-admin-links")>
+                    <a href=format!("/orgs/{}/members", org.slug)>{t("org-manage-members")}</a>
+                    <a href=format!("/orgs/{}/settings", org.slug)>{t("org-luma-settings")}</a>
+                    <a href=format!("/orgs/{}/topics", org.slug)>{t("org-topics")}</a>
+                    <a href=format!("/orgs/{}/insights", org.slug)>{t("org-insights")}</a>
                 </nav>
             </Show>
         </article>

@@ -75,6 +75,10 @@ async fn the_browser_then_the_cookie_then_the_account_choose_the_language() {
         "caches keep one copy per language: {vary:?}"
     );
     assert!(german.contains(">Organisationen<") && german.contains("Zum Inhalt springen"));
+    assert!(
+        german.contains("4 Organisationen"),
+        "the count, its plural German"
+    );
 
     // The picker: a cookie for a year, and back to the page it was on.
     let chosen = post_form(
@@ -98,6 +102,11 @@ async fn the_browser_then_the_cookie_then_the_account_choose_the_language() {
         "the cookie wins over the browser"
     );
     assert!(arabic.contains("انتقل إلى المحتوى"));
+    // Arabic counts 3 to 10 with the plural of "few".
+    assert!(
+        arabic.contains("\u{2068}4\u{2069} منظمات"),
+        "Arabic's plural for 4"
+    );
 
     // Anything but one of ours is refused, changes nothing, and never leaves the site.
     let refused = app
