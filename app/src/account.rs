@@ -47,7 +47,7 @@ pub async fn save_profile(display_name: String, timezone: String) -> Result<(), 
     crate::forms::keep_typed(saved, SaveProfile::PATH, &[("display_name", &display_name)])
 }
 
-/// The language the member reads pages and mail in; empty: the browser's.
+/// The language the member reads Convene in; empty: the browser's.
 #[server]
 pub async fn save_language(lang: String) -> Result<(), AppError> {
     use crate::state::AppState;
@@ -55,9 +55,7 @@ pub async fn save_language(lang: String) -> Result<(), AppError> {
     let user_id = me(&state).await?;
     let locale = match lang.as_str() {
         "" => None,
-        tag => Some(tag.parse().map_err(|_| {
-            crate::error::respond_with(AppError::BadRequest(crate::i18n::t("language-unknown")))
-        })?),
+        tag => Some(crate::i18n::one_of_ours(tag)?),
     };
     convene::accounts::profile::save_language(&state.db, user_id, locale).await?;
     leptos_axum::redirect("/account?saved=language");
@@ -261,34 +259,29 @@ const WEEKDAYS: [&str; 7] = [
     "Sunday",
 ];
 
-fn saved_notice(what: &str) -> Option<&'static str> {
-    match what {
-        "profile" => Some("Saved your name and timezone."),
-        "email" => Some("Check your new address: follow the link we sent there to use it."),
-        "address" => Some("Your new address is in use."),
-        "password" => Some("Your password is changed; you were signed out everywhere else."),
-        "mail" => Some("Saved your mail settings."),
-        "trip" => Some(
-            "Trip added: its city's events come to your dashboard, digest and feed while you are there.",
-        ),
-        "trip-removed" => Some("Trip removed."),
-        "language" => Some("language-saved"),
-        _ => None,
-    }
+/// The notice after a save (`?saved=…`); the language's is written in the language just chosen.
+fn saved_notice(what: &str) -> Option<String> {
+    let english = match what {
+        "profile" => "Saved your name and timezone.",
+        "email" => "Check your new address: follow the link we sent there to use it.",
+        "address" => "Your new address is in use.",
+        "password" => "Your password is changed; you were signed out everywhere else.",
+        "mail" => "Saved your mail settings.",
+        "trip" => {
+            "Trip added: its city's events come to your dashboard, digest and feed while you are there."
+        }
+        "trip-removed" => "Trip removed.",
+        "language" => return Some(crate::i18n::t("language-saved")),
+        _ => return None,
+    };
+    Some(english.to_owned())
 }
 
 #[component]
 pub fn AccountPage() -> impl IntoView {
     let account = Resource::new(|| (), |_| get_account());
     let timezones = Resource::new(|| (), |_| crate::integration::list_timezones());
-    // The language's own notice is written in the language just chosen.
-    let notice =
-        url_param("saved")
-            .and_then(|what| saved_notice(&what))
-            .map(|notice| match notice {
-                "language-saved" => crate::i18n::t(notice),
-                other => other.to_owned(),
-            });
+    let notice = url_param("saved").and_then(|what| saved_notice(&what));
     view! {
         <Title text="Your account" />
         <header class="page-intro">

@@ -1,8 +1,8 @@
 //! The reader's language in the pages (issue #35). The server chooses it for each request before
 //! anything renders (`server::http::language`: the account's setting, the `lang` cookie, then
 //! `Accept-Language`) and leaves it on the request; components write their texts with [`t`].
-//! Islands never call [`t`]: their texts are looked up on the server and travel with their data
-//! (`IslandTexts`), so the wasm bundle holds no translations.
+//! Islands never call [`t`] (in the browser it has no translations): they are still English,
+//! and their texts are to be looked up on the server and travel with their data.
 //!
 //! Access: `choose_language` is anyone's (it sets their own cookie and, signed in, their own
 //! account's language).
@@ -47,35 +47,42 @@ pub fn t_with(id: &str, args: &[(&str, Arg<'_>)]) -> String {
     }
 }
 
+/// The locale whose tag is `lang` (`de`), or 400 saying to choose one from the list.
+#[cfg(feature = "ssr")]
+pub(crate) fn one_of_ours(lang: &str) -> Result<Locale, AppError> {
+    lang.parse()
+        .map_err(|_| crate::error::respond_with(AppError::BadRequest(t("language-unknown"))))
+}
+
 /// The footer's language picker: sets the `lang` cookie (a year) and, for a signed-in member,
 /// their account's language, then returns to the page it was sent from.
 #[server]
 pub async fn choose_language(lang: String, back: String) -> Result<(), AppError> {
+    use crate::error::respond_with;
     use crate::state::AppState;
     use axum::http::{HeaderValue, header};
+    use tower_sessions::cookie::{Cookie, SameSite, time::Duration};
     let state = AppState::current()?;
-    let locale: Locale = lang
-        .parse()
-        .map_err(|_| crate::error::respond_with(AppError::BadRequest(t("language-unknown"))))?;
+    let locale = one_of_ours(&lang)?;
     if let Some(actor) = crate::auth::session::actor(&state).await? {
         convene::accounts::profile::save_language(&state.db, actor.user_id, Some(locale)).await?;
     }
-    let secure = if state.site.is_https() {
-        "; Secure"
-    } else {
-        ""
-    };
-    let cookie = format!(
-        "{}={}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly{secure}",
-        convene::i18n::negotiate::COOKIE,
-        locale.as_str()
-    );
-    if let (Some(response), Ok(cookie)) = (
-        use_context::<leptos_axum::ResponseOptions>(),
-        HeaderValue::from_str(&cookie),
-    ) {
-        response.append_header(header::SET_COOKIE, cookie);
-    }
+    let cookie = Cookie::build((convene::i18n::negotiate::COOKIE, locale.as_str()))
+        .path("/")
+        .max_age(Duration::days(365))
+        .same_site(SameSite::Lax)
+        .http_only(true)
+        .secure(state.site.is_https())
+        .build();
+    let response = use_context::<leptos_axum::ResponseOptions>().ok_or_else(|| {
+        tracing::error!("no response options on a server function's request");
+        respond_with(AppError::Internal)
+    })?;
+    let cookie = HeaderValue::from_str(&cookie.to_string()).map_err(|err| {
+        tracing::error!(error = %err, "the language cookie is not a header value");
+        respond_with(AppError::Internal)
+    })?;
+    response.append_header(header::SET_COOKIE, cookie);
     leptos_axum::redirect(convene::accounts::same_origin::local_path(&back));
     Ok(())
 }

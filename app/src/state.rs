@@ -52,6 +52,12 @@ pub struct AppState {
 pub struct RequestCounters(Arc<Mutex<Option<Counters>>>);
 
 impl RequestCounters {
+    /// The memo of a request, starting from counters already read for it (by the server's
+    /// language middleware, `crate::auth::session::SessionLookup`), if any.
+    pub fn starting_from(counters: Option<Counters>) -> Self {
+        Self(Arc::new(Mutex::new(counters)))
+    }
+
     /// A request that changed something (signing in or out) reads the counters again.
     pub fn forget() {
         if let Some(memo) = use_context::<RequestCounters>() {

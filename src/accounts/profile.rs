@@ -30,7 +30,7 @@ pub async fn save_profile(
     Ok(())
 }
 
-/// The language the account reads Convene and its mail in (`None`: the browser's).
+/// The language the account reads Convene in (`None`: the browser's).
 pub async fn save_language(
     db: &DatabaseConnection,
     user_id: i64,

@@ -116,26 +116,3 @@ fn format(locale: Locale, id: &str, args: &[(&str, Arg<'_>)]) -> Option<String> 
     }
     Some(written.into_owned())
 }
-
-/// Every message id of `locale`'s file, for the tests and for islands that take their texts
-/// with their data.
-pub fn ids(locale: Locale) -> Vec<String> {
-    SOURCES
-        .iter()
-        .find(|(of, _)| *of == locale)
-        .map(|(_, source)| message_ids(source))
-        .unwrap_or_default()
-}
-
-fn message_ids(source: &str) -> Vec<String> {
-    let resource = match FluentResource::try_new(source.to_owned()) {
-        Ok(resource) | Err((resource, _)) => resource,
-    };
-    resource
-        .entries()
-        .filter_map(|entry| match entry {
-            fluent_syntax::ast::Entry::Message(message) => Some(message.id.name.to_owned()),
-            _ => None,
-        })
-        .collect()
-}

@@ -6,6 +6,28 @@ use std::path::Path;
 
 use super::*;
 
+/// Every message id of `locale`'s file.
+fn ids(locale: Locale) -> Vec<String> {
+    SOURCES
+        .iter()
+        .find(|(of, _)| *of == locale)
+        .map(|(_, source)| message_ids(source))
+        .unwrap_or_default()
+}
+
+fn message_ids(source: &str) -> Vec<String> {
+    let resource = match FluentResource::try_new(source.to_owned()) {
+        Ok(resource) | Err((resource, _)) => resource,
+    };
+    resource
+        .entries()
+        .filter_map(|entry| match entry {
+            fluent_syntax::ast::Entry::Message(message) => Some(message.id.name.to_owned()),
+            _ => None,
+        })
+        .collect()
+}
+
 fn ids_of(locale: Locale) -> BTreeSet<String> {
     ids(locale).into_iter().collect()
 }

@@ -260,7 +260,7 @@ impl DigestPlaces {
                         .await?
                         .into_iter()
                         .collect();
-                    Some((area.label(), ids))
+                    Some((area.label(crate::i18n::Locale::English), ids))
                 }
                 Err(Error::Invalid { .. }) => None,
                 Err(err) => return Err(err),
@@ -347,7 +347,11 @@ fn digest(
         listed.extend(there.iter().map(|(event, _)| event.external_id.as_str()));
         if !there.is_empty() {
             travels.push((
-                format!("While you're in {} ({})", trip.city, trip.dates()),
+                format!(
+                    "While you're in {} ({})",
+                    trip.city,
+                    trip.dates(crate::i18n::Locale::English)
+                ),
                 there,
             ));
         }

@@ -297,13 +297,8 @@ impl Near {
         near
     }
 
-    /// "near Lisbon (50 km)", "near Lisbon (50 km) or online".
-    pub fn label(&self) -> String {
-        self.label_in(crate::i18n::Locale::English)
-    }
-
-    /// "near Berlin (50 km)", "near Berlin (50 km) or online", in `locale`.
-    pub fn label_in(&self, locale: crate::i18n::Locale) -> String {
+    /// "near Lisbon (50 km)", "near Lisbon (50 km) or online", in `locale`.
+    pub fn label(&self, locale: crate::i18n::Locale) -> String {
         use crate::i18n::Arg;
         crate::i18n::text_with(
             locale,

@@ -59,22 +59,9 @@ impl Trip {
     }
 
     /// "7 Dec – 12 Dec 2026".
-    pub fn dates(&self) -> String {
-        self.dates_in(crate::i18n::Locale::English)
-    }
-
     /// "7 Dec 2026 – 13 Dec 2026" in `locale`.
-    pub fn dates_in(&self, locale: crate::i18n::Locale) -> String {
-        use crate::i18n::Arg;
-        use crate::text::timefmt::full_date;
-        crate::i18n::text_with(
-            locale,
-            "range-from-to",
-            &[
-                ("first", Arg::from(&full_date(self.starts_on, locale))),
-                ("last", Arg::from(&full_date(self.ends_on, locale))),
-            ],
-        )
+    pub fn dates(&self, locale: crate::i18n::Locale) -> String {
+        crate::text::timefmt::date_range(self.starts_on, self.ends_on, locale)
     }
 }
 

@@ -91,7 +91,7 @@ pub async fn topic_feed(
 /// "Convene · upcoming events near Lisbon (50 km)".
 fn titled(title: &str, near: Option<&Near>) -> String {
     match near {
-        Some(near) => format!("{title} {}", near.label()),
+        Some(near) => format!("{title} {}", near.label(crate::i18n::Locale::English)),
         None => title.to_owned(),
     }
 }

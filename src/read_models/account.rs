@@ -69,7 +69,7 @@ pub async fn account(
             .map(|trip| TripView {
                 id: trip.id,
                 now: trip.includes(now.date_naive()),
-                dates: trip.dates(),
+                dates: trip.dates(crate::i18n::Locale::English),
                 city: trip.city,
             })
             .collect(),

@@ -27,6 +27,10 @@ struct Patterns {
     long_date: &'static str,
     /// "Tue 24 Nov 2026".
     date_with_year: &'static str,
+    /// "1 Dec 2026": a day of a range.
+    day_month_year: &'static str,
+    /// "Mon": a month grid's column.
+    short_weekday: &'static str,
     /// "18:00".
     clock: &'static str,
 }
@@ -38,6 +42,8 @@ fn patterns(locale: Locale) -> Patterns {
             date: "%a %-d %b",
             long_date: "%A %-d %B %Y",
             date_with_year: "%a %-d %b %Y",
+            day_month_year: "%-d %b %Y",
+            short_weekday: "%a",
             clock: "%H:%M",
         },
         Locale::German => Patterns {
@@ -45,6 +51,8 @@ fn patterns(locale: Locale) -> Patterns {
             date: "%a, %-d. %b",
             long_date: "%A, %-d. %B %Y",
             date_with_year: "%a, %-d. %b %Y",
+            day_month_year: "%-d. %b %Y",
+            short_weekday: "%a",
             clock: "%H:%M",
         },
         Locale::French => Patterns {
@@ -52,6 +60,8 @@ fn patterns(locale: Locale) -> Patterns {
             date: "%a %-d %b",
             long_date: "%A %-d %B %Y",
             date_with_year: "%a %-d %b %Y",
+            day_month_year: "%-d %b %Y",
+            short_weekday: "%a",
             clock: "%H:%M",
         },
         Locale::Spanish => Patterns {
@@ -59,6 +69,8 @@ fn patterns(locale: Locale) -> Patterns {
             date: "%a, %-d %b",
             long_date: "%A, %-d de %B de %Y",
             date_with_year: "%a, %-d %b %Y",
+            day_month_year: "%-d %b %Y",
+            short_weekday: "%a",
             clock: "%H:%M",
         },
         Locale::Portuguese => Patterns {
@@ -66,6 +78,8 @@ fn patterns(locale: Locale) -> Patterns {
             date: "%a, %-d %b",
             long_date: "%A, %-d de %B de %Y",
             date_with_year: "%a, %-d %b %Y",
+            day_month_year: "%-d %b %Y",
+            short_weekday: "%a",
             clock: "%H:%M",
         },
         // Full names (glibc's Arabic abbreviations are single letters) and twelve hours with
@@ -75,6 +89,8 @@ fn patterns(locale: Locale) -> Patterns {
             date: "%A %-d %B",
             long_date: "%A %-d %B %Y",
             date_with_year: "%A %-d %B %Y",
+            day_month_year: "%-d %B %Y",
+            short_weekday: "%A",
             clock: "%-I:%M %p",
         },
     }
@@ -91,9 +107,14 @@ fn written(
         .to_string()
 }
 
-fn written_date(date: NaiveDate, locale: Locale) -> String {
+/// `date` written with one of `locale`'s patterns.
+fn written_date(
+    date: NaiveDate,
+    locale: Locale,
+    pattern: impl Fn(&Patterns) -> &'static str,
+) -> String {
     let patterns = patterns(locale);
-    date.format_localized(patterns.date, patterns.names)
+    date.format_localized(pattern(&patterns), patterns.names)
         .to_string()
 }
 
@@ -137,15 +158,15 @@ pub fn event_span(
         i18n::text_with(
             locale,
             "time-all-day-on",
-            &[("date", Arg::from(&written_date(first, locale)))],
+            &[("date", Arg::from(&written_date(first, locale, |p| p.date)))],
         )
     } else {
         i18n::text_with(
             locale,
             "time-all-day-from-to",
             &[
-                ("first", Arg::from(&written_date(first, locale))),
-                ("last", Arg::from(&written_date(last, locale))),
+                ("first", Arg::from(&written_date(first, locale, |p| p.date))),
+                ("last", Arg::from(&written_date(last, locale, |p| p.date))),
             ],
         )
     }
@@ -215,41 +236,34 @@ pub fn day_heading(at: DateTime<Utc>, zone: Tz, locale: Locale) -> String {
 
 /// "Saturday 24 October 2026": a date's heading.
 pub fn long_date(date: NaiveDate, locale: Locale) -> String {
-    let patterns = patterns(locale);
-    date.format_localized(patterns.long_date, patterns.names)
-        .to_string()
+    written_date(date, locale, |p| p.long_date)
 }
 
 /// "1 Dec 2026": a day with its year, without its weekday (a range of days).
 pub fn full_date(date: NaiveDate, locale: Locale) -> String {
-    let pattern = match locale {
-        Locale::German => "%-d. %b %Y",
-        Locale::Spanish | Locale::Portuguese => "%-d %b %Y",
-        Locale::Arabic => "%-d %B %Y",
-        Locale::English | Locale::French => "%-d %b %Y",
-    };
-    date.format_localized(pattern, patterns(locale).names)
-        .to_string()
+    written_date(date, locale, |p| p.day_month_year)
+}
+
+/// "1 Dec 2026 – 8 Dec 2026": a range of days, both included.
+pub fn date_range(first: NaiveDate, last: NaiveDate, locale: Locale) -> String {
+    i18n::text_with(
+        locale,
+        "range-from-to",
+        &[
+            ("first", Arg::from(&full_date(first, locale))),
+            ("last", Arg::from(&full_date(last, locale))),
+        ],
+    )
 }
 
 /// "Monday": a day of the week's name.
 pub fn weekday_name(day: chrono::Weekday, locale: Locale) -> String {
-    a_date_on(day)
-        .format_localized("%A", patterns(locale).names)
-        .to_string()
+    written_date(a_date_on(day), locale, |_| "%A")
 }
 
 /// "Mon": a day of the week's short name (a month grid's column).
 pub fn weekday_short_name(day: chrono::Weekday, locale: Locale) -> String {
-    // glibc's Arabic abbreviations are single letters: the full names.
-    let pattern = if locale.is_right_to_left() {
-        "%A"
-    } else {
-        "%a"
-    };
-    a_date_on(day)
-        .format_localized(pattern, patterns(locale).names)
-        .to_string()
+    written_date(a_date_on(day), locale, |p| p.short_weekday)
 }
 
 /// Any date that falls on `day` (2024-01-01 was a Monday), to name the day by.
@@ -260,9 +274,7 @@ fn a_date_on(day: chrono::Weekday) -> NaiveDate {
 
 /// "December 2026": a month's heading.
 pub fn month_heading(first_day: NaiveDate, locale: Locale) -> String {
-    first_day
-        .format_localized("%B %Y", patterns(locale).names)
-        .to_string()
+    written_date(first_day, locale, |_| "%B %Y")
 }
 
 /// "2026-10-24": the local date, for grouping by day.

@@ -58,6 +58,11 @@ pub async fn end() -> Result<(), AppError> {
 pub struct RequestUser(Arc<Mutex<Option<Option<User>>>>);
 
 impl RequestUser {
+    /// The memo of a request, starting from the user already looked up for it, if any.
+    pub fn starting_from(user: Option<Option<User>>) -> Self {
+        Self(Arc::new(Mutex::new(user)))
+    }
+
     /// The cached answer: `None` until looked up. A poisoned lock only means another caller
     /// panicked; the value inside is still whole.
     fn slot(&self) -> MutexGuard<'_, Option<Option<User>>> {
@@ -86,13 +91,47 @@ pub async fn signed_in_user(state: &AppState) -> Result<Option<User>, AppError> 
 }
 
 async fn look_up_user(state: &AppState) -> Result<Option<User>, AppError> {
-    user_of(state, &current_session().await?).await
+    user_with(state, &current_session().await?, state.reads().await?).await
 }
 
-/// The signed-in user `session` holds: what [`signed_in_user`] answers a page, for the
-/// middleware that runs before it (the language a request is answered in).
-pub async fn user_of(state: &AppState, session: &Session) -> Result<Option<User>, AppError> {
+/// What the server's language middleware reads of a request's session before the page renders:
+/// the signed-in user (whose language comes first) and the counters read to find them. The
+/// request carries it on, and the page's memos start from it ([`provide_request_memos`]), so
+/// the page reads neither again.
+#[derive(Clone)]
+pub struct SessionLookup {
+    pub user: Option<User>,
+    pub counters: convene::cache::Counters,
+}
+
+/// [`SessionLookup`] for `session`.
+pub async fn look_up(state: &AppState, session: &Session) -> Result<SessionLookup, AppError> {
     let reads = state.reads().await?;
+    let counters = reads.counters;
+    Ok(SessionLookup {
+        user: user_with(state, session, reads).await?,
+        counters,
+    })
+}
+
+/// Provides the request's memos of its user and counters (each page and server function calls
+/// this first), starting from what the request's [`SessionLookup`] already holds.
+pub fn provide_request_memos() {
+    let looked_up = leptos::prelude::use_context::<axum::http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<SessionLookup>().cloned());
+    let (user, counters) = match looked_up {
+        Some(lookup) => (Some(lookup.user), Some(lookup.counters)),
+        None => (None, None),
+    };
+    leptos::prelude::provide_context(RequestUser::starting_from(user));
+    leptos::prelude::provide_context(RequestCounters::starting_from(counters));
+}
+
+async fn user_with(
+    state: &AppState,
+    session: &Session,
+    reads: CachedReads<'_>,
+) -> Result<Option<User>, AppError> {
     let Some(user_id) = session_facts(session, reads).await? else {
         return Ok(None);
     };

@@ -1,19 +1,26 @@
 //! The language each request is answered in (issue #35), chosen before anything renders: the
 //! signed-in account's setting, then the `lang` cookie the footer's picker sets, then the
 //! browser's `Accept-Language`, then English (`convene::i18n::negotiate`). The choice rides on
-//! the request for the pages (`app::i18n::locale`); the answer says which language it is in and
+//! the request for the pages (`app::i18n::locale`), with what was read of the session (the
+//! page starts from it instead of reading it again); the answer says which language it is in and
 //! that it depends on `Accept-Language` (the cookie already makes every page vary by `Cookie`).
 
+use app::auth::session::SessionLookup;
 use app::state::AppState;
 use axum::extract::{Request, State};
 use axum::http::{HeaderValue, header};
 use axum::middleware::Next;
 use axum::response::Response;
-use convene::i18n::{Locale, negotiate};
+use convene::i18n::negotiate;
 use tower_sessions::Session;
+use tower_sessions::cookie::Cookie;
 
 pub async fn choose(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
-    let account = account_language(&state, request.extensions().get::<Session>()).await;
+    let lookup = look_up_session(&state, request.extensions().get::<Session>()).await;
+    let account = lookup
+        .as_ref()
+        .and_then(|lookup| lookup.user.as_ref())
+        .and_then(|user| user.locale);
     let headers = request.headers();
     let cookie = cookie(headers, negotiate::COOKIE);
     let accept_language = headers
@@ -21,6 +28,10 @@ pub async fn choose(State(state): State<AppState>, mut request: Request, next: N
         .and_then(|value| value.to_str().ok());
     let locale = negotiate::choose(account, cookie.as_deref(), accept_language);
     request.extensions_mut().insert(locale);
+    if let Some(lookup) = lookup {
+        // The page starts from it rather than reading the session again.
+        request.extensions_mut().insert(lookup);
+    }
     let mut response = next.run(request).await;
     let is_html = response
         .headers()
@@ -38,12 +49,13 @@ pub async fn choose(State(state): State<AppState>, mut request: Request, next: N
     response
 }
 
-/// The signed-in account's language, if it chose one. A request without a session cookie asks
-/// nothing of the store; a failed lookup is logged and the browser's choice applies.
-async fn account_language(state: &AppState, session: Option<&Session>) -> Option<Locale> {
+/// The signed-in account behind the request's session (its language comes first). A request
+/// without a session cookie asks nothing of the store; a failed lookup is logged, the browser's
+/// choice applies and the page looks again (and answers the failure itself).
+async fn look_up_session(state: &AppState, session: Option<&Session>) -> Option<SessionLookup> {
     let session = session.filter(|session| session.id().is_some())?;
-    match app::auth::session::user_of(state, session).await {
-        Ok(user) => user.and_then(|user| user.locale),
+    match app::auth::session::look_up(state, session).await {
+        Ok(lookup) => Some(lookup),
         Err(err) => {
             tracing::warn!(error = %err, "the account's language could not be read");
             None
@@ -57,10 +69,10 @@ fn cookie(headers: &axum::http::HeaderMap, name: &str) -> Option<String> {
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|value| value.to_str().ok())
-        .flat_map(|line| line.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(key, _)| *key == name)
-        .map(|(_, value)| value.trim_matches('"').to_owned())
+        .flat_map(Cookie::split_parse)
+        .filter_map(Result::ok)
+        .find(|cookie| cookie.name() == name)
+        .map(|cookie| cookie.value_trimmed().to_owned())
 }
 
 #[cfg(test)]

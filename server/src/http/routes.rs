@@ -5,8 +5,7 @@ use crate::{
     http::assets, http::embed, http::feeds, http::insights, http::unsubscribe, http::web,
     http::webhooks,
 };
-use app::auth::session::RequestUser;
-use app::state::{AppState, RequestCounters};
+use app::state::AppState;
 use app::{App, shell};
 use axum::Router;
 use axum::extract::State;
@@ -14,7 +13,6 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Json};
 use axum::routing::{get, post};
 use convene::store::sessions::SeaOrmSessionStore;
-use leptos::prelude::provide_context;
 use std::sync::OnceLock;
 
 use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list};
@@ -104,10 +102,7 @@ pub fn router(state: AppState, transport: Transport) -> Router {
         .leptos_routes_with_context(
             &state,
             pages,
-            || {
-                provide_context(RequestUser::default());
-                provide_context(RequestCounters::default());
-            },
+            app::auth::session::provide_request_memos,
             move || shell(leptos_options.clone()),
         )
         // Counted by route pattern: only matched routes, so a scan of made-up paths adds no

@@ -170,7 +170,7 @@ pub fn range_label(chosen: &ChosenRange, near: Option<&Near>, locale: Locale) ->
             "range-with-place",
             &[
                 ("range", Arg::from(&chosen.label(locale))),
-                ("place", Arg::from(&near.label_in(locale))),
+                ("place", Arg::from(&near.label(locale))),
             ],
         ),
         None => chosen.label(locale),

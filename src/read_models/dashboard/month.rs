@@ -139,7 +139,7 @@ pub async fn month(
         month: first.format("%Y-%m").to_string(),
         previous: neighbour(first.checked_sub_months(Months::new(1))),
         next: neighbour(Some(after_last)),
-        filter_label: data.near.map(|near| near.label_in(locale)),
+        filter_label: data.near.map(|near| near.label(locale)),
         weekdays: WEEK
             .iter()
             .map(|day| {

@@ -34,7 +34,7 @@ pub async fn while_away(
         None => (None, Vec::new()),
     };
     Ok(Some(TripEvents {
-        dates: trip.dates_in(locale),
+        dates: trip.dates(locale),
         city_known: area.is_some(),
         city: trip.city,
         events: merge_cross_listed(events)

@@ -33,7 +33,7 @@ pub struct Model {
     /// `digest_near_km`); `None`: everywhere.
     pub digest_near: Option<String>,
     pub digest_near_km: i32,
-    /// The language the account reads Convene and its mail in; `None`: the browser's.
+    /// The language the account reads Convene in; `None`: the browser's.
     pub locale: Option<convene_types::Locale>,
 }
 

@@ -31,7 +31,7 @@ pub struct AccountView {
     /// Trips not over yet, soonest first.
     #[serde(default)]
     pub trips: Vec<TripView>,
-    /// The language chosen for pages and mail; `None`: the browser's.
+    /// The language chosen for Convene's pages; `None`: the browser's.
     #[serde(default)]
     pub locale: Option<crate::Locale>,
 }

@@ -56,24 +56,13 @@ pub struct ChosenRange {
 impl ChosenRange {
     /// "Next 30 days", "This week", "1 Dec 2026 – 8 Dec 2026", in `locale`.
     pub fn label(&self, locale: crate::i18n::Locale) -> String {
-        use crate::i18n::{Arg, text, text_with};
+        use crate::i18n::text;
         match (self.range, self.days) {
             (DashboardRange::Week, _) => text(locale, "range-this-week"),
             (DashboardRange::Next90Days, _) => text(locale, "range-next-90-days"),
-            (DashboardRange::Custom, Some((first, last))) => text_with(
-                locale,
-                "range-from-to",
-                &[
-                    (
-                        "first",
-                        Arg::from(&crate::text::timefmt::full_date(first, locale)),
-                    ),
-                    (
-                        "last",
-                        Arg::from(&crate::text::timefmt::full_date(last, locale)),
-                    ),
-                ],
-            ),
+            (DashboardRange::Custom, Some((first, last))) => {
+                crate::text::timefmt::date_range(first, last, locale)
+            }
             _ => text(locale, "range-next-30-days"),
         }
     }
